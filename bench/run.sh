@@ -1,0 +1,273 @@
+#!/usr/bin/env bash
+#
+# bench/run.sh - `make bench`: dangxiao against a bare libmicrohttpd server.
+#
+# Builds build/bench/bare, makes a fresh county-scale demo database, starts
+# build/dangxiao on it, captures the exact bodies of three endpoints and
+# serves them again from memory with bare. Then runs the same wrk load on
+# both and prints req/s, p99 and the ratio dangxiao/bare. The ratio is what
+# we quote: both numbers come from the same run on the same machine.
+#
+# Expects build/dangxiao to be built (the Makefile target does that first).
+# Environment:
+#   BENCH_DURATION  wrk duration per run (default 10s)
+#   BENCH_PORT      first port to try (default 18180)
+#   BENCH_DANGXIAO  server binary (default build/dangxiao)
+#
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+duration=${BENCH_DURATION:-10s}
+first_port=${BENCH_PORT:-18180}
+out=build/bench
+bin=${BENCH_DANGXIAO:-build/dangxiao}
+db=$out/demo.db
+user=county_admin
+password='Dangxiao@2026'
+endpoints=(/healthz /api/v1/me /api/v1/townships)
+public_endpoints=' /healthz '    # sent without the session cookie
+target_endpoint=/api/v1/me
+target_ratio=0.50
+
+server_pid=
+bare_pid=
+tmp=
+
+die() {
+    echo "bench: FAIL: $*" >&2
+    exit 1
+}
+
+cleanup() {
+    local pid
+    for pid in $server_pid $bare_pid; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null || true
+        fi
+    done
+    for pid in $server_pid $bare_pid; do
+        wait "$pid" 2>/dev/null || true
+    done
+    if [[ -n $tmp ]]; then
+        rm -rf "$tmp"
+    fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# port_free PORT: true if nothing listens on 127.0.0.1:PORT.
+port_free() {
+    ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# pick_port FROM: print the first free port at or above FROM.
+pick_port() {
+    local p=$1
+    while ! port_free "$p"; do
+        p=$((p + 1))
+        if ((p > $1 + 200)); then
+            die "no free port in $1..$p"
+        fi
+    done
+    echo "$p"
+}
+
+# wait_ready PID URL LOG: wait up to 10 s for URL to answer 200.
+wait_ready() {
+    local pid=$1 url=$2 log=$3 i code
+    for ((i = 0; i < 100; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            echo "--- $log" >&2
+            tail -n 20 "$log" >&2 || true
+            die "server (pid $pid) exited before $url answered"
+        fi
+        code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$url" \
+               || true)
+        if [[ $code == 200 ]]; then
+            return 0
+        fi
+        sleep 0.1
+    done
+    echo "--- $log" >&2
+    tail -n 20 "$log" >&2 || true
+    die "$url did not answer 200 within 10 s (last status: ${code:-none})"
+}
+
+# auth_args ENDPOINT: the curl/wrk arguments that send the session cookie,
+# or nothing for a public endpoint. Sets the array auth.
+auth_args() {
+    auth=()
+    if [[ $public_endpoints != *" $1 "* ]]; then
+        auth=(-H "$cookie")
+    fi
+}
+
+# fetch URL FILE [CURL ARGS...]: GET URL into FILE; die unless it is 200.
+fetch() {
+    local url=$1 file=$2 code
+    shift 2
+    code=$(curl -s --max-time 5 -o "$file" -w '%{http_code}' "$@" "$url" \
+           || true)
+    if [[ $code != 200 ]]; then
+        echo "--- body:" >&2
+        head -c 500 "$file" >&2 2>/dev/null || true
+        echo >&2
+        die "GET $url answered ${code:-nothing}, expected 200"
+    fi
+}
+
+# to_ms LATENCY: wrk's "545.00us" / "5.90ms" / "1.02s" in milliseconds.
+to_ms() {
+    awk -v v="$1" 'BEGIN {
+        n = v + 0
+        if (v ~ /us$/)      n = n / 1000
+        else if (v ~ /ms$/) n = n
+        else if (v ~ /m$/)  n = n * 60000
+        else if (v ~ /s$/)  n = n * 1000
+        printf "%.2f", n
+    }'
+}
+
+# rss_mb PID: resident memory of PID in MB.
+rss_mb() {
+    awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"
+}
+
+[[ -x $bin ]] || die "$bin not found: build it first (make bench does)"
+command -v wrk >/dev/null || die "wrk not installed"
+command -v curl >/dev/null || die "curl not installed"
+
+mkdir -p "$out"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/dangxiao-bench.XXXXXX")
+
+echo "bench: building $out/bare"
+cc -O2 -Wall -Wextra -Werror -o "$out/bare" bench/bare.c -lmicrohttpd
+
+echo "bench: creating $db (county scale, seed 1)"
+rm -f "$db" "$db"-*
+"$bin" init --db "$db" >"$out/init.log" 2>&1 \
+    || { cat "$out/init.log" >&2; die "dangxiao init failed"; }
+"$bin" demo --db "$db" --scale county --seed 1 >"$out/demo.log" 2>&1 \
+    || { cat "$out/demo.log" >&2; die "dangxiao demo failed"; }
+
+port1=$(pick_port "$first_port")
+base1=http://127.0.0.1:$port1
+rm -f "$out/access.log"
+echo "bench: starting dangxiao on $base1"
+DANGXIAO_ACCESS_LOG=$out/access.log \
+    "$bin" serve --db "$db" --listen "127.0.0.1:$port1" \
+    >"$out/server.log" 2>&1 &
+server_pid=$!
+wait_ready "$server_pid" "$base1/healthz" "$out/server.log"
+
+# Log in and keep the session cookie for the authenticated endpoints.
+jar=$tmp/jar
+code=$(curl -s --max-time 5 -o "$tmp/login" -w '%{http_code}' -c "$jar" \
+       -H 'Content-Type: application/json' \
+       -d "{\"username\":\"$user\",\"password\":\"$password\"}" \
+       "$base1/api/v1/session" || true)
+if [[ $code != 2?? ]]; then
+    head -c 500 "$tmp/login" >&2 2>/dev/null || true
+    echo >&2
+    die "login as $user answered ${code:-nothing}"
+fi
+session=$(awk -F'\t' '$6 == "dx_session" { v = $7 } END { print v }' "$jar")
+[[ -n $session ]] || die "login answered $code but set no dx_session cookie"
+cookie="Cookie: dx_session=$session"
+
+# Capture the real bodies; bare serves "/api/v1/me" from file "_api_v1_me".
+bodies=$tmp/bodies
+mkdir -p "$bodies"
+for ep in "${endpoints[@]}"; do
+    auth_args "$ep"
+    fetch "$base1$ep" "$bodies/${ep//\//_}" ${auth[@]+"${auth[@]}"}
+done
+
+port2=$(pick_port $((port1 + 1)))
+base2=http://127.0.0.1:$port2
+echo "bench: starting bare on $base2"
+"$out/bare" "$port2" "$bodies" >"$out/bare.log" 2>&1 &
+bare_pid=$!
+wait_ready "$bare_pid" "$base2/healthz" "$out/bare.log"
+for ep in "${endpoints[@]}"; do
+    auth_args "$ep"
+    fetch "$base2$ep" "$tmp/check" ${auth[@]+"${auth[@]}"}
+    cmp -s "$tmp/check" "$bodies/${ep//\//_}" \
+        || die "bare does not serve the captured body of $ep"
+done
+
+# run_wrk ENDPOINT URL: run wrk on URL; sets rps and p99 (ms). Dies on
+# errors.
+run_wrk() {
+    local ep=$1 url=$2 log
+    log=$tmp/wrk.$RANDOM
+    auth_args "$ep"
+    wrk -t2 -c64 -d"$duration" --latency ${auth[@]+"${auth[@]}"} "$url" \
+        >"$log" 2>&1 \
+        || { cat "$log" >&2; die "wrk failed on $url"; }
+    if grep -q 'Non-2xx or 3xx responses' "$log"; then
+        cat "$log" >&2
+        die "$url returned non-2xx responses under load"
+    fi
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' "$log")
+    p99=$(awk '$1 == "99%" { print $2 }' "$log")
+    [[ -n $rps && -n $p99 ]] \
+        || { cat "$log" >&2; die "cannot parse wrk output for $url"; }
+    p99=$(to_ms "$p99")
+    rps=$(awk -v v="$rps" 'BEGIN { printf "%.0f", v }')
+    if grep -q 'Socket errors' "$log"; then
+        echo "bench: warning: $(grep 'Socket errors' "$log") on $url" >&2
+    fi
+}
+
+declare -A real_rps real_p99 bare_rps bare_p99 ratio
+for ep in "${endpoints[@]}"; do
+    echo "bench: $ep: dangxiao ($duration)"
+    run_wrk "$ep" "$base1$ep"
+    real_rps[$ep]=$rps
+    real_p99[$ep]=$p99
+    echo "bench: $ep: bare ($duration)"
+    run_wrk "$ep" "$base2$ep"
+    bare_rps[$ep]=$rps
+    bare_p99[$ep]=$p99
+    ratio[$ep]=$(awk -v a="${real_rps[$ep]}" -v b="$rps" \
+                 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+done
+
+kill -0 "$server_pid" 2>/dev/null || die "dangxiao died during the runs"
+server_rss=$(rss_mb "$server_pid")
+bare_rss=$(rss_mb "$bare_pid")
+
+echo
+printf '%-20s | %14s | %9s | %10s | %9s | %5s\n' \
+    endpoint 'dangxiao req/s' 'p99 ms' 'bare req/s' 'p99 ms' ratio
+printf '%s\n' \
+    '---------------------+----------------+-----------+------------+-----------+------'
+for ep in "${endpoints[@]}"; do
+    printf '%-20s | %14s | %9s | %10s | %9s | %5s\n' "$ep" \
+        "${real_rps[$ep]}" "${real_p99[$ep]}" \
+        "${bare_rps[$ep]}" "${bare_p99[$ep]}" "${ratio[$ep]}"
+done
+echo
+echo "wrk commands (the same against each server):"
+for ep in "${endpoints[@]}"; do
+    auth_args "$ep"
+    if ((${#auth[@]})); then
+        echo "  wrk -t2 -c64 -d$duration --latency -H '$cookie' $base1$ep"
+    else
+        echo "  wrk -t2 -c64 -d$duration --latency $base1$ep"
+    fi
+done
+echo "dangxiao resident memory after the runs: $server_rss MB (VmRSS, pid $server_pid)"
+echo "bare resident memory after the runs:     $bare_rss MB"
+echo "cores: $(nproc); database: $db; access log: $out/access.log"
+echo
+
+if awk -v r="${ratio[$target_endpoint]}" -v t="$target_ratio" \
+       'BEGIN { exit !(r >= t) }'; then
+    echo "target: $target_endpoint ratio >= $target_ratio — met"
+else
+    echo "target: $target_endpoint ratio >= $target_ratio — NOT met"
+fi

@@ -1,0 +1,66 @@
+/*
+ * api.h - the application layer: the route table, the per-thread database
+ * connection, authentication of each request, and the JSON handlers
+ * (one file per resource). Pages (src/web) use the same helpers.
+ */
+#pragma once
+
+#include "../core/config.h"
+#include "../db/db.h"
+#include "../domain/audit.h"
+#include "../domain/auth.h"
+#include "../http/http.h"
+
+/* The settings the server runs with (set once by main before serving). */
+extern struct config app_config;
+
+/* The route table, NULL-method terminated. */
+extern const struct route api_routes[];
+
+/* This worker thread's connection, opened on first use. On failure answers
+ * 500 and returns NULL. */
+struct db *api_db(struct req *req);
+/* Closes every per-thread connection (at exit). */
+void api_db_close_all(void);
+
+/* The authenticate hook of the HTTP layer: bearer token or session
+ * cookie, and the UI language. */
+int api_authenticate(struct req *req);
+
+/* The account behind req->user (same strings). */
+struct account *api_account(struct req *req);
+/* Who/where for audit rows. */
+struct audit_who api_who(struct req *req);
+
+/* The township the caller is limited to, or NULL for county-wide roles. */
+const char *api_scope(struct req *req);
+/* Whether the caller may act on township code; otherwise answers 403
+ * forbidden_township and returns -1. */
+int api_check_township(struct req *req, const char *code);
+
+/* The user object of the API. */
+json_t *api_user_json(const struct account *a);
+
+/* Answers 500 for a database failure, logging its detail. */
+int api_db_error(struct req *req, struct db *db);
+
+/* Handlers. */
+int api_healthz(struct req *req);
+int api_metrics(struct req *req);
+int api_session_create(struct req *req);
+int api_session_delete(struct req *req);
+int api_me(struct req *req);
+int api_me_password(struct req *req);
+int api_tokens_create(struct req *req);
+int api_users_list(struct req *req);
+int api_users_create(struct req *req);
+int api_users_get(struct req *req);
+int api_users_update(struct req *req);
+int api_townships_list(struct req *req);
+int api_villages_list(struct req *req);
+int api_villages_create(struct req *req);
+int api_audit_list(struct req *req);
+
+/* Session cookie helpers shared by the API and the log-in page. */
+void api_set_session_cookie(struct req *req, const char *token);
+void api_clear_session_cookie(struct req *req);

@@ -1,0 +1,235 @@
+/*
+ * ctx.c - per-request context: the worker's database connection, who is
+ * calling (bearer token or session cookie), the UI language, and the
+ * township scope check that every township-bound handler calls.
+ */
+#include "api.h"
+
+#include "../core/err.h"
+#include "../core/log.h"
+#include "../core/util.h"
+#include "../domain/roles.h"
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct config app_config;
+
+/* One connection per worker thread (SQLite and libpq handles are not
+ * shared between threads); all are listed so they close at exit. */
+static _Thread_local struct db *thread_db;
+static pthread_mutex_t dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct db **dbs;
+static size_t ndbs;
+
+struct db *
+api_db(struct req *req)
+{
+    if (thread_db)
+        return thread_db;
+    char err[512];
+    struct db *db;
+    if (db_open(app_config.db, &db, err, sizeof(err)) != 0) {
+        log_error("database: %s", err);
+        http_error(req, 500, "internal", NULL, "the database is unavailable");
+        return NULL;
+    }
+    pthread_mutex_lock(&dbs_lock);
+    dbs = xrealloc(dbs, (ndbs + 1) * sizeof(*dbs));
+    dbs[ndbs++] = db;
+    pthread_mutex_unlock(&dbs_lock);
+    thread_db = db;
+    return db;
+}
+
+void
+api_db_close_all(void)
+{
+    pthread_mutex_lock(&dbs_lock);
+    for (size_t i = 0; i < ndbs; i++)
+        db_close(dbs[i]);
+    free(dbs);
+    dbs = NULL;
+    ndbs = 0;
+    pthread_mutex_unlock(&dbs_lock);
+}
+
+int
+api_db_error(struct req *req, struct db *db)
+{
+    log_error("%s %s: database: %s", req->method, req->path,
+              db ? db_errmsg(db) : "unavailable");
+    return http_error(req, 500, "internal", NULL, "internal error");
+}
+
+static const char *
+pick_lang(struct req *req)
+{
+    const char *q = req_query(req, "lang");
+    if (q && (strcmp(q, "en") == 0 || strcmp(q, "zh") == 0)) {
+        if (req->page)
+            http_header_add(req, "Set-Cookie",
+                            strcmp(q, "en") == 0
+                                ? "dx_lang=en; Path=/; SameSite=Lax"
+                                : "dx_lang=zh; Path=/; SameSite=Lax");
+        return strcmp(q, "en") == 0 ? "en" : "zh";
+    }
+    const char *c = req_cookie(req, "dx_lang");
+    if (c && (strcmp(c, "en") == 0 || strcmp(c, "zh") == 0))
+        return strcmp(c, "en") == 0 ? "en" : "zh";
+    const char *al = req_header(req, "Accept-Language");
+    if (al) {
+        /* The first language the browser names wins. */
+        for (const char *p = al; *p; p++) {
+            if (strncmp(p, "zh", 2) == 0)
+                return "zh";
+            if (strncmp(p, "en", 2) == 0)
+                return "en";
+        }
+    }
+    return strcmp(app_config.default_lang, "en") == 0 ? "en" : "zh";
+}
+
+/* The account is stored just before the principal in one allocation, so
+ * api_account() can find it. */
+struct caller {
+    struct account acct;
+    struct principal p;
+};
+
+static void
+fill_principal(struct caller *c, bool via_cookie)
+{
+    const struct role *r = role_find(c->acct.role);
+    c->p.user_id = c->acct.id;
+    c->p.session_id = c->acct.session_id;
+    c->p.username = c->acct.username;
+    c->p.role = c->acct.role;
+    c->p.role_bit = r ? r->bit : 0; /* an unknown role may do nothing */
+    c->p.township_code = c->acct.township_code;
+    c->p.person_id = c->acct.person_id;
+    c->p.via_cookie = via_cookie;
+    c->p.csrf = c->acct.csrf;
+    c->p.must_change_password = c->acct.must_change_password;
+}
+
+int
+api_authenticate(struct req *req)
+{
+    req->lang = pick_lang(req);
+    const char *authz = req_header(req, "Authorization");
+    const char *cookie = req_cookie(req, "dx_session");
+    if (authz == NULL && cookie == NULL)
+        return 0;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return 500;
+    struct caller *c = arena_zalloc(&req->arena, sizeof(*c));
+    if (authz) {
+        if (strncmp(authz, "Bearer ", 7) != 0) {
+            http_error(req, 401, "unauthenticated", NULL,
+                       "Authorization must be a Bearer token");
+            return 401;
+        }
+        int rc = auth_bearer(db, &req->arena, authz + 7, &c->acct);
+        if (rc == ERR_NOTFOUND) {
+            http_error(req, 401, "unauthenticated", NULL,
+                       "unknown or revoked token");
+            return 401;
+        }
+        if (rc != 0)
+            return api_db_error(req, db);
+        fill_principal(c, false);
+        req->user = &c->p;
+        return 0;
+    }
+    int rc = auth_session(db, &req->arena, cookie, &c->acct);
+    if (rc == ERR_NOTFOUND)
+        return 0; /* an old or forged cookie is no one */
+    if (rc != 0)
+        return api_db_error(req, db);
+    fill_principal(c, true);
+    req->user = &c->p;
+    return 0;
+}
+
+struct account *
+api_account(struct req *req)
+{
+    if (req->user == NULL)
+        return NULL;
+    return (struct account *)((char *)req->user -
+                              offsetof(struct caller, p));
+}
+
+struct audit_who
+api_who(struct req *req)
+{
+    struct audit_who w = {0, "", "", req->ip, req->page ? "web" : "api"};
+    if (req->user) {
+        w.user_id = req->user->user_id;
+        w.username = req->user->username;
+        w.role = req->user->role;
+    }
+    return w;
+}
+
+const char *
+api_scope(struct req *req)
+{
+    if (req->user == NULL)
+        return NULL;
+    const struct role *r = role_find(req->user->role);
+    if (r && r->township == TOWNSHIP_NONE)
+        return NULL;
+    return req->user->township_code ? req->user->township_code : "";
+}
+
+int
+api_check_township(struct req *req, const char *code)
+{
+    const char *scope = api_scope(req);
+    if (scope == NULL || (code && strcmp(scope, code) == 0))
+        return 0;
+    http_error(req, 403, "forbidden_township", "township_code",
+               "you may only act within your own township");
+    return -1;
+}
+
+json_t *
+api_user_json(const struct account *a)
+{
+    json_t *v = json_pack("{s:I, s:s, s:s, s:s?, s:b}", "id",
+                          (json_int_t)a->id, "username", a->username, "role",
+                          a->role, "township_code", a->township_code,
+                          "must_change_password", a->must_change_password);
+    json_object_set_new(v, "person_id",
+                        a->person_id ? json_integer(a->person_id)
+                                     : json_null());
+    return v;
+}
+
+void
+api_set_session_cookie(struct req *req, const char *token)
+{
+    http_header_add(
+        req, "Set-Cookie",
+        arena_printf(&req->arena,
+                     "dx_session=%s; Path=/; HttpOnly; SameSite=Lax; "
+                     "Max-Age=%lld%s",
+                     token, (long long)app_config.session_absolute_seconds,
+                     app_config.cookie_secure ? "; Secure" : ""));
+}
+
+void
+api_clear_session_cookie(struct req *req)
+{
+    http_header_add(req, "Set-Cookie",
+                    app_config.cookie_secure
+                        ? "dx_session=; Path=/; HttpOnly; SameSite=Lax; "
+                          "Max-Age=0; Secure"
+                        : "dx_session=; Path=/; HttpOnly; SameSite=Lax; "
+                          "Max-Age=0");
+}

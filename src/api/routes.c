@@ -1,0 +1,53 @@
+/*
+ * routes.c - every URL the server answers, with who may call it. This is
+ * the one place access is declared: a route without an access rule stops
+ * the server at start (http_routes_check), and the unit tests check the
+ * table. Township scope is checked in the handlers through
+ * api_check_township()/api_scope().
+ */
+#include "api.h"
+
+#include "../domain/roles.h"
+#include "../web/web.h"
+
+#define PUB ACCESS_PUBLIC, 0
+#define USER(roles) ACCESS_USER, (roles)
+
+const struct route api_routes[] = {
+    /* Operations */
+    {"GET", "/healthz", api_healthz, PUB, 0},
+    {"GET", "/metrics", api_metrics, PUB, 0},
+    /* Session and accounts */
+    {"POST", "/api/v1/session", api_session_create, PUB, ROUTE_NO_CSRF},
+    {"DELETE", "/api/v1/session", api_session_delete, USER(R_ANY),
+     ROUTE_PW_CHANGE_OK},
+    {"GET", "/api/v1/me", api_me, USER(R_ANY), ROUTE_PW_CHANGE_OK},
+    {"POST", "/api/v1/me/password", api_me_password, USER(R_ANY),
+     ROUTE_PW_CHANGE_OK},
+    {"POST", "/api/v1/tokens", api_tokens_create, USER(R_ANY), 0},
+    {"GET", "/api/v1/users", api_users_list, USER(R_SYSADMIN), 0},
+    {"POST", "/api/v1/users", api_users_create, USER(R_SYSADMIN), 0},
+    {"GET", "/api/v1/users/{id}", api_users_get, USER(R_SYSADMIN), 0},
+    {"PATCH", "/api/v1/users/{id}", api_users_update, USER(R_SYSADMIN), 0},
+    /* Organisation */
+    {"GET", "/api/v1/townships", api_townships_list, USER(R_ANY), 0},
+    {"GET", "/api/v1/villages", api_villages_list, USER(R_ADMINS), 0},
+    {"POST", "/api/v1/villages", api_villages_create, USER(R_ADMINS), 0},
+    /* Audit */
+    {"GET", "/api/v1/audit", api_audit_list, USER(R_AUDITOR), 0},
+    /* Pages */
+    {"GET", "/assets/{name}", web_asset, PUB, 0},
+    {"GET", "/login", web_login_form, PUB, ROUTE_PAGE},
+    {"POST", "/login", web_login, PUB, ROUTE_PAGE | ROUTE_NO_CSRF},
+    {"POST", "/logout", web_logout, USER(R_ANY),
+     ROUTE_PAGE | ROUTE_PW_CHANGE_OK},
+    {"GET", "/", web_home, USER(R_ANY), ROUTE_PAGE},
+    {"GET", "/password", web_password_form, USER(R_ANY),
+     ROUTE_PAGE | ROUTE_PW_CHANGE_OK},
+    {"POST", "/password", web_password, USER(R_ANY),
+     ROUTE_PAGE | ROUTE_PW_CHANGE_OK},
+    {"GET", "/villages", web_villages, USER(R_ADMINS), ROUTE_PAGE},
+    {"GET", "/users", web_users, USER(R_SYSADMIN), ROUTE_PAGE},
+    {"GET", "/audit", web_audit, USER(R_AUDITOR), ROUTE_PAGE},
+    {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0},
+};

@@ -1,0 +1,20 @@
+/*
+ * log.h - diagnostics to stderr, one line per event, with a UTC timestamp
+ * and a level. Access log lines go to their own sink (log_access).
+ */
+#pragma once
+
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+
+void log_msg(enum log_level lvl, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+#define log_info(...) log_msg(LOG_INFO, __VA_ARGS__)
+#define log_warn(...) log_msg(LOG_WARN, __VA_ARGS__)
+#define log_error(...) log_msg(LOG_ERROR, __VA_ARGS__)
+
+/* Opens the access log: "-" is stderr, "off" disables it, anything else is
+ * a file opened for appending. 0 or ERR_IO. */
+int log_access_open(const char *where);
+void log_access_close(void);
+/* Writes one already formatted line (no newline needed). */
+void log_access(const char *line, int len);

@@ -1,0 +1,36 @@
+/*
+ * strbuf.h - a growable output buffer. It lives in heap memory it owns
+ * (freed with strbuf_cleanup) and keeps a sticky error: once an append
+ * overflows the configured maximum, later appends are no-ops and
+ * strbuf_failed() tells the caller once, at the end.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct strbuf {
+    char *p;      /* NUL-terminated contents (NULL until first append) */
+    size_t len;   /* bytes used, excluding the NUL */
+    size_t cap;   /* bytes allocated */
+    size_t max;   /* hard limit; 0 = 64 MiB */
+    bool failed;  /* sticky: an append did not fit */
+};
+
+void strbuf_init(struct strbuf *sb, size_t max);
+void strbuf_cleanup(struct strbuf *sb);
+void strbuf_reset(struct strbuf *sb);
+void strbuf_append(struct strbuf *sb, const char *s, size_t n);
+void strbuf_puts(struct strbuf *sb, const char *s);
+void strbuf_putc(struct strbuf *sb, char c);
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Hands the contents to the caller (free with free()) and resets sb. */
+char *strbuf_take(struct strbuf *sb, size_t *len);
+static inline bool
+strbuf_failed(const struct strbuf *sb)
+{
+    return sb->failed;
+}
+/* The contents, "" when empty; valid until the next append. */
+const char *strbuf_str(const struct strbuf *sb);

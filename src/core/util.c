@@ -1,0 +1,238 @@
+/*
+ * util.c - see util.h.
+ */
+#include "util.h"
+
+#include "err.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static void
+oom(size_t n)
+{
+    fprintf(stderr, "dangxiao: out of memory allocating %zu bytes\n", n);
+    abort();
+}
+
+void *
+xmalloc(size_t n)
+{
+    void *p = malloc(n ? n : 1);
+    if (p == NULL)
+        oom(n);
+    return p;
+}
+
+void *
+xcalloc(size_t n, size_t size)
+{
+    void *p = calloc(n ? n : 1, size ? size : 1);
+    if (p == NULL)
+        oom(n * size);
+    return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+    void *q = realloc(p, n ? n : 1);
+    if (q == NULL)
+        oom(n);
+    return q;
+}
+
+char *
+xstrdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = xmalloc(n);
+    memcpy(p, s, n);
+    return p;
+}
+
+int
+str_copy(char *dst, size_t dstsize, const char *src)
+{
+    size_t n = strlen(src);
+    if (dstsize == 0)
+        return ERR_RANGE;
+    if (n >= dstsize) {
+        memcpy(dst, src, dstsize - 1);
+        dst[dstsize - 1] = '\0';
+        return ERR_RANGE;
+    }
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+int
+str_fmt(char *dst, size_t dstsize, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(dst, dstsize, fmt, ap);
+    va_end(ap);
+    if (n < 0 || (size_t)n >= dstsize)
+        return ERR_RANGE;
+    return 0;
+}
+
+int64_t
+now_unix(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec;
+}
+
+int64_t
+now_mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+void
+time_iso(int64_t t, char out[21])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static bool
+is_leap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int
+date_parse(const char *s, int64_t *out)
+{
+    static const int mdays[] = {31, 28, 31, 30, 31, 30,
+                                31, 31, 30, 31, 30, 31};
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return ERR_INVAL;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return ERR_INVAL;
+    int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
+    if (y < 1900 || m < 1 || m > 12 || d < 1)
+        return ERR_INVAL;
+    int md = mdays[m - 1] + (m == 2 && is_leap(y));
+    if (d > md)
+        return ERR_INVAL;
+    /* Days from civil (Howard Hinnant's algorithm), no timegm needed. */
+    int yy = y - (m <= 2);
+    int era = (yy >= 0 ? yy : yy - 399) / 400;
+    int yoe = yy - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    int64_t days = (int64_t)era * 146097 + doe - 719468;
+    *out = days * 86400;
+    return 0;
+}
+
+void
+hex_encode(const unsigned char *in, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[in[i] >> 4];
+        out[2 * i + 1] = digits[in[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+long
+utf8_chars(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    long n = 0;
+    while (*p) {
+        int len;
+        unsigned cp;
+        if (*p < 0x80) {
+            len = 1;
+            cp = *p;
+        } else if ((*p & 0xE0) == 0xC0) {
+            len = 2;
+            cp = *p & 0x1F;
+        } else if ((*p & 0xF0) == 0xE0) {
+            len = 3;
+            cp = *p & 0x0F;
+        } else if ((*p & 0xF8) == 0xF0) {
+            len = 4;
+            cp = *p & 0x07;
+        } else {
+            return -1;
+        }
+        for (int i = 1; i < len; i++) {
+            if ((p[i] & 0xC0) != 0x80)
+                return -1;
+            cp = (cp << 6) | (p[i] & 0x3F);
+        }
+        /* Overlong forms, surrogates and values past U+10FFFF. */
+        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+            (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp <= 0xDFFF))
+            return -1;
+        p += len;
+        n++;
+    }
+    return n;
+}
+
+int
+parse_i64(const char *s, int64_t *out)
+{
+    if (s == NULL || *s == '\0')
+        return ERR_INVAL;
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno != 0 || *end != '\0' || end == s)
+        return ERR_INVAL;
+    *out = v;
+    return 0;
+}
+
+bool
+str_eq_nocase(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a, y = *b;
+        if (x >= 'A' && x <= 'Z')
+            x += 32;
+        if (y >= 'A' && y <= 'Z')
+            y += 32;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+const char *
+err_str(int e)
+{
+    switch (e) {
+    case ERR_OK: return "ok";
+    case ERR_NOMEM: return "out of memory";
+    case ERR_IO: return "i/o error";
+    case ERR_INVAL: return "invalid";
+    case ERR_NOTFOUND: return "not found";
+    case ERR_CONFLICT: return "conflict";
+    case ERR_DB: return "database error";
+    case ERR_DENIED: return "denied";
+    case ERR_LOCKED: return "locked";
+    case ERR_RANGE: return "out of range";
+    }
+    return "unknown error";
+}

@@ -1,0 +1,47 @@
+/*
+ * util.h - small helpers every layer uses: allocation that never returns
+ * NULL, bounded string copies, clocks, hex and UTF-8 counting.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Allocation: on failure these print a message and abort(); callers never
+ * test for NULL (STYLE 14). Free with free(). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/* Copies src into dst (size dstsize), always NUL-terminating. Returns 0, or
+ * ERR_RANGE when src did not fit (dst then holds a truncated copy). */
+int str_copy(char *dst, size_t dstsize, const char *src);
+
+/* snprintf that reports truncation: 0 on success, ERR_RANGE if cut. */
+int str_fmt(char *dst, size_t dstsize, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Wall clock, seconds since the epoch (UTC). */
+int64_t now_unix(void);
+/* Monotonic clock in nanoseconds, for durations. */
+int64_t now_mono_ns(void);
+
+/* Writes t as "YYYY-MM-DDTHH:MM:SSZ" into out (at least 21 bytes). */
+void time_iso(int64_t t, char out[21]);
+/* Parses "YYYY-MM-DD" as midnight UTC; 0 on success, ERR_INVAL otherwise.
+ * The date must exist in the calendar. */
+int date_parse(const char *s, int64_t *out);
+
+/* Lower-case hex of n bytes into out (2n+1 bytes). */
+void hex_encode(const unsigned char *in, size_t n, char *out);
+
+/* Number of UTF-8 code points in s, or -1 when s is not valid UTF-8. */
+long utf8_chars(const char *s);
+
+/* Parses a base-10 int64 occupying the whole string; 0 or ERR_INVAL. */
+int parse_i64(const char *s, int64_t *out);
+
+/* Whether two strings are equal, ignoring ASCII case. */
+bool str_eq_nocase(const char *a, const char *b);

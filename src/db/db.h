@@ -1,0 +1,84 @@
+/*
+ * db.h - the one database interface the rest of the program sees.
+ *
+ * Two backends sit behind it (db_sqlite.c, db_pg.c). Callers name a query
+ * from the table in queries.h (enum query), pass its parameters with a
+ * small type string, and step through the rows. No SQL text exists outside
+ * src/db/, and every value is bound, never formatted into SQL.
+ *
+ * A struct db is one connection and is used by one thread at a time; the
+ * server keeps one per worker thread (api/ctx.c).
+ */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "queries.h"
+
+struct db;
+struct db_res;
+
+enum db_kind { DB_SQLITE, DB_PG };
+
+/* Opens uri: "postgresql://…" or "postgres://…" selects PostgreSQL,
+ * anything else is a SQLite file path. On failure returns ERR_DB and
+ * writes the reason to err. The caller frees with db_close(). */
+int db_open(const char *uri, struct db **out, char *err, size_t errlen);
+void db_close(struct db *db);
+enum db_kind db_kind(const struct db *db);
+/* Text of the last error on this connection ("" if none). */
+const char *db_errmsg(const struct db *db);
+
+/* Transactions. db_begin takes the write lock at once on SQLite
+ * (BEGIN IMMEDIATE) so two writers never deadlock on upgrade. */
+int db_begin(struct db *db);
+int db_commit(struct db *db);
+void db_rollback(struct db *db);
+
+/*
+ * Runs query q. types describes the arguments, one letter each:
+ *   'i'  int64_t
+ *   's'  const char *, NULL binds SQL NULL
+ *   'n'  const int64_t *, NULL binds SQL NULL
+ * Returns a result to read with db_next(); NULL on failure (db_errmsg,
+ * db_last_err). At most one result per query id is open at a time. The
+ * result must be finished with db_end().
+ */
+struct db_res *db_query(struct db *db, enum query q, const char *types,
+                        ...);
+struct db_res *db_queryv(struct db *db, enum query q, const char *types,
+                         va_list ap);
+/* Advances to the next row: 1 = a row, 0 = no more rows, < 0 = error. */
+int db_next(struct db_res *r);
+int64_t db_int(struct db_res *r, int col);
+/* Column text, NULL for SQL NULL; valid until db_next()/db_end(). */
+const char *db_text(struct db_res *r, int col);
+bool db_null(struct db_res *r, int col);
+void db_end(struct db_res *r);
+
+/* Runs q to completion. Returns the number of rows changed (>= 0), or
+ * ERR_CONFLICT on a unique violation, ERR_DB on other failures. */
+int db_exec(struct db *db, enum query q, const char *types, ...);
+/* Runs q and reads the first column of its first row as an integer into
+ * *out. 0, ERR_NOTFOUND when there is no row, ERR_CONFLICT, or ERR_DB. */
+int db_int1(struct db *db, enum query q, int64_t *out, const char *types,
+            ...);
+/* The enum err of the last failure on this connection. */
+int db_last_err(const struct db *db);
+
+/* Runs a migration: db-specific schema text with several statements. */
+int db_exec_script(struct db *db, const char *sql);
+/* Consistent online copy to path (SQLite backup API). PostgreSQL answers
+ * ERR_INVAL: use pg_dump. */
+int db_backup(struct db *db, const char *path);
+
+/* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
+int db_migrate(struct db *db);
+/* Current schema version, or < 0 on error. */
+int db_schema_version(struct db *db);
+/* Prepares every query in the table once; used by tests and `init` to
+ * prove the SQL is valid on this backend. 0 or ERR_DB naming the query. */
+int db_check_queries(struct db *db);

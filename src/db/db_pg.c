@@ -1,0 +1,240 @@
+/*
+ * db_pg.c - the PostgreSQL backend over libpq, synchronous, one connection
+ * per worker (STYLE 26). Statements are prepared on first use, per
+ * connection, under the name "q<N>". Parameters travel as text.
+ */
+#include "db_int.h"
+
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct db_res {
+    struct db *db;       /* must be first: see db.c */
+    PGresult *res;
+    int row, nrows;
+    enum query q;
+};
+
+struct db_pg {
+    struct db base;
+    PGconn *conn;
+    bool prepared[Q__COUNT];
+    struct db_res res[Q__COUNT];
+};
+
+static void
+quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+static int
+set_result_error(struct db_pg *p, PGresult *res, const char *what)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    int e = ERR_DB;
+    if (state && strcmp(state, "23505") == 0)
+        e = ERR_CONFLICT;
+    const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(p->conn);
+    db_set_error(&p->base, e, "%s: %s", what, msg);
+    /* Drop the trailing newline libpq adds. */
+    size_t n = strlen(p->base.errmsg);
+    if (n && p->base.errmsg[n - 1] == '\n')
+        p->base.errmsg[n - 1] = '\0';
+    return e;
+}
+
+/* If the server went away, reconnect once; prepared statements are lost
+ * with the old session. */
+static void
+check_conn(struct db_pg *p)
+{
+    if (PQstatus(p->conn) == CONNECTION_OK)
+        return;
+    PQreset(p->conn);
+    memset(p->prepared, 0, sizeof(p->prepared));
+}
+
+static int
+pg_prepare(struct db_pg *p, enum query q)
+{
+    if (p->prepared[q])
+        return 0;
+    char name[16];
+    str_fmt(name, sizeof(name), "q%d", (int)q);
+    const char *sql = db_queries[q].pg ? db_queries[q].pg : db_queries[q].sqlite;
+    PGresult *res = PQprepare(p->conn, name, sql, 0, NULL);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        int e = set_result_error(p, res, db_queries[q].name);
+        PQclear(res);
+        return e;
+    }
+    PQclear(res);
+    p->prepared[q] = true;
+    return 0;
+}
+
+static struct db_res *
+pg_query(struct db *db, enum query q, const struct db_param *prm, int n)
+{
+    struct db_pg *p = (struct db_pg *)db;
+    check_conn(p);
+    if (pg_prepare(p, q) != 0)
+        return NULL;
+    char nums[DB_MAX_PARAMS][24];
+    const char *values[DB_MAX_PARAMS];
+    for (int i = 0; i < n; i++) {
+        if (prm[i].kind == 'i') {
+            str_fmt(nums[i], sizeof(nums[i]), "%lld", (long long)prm[i].i);
+            values[i] = nums[i];
+        } else if (prm[i].kind == 's') {
+            values[i] = prm[i].s;
+        } else {
+            values[i] = NULL;
+        }
+    }
+    char name[16];
+    str_fmt(name, sizeof(name), "q%d", (int)q);
+    PGresult *res = PQexecPrepared(p->conn, name, n, values, NULL, NULL, 0);
+    ExecStatusType st = PQresultStatus(res);
+    if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
+        set_result_error(p, res, db_queries[q].name);
+        PQclear(res);
+        return NULL;
+    }
+    struct db_res *r = &p->res[q];
+    if (r->res)
+        PQclear(r->res);
+    r->db = db;
+    r->res = res;
+    r->row = -1;
+    r->nrows = PQntuples(res);
+    r->q = q;
+    const char *ct = PQcmdTuples(res);
+    db->changes = (ct && *ct) ? atoi(ct) : 0;
+    return r;
+}
+
+static int
+pg_next(struct db_res *r)
+{
+    if (r->row + 1 >= r->nrows)
+        return 0;
+    r->row++;
+    return 1;
+}
+
+static int64_t
+pg_int(struct db_res *r, int col)
+{
+    if (PQgetisnull(r->res, r->row, col))
+        return 0;
+    return strtoll(PQgetvalue(r->res, r->row, col), NULL, 10);
+}
+
+static const char *
+pg_text(struct db_res *r, int col)
+{
+    if (PQgetisnull(r->res, r->row, col))
+        return NULL;
+    return PQgetvalue(r->res, r->row, col);
+}
+
+static bool
+pg_null(struct db_res *r, int col)
+{
+    return PQgetisnull(r->res, r->row, col);
+}
+
+static void
+pg_end(struct db_res *r)
+{
+    PQclear(r->res);
+    r->res = NULL;
+}
+
+static int
+pg_exec_script(struct db *db, const char *sql)
+{
+    struct db_pg *p = (struct db_pg *)db;
+    check_conn(p);
+    PGresult *res = PQexec(p->conn, sql);
+    ExecStatusType st = PQresultStatus(res);
+    int e = 0;
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        e = set_result_error(p, res, "script");
+    PQclear(res);
+    return e;
+}
+
+static int
+pg_backup(struct db *db, const char *path)
+{
+    (void)path;
+    db_set_error(db, ERR_INVAL,
+                 "online backup of PostgreSQL is done with pg_dump, e.g. "
+                 "pg_dump -Fc -f FILE 'postgresql://…' (see README)");
+    return ERR_INVAL;
+}
+
+static int
+pg_prepare_only(struct db *db, enum query q)
+{
+    return pg_prepare((struct db_pg *)db, q);
+}
+
+static void
+pg_close(struct db *db)
+{
+    struct db_pg *p = (struct db_pg *)db;
+    for (int i = 0; i < Q__COUNT; i++)
+        if (p->res[i].res)
+            PQclear(p->res[i].res);
+    PQfinish(p->conn);
+    free(p);
+}
+
+static const struct db_ops pg_ops = {
+    .close = pg_close,
+    .query = pg_query,
+    .next = pg_next,
+    .col_int = pg_int,
+    .col_text = pg_text,
+    .col_null = pg_null,
+    .end = pg_end,
+    .exec_script = pg_exec_script,
+    .backup = pg_backup,
+    .prepare_only = pg_prepare_only,
+};
+
+int
+db_pg_open(const char *uri, struct db **out, char *err, size_t errlen)
+{
+    struct db_pg *p = xcalloc(1, sizeof(*p));
+    p->base.ops = &pg_ops;
+    p->base.kind = DB_PG;
+    p->conn = PQconnectdb(uri);
+    if (PQstatus(p->conn) != CONNECTION_OK) {
+        str_fmt(err, errlen, "postgresql: %s", PQerrorMessage(p->conn));
+        size_t n = strlen(err);
+        if (n && err[n - 1] == '\n')
+            err[n - 1] = '\0';
+        PQfinish(p->conn);
+        free(p);
+        return ERR_DB;
+    }
+    PQsetNoticeProcessor(p->conn, quiet_notice, NULL);
+    if (pg_exec_script(&p->base, "SET TIME ZONE 'UTC'") != 0) {
+        str_fmt(err, errlen, "postgresql: %s", p->base.errmsg);
+        pg_close(&p->base);
+        return ERR_DB;
+    }
+    *out = &p->base;
+    return 0;
+}

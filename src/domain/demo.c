@@ -1,0 +1,156 @@
+/*
+ * demo.c - see demo.h. Village names are built from common local
+ * surnames and place-name endings (庄, 楼, 集, 寨 …), the way villages in
+ * 鲁西南 are named; subdistricts (街道) get communities (社区).
+ */
+#include "demo.h"
+
+#include "auth.h"
+#include "org.h"
+
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <string.h>
+
+/* Villages per township in county scale: 469 in all (SPEC.md §2.1). */
+static const int county_villages[13] = {22, 20, 41, 38, 36, 40, 35,
+                                        37, 45, 39, 42, 36, 38};
+
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+    "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
+    "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
+    "沈", "曾", "彭", "吕", "苏", "卢", "蒋", "蔡", "贾", "丁", "魏", "薛",
+    "叶", "阎", "余", "潘", "杜", "戴", "夏", "钟", "汪", "田", "任", "姜",
+    "范", "方", "石", "姚", "谭", "廖", "邹", "熊", "金", "陆", "郝", "孔",
+    "白", "崔", "康", "毛", "邱", "秦", "江", "史", "顾", "侯", "邵", "孟",
+};
+static const char *const endings[] = {"庄", "楼", "集", "寨", "屯", "营",
+                                      "店", "庙", "堂", "口", "湾", "园",
+                                      "桥", "坊", "洼", "岗"};
+static const char *const community_words[] = {
+    "文亭", "永昌", "东关", "西关", "南关", "北关", "春秋", "伯乐", "书院",
+    "和平", "建设", "人民", "幸福", "花园", "锦绣", "文化", "振兴", "新华",
+    "康乐", "明德", "滨河", "繁荣", "富民", "光明", "育才", "长安"};
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64*: small, fast, and the same on every machine. */
+static uint64_t
+rnd(uint64_t *s)
+{
+    *s ^= *s >> 12;
+    *s ^= *s << 25;
+    *s ^= *s >> 27;
+    return *s * 2685821657736338717ULL;
+}
+
+struct demo_user {
+    const char *username;
+    const char *role;
+    const char *township;
+};
+
+static const struct demo_user demo_users[] = {
+    {"county_admin", "county_admin", NULL},
+    {"school_admin", "school_admin", "371723001"},
+    {"school_admin2", "school_admin", "371723002"},
+    {"teacher", "teacher", "371723001"},
+    {"trainee", "trainee", "371723001"},
+    {"guide", "guide", "371723001"},
+    {"sysadmin", "sysadmin", NULL},
+    {"auditor", "auditor", NULL},
+};
+
+static int
+make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
+              int64_t *made)
+{
+    char names[64][64];
+    for (int t = 0; t < 13; t++) {
+        char tcode[16];
+        str_fmt(tcode, sizeof(tcode), "3717230%02d", t + 1);
+        int n = scale == DEMO_COUNTY ? county_villages[t] : 2;
+        bool subdistrict = t < 2;
+        int made_here = 0;
+        for (int tries = 0; made_here < n && tries < 10000; tries++) {
+            char name[64];
+            if (subdistrict)
+                str_fmt(name, sizeof(name), "%s社区",
+                        community_words[rnd(seed) % NELEM(community_words)]);
+            else
+                str_fmt(name, sizeof(name), "%s%s村",
+                        surnames[rnd(seed) % NELEM(surnames)],
+                        endings[rnd(seed) % NELEM(endings)]);
+            bool dup = false;
+            for (int i = 0; i < made_here && !dup; i++)
+                dup = strcmp(names[i], name) == 0;
+            if (dup)
+                continue;
+            str_copy(names[made_here], sizeof(names[0]), name);
+            char vcode[24];
+            /* 12-digit 村级 code under the (placeholder) township code. */
+            str_fmt(vcode, sizeof(vcode), "%s%03d", tcode, made_here + 1);
+            int64_t id;
+            if (org_village_insert(db, vcode, name, tcode, true, &id) != 0)
+                return ERR_DB;
+            made_here++;
+            (*made)++;
+        }
+    }
+    return 0;
+}
+
+int
+demo_build(struct db *db, enum demo_scale scale, uint64_t seed, FILE *out)
+{
+    struct audit_who who = {0, "demo", "", "", "cli"};
+    uint64_t s = seed ? seed : 1;
+    s = s * 0x9E3779B97F4A7C15ULL + 1;
+    int64_t made = 0;
+    int64_t existing;
+    if (db_int1(db, Q_VILLAGE_COUNT, &existing, "ss", (const char *)NULL,
+                (const char *)NULL) != 0)
+        return ERR_DB;
+    if (existing > 0)
+        return ERR_CONFLICT;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int rc = make_villages(db, scale, &s, &made);
+    if (rc == 0) {
+        char detail[128];
+        str_fmt(detail, sizeof(detail),
+                "{\"scale\":\"%s\",\"seed\":%llu,\"villages\":%lld}",
+                scale == DEMO_COUNTY ? "county" : "small",
+                (unsigned long long)seed, (long long)made);
+        rc = audit_append(db, &who, "demo_load", "villages", true, detail);
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0) {
+        db_rollback(db);
+        return rc;
+    }
+    for (size_t i = 0; i < NELEM(demo_users); i++) {
+        const struct demo_user *u = &demo_users[i];
+        int64_t id;
+        const char *field = NULL, *why = NULL;
+        rc = auth_user_create(db, u->username, DEMO_PASSWORD, u->role,
+                              u->township, 0, false, true, &who, &id, &field,
+                              &why);
+        if (rc != 0) {
+            fprintf(stderr, "demo: user %s: %s\n", u->username,
+                    why ? why : db_errmsg(db));
+            return rc;
+        }
+    }
+    fprintf(out, "Demo county (演示数据): 13 townships, %lld villages.\n",
+            (long long)made);
+    fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
+    for (size_t i = 0; i < NELEM(demo_users); i++)
+        fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,
+                demo_users[i].role,
+                demo_users[i].township ? demo_users[i].township : "");
+    return 0;
+}

@@ -1,0 +1,189 @@
+/*
+ * http.h - the HTTP layer: a libmicrohttpd server, a route table, one
+ * arena per request, parse-or-respond helpers and response writers.
+ *
+ * It knows nothing of users or databases. The application gives it a
+ * route table and an authenticate hook; every route must declare who may
+ * call it (ACCESS_PUBLIC, or ACCESS_USER with a role mask), and the server
+ * refuses to start if one does not. Role bits are opaque numbers here.
+ */
+#pragma once
+
+#include "../core/arena.h"
+#include "../core/strbuf.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct req;
+
+enum access {
+    ACCESS_UNDECLARED = 0, /* the zero value: refused at start */
+    ACCESS_PUBLIC,         /* anyone, logged in or not */
+    ACCESS_USER,           /* a logged-in user whose role is in .roles */
+};
+
+enum route_flags {
+    ROUTE_PAGE = 1 << 0,           /* HTML page: 401 redirects to /login */
+    ROUTE_UPLOAD = 1 << 1,         /* body limit is max_upload, not JSON */
+    ROUTE_PW_CHANGE_OK = 1 << 2,   /* allowed while a password change is due */
+    ROUTE_NO_CSRF = 1 << 3,        /* a write that needs no CSRF token (log-in) */
+};
+
+/* A handler returns the HTTP status it answered with (STYLE 11). */
+typedef int (*handler_fn)(struct req *req);
+
+struct route {
+    const char *method;   /* "GET", "POST", ... */
+    const char *pattern;  /* "/api/v1/users/{id}": {x} matches one segment */
+    handler_fn fn;
+    enum access access;
+    unsigned roles;       /* ACCESS_USER: role bits allowed; must be != 0 */
+    unsigned flags;       /* enum route_flags */
+};
+
+/* Who is calling, filled by the authenticate hook. */
+struct principal {
+    int64_t user_id;
+    int64_t session_id;        /* or token id for bearer tokens */
+    const char *username;
+    const char *role;          /* role code, e.g. "school_admin" */
+    unsigned role_bit;         /* matched against route.roles */
+    const char *township_code; /* NULL for county-wide roles */
+    int64_t person_id;         /* 0 when none */
+    bool via_cookie;           /* false for bearer tokens */
+    const char *csrf;          /* the session's CSRF token (cookie only) */
+    bool must_change_password;
+};
+
+struct http_header {
+    const char *name, *value;
+    struct http_header *next;
+};
+
+struct req {
+    struct arena arena;            /* everything below lives in it */
+    const struct route *route;
+    int route_index;               /* for metrics; -1 when none matched */
+    const char *method;
+    const char *path;
+    const char *params[4];         /* {x} captures, in order */
+    int nparams;
+    char *body;                    /* NUL-terminated, may hold NULs */
+    size_t body_len;
+    size_t body_limit;
+    bool body_too_large;
+    const char *ip;
+    struct principal *user;        /* NULL when not logged in */
+    void *conn;                    /* struct MHD_Connection * */
+    int64_t t_start_ns;
+    /* The answer, written by the response helpers. */
+    int status;
+    struct strbuf out;
+    const char *out_type;
+    const void *static_data;       /* http_static: borrowed body */
+    size_t static_len;
+    struct http_header *headers;
+    bool answered;
+    bool page;                     /* errors render as HTML */
+    const char *lang;              /* "zh" or "en", set by the app */
+};
+
+/* The hook that turns cookies or bearer tokens into req->user. It returns
+ * 0 (req->user may stay NULL: anonymous), or a status it has answered
+ * with already (e.g. 500 when the database is down). */
+typedef int (*authenticate_fn)(struct req *req);
+/* Called before a route's handler runs and after access checks pass. */
+typedef void (*prepare_fn)(struct req *req);
+
+struct http_options {
+    const char *listen;            /* "127.0.0.1:8080" */
+    int workers;                   /* threads; 0 = one per core */
+    size_t max_json_body;
+    size_t max_upload;
+    const struct route *routes;    /* NULL-method terminated */
+    authenticate_fn authenticate;
+    prepare_fn prepare;
+};
+
+struct http_server;
+
+/* Checks the route table (every route declares its access rule) and
+ * starts listening. Returns NULL with the reason in err. */
+struct http_server *http_start(const struct http_options *o, char *err,
+                               size_t errlen);
+/* Stops accepting, lets requests in flight finish (up to grace_ms), then
+ * stops the threads and frees the server. */
+void http_stop(struct http_server *s, int grace_ms);
+/* Validates a route table; 0, or ERR_INVAL with the first bad route named
+ * in err. Exposed for the unit tests. */
+int http_routes_check(const struct route *routes, char *err, size_t errlen);
+/* Matches method+path against routes. Returns the route index, -1 when
+ * no pattern matches, -2 when a pattern matches but not the method. Fills
+ * params (up to 4) from {x} segments. */
+int http_route_match(const struct route *routes, const char *method,
+                     const char *path, const char **params, int *nparams,
+                     struct arena *a);
+
+/* --- request helpers ----------------------------------------------- */
+
+/* A request header, or NULL. */
+const char *req_header(struct req *req, const char *name);
+/* A query-string argument, or NULL. */
+const char *req_query(struct req *req, const char *name);
+/* A cookie, or NULL. */
+const char *req_cookie(struct req *req, const char *name);
+/* A field of an application/x-www-form-urlencoded body, or NULL. */
+const char *req_form(struct req *req, const char *name);
+
+/* Reads query argument name as an integer in [min, max], or def when
+ * absent. On a bad value answers 400 invalid_param and returns -1. */
+int req_query_int_or_400(struct req *req, const char *name, int64_t min,
+                         int64_t max, int64_t def, int64_t *out);
+/* page (>= 1) and per_page (1..500, default 50) or a 400. */
+int req_paging_or_400(struct req *req, int64_t *page, int64_t *per_page);
+/* Path parameter i as a positive int64 or a 404 not_found. */
+int req_param_id_or_404(struct req *req, int i, int64_t *out);
+
+/* Parses the body as a JSON object. On failure answers 400 bad_json /
+ * bad_content_type and returns NULL. The object is freed with the
+ * request. */
+json_t *req_json_or_400(struct req *req);
+/* Reads a string field: required or optional (absent or null gives
+ * *out = NULL), length counted in characters between min and max. On a
+ * bad value answers 422 (missing_field / invalid_field) and returns -1. */
+int json_str_or_422(struct req *req, json_t *obj, const char *name,
+                    bool required, long min, long max, const char **out);
+int json_bool_or_422(struct req *req, json_t *obj, const char *name,
+                     bool required, int *out); /* -1 absent, 0, 1 */
+int json_int_or_422(struct req *req, json_t *obj, const char *name,
+                    bool required, int64_t min, int64_t max, bool *present,
+                    int64_t *out);
+
+/* --- responses ----------------------------------------------------- */
+
+void http_header_add(struct req *req, const char *name, const char *value);
+/* Answers with a JSON value (takes ownership of v). Returns status. */
+int http_json(struct req *req, int status, json_t *v);
+/* Answers {"error":{"code","message"[,"field"]}} (or an HTML error page
+ * for page routes). field may be NULL. Returns status. */
+int http_error(struct req *req, int status, const char *code,
+               const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* Answers with req->out as the body and the given content type. */
+int http_body(struct req *req, int status, const char *content_type);
+/* Answers with a borrowed static buffer (not copied). */
+int http_static(struct req *req, int status, const char *content_type,
+                const void *data, size_t len);
+int http_redirect(struct req *req, const char *location);
+int http_no_content(struct req *req);
+
+/* Appends a JSON list envelope {"items":[...],"total","page","per_page"}.
+ * Takes ownership of items. */
+json_t *http_list(json_t *items, int64_t total, int64_t page,
+                  int64_t per_page);
+
+/* --- metrics (metrics.c) ------------------------------------------- */
+/* Writes the Prometheus text exposition into req->out. */
+void http_metrics_render(struct req *req);

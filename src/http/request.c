@@ -1,0 +1,251 @@
+/*
+ * request.c - reading a request: headers, query, cookies, form fields,
+ * and the parse-or-respond helpers that keep handlers flat (STYLE 12).
+ */
+#include "http_int.h"
+
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <microhttpd.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *
+req_header(struct req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+}
+
+const char *
+req_query(struct req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
+                                       name);
+}
+
+const char *
+req_cookie(struct req *req, const char *name)
+{
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes a form-urlencoded token of length n into the arena. */
+static char *
+form_decode(struct arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1), *o = out;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            *o++ = ' ';
+        } else if (s[i] == '%' && i + 2 < n && hexval(s[i + 1]) >= 0 &&
+                   hexval(s[i + 2]) >= 0) {
+            *o++ = (char)(hexval(s[i + 1]) * 16 + hexval(s[i + 2]));
+            i += 2;
+        } else {
+            *o++ = s[i];
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *
+req_form(struct req *req, const char *name)
+{
+    const char *ct = req_header(req, "Content-Type");
+    if (req->body == NULL || ct == NULL ||
+        strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return NULL;
+    size_t nl = strlen(name);
+    const char *p = req->body, *end = req->body + req->body_len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        if (amp == NULL)
+            amp = end;
+        const char *eq = memchr(p, '=', (size_t)(amp - p));
+        if (eq && (size_t)(eq - p) == nl && memcmp(p, name, nl) == 0)
+            return form_decode(&req->arena, eq + 1,
+                               (size_t)(amp - eq - 1));
+        p = amp + 1;
+    }
+    return NULL;
+}
+
+int
+req_query_int_or_400(struct req *req, const char *name, int64_t min,
+                     int64_t max, int64_t def, int64_t *out)
+{
+    const char *v = req_query(req, name);
+    if (v == NULL || *v == '\0') {
+        *out = def;
+        return 0;
+    }
+    int64_t n;
+    if (parse_i64(v, &n) != 0 || n < min || n > max) {
+        http_error(req, 400, "invalid_param", name,
+                   "%s must be a whole number from %lld to %lld", name,
+                   (long long)min, (long long)max);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+int
+req_paging_or_400(struct req *req, int64_t *page, int64_t *per_page)
+{
+    if (req_query_int_or_400(req, "page", 1, 1000000, 1, page) != 0)
+        return -1;
+    return req_query_int_or_400(req, "per_page", 1, 500, 50, per_page);
+}
+
+int
+req_param_id_or_404(struct req *req, int i, int64_t *out)
+{
+    int64_t n;
+    if (i >= req->nparams || parse_i64(req->params[i], &n) != 0 || n < 1) {
+        http_error(req, 404, "not_found", NULL, "no such resource: %s",
+                   req->path);
+        return -1;
+    }
+    *out = n;
+    return 0;
+}
+
+static void
+json_decref_cb(void *p)
+{
+    json_decref(p);
+}
+
+json_t *
+req_json_or_400(struct req *req)
+{
+    const char *ct = req_header(req, "Content-Type");
+    if (ct == NULL || strncmp(ct, "application/json", 16) != 0) {
+        http_error(req, 400, "bad_content_type", NULL,
+                   "send the body as application/json");
+        return NULL;
+    }
+    if (req->body == NULL || req->body_len == 0) {
+        http_error(req, 400, "bad_json", NULL, "the body is empty");
+        return NULL;
+    }
+    json_error_t e;
+    json_t *v = json_loadb(req->body, req->body_len, JSON_REJECT_DUPLICATES,
+                           &e);
+    if (v == NULL) {
+        http_error(req, 400, "bad_json", NULL,
+                   "the body is not valid JSON (line %d, column %d): %s",
+                   e.line, e.column, e.text);
+        return NULL;
+    }
+    arena_defer(&req->arena, json_decref_cb, v);
+    if (!json_is_object(v)) {
+        http_error(req, 400, "bad_json", NULL,
+                   "the body must be a JSON object");
+        return NULL;
+    }
+    return v;
+}
+
+int
+json_str_or_422(struct req *req, json_t *obj, const char *name,
+                bool required, long min, long max, const char **out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = NULL;
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return 0;
+        http_error(req, 422, "missing_field", name, "%s is required", name);
+        return -1;
+    }
+    if (!json_is_string(v)) {
+        http_error(req, 422, "invalid_field", name, "%s must be a string",
+                   name);
+        return -1;
+    }
+    const char *s = json_string_value(v);
+    if (strlen(s) != json_string_length(v)) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must not contain NUL characters", name);
+        return -1;
+    }
+    long n = utf8_chars(s);
+    if (n < 0) {
+        http_error(req, 422, "invalid_field", name, "%s is not UTF-8", name);
+        return -1;
+    }
+    if (n < min || n > max) {
+        if (n == 0 && required) {
+            http_error(req, 422, "missing_field", name,
+                       "%s must not be empty", name);
+            return -1;
+        }
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be %ld to %ld characters long", name, min, max);
+        return -1;
+    }
+    *out = s;
+    return 0;
+}
+
+int
+json_bool_or_422(struct req *req, json_t *obj, const char *name,
+                 bool required, int *out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = -1;
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return 0;
+        http_error(req, 422, "missing_field", name, "%s is required", name);
+        return -1;
+    }
+    if (!json_is_boolean(v)) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be true or false", name);
+        return -1;
+    }
+    *out = json_is_true(v) ? 1 : 0;
+    return 0;
+}
+
+int
+json_int_or_422(struct req *req, json_t *obj, const char *name,
+                bool required, int64_t min, int64_t max, bool *present,
+                int64_t *out)
+{
+    json_t *v = json_object_get(obj, name);
+    *present = false;
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return 0;
+        http_error(req, 422, "missing_field", name, "%s is required", name);
+        return -1;
+    }
+    if (!json_is_integer(v) || json_integer_value(v) < min ||
+        json_integer_value(v) > max) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be a whole number from %lld to %lld", name,
+                   (long long)min, (long long)max);
+        return -1;
+    }
+    *present = true;
+    *out = json_integer_value(v);
+    return 0;
+}

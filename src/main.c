@@ -1,0 +1,481 @@
+/*
+ * main.c - the command line (API.md): init, serve, demo, user add, backup,
+ * audit verify. Start-up order for serve: arguments -> settings (file,
+ * then environment, then flags) -> database open + migrate -> HTTP.
+ *
+ * A wrong argument prints the usage and exits 2; a runtime failure exits 1.
+ */
+#include "api/api.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/util.h"
+#include "db/db.h"
+#include "domain/audit.h"
+#include "domain/auth.h"
+#include "domain/demo.h"
+#include "domain/roles.h"
+#include "web/i18n.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+extern char **environ;
+
+static const char usage_text[] =
+    "dangxiao - township Party-school platform (成武县党员教育培训平台)\n"
+    "\n"
+    "usage:\n"
+    "  dangxiao init  --db DB                  create or migrate the database\n"
+    "  dangxiao serve --db DB [--listen HOST:PORT] [--config FILE]\n"
+    "  dangxiao demo  --db DB [--scale county|small] [--seed N]\n"
+    "  dangxiao user add USERNAME --db DB --role ROLE [--township CODE]\n"
+    "                  [--person ID]           (password read from stdin)\n"
+    "  dangxiao backup --db DB FILE            consistent online copy\n"
+    "  dangxiao audit verify --db DB           check the audit hash chain\n"
+    "  dangxiao --help | CMD --help\n"
+    "\n"
+    "DB is a SQLite file path or a postgresql:// URI; DANGXIAO_DB is the\n"
+    "default. Settings come from --config FILE and DANGXIAO_* variables;\n"
+    "`dangxiao serve --help` lists them.\n";
+
+static int
+usage(int code)
+{
+    fputs(usage_text, code == 0 ? stdout : stderr);
+    return code;
+}
+
+/* Options shared by the subcommands; each command says which it takes. */
+struct opts {
+    const char *db, *listen, *config, *scale, *role, *township;
+    int64_t seed, person;
+    bool help;
+};
+
+enum {
+    O_DB = 1 << 0, O_LISTEN = 1 << 1, O_CONFIG = 1 << 2, O_SCALE = 1 << 3,
+    O_SEED = 1 << 4, O_ROLE = 1 << 5, O_TOWNSHIP = 1 << 6, O_PERSON = 1 << 7
+};
+
+/* Parses argv (after the command words) allowing the options in mask;
+ * positional arguments are returned in pos (up to npos). Returns 0 or 2. */
+static int
+parse_opts(int argc, char **argv, unsigned mask, struct opts *o,
+           const char **pos, int npos, int *got)
+{
+    static const struct option longopts[] = {
+        {"db", required_argument, 0, 'd'},
+        {"listen", required_argument, 0, 'l'},
+        {"config", required_argument, 0, 'c'},
+        {"scale", required_argument, 0, 's'},
+        {"seed", required_argument, 0, 'S'},
+        {"role", required_argument, 0, 'r'},
+        {"township", required_argument, 0, 't'},
+        {"person", required_argument, 0, 'p'},
+        {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    static const struct {
+        int ch;
+        unsigned bit;
+    } bits[] = {{'d', O_DB},     {'l', O_LISTEN}, {'c', O_CONFIG},
+                {'s', O_SCALE},  {'S', O_SEED},   {'r', O_ROLE},
+                {'t', O_TOWNSHIP}, {'p', O_PERSON}};
+    memset(o, 0, sizeof(*o));
+    o->db = getenv("DANGXIAO_DB");
+    o->seed = 1;
+    optind = 1;
+    opterr = 0;
+    int ch;
+    while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+        if (ch == 'h') {
+            o->help = true;
+            continue;
+        }
+        if (ch == '?' || ch == ':') {
+            fprintf(stderr, "dangxiao: unknown or incomplete option '%s'\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+        unsigned bit = 0;
+        for (size_t i = 0; i < sizeof(bits) / sizeof(bits[0]); i++)
+            if (bits[i].ch == ch)
+                bit = bits[i].bit;
+        if (!(mask & bit)) {
+            fprintf(stderr, "dangxiao: option '%s' does not apply here\n",
+                    argv[optind - 1]);
+            return 2;
+        }
+        switch (ch) {
+        case 'd': o->db = optarg; break;
+        case 'l': o->listen = optarg; break;
+        case 'c': o->config = optarg; break;
+        case 's': o->scale = optarg; break;
+        case 'r': o->role = optarg; break;
+        case 't': o->township = optarg; break;
+        case 'S':
+        case 'p': {
+            int64_t v;
+            if (parse_i64(optarg, &v) != 0 || v < 0) {
+                fprintf(stderr, "dangxiao: '%s' is not a number\n", optarg);
+                return 2;
+            }
+            if (ch == 'S')
+                o->seed = v;
+            else
+                o->person = v;
+            break;
+        }
+        }
+    }
+    *got = 0;
+    for (int i = optind; i < argc; i++) {
+        if (*got == npos) {
+            fprintf(stderr, "dangxiao: unexpected argument '%s'\n", argv[i]);
+            return 2;
+        }
+        pos[(*got)++] = argv[i];
+    }
+    /* serve may also take the database from its settings file. */
+    if (!o->help && (mask & O_DB) && !(mask & O_CONFIG) &&
+        (o->db == NULL || *o->db == '\0')) {
+        fprintf(stderr, "dangxiao: --db is required (or DANGXIAO_DB)\n");
+        return 2;
+    }
+    return 0;
+}
+
+/* Opens and migrates the database; prints the reason on failure. */
+static struct db *
+open_db(const char *uri)
+{
+    char err[512];
+    struct db *db;
+    if (db_open(uri, &db, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return NULL;
+    }
+    if (db_migrate(db) != 0 || db_check_queries(db) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", db_errmsg(db));
+        db_close(db);
+        return NULL;
+    }
+    return db;
+}
+
+/* Loads settings: defaults, then the file, then the environment. */
+static int
+load_settings(struct config *c, const char *file, bool apply_db)
+{
+    char err[512];
+    config_defaults(c);
+    if (file && config_load_file(c, file, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return 2;
+    }
+    if (config_load_env(c, environ, apply_db, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return 2;
+    }
+    return 0;
+}
+
+static void
+apply_auth_settings(const struct config *c)
+{
+    struct auth_settings s = {
+        .lockout_threshold = c->lockout_threshold,
+        .lockout_seconds = c->lockout_seconds,
+        .idle_seconds = c->session_idle_seconds,
+        .absolute_seconds = c->session_absolute_seconds,
+        .password_max_age_days = c->password_max_age_days,
+        .opslimit = (unsigned long long)c->argon2_opslimit,
+        .memlimit = (size_t)c->argon2_memlimit_kib * 1024,
+    };
+    auth_configure(&s);
+}
+
+static int
+cmd_init(int argc, char **argv)
+{
+    struct opts o;
+    int n;
+    if (parse_opts(argc, argv, O_DB, &o, NULL, 0, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    struct db *db = open_db(o.db);
+    if (db == NULL)
+        return 1;
+    printf("database ready: schema version %d\n", db_schema_version(db));
+    db_close(db);
+    return 0;
+}
+
+static int
+cmd_demo(int argc, char **argv)
+{
+    struct opts o;
+    int n;
+    if (parse_opts(argc, argv, O_DB | O_SCALE | O_SEED, &o, NULL, 0, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    enum demo_scale scale = DEMO_COUNTY;
+    if (o.scale && strcmp(o.scale, "small") == 0)
+        scale = DEMO_SMALL;
+    else if (o.scale && strcmp(o.scale, "county") != 0) {
+        fprintf(stderr, "dangxiao: --scale is county or small\n");
+        return usage(2);
+    }
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    apply_auth_settings(&c);
+    struct db *db = open_db(o.db);
+    if (db == NULL)
+        return 1;
+    int rc = demo_build(db, scale, (uint64_t)o.seed, stdout);
+    if (rc == ERR_CONFLICT)
+        fprintf(stderr, "dangxiao: the database already holds villages; "
+                        "demo needs a fresh one\n");
+    else if (rc != 0)
+        fprintf(stderr, "dangxiao: demo: %s\n", db_errmsg(db));
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Reads one line (the password) from stdin without its newline. */
+static int
+read_password(char *buf, size_t len)
+{
+    if (fgets(buf, (int)len, stdin) == NULL)
+        return -1;
+    size_t n = strlen(buf);
+    while (n && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+        buf[--n] = '\0';
+    return n ? 0 : -1;
+}
+
+static int
+cmd_user(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "add") != 0) {
+        if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+            return usage(0);
+        fprintf(stderr, "dangxiao: user: the only action is 'add'\n");
+        return usage(2);
+    }
+    struct opts o;
+    const char *pos[1];
+    int n;
+    if (parse_opts(argc - 1, argv + 1, O_DB | O_ROLE | O_TOWNSHIP | O_PERSON,
+                   &o, pos, 1, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    if (n != 1 || o.role == NULL) {
+        fprintf(stderr, "dangxiao: user add needs USERNAME and --role\n");
+        return usage(2);
+    }
+    if (role_find(o.role) == NULL) {
+        fprintf(stderr, "dangxiao: unknown role '%s'\n", o.role);
+        return usage(2);
+    }
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    apply_auth_settings(&c);
+    char pw[300];
+    if (read_password(pw, sizeof(pw)) != 0) {
+        fprintf(stderr, "dangxiao: give the password on standard input\n");
+        return 1;
+    }
+    struct db *db = open_db(o.db);
+    if (db == NULL)
+        return 1;
+    struct audit_who who = {0, "console", "", "", "cli"};
+    int64_t id;
+    const char *field = NULL, *why = NULL;
+    /* The operator at the console sets a final password (API.md). */
+    int rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
+                              false, false, &who, &id, &field, &why);
+    sodium_memzero(pw, sizeof(pw));
+    if (rc != 0)
+        fprintf(stderr, "dangxiao: user add: %s%s%s\n", field ? field : "",
+                field ? ": " : "", why ? why : db_errmsg(db));
+    else
+        printf("user %s created (id %lld, role %s)\n", pos[0], (long long)id,
+               o.role);
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_backup(int argc, char **argv)
+{
+    struct opts o;
+    const char *pos[1];
+    int n;
+    if (parse_opts(argc, argv, O_DB, &o, pos, 1, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    if (n != 1) {
+        fprintf(stderr, "dangxiao: backup needs the FILE to write\n");
+        return usage(2);
+    }
+    struct db *db = open_db(o.db);
+    if (db == NULL)
+        return 1;
+    int rc = db_backup(db, pos[0]);
+    if (rc != 0) {
+        fprintf(stderr, "dangxiao: backup: %s\n", db_errmsg(db));
+    } else {
+        struct audit_who who = {0, "console", "", "", "cli"};
+        char detail[1100];
+        char *qs = NULL;
+        json_t *d = json_pack("{s:s}", "file", pos[0]);
+        qs = json_dumps(d, JSON_COMPACT);
+        json_decref(d);
+        str_copy(detail, sizeof(detail), qs);
+        free(qs);
+        audit_record(db, &who, "backup", "database", true, detail);
+        printf("backup written to %s\n", pos[0]);
+    }
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_audit(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+        fprintf(stderr, "dangxiao: audit: the only action is 'verify'\n");
+        return usage(2);
+    }
+    struct opts o;
+    int n;
+    if (parse_opts(argc - 1, argv + 1, O_DB, &o, NULL, 0, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    struct db *db = open_db(o.db);
+    if (db == NULL)
+        return 1;
+    int64_t rows, bad;
+    char why[128];
+    int rc = audit_verify(db, &rows, &bad, why, sizeof(why));
+    if (rc == 0)
+        printf("audit log ok: %lld rows, hash chain intact\n",
+               (long long)rows);
+    else if (rc == ERR_INVAL)
+        printf("audit log BROKEN at row %lld: %s (%lld rows before it are "
+               "intact)\n",
+               (long long)bad, why, (long long)rows);
+    else
+        fprintf(stderr, "dangxiao: audit verify: %s\n", db_errmsg(db));
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+static int
+cmd_serve(int argc, char **argv)
+{
+    struct opts o;
+    int n;
+    if (parse_opts(argc, argv, O_DB | O_LISTEN | O_CONFIG, &o, NULL, 0, &n) !=
+        0)
+        return usage(2);
+    if (o.help) {
+        usage(0);
+        printf("\n");
+        config_print_help();
+        return 0;
+    }
+    if (load_settings(&app_config, o.config, true) != 0)
+        return 2;
+    if (o.db) /* --db, else DANGXIAO_DB; either beats the file */
+        str_copy(app_config.db, sizeof(app_config.db), o.db);
+    if (o.listen)
+        str_copy(app_config.listen, sizeof(app_config.listen), o.listen);
+    if (app_config.db[0] == '\0') {
+        fprintf(stderr, "dangxiao: --db is required (or DANGXIAO_DB)\n");
+        return usage(2);
+    }
+    apply_auth_settings(&app_config);
+    if (log_access_open(app_config.access_log) != 0) {
+        fprintf(stderr, "dangxiao: cannot open access log %s\n",
+                app_config.access_log);
+        return 1;
+    }
+    struct db *db = open_db(app_config.db);
+    if (db == NULL)
+        return 1;
+    db_close(db);
+
+    /* Block the stop signals in every thread; main waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    struct http_options ho = {
+        .listen = app_config.listen,
+        .workers = (int)app_config.workers,
+        .max_json_body = (size_t)app_config.max_json_body,
+        .max_upload = (size_t)app_config.max_upload,
+        .routes = api_routes,
+        .authenticate = api_authenticate,
+    };
+    char err[256];
+    struct http_server *s = http_start(&ho, err, sizeof(err));
+    if (s == NULL) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return 1;
+    }
+    int sig = 0;
+    sigwait(&set, &sig);
+    log_info("signal %d: finishing requests in flight, then stopping", sig);
+    http_stop(s, 10000);
+    api_db_close_all();
+    log_access_close();
+    log_info("stopped");
+    return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+    if (sodium_init() < 0) {
+        fprintf(stderr, "dangxiao: libsodium failed to start\n");
+        return 1;
+    }
+    if (i18n_init() != 0)
+        log_warn("translation catalog missing; the UI will be in English");
+    if (argc < 2)
+        return usage(2);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+        strcmp(cmd, "help") == 0)
+        return usage(0);
+    static const struct {
+        const char *name;
+        int (*fn)(int, char **);
+    } cmds[] = {{"init", cmd_init},     {"serve", cmd_serve},
+                {"demo", cmd_demo},     {"user", cmd_user},
+                {"backup", cmd_backup}, {"audit", cmd_audit}};
+    for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+        if (strcmp(cmd, cmds[i].name) == 0)
+            return cmds[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "dangxiao: unknown command '%s'\n", cmd);
+    return usage(2);
+}

@@ -1,0 +1,668 @@
+/*
+ * pages.c - the pages of the UI shell. Chinese first: every visible
+ * string goes through T() (i18n.h). Admin pages lay out for a desktop
+ * with navigation down the left; on a phone the same markup becomes a
+ * single column with a bottom tab bar (static/app.css).
+ */
+#include "web.h"
+
+#include "assets.h"
+#include "i18n.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/org.h"
+#include "../domain/roles.h"
+#include "../http/html.h"
+
+#include <string.h>
+
+#define T(s) tr(req->lang, s)
+
+/* Navigation, declared once: who sees which entry. */
+static const struct nav_item {
+    const char *href;
+    const char *label;  /* msgid */
+    const char *icon;   /* a glyph for the phone tab bar */
+    unsigned roles;
+} nav_items[] = {
+    {"/", "Home", "⌂", R_ANY},
+    {"/villages", "Villages", "▦", R_ADMINS},
+    {"/users", "Accounts", "☰", R_SYSADMIN},
+    {"/audit", "Audit log", "✎", R_AUDITOR},
+    {"/password", "Change password", "⚿", R_ANY},
+};
+
+static const char *
+asset_url(struct req *req, const char *name)
+{
+    const struct asset *a = asset_find(name);
+    return arena_printf(&req->arena, "/assets/%s?v=%s", name,
+                        a ? a->etag : "0");
+}
+
+static void
+head(struct req *req, const char *title)
+{
+    struct strbuf *o = &req->out;
+    strbuf_reset(o);
+    html_raw(o, "<!doctype html><html lang=\"");
+    html_raw(o, strcmp(req->lang, "en") == 0 ? "en" : "zh-CN");
+    html_raw(o, "\"><head><meta charset=\"utf-8\">"
+                "<meta name=\"viewport\" "
+                "content=\"width=device-width,initial-scale=1\">"
+                "<meta name=\"htmx-config\" "
+                "content='{\"includeIndicatorStyles\":false}'>"
+                "<title>");
+    html_txt(o, title);
+    html_raw(o, " · ");
+    html_txt(o, T("Chengwu Party Member Education"));
+    html_raw(o, "</title><link rel=\"stylesheet\" href=\"");
+    html_attr(o, asset_url(req, "app.css"));
+    html_raw(o, "\"><script defer src=\"");
+    html_attr(o, asset_url(req, "htmx.min.js"));
+    html_raw(o, "\"></script></head>");
+}
+
+static const char *
+role_label(struct req *req, const char *code)
+{
+    const struct role *r = role_find(code);
+    if (r == NULL)
+        return code;
+    return strcmp(req->lang, "en") == 0 ? r->code : r->label;
+}
+
+static const char *
+township_name(struct req *req, const char *code)
+{
+    if (code == NULL)
+        return NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return code;
+    const char *name = code;
+    struct db_res *r = db_query(db, Q_TOWNSHIP_GET, "s", code);
+    if (r && db_next(r) > 0)
+        name = arena_strdup(&req->arena, db_text(r, 0));
+    db_end(r);
+    return name;
+}
+
+/* Opens a page for a logged-in user: top bar, navigation, <main>. */
+static void
+page_begin(struct req *req, const char *title, const char *current)
+{
+    struct strbuf *o = &req->out;
+    head(req, title);
+    html_raw(o, "<body><header id=\"topbar\"><a class=\"brand\" href=\"/\">");
+    html_txt(o, T("Chengwu County"));
+    html_raw(o, " · ");
+    html_txt(o, T("Party Member Education"));
+    html_raw(o, "</a><span class=\"who\"><span class=\"user\">");
+    html_txt(o, req->user->username);
+    html_raw(o, "</span> · <span class=\"role\">");
+    html_txt(o, role_label(req, req->user->role));
+    html_raw(o, "</span>");
+    const char *tn = township_name(req, req->user->township_code);
+    if (tn) {
+        html_raw(o, " · <span class=\"township\">");
+        html_txt(o, tn);
+        html_raw(o, "</span>");
+    }
+    html_raw(o, "</span><form id=\"logout-form\" method=\"post\" "
+                "action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" "
+                "value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\"><button type=\"submit\" class=\"link\">");
+    html_txt(o, T("Log out"));
+    html_raw(o, "</button></form></header><div class=\"layout\">"
+                "<nav id=\"nav\">");
+    for (size_t i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
+        const struct nav_item *n = &nav_items[i];
+        if (!(n->roles & req->user->role_bit))
+            continue;
+        html_raw(o, "<a href=\"");
+        html_attr(o, n->href);
+        html_raw(o, strcmp(n->href, current) == 0 ? "\" class=\"on\">"
+                                                  : "\">");
+        html_raw(o, "<span class=\"icon\" aria-hidden=\"true\">");
+        html_txt(o, n->icon);
+        html_raw(o, "</span><span class=\"label\">");
+        html_txt(o, T(n->label));
+        html_raw(o, "</span></a>");
+    }
+    html_raw(o, "</nav><main>");
+}
+
+static int
+page_end(struct req *req)
+{
+    html_raw(&req->out, "</main></div><footer>");
+    html_txt(&req->out, T("Demo data and placeholder township codes are "
+                          "marked as such."));
+    html_raw(&req->out, "</footer></body></html>");
+    return http_body(req, 200, "text/html; charset=utf-8");
+}
+
+/* 12345 -> "1.2万" in Chinese, "12,345" in English (SPEC §4.1). */
+static void
+count(struct req *req, int64_t n)
+{
+    struct strbuf *o = &req->out;
+    if (strcmp(req->lang, "en") != 0 && n >= 10000) {
+        strbuf_printf(o, "%.1f万", (double)n / 10000.0);
+        return;
+    }
+    strbuf_printf(o, "%lld", (long long)n);
+}
+
+static void
+stat(struct req *req, int64_t n, const char *label)
+{
+    html_raw(&req->out, "<div class=\"stat\"><div class=\"num\">");
+    count(req, n);
+    html_raw(&req->out, "</div><div class=\"label\">");
+    html_txt(&req->out, label);
+    html_raw(&req->out, "</div></div>");
+}
+
+/* --- log-in ------------------------------------------------------------ */
+
+static bool
+safe_next(const char *next)
+{
+    return next && next[0] == '/' && next[1] != '/' && next[1] != '\\' &&
+           strstr(next, "://") == NULL;
+}
+
+static int
+login_page(struct req *req, int status, const char *username,
+           const char *error)
+{
+    struct strbuf *o = &req->out;
+    head(req, T("Log in"));
+    html_raw(o, "<body class=\"login\"><main class=\"login-box\"><h1>");
+    html_txt(o, T("Chengwu County"));
+    html_raw(o, "<br><small>");
+    html_txt(o, T("Party Member Education Platform"));
+    html_raw(o, "</small></h1>");
+    if (error) {
+        html_raw(o, "<p class=\"form-error\" role=\"alert\">");
+        html_txt(o, error);
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<form id=\"login-form\" method=\"post\" action=\"/login\">");
+    const char *next = req_query(req, "next");
+    if (next == NULL)
+        next = req_form(req, "next");
+    if (safe_next(next)) {
+        html_raw(o, "<input type=\"hidden\" name=\"next\" value=\"");
+        html_attr(o, next);
+        html_raw(o, "\">");
+    }
+    html_raw(o, "<label>");
+    html_txt(o, T("Username"));
+    html_raw(o, "<input name=\"username\" autocomplete=\"username\" "
+                "autocapitalize=\"off\" required value=\"");
+    html_attr(o, username ? username : "");
+    html_raw(o, "\"></label><label>");
+    html_txt(o, T("Password"));
+    html_raw(o, "<input name=\"password\" type=\"password\" "
+                "autocomplete=\"current-password\" required></label>"
+                "<button type=\"submit\">");
+    html_txt(o, T("Log in"));
+    html_raw(o, "</button></form><p class=\"lang\"><a href=\"/login?lang=zh\">"
+                "中文</a> · <a href=\"/login?lang=en\">English</a></p>"
+                "</main></body></html>");
+    return http_body(req, status, "text/html; charset=utf-8");
+}
+
+int
+web_login_form(struct req *req)
+{
+    if (req->user)
+        return http_redirect(req, "/");
+    return login_page(req, 200, NULL, NULL);
+}
+
+int
+web_login(struct req *req)
+{
+    const char *username = req_form(req, "username");
+    const char *password = req_form(req, "password");
+    if (username == NULL || password == NULL || *username == '\0' ||
+        *password == '\0' || utf8_chars(username) < 0 ||
+        strlen(username) > 64 || strlen(password) > 256)
+        return login_page(req, 422, username,
+                          T("Enter your username and password."));
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who where = api_who(req);
+    where.username = username;
+    struct login_result res;
+    if (auth_login(db, &req->arena, username, password, &where, &res) != 0)
+        return api_db_error(req, db);
+    if (res.outcome == LOGIN_LOCKED) {
+        const char *fmt = T("Too many failed attempts: the account is "
+                            "locked. Try again in %lld minutes.");
+        return login_page(req, 429, username,
+                          arena_printf(&req->arena, fmt,
+                                       (long long)(res.retry_after + 59) /
+                                           60));
+    }
+    if (res.outcome != LOGIN_OK)
+        return login_page(req, 401, username,
+                          T("Wrong username or password."));
+    api_set_session_cookie(req, res.token);
+    if (res.acct.must_change_password)
+        return http_redirect(req, "/password");
+    const char *next = req_form(req, "next");
+    return http_redirect(req, safe_next(next) ? next : "/");
+}
+
+int
+web_logout(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    if (auth_logout(db, api_account(req), &who) != 0)
+        return api_db_error(req, db);
+    api_clear_session_cookie(req);
+    return http_redirect(req, "/login");
+}
+
+/* --- home ---------------------------------------------------------------- */
+
+int
+web_home(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    page_begin(req, T("Home"), "/");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Home"));
+    html_raw(o, "</h1>");
+    if (req_query(req, "changed")) {
+        html_raw(o, "<p class=\"notice\">");
+        html_txt(o, T("Your password has been changed."));
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<div class=\"stats\">");
+    unsigned bit = req->user->role_bit;
+    if (bit & R_SYSADMIN) {
+        int64_t users = 0, locked = 0;
+        if (db_int1(db, Q_USER_COUNT, &users, "") != 0 ||
+            db_int1(db, Q_USER_COUNT_LOCKED, &locked, "i", now_unix()) != 0)
+            return api_db_error(req, db);
+        stat(req, users, T("Accounts"));
+        stat(req, locked, T("Locked accounts"));
+    } else if (bit & R_AUDITOR) {
+        int64_t all = 0, today = 0;
+        int64_t now = now_unix();
+        int64_t midnight = now - (now + 8 * 3600) % 86400; /* Asia/Shanghai */
+        if (db_int1(db, Q_AUDIT_COUNT, &all, "ssii", (const char *)NULL,
+                    (const char *)NULL, (int64_t)0, INT64_MAX) != 0 ||
+            db_int1(db, Q_AUDIT_COUNT, &today, "ssii", (const char *)NULL,
+                    (const char *)NULL, midnight, INT64_MAX) != 0)
+            return api_db_error(req, db);
+        stat(req, all, T("Audit records"));
+        stat(req, today, T("Audit records today"));
+    } else {
+        struct org_counts c;
+        if (org_counts(db, api_scope(req), &c) != 0)
+            return api_db_error(req, db);
+        if (api_scope(req) == NULL)
+            stat(req, c.townships, T("Townships"));
+        stat(req, c.villages, T("Villages and communities"));
+    }
+    html_raw(o, "</div><p class=\"muted\">");
+    html_txt(o, T("Every figure is counted from the records, never typed "
+                  "in."));
+    html_raw(o, "</p>");
+    return page_end(req);
+}
+
+/* --- change password ------------------------------------------------------ */
+
+static void
+field_error(struct req *req, const char *msg)
+{
+    if (msg == NULL)
+        return;
+    html_raw(&req->out, "<span class=\"field-error\">");
+    html_txt(&req->out, msg);
+    html_raw(&req->out, "</span>");
+}
+
+static int
+password_page(struct req *req, int status, const char *old_err,
+              const char *new_err, const char *confirm_err)
+{
+    struct strbuf *o = &req->out;
+    page_begin(req, T("Change password"), "/password");
+    html_raw(o, "<h1>");
+    html_txt(o, T("Change password"));
+    html_raw(o, "</h1>");
+    if (req->user->must_change_password) {
+        html_raw(o, "<p class=\"notice\">");
+        html_txt(o, T("You must change your password before you go on."));
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<form id=\"password-form\" class=\"form\" method=\"post\" "
+                "action=\"/password\"><input type=\"hidden\" "
+                "name=\"_csrf\" value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\"><label>");
+    html_txt(o, T("Current password"));
+    html_raw(o, "<input name=\"old_password\" type=\"password\" "
+                "autocomplete=\"current-password\" required></label>");
+    field_error(req, old_err);
+    html_raw(o, "<label>");
+    html_txt(o, T("New password"));
+    html_raw(o, "<input name=\"new_password\" type=\"password\" "
+                "autocomplete=\"new-password\" required></label>");
+    field_error(req, new_err);
+    html_raw(o, "<label>");
+    html_txt(o, T("New password again"));
+    html_raw(o, "<input name=\"confirm\" type=\"password\" "
+                "autocomplete=\"new-password\" required></label>");
+    field_error(req, confirm_err);
+    html_raw(o, "<p class=\"hint\">");
+    html_txt(o, T("At least 8 characters, with three of: capital letters, "
+                  "small letters, digits, symbols. Not your username, and "
+                  "none of your last 5 passwords."));
+    html_raw(o, "</p><button type=\"submit\">");
+    html_txt(o, T("Save"));
+    html_raw(o, "</button></form>");
+    page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_password_form(struct req *req)
+{
+    return password_page(req, 200, NULL, NULL, NULL);
+}
+
+int
+web_password(struct req *req)
+{
+    const char *old_pw = req_form(req, "old_password");
+    const char *new_pw = req_form(req, "new_password");
+    const char *confirm = req_form(req, "confirm");
+    if (old_pw == NULL || *old_pw == '\0')
+        return password_page(req, 422, T("Enter your current password."),
+                             NULL, NULL);
+    if (new_pw == NULL || *new_pw == '\0')
+        return password_page(req, 422, NULL, T("Enter a new password."),
+                             NULL);
+    if (confirm == NULL || strcmp(new_pw, confirm) != 0)
+        return password_page(req, 422, NULL, NULL,
+                             T("The two new passwords differ."));
+    if (strlen(old_pw) > 256 || strlen(new_pw) > 256)
+        return password_page(req, 422, NULL, T("Too long."), NULL);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    const char *why = NULL;
+    int rc = auth_change_password(db, api_account(req), old_pw, new_pw, &who,
+                                  &why);
+    switch (rc) {
+    case 0:
+        return http_redirect(req, "/?changed=1");
+    case ERR_DENIED:
+        return password_page(req, 422, T("The current password is wrong."),
+                             NULL, NULL);
+    case ERR_INVAL:
+    case ERR_CONFLICT:
+        return password_page(req, 422, NULL, why, NULL);
+    default:
+        return api_db_error(req, db);
+    }
+}
+
+/* --- lists ------------------------------------------------------------ */
+
+/* Writes "page P of N" links that keep the other query arguments. */
+static void
+pager(struct req *req, const char *base, int64_t page, int64_t per_page,
+      int64_t total, const char *extra)
+{
+    struct strbuf *o = &req->out;
+    int64_t pages = (total + per_page - 1) / per_page;
+    if (pages <= 1)
+        return;
+    html_raw(o, "<nav class=\"pager\">");
+    if (page > 1) {
+        html_raw(o, "<a href=\"");
+        html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,
+                                  (long long)page - 1, extra));
+        html_raw(o, "\">‹</a>");
+    }
+    strbuf_printf(o, "<span>%lld / %lld</span>", (long long)page,
+                  (long long)pages);
+    if (page < pages) {
+        html_raw(o, "<a href=\"");
+        html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,
+                                  (long long)page + 1, extra));
+        html_raw(o, "\">›</a>");
+    }
+    html_raw(o, "</nav>");
+}
+
+int
+web_villages(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    const char *q = req_query(req, "q");
+    if (q && (*q == '\0' || strlen(q) > 64))
+        q = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (org_villages(db, api_scope(req), q, page, per_page, items, &total) !=
+        0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    page_begin(req, T("Villages"), "/villages");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Villages and communities"));
+    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
+                "action=\"/villages\"><input type=\"search\" name=\"q\" "
+                "hx-get=\"/villages\" hx-trigger=\"input changed delay:300ms\" "
+                "hx-target=\"#village-table\" hx-select=\"#village-table\" "
+                "hx-swap=\"outerHTML\" placeholder=\"");
+    html_attr(o, T("Search by name"));
+    html_raw(o, "\" value=\"");
+    html_attr(o, q ? q : "");
+    html_raw(o, "\"><button type=\"submit\">");
+    html_txt(o, T("Search"));
+    html_raw(o, "</button></form><div id=\"village-table\"><table><thead>"
+                "<tr><th>");
+    html_txt(o, T("Code"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Name"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Township"));
+    html_raw(o, "</th></tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr><td>");
+        html_txt(o, json_string_value(json_object_get(v, "code")));
+        html_raw(o, "</td><td>");
+        html_txt(o, json_string_value(json_object_get(v, "name")));
+        html_raw(o, "</td><td>");
+        html_txt(o, json_string_value(json_object_get(v, "township_name")));
+        html_raw(o, "</td></tr>");
+    }
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"3\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld", (long long)total);
+    html_raw(o, "</td></tr></tfoot></table>");
+    json_decref(items);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    if (q) {
+        strbuf_puts(&extra, "&q=");
+        html_urlenc(&extra, q);
+    }
+    pager(req, "/villages", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    html_raw(o, "</div>");
+    return page_end(req);
+}
+
+int
+web_users(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    int64_t total;
+    if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
+        return api_db_error(req, db);
+    page_begin(req, T("Accounts"), "/users");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Accounts"));
+    html_raw(o, "</h1><table><thead><tr><th>");
+    html_txt(o, T("Username"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Role"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Township"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("State"));
+    html_raw(o, "</th></tr></thead><tbody>");
+    struct db_res *r = db_query(db, Q_USER_LIST, "ii", per_page,
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return api_db_error(req, db);
+    int64_t now = now_unix();
+    while (db_next(r) > 0) {
+        html_raw(o, "<tr><td>");
+        html_txt(o, db_text(r, 1));
+        html_raw(o, "</td><td>");
+        html_txt(o, role_label(req, db_text(r, 3)));
+        html_raw(o, "</td><td>");
+        html_txt(o, db_text(r, 4) ? db_text(r, 4) : "—");
+        html_raw(o, "</td><td>");
+        if (db_int(r, 10))
+            html_txt(o, T("disabled"));
+        else if (db_int(r, 9) > now)
+            html_txt(o, T("locked"));
+        else if (db_int(r, 6))
+            html_txt(o, T("must change password"));
+        else
+            html_txt(o, T("active"));
+        html_raw(o, "</td></tr>");
+    }
+    db_end(r);
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld", (long long)total);
+    html_raw(o, "</td></tr></tfoot></table><p class=\"muted\">");
+    html_txt(o, T("Accounts are created with POST /api/v1/users or "
+                  "`dangxiao user add`."));
+    html_raw(o, "</p>");
+    pager(req, "/users", page, per_page, total, "");
+    return page_end(req);
+}
+
+int
+web_audit(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    const char *event = req_query(req, "event");
+    if (event && (*event == '\0' || strlen(event) > 64))
+        event = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    int64_t total;
+    if (db_int1(db, Q_AUDIT_COUNT, &total, "ssii", event, (const char *)NULL,
+                (int64_t)0, INT64_MAX) != 0)
+        return api_db_error(req, db);
+    page_begin(req, T("Audit log"), "/audit");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Audit log"));
+    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
+                "action=\"/audit\"><input name=\"event\" placeholder=\"");
+    html_attr(o, T("Event, e.g. login_failure"));
+    html_raw(o, "\" value=\"");
+    html_attr(o, event ? event : "");
+    html_raw(o, "\"><button type=\"submit\">");
+    html_txt(o, T("Filter"));
+    html_raw(o, "</button></form><table><thead><tr><th>");
+    html_txt(o, T("Time"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("User"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Event"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Object"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Result"));
+    html_raw(o, "</th><th>IP</th></tr></thead><tbody>");
+    struct db_res *r = db_query(db, Q_AUDIT_LIST, "ssiiii", event,
+                                (const char *)NULL, (int64_t)0, INT64_MAX,
+                                per_page, (page - 1) * per_page);
+    if (r == NULL)
+        return api_db_error(req, db);
+    while (db_next(r) > 0) {
+        char at[21];
+        time_iso(db_int(r, 1) + 8 * 3600, at); /* shown in Beijing time */
+        at[10] = ' ';
+        at[19] = '\0';
+        html_raw(o, "<tr><td>");
+        html_txt(o, at);
+        html_raw(o, "</td><td>");
+        html_txt(o, db_text(r, 3));
+        html_raw(o, "</td><td>");
+        html_txt(o, db_text(r, 5));
+        html_raw(o, "</td><td>");
+        html_txt(o, db_text(r, 6));
+        html_raw(o, "</td><td>");
+        html_txt(o, db_int(r, 7) ? T("success") : T("failure"));
+        html_raw(o, "</td><td>");
+        html_txt(o, db_text(r, 8));
+        html_raw(o, "</td></tr>");
+    }
+    db_end(r);
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld", (long long)total);
+    html_raw(o, "</td></tr></tfoot></table>");
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    if (event) {
+        strbuf_puts(&extra, "&event=");
+        html_urlenc(&extra, event);
+    }
+    pager(req, "/audit", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    return page_end(req);
+}

@@ -1,0 +1,20 @@
+/*
+ * web.h - the server-rendered pages: log-in, log-out, change password,
+ * the home page and the first lists. Each page is a plain function that
+ * writes HTML through the escaping writers of http/html.h (the Fossil
+ * way), inside one layout with navigation by role.
+ */
+#pragma once
+
+#include "../http/http.h"
+
+int web_asset(struct req *req);
+int web_login_form(struct req *req);
+int web_login(struct req *req);
+int web_logout(struct req *req);
+int web_home(struct req *req);
+int web_password_form(struct req *req);
+int web_password(struct req *req);
+int web_villages(struct req *req);
+int web_users(struct req *req);
+int web_audit(struct req *req);
