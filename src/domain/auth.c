@@ -439,7 +439,7 @@ recently_used(struct db *db, int64_t uid, const char *pw, bool *used)
                                 (int64_t)PASSWORD_HISTORY);
     if (r == NULL)
         return ERR_DB;
-    int rc;
+    int rc = 0;
     while (!*used && (rc = db_next(r)) > 0)
         *used = password_verify(db_text(r, 0), pw);
     db_end(r);

@@ -1,0 +1,21 @@
+/*
+ * main.c - runs every unit-test group and prints the totals.
+ */
+#include "unit.h"
+
+#include <sodium.h>
+#include <stdio.h>
+
+int
+main(void)
+{
+    if (sodium_init() < 0)
+        return 1;
+    const struct unit_group *groups[] = {&core_group, &http_group,
+                                         &auth_group, &db_group};
+    int failed = 0;
+    for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
+        failed += _cmocka_run_group_tests(groups[i]->name, groups[i]->tests,
+                                          groups[i]->count, NULL, NULL);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,217 @@
+/*
+ * test_db.c - the SQLite backend on a real temporary file: migrations,
+ * every query prepares, transactions, unique conflicts, the audit chain
+ * (append, verify, tamper detection) and the online backup.
+ */
+#include "unit.h"
+
+#include "../../src/core/err.h"
+#include "../../src/db/db.h"
+#include "../../src/domain/audit.h"
+#include "../../src/domain/auth.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct fixture {
+    char path[64];
+    struct db *db;
+};
+
+static int
+setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    strcpy(f->path, "/tmp/dxunitXXXXXX");
+    int fd = mkstemp(f->path);
+    close(fd);
+    char err[256];
+    if (db_open(f->path, &f->db, err, sizeof(err)) != 0 ||
+        db_migrate(f->db) != 0) {
+        fprintf(stderr, "setup: %s\n", err);
+        return -1;
+    }
+    struct auth_settings s = {5, 1800, 1800, 43200, 90, 1, 8192 * 1024};
+    auth_configure(&s);
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fixture *f = *state;
+    db_close(f->db);
+    char p[80];
+    unlink(f->path);
+    snprintf(p, sizeof(p), "%s-wal", f->path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", f->path);
+    unlink(p);
+    free(f);
+    return 0;
+}
+
+static void
+migrations_and_queries(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(db_schema_version(f->db), 1);
+    assert_int_equal(db_migrate(f->db), 0); /* idempotent */
+    assert_int_equal(db_check_queries(f->db), 0);
+    int64_t n;
+    assert_int_equal(db_int1(f->db, Q_TOWNSHIP_COUNT, &n, ""), 0);
+    assert_int_equal(n, 13);
+}
+
+static void
+unique_violation_is_conflict(void **state)
+{
+    struct fixture *f = *state;
+    int64_t id;
+    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                             "371723001999", "测试村", "371723001",
+                             "2026-01-01", (int64_t)0, (int64_t)1),
+                     0);
+    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                             "371723001999", "测试村", "371723001",
+                             "2026-01-01", (int64_t)0, (int64_t)1),
+                     ERR_CONFLICT);
+    /* A foreign key to a township that does not exist fails too. */
+    assert_true(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                        (const char *)NULL, "x", "999999999", "2026-01-01",
+                        (int64_t)0, (int64_t)1) < 0);
+}
+
+static void
+rollback_undoes(void **state)
+{
+    struct fixture *f = *state;
+    int64_t before, after, id;
+    db_int1(f->db, Q_VILLAGE_COUNT, &before, "ss", (const char *)NULL,
+            (const char *)NULL);
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                             (const char *)NULL, "回滚村", "371723002",
+                             "2026-01-01", (int64_t)0, (int64_t)1),
+                     0);
+    db_rollback(f->db);
+    db_int1(f->db, Q_VILLAGE_COUNT, &after, "ss", (const char *)NULL,
+            (const char *)NULL);
+    assert_int_equal(before, after);
+}
+
+static void
+audit_chain_detects_tampering(void **state)
+{
+    struct fixture *f = *state;
+    struct audit_who w = {0, "tester", "county_admin", "127.0.0.1", "cli"};
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(audit_record(f->db, &w, "test_event", "x", true,
+                                      "{\"n\":1}"),
+                         0);
+    int64_t rows, bad;
+    char why[128];
+    assert_int_equal(audit_verify(f->db, &rows, &bad, why, sizeof(why)), 0);
+    assert_true(rows >= 5);
+    /* The triggers refuse an edit and a delete of a fresh row. */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(h,
+                                      "UPDATE audit_log SET object='y' "
+                                      "WHERE id=3",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(h, "DELETE FROM audit_log WHERE id=3",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+    /* Someone with the file drops the trigger and edits row 3. */
+    assert_int_equal(sqlite3_exec(h,
+                                  "DROP TRIGGER audit_no_update;"
+                                  "UPDATE audit_log SET success=0 "
+                                  "WHERE id=3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(audit_verify(f->db, &rows, &bad, why, sizeof(why)),
+                     ERR_INVAL);
+    assert_int_equal(bad, 3);
+    assert_int_equal(rows, 2);
+}
+
+static void
+backup_copies_the_database(void **state)
+{
+    struct fixture *f = *state;
+    char path[80];
+    snprintf(path, sizeof(path), "%s.bak", f->path);
+    assert_int_equal(db_backup(f->db, path), 0);
+    struct db *copy;
+    char err[256];
+    assert_int_equal(db_open(path, &copy, err, sizeof(err)), 0);
+    int64_t n;
+    assert_int_equal(db_int1(copy, Q_TOWNSHIP_COUNT, &n, ""), 0);
+    assert_int_equal(n, 13);
+    db_close(copy);
+    unlink(path);
+    char p[96];
+    snprintf(p, sizeof(p), "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", path);
+    unlink(p);
+}
+
+static void
+users_and_lockout(void **state)
+{
+    struct fixture *f = *state;
+    struct audit_who w = {0, "tester", "", "127.0.0.1", "cli"};
+    int64_t id;
+    const char *field = NULL, *why = NULL;
+    assert_int_equal(auth_user_create(f->db, "ann", "Str0ng!Pass",
+                                      "school_admin", "371723001", 0, true,
+                                      false, &w, &id, &field, &why),
+                     0);
+    assert_int_equal(auth_user_create(f->db, "ann", "Str0ng!Pass",
+                                      "county_admin", NULL, 0, true, false,
+                                      &w, &id, &field, &why),
+                     ERR_CONFLICT);
+    assert_int_equal(auth_user_create(f->db, "bob", "Str0ng!Pass",
+                                      "school_admin", NULL, 0, true, false,
+                                      &w, &id, &field, &why),
+                     ERR_NOTFOUND);
+    assert_string_equal(field, "township_code");
+    assert_int_equal(auth_user_create(f->db, "bob", "weak", "county_admin",
+                                      NULL, 0, true, false, &w, &id, &field,
+                                      &why),
+                     ERR_RANGE);
+    struct arena a;
+    arena_init(&a, 0);
+    struct login_result res;
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(auth_login(f->db, &a, "ann", "wrong", &w, &res), 0);
+        assert_int_equal(res.outcome, LOGIN_BAD);
+    }
+    assert_int_equal(auth_login(f->db, &a, "ann", "Str0ng!Pass", &w, &res),
+                     0);
+    assert_int_equal(res.outcome, LOGIN_LOCKED);
+    assert_true(res.retry_after > 0);
+    arena_cleanup(&a);
+}
+
+static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(migrations_and_queries, setup, teardown),
+    cmocka_unit_test_setup_teardown(unique_violation_is_conflict, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(rollback_undoes, setup, teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(backup_copies_the_database, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(users_and_lockout, setup, teardown),
+};
+
+UNIT_GROUP(db_group, "db", tests);

@@ -1,0 +1,25 @@
+/*
+ * unit.h - the unit-test runner's shared declarations: each test file
+ * exports one group (a CMUnitTest array and its length); main.c runs them
+ * all (STYLE 29: one runner, one list).
+ */
+#pragma once
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+struct unit_group {
+    const char *name;
+    const struct CMUnitTest *tests;
+    size_t count;
+};
+
+#define UNIT_GROUP(var, name_, arr)                                         \
+    const struct unit_group var = {name_, arr, sizeof(arr) / sizeof(arr[0])}
+
+extern const struct unit_group core_group, http_group, auth_group,
+    db_group;
