@@ -18,7 +18,7 @@ api_session_create(struct req *req)
         return req->status;
     const char *username, *password;
     if (json_str_or_422(req, body, "username", true, 1, 64, &username) != 0 ||
-        json_str_or_422(req, body, "password", true, 1, 256, &password) != 0)
+        json_str_or_422(req, body, "password", true, 1, 4096, &password) != 0)
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)

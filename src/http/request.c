@@ -191,8 +191,8 @@ json_str_or_422(struct req *req, json_t *obj, const char *name,
         return -1;
     }
     if (n < min || n > max) {
-        if (n == 0 && required) {
-            http_error(req, 422, "missing_field", name,
+        if (n == 0) {
+            http_error(req, 422, "invalid_field", name,
                        "%s must not be empty", name);
             return -1;
         }

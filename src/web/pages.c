@@ -31,7 +31,7 @@ static const struct nav_item {
     {"/villages", "Villages", "▦", R_ADMINS},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
-    {"/password", "Change password", "⚿", R_ANY},
+    {"/password", "Change password", "⚙", R_ANY},
 };
 
 static const char *

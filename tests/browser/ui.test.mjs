@@ -1,0 +1,138 @@
+// tests/browser/ui.test.mjs - the UI shell in a real browser: Debian's
+// chromium driven by playwright-core. The runner (tests/run.sh) starts the
+// server on a demo database and passes its address in DX_BASE_URL.
+//
+// Cases: a wrong password shows the Chinese error; log in and see the home
+// page in Chinese with real counts and the CSS loaded; log out; the login
+// page on a phone in WeChat's browser has no sideways scroll; ?lang=en.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { chromium } from 'playwright-core';
+
+const base = process.env.DX_BASE_URL;
+const user = process.env.DX_USER || 'county_admin';
+const password = process.env.DX_PASSWORD || 'Dangxiao@2026';
+const wechatUA =
+  'Mozilla/5.0 (Linux; Android 13; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) ' +
+  'Chrome/116.0.0.0 Mobile Safari/537.36 XWEB/1160065 MMWEBSDK/20231202 ' +
+  'MicroMessenger/8.0.47.2560(0x28002F30) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN';
+
+let browser;
+
+before(async () => {
+  assert.ok(base, 'DX_BASE_URL must name the running server (tests/run.sh sets it)');
+  mkdirSync('build/screenshots', { recursive: true });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update',
+      '--disable-sync', '--disable-dev-shm-usage'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+});
+
+async function newPage(opts = {}) {
+  const ctx = await browser.newContext({ locale: 'zh-CN', ...opts });
+  ctx.setDefaultTimeout(10000);
+  const page = await ctx.newPage();
+  return { ctx, page };
+}
+
+async function logIn(page, name = user, pw = password) {
+  await page.goto(base + '/login');
+  await page.fill('#login-form input[name=username]', name);
+  await page.fill('#login-form input[name=password]', pw);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click('#login-form button[type=submit]'),
+  ]);
+}
+
+test('ui-1.1 a wrong password shows the error in Chinese', async () => {
+  const { ctx, page } = await newPage();
+  await page.goto(base + '/');
+  assert.match(new URL(page.url()).pathname, /^\/login$/);
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(await page.title(), /登录/);
+  await logIn(page, user, 'not-the-password');
+  const err = await page.textContent('.form-error');
+  assert.match(err, /用户名或密码错误/);
+  await ctx.close();
+});
+
+test('ui-1.2 log in and see the home page in Chinese, with real counts', async () => {
+  const { ctx, page } = await newPage({ viewport: { width: 1280, height: 800 } });
+  const css = [];
+  page.on('response', (r) => {
+    if (r.url().includes('/assets/app.css')) css.push(r.status());
+  });
+  await logIn(page);
+  assert.equal(new URL(page.url()).pathname, '/');
+  assert.equal(await page.getAttribute('html', 'lang'), 'zh-CN');
+  assert.match(await page.textContent('h1'), /首页/);
+  assert.match(await page.textContent('#topbar'), new RegExp(user));
+  assert.ok(await page.isVisible('nav#nav'));
+  const nums = await page.$$eval('.stat .num', (els) => els.map((e) => e.textContent));
+  assert.ok(nums.length >= 1, 'the home page shows counts');
+  // The small demo county: 13 townships, 26 villages.
+  assert.deepEqual(nums, ['13', '26']);
+  assert.ok(css.length >= 1 && css.every((s) => s === 200 || s === 304), `css: ${css}`);
+  // The red accent really comes from our stylesheet.
+  const border = await page.$eval('#topbar', (e) => getComputedStyle(e).borderTopColor);
+  assert.equal(border, 'rgb(200, 22, 29)');
+  await page.screenshot({ path: 'build/screenshots/home.png' });
+  await ctx.close();
+});
+
+test('ui-1.3 log out, and / sends you back to the log-in page', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.click('#logout-form button[type=submit]'),
+  ]);
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await page.goto(base + '/');
+  assert.equal(new URL(page.url()).pathname, '/login');
+  await ctx.close();
+});
+
+test('ui-1.4 the log-in page fits a phone in WeChat without sideways scroll', async () => {
+  const { ctx, page } = await newPage({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    userAgent: wechatUA,
+  });
+  await page.goto(base + '/login');
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 391, `scrollWidth ${width} > 390`);
+  await page.screenshot({ path: 'build/screenshots/login-phone.png' });
+  // After logging in, the navigation is a bottom tab bar.
+  await logIn(page);
+  const nav = await page.$eval('#nav', (e) => {
+    const r = e.getBoundingClientRect();
+    return { bottom: r.bottom, position: getComputedStyle(e).position };
+  });
+  assert.equal(nav.position, 'fixed');
+  assert.ok(Math.abs(nav.bottom - 844) < 2);
+  const w2 = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w2 <= 391, `home scrollWidth ${w2} > 390`);
+  await page.screenshot({ path: 'build/screenshots/home-phone.png' });
+  await ctx.close();
+});
+
+test('ui-1.5 ?lang=en switches the page to English', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page);
+  await page.goto(base + '/?lang=en');
+  assert.equal(await page.getAttribute('html', 'lang'), 'en');
+  assert.match(await page.textContent('h1'), /Home/);
+  // The choice sticks for the next page.
+  await page.goto(base + '/');
+  assert.match(await page.textContent('h1'), /Home/);
+  await ctx.close();
+});
