@@ -93,7 +93,7 @@ parse_opts(int argc, char **argv, unsigned mask, struct opts *o,
     optind = 1;
     opterr = 0;
     int ch;
-    while ((ch = getopt_long(argc, argv, "+h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
         if (ch == 'h') {
             o->help = true;
             continue;

@@ -435,8 +435,10 @@ static int
 recently_used(struct db *db, int64_t uid, const char *pw, bool *used)
 {
     *used = false;
+    /* History rows include the current password: the current one plus
+     * the PASSWORD_HISTORY before it are all refused. */
     struct db_res *r = db_query(db, Q_PWHIST_RECENT, "ii", uid,
-                                (int64_t)PASSWORD_HISTORY);
+                                (int64_t)PASSWORD_HISTORY + 1);
     if (r == NULL)
         return ERR_DB;
     int rc = 0;
