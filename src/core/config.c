@@ -57,8 +57,6 @@ static const struct setting settings[] = {
      OFF(argon2_memlimit_kib), 0, "argon2id memory in KiB"},
     {"access_log", SET_STR, "-", 0, 0, STR(access_log),
      "access log: - (stderr), off, or a file path"},
-    {"audit_keep_days", SET_INT, "180", 180, 36500, OFF(audit_keep_days), 0,
-     "audit rows younger than this are never purged (at least 180)"},
     {"default_lang", SET_STR, "zh", 0, 0, STR(default_lang),
      "UI language when the browser does not ask: zh or en"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,

@@ -26,7 +26,6 @@ struct config {
     int64_t argon2_opslimit;
     int64_t argon2_memlimit_kib;
     char access_log[512];         /* "-", "off" or a path */
-    int64_t audit_keep_days;
     char default_lang[8];         /* zh or en */
     bool metrics_public;          /* else /metrics answers loopback only */
 };

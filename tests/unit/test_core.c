@@ -185,7 +185,7 @@ config_errors_name_file_line_and_reason(void **state)
     assert_non_null(strstr(err, ":1: workers: 'banana' is not an integer"));
     unlink(path);
     free(path);
-    path = write_temp("audit_keep_days = 30\n");
+    path = write_temp("lockout_threshold = 1\n");
     assert_int_equal(config_load_file(&c, path, err, sizeof(err)),
                      ERR_INVAL);
     assert_non_null(strstr(err, "out of range"));
