@@ -97,13 +97,13 @@
       "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "         \
       "last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",      \
       NULL)                                                                  \
-    /* session id, csrf, created_at, last_seen_at, then the user columns  \
-     * 4..: id, username, role, township_code, person_id,                  \
-     * must_change_password, password_changed_at, disabled */              \
+    /* the user columns of USER_BY_ID, then session id, csrf,             \
+     * created_at, last_seen_at */                                          \
     Q(SESSION_LOOKUP,                                                        \
-      "SELECT s.id, s.csrf, s.created_at, s.last_seen_at, u.id, "            \
-      "u.username, u.role, u.township_code, u.person_id, "                   \
-      "u.must_change_password, u.password_changed_at, u.disabled "           \
+      "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
+      "u.must_change_password, u.password_changed_at, u.failed_count, "      \
+      "u.locked_until, u.disabled, s.id, s.csrf, s.created_at, "             \
+      "s.last_seen_at "                                                      \
       "FROM sessions s JOIN users u ON u.id = s.user_id "                    \
       "WHERE s.token_hash = $1", NULL)                                       \
     Q(SESSION_TOUCH,                                                         \
@@ -117,11 +117,11 @@
     Q(TOKEN_INSERT,                                                          \
       "INSERT INTO api_tokens(token_hash, user_id, name, created_at) "       \
       "VALUES ($1, $2, $3, $4) RETURNING id", NULL)                          \
-    /* token id, '' , created_at, 0, then the user columns as above */     \
+    /* the user columns of USER_BY_ID, then the token id */              \
     Q(TOKEN_LOOKUP,                                                          \
-      "SELECT t.id, '', t.created_at, 0, u.id, "                             \
-      "u.username, u.role, u.township_code, u.person_id, "                   \
-      "u.must_change_password, u.password_changed_at, u.disabled "           \
+      "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
+      "u.must_change_password, u.password_changed_at, u.failed_count, "      \
+      "u.locked_until, u.disabled, t.id "                                    \
       "FROM api_tokens t JOIN users u ON u.id = t.user_id "                  \
       "WHERE t.token_hash = $1 AND t.revoked = 0", NULL)                     \
     /* -- audit log ------------------------------------------------------ */\

@@ -332,28 +332,9 @@ auth_login(struct db *db, struct arena *a, const char *username,
     return 0;
 }
 
-/* Columns of SESSION_LOOKUP / TOKEN_LOOKUP. */
-enum {
-    SC_ID, SC_CSRF, SC_CREATED, SC_LAST_SEEN, SC_UID, SC_USERNAME, SC_ROLE,
-    SC_TOWNSHIP, SC_PERSON, SC_MUST_CHANGE, SC_CHANGED_AT, SC_DISABLED
-};
-
-static void
-read_session(struct db_res *r, struct arena *a, struct account *out)
-{
-    memset(out, 0, sizeof(*out));
-    out->session_id = db_int(r, SC_ID);
-    out->id = db_int(r, SC_UID);
-    out->username = arena_strdup(a, db_text(r, SC_USERNAME));
-    out->role = arena_strdup(a, db_text(r, SC_ROLE));
-    out->township_code = db_null(r, SC_TOWNSHIP)
-                             ? NULL
-                             : arena_strdup(a, db_text(r, SC_TOWNSHIP));
-    out->person_id = db_int(r, SC_PERSON);
-    out->must_change_password = db_int(r, SC_MUST_CHANGE) != 0 ||
-                                password_expired(db_int(r, SC_CHANGED_AT));
-    out->disabled = db_int(r, SC_DISABLED) != 0;
-}
+/* SESSION_LOOKUP and TOKEN_LOOKUP start with the user columns (UC_*),
+ * then the session's own. */
+enum { SC_ID = UC_DISABLED + 1, SC_CSRF, SC_CREATED, SC_LAST_SEEN };
 
 int
 auth_session(struct db *db, struct arena *a, const char *token,
@@ -371,7 +352,8 @@ auth_session(struct db *db, struct arena *a, const char *token,
         db_end(r);
         return rc == 0 ? ERR_NOTFOUND : ERR_DB;
     }
-    read_session(r, a, out);
+    read_account(r, a, out);
+    out->session_id = db_int(r, SC_ID);
     out->csrf = arena_strdup(a, db_text(r, SC_CSRF));
     int64_t created = db_int(r, SC_CREATED), seen = db_int(r, SC_LAST_SEEN);
     db_end(r);
@@ -402,8 +384,10 @@ auth_bearer(struct db *db, struct arena *a, const char *token,
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);
-    if (rc > 0)
-        read_session(r, a, out);
+    if (rc > 0) {
+        read_account(r, a, out);
+        out->session_id = db_int(r, SC_ID);
+    }
     db_end(r);
     if (rc < 0)
         return ERR_DB;

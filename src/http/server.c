@@ -277,40 +277,27 @@ dispatch(struct http_server *s, struct req *req)
     }
 }
 
-/* Static bodies (embedded assets) are not copied: see http_static(). */
-static enum MHD_Result
-queue_static(struct req *req, const void *data, size_t len)
-{
-    struct MHD_Response *resp = MHD_create_response_from_buffer(
-        len, (void *)(uintptr_t)data, MHD_RESPMEM_PERSISTENT);
-    if (resp == NULL)
-        return MHD_NO;
-    MHD_add_response_header(resp, "Content-Type", req->out_type);
-    for (size_t i = 0;
-         i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
-        MHD_add_response_header(resp, security_headers[i].name,
-                                security_headers[i].value);
-    for (struct http_header *h = req->headers; h; h = h->next)
-        MHD_add_response_header(resp, h->name, h->value);
-    enum MHD_Result rc = MHD_queue_response(req->conn, (unsigned)req->status,
-                                            resp);
-    MHD_destroy_response(resp);
-    return rc;
-}
-
+/* Queues req's answer: its body (taken from req->out, or the borrowed
+ * static buffer of http_static, which is not copied), content type,
+ * the security headers and the handler's own headers. */
 static enum MHD_Result
 queue(struct req *req)
 {
     struct MHD_Response *resp;
-    if (req->static_data)
-        return queue_static(req, req->static_data, req->static_len);
-    size_t len;
-    char *body = strbuf_take(&req->out, &len);
-    resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-    if (resp == NULL) {
-        free(body);
-        return MHD_NO;
+    if (req->static_data) {
+        resp = MHD_create_response_from_buffer(
+            req->static_len, (void *)(uintptr_t)req->static_data,
+            MHD_RESPMEM_PERSISTENT);
+    } else {
+        size_t len;
+        char *body = strbuf_take(&req->out, &len);
+        resp = MHD_create_response_from_buffer(len, body,
+                                               MHD_RESPMEM_MUST_FREE);
+        if (resp == NULL)
+            free(body);
     }
+    if (resp == NULL)
+        return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", req->out_type);
     for (size_t i = 0;
          i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
