@@ -47,19 +47,23 @@ deps:
 
 build/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(REL_CFLAGS) $(PKG_CFLAGS) -Ibuild/gen -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(BASE) $(REL_CFLAGS) $(PKG_CFLAGS) -Ibuild/gen -c -o $@ $<
 
 build/asan/obj/%.o: %.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Ibuild/gen -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(BASE) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Ibuild/gen -c -o $@ $<
 
 build/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(REL_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(BASE) $(REL_CFLAGS) -c -o $@ $<
 
 build/asan/obj/gen/%.o: build/gen/%.c
 	@mkdir -p $(@D)
-	$(CC) $(BASE) $(ASAN_CFLAGS) -c -o $@ $<
+	@echo "  CC      $@"
+	@$(CC) $(BASE) $(ASAN_CFLAGS) -c -o $@ $<
 
 build/tools/embed: tools/embed.c
 	@mkdir -p $(@D)
@@ -67,7 +71,7 @@ build/tools/embed: tools/embed.c
 
 build/gen/zh_CN.mo: po/zh_CN.po
 	@mkdir -p $(@D)
-	msgfmt --check -o $@ $<
+	@msgfmt --check-format -o $@ $<
 
 build/gen/assets.c: build/tools/embed static/app.css build/gen/zh_CN.mo \
                     node_modules/htmx.org/dist/htmx.min.js
@@ -79,22 +83,30 @@ node_modules/htmx.org/dist/htmx.min.js: package-lock.json
 	@touch $@
 
 build/dangxiao: $(REL_OBJ) build/obj/src/main.o
-	$(CC) -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS)
 
 build/asan/dangxiao: $(ASAN_OBJ) build/asan/obj/src/main.o
-	$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS)
+	@echo "  LINK    $@"
+	@$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS)
 
 asan: build/asan/dangxiao
 
 build/unit: $(REL_OBJ) $(UNIT_SRC:%.c=build/obj/%.o)
-	$(CC) -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  LINK    $@"
+	@$(CC) -o $@ $^ $(LDLIBS) -lcmocka
 
 build/asan/unit: $(ASAN_OBJ) $(UNIT_SRC:%.c=build/asan/obj/%.o)
-	$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS) -lcmocka
+	@echo "  LINK    $@"
+	@$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS) -lcmocka
 
 run: deps build/dangxiao
-	@test -f build/demo.db || { build/dangxiao init --db build/demo.db && \
-	    build/dangxiao demo --db build/demo.db --scale county --seed 1; }
+	@test -f build/demo.db || { rm -f build/demo-logins.txt && \
+	    build/dangxiao init --db build/demo.db && \
+	    build/dangxiao demo --db build/demo.db --scale county --seed 1 \
+	        > build/demo-logins.txt; }
+	@cat build/demo-logins.txt
+	@echo "Serving http://127.0.0.1:8080 (Ctrl-C stops)"
 	build/dangxiao serve --db build/demo.db --listen 127.0.0.1:8080
 
 test: deps
