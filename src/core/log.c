@@ -54,6 +54,12 @@ log_access_close(void)
     access_owned = 0;
 }
 
+bool
+log_access_enabled(void)
+{
+    return access_fp != NULL;
+}
+
 void
 log_access(const char *line, int len)
 {

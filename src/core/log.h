@@ -4,6 +4,8 @@
  */
 #pragma once
 
+#include <stdbool.h>
+
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
 void log_msg(enum log_level lvl, const char *fmt, ...)
@@ -16,5 +18,7 @@ void log_msg(enum log_level lvl, const char *fmt, ...)
  * a file opened for appending. 0 or ERR_IO. */
 int log_access_open(const char *where);
 void log_access_close(void);
+/* Whether an access log is open (so callers can skip formatting). */
+bool log_access_enabled(void);
 /* Writes one already formatted line (no newline needed). */
 void log_access(const char *line, int len);

@@ -377,15 +377,25 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         return;
     int64_t ns = now_mono_ns() - req->t_start_ns;
     metrics_observe(req->route_index, req->status, ns);
-    char line[512];
-    char ts[21];
-    time_iso(now_unix(), ts);
-    int n = snprintf(line, sizeof(line), "%s %s %s %s %d %.2fms u=%lld", ts,
-                     req->ip, req->method, req->path, req->status,
-                     (double)ns / 1e6,
-                     (long long)(req->user ? req->user->user_id : 0));
-    if (n > 0)
-        log_access(line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+    if (log_access_enabled()) {
+        /* The timestamp is formatted once a second per thread, and the
+         * duration in whole microseconds: this runs for every request. */
+        static _Thread_local int64_t ts_sec = -1;
+        static _Thread_local char ts[21];
+        int64_t now = now_unix();
+        if (now != ts_sec) {
+            time_iso(now, ts);
+            ts_sec = now;
+        }
+        char line[512];
+        int n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus u=%lld",
+                         ts, req->ip, req->method, req->path, req->status,
+                         (long long)(ns / 1000),
+                         (long long)(req->user ? req->user->user_id : 0));
+        if (n > 0)
+            log_access(line,
+                       n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+    }
     arena_cleanup(&req->arena);
     strbuf_cleanup(&req->out);
     free(req);
