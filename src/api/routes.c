@@ -48,6 +48,7 @@ const struct route api_routes[] = {
      ROUTE_PAGE | ROUTE_PW_CHANGE_OK},
     {"GET", "/villages", web_villages, USER(R_ADMINS), ROUTE_PAGE},
     {"GET", "/users", web_users, USER(R_SYSADMIN), ROUTE_PAGE},
+    {"POST", "/users", web_users_create, USER(R_SYSADMIN), ROUTE_PAGE},
     {"GET", "/audit", web_audit, USER(R_AUDITOR), ROUTE_PAGE},
     {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0},
 };

@@ -529,8 +529,84 @@ web_villages(struct req *req)
     return page_end(req);
 }
 
-int
-web_users(struct req *req)
+/* What the account form said was wrong, field by field. */
+struct user_form {
+    const char *username, *role, *township;  /* values to show again */
+    const char *err_username, *err_password, *err_role, *err_township;
+};
+
+static void
+select_option(struct req *req, const char *value, const char *label,
+              const char *selected)
+{
+    html_raw(&req->out, "<option value=\"");
+    html_attr(&req->out, value);
+    html_raw(&req->out, selected && strcmp(selected, value) == 0
+                            ? "\" selected>"
+                            : "\">");
+    html_txt(&req->out, label);
+    html_raw(&req->out, "</option>");
+}
+
+/* The account form (sysadmin): a new account gets an initial password
+ * that its holder must change at first log-in. */
+static int
+user_form(struct req *req, struct db *db, const struct user_form *f)
+{
+    struct strbuf *o = &req->out;
+    json_t *towns = json_array();
+    int64_t ntowns;
+    if (org_townships(db, 1, 500, towns, &ntowns) != 0) {
+        json_decref(towns);
+        return -1;
+    }
+    html_raw(o, "<h2>");
+    html_txt(o, T("New account"));
+    html_raw(o, "</h2><form id=\"user-form\" class=\"form\" method=\"post\" "
+                "action=\"/users\"><input type=\"hidden\" name=\"_csrf\" "
+                "value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\"><label>");
+    html_txt(o, T("Username"));
+    html_raw(o, "<input name=\"username\" autocomplete=\"off\" value=\"");
+    html_attr(o, f->username ? f->username : "");
+    html_raw(o, "\"></label>");
+    field_error(req, f->err_username);
+    html_raw(o, "<label>");
+    html_txt(o, T("Initial password"));
+    html_raw(o, "<input name=\"password\" type=\"password\" "
+                "autocomplete=\"new-password\"></label>");
+    field_error(req, f->err_password);
+    html_raw(o, "<p class=\"hint\">");
+    html_txt(o, T("The holder must change it at first log-in."));
+    html_raw(o, "</p><label>");
+    html_txt(o, T("Role"));
+    html_raw(o, "<select name=\"role\">");
+    for (const struct role *r = roles; r->code; r++)
+        select_option(req, r->code, role_label(req, r->code), f->role);
+    html_raw(o, "</select></label>");
+    field_error(req, f->err_role);
+    html_raw(o, "<label>");
+    html_txt(o, T("Township"));
+    html_raw(o, "<select name=\"township_code\">");
+    select_option(req, "", T("(county-wide)"), f->township);
+    size_t i;
+    json_t *t;
+    json_array_foreach(towns, i, t)
+        select_option(req, json_string_value(json_object_get(t, "code")),
+                      json_string_value(json_object_get(t, "name")),
+                      f->township);
+    json_decref(towns);
+    html_raw(o, "</select></label>");
+    field_error(req, f->err_township);
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Create"));
+    html_raw(o, "</button></form>");
+    return 0;
+}
+
+static int
+users_page(struct req *req, int status, const struct user_form *f)
 {
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
@@ -545,7 +621,16 @@ web_users(struct req *req)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Accounts"));
-    html_raw(o, "</h1><table><thead><tr><th>");
+    html_raw(o, "</h1>");
+    const char *created = req_query(req, "created");
+    if (created && status == 200) {
+        html_raw(o, "<p class=\"notice\">");
+        html_txt(o, T("Account created:"));
+        html_raw(o, " ");
+        html_txt(o, created);
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<table><thead><tr><th>");
     html_txt(o, T("Username"));
     html_raw(o, "</th><th>");
     html_txt(o, T("Role"));
@@ -581,12 +666,71 @@ web_users(struct req *req)
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);
-    html_raw(o, "</td></tr></tfoot></table><p class=\"muted\">");
-    html_txt(o, T("Accounts are created with POST /api/v1/users or "
-                  "`dangxiao user add`."));
-    html_raw(o, "</p>");
+    html_raw(o, "</td></tr></tfoot></table>");
     pager(req, "/users", page, per_page, total, "");
-    return page_end(req);
+    if (user_form(req, db, f) != 0)
+        return api_db_error(req, db);
+    page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_users(struct req *req)
+{
+    struct user_form f = {0};
+    return users_page(req, 200, &f);
+}
+
+int
+web_users_create(struct req *req)
+{
+    struct user_form f = {
+        .username = req_form(req, "username"),
+        .role = req_form(req, "role"),
+        .township = req_form(req, "township_code"),
+    };
+    const char *password = req_form(req, "password");
+    const char *township = f.township && *f.township ? f.township : NULL;
+    if (f.username == NULL || *f.username == '\0') {
+        f.err_username = T("Enter a username.");
+        return users_page(req, 422, &f);
+    }
+    if (password == NULL || *password == '\0' || strlen(password) > 256) {
+        f.err_password = T("Enter an initial password.");
+        return users_page(req, 422, &f);
+    }
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int64_t id;
+    const char *field = NULL, *why = NULL;
+    int rc = auth_user_create(db, f.username, password,
+                              f.role ? f.role : "", township, 0, true, false,
+                              &who, &id, &field, &why);
+    if (rc == 0) {
+        struct strbuf loc;
+        strbuf_init(&loc, 0);
+        strbuf_puts(&loc, "/users?created=");
+        html_urlenc(&loc, f.username);
+        const char *l = arena_strdup(&req->arena, strbuf_str(&loc));
+        strbuf_cleanup(&loc);
+        return http_redirect(req, l);
+    }
+    if (rc == ERR_DB || rc == ERR_NOMEM)
+        return api_db_error(req, db);
+    /* The domain's reasons are in Chinese; in English show the field. */
+    const char *msg = strcmp(req->lang, "en") == 0 ? T("Not valid.") : why;
+    if (field && strcmp(field, "username") == 0)
+        f.err_username = msg;
+    else if (field && strcmp(field, "password") == 0)
+        f.err_password = msg;
+    else if (field && strcmp(field, "role") == 0)
+        f.err_role = msg;
+    else
+        f.err_township = msg;
+    return users_page(req, rc == ERR_CONFLICT ? 409 : 422, &f);
 }
 
 int

@@ -17,4 +17,5 @@ int web_password_form(struct req *req);
 int web_password(struct req *req);
 int web_villages(struct req *req);
 int web_users(struct req *req);
+int web_users_create(struct req *req);
 int web_audit(struct req *req);

@@ -136,3 +136,25 @@ test('ui-1.5 ?lang=en switches the page to English', async () => {
   assert.match(await page.textContent('h1'), /Home/);
   await ctx.close();
 });
+
+test('ui-1.6 the sysadmin creates an account; a weak password is refused next to its field', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'sysadmin');
+  await page.goto(base + '/users');
+  const name = 'ui_' + Date.now().toString(36);
+  await page.fill('#user-form input[name=username]', name);
+  await page.fill('#user-form input[name=password]', 'weak');
+  await page.selectOption('#user-form select[name=role]', 'school_admin');
+  await page.selectOption('#user-form select[name=township_code]', '371723003');
+  await Promise.all([page.waitForNavigation(), page.click('#user-form button[type=submit]')]);
+  assert.match(await page.textContent('#user-form .field-error'), /密码至少 8 个字符/);
+  // The form keeps what was typed, except the password.
+  assert.equal(await page.inputValue('#user-form input[name=username]'), name);
+  assert.equal(await page.inputValue('#user-form select[name=township_code]'), '371723003');
+  await page.fill('#user-form input[name=password]', 'Init!Pass2026');
+  await Promise.all([page.waitForNavigation(), page.click('#user-form button[type=submit]')]);
+  assert.match(await page.textContent('.notice'), new RegExp(name));
+  assert.match(await page.textContent('table'), new RegExp(name));
+  assert.match(await page.textContent('table'), /待改密码/);
+  await ctx.close();
+});
