@@ -38,7 +38,7 @@ ASSETS := htmx.min.js=node_modules/htmx.org/dist/htmx.min.js \
           app.css=static/app.css \
           zh_CN.mo=build/gen/zh_CN.mo
 
-.PHONY: all asan run test unit bench deps clean format
+.PHONY: all asan run test unit bench deps clean format fuzz
 
 all: build/dangxiao
 
@@ -100,6 +100,21 @@ build/asan/unit: $(ASAN_OBJ) $(UNIT_SRC:%.c=build/asan/obj/%.o)
 	@echo "  LINK    $@"
 	@$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS) -lcmocka
 
+# libFuzzer over our own parsers (tests/fuzz/fuzz.c), built with clang.
+FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -pthread -g -O1 \
+              -fsanitize=fuzzer,address,undefined
+build/fuzz/fuzz: $(LIB_SRC) build/gen/assets.c tests/fuzz/fuzz.c
+	@mkdir -p $(@D)
+	@echo "  FUZZ    $@"
+	@clang $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $(LIB_SRC) build/gen/assets.c \
+	    tests/fuzz/fuzz.c $(LDLIBS)
+
+FUZZ_SECONDS ?= 60
+fuzz: build/fuzz/fuzz
+	@mkdir -p build/fuzz/corpus
+	build/fuzz/fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
+	    build/fuzz/corpus tests/fuzz/seeds
+
 run: deps build/dangxiao
 	@test -f build/demo.db || { rm -f build/demo-logins.txt && \
 	    build/dangxiao init --db build/demo.db && \
@@ -111,7 +126,7 @@ run: deps build/dangxiao
 
 test: deps
 	@$(MAKE) --no-print-directory -s build/dangxiao build/asan/dangxiao \
-	    build/unit build/asan/unit
+	    build/unit build/asan/unit build/fuzz/fuzz
 	@tests/run.sh
 
 bench: deps build/dangxiao

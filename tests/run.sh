@@ -8,14 +8,15 @@
 #      script starts and stops itself (tests/pg.sh), with the release and
 #      the ASan/UBSan binary
 #   3. the browser test (playwright-core driving Debian's chromium)
+#   4. a short libFuzzer run over our own parsers (tests/fuzz/fuzz.c)
 #
 # The last line is the runner's summary: "N passed, N failed".
-# Set DX_TEST_ONLY to a space-separated subset of: unit api browser.
+# Set DX_TEST_ONLY to a space-separated subset of: unit api browser fuzz.
 #
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-only=${DX_TEST_ONLY:-"unit api browser"}
+only=${DX_TEST_ONLY:-"unit api browser fuzz"}
 passed=0
 failed=0
 failures=()
@@ -131,6 +132,18 @@ if [[ " $only " == *" browser "* ]]; then
     else
         cat "$logdir/browser-server.log"
         count browser 0 1
+    fi
+fi
+
+if [[ " $only " == *" fuzz "* ]]; then
+    # One case: the fuzzer ran its time without a crash, leak or UB report.
+    mkdir -p build/fuzz/corpus
+    if build/fuzz/fuzz -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 \
+        build/fuzz/corpus tests/fuzz/seeds >"$logdir/fuzz.log" 2>&1; then
+        count fuzz 1 0
+    else
+        tail -40 "$logdir/fuzz.log"
+        count fuzz 0 1
     fi
 fi
 

@@ -172,6 +172,15 @@ config_load_file(struct config *c, const char *path, char *err,
         str_fmt(err, errlen, "%s: cannot open", path);
         return ERR_IO;
     }
+    int rc = config_load_stream(c, fp, path, err, errlen);
+    fclose(fp);
+    return rc;
+}
+
+int
+config_load_stream(struct config *c, FILE *fp, const char *path, char *err,
+                   size_t errlen)
+{
     char line[2048];
     int lineno = 0, rc = 0;
     while (fgets(line, sizeof(line), fp) != NULL) {
@@ -205,7 +214,6 @@ config_load_file(struct config *c, const char *path, char *err,
             break;
         }
     }
-    fclose(fp);
     return rc;
 }
 

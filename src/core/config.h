@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct config {
     char listen[128];             /* host:port */
@@ -36,6 +37,9 @@ void config_defaults(struct config *c);
  * "file:line: reason" written to err. */
 int config_load_file(struct config *c, const char *path, char *err,
                      size_t errlen);
+/* The same, from an open stream; path names it in messages. */
+int config_load_stream(struct config *c, FILE *fp, const char *path,
+                       char *err, size_t errlen);
 /* Applies DANGXIAO_* variables from envp (NULL-terminated "K=V" strings).
  * DANGXIAO_DB is applied only when apply_db is true. 0 or ERR_INVAL with
  * the variable and reason in err. */
