@@ -7,6 +7,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -224,9 +225,22 @@ static const struct db_ops sqlite_ops = {
     .prepare_only = sq_prepare_only,
 };
 
+/* SQLite keeps memory statistics behind one process-wide mutex, which the
+ * worker threads then fight over on every allocation; we never read
+ * them. This must run before SQLite initialises. */
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void
+sqlite_setup(void)
+{
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    sqlite3_initialize();
+}
+
 int
 db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
 {
+    pthread_once(&sqlite_once, sqlite_setup);
     struct db_sqlite *s = xcalloc(1, sizeof(*s));
     s->base.ops = &sqlite_ops;
     s->base.kind = DB_SQLITE;
