@@ -124,7 +124,7 @@ date_parse(const char *s, int64_t *out)
         if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
             return ERR_INVAL;
     int y = atoi(s), m = atoi(s + 5), d = atoi(s + 8);
-    if (y < 1900 || m < 1 || m > 12 || d < 1)
+    if (y < 1800 || m < 1 || m > 12 || d < 1)
         return ERR_INVAL;
     int md = mdays[m - 1] + (m == 2 && is_leap(y));
     if (d > md)
