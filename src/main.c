@@ -8,12 +8,14 @@
 #include "api/api.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/hanzi.h"
 #include "domain/roles.h"
 #include "web/i18n.h"
 
@@ -186,6 +188,50 @@ load_settings(struct config *c, const char *file, bool apply_db)
     return 0;
 }
 
+/* The key file: the setting, else beside a SQLite database. A PostgreSQL
+ * database has no "beside", so there the setting is required. */
+static int
+key_path(const struct config *c, const char *db, char *out, size_t outlen)
+{
+    if (c->key_file[0])
+        return str_copy(out, outlen, c->key_file);
+    if (strncmp(db, "postgres", 8) == 0) {
+        fprintf(stderr, "dangxiao: set key_file (DANGXIAO_KEY_FILE) to the "
+                        "field-encryption key file for PostgreSQL\n");
+        return ERR_INVAL;
+    }
+    return str_fmt(out, outlen, "%s.keys", db);
+}
+
+/* Loads the keyring (creating the file when create) and the ICU services
+ * the roster needs. */
+static struct keyring *
+open_keys(const struct config *c, const char *db, bool create)
+{
+    char path[1100], err[1200];
+    if (key_path(c, db, path, sizeof(path)) != 0)
+        return NULL;
+    struct keyring *k = keyring_load(path, create, err, sizeof(err));
+    if (k == NULL) {
+        fprintf(stderr, "dangxiao: %s%s\n", err,
+                create ? "" : " (dangxiao init creates it)");
+        return NULL;
+    }
+    if (hanzi_init(err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        keyring_free(k);
+        return NULL;
+    }
+    return k;
+}
+
+static void
+close_keys(struct keyring *k)
+{
+    keyring_free(k);
+    hanzi_cleanup();
+}
+
 static void
 apply_auth_settings(const struct config *c)
 {
@@ -210,6 +256,13 @@ cmd_init(int argc, char **argv)
         return usage(2);
     if (o.help)
         return usage(0);
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    struct keyring *k = open_keys(&c, o.db, true);
+    if (k == NULL)
+        return 1;
+    close_keys(k);
     struct db *db = open_db(o.db);
     if (db == NULL)
         return 1;
@@ -238,10 +291,16 @@ cmd_demo(int argc, char **argv)
     if (load_settings(&c, NULL, false) != 0)
         return 2;
     apply_auth_settings(&c);
-    struct db *db = open_db(o.db);
-    if (db == NULL)
+    struct keyring *k = open_keys(&c, o.db, true);
+    if (k == NULL)
         return 1;
-    int rc = demo_build(db, scale, (uint64_t)o.seed, stdout);
+    struct db *db = open_db(o.db);
+    if (db == NULL) {
+        close_keys(k);
+        return 1;
+    }
+    int rc = demo_build(db, k, scale, (uint64_t)o.seed, stdout);
+    close_keys(k);
     if (rc == ERR_CONFLICT)
         fprintf(stderr, "dangxiao: the database already holds villages; "
                         "demo needs a fresh one\n");
@@ -419,6 +478,9 @@ cmd_serve(int argc, char **argv)
     if (db == NULL)
         return 1;
     db_close(db);
+    app_keys = open_keys(&app_config, app_config.db, false);
+    if (app_keys == NULL)
+        return 1;
 
     /* Block the stop signals in every thread; main waits for them. */
     sigset_t set;
@@ -447,6 +509,7 @@ cmd_serve(int argc, char **argv)
     log_info("signal %d: finishing requests in flight, then stopping", sig);
     http_stop(s, 10000);
     api_db_close_all();
+    close_keys(app_keys);
     log_access_close();
     log_info("stopped");
     return 0;

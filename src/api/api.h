@@ -6,6 +6,7 @@
 #pragma once
 
 #include "../core/config.h"
+#include "../core/keyring.h"
 #include "../db/db.h"
 #include "../domain/audit.h"
 #include "../domain/auth.h"
@@ -13,6 +14,8 @@
 
 /* The settings the server runs with (set once by main before serving). */
 extern struct config app_config;
+/* The field-encryption keys (loaded by main before serving). */
+extern struct keyring *app_keys;
 
 /* The route table, NULL-method terminated. */
 extern const struct route api_routes[];
@@ -60,6 +63,11 @@ int api_townships_list(struct req *req);
 int api_villages_list(struct req *req);
 int api_villages_create(struct req *req);
 int api_audit_list(struct req *req);
+int api_people_list(struct req *req);
+int api_people_create(struct req *req);
+int api_people_get(struct req *req);
+int api_people_update(struct req *req);
+int api_people_void(struct req *req);
 
 /* Session cookie helpers shared by the API and the log-in page. */
 void api_set_session_cookie(struct req *req, const char *token);

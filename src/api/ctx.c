@@ -16,6 +16,7 @@
 #include <string.h>
 
 struct config app_config;
+struct keyring *app_keys;
 
 /* One connection per worker thread (SQLite and libpq handles are not
  * shared between threads); all are listed so they close at exit. */

@@ -33,6 +33,12 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/townships", api_townships_list, USER(R_ANY), 0},
     {"GET", "/api/v1/villages", api_villages_list, USER(R_ADMINS), 0},
     {"POST", "/api/v1/villages", api_villages_create, USER(R_ADMINS), 0},
+    {"GET", "/api/v1/people", api_people_list, USER(R_ADMINS), 0},
+    {"POST", "/api/v1/people", api_people_create, USER(R_ADMINS), 0},
+    {"GET", "/api/v1/people/{id}", api_people_get, USER(R_ADMINS), 0},
+    {"PATCH", "/api/v1/people/{id}", api_people_update, USER(R_ADMINS), 0},
+    {"POST", "/api/v1/people/{id}/void", api_people_void, USER(R_ADMINS),
+     0},
     /* Audit */
     {"GET", "/api/v1/audit", api_audit_list, USER(R_AUDITOR), 0},
     /* Pages */

@@ -59,6 +59,8 @@ static const struct setting settings[] = {
      "access log: - (stderr), off, or a file path"},
     {"default_lang", SET_STR, "zh", 0, 0, STR(default_lang),
      "UI language when the browser does not ask: zh or en"},
+    {"key_file", SET_STR, "", 0, 0, STR(key_file),
+     "field-encryption key file; default: the SQLite file + .keys"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,
      "serve /metrics to any address, not only loopback"},
 };

@@ -29,6 +29,7 @@ struct config {
     char access_log[512];         /* "-", "off" or a path */
     char default_lang[8];         /* zh or en */
     bool metrics_public;          /* else /metrics answers loopback only */
+    char key_file[1024];          /* field-encryption keys; "" = DB.keys */
 };
 
 /* Fills c with every setting's default. */

@@ -12,7 +12,8 @@
 #include <string.h>
 
 #define Q_DEF(name, sqlite, pg) {#name, sqlite, pg},
-const struct query_def db_queries[Q__COUNT] = {DB_QUERIES(Q_DEF)};
+const struct query_def db_queries[Q__COUNT] = {
+    DB_QUERIES(Q_DEF) DB_QUERIES_PEOPLE(Q_DEF)};
 #undef Q_DEF
 
 int

@@ -5,7 +5,7 @@
 
 #include "db.h"
 
-#define DB_MAX_PARAMS 16
+#define DB_MAX_PARAMS 32
 
 /* A parameter after the varargs are read: text or NULL. Integers are kept
  * as text too, since both backends accept text for integer columns when

@@ -135,6 +135,82 @@ static const struct migration migrations[] = {
      " END $$;"
      "CREATE TRIGGER audit_guard BEFORE UPDATE OR DELETE ON audit_log"
      "  FOR EACH ROW EXECUTE FUNCTION audit_guard();"},
+    {2, "Party organisations and people (the roster)",
+     /* Organisation types and member categories are configurable lists
+      * with sensible defaults (SPEC.md §2.14: 7 and 5). */
+     "CREATE TABLE org_types ("
+     "  code TEXT PRIMARY KEY, name TEXT NOT NULL, seq INTEGER NOT NULL,"
+     "  active INTEGER NOT NULL DEFAULT 1);"
+     "INSERT INTO org_types(code, name, seq) VALUES"
+     " ('rural', '农村党组织', 1),"
+     " ('community', '社区党组织', 2),"
+     " ('government', '机关党组织', 3),"
+     " ('public_institution', '事业单位党组织', 4),"
+     " ('state_enterprise', '国有企业党组织', 5),"
+     " ('private_enterprise', '非公有制企业党组织', 6),"
+     " ('social_org', '社会组织党组织', 7);"
+     "CREATE TABLE member_categories ("
+     "  code TEXT PRIMARY KEY, name TEXT NOT NULL, seq INTEGER NOT NULL,"
+     "  active INTEGER NOT NULL DEFAULT 1);"
+     "INSERT INTO member_categories(code, name, seq) VALUES"
+     " ('rural', '农村党员', 1),"
+     " ('community', '社区党员', 2),"
+     " ('government', '机关事业单位党员', 3),"
+     " ('enterprise', '企业党员', 4),"
+     " ('mobile', '流动党员', 5);"
+     "CREATE TABLE orgs ("
+     "  id {ID},"
+     "  name TEXT NOT NULL,"
+     "  type TEXT NOT NULL REFERENCES org_types(code),"
+     "  township_code TEXT NOT NULL REFERENCES townships(code),"
+     "  village_code TEXT REFERENCES villages(code),"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX orgs_township ON orgs(township_code, id);"
+     /* C2 identifiers (DOMAIN.md §2.2) are stored only sealed (*_enc, with
+      * the key id inside), as a keyed hash for exact match and dedupe,
+      * and as their last 4 characters for suffix search. */
+     "CREATE TABLE people ("
+     "  id {ID},"
+     "  name TEXT NOT NULL,"
+     "  gender TEXT NOT NULL,"             /* M or F, from the ID number */
+     "  birth_date TEXT NOT NULL,"         /* from the ID number */
+     "  id_number_enc TEXT NOT NULL,"
+     "  id_number_hash TEXT NOT NULL UNIQUE,"
+     "  id_number_last4 TEXT NOT NULL,"
+     "  id_number_masked TEXT NOT NULL,"     /* 371***********123X */
+     "  phone_enc TEXT, phone_hash TEXT, phone_last4 TEXT,"
+     "  phone_masked TEXT,"                  /* 138****5678 */
+     "  political_status TEXT NOT NULL,"
+     "  member_category TEXT REFERENCES member_categories(code),"
+     "  township_code TEXT NOT NULL REFERENCES townships(code),"
+     "  village_code TEXT REFERENCES villages(code),"
+     "  org_id BIGINT REFERENCES orgs(id),"
+     "  flags TEXT NOT NULL DEFAULT ',',"   /* ',flag,flag,' */
+     "  name_pinyin TEXT NOT NULL,"
+     "  name_initials TEXT NOT NULL,"
+     "  sort_pinyin TEXT NOT NULL,"
+     "  sort_strokes TEXT NOT NULL,"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "CREATE INDEX people_t_pinyin ON people(township_code, sort_pinyin, id);"
+     "CREATE INDEX people_t_strokes ON people(township_code, sort_strokes, id);"
+     "CREATE INDEX people_pinyin ON people(sort_pinyin, id);"
+     "CREATE INDEX people_strokes ON people(sort_strokes, id);"
+     "CREATE INDEX people_id_last4 ON people(id_number_last4);"
+     "CREATE INDEX people_phone_last4 ON people(phone_last4);"
+     "CREATE TABLE person_history ("
+     "  id {ID},"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),"
+     "  at BIGINT NOT NULL,"
+     "  user_id BIGINT,"
+     "  username TEXT NOT NULL,"
+     "  changes TEXT NOT NULL);"              /* JSON, C2 values masked */
+     "CREATE INDEX person_history_person ON person_history(person_id, id);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

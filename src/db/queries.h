@@ -152,6 +152,78 @@
       "client, detail, prev_hash, hash FROM audit_log WHERE id > $1 "        \
       "ORDER BY id LIMIT 1000", NULL)
 
+/* The people list: filters shared by the count and both sort orders.
+ * $1 township, $2 political_status, $3 flag, $4 q (as typed), $5 q in
+ * lower case (pinyin), $6 q in upper case (ID suffix with X). */
+#define PEOPLE_WHERE                                                          \
+    "WHERE p.voided_at IS NULL "                                              \
+    "AND (CAST($1 AS TEXT) IS NULL OR p.township_code = $1) "                 \
+    "AND (CAST($2 AS TEXT) IS NULL OR p.political_status = $2) "              \
+    "AND (CAST($3 AS TEXT) IS NULL OR p.flags LIKE '%,' || $3 || ',%') "      \
+    "AND (CAST($4 AS TEXT) IS NULL OR p.name LIKE '%' || $4 || '%' "          \
+    "     OR p.name_pinyin LIKE $5 || '%' OR p.name_initials LIKE $5 || '%' " \
+    "     OR p.id_number_last4 = $6 OR p.phone_last4 = $4) "
+#define PEOPLE_COLS                                                           \
+    "SELECT p.id, p.name, p.gender, p.birth_date, p.id_number_enc, "          \
+    "p.id_number_masked, p.phone_enc, p.phone_masked, p.political_status, "   \
+    "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
+    "p.voided_at, p.void_reason, p.created_at, p.updated_at FROM people p "
+
+#define DB_QUERIES_PEOPLE(Q)                                                  \
+    Q(PEOPLE_COUNT, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE, NULL)      \
+    Q(PEOPLE_LIST_PINYIN,                                                     \
+      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_pinyin, p.id "                \
+      "LIMIT $7 OFFSET $8",                                                   \
+      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_pinyin COLLATE \"C\", p.id " \
+      "LIMIT $7 OFFSET $8")                                                   \
+    Q(PEOPLE_LIST_STROKES,                                                    \
+      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_strokes, p.id "               \
+      "LIMIT $7 OFFSET $8",                                                   \
+      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_strokes COLLATE \"C\", p.id "\
+      "LIMIT $7 OFFSET $8")                                                   \
+    Q(PERSON_GET, PEOPLE_COLS "WHERE p.id = $1", NULL)                        \
+    Q(PERSON_INSERT,                                                          \
+      "INSERT INTO people(name, gender, birth_date, id_number_enc, "          \
+      "id_number_hash, id_number_last4, id_number_masked, phone_enc, "        \
+      "phone_hash, phone_last4, phone_masked, political_status, "             \
+      "member_category, township_code, village_code, org_id, flags, "         \
+      "name_pinyin, name_initials, sort_pinyin, sort_strokes, is_demo, "      \
+      "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "  \
+      "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "     \
+      "$23, $23) RETURNING id", NULL)                                         \
+    Q(PERSON_UPDATE,                                                          \
+      "UPDATE people SET name = $1, political_status = $2, "                  \
+      "member_category = $3, township_code = $4, village_code = $5, "         \
+      "org_id = $6, flags = $7, name_pinyin = $8, name_initials = $9, "       \
+      "sort_pinyin = $10, sort_strokes = $11, updated_at = $12 "              \
+      "WHERE id = $13 AND voided_at IS NULL", NULL)                           \
+    Q(PERSON_SET_PHONE,                                                       \
+      "UPDATE people SET phone_enc = $1, phone_hash = $2, phone_last4 = $3, " \
+      "phone_masked = $4 WHERE id = $5", NULL)                                \
+    Q(PERSON_VOID,                                                            \
+      "UPDATE people SET voided_at = $1, void_reason = $2, updated_at = $1 "  \
+      "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
+    Q(PERSON_BY_ID_HASH,                                                      \
+      "SELECT id, township_code FROM people WHERE id_number_hash = $1", NULL) \
+    Q(PERSON_HISTORY_INSERT,                                                  \
+      "INSERT INTO person_history(person_id, at, user_id, username, changes) "\
+      "VALUES ($1, $2, $3, $4, $5)", NULL)                                    \
+    Q(PERSON_HISTORY_LIST,                                                    \
+      "SELECT at, username, changes FROM person_history WHERE person_id = $1 "\
+      "ORDER BY id DESC LIMIT 100", NULL)                                     \
+    Q(VILLAGE_TOWNSHIP,                                                       \
+      "SELECT township_code FROM villages WHERE code = $1 "                   \
+      "AND valid_to IS NULL", NULL)                                           \
+    Q(ORG_TOWNSHIP,                                                           \
+      "SELECT township_code FROM orgs WHERE id = $1 AND voided_at IS NULL",   \
+      NULL)                                                                   \
+    Q(MEMBER_CATEGORY_GET,                                                    \
+      "SELECT name FROM member_categories WHERE code = $1 AND active = 1",    \
+      NULL)                                                                   \
+    Q(PEOPLE_COUNT_SCOPE,                                                     \
+      "SELECT COUNT(*) FROM people WHERE voided_at IS NULL "                  \
+      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)
+
 #define Q_ENUM(name, sqlite, pg) Q_##name,
-enum query { DB_QUERIES(Q_ENUM) Q__COUNT };
+enum query { DB_QUERIES(Q_ENUM) DB_QUERIES_PEOPLE(Q_ENUM) Q__COUNT };
 #undef Q_ENUM

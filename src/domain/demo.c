@@ -103,8 +103,10 @@ make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
 }
 
 int
-demo_build(struct db *db, enum demo_scale scale, uint64_t seed, FILE *out)
+demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
+           uint64_t seed, FILE *out)
 {
+    (void)k; /* people come in the next step */
     struct audit_who who = {0, "demo", "", "", "cli"};
     uint64_t s = seed ? seed : 1;
     s = s * 0x9E3779B97F4A7C15ULL + 1;

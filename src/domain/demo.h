@@ -5,6 +5,7 @@
  */
 #pragma once
 
+#include "../core/keyring.h"
 #include "../db/db.h"
 
 #include <stdint.h>
@@ -17,5 +18,5 @@ enum demo_scale { DEMO_SMALL, DEMO_COUNTY };
 
 /* Fills an initialised database. Refuses (ERR_CONFLICT) when it already
  * holds demo data. Prints the demo log-ins to out. 0 or an error. */
-int demo_build(struct db *db, enum demo_scale scale, uint64_t seed,
-               FILE *out);
+int demo_build(struct db *db, const struct keyring *k,
+               enum demo_scale scale, uint64_t seed, FILE *out);

@@ -1,0 +1,268 @@
+/*
+ * people.c - /api/v1/people: the roster, for the county admin (whole
+ * county) and school admins (their own township only: another township's
+ * person answers 404, as if it did not exist). Answers carry masked ID
+ * and phone numbers; ?reveal=id_number shows them in full and is audited.
+ */
+#include "api.h"
+
+#include "../core/err.h"
+#include "../domain/people.h"
+
+#include <string.h>
+
+/* Reads the fields of a person from a JSON body. create = true requires
+ * name, id_number, political_status and township_code. */
+static int
+read_input(struct req *req, json_t *body, bool create,
+           struct person_input *in)
+{
+    memset(in, 0, sizeof(*in));
+    if (json_str_or_422(req, body, "name", create, 1, 32, &in->name) != 0 ||
+        json_str_or_422(req, body, "id_number", create, 1, 32,
+                        &in->id_number) != 0 ||
+        json_str_or_422(req, body, "gender", false, 1, 1, &in->gender) != 0 ||
+        json_str_or_422(req, body, "birth_date", false, 10, 10,
+                        &in->birth_date) != 0 ||
+        json_str_or_422(req, body, "phone", false, 0, 11, &in->phone) != 0 ||
+        json_str_or_422(req, body, "political_status", create, 1, 32,
+                        &in->political_status) != 0 ||
+        json_str_or_422(req, body, "member_category", false, 0, 32,
+                        &in->member_category) != 0 ||
+        json_str_or_422(req, body, "township_code", create, 9, 9,
+                        &in->township_code) != 0 ||
+        json_str_or_422(req, body, "village_code", false, 0, 12,
+                        &in->village_code) != 0 ||
+        json_int_or_422(req, body, "org_id", false, 1, INT64_MAX,
+                        &in->has_org, &in->org_id) != 0)
+        return -1;
+    if (!create && json_object_get(body, "id_number")) {
+        http_error(req, 422, "invalid_field", "id_number",
+                   "身份证号不能修改：如有错误，请作废该记录后重新录入");
+        return -1;
+    }
+    /* "org_id": null clears the organisation on a change. */
+    json_t *org = json_object_get(body, "org_id");
+    if (org && json_is_null(org)) {
+        in->has_org = true;
+        in->org_id = 0;
+    }
+    json_t *flags = json_object_get(body, "flags");
+    if (flags && !json_is_null(flags)) {
+        if (!json_is_array(flags)) {
+            http_error(req, 422, "invalid_field", "flags",
+                       "flags must be a list of names");
+            return -1;
+        }
+        size_t i;
+        json_t *f;
+        json_array_foreach(flags, i, f)
+        {
+            int bit = json_is_string(f) ? people_flag_bit(json_string_value(f))
+                                        : -1;
+            if (bit < 0) {
+                http_error(req, 422, "invalid_field", "flags",
+                           "unknown flag; known: village_committee, "
+                           "branch_secretary, returned_talent, exempt, "
+                           "mobile_member");
+                return -1;
+            }
+            in->flags |= 1u << bit;
+        }
+        in->has_flags = true;
+    }
+    return 0;
+}
+
+static int
+input_error(struct req *req, struct db *db, int rc,
+            const struct person_error *e)
+{
+    switch (rc) {
+    case ERR_INVAL:
+        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
+    case ERR_CONFLICT:
+        return http_error(req, 409, "duplicate_person", e->field, "%s",
+                          e->why);
+    case ERR_NOTFOUND:
+        return http_error(req, 404, "not_found", NULL, "no such person");
+    case ERR_DENIED:
+        return http_error(req, 403, "forbidden_township", "township_code",
+                          "you may only act within your own township");
+    default:
+        return api_db_error(req, db);
+    }
+}
+
+int
+api_people_list(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct people_filter f = {0};
+    f.township = req_query(req, "township");
+    if (f.township && *f.township == '\0')
+        f.township = NULL;
+    if (f.township && api_check_township(req, f.township) != 0)
+        return req->status;
+    if (f.township == NULL)
+        f.township = api_scope(req);
+    f.political_status = req_query(req, "political_status");
+    f.flag = req_query(req, "flag");
+    f.q = req_query(req, "q");
+    if (f.political_status && *f.political_status == '\0')
+        f.political_status = NULL;
+    if (f.flag && *f.flag == '\0')
+        f.flag = NULL;
+    if (f.flag && people_flag_bit(f.flag) < 0)
+        return http_error(req, 400, "invalid_param", "flag", "unknown flag");
+    if (f.q && strlen(f.q) > 64)
+        return http_error(req, 400, "invalid_param", "q", "q is too long");
+    const char *sort = req_query(req, "sort");
+    if (sort && *sort && strcmp(sort, "pinyin") != 0 &&
+        strcmp(sort, "strokes") != 0)
+        return http_error(req, 400, "invalid_param", "sort",
+                          "sort is pinyin or strokes");
+    f.strokes = sort && strcmp(sort, "strokes") == 0;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (people_list(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_people_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct person_input in;
+    if (read_input(req, body, true, &in) != 0)
+        return req->status;
+    if (api_check_township(req, in.township_code) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    if (!township_exists(db, in.township_code))
+        return http_error(req, 422, "invalid_field", "township_code",
+                          "没有这个镇街代码");
+    struct audit_who who = api_who(req);
+    struct person_error e;
+    int64_t id;
+    int rc = people_create(db, app_keys, &in, &who, &id, &e);
+    if (rc != 0)
+        return input_error(req, db, rc, &e);
+    struct person_view v;
+    if (people_get(db, app_keys, id, false, &who, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v.json);
+}
+
+int
+api_people_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    const char *reveal = req_query(req, "reveal");
+    bool want = reveal && *reveal;
+    if (want && strcmp(reveal, "id_number") != 0)
+        return http_error(req, 400, "invalid_param", "reveal",
+                          "reveal=id_number is the only choice");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct person_view v;
+    /* Look first without revealing, so a reveal is audited only for a
+     * person the caller may see. */
+    int rc = people_get(db, app_keys, id, false, &who, &v);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such person");
+    if (rc != 0)
+        return api_db_error(req, db);
+    const char *scope = api_scope(req);
+    if (scope && strcmp(scope, v.township) != 0) {
+        json_decref(v.json);
+        return http_error(req, 404, "not_found", NULL, "no such person");
+    }
+    if (!want)
+        return http_json(req, 200, v.json);
+    json_decref(v.json);
+    rc = people_get(db, app_keys, id, true, &who, &v);
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v.json);
+}
+
+int
+api_people_update(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct person_input in;
+    if (read_input(req, body, false, &in) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    if (in.township_code && !township_exists(db, in.township_code))
+        return http_error(req, 422, "invalid_field", "township_code",
+                          "没有这个镇街代码");
+    struct audit_who who = api_who(req);
+    struct person_error e;
+    int rc = people_update(db, app_keys, id, &in, api_scope(req), &who, &e);
+    if (rc != 0)
+        return input_error(req, db, rc, &e);
+    struct person_view v;
+    if (people_get(db, app_keys, id, false, &who, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v.json);
+}
+
+int
+api_people_void(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *reason;
+    if (json_str_or_422(req, body, "reason", true, 1, 200, &reason) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct person_view v;
+    int rc = people_get(db, app_keys, id, false, &who, &v);
+    if (rc == 0) {
+        const char *scope = api_scope(req);
+        bool hidden = scope && strcmp(scope, v.township) != 0;
+        json_decref(v.json);
+        if (hidden)
+            rc = ERR_NOTFOUND;
+    }
+    if (rc == 0)
+        rc = people_void(db, id, reason, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such person, or already voided");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_no_content(req);
+}

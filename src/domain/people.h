@@ -1,0 +1,96 @@
+/*
+ * people.h - the roster (花名册): people with political status, member
+ * category, flags, township, village and Party organisation. ID and phone
+ * numbers are C2 identifiers (DOMAIN.md §2.2): sealed with the keyring,
+ * hashed for exact match, kept as their last 4 characters for suffix
+ * search, and shown masked. Gender and birth date come from the ID number.
+ * Nothing is deleted: a person is voided with a reason, and every change
+ * is kept in person_history and the audit log.
+ */
+#pragma once
+
+#include "../core/keyring.h"
+#include "../db/db.h"
+#include "audit.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Political status codes (API.md) and flags, declared once. */
+extern const char *const people_statuses[];  /* NULL-terminated */
+extern const char *const people_flags[];     /* NULL-terminated */
+
+/* A create or a change. For a change, NULL / has_* false leave a field
+ * as it is; "" clears an optional text field. */
+struct person_input {
+    const char *name;
+    const char *id_number;       /* create only */
+    const char *gender;          /* optional check against the ID: M/F */
+    const char *birth_date;      /* optional check against the ID */
+    const char *phone;
+    const char *political_status;
+    const char *member_category;
+    const char *township_code;
+    const char *village_code;
+    bool has_org;
+    int64_t org_id;              /* 0 clears */
+    bool has_flags;
+    unsigned flags;              /* bits in people_flags order */
+    bool allow15;                /* accept 15-digit ID numbers (import) */
+    bool demo;
+};
+
+/* Why an input was refused: the field and a Chinese reason. */
+struct person_error {
+    const char *field;
+    const char *why;
+};
+
+/* Masks an ID number (371***********123X) or phone (138****5678). */
+void people_mask_id(const char *id, char out[19]);
+void people_mask_phone(const char *phone, char out[12]);
+/* Whether s is a mainland mobile number: ^1[3-9]\d{9}$. */
+bool people_valid_phone(const char *s);
+/* Parses a flag name; -1 when unknown. */
+int people_flag_bit(const char *name);
+
+/* Creates a person. Returns 0 with *id; ERR_INVAL with e filled;
+ * ERR_CONFLICT when the ID number is already on the roster (*id is then
+ * the existing person); ERR_DB. Audited (person_create). */
+int people_create(struct db *db, const struct keyring *k,
+                  const struct person_input *in, const struct audit_who *who,
+                  int64_t *id, struct person_error *e);
+/* Changes a person: records the old and new values (C2 masked) in
+ * person_history and the audit log. 0; ERR_NOTFOUND (no such live
+ * person); ERR_INVAL with e; ERR_DB. scope, when not NULL, is the only
+ * township the caller may move the person to or from (ERR_DENIED). */
+int people_update(struct db *db, const struct keyring *k, int64_t id,
+                  const struct person_input *in, const char *scope,
+                  const struct audit_who *who, struct person_error *e);
+/* Voids a person with a reason. 0, ERR_NOTFOUND, ERR_DB. */
+int people_void(struct db *db, int64_t id, const char *reason,
+                const struct audit_who *who);
+
+/* Reads one person as the API shows it (masked). When reveal is true the
+ * full ID and phone are added and a person_reveal audit row is written.
+ * *township gets the person's township (arena-free: static buffer in the
+ * caller's struct). 0, ERR_NOTFOUND, ERR_DB. */
+struct person_view {
+    json_t *json;          /* owned by the caller */
+    char township[16];
+};
+int people_get(struct db *db, const struct keyring *k, int64_t id,
+               bool reveal, const struct audit_who *who,
+               struct person_view *out);
+
+struct people_filter {
+    const char *township;         /* NULL = all (county roles) */
+    const char *political_status;
+    const char *flag;
+    const char *q;                /* name, pinyin, initials, last 4 */
+    bool strokes;                 /* 姓氏笔画 order, else 拼音 */
+};
+/* Lists live people, masked. 0 or ERR_DB. */
+int people_list(struct db *db, const struct people_filter *f, int64_t page,
+                int64_t per_page, json_t *items, int64_t *total);
