@@ -156,7 +156,7 @@ describe('config errors', () => {
   let dbh;
   before(async () => {
     dbh = freshDb();
-    const r = await run(BIN, ['init', '--db', dbh.uri], { env: childEnv() });
+    const r = await run(BIN, ['init', '--db', dbh.uri], { env: childEnv(dbh.env) });
     assert.equal(r.code, 0, r.stderr);
   });
   after(() => dbh && dbh.drop());
@@ -164,7 +164,7 @@ describe('config errors', () => {
   async function serveWith(args, env = {}) {
     const port = await freePort();
     return run(BIN, ['serve', '--db', dbh.uri, '--listen', `127.0.0.1:${port}`, ...args],
-      { env: childEnv(env), timeout: 10000 });
+      { env: childEnv({ ...(dbh.env || {}), ...env }), timeout: 10000 });
   }
 
   test('cli-4.1 an unknown key in the config file: exit 2 naming file, line and key', async () => {
@@ -236,7 +236,7 @@ describe('signals', () => {
     const dbh2 = freshDb();
     const file = tmp('.conf');
     try {
-      const r = await run(BIN, ['init', '--db', dbh2.uri], { env: childEnv() });
+      const r = await run(BIN, ['init', '--db', dbh2.uri], { env: childEnv(dbh2.env) });
       assert.equal(r.code, 0, r.stderr);
       const port = await freePort();
       fs.writeFileSync(file, `# comment\nlisten = "127.0.0.1:${port}"\nworkers = 2\n`);

@@ -95,11 +95,15 @@ export function freshDb() {
     psql(PG_ADMIN, `CREATE DATABASE ${name}`);
     const u = new URL(PG_ADMIN);
     u.pathname = '/' + name;
+    // PostgreSQL has no "beside the file" for the field-encryption keys.
+    const keyFile = path.join(os.tmpdir(), `${name}.keys`);
     return {
       uri: u.toString(),
+      env: { DANGXIAO_KEY_FILE: keyFile },
       drop() {
         if (process.env.DX_KEEP_DB) return;
         try { psql(PG_ADMIN, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch {}
+        fs.rmSync(keyFile, { force: true });
       },
     };
   }
@@ -108,7 +112,7 @@ export function freshDb() {
     uri: file,
     drop() {
       if (process.env.DX_KEEP_DB) return;
-      for (const s of ['', '-wal', '-shm', '-journal'])
+      for (const s of ['', '-wal', '-shm', '-journal', '.keys'])
         fs.rmSync(file + s, { force: true });
     },
   };
@@ -136,7 +140,8 @@ export async function startServer(opts = {}) {
     throw new Error(`no binary at ${BIN} (build it with make, or set DX_BIN)`);
   const dbh = opts.db || freshDb();
   const db = dbh.uri;
-  const cli = cliFor(db, opts.env || {});
+  opts = { ...opts, env: { ...(dbh.env || {}), ...(opts.env || {}) } };
+  const cli = cliFor(db, opts.env);
   if (opts.init !== false) {
     const r1 = await cli(['init']);
     assert.equal(r1.code, 0, `dangxiao init failed (${r1.code}/${r1.signal}):\n${r1.stderr}`);
