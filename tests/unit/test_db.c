@@ -59,8 +59,10 @@ static void
 migrations_and_queries(void **state)
 {
     struct fixture *f = *state;
-    assert_int_equal(db_schema_version(f->db), 1);
+    int v = db_schema_version(f->db);
+    assert_true(v >= 2);
     assert_int_equal(db_migrate(f->db), 0); /* idempotent */
+    assert_int_equal(db_schema_version(f->db), v);
     assert_int_equal(db_check_queries(f->db), 0);
     int64_t n;
     assert_int_equal(db_int1(f->db, Q_TOWNSHIP_COUNT, &n, ""), 0);
