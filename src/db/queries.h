@@ -220,6 +220,9 @@
     Q(MEMBER_CATEGORY_GET,                                                    \
       "SELECT name FROM member_categories WHERE code = $1 AND active = 1",    \
       NULL)                                                                   \
+    Q(ORG_INSERT,                                                             \
+      "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
     Q(PEOPLE_COUNT_SCOPE,                                                     \
       "SELECT COUNT(*) FROM people WHERE voided_at IS NULL "                  \
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)

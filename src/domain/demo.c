@@ -6,7 +6,9 @@
 #include "demo.h"
 
 #include "auth.h"
+#include "idcard.h"
 #include "org.h"
+#include "people.h"
 
 #include "../core/err.h"
 #include "../core/util.h"
@@ -63,9 +65,31 @@ static const struct demo_user demo_users[] = {
     {"auditor", "auditor", NULL},
 };
 
+/* Common given-name characters and pairs (one or two characters). */
+static const char *const given[] = {
+    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇",
+    "艳", "杰", "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英",
+    "华", "建华", "建国", "国强", "玉兰", "文", "辉", "鹏", "红", "晓东",
+    "丹", "萍", "玲", "海燕", "斌", "宇", "浩然", "凯", "健", "俊杰", "帆",
+    "阳", "佳怡", "欣", "雪梅", "梅", "琳", "颖", "婷", "慧", "志强", "淑珍",
+    "凤英", "永生", "福海", "德胜", "荣", "金凤", "春燕", "兰芝", "英", "成",
+    "林", "峰", "波", "鑫", "新民", "亮", "飞", "彬", "博", "昊", "晨", "宁",
+    "东升", "庆丰", "爱国", "卫东", "学军", "秀云", "桂兰", "玉梅", "立新",
+};
+/* Birth places: mostly 成武县 itself, some from the rest of 菏泽. */
+static const char *const regions[] = {"371723", "371723", "371723", "371723",
+                                      "371723", "371723", "371723", "371723",
+                                      "371702", "371721", "371722", "371724"};
+
+struct demo_village {
+    char code[16];
+    char township[12];
+    bool community;
+};
+
 static int
 make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
-              int64_t *made)
+              int64_t *made, struct demo_village *out)
 {
     char names[64][64];
     for (int t = 0; t < 13; t++) {
@@ -95,9 +119,104 @@ make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
             int64_t id;
             if (org_village_insert(db, vcode, name, tcode, true, &id) != 0)
                 return ERR_DB;
+            struct demo_village *v = &out[*made];
+            str_copy(v->code, sizeof(v->code), vcode);
+            str_copy(v->township, sizeof(v->township), tcode);
+            v->community = subdistrict;
             made_here++;
             (*made)++;
         }
+    }
+    return 0;
+}
+
+/* A valid ID number born in [1940, 2004], with the gender's parity. */
+static void
+demo_id(uint64_t *s, char out[19])
+{
+    int y = 1940 + (int)(rnd(s) % 65), m = 1 + (int)(rnd(s) % 12);
+    int d = 1 + (int)(rnd(s) % 28);
+    char d17[18];
+    str_fmt(d17, sizeof(d17), "%s%04d%02d%02d%03d",
+            regions[rnd(s) % NELEM(regions)], y, m, d,
+            (int)(rnd(s) % 1000));
+    memcpy(out, d17, 17);
+    out[17] = idcard_check_char(d17);
+    out[18] = '\0';
+}
+
+/* The people of one village and its Party organisation. A realistic mix
+ * (SPEC.md §6): most are members; every village has a secretary and a
+ * 村两委; some are exempt, mobile or returned talent. */
+static int
+make_people(struct db *db, const struct keyring *k,
+            const struct demo_village *v, int n, uint64_t *s, int64_t *made)
+{
+    int64_t org;
+    char oname[96];
+    str_fmt(oname, sizeof(oname), "%s党%s", v->code,
+            v->community ? "委" : "支部");
+    if (db_int1(db, Q_ORG_INSERT, &org, "ssssii", oname,
+                v->community ? "community" : "rural", v->township, v->code,
+                (int64_t)1, now_unix()) != 0)
+        return ERR_DB;
+    for (int i = 0; i < n; i++) {
+        char name[64], idn[19], phone[12];
+        str_fmt(name, sizeof(name), "%s%s", surnames[rnd(s) % NELEM(surnames)],
+                given[rnd(s) % NELEM(given)]);
+        demo_id(s, idn);
+        unsigned r = (unsigned)(rnd(s) % 100);
+        const char *status = r < 70 ? "member" : r < 75 ? "probationary"
+                                               : r < 83 ? "activist"
+                                                        : "masses";
+        bool party = r < 75;
+        unsigned flags = 0;
+        if (i == 0)
+            flags |= 1u << people_flag_bit("branch_secretary");
+        if (i < 5)
+            flags |= 1u << people_flag_bit("village_committee");
+        if (rnd(s) % 100 < 3)
+            flags |= 1u << people_flag_bit("returned_talent");
+        if (party && i >= 5 && rnd(s) % 100 < 6)
+            flags |= 1u << people_flag_bit("exempt");
+        if (party && i >= 5 && rnd(s) % 100 < 4)
+            flags |= 1u << people_flag_bit("mobile_member");
+        if (i == 0)
+            status = "member";
+        static const char *const mobile[] = {"13", "15", "18", "17"};
+        str_fmt(phone, sizeof(phone), "%s%09llu", mobile[rnd(s) % 4],
+                (unsigned long long)(rnd(s) % 1000000000ULL));
+        struct person_input in = {
+            .name = name,
+            .id_number = idn,
+            .phone = rnd(s) % 100 < 85 ? phone : NULL,
+            .political_status = status,
+            .member_category = party ? (v->community ? "community" : "rural")
+                                     : NULL,
+            .township_code = v->township,
+            .village_code = v->code,
+            .has_org = party,
+            .org_id = party ? org : 0,
+            .has_flags = true,
+            .flags = flags,
+            .demo = true,
+        };
+        if (flags & (1u << people_flag_bit("mobile_member")))
+            in.member_category = "mobile";
+        int64_t id;
+        struct person_error e;
+        char masked[19];
+        int rc = people_insert(db, k, &in, &id, &e, masked);
+        if (rc == ERR_CONFLICT) { /* the same ID drawn twice: draw again */
+            i--;
+            continue;
+        }
+        if (rc != 0) {
+            fprintf(stderr, "demo: person %s: %s\n", name,
+                    e.why ? e.why : db_errmsg(db));
+            return rc;
+        }
+        (*made)++;
     }
     return 0;
 }
@@ -106,7 +225,8 @@ int
 demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
            uint64_t seed, FILE *out)
 {
-    (void)k; /* people come in the next step */
+    struct demo_village villages[470];
+    int64_t people = 0;
     struct audit_who who = {0, "demo", "", "", "cli"};
     uint64_t s = seed ? seed : 1;
     s = s * 0x9E3779B97F4A7C15ULL + 1;
@@ -119,13 +239,20 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
         return ERR_CONFLICT;
     if (db_begin(db) != 0)
         return ERR_DB;
-    int rc = make_villages(db, scale, &s, &made);
+    int rc = make_villages(db, scale, &s, &made, villages);
+    /* About 30,000 people in the county (SPEC.md §6), 10 a village in the
+     * small one. */
+    for (int64_t v = 0; rc == 0 && v < made; v++) {
+        int n = scale == DEMO_COUNTY ? 40 + (int)(rnd(&s) % 49) : 10;
+        rc = make_people(db, k, &villages[v], n, &s, &people);
+    }
     if (rc == 0) {
-        char detail[128];
+        char detail[160];
         str_fmt(detail, sizeof(detail),
-                "{\"scale\":\"%s\",\"seed\":%llu,\"villages\":%lld}",
+                "{\"scale\":\"%s\",\"seed\":%llu,\"villages\":%lld,"
+                "\"people\":%lld}",
                 scale == DEMO_COUNTY ? "county" : "small",
-                (unsigned long long)seed, (long long)made);
+                (unsigned long long)seed, (long long)made, (long long)people);
         rc = audit_append(db, &who, "demo_load", "villages", true, detail);
     }
     if (rc == 0)
@@ -147,8 +274,10 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
             return rc;
         }
     }
-    fprintf(out, "Demo county (演示数据): 13 townships, %lld villages.\n",
-            (long long)made);
+    fprintf(out,
+            "Demo county (演示数据): 13 townships, %lld villages, %lld "
+            "people.\n",
+            (long long)made, (long long)people);
     fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
     for (size_t i = 0; i < NELEM(demo_users); i++)
         fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,

@@ -111,7 +111,8 @@ org_counts(struct db *db, const char *township, struct org_counts *c)
         return ERR_DB;
     }
     if (db_int1(db, Q_VILLAGE_COUNT, &c->villages, "ss", township,
-                (const char *)NULL) != 0)
+                (const char *)NULL) != 0 ||
+        db_int1(db, Q_PEOPLE_COUNT_SCOPE, &c->people, "s", township) != 0)
         return ERR_DB;
     return 0;
 }

@@ -36,6 +36,6 @@ int org_village_insert(struct db *db, const char *code, const char *name,
 
 /* Counts for the home page. township NULL = whole county. */
 struct org_counts {
-    int64_t townships, villages;
+    int64_t townships, villages, people;
 };
 int org_counts(struct db *db, const char *township, struct org_counts *c);

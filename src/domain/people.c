@@ -202,6 +202,30 @@ people_create(struct db *db, const struct keyring *k,
               const struct person_input *in, const struct audit_who *who,
               int64_t *id, struct person_error *e)
 {
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    char masked[19];
+    int rc = people_insert(db, k, in, id, e, masked);
+    if (rc == 0) {
+        char obj[48], detail[160];
+        str_fmt(obj, sizeof(obj), "person:%lld", (long long)*id);
+        str_fmt(detail, sizeof(detail),
+                "{\"id_number\":\"%s\",\"township_code\":\"%s\"}", masked,
+                in->township_code);
+        rc = audit_append(db, who, "person_create", obj, true, detail);
+    }
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0)
+        db_rollback(db);
+    return rc;
+}
+
+int
+people_insert(struct db *db, const struct keyring *k,
+              const struct person_input *in, int64_t *id,
+              struct person_error *e, char masked[19])
+{
     memset(e, 0, sizeof(*e));
     *id = 0;
     struct idcard card;
@@ -251,8 +275,7 @@ people_create(struct db *db, const struct keyring *k,
     char gender[2] = {card.gender, '\0'};
     int64_t now = now_unix();
     int64_t org = in->org_id;
-    if (db_begin(db) != 0)
-        return ERR_DB;
+    str_copy(masked, 19, id_masked);
     rc = db_int1(
         db, Q_PERSON_INSERT, id, "sssssssssssssssnsssssii", in->name, gender,
         card.birth_date, id_enc, id_hash, card.number + 14, id_masked,
@@ -265,20 +288,8 @@ people_create(struct db *db, const struct keyring *k,
         in->village_code && *in->village_code ? in->village_code : NULL,
         in->has_org && org ? &org : NULL, flags, nk.pinyin, nk.initials,
         nk.sort_pinyin, nk.sort_strokes, (int64_t)(in->demo ? 1 : 0), now);
-    if (rc == 0 && !in->demo) {
-        char obj[48], detail[160];
-        str_fmt(obj, sizeof(obj), "person:%lld", (long long)*id);
-        str_fmt(detail, sizeof(detail),
-                "{\"id_number\":\"%s\",\"township_code\":\"%s\"}", id_masked,
-                in->township_code);
-        rc = audit_append(db, who, "person_create", obj, true, detail);
-    }
-    if (rc == 0)
-        rc = db_commit(db);
     if (rc != 0) {
-        int err = db_last_err(db);
-        db_rollback(db);
-        if (err == ERR_CONFLICT) {
+        if (db_last_err(db) == ERR_CONFLICT) {
             e->field = "id_number";
             e->why = "该身份证号已在花名册中";
             return ERR_CONFLICT;

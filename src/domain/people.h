@@ -61,6 +61,12 @@ int people_flag_bit(const char *name);
 int people_create(struct db *db, const struct keyring *k,
                   const struct person_input *in, const struct audit_who *who,
                   int64_t *id, struct person_error *e);
+/* The same without a transaction or an audit row, for bulk loads (demo,
+ * import) that run in the caller's transaction and audit once. masked
+ * gets the masked ID number. */
+int people_insert(struct db *db, const struct keyring *k,
+                  const struct person_input *in, int64_t *id,
+                  struct person_error *e, char masked[19]);
 /* Changes a person: records the old and new values (C2 masked) in
  * person_history and the audit log. 0; ERR_NOTFOUND (no such live
  * person); ERR_INVAL with e; ERR_DB. scope, when not NULL, is the only

@@ -321,6 +321,7 @@ web_home(struct req *req)
         if (api_scope(req) == NULL)
             stat(req, c.townships, T("Townships"));
         stat(req, c.villages, T("Villages and communities"));
+        stat(req, c.people, T("People on the roster"));
     }
     html_raw(o, "</div><p class=\"muted\">");
     html_txt(o, T("Every figure is counted from the records, never typed "

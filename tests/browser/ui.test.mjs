@@ -79,8 +79,8 @@ test('ui-1.2 log in and see the home page in Chinese, with real counts', async (
   assert.ok(await page.isVisible('nav#nav'));
   const nums = await page.$$eval('.stat .num', (els) => els.map((e) => e.textContent));
   assert.ok(nums.length >= 1, 'the home page shows counts');
-  // The small demo county: 13 townships, 26 villages.
-  assert.deepEqual(nums, ['13', '26']);
+  // The small demo county: 13 townships, 26 villages, 10 people in each.
+  assert.deepEqual(nums, ['13', '26', '260']);
   assert.ok(css.length >= 1 && css.every((s) => s === 200 || s === 304), `css: ${css}`);
   // The red accent really comes from our stylesheet.
   const border = await page.$eval('#topbar', (e) => getComputedStyle(e).borderTopColor);
