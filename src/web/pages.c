@@ -5,6 +5,7 @@
  * single column with a bottom tab bar (static/app.css).
  */
 #include "web.h"
+#include "web_int.h"
 
 #include "assets.h"
 #include "i18n.h"
@@ -18,7 +19,7 @@
 
 #include <string.h>
 
-#define T(s) tr(req->lang, s)
+
 
 /* Navigation, declared once: who sees which entry. */
 static const struct nav_item {
@@ -28,6 +29,7 @@ static const struct nav_item {
     unsigned roles;
 } nav_items[] = {
     {"/", "Home", "⌂", R_ANY},
+    {"/people", "Roster", "☷", R_ADMINS},
     {"/villages", "Villages", "▦", R_ADMINS},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
@@ -65,8 +67,8 @@ head(struct req *req, const char *title)
     html_raw(o, "\"></script></head>");
 }
 
-static const char *
-role_label(struct req *req, const char *code)
+const char *
+web_role_label(struct req *req, const char *code)
 {
     const struct role *r = role_find(code);
     if (r == NULL)
@@ -91,8 +93,8 @@ township_name(struct req *req, const char *code)
 }
 
 /* Opens a page for a logged-in user: top bar, navigation, <main>. */
-static void
-page_begin(struct req *req, const char *title, const char *current)
+void
+web_page_begin(struct req *req, const char *title, const char *current)
 {
     struct strbuf *o = &req->out;
     head(req, title);
@@ -103,7 +105,7 @@ page_begin(struct req *req, const char *title, const char *current)
     html_raw(o, "</a><span class=\"who\"><span class=\"user\">");
     html_txt(o, req->user->username);
     html_raw(o, "</span> · <span class=\"role\">");
-    html_txt(o, role_label(req, req->user->role));
+    html_txt(o, web_role_label(req, req->user->role));
     html_raw(o, "</span>");
     const char *tn = township_name(req, req->user->township_code);
     if (tn) {
@@ -136,8 +138,8 @@ page_begin(struct req *req, const char *title, const char *current)
     html_raw(o, "</nav><main>");
 }
 
-static int
-page_end(struct req *req)
+int
+web_page_end(struct req *req)
 {
     html_raw(&req->out, "</main></div><footer>");
     html_txt(&req->out, T("Demo data and placeholder township codes are "
@@ -284,7 +286,7 @@ web_home(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    page_begin(req, T("Home"), "/");
+    web_page_begin(req, T("Home"), "/");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Home"));
@@ -327,13 +329,13 @@ web_home(struct req *req)
     html_txt(o, T("Every figure is counted from the records, never typed "
                   "in."));
     html_raw(o, "</p>");
-    return page_end(req);
+    return web_page_end(req);
 }
 
 /* --- change password ------------------------------------------------------ */
 
-static void
-field_error(struct req *req, const char *msg)
+void
+web_field_error(struct req *req, const char *msg)
 {
     if (msg == NULL)
         return;
@@ -347,7 +349,7 @@ password_page(struct req *req, int status, const char *old_err,
               const char *new_err, const char *confirm_err)
 {
     struct strbuf *o = &req->out;
-    page_begin(req, T("Change password"), "/password");
+    web_page_begin(req, T("Change password"), "/password");
     html_raw(o, "<h1>");
     html_txt(o, T("Change password"));
     html_raw(o, "</h1>");
@@ -364,17 +366,17 @@ password_page(struct req *req, int status, const char *old_err,
     html_txt(o, T("Current password"));
     html_raw(o, "<input name=\"old_password\" type=\"password\" "
                 "autocomplete=\"current-password\" required></label>");
-    field_error(req, old_err);
+    web_field_error(req, old_err);
     html_raw(o, "<label>");
     html_txt(o, T("New password"));
     html_raw(o, "<input name=\"new_password\" type=\"password\" "
                 "autocomplete=\"new-password\" required></label>");
-    field_error(req, new_err);
+    web_field_error(req, new_err);
     html_raw(o, "<label>");
     html_txt(o, T("New password again"));
     html_raw(o, "<input name=\"confirm\" type=\"password\" "
                 "autocomplete=\"new-password\" required></label>");
-    field_error(req, confirm_err);
+    web_field_error(req, confirm_err);
     html_raw(o, "<p class=\"hint\">");
     html_txt(o, T("At least 8 characters, with three of: capital letters, "
                   "small letters, digits, symbols. Not your username, and "
@@ -382,7 +384,7 @@ password_page(struct req *req, int status, const char *old_err,
     html_raw(o, "</p><button type=\"submit\">");
     html_txt(o, T("Save"));
     html_raw(o, "</button></form>");
-    page_end(req);
+    web_page_end(req);
     req->status = status;
     return status;
 }
@@ -434,15 +436,15 @@ web_password(struct req *req)
 /* --- lists ------------------------------------------------------------ */
 
 /* Writes "page P of N" links that keep the other query arguments. */
-static void
-pager(struct req *req, const char *base, int64_t page, int64_t per_page,
+void
+web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
       int64_t total, const char *extra)
 {
     struct strbuf *o = &req->out;
     int64_t pages = (total + per_page - 1) / per_page;
     if (pages <= 1)
         return;
-    html_raw(o, "<nav class=\"pager\">");
+    html_raw(o, "<nav class=\"web_pager\">");
     if (page > 1) {
         html_raw(o, "<a href=\"");
         html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,
@@ -479,7 +481,7 @@ web_villages(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    page_begin(req, T("Villages"), "/villages");
+    web_page_begin(req, T("Villages"), "/villages");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Villages and communities"));
@@ -524,10 +526,10 @@ web_villages(struct req *req)
         strbuf_puts(&extra, "&q=");
         html_urlenc(&extra, q);
     }
-    pager(req, "/villages", page, per_page, total, strbuf_str(&extra));
+    web_pager(req, "/villages", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
     html_raw(o, "</div>");
-    return page_end(req);
+    return web_page_end(req);
 }
 
 /* What the account form said was wrong, field by field. */
@@ -536,8 +538,8 @@ struct user_form {
     const char *err_username, *err_password, *err_role, *err_township;
 };
 
-static void
-select_option(struct req *req, const char *value, const char *label,
+void
+web_select_option(struct req *req, const char *value, const char *label,
               const char *selected)
 {
     html_raw(&req->out, "<option value=\"");
@@ -572,34 +574,34 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
     html_raw(o, "<input name=\"username\" autocomplete=\"off\" value=\"");
     html_attr(o, f->username ? f->username : "");
     html_raw(o, "\"></label>");
-    field_error(req, f->err_username);
+    web_field_error(req, f->err_username);
     html_raw(o, "<label>");
     html_txt(o, T("Initial password"));
     html_raw(o, "<input name=\"password\" type=\"password\" "
                 "autocomplete=\"new-password\"></label>");
-    field_error(req, f->err_password);
+    web_field_error(req, f->err_password);
     html_raw(o, "<p class=\"hint\">");
     html_txt(o, T("The holder must change it at first log-in."));
     html_raw(o, "</p><label>");
     html_txt(o, T("Role"));
     html_raw(o, "<select name=\"role\">");
     for (const struct role *r = roles; r->code; r++)
-        select_option(req, r->code, role_label(req, r->code), f->role);
+        web_select_option(req, r->code, web_role_label(req, r->code), f->role);
     html_raw(o, "</select></label>");
-    field_error(req, f->err_role);
+    web_field_error(req, f->err_role);
     html_raw(o, "<label>");
     html_txt(o, T("Township"));
     html_raw(o, "<select name=\"township_code\">");
-    select_option(req, "", T("(county-wide)"), f->township);
+    web_select_option(req, "", T("(county-wide)"), f->township);
     size_t i;
     json_t *t;
     json_array_foreach(towns, i, t)
-        select_option(req, json_string_value(json_object_get(t, "code")),
+        web_select_option(req, json_string_value(json_object_get(t, "code")),
                       json_string_value(json_object_get(t, "name")),
                       f->township);
     json_decref(towns);
     html_raw(o, "</select></label>");
-    field_error(req, f->err_township);
+    web_field_error(req, f->err_township);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Create"));
     html_raw(o, "</button></form>");
@@ -618,7 +620,7 @@ users_page(struct req *req, int status, const struct user_form *f)
     int64_t total;
     if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
         return api_db_error(req, db);
-    page_begin(req, T("Accounts"), "/users");
+    web_page_begin(req, T("Accounts"), "/users");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Accounts"));
@@ -649,7 +651,7 @@ users_page(struct req *req, int status, const struct user_form *f)
         html_raw(o, "<tr><td>");
         html_txt(o, db_text(r, 1));
         html_raw(o, "</td><td>");
-        html_txt(o, role_label(req, db_text(r, 3)));
+        html_txt(o, web_role_label(req, db_text(r, 3)));
         html_raw(o, "</td><td>");
         html_txt(o, db_text(r, 4) ? db_text(r, 4) : "—");
         html_raw(o, "</td><td>");
@@ -668,10 +670,10 @@ users_page(struct req *req, int status, const struct user_form *f)
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);
     html_raw(o, "</td></tr></tfoot></table>");
-    pager(req, "/users", page, per_page, total, "");
+    web_pager(req, "/users", page, per_page, total, "");
     if (user_form(req, db, f) != 0)
         return api_db_error(req, db);
-    page_end(req);
+    web_page_end(req);
     req->status = status;
     return status;
 }
@@ -750,7 +752,7 @@ web_audit(struct req *req)
     if (db_int1(db, Q_AUDIT_COUNT, &total, "ssii", event, (const char *)NULL,
                 (int64_t)0, INT64_MAX) != 0)
         return api_db_error(req, db);
-    page_begin(req, T("Audit log"), "/audit");
+    web_page_begin(req, T("Audit log"), "/audit");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Audit log"));
@@ -807,7 +809,7 @@ web_audit(struct req *req)
         strbuf_puts(&extra, "&event=");
         html_urlenc(&extra, event);
     }
-    pager(req, "/audit", page, per_page, total, strbuf_str(&extra));
+    web_pager(req, "/audit", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
-    return page_end(req);
+    return web_page_end(req);
 }

@@ -19,3 +19,7 @@ int web_villages(struct req *req);
 int web_users(struct req *req);
 int web_users_create(struct req *req);
 int web_audit(struct req *req);
+int web_people(struct req *req);
+int web_person(struct req *req);
+int web_person_new(struct req *req);
+int web_person_create(struct req *req);

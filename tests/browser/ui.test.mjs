@@ -158,3 +158,37 @@ test('ui-1.6 the sysadmin creates an account; a weak password is refused next to
   assert.match(await page.textContent('table'), /待改密码/);
   await ctx.close();
 });
+
+test('ui-1.7 a school admin adds a person, finds them by pinyin and reveals the ID on purpose', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/people/new');
+  await page.fill('#person-form input[name=name]', '欧阳喆');
+  await page.fill('#person-form input[name=id_number]', '371723198001010011'); // bad check digit
+  await Promise.all([page.waitForNavigation(), page.click('#person-form button[type=submit]')]);
+  assert.match(await page.textContent('#person-form .field-error'), /校验位/);
+  await page.fill('#person-form input[name=id_number]', '37172319850615006x');
+  await page.fill('#person-form input[name=phone]', '13812345678');
+  await page.selectOption('#person-form select[name=political_status]', 'activist');
+  await Promise.all([page.waitForNavigation(), page.click('#person-form button[type=submit]')]);
+  assert.match(new URL(page.url()).pathname, /^\/people\/\d+$/);
+  const masked = await page.textContent('#person');
+  assert.match(masked, /371\*{11}006X/);
+  assert.match(masked, /138\*{4}5678/);
+  assert.doesNotMatch(masked, /37172319850615006X/);
+  assert.match(masked, /女/);
+  assert.match(masked, /1985-06-15/);
+  await Promise.all([page.waitForNavigation(), page.click('#reveal')]);
+  assert.match(await page.textContent('#person'), /37172319850615006X/);
+  // The list finds her by pinyin initials, live as you type.
+  await page.goto(base + '/people');
+  await page.fill('#people-filters input[name=q]', 'oyz');
+  await page.waitForFunction(() => document.querySelector('#people-table tbody')
+    && /欧阳喆/.test(document.querySelector('#people-table tbody').textContent)
+    && document.querySelectorAll('#people-table tbody tr').length === 1);
+  assert.match(await page.textContent('#people-table'), /371\*{11}006X/);
+  await page.fill('#people-filters input[name=q]', '');
+  await page.waitForFunction(() => document.querySelectorAll('#people-table tbody tr').length > 1);
+  await page.screenshot({ path: 'build/screenshots/people.png' });
+  await ctx.close();
+});

@@ -1,0 +1,403 @@
+/*
+ * people.c - the roster pages: the list (search by name, pinyin or the
+ * last 4 of an ID or phone; filters; 拼音 or 姓氏笔画 order; paging), a
+ * person's page (numbers masked; showing them in full is a button, and
+ * audited), and the form to add a person with each field's error beside
+ * it. The same domain calls as /api/v1/people.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/people.h"
+#include "../http/html.h"
+
+#include <string.h>
+
+/* Labels of the codes, declared once: msgid per code. */
+static const struct label {
+    const char *code, *text;
+} status_labels[] = {
+    {"member", "Full member"},
+    {"probationary", "Probationary member"},
+    {"activist", "Activist"},
+    {"masses", "Masses"},
+}, flag_labels[] = {
+    {"village_committee", "Village committee"},
+    {"branch_secretary", "Branch secretary"},
+    {"returned_talent", "Returned talent"},
+    {"exempt", "Exempt (old, weak or ill)"},
+    {"mobile_member", "Mobile member"},
+};
+
+#define NLABELS(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *
+label(struct req *req, const struct label *l, size_t n, const char *code)
+{
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(l[i].code, code) == 0)
+            return T(l[i].text);
+    return code ? code : "";
+}
+
+static void
+th(struct req *req, const char *msgid)
+{
+    html_raw(&req->out, "<th>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "</th>");
+}
+
+static void
+td(struct req *req, const char *text)
+{
+    html_raw(&req->out, "<td>");
+    html_txt(&req->out, text ? text : "");
+    html_raw(&req->out, "</td>");
+}
+
+static const char *
+jstr(json_t *o, const char *k)
+{
+    return json_string_value(json_object_get(o, k));
+}
+
+static void
+flags_text(struct req *req, json_t *flags)
+{
+    size_t i;
+    json_t *f;
+    json_array_foreach(flags, i, f)
+    {
+        if (i)
+            html_raw(&req->out, "、");
+        html_txt(&req->out, label(req, flag_labels, NLABELS(flag_labels),
+                                  json_string_value(f)));
+    }
+}
+
+/* Appends name=value to a query string being built. */
+static void
+arg(struct strbuf *sb, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    strbuf_printf(sb, "&%s=", name);
+    html_urlenc(sb, value);
+}
+
+int
+web_people(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct people_filter f = {0};
+    f.township = api_scope(req);
+    f.q = req_query(req, "q");
+    f.political_status = req_query(req, "political_status");
+    f.flag = req_query(req, "flag");
+    const char *sort = req_query(req, "sort");
+    f.strokes = sort && strcmp(sort, "strokes") == 0;
+    if (f.q && (*f.q == '\0' || strlen(f.q) > 64))
+        f.q = NULL;
+    if (f.political_status && *f.political_status == '\0')
+        f.political_status = NULL;
+    if (f.flag && people_flag_bit(f.flag) < 0)
+        f.flag = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (people_list(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Roster"), "/people");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Roster"));
+    html_raw(o, "</h1><form class=\"filters\" id=\"people-filters\" "
+                "method=\"get\" action=\"/people\"><input type=\"search\" "
+                "name=\"q\" hx-get=\"/people\" hx-trigger=\"input changed "
+                "delay:300ms\" hx-target=\"#people-table\" "
+                "hx-select=\"#people-table\" hx-swap=\"outerHTML\" "
+                "hx-include=\"#people-filters\" placeholder=\"");
+    html_attr(o, T("Name, pinyin (zs) or last 4 of ID/phone"));
+    html_raw(o, "\" value=\"");
+    html_attr(o, f.q ? f.q : "");
+    html_raw(o, "\"><select name=\"political_status\">");
+    web_select_option(req, "", T("All statuses"), f.political_status);
+    for (size_t i = 0; i < NLABELS(status_labels); i++)
+        web_select_option(req, status_labels[i].code,
+                          T(status_labels[i].text), f.political_status);
+    html_raw(o, "</select><select name=\"flag\">");
+    web_select_option(req, "", T("Any flag"), f.flag);
+    for (size_t i = 0; i < NLABELS(flag_labels); i++)
+        web_select_option(req, flag_labels[i].code, T(flag_labels[i].text),
+                          f.flag);
+    html_raw(o, "</select><select name=\"sort\">");
+    web_select_option(req, "pinyin", T("By pinyin"), sort);
+    web_select_option(req, "strokes", T("By surname strokes"), sort);
+    html_raw(o, "</select><button type=\"submit\">");
+    html_txt(o, T("Search"));
+    html_raw(o, "</button><a class=\"button\" href=\"/people/new\">");
+    html_txt(o, T("Add a person"));
+    html_raw(o, "</a></form><div id=\"people-table\"><table><thead><tr>");
+    th(req, "Full name");
+    th(req, "Gender");
+    th(req, "Born");
+    th(req, "ID number");
+    th(req, "Phone");
+    th(req, "Political status");
+    th(req, "Village");
+    th(req, "Flags");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *p;
+    json_array_foreach(items, i, p)
+    {
+        html_raw(o, "<tr><td><a href=\"");
+        html_attr(o, arena_printf(&req->arena, "/people/%lld",
+                                  (long long)json_integer_value(
+                                      json_object_get(p, "id"))));
+        html_raw(o, "\">");
+        html_txt(o, jstr(p, "name"));
+        html_raw(o, "</a></td>");
+        td(req, strcmp(jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
+        td(req, jstr(p, "birth_date"));
+        td(req, jstr(p, "id_number_masked"));
+        td(req, jstr(p, "phone_masked"));
+        td(req, label(req, status_labels, NLABELS(status_labels),
+                      jstr(p, "political_status")));
+        td(req, jstr(p, "village_code"));
+        html_raw(o, "<td>");
+        flags_text(req, json_object_get(p, "flags"));
+        html_raw(o, "</td></tr>");
+    }
+    json_decref(items);
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"8\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld", (long long)total);
+    html_raw(o, "</td></tr></tfoot></table>");
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    arg(&extra, "q", f.q);
+    arg(&extra, "political_status", f.political_status);
+    arg(&extra, "flag", f.flag);
+    arg(&extra, "sort", f.strokes ? "strokes" : NULL);
+    web_pager(req, "/people", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    html_raw(o, "</div>");
+    return web_page_end(req);
+}
+
+static void
+row(struct req *req, const char *msgid, const char *value)
+{
+    html_raw(&req->out, "<tr><th>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "</th><td>");
+    html_txt(&req->out, value ? value : "—");
+    html_raw(&req->out, "</td></tr>");
+}
+
+int
+web_person(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    bool reveal = req_query(req, "reveal") != NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct person_view v;
+    int rc = people_get(db, app_keys, id, false, &who, &v);
+    const char *scope = api_scope(req);
+    if (rc == 0 && scope && strcmp(scope, v.township) != 0) {
+        json_decref(v.json);
+        rc = ERR_NOTFOUND;
+    }
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such person."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    if (reveal) {
+        json_decref(v.json);
+        if (people_get(db, app_keys, id, true, &who, &v) != 0)
+            return api_db_error(req, db);
+    }
+    json_t *p = v.json;
+    web_page_begin(req, jstr(p, "name"), "/people");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, jstr(p, "name"));
+    html_raw(o, "</h1>");
+    if (json_is_true(json_object_get(p, "voided"))) {
+        html_raw(o, "<p class=\"notice\">");
+        html_txt(o, T("Voided:"));
+        html_raw(o, " ");
+        html_txt(o, jstr(p, "void_reason"));
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<table class=\"record\" id=\"person\">");
+    row(req, "Gender",
+        strcmp(jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
+    row(req, "Born", jstr(p, "birth_date"));
+    row(req, "ID number",
+        reveal ? jstr(p, "id_number") : jstr(p, "id_number_masked"));
+    row(req, "Phone", reveal && jstr(p, "phone") ? jstr(p, "phone")
+                                                 : jstr(p, "phone_masked"));
+    row(req, "Political status",
+        label(req, status_labels, NLABELS(status_labels),
+              jstr(p, "political_status")));
+    row(req, "Township", jstr(p, "township_code"));
+    row(req, "Village", jstr(p, "village_code"));
+    html_raw(o, "<tr><th>");
+    html_txt(o, T("Flags"));
+    html_raw(o, "</th><td>");
+    flags_text(req, json_object_get(p, "flags"));
+    html_raw(o, "</td></tr></table>");
+    if (!reveal) {
+        html_raw(o, "<form method=\"get\" action=\"");
+        html_attr(o, arena_printf(&req->arena, "/people/%lld",
+                                  (long long)id));
+        html_raw(o, "\"><input type=\"hidden\" name=\"reveal\" value=\"1\">"
+                    "<button type=\"submit\" id=\"reveal\">");
+        html_txt(o, T("Show the full numbers (recorded in the audit log)"));
+        html_raw(o, "</button></form>");
+    }
+    json_decref(p);
+    return web_page_end(req);
+}
+
+/* The add-a-person form, with what was typed and the errors. */
+struct person_form {
+    const char *name, *id_number, *phone, *status, *village;
+    const char *err_field, *err;
+};
+
+static void
+input(struct req *req, const struct person_form *f, const char *name,
+      const char *msgid, const char *value, const char *type)
+{
+    html_raw(&req->out, "<label>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "<input name=\"");
+    html_attr(&req->out, name);
+    html_raw(&req->out, "\" type=\"");
+    html_attr(&req->out, type);
+    html_raw(&req->out, "\" value=\"");
+    html_attr(&req->out, value ? value : "");
+    html_raw(&req->out, "\"></label>");
+    if (f->err_field && strcmp(f->err_field, name) == 0)
+        web_field_error(req, f->err);
+}
+
+static int
+person_form(struct req *req, int status, const struct person_form *f)
+{
+    web_page_begin(req, T("Add a person"), "/people");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Add a person"));
+    html_raw(o, "</h1><form id=\"person-form\" class=\"form\" method=\"post\" "
+                "action=\"/people\"><input type=\"hidden\" name=\"_csrf\" "
+                "value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\">");
+    input(req, f, "name", "Full name", f->name, "text");
+    input(req, f, "id_number", "ID number", f->id_number, "text");
+    input(req, f, "phone", "Phone", f->phone, "tel");
+    html_raw(o, "<label>");
+    html_txt(o, T("Political status"));
+    html_raw(o, "<select name=\"political_status\">");
+    for (size_t i = 0; i < NLABELS(status_labels); i++)
+        web_select_option(req, status_labels[i].code,
+                          T(status_labels[i].text), f->status);
+    html_raw(o, "</select></label>");
+    input(req, f, "village_code", "Village code (12 digits, optional)",
+          f->village, "text");
+    if (f->err_field && strcmp(f->err_field, "name") != 0 &&
+        strcmp(f->err_field, "id_number") != 0 &&
+        strcmp(f->err_field, "phone") != 0 &&
+        strcmp(f->err_field, "village_code") != 0)
+        web_field_error(req, f->err);
+    html_raw(o, "<p class=\"hint\">");
+    html_txt(o, T("Gender and date of birth are read from the ID number."));
+    html_raw(o, "</p><button type=\"submit\">");
+    html_txt(o, T("Save"));
+    html_raw(o, "</button></form>");
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_person_new(struct req *req)
+{
+    struct person_form f = {0};
+    return person_form(req, 200, &f);
+}
+
+int
+web_person_create(struct req *req)
+{
+    struct person_form f = {
+        .name = req_form(req, "name"),
+        .id_number = req_form(req, "id_number"),
+        .phone = req_form(req, "phone"),
+        .status = req_form(req, "political_status"),
+        .village = req_form(req, "village_code"),
+    };
+    const char *scope = api_scope(req);
+    if (f.name == NULL || *f.name == '\0' || utf8_chars(f.name) > 32 ||
+        utf8_chars(f.name) < 0) {
+        f.err_field = "name";
+        f.err = T("Enter a name of at most 32 characters.");
+        return person_form(req, 422, &f);
+    }
+    if (scope == NULL && (f.village == NULL || strlen(f.village) != 12)) {
+        /* A county admin places the person by the village's code. */
+        f.err_field = "village_code";
+        f.err = T("Enter the 12-digit code of the person's village.");
+        return person_form(req, 422, &f);
+    }
+    char township[10];
+    if (scope)
+        str_copy(township, sizeof(township), scope);
+    else
+        str_fmt(township, sizeof(township), "%.9s", f.village);
+    struct person_input in = {
+        .name = f.name,
+        .id_number = f.id_number ? f.id_number : "",
+        .phone = f.phone,
+        .political_status = f.status ? f.status : "",
+        .township_code = township,
+        .village_code = f.village,
+    };
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int64_t id;
+    struct person_error e;
+    int rc = people_create(db, app_keys, &in, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
+                                               (long long)id));
+    if (rc != ERR_INVAL && rc != ERR_CONFLICT)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = strcmp(req->lang, "en") == 0 ? T("Not valid.") : e.why;
+    return person_form(req, rc == ERR_CONFLICT ? 409 : 422, &f);
+}
