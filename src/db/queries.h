@@ -154,33 +154,48 @@
 
 /* The people list: filters shared by the count and both sort orders.
  * $1 township, $2 political_status, $3 flag, $4 q (as typed), $5 q in
- * lower case (pinyin), $6 q in upper case (ID suffix with X). */
-#define PEOPLE_WHERE                                                          \
-    "WHERE p.voided_at IS NULL "                                              \
-    "AND (CAST($1 AS TEXT) IS NULL OR p.township_code = $1) "                 \
+ * lower case (pinyin), $6 q in upper case (ID suffix with X). There are
+ * two variants: with a township ("_T", the school admin's case) the
+ * index (township_code, sort_*, id) serves both the filter and the
+ * order; without one, (sort_*, id) serves the order. An "$1 IS NULL OR"
+ * on the indexed column would hide it from the planner. */
+#define PEOPLE_FILTERS                                                        \
     "AND (CAST($2 AS TEXT) IS NULL OR p.political_status = $2) "              \
     "AND (CAST($3 AS TEXT) IS NULL OR p.flags LIKE '%,' || $3 || ',%') "      \
     "AND (CAST($4 AS TEXT) IS NULL OR p.name LIKE '%' || $4 || '%' "          \
     "     OR p.name_pinyin LIKE $5 || '%' OR p.name_initials LIKE $5 || '%' " \
     "     OR p.id_number_last4 = $6 OR p.phone_last4 = $4) "
+#define PEOPLE_WHERE_T                                                        \
+    "WHERE p.township_code = $1 AND p.voided_at IS NULL " PEOPLE_FILTERS
+#define PEOPLE_WHERE_ALL                                                      \
+    "WHERE CAST($1 AS TEXT) IS NULL AND p.voided_at IS NULL " PEOPLE_FILTERS
 #define PEOPLE_COLS                                                           \
     "SELECT p.id, p.name, p.gender, p.birth_date, p.id_number_enc, "          \
     "p.id_number_masked, p.phone_enc, p.phone_masked, p.political_status, "   \
     "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
     "p.voided_at, p.void_reason, p.created_at, p.updated_at FROM people p "
+#define PEOPLE_PAGE "LIMIT $7 OFFSET $8"
 
 #define DB_QUERIES_PEOPLE(Q)                                                  \
-    Q(PEOPLE_COUNT, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE, NULL)      \
-    Q(PEOPLE_LIST_PINYIN,                                                     \
-      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_pinyin, p.id "                \
-      "LIMIT $7 OFFSET $8",                                                   \
-      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_pinyin COLLATE \"C\", p.id " \
-      "LIMIT $7 OFFSET $8")                                                   \
-    Q(PEOPLE_LIST_STROKES,                                                    \
-      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_strokes, p.id "               \
-      "LIMIT $7 OFFSET $8",                                                   \
-      PEOPLE_COLS PEOPLE_WHERE "ORDER BY p.sort_strokes COLLATE \"C\", p.id "\
-      "LIMIT $7 OFFSET $8")                                                   \
+    /* Unfiltered counts read the partial index only. */                     \
+    Q(PEOPLE_COUNT_T_ALL,                                                     \
+      "SELECT COUNT(*) FROM people WHERE township_code = $1 "                 \
+      "AND voided_at IS NULL", NULL)                                          \
+    Q(PEOPLE_COUNT_T, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_T, NULL)  \
+    Q(PEOPLE_COUNT_ALL, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_ALL,    \
+      NULL)                                                                   \
+    Q(PEOPLE_LIST_T_PINYIN,                                                   \
+      PEOPLE_COLS PEOPLE_WHERE_T "ORDER BY p.sort_pinyin, p.id " PEOPLE_PAGE, \
+      NULL)                                                                   \
+    Q(PEOPLE_LIST_T_STROKES,                                                  \
+      PEOPLE_COLS PEOPLE_WHERE_T "ORDER BY p.sort_strokes, p.id "             \
+      PEOPLE_PAGE, NULL)                                                      \
+    Q(PEOPLE_LIST_ALL_PINYIN,                                                 \
+      PEOPLE_COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_pinyin, p.id "            \
+      PEOPLE_PAGE, NULL)                                                      \
+    Q(PEOPLE_LIST_ALL_STROKES,                                                \
+      PEOPLE_COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_strokes, p.id "           \
+      PEOPLE_PAGE, NULL)                                                      \
     Q(PERSON_GET, PEOPLE_COLS "WHERE p.id = $1", NULL)                        \
     Q(PERSON_INSERT,                                                          \
       "INSERT INTO people(name, gender, birth_date, id_number_enc, "          \

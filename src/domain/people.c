@@ -556,16 +556,30 @@ people_list(struct db *db, const struct people_filter *f, int64_t page,
         }
     }
     const char *ql = q ? lower : NULL, *qu = q ? upper : NULL;
-    if (db_int1(db, Q_PEOPLE_COUNT, total, "ssssss", f->township,
-                f->political_status, f->flag, q, ql, qu) != 0)
+    /* Pick the variant whose index fits (queries.h). */
+    enum query qc, ql_;
+    if (f->township) {
+        qc = Q_PEOPLE_COUNT_T;
+        ql_ = f->strokes ? Q_PEOPLE_LIST_T_STROKES : Q_PEOPLE_LIST_T_PINYIN;
+    } else {
+        qc = Q_PEOPLE_COUNT_ALL;
+        ql_ = f->strokes ? Q_PEOPLE_LIST_ALL_STROKES
+                         : Q_PEOPLE_LIST_ALL_PINYIN;
+    }
+    bool filtered = q || f->political_status || f->flag;
+    int rc = filtered ? db_int1(db, qc, total, "ssssss", f->township,
+                                f->political_status, f->flag, q, ql, qu)
+             : f->township
+                 ? db_int1(db, Q_PEOPLE_COUNT_T_ALL, total, "s", f->township)
+                 : db_int1(db, Q_PEOPLE_COUNT_SCOPE, total, "s",
+                           (const char *)NULL);
+    if (rc != 0)
         return ERR_DB;
-    struct db_res *r = db_query(
-        db, f->strokes ? Q_PEOPLE_LIST_STROKES : Q_PEOPLE_LIST_PINYIN,
-        "ssssssii", f->township, f->political_status, f->flag, q, ql, qu,
-        per_page, (page - 1) * per_page);
+    struct db_res *r = db_query(db, ql_, "ssssssii", f->township,
+                                f->political_status, f->flag, q, ql, qu,
+                                per_page, (page - 1) * per_page);
     if (r == NULL)
         return ERR_DB;
-    int rc;
     while ((rc = db_next(r)) > 0)
         json_array_append_new(items, row_json(r));
     db_end(r);
