@@ -8,6 +8,7 @@
 
 #include "../core/err.h"
 #include "../domain/people.h"
+#include "../domain/roster_import.h"
 
 #include <string.h>
 
@@ -265,4 +266,55 @@ api_people_void(struct req *req)
     if (rc != 0)
         return api_db_error(req, db);
     return http_no_content(req);
+}
+
+int
+api_people_import(struct req *req)
+{
+    const char *mode = req_query(req, "mode");
+    if (mode && *mode && strcmp(mode, "all") != 0 &&
+        strcmp(mode, "valid") != 0)
+        return http_error(req, 400, "invalid_param", "mode",
+                          "mode is all (nothing unless every row is good) "
+                          "or valid (the good rows)");
+    bool all = !(mode && strcmp(mode, "valid") == 0);
+    const char *ct = req_header(req, "Content-Type");
+    if (ct == NULL || !(strncmp(ct, "text/csv", 8) == 0 ||
+                        strncmp(ct, "application/csv", 15) == 0 ||
+                        strncmp(ct, "text/plain", 10) == 0))
+        return http_error(req, 400, "bad_content_type", NULL,
+                          "send the roster as text/csv (UTF-8 or GBK); "
+                          ".xlsx import is not available yet");
+    if (req->body == NULL || req->body_len == 0)
+        return http_error(req, 400, "bad_file", NULL, "the file is empty");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct import_report rep;
+    char err[300];
+    int rc = roster_import_csv(db, app_keys, req->body, req->body_len,
+                               api_scope(req), all, &who, &rep, err,
+                               sizeof(err));
+    if (rc == ERR_INVAL)
+        return http_error(req, 422, "bad_file", NULL, "%s", err);
+    if (rc != 0) {
+        json_decref(rep.rejected);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200,
+                     json_pack("{s:i, s:i, s:o, s:s, s:s}", "rows", rep.rows,
+                               "imported", rep.imported, "rejected",
+                               rep.rejected, "mode", all ? "all" : "valid",
+                               "encoding", rep.encoding));
+}
+
+int
+api_people_template(struct req *req)
+{
+    http_header_add(req, "Content-Disposition",
+                    "attachment; filename=\"roster-template.csv\"; "
+                    "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.csv");
+    return http_static(req, 200, "text/csv; charset=utf-8",
+                       roster_template_csv, strlen(roster_template_csv));
 }

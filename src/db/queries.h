@@ -235,6 +235,15 @@
     Q(MEMBER_CATEGORY_GET,                                                    \
       "SELECT name FROM member_categories WHERE code = $1 AND active = 1",    \
       NULL)                                                                   \
+    Q(TOWNSHIP_BY_NAME,                                                       \
+      "SELECT code FROM townships WHERE (name = $1 OR code = $1) "            \
+      "AND valid_to IS NULL", NULL)                                           \
+    Q(VILLAGE_BY_NAME,                                                        \
+      "SELECT code FROM villages WHERE township_code = $1 "                   \
+      "AND (name = $2 OR code = $2) AND valid_to IS NULL", NULL)              \
+    Q(MEMBER_CATEGORY_BY_NAME,                                                \
+      "SELECT code FROM member_categories WHERE (name = $1 OR code = $1) "    \
+      "AND active = 1", NULL)                                                 \
     Q(ORG_INSERT,                                                             \
       "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
