@@ -70,6 +70,8 @@ int api_people_update(struct req *req);
 int api_people_void(struct req *req);
 int api_people_import(struct req *req);
 int api_people_template(struct req *req);
+int api_people_export_xlsx(struct req *req);
+int api_people_export_csv(struct req *req);
 
 /* Session cookie helpers shared by the API and the log-in page. */
 void api_set_session_cookie(struct req *req, const char *token);

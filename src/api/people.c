@@ -7,9 +7,12 @@
 #include "api.h"
 
 #include "../core/err.h"
+#include "../core/sheet.h"
+#include "../core/util.h"
 #include "../domain/people.h"
 #include "../domain/roster_import.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Reads the fields of a person from a JSON body. create = true requires
@@ -317,4 +320,95 @@ api_people_template(struct req *req)
                     "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C%E6%A8%A1%E6%9D%BF.csv");
     return http_static(req, 200, "text/csv; charset=utf-8",
                        roster_template_csv, strlen(roster_template_csv));
+}
+
+/* GET /api/v1/people/export.xlsx and export.csv: the list's filters;
+ * masked unless ?reveal=id_number with a recorded &reason=. Every export
+ * is an audit row (rows, format, revealed, reason). */
+static int
+export(struct req *req, bool xlsx)
+{
+    struct people_filter f = {0};
+    f.township = req_query(req, "township");
+    if (f.township && *f.township == '\0')
+        f.township = NULL;
+    if (f.township && api_check_township(req, f.township) != 0)
+        return req->status;
+    if (f.township == NULL)
+        f.township = api_scope(req);
+    f.political_status = req_query(req, "political_status");
+    f.flag = req_query(req, "flag");
+    f.q = req_query(req, "q");
+    if (f.political_status && *f.political_status == '\0')
+        f.political_status = NULL;
+    if (f.flag && *f.flag == '\0')
+        f.flag = NULL;
+    if (f.flag && people_flag_bit(f.flag) < 0)
+        return http_error(req, 400, "invalid_param", "flag", "unknown flag");
+    if (f.q && strlen(f.q) > 64)
+        return http_error(req, 400, "invalid_param", "q", "q is too long");
+    const char *sort = req_query(req, "sort");
+    f.strokes = sort && strcmp(sort, "strokes") == 0;
+    const char *reveal = req_query(req, "reveal");
+    const char *reason = req_query(req, "reason");
+    bool want = reveal && *reveal;
+    if (want && strcmp(reveal, "id_number") != 0)
+        return http_error(req, 400, "invalid_param", "reveal",
+                          "reveal=id_number is the only choice");
+    if (want && (reason == NULL || utf8_chars(reason) < 2 ||
+                 utf8_chars(reason) > 200))
+        return http_error(req, 400, "invalid_param", "reason",
+                          "an unmasked export needs a reason (2 to 200 "
+                          "characters), which is recorded");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    int rows;
+    struct sheet *s = people_export(db, app_keys, &f, want, &rows);
+    if (s == NULL)
+        return api_db_error(req, db);
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = xlsx ? sheet_xlsx(s, &buf, &len) : sheet_csv(s, &buf, &len);
+    sheet_free(s);
+    if (rc != 0)
+        return api_db_error(req, db);
+    struct audit_who who = api_who(req);
+    json_t *d = json_pack("{s:s, s:i, s:b, s:s?, s:s?, s:s?}", "format",
+                          xlsx ? "xlsx" : "csv", "rows", rows, "revealed",
+                          want, "reason", want ? reason : NULL, "township",
+                          f.township, "q", f.q);
+    char *ds = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    rc = audit_record(db, &who, "person_export", "people", true, ds);
+    free(ds);
+    if (rc != 0) {
+        free(buf);
+        return api_db_error(req, db); /* no audit row, no export */
+    }
+    strbuf_reset(&req->out);
+    strbuf_append(&req->out, buf, len);
+    free(buf);
+    http_header_add(req, "Content-Disposition",
+                    xlsx ? "attachment; filename=\"roster.xlsx\"; "
+                           "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.xlsx"
+                         : "attachment; filename=\"roster.csv\"; "
+                           "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv");
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, 200,
+                     xlsx ? "application/vnd.openxmlformats-officedocument."
+                            "spreadsheetml.sheet"
+                          : "text/csv; charset=utf-8");
+}
+
+int
+api_people_export_xlsx(struct req *req)
+{
+    return export(req, true);
+}
+
+int
+api_people_export_csv(struct req *req)
+{
+    return export(req, false);
 }

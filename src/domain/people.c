@@ -7,6 +7,7 @@
 #include "idcard.h"
 
 #include "../core/err.h"
+#include "../core/sheet.h"
 #include "../core/util.h"
 
 #include <stdio.h>
@@ -584,4 +585,91 @@ people_list(struct db *db, const struct people_filter *f, int64_t page,
         json_array_append_new(items, row_json(r));
     db_end(r);
     return rc < 0 ? ERR_DB : 0;
+}
+
+/* Columns of an export: the import template's, plus what is derived. */
+static const char *const export_headers[] = {
+    "姓名", "性别", "出生日期", "身份证号", "手机号", "政治面貌",
+    "所属镇街", "所属村(社区)", "人员类别", "标记"};
+static const bool export_text[] = {false, false, false, true, true,
+                                   false, true,  true,  false, false};
+
+static const char *
+status_zh(const char *code)
+{
+    static const char *const zh[] = {"正式党员", "预备党员", "入党积极分子",
+                                     "群众"};
+    for (int i = 0; people_statuses[i]; i++)
+        if (code && strcmp(people_statuses[i], code) == 0)
+            return zh[i];
+    return code;
+}
+
+struct sheet *
+people_export(struct db *db, const struct keyring *k,
+              const struct people_filter *f, bool reveal, int *rows)
+{
+    struct sheet *s = sheet_new("花名册", 10, export_headers, export_text);
+    enum query q = f->township ? (f->strokes ? Q_PEOPLE_LIST_T_STROKES
+                                             : Q_PEOPLE_LIST_T_PINYIN)
+                               : (f->strokes ? Q_PEOPLE_LIST_ALL_STROKES
+                                             : Q_PEOPLE_LIST_ALL_PINYIN);
+    char lower[128] = "", upper[128] = "";
+    const char *qq = f->q && *f->q ? f->q : NULL;
+    for (size_t i = 0; qq && qq[i] && i + 1 < sizeof(lower); i++) {
+        char c = qq[i];
+        lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
+        upper[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+    }
+    struct db_res *r = db_query(db, q, "ssssssii", f->township,
+                                f->political_status, f->flag, qq,
+                                qq ? lower : NULL, qq ? upper : NULL,
+                                (int64_t)1000000, (int64_t)0);
+    if (r == NULL) {
+        sheet_free(s);
+        return NULL;
+    }
+    int rc;
+    *rows = 0;
+    while ((rc = db_next(r)) > 0) {
+        char idn[32], phone[32];
+        const char *id_cell = db_text(r, PC_ID_MASKED);
+        const char *phone_cell = db_text(r, PC_PHONE_MASKED);
+        if (reveal) {
+            if (keyring_open(k, "id_number", db_text(r, PC_ID_ENC), idn,
+                             sizeof(idn)) == 0)
+                id_cell = idn;
+            if (db_text(r, PC_PHONE_ENC) &&
+                keyring_open(k, "phone", db_text(r, PC_PHONE_ENC), phone,
+                             sizeof(phone)) == 0)
+                phone_cell = phone;
+        }
+        char flags[160] = "";
+        json_t *fl = flags_json(db_text(r, PC_FLAGS));
+        size_t i;
+        json_t *x;
+        json_array_foreach(fl, i, x)
+        {
+            size_t n = strlen(flags);
+            str_fmt(flags + n, sizeof(flags) - n, "%s%s", n ? "," : "",
+                    json_string_value(x));
+        }
+        json_decref(fl);
+        const char *cells[10] = {
+            db_text(r, PC_NAME),
+            strcmp(db_text(r, PC_GENDER), "M") == 0 ? "男" : "女",
+            db_text(r, PC_BIRTH), id_cell, phone_cell,
+            status_zh(db_text(r, PC_STATUS)), db_text(r, PC_TOWNSHIP),
+            db_text(r, PC_VILLAGE), db_text(r, PC_CATEGORY), flags};
+        sheet_add_row(s, cells);
+        memset(idn, 0, sizeof(idn));
+        memset(phone, 0, sizeof(phone));
+        (*rows)++;
+    }
+    db_end(r);
+    if (rc < 0) {
+        sheet_free(s);
+        return NULL;
+    }
+    return s;
 }

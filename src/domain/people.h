@@ -100,3 +100,11 @@ struct people_filter {
 /* Lists live people, masked. 0 or ERR_DB. */
 int people_list(struct db *db, const struct people_filter *f, int64_t page,
                 int64_t per_page, json_t *items, int64_t *total);
+
+struct sheet;
+/* The filtered roster as a table for .xlsx or CSV, masked unless reveal
+ * (the caller audits the export). NULL on a database error. *rows gets
+ * the count. */
+struct sheet *people_export(struct db *db, const struct keyring *k,
+                            const struct people_filter *f, bool reveal,
+                            int *rows);
