@@ -98,37 +98,55 @@ input_error(struct req *req, struct db *db, int rc,
     }
 }
 
+/* The list's filters from the query string, within the caller's scope:
+ * township (403 outside it), political_status, flag, q, sort. On a bad
+ * value answers 400 and returns -1. */
+static int
+filter_or_400(struct req *req, struct people_filter *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->township = req_query(req, "township");
+    if (f->township && *f->township == '\0')
+        f->township = NULL;
+    if (f->township && api_check_township(req, f->township) != 0)
+        return -1;
+    if (f->township == NULL)
+        f->township = api_scope(req);
+    f->political_status = req_query(req, "political_status");
+    f->flag = req_query(req, "flag");
+    f->q = req_query(req, "q");
+    if (f->political_status && *f->political_status == '\0')
+        f->political_status = NULL;
+    if (f->flag && *f->flag == '\0')
+        f->flag = NULL;
+    if (f->flag && people_flag_bit(f->flag) < 0) {
+        http_error(req, 400, "invalid_param", "flag", "unknown flag");
+        return -1;
+    }
+    if (f->q && strlen(f->q) > 64) {
+        http_error(req, 400, "invalid_param", "q", "q is too long");
+        return -1;
+    }
+    const char *sort = req_query(req, "sort");
+    if (sort && *sort && strcmp(sort, "pinyin") != 0 &&
+        strcmp(sort, "strokes") != 0) {
+        http_error(req, 400, "invalid_param", "sort",
+                   "sort is pinyin or strokes");
+        return -1;
+    }
+    f->strokes = sort && strcmp(sort, "strokes") == 0;
+    return 0;
+}
+
 int
 api_people_list(struct req *req)
 {
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct people_filter f = {0};
-    f.township = req_query(req, "township");
-    if (f.township && *f.township == '\0')
-        f.township = NULL;
-    if (f.township && api_check_township(req, f.township) != 0)
+    struct people_filter f;
+    if (filter_or_400(req, &f) != 0)
         return req->status;
-    if (f.township == NULL)
-        f.township = api_scope(req);
-    f.political_status = req_query(req, "political_status");
-    f.flag = req_query(req, "flag");
-    f.q = req_query(req, "q");
-    if (f.political_status && *f.political_status == '\0')
-        f.political_status = NULL;
-    if (f.flag && *f.flag == '\0')
-        f.flag = NULL;
-    if (f.flag && people_flag_bit(f.flag) < 0)
-        return http_error(req, 400, "invalid_param", "flag", "unknown flag");
-    if (f.q && strlen(f.q) > 64)
-        return http_error(req, 400, "invalid_param", "q", "q is too long");
-    const char *sort = req_query(req, "sort");
-    if (sort && *sort && strcmp(sort, "pinyin") != 0 &&
-        strcmp(sort, "strokes") != 0)
-        return http_error(req, 400, "invalid_param", "sort",
-                          "sort is pinyin or strokes");
-    f.strokes = sort && strcmp(sort, "strokes") == 0;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
@@ -328,27 +346,9 @@ api_people_template(struct req *req)
 static int
 export(struct req *req, bool xlsx)
 {
-    struct people_filter f = {0};
-    f.township = req_query(req, "township");
-    if (f.township && *f.township == '\0')
-        f.township = NULL;
-    if (f.township && api_check_township(req, f.township) != 0)
+    struct people_filter f;
+    if (filter_or_400(req, &f) != 0)
         return req->status;
-    if (f.township == NULL)
-        f.township = api_scope(req);
-    f.political_status = req_query(req, "political_status");
-    f.flag = req_query(req, "flag");
-    f.q = req_query(req, "q");
-    if (f.political_status && *f.political_status == '\0')
-        f.political_status = NULL;
-    if (f.flag && *f.flag == '\0')
-        f.flag = NULL;
-    if (f.flag && people_flag_bit(f.flag) < 0)
-        return http_error(req, 400, "invalid_param", "flag", "unknown flag");
-    if (f.q && strlen(f.q) > 64)
-        return http_error(req, 400, "invalid_param", "q", "q is too long");
-    const char *sort = req_query(req, "sort");
-    f.strokes = sort && strcmp(sort, "strokes") == 0;
     const char *reveal = req_query(req, "reveal");
     const char *reason = req_query(req, "reason");
     bool want = reveal && *reveal;

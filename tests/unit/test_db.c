@@ -25,7 +25,7 @@ static int
 setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
-    strcpy(f->path, "/tmp/dxunitXXXXXX");
+    snprintf(f->path, sizeof(f->path), "/tmp/dxunitXXXXXX");
     int fd = mkstemp(f->path);
     close(fd);
     char err[256];

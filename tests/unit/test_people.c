@@ -90,7 +90,7 @@ keyring_round_trip_and_rotation(void **state)
                      ERR_INVAL);
     /* Damaged: one character changed. */
     char bad[256];
-    strcpy(bad, sealed);
+    snprintf(bad, sizeof(bad), "%s", sealed);
     bad[10] = bad[10] == 'A' ? 'B' : 'A';
     assert_int_equal(keyring_open(k, "id_number", bad, plain, sizeof(plain)),
                      ERR_INVAL);
