@@ -137,6 +137,11 @@ const char *req_cookie(struct req *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, or NULL. */
 const char *req_form(struct req *req, const char *name);
 
+/* The content of the file field name in a multipart/form-data body (a
+ * browser's upload form): 0 with data/len pointing into the body, or -1
+ * when there is none. */
+int req_multipart_file(struct req *req, const char *name, const char **data,
+                       size_t *len);
 /* Reads query argument name as an integer in [min, max], or def when
  * absent. On a bad value answers 400 invalid_param and returns -1. */
 int req_query_int_or_400(struct req *req, const char *name, int64_t min,

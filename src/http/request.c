@@ -8,6 +8,7 @@
 #include "../core/util.h"
 
 #include <microhttpd.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,4 +264,72 @@ json_int_or_422(struct req *req, json_t *obj, const char *name,
     *present = true;
     *out = json_integer_value(v);
     return 0;
+}
+
+/* Finds needle (n bytes) in hay (len bytes). */
+static const char *
+memfind(const char *hay, size_t len, const char *needle, size_t n)
+{
+    if (n == 0 || len < n)
+        return NULL;
+    for (const char *p = hay; p + n <= hay + len; p++) {
+        p = memchr(p, needle[0], (size_t)(hay + len - p));
+        if (p == NULL || p + n > hay + len)
+            return NULL;
+        if (memcmp(p, needle, n) == 0)
+            return p;
+    }
+    return NULL;
+}
+
+int
+req_multipart_file(struct req *req, const char *name, const char **data,
+                   size_t *len)
+{
+    const char *ct = req_header(req, "Content-Type");
+    if (ct == NULL || strncmp(ct, "multipart/form-data", 19) != 0 ||
+        req->body == NULL)
+        return -1;
+    const char *b = strstr(ct, "boundary=");
+    if (b == NULL)
+        return -1;
+    b += 9;
+    size_t bl = strcspn(b, ";");
+    if (*b == '"' && bl >= 2) {
+        b++;
+        bl -= 2;
+    }
+    if (bl == 0 || bl > 200)
+        return -1;
+    char delim[210];
+    str_fmt(delim, sizeof(delim), "--%.*s", (int)bl, b);
+    size_t dl = strlen(delim);
+    char want[160];
+    str_fmt(want, sizeof(want), "name=\"%s\"", name);
+    const char *p = req->body, *end = req->body + req->body_len;
+    while ((p = memfind(p, (size_t)(end - p), delim, dl)) != NULL) {
+        p += dl;
+        if (p + 2 <= end && memcmp(p, "--", 2) == 0)
+            break; /* the closing delimiter */
+        const char *hend = memfind(p, (size_t)(end - p), "\r\n\r\n", 4);
+        if (hend == NULL)
+            break;
+        bool match = memfind(p, (size_t)(hend - p), want, strlen(want)) !=
+                     NULL;
+        const char *body = hend + 4;
+        const char *next = memfind(body, (size_t)(end - body), delim, dl);
+        if (next == NULL)
+            break;
+        if (match) {
+            /* The part ends with CRLF before the next delimiter. */
+            const char *stop = next;
+            if (stop - body >= 2 && stop[-2] == '\r' && stop[-1] == '\n')
+                stop -= 2;
+            *data = body;
+            *len = (size_t)(stop - body);
+            return 0;
+        }
+        p = next;
+    }
+    return -1;
 }

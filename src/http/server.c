@@ -259,6 +259,10 @@ dispatch(struct http_server *s, struct req *req)
         const char *t = req_header(req, "X-CSRF-Token");
         if (t == NULL)
             t = req_form(req, "_csrf");
+        const char *mp;
+        size_t mpl;
+        if (t == NULL && req_multipart_file(req, "_csrf", &mp, &mpl) == 0)
+            t = arena_strndup(&req->arena, mp, mpl);
         size_t tl = t ? strlen(t) : 0;
         if (t == NULL || req->user->csrf == NULL ||
             tl != strlen(req->user->csrf) ||

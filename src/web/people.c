@@ -14,6 +14,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/people.h"
+#include "../domain/roster_import.h"
 #include "../http/html.h"
 
 #include <string.h>
@@ -149,7 +150,27 @@ web_people(struct req *req)
     html_txt(o, T("Search"));
     html_raw(o, "</button><a class=\"button\" href=\"/people/new\">");
     html_txt(o, T("Add a person"));
-    html_raw(o, "</a></form><div id=\"people-table\"><table><thead><tr>");
+    html_raw(o, "</a><a class=\"button\" href=\"/people/import\">");
+    html_txt(o, T("Import"));
+    html_raw(o, "</a></form>");
+    struct strbuf q;
+    strbuf_init(&q, 0);
+    strbuf_puts(&q, "?x=1");
+    arg(&q, "q", f.q);
+    arg(&q, "political_status", f.political_status);
+    arg(&q, "flag", f.flag);
+    arg(&q, "sort", f.strokes ? "strokes" : NULL);
+    html_raw(o, "<p class=\"exports\">");
+    html_txt(o, T("Export (numbers masked):"));
+    html_raw(o, " <a id=\"export-xlsx\" href=\"");
+    html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.xlsx%s",
+                              strbuf_str(&q)));
+    html_raw(o, "\">Excel (.xlsx)</a> · <a id=\"export-csv\" href=\"");
+    html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.csv%s",
+                              strbuf_str(&q)));
+    html_raw(o, "\">CSV</a></p>");
+    strbuf_cleanup(&q);
+    html_raw(o, "<div id=\"people-table\"><table><thead><tr>");
     th(req, "Full name");
     th(req, "Gender");
     th(req, "Born");
@@ -400,4 +421,140 @@ web_person_create(struct req *req)
     f.err_field = e.field;
     f.err = strcmp(req->lang, "en") == 0 ? T("Not valid.") : e.why;
     return person_form(req, rc == ERR_CONFLICT ? 409 : 422, &f);
+}
+
+static void
+import_form(struct req *req)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<ol class=\"steps\"><li><a href=\"/api/v1/people/"
+                "import-template.csv\" id=\"template\">");
+    html_txt(o, T("Download the template"));
+    html_raw(o, "</a></li><li>");
+    html_txt(o, T("In Excel, format the ID number column as Text (文本) "
+                  "before you type or paste: as a number Excel keeps only "
+                  "15 digits."));
+    html_raw(o, "</li><li>");
+    html_txt(o, T("Save as CSV (UTF-8 or the GBK CSV of Chinese Excel) and "
+                  "upload it here."));
+    html_raw(o, "</li></ol><form id=\"import-form\" class=\"form\" "
+                "method=\"post\" action=\"/people/import\" "
+                "enctype=\"multipart/form-data\"><input type=\"hidden\" "
+                "name=\"_csrf\" value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\"><label>");
+    html_txt(o, T("Roster file (.csv)"));
+    html_raw(o, "<input type=\"file\" name=\"file\" accept=\".csv,text/csv\">"
+                "</label><label class=\"inline\"><input type=\"radio\" "
+                "name=\"mode\" value=\"valid\" checked> ");
+    html_txt(o, T("Import the good rows, report the others"));
+    html_raw(o, "</label><label class=\"inline\"><input type=\"radio\" "
+                "name=\"mode\" value=\"all\"> ");
+    html_txt(o, T("Import nothing unless every row is good"));
+    html_raw(o, "</label><button type=\"submit\">");
+    html_txt(o, T("Import"));
+    html_raw(o, "</button></form>");
+}
+
+int
+web_people_import_form(struct req *req)
+{
+    web_page_begin(req, T("Import a roster"), "/people");
+    html_raw(&req->out, "<h1>");
+    html_txt(&req->out, T("Import a roster"));
+    html_raw(&req->out, "</h1>");
+    import_form(req);
+    return web_page_end(req);
+}
+
+int
+web_people_import(struct req *req)
+{
+    const char *data, *mode_d;
+    size_t len, mode_l;
+    bool all = req_multipart_file(req, "mode", &mode_d, &mode_l) == 0 &&
+               mode_l == 3 && memcmp(mode_d, "all", 3) == 0;
+    const char *err_msg = NULL;
+    struct import_report rep = {0};
+    char err[300];
+    int status = 200;
+    if (req_multipart_file(req, "file", &data, &len) != 0 || len == 0) {
+        err_msg = T("Choose a file to import.");
+        status = 422;
+    } else {
+        struct db *db = api_db(req);
+        if (db == NULL)
+            return req->status;
+        struct audit_who who = api_who(req);
+        int rc = roster_import_csv(db, app_keys, data, len, api_scope(req),
+                                   all, &who, &rep, err, sizeof(err));
+        if (rc == ERR_INVAL) {
+            err_msg = err;
+            status = 422;
+        } else if (rc != 0) {
+            json_decref(rep.rejected);
+            return api_db_error(req, db);
+        }
+    }
+    web_page_begin(req, T("Import a roster"), "/people");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Import a roster"));
+    html_raw(o, "</h1>");
+    if (err_msg) {
+        html_raw(o, "<p class=\"form-error\">");
+        html_txt(o, err_msg);
+        html_raw(o, "</p>");
+        import_form(req);
+        web_page_end(req);
+        req->status = status;
+        return status;
+    }
+    size_t nrej = json_array_size(rep.rejected);
+    html_raw(o, "<div class=\"stats\" id=\"import-result\">");
+    const struct {
+        int64_t n;
+        const char *msgid;
+    } figs[] = {{rep.rows, "Rows read"},
+                {rep.imported, "Imported"},
+                {(int64_t)nrej, "Refused"}};
+    for (size_t i = 0; i < 3; i++) {
+        html_raw(o, "<div class=\"stat\"><div class=\"num\">");
+        strbuf_printf(o, "%lld", (long long)figs[i].n);
+        html_raw(o, "</div><div class=\"label\">");
+        html_txt(o, T(figs[i].msgid));
+        html_raw(o, "</div></div>");
+    }
+    html_raw(o, "</div>");
+    if (all && nrej) {
+        html_raw(o, "<p class=\"notice\">");
+        html_txt(o, T("Nothing was imported: every row must be good. Fix "
+                      "the rows below and import the file again."));
+        html_raw(o, "</p>");
+    }
+    if (nrej) {
+        html_raw(o, "<table id=\"rejected\"><thead><tr>");
+        th(req, "Row");
+        th(req, "Column");
+        th(req, "Reason");
+        html_raw(o, "</tr></thead><tbody>");
+        size_t i;
+        json_t *x;
+        json_array_foreach(rep.rejected, i, x)
+        {
+            html_raw(o, "<tr>");
+            strbuf_printf(o, "<td>%lld</td>",
+                          (long long)json_integer_value(
+                              json_object_get(x, "row")));
+            td(req, jstr(x, "column"));
+            td(req, jstr(x, "reason"));
+            html_raw(o, "</tr>");
+        }
+        html_raw(o, "</tbody></table>");
+    }
+    json_decref(rep.rejected);
+    html_raw(o, "<p><a href=\"/people\">");
+    html_txt(o, T("Back to the roster"));
+    html_raw(o, "</a></p>");
+    return web_page_end(req);
 }

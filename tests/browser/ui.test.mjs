@@ -192,3 +192,25 @@ test('ui-1.7 a school admin adds a person, finds them by pinyin and reveals the 
   await page.screenshot({ path: 'build/screenshots/people.png' });
   await ctx.close();
 });
+
+test('ui-1.8 a school admin imports a roster file and reads the report row by row', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/people');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/people/import"]')]);
+  assert.ok(await page.isVisible('#template'));
+  const file = Buffer.from('\ufeff姓名,身份证号,手机号,政治面貌\r\n上官婉,440524188001010014,,群众\r\n错号,371723198001010011,,群众\r\n');
+  await page.setInputFiles('#import-form input[name=file]', { name: '花名册.csv', mimeType: 'text/csv', buffer: file });
+  await Promise.all([page.waitForNavigation(), page.click('#import-form button[type=submit]')]);
+  const nums = await page.$$eval('#import-result .num', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(nums, ['2', '1', '1']);
+  const row = await page.textContent('#rejected tbody tr');
+  assert.match(row, /3/);
+  assert.match(row, /身份证号/);
+  assert.match(row, /校验位/);
+  // The imported person is on the roster.
+  await page.goto(base + '/people?q=' + encodeURIComponent('上官'));
+  assert.match(await page.textContent('#people-table'), /上官婉/);
+  assert.ok(await page.isVisible('#export-xlsx'));
+  await ctx.close();
+});
