@@ -102,3 +102,255 @@ api_villages_create(struct req *req)
                           township);
     return http_json(req, 201, v);
 }
+
+/* Reads a township-bound record for the caller: 404 for one outside the
+ * caller's township, as if it did not exist. */
+static int
+scoped(struct req *req, int rc, json_t *v, const char *township)
+{
+    if (rc == 0 && api_scope(req) && strcmp(api_scope(req), township) != 0) {
+        json_decref(v);
+        rc = ERR_NOTFOUND;
+    }
+    return rc;
+}
+
+int
+api_orgs_list(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    const char *township = req_query(req, "township");
+    if (township && *township == '\0')
+        township = NULL;
+    if (township && api_check_township(req, township) != 0)
+        return req->status;
+    if (township == NULL)
+        township = api_scope(req);
+    const char *type = req_query(req, "type"), *q = req_query(req, "q");
+    if (type && *type == '\0')
+        type = NULL;
+    if (q && *q == '\0')
+        q = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (org_list(db, township, type, q, page, per_page, items, &total) !=
+        0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_orgs_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *name, *type, *township, *village;
+    if (json_str_or_422(req, body, "name", true, 1, 64, &name) != 0 ||
+        json_str_or_422(req, body, "type", true, 1, 32, &type) != 0 ||
+        json_str_or_422(req, body, "township_code", true, 9, 9, &township) !=
+            0 ||
+        json_str_or_422(req, body, "village_code", false, 12, 12,
+                        &village) != 0)
+        return req->status;
+    if (api_check_township(req, township) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int64_t id;
+    const char *field = NULL, *why = NULL;
+    int rc = org_create(db, name, type, township, village, &who, &id, &field,
+                        &why);
+    if (rc == ERR_INVAL)
+        return http_error(req, 422, "invalid_field", field, "%s", why);
+    if (rc != 0)
+        return api_db_error(req, db);
+    json_t *v;
+    char tw[16];
+    if (org_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_orgs_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v = NULL;
+    char tw[16];
+    int rc = scoped(req, org_get(db, id, &v, tw), v, tw);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such organisation");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+/* Reads {"reason"} for a void. */
+static const char *
+reason_or_422(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    const char *reason;
+    if (body == NULL ||
+        json_str_or_422(req, body, "reason", true, 1, 200, &reason) != 0)
+        return NULL;
+    return reason;
+}
+
+int
+api_orgs_void(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    const char *reason = reason_or_422(req);
+    if (reason == NULL)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v = NULL;
+    char tw[16];
+    int rc = scoped(req, org_get(db, id, &v, tw), v, tw);
+    if (rc == 0) {
+        json_decref(v);
+        struct audit_who who = api_who(req);
+        rc = org_void(db, id, reason, &who);
+    }
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such organisation, or already voided");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_no_content(req);
+}
+
+static int
+code_list(struct req *req, enum query q)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (org_code_list(db, q, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+int
+api_org_types(struct req *req)
+{
+    return code_list(req, Q_ORG_TYPE_LIST);
+}
+
+int
+api_member_categories(struct req *req)
+{
+    return code_list(req, Q_MEMBER_CATEGORY_LIST);
+}
+
+int
+api_villages_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v = NULL;
+    char tw[16];
+    int rc = scoped(req, org_village_get(db, id, &v, tw), v, tw);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such village");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+/* Checks that village id exists for the caller; 0, or answered. */
+static int
+village_mine(struct req *req, struct db *db, int64_t id)
+{
+    json_t *v = NULL;
+    char tw[16];
+    int rc = scoped(req, org_village_get(db, id, &v, tw), v, tw);
+    if (rc == 0) {
+        json_decref(v);
+        return 0;
+    }
+    if (rc == ERR_NOTFOUND)
+        http_error(req, 404, "not_found", NULL, "no such village");
+    else
+        api_db_error(req, db);
+    return -1;
+}
+
+int
+api_villages_update(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *name;
+    if (json_str_or_422(req, body, "name", true, 1, 64, &name) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL || village_mine(req, db, id) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = org_village_rename(db, id, name, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such village, or it has been voided");
+    if (rc != 0)
+        return api_db_error(req, db);
+    json_t *v = NULL;
+    char tw[16];
+    if (org_village_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+int
+api_villages_void(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    const char *reason = reason_or_422(req);
+    if (reason == NULL)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL || village_mine(req, db, id) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = org_village_void(db, id, reason, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such village, or already voided");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_no_content(req);
+}

@@ -221,6 +221,8 @@ static const struct migration migrations[] = {
       * database's locale, so the indexes serve ORDER BY. */
      "ALTER TABLE people ALTER COLUMN sort_pinyin TYPE TEXT COLLATE \"C\","
      " ALTER COLUMN sort_strokes TYPE TEXT COLLATE \"C\";"},
+    {3, "villages can be voided with a reason",
+     "ALTER TABLE villages ADD COLUMN void_reason TEXT;", NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

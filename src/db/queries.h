@@ -244,6 +244,43 @@
     Q(MEMBER_CATEGORY_BY_NAME,                                                \
       "SELECT code FROM member_categories WHERE (name = $1 OR code = $1) "    \
       "AND active = 1", NULL)                                                 \
+    /* id, name, type, township_code, village_code, voided_at,            \
+     * void_reason */                                                      \
+    Q(ORG_LIST,                                                               \
+      "SELECT id, name, type, township_code, village_code, voided_at, "       \
+      "void_reason FROM orgs WHERE voided_at IS NULL "                        \
+      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
+      "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
+      "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%') "         \
+      "ORDER BY township_code, id LIMIT $4 OFFSET $5", NULL)                  \
+    Q(ORG_COUNT,                                                              \
+      "SELECT COUNT(*) FROM orgs WHERE voided_at IS NULL "                    \
+      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
+      "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
+      "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%')", NULL)   \
+    Q(ORG_GET,                                                                \
+      "SELECT id, name, type, township_code, village_code, voided_at, "       \
+      "void_reason FROM orgs WHERE id = $1", NULL)                            \
+    Q(ORG_VOID,                                                               \
+      "UPDATE orgs SET voided_at = $1, void_reason = $2 "                     \
+      "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
+    Q(ORG_TYPE_LIST,                                                          \
+      "SELECT code, name FROM org_types WHERE active = 1 ORDER BY seq", NULL) \
+    Q(ORG_TYPE_GET,                                                           \
+      "SELECT name FROM org_types WHERE code = $1 AND active = 1", NULL)      \
+    Q(MEMBER_CATEGORY_LIST,                                                   \
+      "SELECT code, name FROM member_categories WHERE active = 1 "            \
+      "ORDER BY seq", NULL)                                                   \
+    /* code, name, township_code, valid_to, void_reason */                 \
+    Q(VILLAGE_GET,                                                            \
+      "SELECT id, code, name, township_code, valid_to, void_reason "          \
+      "FROM villages WHERE id = $1", NULL)                                    \
+    Q(VILLAGE_RENAME,                                                         \
+      "UPDATE villages SET name = $1 WHERE id = $2 AND valid_to IS NULL",     \
+      NULL)                                                                   \
+    Q(VILLAGE_VOID,                                                           \
+      "UPDATE villages SET valid_to = $1, void_reason = $2 "                  \
+      "WHERE id = $3 AND valid_to IS NULL", NULL)                             \
     Q(ORG_INSERT,                                                             \
       "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \

@@ -116,3 +116,203 @@ org_counts(struct db *db, const char *township, struct org_counts *c)
         return ERR_DB;
     return 0;
 }
+
+static json_t *
+org_json(struct db_res *r)
+{
+    json_t *v = json_pack("{s:I, s:s, s:s, s:s, s:s?, s:b}", "id",
+                          (json_int_t)db_int(r, 0), "name", db_text(r, 1),
+                          "type", db_text(r, 2), "township_code",
+                          db_text(r, 3), "village_code", db_text(r, 4),
+                          "voided", !db_null(r, 5));
+    if (!db_null(r, 5))
+        json_object_set_new(v, "void_reason", json_string(db_text(r, 6)));
+    return v;
+}
+
+int
+org_list(struct db *db, const char *township, const char *type,
+         const char *q, int64_t page, int64_t per_page, json_t *items,
+         int64_t *total)
+{
+    if (db_int1(db, Q_ORG_COUNT, total, "sss", township, type, q) != 0)
+        return ERR_DB;
+    struct db_res *r = db_query(db, Q_ORG_LIST, "sssii", township, type, q,
+                                per_page, (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    while ((rc = db_next(r)) > 0)
+        json_array_append_new(items, org_json(r));
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+/* Runs a one-row lookup; 1 found, 0 not, < 0 error. text gets column 0. */
+static int
+exists(struct db *db, enum query q, const char *arg, char *text,
+       size_t textlen)
+{
+    struct db_res *r = db_query(db, q, "s", arg);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0 && text)
+        str_copy(text, textlen, db_text(r, 0) ? db_text(r, 0) : "");
+    db_end(r);
+    return rc;
+}
+
+/* One write and its audit row in a transaction. */
+static int
+audited(struct db *db, int changed, const struct audit_who *who,
+        const char *event, const char *object, json_t *detail)
+{
+    char *ds = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(detail);
+    int rc = changed < 0 ? ERR_DB : changed == 0 ? ERR_NOTFOUND : 0;
+    if (rc == 0)
+        rc = audit_append(db, who, event, object, true, ds);
+    free(ds);
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0)
+        db_rollback(db);
+    return rc;
+}
+
+int
+org_create(struct db *db, const char *name, const char *type,
+           const char *township, const char *village,
+           const struct audit_who *who, int64_t *id, const char **field,
+           const char **why)
+{
+    int rc = exists(db, Q_ORG_TYPE_GET, type, NULL, 0);
+    if (rc < 0)
+        return ERR_DB;
+    if (rc == 0) {
+        *field = "type";
+        *why = "没有这个党组织类型";
+        return ERR_INVAL;
+    }
+    if (!township_exists(db, township)) {
+        *field = "township_code";
+        *why = "没有这个镇街代码";
+        return ERR_INVAL;
+    }
+    if (village) {
+        char tw[16];
+        rc = exists(db, Q_VILLAGE_TOWNSHIP, village, tw, sizeof(tw));
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0 || strcmp(tw, township) != 0) {
+            *field = "village_code";
+            *why = "该镇街没有这个村(社区)";
+            return ERR_INVAL;
+        }
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1(db, Q_ORG_INSERT, id, "ssssii", name, type, township,
+                 village, (int64_t)0, now_unix());
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "org:%lld", (long long)*id);
+    return audited(db, rc == 0 ? 1 : -1, who, "org_create", obj,
+                   json_pack("{s:s, s:s, s:s, s:s?}", "name", name, "type",
+                             type, "township_code", township, "village_code",
+                             village));
+}
+
+int
+org_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    struct db_res *r = db_query(db, Q_ORG_GET, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        *out = org_json(r);
+        str_copy(township, 16, db_text(r, 3));
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+org_void(struct db *db, int64_t id, const char *reason,
+         const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_ORG_VOID, "isi", now_unix(), reason, id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "org:%lld", (long long)id);
+    return audited(db, n, who, "org_void", obj,
+                   json_pack("{s:s}", "reason", reason));
+}
+
+int
+org_code_list(struct db *db, enum query q, json_t *items)
+{
+    struct db_res *r = db_query(db, q, "");
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    while ((rc = db_next(r)) > 0)
+        json_array_append_new(items, json_pack("{s:s, s:s}", "code",
+                                               db_text(r, 0), "name",
+                                               db_text(r, 1)));
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+int
+org_village_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    struct db_res *r = db_query(db, Q_VILLAGE_GET, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        *out = json_pack("{s:I, s:s?, s:s, s:s, s:s?, s:b}", "id",
+                         (json_int_t)db_int(r, 0), "code", db_text(r, 1),
+                         "name", db_text(r, 2), "township_code",
+                         db_text(r, 3), "valid_to", db_text(r, 4), "voided",
+                         !db_null(r, 4));
+        if (!db_null(r, 5))
+            json_object_set_new(*out, "void_reason",
+                                json_string(db_text(r, 5)));
+        str_copy(township, 16, db_text(r, 3));
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+org_village_rename(struct db *db, int64_t id, const char *name,
+                   const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_VILLAGE_RENAME, "si", name, id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "village:%lld", (long long)id);
+    return audited(db, n, who, "village_update", obj,
+                   json_pack("{s:s}", "name", name));
+}
+
+int
+org_village_void(struct db *db, int64_t id, const char *reason,
+                 const struct audit_who *who)
+{
+    char today[21];
+    time_iso(now_unix(), today);
+    today[10] = '\0';
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_VILLAGE_VOID, "ssi", today, reason, id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "village:%lld", (long long)id);
+    return audited(db, n, who, "village_void", obj,
+                   json_pack("{s:s}", "reason", reason));
+}

@@ -39,3 +39,35 @@ struct org_counts {
     int64_t townships, villages, people;
 };
 int org_counts(struct db *db, const char *township, struct org_counts *c);
+
+/* Party organisations (党组织): typed by the configurable org_types list,
+ * bound to a township and optionally a village. */
+int org_list(struct db *db, const char *township, const char *type,
+             const char *q, int64_t page, int64_t per_page, json_t *items,
+             int64_t *total);
+/* 0 with *id; ERR_INVAL with *field and *why (Chinese); ERR_DB.
+ * Audited. */
+int org_create(struct db *db, const char *name, const char *type,
+               const char *township, const char *village,
+               const struct audit_who *who, int64_t *id, const char **field,
+               const char **why);
+/* Reads one organisation as JSON (caller frees) with its township in
+ * township[16]. 0, ERR_NOTFOUND, ERR_DB. */
+int org_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* Voids a live organisation (audited): 0, ERR_NOTFOUND, ERR_DB. */
+int org_void(struct db *db, int64_t id, const char *reason,
+             const struct audit_who *who);
+/* The configurable code lists as [{"code","name"}]: q is Q_ORG_TYPE_LIST
+ * or Q_MEMBER_CATEGORY_LIST. */
+int org_code_list(struct db *db, enum query q, json_t *items);
+
+/* A village by id (JSON, caller frees; township in township[16]). */
+int org_village_get(struct db *db, int64_t id, json_t **out,
+                    char township[16]);
+/* Renames a live village (audited). 0, ERR_NOTFOUND, ERR_DB. */
+int org_village_rename(struct db *db, int64_t id, const char *name,
+                       const struct audit_who *who);
+/* Voids a live village with a reason: it ends today (valid_to) and is
+ * kept for the records that name it. 0, ERR_NOTFOUND, ERR_DB. */
+int org_village_void(struct db *db, int64_t id, const char *reason,
+                     const struct audit_who *who);
