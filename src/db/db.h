@@ -43,7 +43,9 @@ void db_rollback(struct db *db);
  *   'i'  int64_t
  *   's'  const char *, NULL binds SQL NULL
  *   'n'  const int64_t *, NULL binds SQL NULL
- * Returns a result to read with db_next(); NULL on failure (db_errmsg,
+ * Text is copied when bound, so the caller's strings need not outlive
+ * the call. Returns a result to read with db_next(); NULL on failure
+ * (db_errmsg,
  * db_last_err). At most one result per query id is open at a time. The
  * result must be finished with db_end().
  */

@@ -94,7 +94,7 @@ sq_query(struct db *db, enum query q, const struct db_param *p, int n)
         if (p[i].kind == 'i')
             rc = sqlite3_bind_int64(st, i + 1, p[i].i);
         else if (p[i].kind == 's')
-            rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_STATIC);
+            rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_TRANSIENT);
         else
             rc = sqlite3_bind_null(st, i + 1);
         if (rc != SQLITE_OK) {

@@ -206,8 +206,18 @@ static const struct migration migrations[] = {
      " WHERE voided_at IS NULL;"
      "CREATE INDEX people_strokes ON people(sort_strokes, id)"
      " WHERE voided_at IS NULL;"
-     "CREATE INDEX people_id_last4 ON people(id_number_last4);"
-     "CREATE INDEX people_phone_last4 ON people(phone_last4);"
+     /* Search: pinyin and initials by prefix range, ID and phone by
+      * their last 4, within a township or across the county. */
+     "CREATE INDEX people_t_name_pinyin ON people(township_code, name_pinyin)"
+     " WHERE voided_at IS NULL;"
+     "CREATE INDEX people_t_initials ON people(township_code, name_initials)"
+     " WHERE voided_at IS NULL;"
+     "CREATE INDEX people_name_pinyin ON people(name_pinyin)"
+     " WHERE voided_at IS NULL;"
+     "CREATE INDEX people_initials ON people(name_initials)"
+     " WHERE voided_at IS NULL;"
+     "CREATE INDEX people_id_last4 ON people(id_number_last4, township_code);"
+     "CREATE INDEX people_phone_last4 ON people(phone_last4, township_code);"
      "CREATE TABLE person_history ("
      "  id {ID},"
      "  person_id BIGINT NOT NULL REFERENCES people(id),"
@@ -220,7 +230,9 @@ static const struct migration migrations[] = {
      /* Sort keys are bytes in hex: compare them as bytes whatever the
       * database's locale, so the indexes serve ORDER BY. */
      "ALTER TABLE people ALTER COLUMN sort_pinyin TYPE TEXT COLLATE \"C\","
-     " ALTER COLUMN sort_strokes TYPE TEXT COLLATE \"C\";"},
+     " ALTER COLUMN sort_strokes TYPE TEXT COLLATE \"C\","
+     " ALTER COLUMN name_pinyin TYPE TEXT COLLATE \"C\","
+     " ALTER COLUMN name_initials TYPE TEXT COLLATE \"C\";"},
     {3, "villages can be voided with a reason",
      "ALTER TABLE villages ADD COLUMN void_reason TEXT;", NULL, NULL},
 };

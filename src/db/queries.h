@@ -176,7 +176,49 @@
     "p.voided_at, p.void_reason, p.created_at, p.updated_at FROM people p "
 #define PEOPLE_PAGE "LIMIT $7 OFFSET $8"
 
+/* Searches (q given) are driven by the matching ids, found through the
+ * search indexes; each branch is switched off by a NULL parameter, which
+ * both databases evaluate once, before touching a row. $1 pinyin prefix
+ * (lower), $2 township, $3 the prefix's upper bound, $4 last 4 of an ID
+ * or phone, $5 name substring; then $6 status, $7 flag, $8 limit, $9
+ * offset. TOWN is "township_code = $2" or, county-wide,
+ * "CAST($2 AS TEXT) IS NULL". */
+#define PEOPLE_MATCH(TOWN)                                                    \
+    "WHERE p.id IN ("                                                         \
+    " SELECT id FROM people WHERE CAST($1 AS TEXT) IS NOT NULL AND " TOWN     \
+    "  AND voided_at IS NULL AND name_pinyin >= $1 AND name_pinyin < $3"      \
+    " UNION SELECT id FROM people WHERE CAST($1 AS TEXT) IS NOT NULL AND "    \
+    TOWN " AND voided_at IS NULL AND name_initials >= $1 "                    \
+    "  AND name_initials < $3"                                                \
+    " UNION SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "        \
+    "  AND id_number_last4 = $4 AND " TOWN " AND voided_at IS NULL"           \
+    " UNION SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "        \
+    "  AND phone_last4 = $4 AND " TOWN " AND voided_at IS NULL"               \
+    " UNION SELECT id FROM people WHERE CAST($5 AS TEXT) IS NOT NULL AND "    \
+    TOWN " AND voided_at IS NULL AND name LIKE '%' || $5 || '%') "            \
+    "AND (CAST($6 AS TEXT) IS NULL OR p.political_status = $6) "              \
+    "AND (CAST($7 AS TEXT) IS NULL OR p.flags LIKE '%,' || $7 || ',%') "
+#define TOWN_T "township_code = $2"
+#define TOWN_ALL "CAST($2 AS TEXT) IS NULL"
+#define SEARCH_PAGE "LIMIT $8 OFFSET $9"
+
 #define DB_QUERIES_PEOPLE(Q)                                                  \
+    Q(SEARCH_COUNT_T,                                                         \
+      "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_T), NULL)            \
+    Q(SEARCH_COUNT_ALL,                                                       \
+      "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_ALL), NULL)          \
+    Q(SEARCH_T_PINYIN,                                                        \
+      PEOPLE_COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_pinyin, p.id "        \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(SEARCH_T_STROKES,                                                       \
+      PEOPLE_COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_strokes, p.id "       \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(SEARCH_ALL_PINYIN,                                                      \
+      PEOPLE_COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_pinyin, p.id "      \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(SEARCH_ALL_STROKES,                                                     \
+      PEOPLE_COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_strokes, p.id "     \
+      SEARCH_PAGE, NULL)                                                      \
     /* Unfiltered counts read the partial index only. */                     \
     Q(PEOPLE_COUNT_T_ALL,                                                     \
       "SELECT COUNT(*) FROM people WHERE township_code = $1 "                 \

@@ -540,47 +540,104 @@ people_get(struct db *db, const struct keyring *k, int64_t id, bool reveal,
     return 0;
 }
 
+/* What a search term is: pinyin or initials (ASCII letters), the last 4
+ * of an ID or phone (4 digits, or 3 and an X), or part of a name. */
+struct search_terms {
+    char lo[72], hi[72]; /* pinyin prefix range [lo, hi) */
+    char last4[8];
+    const char *name;
+    bool any;
+};
+
+static void
+classify(const char *q, struct search_terms *t)
+{
+    memset(t, 0, sizeof(*t));
+    if (q == NULL || *q == '\0')
+        return;
+    t->any = true;
+    size_t n = strlen(q);
+    bool letters = n < sizeof(t->lo) - 1, digits4 = n == 4;
+    for (size_t i = 0; i < n; i++) {
+        char c = q[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+            letters = false;
+        if (!((c >= '0' && c <= '9') || (i == 3 && (c == 'x' || c == 'X'))))
+            digits4 = false;
+    }
+    if (letters) {
+        for (size_t i = 0; i < n; i++)
+            t->lo[i] = (q[i] >= 'A' && q[i] <= 'Z') ? (char)(q[i] + 32) : q[i];
+        memcpy(t->hi, t->lo, n + 1);
+        t->hi[n - 1]++; /* "wang" .. "wanh" */
+    } else if (digits4) {
+        for (size_t i = 0; i < 4; i++)
+            t->last4[i] = q[i] == 'x' ? 'X' : q[i];
+    } else {
+        t->name = q;
+    }
+}
+
+/* Runs the count and opens the page for a filter: the plain lists when
+ * there is no search term, the id-driven search otherwise (queries.h). */
+static struct db_res *
+people_query(struct db *db, const struct people_filter *f, int64_t limit,
+             int64_t offset, int64_t *total)
+{
+    struct search_terms t;
+    classify(f->q, &t);
+    int rc;
+    if (!t.any) {
+        bool filtered = f->political_status || f->flag;
+        enum query qc = f->township ? Q_PEOPLE_COUNT_T : Q_PEOPLE_COUNT_ALL;
+        if (total) {
+            rc = filtered ? db_int1(db, qc, total, "ssssss", f->township,
+                                    f->political_status, f->flag,
+                                    (const char *)NULL, (const char *)NULL,
+                                    (const char *)NULL)
+                 : f->township ? db_int1(db, Q_PEOPLE_COUNT_T_ALL, total,
+                                         "s", f->township)
+                               : db_int1(db, Q_PEOPLE_COUNT_SCOPE, total, "s",
+                                         (const char *)NULL);
+            if (rc != 0)
+                return NULL;
+        }
+        enum query ql =
+            f->township
+                ? (f->strokes ? Q_PEOPLE_LIST_T_STROKES
+                              : Q_PEOPLE_LIST_T_PINYIN)
+                : (f->strokes ? Q_PEOPLE_LIST_ALL_STROKES
+                              : Q_PEOPLE_LIST_ALL_PINYIN);
+        return db_query(db, ql, "ssssssii", f->township, f->political_status,
+                        f->flag, (const char *)NULL, (const char *)NULL,
+                        (const char *)NULL, limit, offset);
+    }
+    const char *lo = *t.lo ? t.lo : NULL, *hi = *t.hi ? t.hi : NULL;
+    const char *l4 = *t.last4 ? t.last4 : NULL;
+    if (total) {
+        rc = db_int1(db, f->township ? Q_SEARCH_COUNT_T : Q_SEARCH_COUNT_ALL,
+                     total, "sssssss", lo, f->township, hi, l4, t.name,
+                     f->political_status, f->flag);
+        if (rc != 0)
+            return NULL;
+    }
+    enum query qs = f->township
+                        ? (f->strokes ? Q_SEARCH_T_STROKES : Q_SEARCH_T_PINYIN)
+                        : (f->strokes ? Q_SEARCH_ALL_STROKES
+                                      : Q_SEARCH_ALL_PINYIN);
+    return db_query(db, qs, "sssssssii", lo, f->township, hi, l4, t.name,
+                    f->political_status, f->flag, limit, offset);
+}
+
 int
 people_list(struct db *db, const struct people_filter *f, int64_t page,
             int64_t per_page, json_t *items, int64_t *total)
 {
-    char lower[128] = "", upper[128] = "";
-    const char *q = f->q && *f->q ? f->q : NULL;
-    if (q) {
-        size_t n = strlen(q);
-        if (n >= sizeof(lower))
-            n = sizeof(lower) - 1;
-        for (size_t i = 0; i < n; i++) {
-            char c = q[i];
-            lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-            upper[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
-        }
-    }
-    const char *ql = q ? lower : NULL, *qu = q ? upper : NULL;
-    /* Pick the variant whose index fits (queries.h). */
-    enum query qc, ql_;
-    if (f->township) {
-        qc = Q_PEOPLE_COUNT_T;
-        ql_ = f->strokes ? Q_PEOPLE_LIST_T_STROKES : Q_PEOPLE_LIST_T_PINYIN;
-    } else {
-        qc = Q_PEOPLE_COUNT_ALL;
-        ql_ = f->strokes ? Q_PEOPLE_LIST_ALL_STROKES
-                         : Q_PEOPLE_LIST_ALL_PINYIN;
-    }
-    bool filtered = q || f->political_status || f->flag;
-    int rc = filtered ? db_int1(db, qc, total, "ssssss", f->township,
-                                f->political_status, f->flag, q, ql, qu)
-             : f->township
-                 ? db_int1(db, Q_PEOPLE_COUNT_T_ALL, total, "s", f->township)
-                 : db_int1(db, Q_PEOPLE_COUNT_SCOPE, total, "s",
-                           (const char *)NULL);
-    if (rc != 0)
-        return ERR_DB;
-    struct db_res *r = db_query(db, ql_, "ssssssii", f->township,
-                                f->political_status, f->flag, q, ql, qu,
-                                per_page, (page - 1) * per_page);
+    struct db_res *r = people_query(db, f, per_page, (page - 1) * per_page,
+                                    total);
     if (r == NULL)
         return ERR_DB;
+    int rc;
     while ((rc = db_next(r)) > 0)
         json_array_append_new(items, row_json(r));
     db_end(r);
@@ -610,21 +667,7 @@ people_export(struct db *db, const struct keyring *k,
               const struct people_filter *f, bool reveal, int *rows)
 {
     struct sheet *s = sheet_new("花名册", 10, export_headers, export_text);
-    enum query q = f->township ? (f->strokes ? Q_PEOPLE_LIST_T_STROKES
-                                             : Q_PEOPLE_LIST_T_PINYIN)
-                               : (f->strokes ? Q_PEOPLE_LIST_ALL_STROKES
-                                             : Q_PEOPLE_LIST_ALL_PINYIN);
-    char lower[128] = "", upper[128] = "";
-    const char *qq = f->q && *f->q ? f->q : NULL;
-    for (size_t i = 0; qq && qq[i] && i + 1 < sizeof(lower); i++) {
-        char c = qq[i];
-        lower[i] = (c >= 'A' && c <= 'Z') ? (char)(c + 32) : c;
-        upper[i] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
-    }
-    struct db_res *r = db_query(db, q, "ssssssii", f->township,
-                                f->political_status, f->flag, qq,
-                                qq ? lower : NULL, qq ? upper : NULL,
-                                (int64_t)1000000, (int64_t)0);
+    struct db_res *r = people_query(db, f, 1000000, 0, NULL);
     if (r == NULL) {
         sheet_free(s);
         return NULL;
