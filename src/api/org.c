@@ -192,7 +192,8 @@ api_orgs_get(struct req *req)
         return req->status;
     json_t *v = NULL;
     char tw[16];
-    int rc = scoped(req, org_get(db, id, &v, tw), v, tw);
+    int rc = org_get(db, id, &v, tw);
+    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such organisation");
     if (rc != 0)
@@ -226,7 +227,8 @@ api_orgs_void(struct req *req)
         return req->status;
     json_t *v = NULL;
     char tw[16];
-    int rc = scoped(req, org_get(db, id, &v, tw), v, tw);
+    int rc = org_get(db, id, &v, tw);
+    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
     if (rc == 0) {
         json_decref(v);
         struct audit_who who = api_who(req);
@@ -278,7 +280,8 @@ api_villages_get(struct req *req)
         return req->status;
     json_t *v = NULL;
     char tw[16];
-    int rc = scoped(req, org_village_get(db, id, &v, tw), v, tw);
+    int rc = org_village_get(db, id, &v, tw);
+    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such village");
     if (rc != 0)
@@ -292,7 +295,8 @@ village_mine(struct req *req, struct db *db, int64_t id)
 {
     json_t *v = NULL;
     char tw[16];
-    int rc = scoped(req, org_village_get(db, id, &v, tw), v, tw);
+    int rc = org_village_get(db, id, &v, tw);
+    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
     if (rc == 0) {
         json_decref(v);
         return 0;
