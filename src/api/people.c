@@ -300,12 +300,16 @@ api_people_import(struct req *req)
                           "or valid (the good rows)");
     bool all = !(mode && strcmp(mode, "valid") == 0);
     const char *ct = req_header(req, "Content-Type");
-    if (ct == NULL || !(strncmp(ct, "text/csv", 8) == 0 ||
+    bool xlsx = ct && strncmp(ct, "application/vnd.openxmlformats-"
+                                  "officedocument.spreadsheetml.sheet",
+                              65) == 0;
+    if (ct == NULL || !(xlsx || strncmp(ct, "text/csv", 8) == 0 ||
                         strncmp(ct, "application/csv", 15) == 0 ||
                         strncmp(ct, "text/plain", 10) == 0))
         return http_error(req, 400, "bad_content_type", NULL,
-                          "send the roster as text/csv (UTF-8 or GBK); "
-                          ".xlsx import is not available yet");
+                          "send the roster as .xlsx (application/vnd."
+                          "openxmlformats-officedocument.spreadsheetml."
+                          "sheet) or as text/csv (UTF-8 or GBK)");
     if (req->body == NULL || req->body_len == 0)
         return http_error(req, 400, "bad_file", NULL, "the file is empty");
     struct db *db = api_db(req);
@@ -314,9 +318,9 @@ api_people_import(struct req *req)
     struct audit_who who = api_who(req);
     struct import_report rep;
     char err[300];
-    int rc = roster_import_csv(db, app_keys, req->body, req->body_len,
-                               api_scope(req), all, &who, &rep, err,
-                               sizeof(err));
+    int rc = (xlsx ? roster_import_xlsx : roster_import_csv)(
+        db, app_keys, req->body, req->body_len, api_scope(req), all, &who,
+        &rep, err, sizeof(err));
     if (rc == ERR_INVAL)
         return http_error(req, 422, "bad_file", NULL, "%s", err);
     if (rc != 0) {

@@ -3,9 +3,11 @@
  */
 #include "roster_import.h"
 
+#include "idcard.h"
 #include "people.h"
 
 #include "../core/csv.h"
+#include "../core/xlsx.h"
 #include "../core/err.h"
 #include "../core/util.h"
 
@@ -108,31 +110,27 @@ col_of(const char *field)
     return C_NAME;
 }
 
-int
-roster_import_csv(struct db *db, const struct keyring *k, const char *data,
-                  size_t len, const char *township, bool all,
-                  const struct audit_who *who, struct import_report *out,
-                  char *err, size_t errlen)
+/* Imports rows (the first holds the headers) from a file whose bytes
+ * were data/len (for the audit row's hash). */
+static int
+import_rows(struct db *db, const struct keyring *k, const struct xlsx_row *rows,
+            int nrows, const char *data, size_t len, const char *township,
+            bool all, const struct audit_who *who, struct import_report *out,
+            char *err, size_t errlen)
 {
-    memset(out, 0, sizeof(*out));
-    struct csv csv;
-    if (csv_parse(data, len, &csv, err, errlen) != 0)
-        return ERR_INVAL;
-    out->encoding = csv.encoding;
     int rc = 0;
     int at[C_COUNT];
     for (int c = 0; c < C_COUNT; c++)
         at[c] = -1;
-    if (csv.nrows == 0) {
+    if (nrows == 0) {
         str_copy(err, errlen, "the file is empty");
-        rc = ERR_INVAL;
-        goto out;
+        return ERR_INVAL;
     }
-    struct csv_row *head = &csv.rows[0];
+    const struct xlsx_row *head = &rows[0];
     for (int i = 0; i < head->n; i++)
         for (int c = 0; c < C_COUNT; c++)
-            if (strcmp(head->fields[i], columns[c].header) == 0 ||
-                (columns[c].alt && strcmp(head->fields[i], columns[c].alt) == 0))
+            if (strcmp(head->cells[i], columns[c].header) == 0 ||
+                (columns[c].alt && strcmp(head->cells[i], columns[c].alt) == 0))
                 at[c] = i;
     char missing[256] = "";
     for (int c = 0; c < C_COUNT; c++) {
@@ -148,21 +146,22 @@ roster_import_csv(struct db *db, const struct keyring *k, const char *data,
                 "the first row must hold the template's headers; missing: "
                 "%s",
                 missing);
-        rc = ERR_INVAL;
-        goto out;
+        return ERR_INVAL;
     }
     out->rejected = json_array();
-    if (db_begin(db) != 0) {
-        rc = ERR_DB;
-        goto out;
-    }
-    for (int i = 1; i < csv.nrows && rc == 0; i++) {
-        struct csv_row *r = &csv.rows[i];
-        int row = i + 1; /* as the spreadsheet numbers it */
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    for (int i = 1; i < nrows && rc == 0; i++) {
+        const struct xlsx_row *r = &rows[i];
+        int row = r->line; /* as the spreadsheet numbers it */
         const char *v[C_COUNT];
         for (int c = 0; c < C_COUNT; c++)
-            v[c] = at[c] >= 0 && at[c] < r->n ? r->fields[at[c]] : "";
+            v[c] = at[c] >= 0 && at[c] < r->n ? r->cells[at[c]] : "";
         out->rows++;
+        if (at[C_ID] >= 0 && at[C_ID] < r->n && r->numeric[at[C_ID]]) {
+            reject(out, row, C_ID, idcard_strerror(IDCARD_NUMERIC));
+            continue;
+        }
         const char *status = status_code(v[C_STATUS]);
         if (*v[C_NAME] == '\0') {
             reject(out, row, C_NAME, "姓名为空");
@@ -247,7 +246,7 @@ roster_import_csv(struct db *db, const struct keyring *k, const char *data,
         hex_encode(h, sizeof(h), hex);
         json_t *d = json_pack("{s:s, s:s, s:s, s:i, s:i, s:i}", "sha256", hex,
                               "mode", all ? "all" : "valid", "encoding",
-                              csv.encoding, "rows", out->rows, "imported",
+                              out->encoding, "rows", out->rows, "imported",
                               out->imported, "rejected", nrej);
         char *ds = json_dumps(d, JSON_COMPACT);
         json_decref(d);
@@ -266,7 +265,55 @@ roster_import_csv(struct db *db, const struct keyring *k, const char *data,
     } else {
         db_rollback(db);
     }
-out:
+    return rc;
+}
+
+int
+roster_import_csv(struct db *db, const struct keyring *k, const char *data,
+                  size_t len, const char *township, bool all,
+                  const struct audit_who *who, struct import_report *out,
+                  char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    struct csv csv;
+    if (csv_parse(data, len, &csv, err, errlen) != 0)
+        return ERR_INVAL;
+    out->encoding = csv.encoding;
+    /* CSV cells are all text; rows are numbered as the spreadsheet does. */
+    struct xlsx_row *rows = xcalloc((size_t)csv.nrows + 1, sizeof(*rows));
+    bool *text = NULL;
+    int maxn = 0;
+    for (int i = 0; i < csv.nrows; i++)
+        maxn = csv.rows[i].n > maxn ? csv.rows[i].n : maxn;
+    text = xcalloc((size_t)maxn + 1, sizeof(bool));
+    for (int i = 0; i < csv.nrows; i++) {
+        rows[i].cells = csv.rows[i].fields;
+        rows[i].numeric = text;
+        rows[i].n = csv.rows[i].n;
+        rows[i].line = i + 1;
+    }
+    int rc = import_rows(db, k, rows, csv.nrows, data, len, township, all,
+                         who, out, err, errlen);
+    free(text);
+    free(rows);
     csv_free(&csv);
+    return rc;
+}
+
+int
+roster_import_xlsx(struct db *db, const struct keyring *k, const char *data,
+                   size_t len, const char *township, bool all,
+                   const struct audit_who *who, struct import_report *out,
+                   char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    struct xlsx x;
+    int rc = xlsx_read(data, len, &x, err, errlen);
+    if (rc != 0)
+        return rc == ERR_IO ? ERR_DB : ERR_INVAL;
+    out->encoding = "xlsx";
+    rc = import_rows(db, k, x.rows, x.nrows, data, len, township, all, who,
+                     out, err, errlen);
+    xlsx_free(&x);
     return rc;
 }

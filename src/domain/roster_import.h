@@ -34,3 +34,9 @@ int roster_import_csv(struct db *db, const struct keyring *k,
                       const char *data, size_t len, const char *township,
                       bool all, const struct audit_who *who,
                       struct import_report *out, char *err, size_t errlen);
+/* The same for an .xlsx file (its first worksheet). A 身份证号 cell the
+ * spreadsheet stored as a number is refused with the 文本 hint. */
+int roster_import_xlsx(struct db *db, const struct keyring *k,
+                       const char *data, size_t len, const char *township,
+                       bool all, const struct audit_who *who,
+                       struct import_report *out, char *err, size_t errlen);

@@ -435,16 +435,16 @@ import_form(struct req *req)
                   "before you type or paste: as a number Excel keeps only "
                   "15 digits."));
     html_raw(o, "</li><li>");
-    html_txt(o, T("Save as CSV (UTF-8 or the GBK CSV of Chinese Excel) and "
-                  "upload it here."));
+    html_txt(o, T("Upload the .xlsx, or a CSV (UTF-8 or the GBK CSV of "
+                  "Chinese Excel)."));
     html_raw(o, "</li></ol><form id=\"import-form\" class=\"form\" "
                 "method=\"post\" action=\"/people/import\" "
                 "enctype=\"multipart/form-data\"><input type=\"hidden\" "
                 "name=\"_csrf\" value=\"");
     html_attr(o, req->user->csrf ? req->user->csrf : "");
     html_raw(o, "\"><label>");
-    html_txt(o, T("Roster file (.csv)"));
-    html_raw(o, "<input type=\"file\" name=\"file\" accept=\".csv,text/csv\">"
+    html_txt(o, T("Roster file (.xlsx or .csv)"));
+    html_raw(o, "<input type=\"file\" name=\"file\" accept=\".xlsx,.csv\">"
                 "</label><label class=\"inline\"><input type=\"radio\" "
                 "name=\"mode\" value=\"valid\" checked> ");
     html_txt(o, T("Import the good rows, report the others"));
@@ -486,8 +486,11 @@ web_people_import(struct req *req)
         if (db == NULL)
             return req->status;
         struct audit_who who = api_who(req);
-        int rc = roster_import_csv(db, app_keys, data, len, api_scope(req),
-                                   all, &who, &rep, err, sizeof(err));
+        /* An .xlsx is a zip: it starts with "PK". */
+        bool xlsx = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
+        int rc = (xlsx ? roster_import_xlsx : roster_import_csv)(
+            db, app_keys, data, len, api_scope(req), all, &who, &rep, err,
+            sizeof(err));
         if (rc == ERR_INVAL) {
             err_msg = err;
             status = 422;

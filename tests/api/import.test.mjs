@@ -6,6 +6,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer, session, assertError } from './lib.mjs';
 
 const HEAD = '姓名,身份证号,手机号,政治面貌,所属村(社区),人员类别\r\n';
@@ -124,7 +127,8 @@ describe('import', () => {
     assertError(await upload(sa, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0, 1, 2])), 422, 'bad_file');
     assertError(await upload(sa, Buffer.from('')), 400, 'bad_file');
     assertError(await upload(sa, csv(['a']), 'valid',
-      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'), 400, 'bad_content_type');
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'), 422, 'bad_file');
+    assertError(await upload(sa, csv(['a']), 'valid', 'application/pdf'), 400, 'bad_content_type');
     assertError(await upload(sa, csv(['"unclosed,1'])), 422, 'bad_file');
     assertError(await upload(sa, csv([]), 'some'), 400, 'invalid_param', 'mode');
     const big = csv(Array.from({ length: 2000 }, (_, i) => `大${i},${idNumber('1960-01-01', 1)},,群众,,`));
@@ -142,5 +146,69 @@ describe('import', () => {
       { headers: { Cookie: sa.cookie } })).arrayBuffer());
     assert.deepEqual([...raw.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
     assert.ok(raw.subarray(3).toString('utf8').startsWith('姓名,身份证号,手机号,政治面貌'));
+  });
+});
+
+describe('import xlsx', () => {
+  // Two counties from different seeds: the same village codes, other people.
+  let a, b, aAdmin, bAdmin;
+  const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+  before(async () => {
+    [a, b] = await Promise.all([startServer(), startServer({ seed: 2 })]);
+    [aAdmin, bAdmin] = await Promise.all([session(a.base, 'county_admin'), session(b.base, 'county_admin')]);
+  });
+  after(async () => { for (const s of [a, b]) if (s) await s.stop(); });
+
+  const exportXlsx = async () => {
+    const r = await fetch(a.base + '/api/v1/people/export.xlsx?township=371723001&reveal=id_number&reason=' +
+      encodeURIComponent('测试导入'), { headers: { Cookie: aAdmin.cookie } });
+    assert.equal(r.status, 200);
+    return Buffer.from(await r.arrayBuffer());
+  };
+  const upload = (body, mode = 'valid') => bAdmin('POST', `/api/v1/people/import?mode=${mode}`,
+    { body, headers: { 'Content-Type': XLSX } });
+
+  test('import-2.1 an .xlsx (text ID cells, shared strings) imports every row', async () => {
+    const file = await exportXlsx();
+    const r = await upload(file);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.json.encoding, 'xlsx');
+    assert.equal(r.json.rows, 20);
+    assert.deepEqual(r.json.rejected, []);
+    assert.equal(r.json.imported, 20);
+    // The same file again: every row is already on the roster.
+    const again = await upload(file);
+    assert.equal(again.json.imported, 0);
+    assert.equal(again.json.rejected.length, 20);
+  });
+
+  test('import-2.2 an ID stored as a number is refused with the 文本 hint', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-xlsx-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'in.xlsx'), await exportXlsx());
+      execFileSync('unzip', ['-q', 'in.xlsx', '-d', 'x'], { cwd: dir });
+      const sheet = path.join(dir, 'x/xl/worksheets/sheet1.xml');
+      const xml = fs.readFileSync(sheet, 'utf8');
+      // Cell D2 (the first ID) becomes what Excel makes of a typed number.
+      const changed = xml.replace(/<c r="D2"[^>]*>.*?<\/c>/, '<c r="D2"><v>3.71723198001E+17</v></c>');
+      assert.notEqual(changed, xml);
+      fs.writeFileSync(sheet, changed);
+      execFileSync('zip', ['-q', '-r', '../out.xlsx', '.'], { cwd: path.join(dir, 'x') });
+      const r = await bAdmin('POST', '/api/v1/people/import?mode=all',
+        { body: fs.readFileSync(path.join(dir, 'out.xlsx')), headers: { 'Content-Type': XLSX } });
+      assert.equal(r.status, 200, r.text);
+      assert.equal(r.json.imported, 0);
+      const bad = r.json.rejected.find((x) => x.row === 2);
+      assert.ok(bad, r.text);
+      assert.equal(bad.column, '身份证号');
+      assert.match(bad.reason, /文本/);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
+  test('import-2.3 a file that only claims to be .xlsx is 422 and changes nothing', async () => {
+    const before = (await bAdmin('GET', '/api/v1/people?per_page=1')).json.total;
+    assertError(await upload(Buffer.from('PK\x03\x04 not really a zip')), 422, 'bad_file');
+    assertError(await upload(Buffer.from('姓名,身份证号\r\n')), 422, 'bad_file');
+    assert.equal((await bAdmin('GET', '/api/v1/people?per_page=1')).json.total, before);
   });
 });

@@ -145,7 +145,7 @@ export async function startServer(opts = {}) {
   if (opts.init !== false) {
     const r1 = await cli(['init']);
     assert.equal(r1.code, 0, `dangxiao init failed (${r1.code}/${r1.signal}):\n${r1.stderr}`);
-    const r2 = await run(BIN, ['demo', '--db', db, '--scale', opts.scale || 'small', '--seed', '1'],
+    const r2 = await run(BIN, ['demo', '--db', db, '--scale', opts.scale || 'small', '--seed', String(opts.seed || 1)],
       { env: childEnv(opts.env || {}), timeout: 120000 });
     assert.equal(r2.code, 0, `dangxiao demo failed (${r2.code}/${r2.signal}):\n${r2.stderr}`);
   }

@@ -1,7 +1,7 @@
 /*
  * fuzz.c - libFuzzer target over our own parsers (STYLE 32): the settings
- * reader, route matching, form decoding, UTF-8 counting, dates, integers
- * and the password policy. The first input byte picks the parser; the rest
+ * reader, route matching, UTF-8 counting, dates, integers, the password
+ * policy, the HTML writers, the CSV reader and the .xlsx sheet reader. The first input byte picks the parser; the rest
  * is its input. libmicrohttpd parses HTTP and jansson parses JSON: those
  * are theirs; what we build on their output is covered by the API tests.
  *
@@ -11,6 +11,8 @@
 #include "../../src/api/api.h"
 #include "../../src/core/arena.h"
 #include "../../src/core/config.h"
+#include "../../src/core/csv.h"
+#include "../../src/core/xlsx.h"
 #include "../../src/core/util.h"
 #include "../../src/domain/auth.h"
 #include "../../src/http/html.h"
@@ -30,7 +32,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = xmalloc(size);
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    switch (data[0] % 5) {
+    switch (data[0] % 7) {
     case 0: {
         struct config c;
         char err[256];
@@ -78,6 +80,22 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         html_attr(&sb, s);
         html_urlenc(&sb, s);
         strbuf_cleanup(&sb);
+        break;
+    }
+    case 5: {
+        struct csv c;
+        char err[128];
+        if (csv_parse((const char *)data + 1, size - 1, &c, err,
+                      sizeof(err)) == 0)
+            csv_free(&c);
+        break;
+    }
+    case 6: {
+        struct xlsx x;
+        char err[128];
+        if (xlsx_read((const char *)data + 1, size - 1, &x, err,
+                      sizeof(err)) == 0)
+            xlsx_free(&x);
         break;
     }
     }
