@@ -136,6 +136,9 @@ const char *req_query(struct req *req, const char *name);
 const char *req_cookie(struct req *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, or NULL. */
 const char *req_form(struct req *req, const char *name);
+/* Whether the form body holds name=value (checkboxes send one pair per
+ * ticked box). */
+bool req_form_has(struct req *req, const char *name, const char *value);
 
 /* The content of the file field name in a multipart/form-data body (a
  * browser's upload form): 0 with data/len pointing into the body, or -1

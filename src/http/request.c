@@ -63,6 +63,53 @@ form_decode(struct arena *a, const char *s, size_t n)
     return out;
 }
 
+/* Calls fn for each name=value pair of a form body; stops when fn
+ * returns true. */
+static bool
+form_each(struct req *req, bool (*fn)(const char *name, size_t nl,
+                                      const char *value, size_t vl,
+                                      void *ud),
+          void *ud)
+{
+    const char *ct = req_header(req, "Content-Type");
+    if (req->body == NULL || ct == NULL ||
+        strncmp(ct, "application/x-www-form-urlencoded", 33) != 0)
+        return false;
+    const char *p = req->body, *end = req->body + req->body_len;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        if (amp == NULL)
+            amp = end;
+        const char *eq = memchr(p, '=', (size_t)(amp - p));
+        if (eq && fn(p, (size_t)(eq - p), eq + 1, (size_t)(amp - eq - 1), ud))
+            return true;
+        p = amp + 1;
+    }
+    return false;
+}
+
+struct form_match {
+    struct req *req;
+    const char *name, *value;
+};
+
+static bool
+match_pair(const char *name, size_t nl, const char *value, size_t vl,
+           void *ud)
+{
+    struct form_match *m = ud;
+    if (strlen(m->name) != nl || memcmp(name, m->name, nl) != 0)
+        return false;
+    return strcmp(form_decode(&m->req->arena, value, vl), m->value) == 0;
+}
+
+bool
+req_form_has(struct req *req, const char *name, const char *value)
+{
+    struct form_match m = {req, name, value};
+    return form_each(req, match_pair, &m);
+}
+
 const char *
 req_form(struct req *req, const char *name)
 {

@@ -229,13 +229,93 @@ row(struct req *req, const char *msgid, const char *value)
     html_raw(&req->out, "</td></tr>");
 }
 
-int
-web_person(struct req *req)
+/* The edit and void forms of a live person's page. */
+static void
+person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
+             const char *err)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    bool reveal = req_query(req, "reveal") != NULL;
+    struct strbuf *o = &req->out;
+    const char *csrf = req->user->csrf ? req->user->csrf : "";
+    html_raw(o, "<h2>");
+    html_txt(o, T("Edit"));
+    html_raw(o, "</h2><form id=\"edit-form\" class=\"form\" method=\"post\" "
+                "action=\"");
+    html_attr(o, arena_printf(&req->arena, "/people/%lld", (long long)id));
+    html_raw(o, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
+    html_attr(o, csrf);
+    html_raw(o, "\"><label>");
+    html_txt(o, T("Full name"));
+    html_raw(o, "<input name=\"name\" value=\"");
+    html_attr(o, jstr(p, "name"));
+    html_raw(o, "\"></label>");
+    if (err_field && strcmp(err_field, "name") == 0)
+        web_field_error(req, err);
+    html_raw(o, "<label>");
+    html_txt(o, T("New phone number (empty: unchanged)"));
+    html_raw(o, "<input name=\"phone\" type=\"tel\" placeholder=\"");
+    html_attr(o, jstr(p, "phone_masked") ? jstr(p, "phone_masked") : "");
+    html_raw(o, "\"></label>");
+    if (err_field && strcmp(err_field, "phone") == 0)
+        web_field_error(req, err);
+    html_raw(o, "<label>");
+    html_txt(o, T("Political status"));
+    html_raw(o, "<select name=\"political_status\">");
+    for (size_t i = 0; i < NLABELS(status_labels); i++)
+        web_select_option(req, status_labels[i].code,
+                          T(status_labels[i].text),
+                          jstr(p, "political_status"));
+    html_raw(o, "</select></label><label>");
+    html_txt(o, T("Village code (12 digits, optional)"));
+    html_raw(o, "<input name=\"village_code\" value=\"");
+    html_attr(o, jstr(p, "village_code") ? jstr(p, "village_code") : "");
+    html_raw(o, "\"></label>");
+    if (err_field && strcmp(err_field, "village_code") == 0)
+        web_field_error(req, err);
+    html_raw(o, "<fieldset class=\"flags\"><legend>");
+    html_txt(o, T("Flags"));
+    html_raw(o, "</legend>");
+    json_t *flags = json_object_get(p, "flags");
+    for (size_t i = 0; i < NLABELS(flag_labels); i++) {
+        bool on = false;
+        size_t j;
+        json_t *f;
+        json_array_foreach(flags, j, f)
+            on = on || strcmp(json_string_value(f), flag_labels[i].code) == 0;
+        html_raw(o, "<label class=\"inline\"><input type=\"checkbox\" "
+                    "name=\"flags\" value=\"");
+        html_attr(o, flag_labels[i].code);
+        html_raw(o, on ? "\" checked> " : "\"> ");
+        html_txt(o, T(flag_labels[i].text));
+        html_raw(o, "</label>");
+    }
+    html_raw(o, "</fieldset>");
+    if (err_field && strcmp(err_field, "name") != 0 &&
+        strcmp(err_field, "phone") != 0 &&
+        strcmp(err_field, "village_code") != 0)
+        web_field_error(req, err);
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Save"));
+    html_raw(o, "</button></form><h2>");
+    html_txt(o, T("Void this record"));
+    html_raw(o, "</h2><form id=\"void-form\" class=\"form\" method=\"post\" "
+                "action=\"");
+    html_attr(o, arena_printf(&req->arena, "/people/%lld/void", (long long)id));
+    html_raw(o, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
+    html_attr(o, csrf);
+    html_raw(o, "\"><label>");
+    html_txt(o, T("Reason (kept with the record)"));
+    html_raw(o, "<input name=\"reason\" required></label>");
+    if (err_field && strcmp(err_field, "reason") == 0)
+        web_field_error(req, err);
+    html_raw(o, "<button type=\"submit\" class=\"danger\">");
+    html_txt(o, T("Void"));
+    html_raw(o, "</button></form>");
+}
+
+static int
+person_page(struct req *req, int64_t id, bool reveal, int status,
+            const char *err_field, const char *err)
+{
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
@@ -263,8 +343,9 @@ web_person(struct req *req)
     html_raw(o, "<h1>");
     html_txt(o, jstr(p, "name"));
     html_raw(o, "</h1>");
-    if (json_is_true(json_object_get(p, "voided"))) {
-        html_raw(o, "<p class=\"notice\">");
+    bool voided = json_is_true(json_object_get(p, "voided"));
+    if (voided) {
+        html_raw(o, "<p class=\"notice\" id=\"voided\">");
         html_txt(o, T("Voided:"));
         html_raw(o, " ");
         html_txt(o, jstr(p, "void_reason"));
@@ -297,8 +378,99 @@ web_person(struct req *req)
         html_txt(o, T("Show the full numbers (recorded in the audit log)"));
         html_raw(o, "</button></form>");
     }
+    if (!voided)
+        person_forms(req, id, p, err_field, err);
     json_decref(p);
-    return web_page_end(req);
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_person(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    return person_page(req, id, req_query(req, "reveal") != NULL, 200, NULL,
+                       NULL);
+}
+
+int
+web_person_update(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    const char *name = req_form(req, "name");
+    const char *phone = req_form(req, "phone");
+    const char *village = req_form(req, "village_code");
+    if (name == NULL || *name == '\0' || utf8_chars(name) < 0 ||
+        utf8_chars(name) > 32)
+        return person_page(req, id, false, 422, "name",
+                           T("Enter a name of at most 32 characters."));
+    struct person_input in = {
+        .name = name,
+        .phone = phone && *phone ? phone : NULL, /* empty: unchanged */
+        .political_status = req_form(req, "political_status"),
+        .village_code = village ? village : "",
+        .has_flags = true,
+    };
+    for (size_t i = 0; i < NLABELS(flag_labels); i++)
+        if (req_form_has(req, "flags", flag_labels[i].code))
+            in.flags |= 1u << people_flag_bit(flag_labels[i].code);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct person_error e;
+    int rc = people_update(db, app_keys, id, &in, api_scope(req), &who, &e);
+    if (rc == 0)
+        return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
+                                               (long long)id));
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such person."));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    return person_page(req, id, false, 422, e.field,
+                       strcmp(req->lang, "en") == 0 ? T("Not valid.")
+                                                    : e.why);
+}
+
+int
+web_person_void(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    const char *reason = req_form(req, "reason");
+    if (reason == NULL || *reason == '\0' || utf8_chars(reason) < 0 ||
+        utf8_chars(reason) > 200)
+        return person_page(req, id, false, 422, "reason",
+                           T("Give the reason, at most 200 characters."));
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct person_view v;
+    int rc = people_get(db, app_keys, id, false, &who, &v);
+    if (rc == 0) {
+        const char *scope = api_scope(req);
+        bool hidden = scope && strcmp(scope, v.township) != 0;
+        json_decref(v.json);
+        if (hidden)
+            rc = ERR_NOTFOUND;
+    }
+    if (rc == 0)
+        rc = people_void(db, id, reason, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such person."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
+                                           (long long)id));
 }
 
 /* The add-a-person form, with what was typed and the errors. */

@@ -23,5 +23,7 @@ int web_people(struct req *req);
 int web_person(struct req *req);
 int web_person_new(struct req *req);
 int web_person_create(struct req *req);
+int web_person_update(struct req *req);
+int web_person_void(struct req *req);
 int web_people_import_form(struct req *req);
 int web_people_import(struct req *req);

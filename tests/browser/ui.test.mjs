@@ -214,3 +214,30 @@ test('ui-1.8 a school admin imports a roster file and reads the report row by ro
   assert.ok(await page.isVisible('#export-xlsx'));
   await ctx.close();
 });
+
+test('ui-1.9 a school admin edits a person (errors beside the field) and voids the record with a reason', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/people?q=' + encodeURIComponent('上官婉'));
+  await Promise.all([page.waitForNavigation(), page.click('#people-table tbody a')]);
+  const url = page.url();
+  await page.fill('#edit-form input[name=phone]', '123');
+  await Promise.all([page.waitForNavigation(), page.click('#edit-form button[type=submit]')]);
+  assert.match(await page.textContent('#edit-form .field-error'), /手机号/);
+  await page.fill('#edit-form input[name=phone]', '13955556666');
+  await page.check('#edit-form input[value=returned_talent]');
+  await page.selectOption('#edit-form select[name=political_status]', 'activist');
+  await Promise.all([page.waitForNavigation(), page.click('#edit-form button[type=submit]')]);
+  assert.equal(page.url(), url);
+  const rec = await page.textContent('#person');
+  assert.match(rec, /139\*{4}6666/);
+  assert.match(rec, /回引人才/);
+  assert.match(rec, /入党积极分子/);
+  await page.fill('#void-form input[name=reason]', '重复录入');
+  await Promise.all([page.waitForNavigation(), page.click('#void-form button[type=submit]')]);
+  assert.match(await page.textContent('#voided'), /重复录入/);
+  assert.equal(await page.$('#edit-form'), null);
+  await page.goto(base + '/people?q=' + encodeURIComponent('上官婉'));
+  assert.doesNotMatch(await page.textContent('#people-table tbody'), /上官婉/);
+  await ctx.close();
+});
