@@ -445,10 +445,23 @@ people_update(struct db *db, const struct keyring *k, int64_t id,
 }
 
 int
-people_void(struct db *db, int64_t id, const char *reason,
+people_void(struct db *db, int64_t id, const char *reason, const char *scope,
             const struct audit_who *who)
 {
     int64_t now = now_unix();
+    if (scope) {
+        /* Another township's person does not exist for this caller. */
+        struct db_res *r = db_query(db, Q_PERSON_GET, "i", id);
+        if (r == NULL)
+            return ERR_DB;
+        int found = db_next(r);
+        bool mine = found > 0 && strcmp(db_text(r, PC_TOWNSHIP), scope) == 0;
+        db_end(r);
+        if (found < 0)
+            return ERR_DB;
+        if (!mine)
+            return ERR_NOTFOUND;
+    }
     if (db_begin(db) != 0)
         return ERR_DB;
     int rc = db_exec(db, Q_PERSON_VOID, "isi", now, reason, id);

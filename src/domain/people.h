@@ -74,9 +74,11 @@ int people_insert(struct db *db, const struct keyring *k,
 int people_update(struct db *db, const struct keyring *k, int64_t id,
                   const struct person_input *in, const char *scope,
                   const struct audit_who *who, struct person_error *e);
-/* Voids a person with a reason. 0, ERR_NOTFOUND, ERR_DB. */
+/* Voids a person with a reason. scope, when not NULL, is the caller's
+ * township: a person of another one answers ERR_NOTFOUND. 0,
+ * ERR_NOTFOUND (also when already voided), ERR_DB. */
 int people_void(struct db *db, int64_t id, const char *reason,
-                const struct audit_who *who);
+                const char *scope, const struct audit_who *who);
 
 /* Reads one person as the API shows it (masked). When reveal is true the
  * full ID and phone are added and a person_reveal audit row is written.

@@ -453,17 +453,7 @@ web_person_void(struct req *req)
     if (db == NULL)
         return req->status;
     struct audit_who who = api_who(req);
-    struct person_view v;
-    int rc = people_get(db, app_keys, id, false, &who, &v);
-    if (rc == 0) {
-        const char *scope = api_scope(req);
-        bool hidden = scope && strcmp(scope, v.township) != 0;
-        json_decref(v.json);
-        if (hidden)
-            rc = ERR_NOTFOUND;
-    }
-    if (rc == 0)
-        rc = people_void(db, id, reason, &who);
+    int rc = people_void(db, id, reason, api_scope(req), &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such person."));
