@@ -103,16 +103,33 @@ api_villages_create(struct req *req)
     return http_json(req, 201, v);
 }
 
-/* Reads a township-bound record for the caller: 404 for one outside the
- * caller's township, as if it did not exist. */
+/* A reader of one township-bound record: org_get, org_village_get. */
+typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
+                             char township[16]);
+
+/* Reads record id for the caller. A record outside the caller's township
+ * does not exist for it (404, as for a missing one). Returns 0 with *out
+ * set (the caller frees it), or -1 having answered 404 or 500. */
 static int
-scoped(struct req *req, int rc, json_t *v, const char *township)
+get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
+           const char *what, json_t **out)
 {
-    if (rc == 0 && api_scope(req) && strcmp(api_scope(req), township) != 0) {
-        json_decref(v);
+    char township[16];
+    *out = NULL;
+    int rc = get(db, id, out, township);
+    const char *scope = api_scope(req);
+    if (rc == 0 && scope && strcmp(scope, township) != 0) {
+        json_decref(*out);
+        *out = NULL;
         rc = ERR_NOTFOUND;
     }
-    return rc;
+    if (rc == 0)
+        return 0;
+    if (rc == ERR_NOTFOUND)
+        http_error(req, 404, "not_found", NULL, "no such %s", what);
+    else
+        api_db_error(req, db);
+    return -1;
 }
 
 int
@@ -190,14 +207,9 @@ api_orgs_get(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    json_t *v = NULL;
-    char tw[16];
-    int rc = org_get(db, id, &v, tw);
-    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such organisation");
-    if (rc != 0)
-        return api_db_error(req, db);
+    json_t *v;
+    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+        return req->status;
     return http_json(req, 200, v);
 }
 
@@ -225,15 +237,12 @@ api_orgs_void(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    json_t *v = NULL;
-    char tw[16];
-    int rc = org_get(db, id, &v, tw);
-    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
-    if (rc == 0) {
-        json_decref(v);
-        struct audit_who who = api_who(req);
-        rc = org_void(db, id, reason, &who);
-    }
+    json_t *v;
+    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+        return req->status;
+    json_decref(v);
+    struct audit_who who = api_who(req);
+    int rc = org_void(db, id, reason, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such organisation, or already voided");
@@ -278,14 +287,9 @@ api_villages_get(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    json_t *v = NULL;
-    char tw[16];
-    int rc = org_village_get(db, id, &v, tw);
-    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such village");
-    if (rc != 0)
-        return api_db_error(req, db);
+    json_t *v;
+    if (get_scoped(req, db, org_village_get, id, "village", &v) != 0)
+        return req->status;
     return http_json(req, 200, v);
 }
 
@@ -293,19 +297,11 @@ api_villages_get(struct req *req)
 static int
 village_mine(struct req *req, struct db *db, int64_t id)
 {
-    json_t *v = NULL;
-    char tw[16];
-    int rc = org_village_get(db, id, &v, tw);
-    rc = scoped(req, rc, v, tw); /* after the call: it sets v */
-    if (rc == 0) {
-        json_decref(v);
-        return 0;
-    }
-    if (rc == ERR_NOTFOUND)
-        http_error(req, 404, "not_found", NULL, "no such village");
-    else
-        api_db_error(req, db);
-    return -1;
+    json_t *v;
+    if (get_scoped(req, db, org_village_get, id, "village", &v) != 0)
+        return -1;
+    json_decref(v);
+    return 0;
 }
 
 int
