@@ -150,13 +150,11 @@ api_people_list(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
     int64_t total;
-    if (people_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    struct jw *w = http_list_begin(req);
+    if (people_list_write(db, &f, page, per_page, w, &total) != 0)
         return api_db_error(req, db);
-    }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    return http_list_end(req, total, page, per_page);
 }
 
 int

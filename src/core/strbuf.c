@@ -59,7 +59,7 @@ grow(struct strbuf *sb, size_t extra)
 }
 
 void
-strbuf_append(struct strbuf *sb, const char *s, size_t n)
+strbuf_append_grow(struct strbuf *sb, const char *s, size_t n)
 {
     if (!grow(sb, n))
         return;
@@ -72,12 +72,6 @@ void
 strbuf_puts(struct strbuf *sb, const char *s)
 {
     strbuf_append(sb, s, strlen(s));
-}
-
-void
-strbuf_putc(struct strbuf *sb, char c)
-{
-    strbuf_append(sb, &c, 1);
 }
 
 void

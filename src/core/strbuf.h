@@ -20,9 +20,29 @@ struct strbuf {
 void strbuf_init(struct strbuf *sb, size_t max);
 void strbuf_cleanup(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
-void strbuf_append(struct strbuf *sb, const char *s, size_t n);
+/* The slow path of the appends below: grows the buffer first. */
+void strbuf_append_grow(struct strbuf *sb, const char *s, size_t n);
 void strbuf_puts(struct strbuf *sb, const char *s);
-void strbuf_putc(struct strbuf *sb, char c);
+
+/* Inline: JSON and HTML writers append many short pieces, and the call
+ * and the growth check cost more than the copy. */
+static inline void
+strbuf_append(struct strbuf *sb, const char *s, size_t n)
+{
+    if (sb->cap > sb->len + n && sb->len + n <= sb->max && !sb->failed) {
+        __builtin_memcpy(sb->p + sb->len, s, n);
+        sb->len += n;
+        sb->p[sb->len] = '\0';
+    } else {
+        strbuf_append_grow(sb, s, n);
+    }
+}
+
+static inline void
+strbuf_putc(struct strbuf *sb, char c)
+{
+    strbuf_append(sb, &c, 1);
+}
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 /* Hands the contents to the caller (free with free()) and resets sb. */

@@ -174,51 +174,78 @@
     "p.id_number_masked, p.phone_enc, p.phone_masked, p.political_status, "   \
     "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
     "p.voided_at, p.void_reason, p.created_at, p.updated_at FROM people p "
+/* The same columns for lists, with NULL in place of what a list never
+ * shows (the sealed values, the void reason, the times): the sorter then
+ * carries smaller rows, which measured a fifth faster on SQLite. */
+#define PEOPLE_COLS_LIST                                                      \
+    "SELECT p.id, p.name, p.gender, p.birth_date, NULL, "                     \
+    "p.id_number_masked, NULL, p.phone_masked, p.political_status, "          \
+    "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
+    "p.voided_at, NULL, NULL, NULL FROM people p "
 #define PEOPLE_PAGE "LIMIT $7 OFFSET $8"
 
 /* Searches (q given) are driven by the matching ids, found through the
- * search indexes; each branch is switched off by a NULL parameter, which
- * both databases evaluate once, before touching a row. $1 pinyin prefix
- * (lower), $2 township, $3 the prefix's upper bound, $4 last 4 of an ID
- * or phone, $5 name substring; then $6 status, $7 flag, $8 limit, $9
- * offset. TOWN is "township_code = $2" or, county-wide,
+ * search indexes (UNION ALL: IN keeps a set anyway, so a UNION's own
+ * de-duplication would be paid twice); each branch is switched off by a
+ * NULL parameter, which both databases evaluate once, before touching a
+ * row. $1 pinyin prefix (lower), $2 township, $3 the prefix's upper
+ * bound, $4 last 4 of an ID or phone, $5 name substring; then $6 status,
+ * $7 flag, $8 limit, $9 offset. TOWN is "township_code = $2" or, county-wide,
  * "CAST($2 AS TEXT) IS NULL". */
 #define PEOPLE_MATCH(TOWN)                                                    \
     "WHERE p.id IN ("                                                         \
     " SELECT id FROM people WHERE CAST($1 AS TEXT) IS NOT NULL AND " TOWN     \
     "  AND voided_at IS NULL AND name_pinyin >= $1 AND name_pinyin < $3"      \
-    " UNION SELECT id FROM people WHERE CAST($1 AS TEXT) IS NOT NULL AND "    \
-    TOWN " AND voided_at IS NULL AND name_initials >= $1 "                    \
-    "  AND name_initials < $3"                                                \
-    " UNION SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "        \
+    " UNION ALL SELECT id FROM people WHERE CAST($1 AS TEXT) IS NOT NULL "    \
+    "  AND " TOWN " AND voided_at IS NULL"                                    \
+    "  AND name_initials >= $1 AND name_initials < $3"                        \
+    " UNION ALL SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "    \
     "  AND id_number_last4 = $4 AND " TOWN " AND voided_at IS NULL"           \
-    " UNION SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "        \
+    " UNION ALL SELECT id FROM people WHERE CAST($4 AS TEXT) IS NOT NULL "    \
     "  AND phone_last4 = $4 AND " TOWN " AND voided_at IS NULL"               \
-    " UNION SELECT id FROM people WHERE CAST($5 AS TEXT) IS NOT NULL AND "    \
-    TOWN " AND voided_at IS NULL AND name LIKE '%' || $5 || '%') "            \
+    " UNION ALL SELECT id FROM people WHERE CAST($5 AS TEXT) IS NOT NULL "    \
+    "  AND " TOWN " AND voided_at IS NULL"                                    \
+    "  AND name LIKE '%' || $5 || '%') "                                      \
     "AND (CAST($6 AS TEXT) IS NULL OR p.political_status = $6) "              \
     "AND (CAST($7 AS TEXT) IS NULL OR p.flags LIKE '%,' || $7 || ',%') "
 #define TOWN_T "township_code = $2"
 #define TOWN_ALL "CAST($2 AS TEXT) IS NULL"
 #define SEARCH_PAGE "LIMIT $8 OFFSET $9"
 
+/* The pages of people in both orders, searched or listed, in a township
+ * or county-wide: once with COLS for lists, once (P = EXPORT_) with
+ * every column for exports. */
+#define PEOPLE_PAGES(Q, P, COLS)                                              \
+    Q(P##SEARCH_T_PINYIN,                                                     \
+      COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_pinyin, p.id "               \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(P##SEARCH_T_STROKES,                                                    \
+      COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_strokes, p.id "              \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(P##SEARCH_ALL_PINYIN,                                                   \
+      COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_pinyin, p.id "             \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(P##SEARCH_ALL_STROKES,                                                  \
+      COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_strokes, p.id "            \
+      SEARCH_PAGE, NULL)                                                      \
+    Q(P##PEOPLE_LIST_T_PINYIN,                                                \
+      COLS PEOPLE_WHERE_T "ORDER BY p.sort_pinyin, p.id " PEOPLE_PAGE,        \
+      NULL)                                                                   \
+    Q(P##PEOPLE_LIST_T_STROKES,                                               \
+      COLS PEOPLE_WHERE_T "ORDER BY p.sort_strokes, p.id "                    \
+      PEOPLE_PAGE, NULL)                                                      \
+    Q(P##PEOPLE_LIST_ALL_PINYIN,                                              \
+      COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_pinyin, p.id "                   \
+      PEOPLE_PAGE, NULL)                                                      \
+    Q(P##PEOPLE_LIST_ALL_STROKES,                                             \
+      COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_strokes, p.id "                  \
+      PEOPLE_PAGE, NULL)
+
 #define DB_QUERIES_PEOPLE(Q)                                                  \
     Q(SEARCH_COUNT_T,                                                         \
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_T), NULL)            \
     Q(SEARCH_COUNT_ALL,                                                       \
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_ALL), NULL)          \
-    Q(SEARCH_T_PINYIN,                                                        \
-      PEOPLE_COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_pinyin, p.id "        \
-      SEARCH_PAGE, NULL)                                                      \
-    Q(SEARCH_T_STROKES,                                                       \
-      PEOPLE_COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_strokes, p.id "       \
-      SEARCH_PAGE, NULL)                                                      \
-    Q(SEARCH_ALL_PINYIN,                                                      \
-      PEOPLE_COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_pinyin, p.id "      \
-      SEARCH_PAGE, NULL)                                                      \
-    Q(SEARCH_ALL_STROKES,                                                     \
-      PEOPLE_COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_strokes, p.id "     \
-      SEARCH_PAGE, NULL)                                                      \
     /* Unfiltered counts read the partial index only. */                     \
     Q(PEOPLE_COUNT_T_ALL,                                                     \
       "SELECT COUNT(*) FROM people WHERE township_code = $1 "                 \
@@ -226,18 +253,8 @@
     Q(PEOPLE_COUNT_T, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_T, NULL)  \
     Q(PEOPLE_COUNT_ALL, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_ALL,    \
       NULL)                                                                   \
-    Q(PEOPLE_LIST_T_PINYIN,                                                   \
-      PEOPLE_COLS PEOPLE_WHERE_T "ORDER BY p.sort_pinyin, p.id " PEOPLE_PAGE, \
-      NULL)                                                                   \
-    Q(PEOPLE_LIST_T_STROKES,                                                  \
-      PEOPLE_COLS PEOPLE_WHERE_T "ORDER BY p.sort_strokes, p.id "             \
-      PEOPLE_PAGE, NULL)                                                      \
-    Q(PEOPLE_LIST_ALL_PINYIN,                                                 \
-      PEOPLE_COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_pinyin, p.id "            \
-      PEOPLE_PAGE, NULL)                                                      \
-    Q(PEOPLE_LIST_ALL_STROKES,                                                \
-      PEOPLE_COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_strokes, p.id "           \
-      PEOPLE_PAGE, NULL)                                                      \
+    PEOPLE_PAGES(Q, , PEOPLE_COLS_LIST)                                       \
+    PEOPLE_PAGES(Q, EXPORT_, PEOPLE_COLS)                                     \
     Q(PERSON_GET, PEOPLE_COLS "WHERE p.id = $1", NULL)                        \
     Q(PERSON_INSERT,                                                          \
       "INSERT INTO people(name, gender, birth_date, id_number_enc, "          \

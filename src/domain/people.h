@@ -92,6 +92,8 @@ int people_get(struct db *db, const struct keyring *k, int64_t id,
                bool reveal, const struct audit_who *who,
                struct person_view *out);
 
+struct jw;
+
 struct people_filter {
     const char *township;         /* NULL = all (county roles) */
     const char *political_status;
@@ -99,7 +101,12 @@ struct people_filter {
     const char *q;                /* name, pinyin, initials, last 4 */
     bool strokes;                 /* 姓氏笔画 order, else 拼音 */
 };
-/* Lists live people, masked. 0 or ERR_DB. */
+/* Lists live people, masked: writes one JSON object per person of the
+ * page into w (an open array) and sets *total. 0 or ERR_DB. */
+int people_list_write(struct db *db, const struct people_filter *f,
+                      int64_t page, int64_t per_page, struct jw *w,
+                      int64_t *total);
+/* The same page appended to a jansson array (for the pages). */
 int people_list(struct db *db, const struct people_filter *f, int64_t page,
                 int64_t per_page, json_t *items, int64_t *total);
 

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "../core/arena.h"
+#include "../core/jsonw.h"
 #include "../core/strbuf.h"
 
 #include <jansson.h>
@@ -81,6 +82,7 @@ struct req {
     /* The answer, written by the response helpers. */
     int status;
     struct strbuf out;
+    struct jw jw; /* http_list_begin's writer over out */
     const char *out_type;
     const void *static_data;       /* http_static: borrowed body */
     size_t static_len;
@@ -186,6 +188,14 @@ int http_static(struct req *req, int status, const char *content_type,
                 const void *data, size_t len);
 int http_redirect(struct req *req, const char *location);
 int http_no_content(struct req *req);
+
+/* A list answer streamed into req->out: http_list_begin writes
+ * {"items":[ and returns the writer, the handler writes one value per
+ * item, and http_list_end closes the array, adds total, page and
+ * per_page and answers 200. An http_error in between replaces it all. */
+struct jw *http_list_begin(struct req *req);
+int http_list_end(struct req *req, int64_t total, int64_t page,
+                  int64_t per_page);
 
 /* Appends a JSON list envelope {"items":[...],"total","page","per_page"}.
  * Takes ownership of items. */

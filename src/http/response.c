@@ -114,6 +114,36 @@ http_no_content(struct req *req)
     return http_body(req, 204, "text/plain; charset=utf-8");
 }
 
+struct jw *
+http_list_begin(struct req *req)
+{
+    strbuf_reset(&req->out);
+    jw_init(&req->jw, &req->out);
+    jw_obj(&req->jw);
+    jw_key(&req->jw, "items");
+    jw_arr(&req->jw);
+    return &req->jw;
+}
+
+int
+http_list_end(struct req *req, int64_t total, int64_t page, int64_t per_page)
+{
+    struct jw *w = &req->jw;
+    jw_end(w);
+    jw_key(w, "total");
+    jw_int(w, total);
+    jw_key(w, "page");
+    jw_int(w, page);
+    jw_key(w, "per_page");
+    jw_int(w, per_page);
+    jw_end(w);
+    req->status = 200;
+    req->out_type = "application/json";
+    req->answered = true;
+    http_header_add(req, "Cache-Control", "no-store");
+    return 200;
+}
+
 json_t *
 http_list(json_t *items, int64_t total, int64_t page, int64_t per_page)
 {

@@ -183,6 +183,44 @@ describe('people', () => {
     assertError(await ca('GET', '/api/v1/people?per_page=501'), 400, 'invalid_param', 'per_page');
   });
 
+  test('people-2.3 every page of a search or a filtered list tells the same total', async () => {
+    const given = ['一', '二', '三', '四', '五', '六', '七'];
+    for (const [i, g] of given.entries()) {
+      const r = await sa('POST', '/api/v1/people', {
+        json: person({ name: '测分页' + g, id_number: idNumber('1955-05-05', 60 + i), phone: undefined,
+          political_status: 'probationary', flags: [] }),
+      });
+      assert.equal(r.status, 201, r.text);
+    }
+    const n = given.length;
+    for (const [as, query] of [[sa, 'q=cfy'], [ca, 'q=cefenye'], [sa, 'q=' + encodeURIComponent('分页')],
+      [ca, 'q=cfy&political_status=probationary']]) {
+      const whole = await as('GET', `/api/v1/people?per_page=500&${query}`);
+      assert.equal(whole.json.total, n, query);
+      assert.equal(whole.json.items.length, n);
+      // Pages of 3: two full, a partial one, then one past the end.
+      const ids = [];
+      for (let page = 1; page <= 4; page++) {
+        const r = await as('GET', `/api/v1/people?per_page=3&page=${page}&${query}`);
+        assertList(r, { page, perPage: 3 });
+        assert.equal(r.json.total, n, `${query} page ${page}`);
+        assert.equal(r.json.items.length, [3, 3, 1, 0][page - 1]);
+        ids.push(...r.json.items.map((p) => p.id));
+      }
+      assert.deepEqual(ids, whole.json.items.map((p) => p.id));
+      // A page exactly as long as the matches, and an empty one far out.
+      assert.equal((await as('GET', `/api/v1/people?per_page=${n}&${query}`)).json.total, n);
+      const past = await as('GET', `/api/v1/people?per_page=${n}&page=9&${query}`);
+      assert.equal(past.json.total, n);
+      assert.deepEqual(past.json.items, []);
+    }
+    // A plain list: a full page counts, a short last page tells.
+    const all = (await ca('GET', '/api/v1/people?per_page=1')).json.total;
+    const last = await ca('GET', `/api/v1/people?per_page=2&page=${Math.ceil(all / 2)}`);
+    assert.equal(last.json.total, all);
+    assert.equal(last.json.items.length, all % 2 || 2);
+  });
+
   test('people-3.1 a school admin never sees or changes another township\'s people', async () => {
     // Lists and search: only its own township.
     const own = (r) => r.json.items.every((p) => p.township_code === Y);

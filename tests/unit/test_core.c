@@ -1,13 +1,17 @@
 /*
- * test_core.c - arena, strbuf, settings, dates and UTF-8 counting.
+ * test_core.c - arena, strbuf, the JSON writer, settings, dates and UTF-8
+ * counting.
  */
 #include "unit.h"
 
 #include "../../src/core/arena.h"
 #include "../../src/core/config.h"
 #include "../../src/core/err.h"
+#include "../../src/core/jsonw.h"
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
+
+#include <jansson.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -201,9 +205,75 @@ config_errors_name_file_line_and_reason(void **state)
     assert_non_null(strstr(err, "unknown setting"));
 }
 
+/* The writer's output must be what jansson reads back, for any bytes. */
+static void
+json_writer_places_commas_and_escapes(void **state)
+{
+    (void)state;
+    struct strbuf sb;
+    struct jw w;
+    strbuf_init(&sb, 0);
+    jw_init(&w, &sb);
+    jw_obj(&w);
+    jw_key(&w, "items");
+    jw_arr(&w);
+    jw_obj(&w);
+    jw_key(&w, "name");
+    jw_str(&w, "欧阳\"喆\"\\\n\t\x01/");
+    jw_key(&w, "n");
+    jw_int(&w, INT64_MIN);
+    jw_key(&w, "m");
+    jw_int(&w, 0);
+    jw_key(&w, "none");
+    jw_str(&w, NULL);
+    jw_end(&w);
+    jw_arr(&w);
+    jw_end(&w);
+    jw_bool(&w, true);
+    jw_null(&w);
+    jw_end(&w);
+    jw_key(&w, "ok");
+    jw_bool(&w, false);
+    jw_end(&w);
+    assert_false(strbuf_failed(&sb));
+    assert_string_equal(sb.p, "{\"items\":[{\"name\":\"欧阳\\\"喆\\\"\\\\\\n\\t"
+                              "\\u0001/\",\"n\":-9223372036854775808,\"m\":0,"
+                              "\"none\":null},[],true,null],\"ok\":false}");
+    json_error_t e;
+    json_t *v = json_loads(sb.p, 0, &e);
+    assert_non_null(v);
+    assert_string_equal(
+        json_string_value(json_object_get(
+            json_array_get(json_object_get(v, "items"), 0), "name")),
+        "欧阳\"喆\"\\\n\t\x01/");
+    json_decref(v);
+
+    /* Bytes that are not UTF-8 (a stray continuation byte, a truncated
+     * sequence, an overlong form, a surrogate) come out as U+FFFD. */
+    static const char *const bad[] = {"a\x80" "b", "\xE4\xB8", "\xC0\xAF",
+                                      "\xED\xA0\x80", "\xF5\x80\x80\x80"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        strbuf_reset(&sb);
+        jw_init(&w, &sb);
+        jw_str(&w, bad[i]);
+        v = json_loads(sb.p, JSON_DECODE_ANY, &e);
+        assert_non_null(v);
+        assert_non_null(strstr(json_string_value(v), "\xEF\xBF\xBD"));
+        json_decref(v);
+    }
+    /* Closing more than was opened is an error, not a write past the
+     * stack. */
+    strbuf_reset(&sb);
+    jw_init(&w, &sb);
+    jw_end(&w);
+    assert_true(strbuf_failed(&sb));
+    strbuf_cleanup(&sb);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(arena_allocates_and_resets),
     cmocka_unit_test(strbuf_grows_and_sticks_on_overflow),
+    cmocka_unit_test(json_writer_places_commas_and_escapes),
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(dates_must_exist),
