@@ -68,6 +68,7 @@ int api_villages_void(struct req *req);
 int api_orgs_list(struct req *req);
 int api_orgs_create(struct req *req);
 int api_orgs_get(struct req *req);
+int api_orgs_update(struct req *req);
 int api_orgs_void(struct req *req);
 int api_org_types(struct req *req);
 int api_member_categories(struct req *req);

@@ -17,8 +17,11 @@ api_audit_list(struct req *req)
         return req->status;
     const char *event = req_query(req, "event");
     const char *username = req_query(req, "username");
+    const char *object = req_query(req, "object");
     if (event && *event == '\0')
         event = NULL;
+    if (object && *object == '\0')
+        object = NULL;
     if (username && *username == '\0')
         username = NULL;
     int64_t from = 0, to = INT64_MAX;
@@ -36,11 +39,12 @@ api_audit_list(struct req *req)
     if (db == NULL)
         return req->status;
     int64_t total;
-    if (db_int1(db, Q_AUDIT_COUNT, &total, "ssii", event, username, from,
-                to) != 0)
+    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event, username, object,
+                from, to) != 0)
         return api_db_error(req, db);
-    struct db_res *r = db_query(db, Q_AUDIT_LIST, "ssiiii", event, username,
-                                from, to, per_page, (page - 1) * per_page);
+    struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event, username,
+                                object, from, to, per_page,
+                                (page - 1) * per_page);
     if (r == NULL)
         return api_db_error(req, db);
     json_t *items = json_array();

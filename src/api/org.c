@@ -226,6 +226,58 @@ reason_or_422(struct req *req)
 }
 
 int
+api_orgs_update(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct org_change c = {0};
+    json_t *village = json_object_get(body, "village_code");
+    c.set_village = village != NULL;
+    if (json_str_or_422(req, body, "name", false, 1, 64, &c.name) != 0 ||
+        json_str_or_422(req, body, "type", false, 1, 32, &c.type) != 0 ||
+        json_str_or_422(req, body, "village_code", false, 12, 12,
+                        &c.village) != 0)
+        return req->status;
+    if (json_object_get(body, "township_code"))
+        return http_error(req, 422, "invalid_field", "township_code",
+                          "党组织不能改到另一个镇街：请撤销后在新镇街新建");
+    static const char *const required[] = {"name", "type"};
+    for (int i = 0; i < 2; i++)
+        if (json_is_null(json_object_get(body, required[i])))
+            return http_error(req, 422, "invalid_field", required[i],
+                              "%s cannot be null", required[i]);
+    if (c.name == NULL && c.type == NULL && !c.set_village)
+        return http_error(req, 422, "missing_field", NULL,
+                          "nothing to change: give name, type or "
+                          "village_code");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+        return req->status;
+    json_decref(v);
+    struct audit_who who = api_who(req);
+    const char *field = NULL, *why = NULL;
+    int rc = org_update(db, id, &c, &who, &field, &why);
+    if (rc == ERR_INVAL)
+        return http_error(req, 422, "invalid_field", field, "%s", why);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such organisation, or it has been voided");
+    if (rc != 0)
+        return api_db_error(req, db);
+    char tw[16];
+    if (org_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+int
 api_orgs_void(struct req *req)
 {
     int64_t id;

@@ -41,6 +41,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/orgs", api_orgs_list, USER(R_ADMINS), 0},
     {"POST", "/api/v1/orgs", api_orgs_create, USER(R_ADMINS), 0},
     {"GET", "/api/v1/orgs/{id}", api_orgs_get, USER(R_ADMINS), 0},
+    {"PATCH", "/api/v1/orgs/{id}", api_orgs_update, USER(R_ADMINS), 0},
     {"POST", "/api/v1/orgs/{id}/void", api_orgs_void, USER(R_ADMINS), 0},
     {"GET", "/api/v1/org-types", api_org_types, USER(R_BUSINESS), 0},
     {"GET", "/api/v1/member-categories", api_member_categories,

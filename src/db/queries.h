@@ -140,13 +140,15 @@
       "client, detail, prev_hash, hash FROM audit_log "                      \
       "WHERE (CAST($1 AS TEXT) IS NULL OR event = $1) "                      \
       "AND (CAST($2 AS TEXT) IS NULL OR username = $2) "                     \
-      "AND at >= $3 AND at < $4 "                                            \
-      "ORDER BY id DESC LIMIT $5 OFFSET $6", NULL)                           \
+      "AND (CAST($3 AS TEXT) IS NULL OR object = $3) "                       \
+      "AND at >= $4 AND at < $5 "                                            \
+      "ORDER BY id DESC LIMIT $6 OFFSET $7", NULL)                           \
     Q(AUDIT_COUNT,                                                           \
       "SELECT COUNT(*) FROM audit_log "                                      \
       "WHERE (CAST($1 AS TEXT) IS NULL OR event = $1) "                      \
       "AND (CAST($2 AS TEXT) IS NULL OR username = $2) "                     \
-      "AND at >= $3 AND at < $4", NULL)                                      \
+      "AND (CAST($3 AS TEXT) IS NULL OR object = $3) "                       \
+      "AND at >= $4 AND at < $5", NULL)                                      \
     Q(AUDIT_SCAN,                                                            \
       "SELECT id, at, user_id, username, role, event, object, success, ip, " \
       "client, detail, prev_hash, hash FROM audit_log WHERE id > $1 "        \
@@ -320,6 +322,11 @@
     Q(ORG_GET,                                                                \
       "SELECT id, name, type, township_code, village_code, voided_at, "       \
       "void_reason FROM orgs WHERE id = $1", NULL)                            \
+    /* $1 name, $2 type (NULL: unchanged), $3 1 to set the village to $4 */ \
+    Q(ORG_UPDATE,                                                             \
+      "UPDATE orgs SET name = COALESCE($1, name), type = COALESCE($2, type), " \
+      "village_code = CASE WHEN $3 = 1 THEN $4 ELSE village_code END "        \
+      "WHERE id = $5 AND voided_at IS NULL", NULL)                            \
     Q(ORG_VOID,                                                               \
       "UPDATE orgs SET voided_at = $1, void_reason = $2 "                     \
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \

@@ -181,23 +181,19 @@ audited(struct db *db, int changed, const struct audit_who *who,
     return rc;
 }
 
-int
-org_create(struct db *db, const char *name, const char *type,
-           const char *township, const char *village,
-           const struct audit_who *who, int64_t *id, const char **field,
-           const char **why)
+/* Checks an organisation's type and village (which must lie in its
+ * township): 0, ERR_INVAL with *field and *why, or ERR_DB. NULL skips a
+ * check. */
+static int
+check_org(struct db *db, const char *type, const char *township,
+          const char *village, const char **field, const char **why)
 {
-    int rc = exists(db, Q_ORG_TYPE_GET, type, NULL, 0);
+    int rc = type ? exists(db, Q_ORG_TYPE_GET, type, NULL, 0) : 1;
     if (rc < 0)
         return ERR_DB;
     if (rc == 0) {
         *field = "type";
         *why = "没有这个党组织类型";
-        return ERR_INVAL;
-    }
-    if (!township_exists(db, township)) {
-        *field = "township_code";
-        *why = "没有这个镇街代码";
         return ERR_INVAL;
     }
     if (village) {
@@ -211,6 +207,23 @@ org_create(struct db *db, const char *name, const char *type,
             return ERR_INVAL;
         }
     }
+    return 0;
+}
+
+int
+org_create(struct db *db, const char *name, const char *type,
+           const char *township, const char *village,
+           const struct audit_who *who, int64_t *id, const char **field,
+           const char **why)
+{
+    if (!township_exists(db, township)) {
+        *field = "township_code";
+        *why = "没有这个镇街代码";
+        return ERR_INVAL;
+    }
+    int rc = check_org(db, type, township, village, field, why);
+    if (rc != 0)
+        return rc;
     if (db_begin(db) != 0)
         return ERR_DB;
     rc = db_int1(db, Q_ORG_INSERT, id, "ssssii", name, type, township,
@@ -221,6 +234,57 @@ org_create(struct db *db, const char *name, const char *type,
                    json_pack("{s:s, s:s, s:s, s:s?}", "name", name, "type",
                              type, "township_code", township, "village_code",
                              village));
+}
+
+int
+org_update(struct db *db, int64_t id, const struct org_change *c,
+           const struct audit_who *who, const char **field, const char **why)
+{
+    json_t *old;
+    char township[16];
+    int rc = org_get(db, id, &old, township);
+    if (rc != 0)
+        return rc;
+    bool voided = json_is_true(json_object_get(old, "voided"));
+    if (voided) {
+        json_decref(old);
+        return ERR_NOTFOUND;
+    }
+    rc = check_org(db, c->type, township, c->set_village ? c->village : NULL,
+                   field, why);
+    if (rc != 0) {
+        json_decref(old);
+        return rc;
+    }
+    /* The audit row keeps what changed, from and to. */
+    json_t *detail = json_object();
+    const char *keys[] = {"name", "type", "village_code"};
+    const char *to[] = {c->name, c->type, c->village};
+    bool given[] = {c->name != NULL, c->type != NULL, c->set_village};
+    for (int i = 0; i < 3; i++) {
+        json_t *from = json_object_get(old, keys[i]);
+        const char *f = json_string_value(from);
+        if (!given[i] || (f == NULL && to[i] == NULL) ||
+            (f && to[i] && strcmp(f, to[i]) == 0))
+            continue;
+        json_object_set_new(detail, keys[i],
+                            json_pack("{s:O, s:s?}", "from", from, "to",
+                                      to[i]));
+    }
+    json_decref(old);
+    if (json_object_size(detail) == 0) {
+        json_decref(detail);
+        return 0; /* nothing changes: nothing to write or audit */
+    }
+    if (db_begin(db) != 0) {
+        json_decref(detail);
+        return ERR_DB;
+    }
+    int n = db_exec(db, Q_ORG_UPDATE, "ssisi", c->name, c->type,
+                    (int64_t)c->set_village, c->village, id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "org:%lld", (long long)id);
+    return audited(db, n, who, "org_update", obj, detail);
 }
 
 int

@@ -51,6 +51,19 @@ int org_create(struct db *db, const char *name, const char *type,
                const char *township, const char *village,
                const struct audit_who *who, int64_t *id, const char **field,
                const char **why);
+/* What a PATCH changes: NULL leaves a field as it is; set_village with
+ * village NULL detaches the organisation from its village. */
+struct org_change {
+    const char *name, *type;
+    bool set_village;
+    const char *village;
+};
+/* Changes a live organisation within its township (audited with each
+ * field's old and new value): 0, ERR_NOTFOUND, ERR_INVAL with *field and
+ * *why (Chinese), ERR_DB. */
+int org_update(struct db *db, int64_t id, const struct org_change *c,
+               const struct audit_who *who, const char **field,
+               const char **why);
 /* Reads one organisation as JSON (caller frees) with its township in
  * township[16]. 0, ERR_NOTFOUND, ERR_DB. */
 int org_get(struct db *db, int64_t id, json_t **out, char township[16]);

@@ -65,6 +65,67 @@ describe('orgs', () => {
     assert.equal((await ca('GET', '/api/v1/orgs?per_page=1')).json.total, before);
   });
 
+  test('orgs-1.4 an organisation is edited within its township, audited field by field', async () => {
+    const r = await sa('POST', '/api/v1/orgs',
+      { json: { name: '文亭街道老支部', type: 'rural', township_code: '371723001' } });
+    assert.equal(r.status, 201, r.text);
+    const id = r.json.id;
+    const village = (await sa('GET', '/api/v1/villages?per_page=1')).json.items[0].code;
+    const e = await sa('PATCH', `/api/v1/orgs/${id}`,
+      { json: { name: '文亭街道新支部', type: 'community', village_code: village } });
+    assert.equal(e.status, 200, e.text);
+    assert.equal(e.json.name, '文亭街道新支部');
+    assert.equal(e.json.type, 'community');
+    assert.equal(e.json.village_code, village);
+    assert.equal(e.json.township_code, '371723001');
+    // Only what is given changes; null detaches the village.
+    const d = await sa('PATCH', `/api/v1/orgs/${id}`, { json: { village_code: null } });
+    assert.equal(d.status, 200, d.text);
+    assert.equal(d.json.village_code, null);
+    assert.equal(d.json.name, '文亭街道新支部');
+    // The same values again change nothing and write no audit row.
+    const same = await sa('PATCH', `/api/v1/orgs/${id}`, { json: { name: '文亭街道新支部' } });
+    assert.equal(same.status, 200);
+    const a = await aud('GET', `/api/v1/audit?event=org_update&object=org:${id}`);
+    assert.equal(a.json.total, 2, a.text);
+    const last = a.json.items[0].detail;
+    assert.deepEqual(last, { village_code: { from: village, to: null } });
+    const first = a.json.items[1].detail;
+    assert.deepEqual(first.name, { from: '文亭街道老支部', to: '文亭街道新支部' });
+    assert.deepEqual(first.type, { from: 'rural', to: 'community' });
+  });
+
+  test('orgs-1.5 bad edits are 4xx and change nothing; scope holds', async () => {
+    const r = await sa('POST', '/api/v1/orgs',
+      { json: { name: '文亭街道待改支部', type: 'rural', township_code: '371723001' } });
+    const id = r.json.id;
+    const patch = (as, json) => as('PATCH', `/api/v1/orgs/${id}`, { json });
+    assertError(await patch(sa, { type: 'club' }), 422, 'invalid_field', 'type');
+    assertError(await patch(sa, { village_code: '371723002001' }), 422, 'invalid_field', 'village_code');
+    assertError(await patch(sa, { village_code: '37172300' }), 422, 'invalid_field', 'village_code');
+    assertError(await patch(sa, { name: '' }), 422, 'invalid_field', 'name');
+    assertError(await patch(sa, { name: null }), 422, 'invalid_field', 'name');
+    assertError(await patch(sa, { name: 7 }), 422, 'invalid_field', 'name');
+    assertError(await patch(sa, { township_code: '371723002' }), 422, 'invalid_field', 'township_code');
+    assertError(await patch(sa, {}), 422, 'missing_field');
+    assertError(await sa('PATCH', `/api/v1/orgs/${id}`, { body: '[1]', headers: { 'Content-Type': 'application/json' } }),
+      400, 'bad_json');
+    assertError(await sa('PATCH', `/api/v1/orgs/${id}`, { body: '{', headers: { 'Content-Type': 'application/json' } }),
+      400, 'bad_json');
+    assertError(await patch(sa2, { name: '越界' }), 404, 'not_found');
+    assertError(await patch(trainee, { name: '越界' }), 403, 'forbidden');
+    assertError(await sa('PATCH', '/api/v1/orgs/99999999', { json: { name: 'x' } }), 404, 'not_found');
+    assertError(await sa('PATCH', '/api/v1/orgs/abc', { json: { name: 'x' } }), 404, 'not_found');
+    const g = await sa('GET', `/api/v1/orgs/${id}`);
+    assert.equal(g.json.name, '文亭街道待改支部');
+    assert.equal(g.json.type, 'rural');
+    // A voided organisation cannot be edited.
+    await sa('POST', `/api/v1/orgs/${id}/void`, { json: { reason: '合并' } });
+    assertError(await patch(sa, { name: '复活' }), 404, 'not_found');
+    const a = await aud('GET', `/api/v1/audit?event=org_update&object=org:${id}`);
+    assert.equal(a.json.total, 0);
+  });
+
   test('orgs-2.1 a village is renamed and voided with a reason; scope holds', async () => {
     const list = await sa('GET', '/api/v1/villages');
     const v = list.json.items[0];
