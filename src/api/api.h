@@ -35,6 +35,16 @@ struct account *api_account(struct req *req);
 /* Who/where for audit rows. */
 struct audit_who api_who(struct req *req);
 
+/* A reader of one township-bound record (org_get, school_get, …): 0 with
+ * *out, ERR_NOTFOUND or ERR_DB; township[16] gets the record's. */
+typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
+                             char township[16]);
+/* Reads record id for the caller. A record outside the caller's township
+ * does not exist for it (404, as for a missing one). Returns 0 with *out
+ * set (the caller frees it), or -1 having answered 404 or 500. */
+int api_get_scoped(struct req *req, struct db *db, record_get_fn get,
+                   int64_t id, const char *what, json_t **out);
+
 /* The township the caller is limited to, or NULL for county-wide roles. */
 const char *api_scope(struct req *req);
 /* Whether the caller may act on township code; otherwise answers 403
@@ -68,6 +78,22 @@ int api_villages_void(struct req *req);
 int api_orgs_list(struct req *req);
 int api_orgs_create(struct req *req);
 int api_orgs_get(struct req *req);
+int api_modules_list(struct req *req);
+int api_room_kinds_list(struct req *req);
+int api_schools_list(struct req *req);
+int api_schools_create(struct req *req);
+int api_schools_get(struct req *req);
+int api_schools_update(struct req *req);
+int api_rooms_list(struct req *req);
+int api_rooms_create(struct req *req);
+int api_school_checks_put(struct req *req);
+int api_teachers_list(struct req *req);
+int api_teachers_create(struct req *req);
+int api_teachers_get(struct req *req);
+int api_courses_list(struct req *req);
+int api_courses_create(struct req *req);
+int api_courses_get(struct req *req);
+int api_courses_update(struct req *req);
 int api_orgs_update(struct req *req);
 int api_orgs_void(struct req *req);
 int api_org_types(struct req *req);

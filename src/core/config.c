@@ -61,6 +61,9 @@ static const struct setting settings[] = {
      "UI language when the browser does not ask: zh or en"},
     {"key_file", SET_STR, "", 0, 0, STR(key_file),
      "field-encryption key file; default: the SQLite file + .keys"},
+    {"pool_min_county_teachers", SET_INT, "11", 0, 1000,
+     OFF(pool_min_county_teachers), 0,
+     "county-level teachers each school should have (the 11 of \"11+N\")"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,
      "serve /metrics to any address, not only loopback"},
 };

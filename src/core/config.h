@@ -30,6 +30,7 @@ struct config {
     char default_lang[8];         /* zh or en */
     bool metrics_public;          /* else /metrics answers loopback only */
     char key_file[1024];          /* field-encryption keys; "" = DB.keys */
+    int64_t pool_min_county_teachers; /* the 11 of "11+N" */
 };
 
 /* Fills c with every setting's default. */

@@ -235,6 +235,102 @@ static const struct migration migrations[] = {
      " ALTER COLUMN name_initials TYPE TEXT COLLATE \"C\";"},
     {3, "villages can be voided with a reason",
      "ALTER TABLE villages ADD COLUMN void_reason TEXT;", NULL, NULL},
+    {4, "schools, rooms, teachers and the course catalog",
+     /* One school (阵地) per township; its rooms by kind; the yearly
+      * "四有" standardisation check. */
+     "CREATE TABLE schools ("
+     "  id {ID},"
+     "  township_code TEXT NOT NULL UNIQUE REFERENCES townships(code),"
+     "  name TEXT NOT NULL,"
+     "  address TEXT NOT NULL DEFAULT '',"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE TABLE room_kinds ("
+     "  code TEXT PRIMARY KEY, name TEXT NOT NULL, seq INTEGER NOT NULL,"
+     "  active INTEGER NOT NULL DEFAULT 1);"
+     "INSERT INTO room_kinds(code, name, seq) VALUES"
+     " ('classroom', '教室', 1),"
+     " ('activity', '党员活动室', 2),"
+     " ('reading', '阅览室', 3),"
+     " ('fitness', '健身房', 4),"
+     " ('calligraphy', '书画室', 5),"
+     " ('chess', '棋牌室', 6),"
+     " ('multimedia', '多媒体教室', 7);"
+     "CREATE TABLE rooms ("
+     "  id {ID},"
+     "  school_id BIGINT NOT NULL REFERENCES schools(id),"
+     "  name TEXT NOT NULL,"
+     "  kind TEXT NOT NULL REFERENCES room_kinds(code),"
+     "  capacity INTEGER,"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX rooms_school ON rooms(school_id, id);"
+     "CREATE TABLE school_checks ("
+     "  id {ID},"
+     "  school_id BIGINT NOT NULL REFERENCES schools(id),"
+     "  year INTEGER NOT NULL,"
+     "  fixed_site INTEGER NOT NULL,"    /* 有固定场所 */
+     "  teachers INTEGER NOT NULL,"      /* 有师资队伍 */
+     "  equipment INTEGER NOT NULL,"     /* 有电教设备 */
+     "  books INTEGER NOT NULL,"         /* 有党建书籍 */
+     "  note TEXT NOT NULL DEFAULT '',"
+     "  checked_by BIGINT, checked_by_name TEXT NOT NULL,"
+     "  checked_at BIGINT NOT NULL,"
+     "  UNIQUE (school_id, year));"
+     /* The 6 course modules (SPEC.md §2.4). */
+     "CREATE TABLE modules ("
+     "  code TEXT PRIMARY KEY, name TEXT NOT NULL, seq INTEGER NOT NULL);"
+     "INSERT INTO modules(code, name, seq) VALUES"
+     " ('politics', '政治理论', 1),"
+     " ('policy_law', '政策法规', 2),"
+     " ('theory', '理论教育', 3),"
+     " ('rural_revitalization', '乡村振兴', 4),"
+     " ('professional', '业务知识', 5),"
+     " ('health', '医疗健康', 6);"
+     /* The teacher pool "11+N": county teachers serve many schools,
+      * township teachers their own; invited ones come for a course. */
+     "CREATE TABLE teachers ("
+     "  id {ID},"
+     "  name TEXT NOT NULL,"
+     "  level TEXT NOT NULL,"            /* county, township, invited */
+     "  township_code TEXT REFERENCES townships(code),"
+     "  title TEXT NOT NULL DEFAULT '',"  /* e.g. 县委党校讲师 */
+     "  user_id BIGINT REFERENCES users(id),"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE TABLE teacher_modules ("
+     "  teacher_id BIGINT NOT NULL REFERENCES teachers(id),"
+     "  module_code TEXT NOT NULL REFERENCES modules(code),"
+     "  PRIMARY KEY (teacher_id, module_code));"
+     "CREATE TABLE teacher_schools ("
+     "  teacher_id BIGINT NOT NULL REFERENCES teachers(id),"
+     "  school_id BIGINT NOT NULL REFERENCES schools(id),"
+     "  PRIMARY KEY (teacher_id, school_id));"
+     "CREATE INDEX teacher_schools_school ON teacher_schools(school_id,"
+     " teacher_id);"
+     /* The catalog: 学时 are kept in halves (1.5 学时 = 3), never as a
+      * float. */
+     "CREATE TABLE courses ("
+     "  id {ID},"
+     "  title TEXT NOT NULL,"
+     "  module_code TEXT NOT NULL REFERENCES modules(code),"
+     "  half_hours INTEGER NOT NULL,"
+     "  format TEXT NOT NULL,"           /* lecture, seminar, onsite, online */
+     "  description TEXT NOT NULL DEFAULT '',"
+     "  published INTEGER NOT NULL DEFAULT 0,"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX courses_module ON courses(module_code, id);"
+     "CREATE TABLE course_teachers ("
+     "  course_id BIGINT NOT NULL REFERENCES courses(id),"
+     "  teacher_id BIGINT NOT NULL REFERENCES teachers(id),"
+     "  PRIMARY KEY (course_id, teacher_id));"
+     "CREATE INDEX course_teachers_teacher ON course_teachers(teacher_id,"
+     " course_id);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

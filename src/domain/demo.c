@@ -4,6 +4,7 @@
  * 鲁西南 are named; subdistricts (街道) get communities (社区).
  */
 #include "demo.h"
+#include "demo_int.h"
 
 #include "auth.h"
 #include "idcard.h"
@@ -19,7 +20,7 @@
 static const int county_villages[13] = {22, 20, 41, 38, 36, 40, 35,
                                         37, 45, 39, 42, 36, 38};
 
-static const char *const surnames[] = {
+const char *const demo_surnames[] = {
     "王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
     "胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
     "韩", "唐", "冯", "于", "董", "萧", "程", "曹", "袁", "邓", "许", "傅",
@@ -36,11 +37,11 @@ static const char *const community_words[] = {
     "和平", "建设", "人民", "幸福", "花园", "锦绣", "文化", "振兴", "新华",
     "康乐", "明德", "滨河", "繁荣", "富民", "光明", "育才", "长安"};
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* xorshift64*: small, fast, and the same on every machine. */
-static uint64_t
-rnd(uint64_t *s)
+const size_t demo_nsurnames = NELEM(demo_surnames);
+
+uint64_t
+demo_rnd(uint64_t *s)
 {
     *s ^= *s >> 12;
     *s ^= *s << 25;
@@ -102,11 +103,11 @@ make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
             char name[64];
             if (subdistrict)
                 str_fmt(name, sizeof(name), "%s社区",
-                        community_words[rnd(seed) % NELEM(community_words)]);
+                        community_words[demo_rnd(seed) % NELEM(community_words)]);
             else
                 str_fmt(name, sizeof(name), "%s%s村",
-                        surnames[rnd(seed) % NELEM(surnames)],
-                        endings[rnd(seed) % NELEM(endings)]);
+                        demo_surnames[demo_rnd(seed) % NELEM(demo_surnames)],
+                        endings[demo_rnd(seed) % NELEM(endings)]);
             bool dup = false;
             for (int i = 0; i < made_here && !dup; i++)
                 dup = strcmp(names[i], name) == 0;
@@ -134,12 +135,12 @@ make_villages(struct db *db, enum demo_scale scale, uint64_t *seed,
 static void
 demo_id(uint64_t *s, char out[19])
 {
-    int y = 1940 + (int)(rnd(s) % 65), m = 1 + (int)(rnd(s) % 12);
-    int d = 1 + (int)(rnd(s) % 28);
+    int y = 1940 + (int)(demo_rnd(s) % 65), m = 1 + (int)(demo_rnd(s) % 12);
+    int d = 1 + (int)(demo_rnd(s) % 28);
     char d17[18];
     str_fmt(d17, sizeof(d17), "%s%04d%02d%02d%03d",
-            regions[rnd(s) % NELEM(regions)], y, m, d,
-            (int)(rnd(s) % 1000));
+            regions[demo_rnd(s) % NELEM(regions)], y, m, d,
+            (int)(demo_rnd(s) % 1000));
     memcpy(out, d17, 17);
     out[17] = idcard_check_char(d17);
     out[18] = '\0';
@@ -162,10 +163,10 @@ make_people(struct db *db, const struct keyring *k,
         return ERR_DB;
     for (int i = 0; i < n; i++) {
         char name[64], idn[19], phone[12];
-        str_fmt(name, sizeof(name), "%s%s", surnames[rnd(s) % NELEM(surnames)],
-                given[rnd(s) % NELEM(given)]);
+        str_fmt(name, sizeof(name), "%s%s", demo_surnames[demo_rnd(s) % NELEM(demo_surnames)],
+                given[demo_rnd(s) % NELEM(given)]);
         demo_id(s, idn);
-        unsigned r = (unsigned)(rnd(s) % 100);
+        unsigned r = (unsigned)(demo_rnd(s) % 100);
         const char *status = r < 70 ? "member" : r < 75 ? "probationary"
                                                : r < 83 ? "activist"
                                                         : "masses";
@@ -175,21 +176,21 @@ make_people(struct db *db, const struct keyring *k,
             flags |= 1u << people_flag_bit("branch_secretary");
         if (i < 5)
             flags |= 1u << people_flag_bit("village_committee");
-        if (rnd(s) % 100 < 3)
+        if (demo_rnd(s) % 100 < 3)
             flags |= 1u << people_flag_bit("returned_talent");
-        if (party && i >= 5 && rnd(s) % 100 < 6)
+        if (party && i >= 5 && demo_rnd(s) % 100 < 6)
             flags |= 1u << people_flag_bit("exempt");
-        if (party && i >= 5 && rnd(s) % 100 < 4)
+        if (party && i >= 5 && demo_rnd(s) % 100 < 4)
             flags |= 1u << people_flag_bit("mobile_member");
         if (i == 0)
             status = "member";
         static const char *const mobile[] = {"13", "15", "18", "17"};
-        str_fmt(phone, sizeof(phone), "%s%09llu", mobile[rnd(s) % 4],
-                (unsigned long long)(rnd(s) % 1000000000ULL));
+        str_fmt(phone, sizeof(phone), "%s%09llu", mobile[demo_rnd(s) % 4],
+                (unsigned long long)(demo_rnd(s) % 1000000000ULL));
         struct person_input in = {
             .name = name,
             .id_number = idn,
-            .phone = rnd(s) % 100 < 85 ? phone : NULL,
+            .phone = demo_rnd(s) % 100 < 85 ? phone : NULL,
             .political_status = status,
             .member_category = party ? (v->community ? "community" : "rural")
                                      : NULL,
@@ -243,9 +244,12 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     /* About 30,000 people in the county (SPEC.md §6), 10 a village in the
      * small one. */
     for (int64_t v = 0; rc == 0 && v < made; v++) {
-        int n = scale == DEMO_COUNTY ? 40 + (int)(rnd(&s) % 49) : 10;
+        int n = scale == DEMO_COUNTY ? 40 + (int)(demo_rnd(&s) % 49) : 10;
         rc = make_people(db, k, &villages[v], n, &s, &people);
     }
+    struct demo_counts counts = {0};
+    if (rc == 0)
+        rc = demo_teaching(db, &s, &counts);
     if (rc == 0) {
         char detail[160];
         str_fmt(detail, sizeof(detail),
@@ -276,8 +280,9 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     }
     fprintf(out,
             "Demo county (演示数据): 13 townships, %lld villages, %lld "
-            "people.\n",
-            (long long)made, (long long)people);
+            "people, %lld schools, %lld teachers, %lld courses.\n",
+            (long long)made, (long long)people, (long long)counts.schools,
+            (long long)counts.teachers, (long long)counts.courses);
     fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
     for (size_t i = 0; i < NELEM(demo_users); i++)
         fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,

@@ -4,6 +4,7 @@
 #include "org.h"
 
 #include "auth.h"
+#include "record.h"
 
 #include "../core/err.h"
 #include "../core/util.h"
@@ -148,39 +149,6 @@ org_list(struct db *db, const char *township, const char *type,
     return rc < 0 ? ERR_DB : 0;
 }
 
-/* Runs a one-row lookup; 1 found, 0 not, < 0 error. text gets column 0. */
-static int
-exists(struct db *db, enum query q, const char *arg, char *text,
-       size_t textlen)
-{
-    struct db_res *r = db_query(db, q, "s", arg);
-    if (r == NULL)
-        return ERR_DB;
-    int rc = db_next(r);
-    if (rc > 0 && text)
-        str_copy(text, textlen, db_text(r, 0) ? db_text(r, 0) : "");
-    db_end(r);
-    return rc;
-}
-
-/* One write and its audit row in a transaction. */
-static int
-audited(struct db *db, int changed, const struct audit_who *who,
-        const char *event, const char *object, json_t *detail)
-{
-    char *ds = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
-    json_decref(detail);
-    int rc = changed < 0 ? ERR_DB : changed == 0 ? ERR_NOTFOUND : 0;
-    if (rc == 0)
-        rc = audit_append(db, who, event, object, true, ds);
-    free(ds);
-    if (rc == 0)
-        rc = db_commit(db);
-    if (rc != 0)
-        db_rollback(db);
-    return rc;
-}
-
 /* Checks an organisation's type and village (which must lie in its
  * township): 0, ERR_INVAL with *field and *why, or ERR_DB. NULL skips a
  * check. */
@@ -188,7 +156,7 @@ static int
 check_org(struct db *db, const char *type, const char *township,
           const char *village, const char **field, const char **why)
 {
-    int rc = type ? exists(db, Q_ORG_TYPE_GET, type, NULL, 0) : 1;
+    int rc = type ? record_lookup(db, Q_ORG_TYPE_GET, type, NULL, 0) : 1;
     if (rc < 0)
         return ERR_DB;
     if (rc == 0) {
@@ -198,7 +166,7 @@ check_org(struct db *db, const char *type, const char *township,
     }
     if (village) {
         char tw[16];
-        rc = exists(db, Q_VILLAGE_TOWNSHIP, village, tw, sizeof(tw));
+        rc = record_lookup(db, Q_VILLAGE_TOWNSHIP, village, tw, sizeof(tw));
         if (rc < 0)
             return ERR_DB;
         if (rc == 0 || strcmp(tw, township) != 0) {
@@ -230,7 +198,7 @@ org_create(struct db *db, const char *name, const char *type,
                  village, (int64_t)0, now_unix());
     char obj[48];
     str_fmt(obj, sizeof(obj), "org:%lld", (long long)*id);
-    return audited(db, rc == 0 ? 1 : -1, who, "org_create", obj,
+    return record_commit(db, rc == 0 ? 1 : -1, who, "org_create", obj,
                    json_pack("{s:s, s:s, s:s, s:s?}", "name", name, "type",
                              type, "township_code", township, "village_code",
                              village));
@@ -284,7 +252,7 @@ org_update(struct db *db, int64_t id, const struct org_change *c,
                     (int64_t)c->set_village, c->village, id);
     char obj[48];
     str_fmt(obj, sizeof(obj), "org:%lld", (long long)id);
-    return audited(db, n, who, "org_update", obj, detail);
+    return record_commit(db, n, who, "org_update", obj, detail);
 }
 
 int
@@ -311,7 +279,7 @@ org_void(struct db *db, int64_t id, const char *reason,
     int n = db_exec(db, Q_ORG_VOID, "isi", now_unix(), reason, id);
     char obj[48];
     str_fmt(obj, sizeof(obj), "org:%lld", (long long)id);
-    return audited(db, n, who, "org_void", obj,
+    return record_commit(db, n, who, "org_void", obj,
                    json_pack("{s:s}", "reason", reason));
 }
 
@@ -361,7 +329,7 @@ org_village_rename(struct db *db, int64_t id, const char *name,
     int n = db_exec(db, Q_VILLAGE_RENAME, "si", name, id);
     char obj[48];
     str_fmt(obj, sizeof(obj), "village:%lld", (long long)id);
-    return audited(db, n, who, "village_update", obj,
+    return record_commit(db, n, who, "village_update", obj,
                    json_pack("{s:s}", "name", name));
 }
 
@@ -377,6 +345,6 @@ org_village_void(struct db *db, int64_t id, const char *reason,
     int n = db_exec(db, Q_VILLAGE_VOID, "ssi", today, reason, id);
     char obj[48];
     str_fmt(obj, sizeof(obj), "village:%lld", (long long)id);
-    return audited(db, n, who, "village_void", obj,
+    return record_commit(db, n, who, "village_void", obj,
                    json_pack("{s:s}", "reason", reason));
 }

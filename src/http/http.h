@@ -170,6 +170,16 @@ int json_bool_or_422(struct req *req, json_t *obj, const char *name,
 int json_int_or_422(struct req *req, json_t *obj, const char *name,
                     bool required, int64_t min, int64_t max, bool *present,
                     int64_t *out);
+/* A list of names (absent or null: empty), NULL-terminated in the
+ * request's arena. */
+int json_strs_or_422(struct req *req, json_t *obj, const char *name,
+                     size_t max_items, long max_len, const char ***out);
+/* A list of distinct positive ids (absent or null: n = 0). */
+int json_ids_or_422(struct req *req, json_t *obj, const char *name,
+                    size_t max_items, int64_t **out, size_t *n);
+/* A number of 学时 in steps of 0.5, as halves (1.5 -> 3); absent: 0. */
+int json_halves_or_422(struct req *req, json_t *obj, const char *name,
+                       bool required, int64_t max_halves, int64_t *out);
 
 /* --- responses ----------------------------------------------------- */
 

@@ -313,6 +313,98 @@ json_int_or_422(struct req *req, json_t *obj, const char *name,
     return 0;
 }
 
+int
+json_strs_or_422(struct req *req, json_t *obj, const char *name,
+                 size_t max_items, long max_len, const char ***out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = arena_alloc(&req->arena, (max_items + 1) * sizeof(char *));
+    (*out)[0] = NULL;
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) > max_items) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be a list of at most %zu names", name,
+                   max_items);
+        return -1;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        const char *s = json_string_value(x);
+        if (s == NULL || strlen(s) != json_string_length(x) ||
+            *s == '\0' || utf8_chars(s) < 0 || utf8_chars(s) > max_len) {
+            http_error(req, 422, "invalid_field", name,
+                       "%s must hold names of 1 to %ld characters", name,
+                       max_len);
+            return -1;
+        }
+        (*out)[i] = s;
+        (*out)[i + 1] = NULL;
+    }
+    return 0;
+}
+
+int
+json_ids_or_422(struct req *req, json_t *obj, const char *name,
+                size_t max_items, int64_t **out, size_t *n)
+{
+    json_t *v = json_object_get(obj, name);
+    *n = 0;
+    *out = arena_alloc(&req->arena, (max_items + 1) * sizeof(int64_t));
+    if (v == NULL || json_is_null(v))
+        return 0;
+    if (!json_is_array(v) || json_array_size(v) > max_items) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be a list of at most %zu ids", name, max_items);
+        return -1;
+    }
+    size_t i;
+    json_t *x;
+    json_array_foreach(v, i, x)
+    {
+        if (!json_is_integer(x) || json_integer_value(x) < 1) {
+            http_error(req, 422, "invalid_field", name,
+                       "%s must hold positive whole numbers", name);
+            return -1;
+        }
+        for (size_t j = 0; j < *n; j++)
+            if ((*out)[j] == json_integer_value(x)) {
+                http_error(req, 422, "invalid_field", name,
+                           "%s holds %lld twice", name,
+                           (long long)json_integer_value(x));
+                return -1;
+            }
+        (*out)[(*n)++] = json_integer_value(x);
+    }
+    return 0;
+}
+
+int
+json_halves_or_422(struct req *req, json_t *obj, const char *name,
+                   bool required, int64_t max_halves, int64_t *out)
+{
+    json_t *v = json_object_get(obj, name);
+    *out = 0;
+    if (v == NULL || json_is_null(v)) {
+        if (!required)
+            return 0;
+        http_error(req, 422, "missing_field", name, "%s is required", name);
+        return -1;
+    }
+    double d = json_is_number(v) ? json_number_value(v) : -1;
+    double h = d * 2;
+    if (h < 1 || h > (double)max_halves || h != (double)(int64_t)h) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be a number of 学时 in steps of 0.5, from 0.5 "
+                   "to %lld", name, (long long)(max_halves / 2));
+        return -1;
+    }
+    *out = (int64_t)h;
+    return 0;
+}
+
 /* Finds needle (n bytes) in hay (len bytes). */
 static const char *
 memfind(const char *hay, size_t len, const char *needle, size_t n)

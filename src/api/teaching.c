@@ -1,0 +1,506 @@
+/*
+ * teaching.c - /api/v1/schools (with rooms and the yearly 四有 check),
+ * /api/v1/teachers, /api/v1/modules, /api/v1/room-kinds and
+ * /api/v1/courses. Schools are township data: a school admin sees and
+ * changes its own; the county admin founds schools, keeps the county
+ * teachers and publishes the catalog.
+ */
+#include "api.h"
+
+#include "../core/err.h"
+#include "../domain/org.h"
+#include "../domain/roles.h"
+#include "../domain/teaching.h"
+
+#include <string.h>
+
+/* Answers a domain write's result: 422 on a field, 404, 409, 500. */
+static int
+write_error(struct req *req, struct db *db, int rc,
+            const struct field_error *e, const char *what)
+{
+    if (rc == ERR_INVAL)
+        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such %s", what);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "conflict", NULL, "%s already exists",
+                          what);
+    return api_db_error(req, db);
+}
+
+/* The township filter of a list: ?township= within the caller's scope,
+ * else the scope. NULL when the caller answered 403 (check req->status)
+ * or when county-wide. */
+static int
+township_filter(struct req *req, const char **out)
+{
+    const char *t = req_query(req, "township");
+    if (t && *t == '\0')
+        t = NULL;
+    if (t && api_check_township(req, t) != 0)
+        return -1;
+    *out = t ? t : api_scope(req);
+    return 0;
+}
+
+static int
+code_list(struct req *req, enum query q)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (org_code_list(db, q, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+int
+api_modules_list(struct req *req)
+{
+    return code_list(req, Q_MODULE_LIST);
+}
+
+int
+api_room_kinds_list(struct req *req)
+{
+    return code_list(req, Q_ROOM_KIND_LIST);
+}
+
+/* --- schools ---------------------------------------------------------- */
+
+int
+api_schools_list(struct req *req)
+{
+    int64_t page, per_page;
+    const char *township;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        township_filter(req, &township) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (school_list(db, township, app_config.pool_min_county_teachers, page,
+                    per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_schools_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *township, *name, *address;
+    if (json_str_or_422(req, body, "township_code", true, 9, 9, &township) ||
+        json_str_or_422(req, body, "name", true, 1, 64, &name) ||
+        json_str_or_422(req, body, "address", false, 0, 128, &address))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = school_create(db, township, name, address, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "school");
+    json_t *v;
+    char tw[16];
+    if (school_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+/* The school {id} of the path, within the caller's township: 0 with *id,
+ * or -1 having answered. */
+static int
+my_school(struct req *req, struct db *db, int64_t *id, json_t **school)
+{
+    if (req_param_id_or_404(req, 0, id) != 0)
+        return -1;
+    json_t *v;
+    if (api_get_scoped(req, db, school_get, *id, "school", &v) != 0)
+        return -1;
+    if (school)
+        *school = v;
+    else
+        json_decref(v);
+    return 0;
+}
+
+int
+api_schools_get(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    json_t *v;
+    if (db == NULL || my_school(req, db, &id, &v) != 0)
+        return req->status;
+    json_t *rooms = json_array(), *checks = json_array();
+    if (school_rooms(db, id, rooms) != 0 ||
+        school_checks(db, id, checks) != 0) {
+        json_decref(rooms);
+        json_decref(checks);
+        json_decref(v);
+        return api_db_error(req, db);
+    }
+    json_object_set_new(v, "room_list", rooms);
+    json_object_set_new(v, "checks", checks);
+    json_int_t n = json_integer_value(json_object_get(v, "county_teachers"));
+    json_object_set_new(
+        v, "pool_short",
+        json_boolean(n < (json_int_t)app_config.pool_min_county_teachers));
+    return http_json(req, 200, v);
+}
+
+int
+api_schools_update(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *name, *address;
+    if (json_str_or_422(req, body, "name", false, 1, 64, &name) ||
+        json_str_or_422(req, body, "address", false, 0, 128, &address))
+        return req->status;
+    if (name == NULL && address == NULL)
+        return http_error(req, 422, "missing_field", NULL,
+                          "nothing to change: give name or address");
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_school(req, db, &id, NULL) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = school_update(db, id, name, address, &who);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "school");
+    json_t *v;
+    char tw[16];
+    if (school_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+int
+api_rooms_list(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_school(req, db, &id, NULL) != 0)
+        return req->status;
+    json_t *items = json_array();
+    if (school_rooms(db, id, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+int
+api_rooms_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *name, *kind;
+    int64_t capacity = 0;
+    bool has_capacity;
+    if (json_str_or_422(req, body, "name", true, 1, 32, &name) ||
+        json_str_or_422(req, body, "kind", true, 1, 32, &kind) ||
+        json_int_or_422(req, body, "capacity", false, 1, 10000,
+                        &has_capacity, &capacity))
+        return req->status;
+    struct db *db = api_db(req);
+    int64_t school;
+    if (db == NULL || my_school(req, db, &school, NULL) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = room_create(db, school, name, kind, capacity, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "room");
+    json_t *v;
+    char tw[16];
+    if (room_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_school_checks_put(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct school_check c = {0};
+    bool has_year;
+    int v[4];
+    static const char *const items[] = {"fixed_site", "teachers",
+                                        "equipment", "books"};
+    if (json_int_or_422(req, body, "year", true, 2000, 2100, &has_year,
+                        &c.year) ||
+        json_str_or_422(req, body, "note", false, 0, 500, &c.note))
+        return req->status;
+    for (int i = 0; i < 4; i++)
+        if (json_bool_or_422(req, body, items[i], true, &v[i]) != 0)
+            return req->status;
+    c.fixed_site = v[0];
+    c.teachers = v[1];
+    c.equipment = v[2];
+    c.books = v[3];
+    struct db *db = api_db(req);
+    int64_t school;
+    if (db == NULL || my_school(req, db, &school, NULL) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = school_check_put(db, school, &c, &who);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "school");
+    json_t *list = json_array();
+    if (school_checks(db, school, list) != 0) {
+        json_decref(list);
+        return api_db_error(req, db);
+    }
+    json_t *mine = NULL;
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x)
+    {
+        if (json_integer_value(json_object_get(x, "year")) == c.year)
+            mine = json_incref(x);
+    }
+    json_decref(list);
+    return http_json(req, 200, mine ? mine : json_object());
+}
+
+/* --- teachers --------------------------------------------------------- */
+
+int
+api_teachers_list(struct req *req)
+{
+    int64_t page, per_page, school = 0;
+    struct teacher_filter f = {0};
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        township_filter(req, &f.township) != 0 ||
+        req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) != 0)
+        return req->status;
+    f.school_id = school;
+    f.level = req_query(req, "level");
+    f.module = req_query(req, "module");
+    f.q = req_query(req, "q");
+    if (f.level && *f.level && !teacher_level_valid(f.level))
+        return http_error(req, 400, "invalid_param", "level",
+                          "level is county, township or invited");
+    const char **s[] = {&f.level, &f.module, &f.q};
+    for (int i = 0; i < 3; i++)
+        if (*s[i] && **s[i] == '\0')
+            *s[i] = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (teacher_list(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_teachers_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct teacher_input in = {0};
+    int64_t *schools;
+    if (json_str_or_422(req, body, "name", true, 1, 32, &in.name) ||
+        json_str_or_422(req, body, "level", true, 1, 16, &in.level) ||
+        json_str_or_422(req, body, "township_code", false, 9, 9,
+                        &in.township) ||
+        json_str_or_422(req, body, "title", false, 0, 64, &in.title) ||
+        json_strs_or_422(req, body, "modules", 6, 32, &in.modules) ||
+        json_ids_or_422(req, body, "school_ids", 20, &schools,
+                        &in.nschools))
+        return req->status;
+    in.school_ids = schools;
+    /* A school admin adds its township's own and invited teachers, for
+     * its own school; county teachers are the county's. */
+    const char *scope = api_scope(req);
+    if (scope) {
+        if (teacher_level_valid(in.level) &&
+            strcmp(in.level, "county") == 0)
+            return http_error(req, 403, "forbidden", "level",
+                              "county teachers are added by the county");
+        if (in.township == NULL)
+            in.township = scope;
+        if (api_check_township(req, in.township) != 0)
+            return req->status;
+    }
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    for (size_t i = 0; scope && i < in.nschools; i++) {
+        json_t *v;
+        if (api_get_scoped(req, db, school_get, schools[i], "school", &v))
+            return req->status;
+        json_decref(v);
+    }
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = teacher_create(db, &in, false, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "teacher");
+    json_t *v;
+    char tw[16];
+    if (teacher_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_teachers_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    char tw[16];
+    int rc = teacher_get(db, id, &v, tw);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "teacher");
+    return http_json(req, 200, v);
+}
+
+/* --- courses ---------------------------------------------------------- */
+
+int
+api_courses_list(struct req *req)
+{
+    int64_t page, per_page, teacher = 0;
+    struct course_filter f = {0};
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        req_query_int_or_400(req, "teacher_id", 1, INT64_MAX, 0, &teacher) != 0)
+        return req->status;
+    f.teacher_id = teacher;
+    f.module = req_query(req, "module");
+    f.q = req_query(req, "q");
+    if (f.module && *f.module == '\0')
+        f.module = NULL;
+    if (f.q && *f.q == '\0')
+        f.q = NULL;
+    /* Only the admins see what is not published yet. */
+    const char *pub = req_query(req, "published");
+    unsigned bit = role_find(api_account(req)->role)->bit;
+    f.published_only = !(bit & R_ADMINS) || (pub && strcmp(pub, "1") == 0);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (course_list(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_courses_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct course_input in = {0};
+    int64_t *teachers;
+    int published;
+    if (json_str_or_422(req, body, "title", true, 1, 64, &in.title) ||
+        json_str_or_422(req, body, "module_code", true, 1, 32, &in.module) ||
+        json_halves_or_422(req, body, "hours", true, 80, &in.half_hours) ||
+        json_str_or_422(req, body, "format", true, 1, 16, &in.format) ||
+        json_str_or_422(req, body, "description", false, 0, 2000,
+                        &in.description) ||
+        json_bool_or_422(req, body, "published", false, &published) ||
+        json_ids_or_422(req, body, "teacher_ids", 10, &teachers,
+                        &in.nteachers))
+        return req->status;
+    in.published = published == 1;
+    in.teacher_ids = teachers;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = course_create(db, &in, false, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "course");
+    json_t *v;
+    if (course_get(db, id, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_courses_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    int rc = course_get(db, id, &v);
+    unsigned bit = role_find(api_account(req)->role)->bit;
+    if (rc == 0 && !(bit & R_ADMINS) &&
+        !json_is_true(json_object_get(v, "published"))) {
+        json_decref(v);
+        rc = ERR_NOTFOUND;
+    }
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "course");
+    return http_json(req, 200, v);
+}
+
+int
+api_courses_update(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    int published;
+    if (json_bool_or_422(req, body, "published", true, &published))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = course_publish(db, id, published == 1, &who);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "course");
+    json_t *v;
+    if (course_get(db, id, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}

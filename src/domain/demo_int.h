@@ -1,0 +1,26 @@
+/*
+ * demo_int.h - what the parts of `dangxiao demo` share: the generator,
+ * the surnames, the counts they report. Not for use outside demo*.c.
+ */
+#pragma once
+
+#include "../db/db.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* xorshift64*: small, fast, and the same on every machine. */
+uint64_t demo_rnd(uint64_t *s);
+
+extern const char *const demo_surnames[];
+extern const size_t demo_nsurnames;
+
+struct demo_counts {
+    int64_t schools, teachers, courses;
+};
+
+/* Schools, rooms, teachers and the catalog, inside the caller's
+ * transaction. 0 or an error. */
+int demo_teaching(struct db *db, uint64_t *s, struct demo_counts *n);

@@ -1,0 +1,115 @@
+/*
+ * record.c - see record.h.
+ */
+#include "record.h"
+
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* "a,b,c" as a JSON array of strings or integers. */
+static json_t *
+split(const char *text, bool ints)
+{
+    json_t *a = json_array();
+    for (const char *p = text; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (ints) {
+            char num[24];
+            int64_t v;
+            if (n < sizeof(num)) {
+                memcpy(num, p, n);
+                num[n] = '\0';
+                if (parse_i64(num, &v) == 0)
+                    json_array_append_new(a, json_integer(v));
+            }
+        } else {
+            json_array_append_new(a, json_stringn(p, n));
+        }
+        p = e ? e + 1 : NULL;
+    }
+    return a;
+}
+
+json_t *
+record_json(struct db_res *r, const struct col *cols, size_t n)
+{
+    json_t *v = json_object();
+    for (size_t i = 0; i < n; i++) {
+        json_t *x;
+        int c = (int)i;
+        switch (cols[i].kind) {
+        case COL_INT:
+            x = db_null(r, c) ? json_null() : json_integer(db_int(r, c));
+            break;
+        case COL_TEXT:
+            x = db_null(r, c) ? json_null() : json_string(db_text(r, c));
+            break;
+        case COL_BOOL: x = json_boolean(db_int(r, c) != 0); break;
+        case COL_SET: x = json_boolean(!db_null(r, c)); break;
+        case COL_HALVES: {
+            int64_t h = db_int(r, c);
+            x = h % 2 ? json_real((double)h / 2) : json_integer(h / 2);
+            break;
+        }
+        case COL_TEXTS: x = split(db_text(r, c), false); break;
+        case COL_INTS: x = split(db_text(r, c), true); break;
+        case COL_TIME: {
+            char at[21];
+            time_iso(db_int(r, c), at);
+            x = db_null(r, c) ? json_null() : json_string(at);
+            break;
+        }
+        default: continue;
+        }
+        json_object_set_new(v, cols[i].key, x ? x : json_null());
+    }
+    return v;
+}
+
+int
+record_rows(struct db_res *r, const struct col *cols, size_t n,
+            json_t *items)
+{
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    while ((rc = db_next(r)) > 0)
+        json_array_append_new(items, record_json(r, cols, n));
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+int
+record_lookup(struct db *db, enum query q, const char *arg, char *text,
+              size_t textlen)
+{
+    struct db_res *r = db_query(db, q, "s", arg);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0 && text)
+        str_copy(text, textlen, db_text(r, 0) ? db_text(r, 0) : "");
+    db_end(r);
+    return rc;
+}
+
+int
+record_commit(struct db *db, int changed, const struct audit_who *who,
+              const char *event, const char *object, json_t *detail)
+{
+    char *ds = json_dumps(detail, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(detail);
+    int rc = changed < 0 ? ERR_DB : changed == 0 ? ERR_NOTFOUND : 0;
+    if (rc == 0)
+        rc = audit_append(db, who, event, object, true, ds);
+    free(ds);
+    if (rc == 0)
+        rc = db_commit(db);
+    if (rc != 0)
+        db_rollback(db);
+    return rc;
+}

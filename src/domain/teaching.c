@@ -1,0 +1,428 @@
+/*
+ * teaching.c - see teaching.h. Each record's JSON is a column table read
+ * by record_json (record.h), in the order of its query in
+ * queries_teaching.h.
+ */
+#include "teaching.h"
+
+#include "auth.h"
+#include "record.h"
+
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct col school_cols[] = {
+    {"id", COL_INT},          {"township_code", COL_TEXT},
+    {"township_name", COL_TEXT}, {"name", COL_TEXT},
+    {"address", COL_TEXT},    {"county_teachers", COL_INT},
+    {"own_teachers", COL_INT}, {"rooms", COL_INT},
+};
+static const struct col room_cols[] = {
+    {"id", COL_INT},   {"school_id", COL_INT},     {"name", COL_TEXT},
+    {"kind", COL_TEXT}, {"kind_name", COL_TEXT},   {"capacity", COL_INT},
+    {"voided", COL_SET},
+};
+static const struct col check_cols[] = {
+    {"year", COL_INT},       {"fixed_site", COL_BOOL},
+    {"teachers", COL_BOOL},  {"equipment", COL_BOOL},
+    {"books", COL_BOOL},     {"note", COL_TEXT},
+    {"checked_by", COL_TEXT}, {"checked_at", COL_TIME},
+};
+static const struct col teacher_cols[] = {
+    {"id", COL_INT},           {"name", COL_TEXT},
+    {"level", COL_TEXT},       {"township_code", COL_TEXT},
+    {"title", COL_TEXT},       {"modules", COL_TEXTS},
+    {"school_ids", COL_INTS},  {"voided", COL_SET},
+};
+static const struct col course_cols[] = {
+    {"id", COL_INT},          {"title", COL_TEXT},
+    {"module_code", COL_TEXT}, {"module_name", COL_TEXT},
+    {"hours", COL_HALVES},    {"format", COL_TEXT},
+    {"description", COL_TEXT}, {"published", COL_BOOL},
+    {"teacher_ids", COL_INTS}, {"voided", COL_SET},
+};
+
+static const char *const teacher_levels[] = {"county", "township", "invited",
+                                             NULL};
+static const char *const course_formats[] = {"lecture", "seminar", "onsite",
+                                             "online", NULL};
+
+static bool
+one_of(const char *const *list, const char *s)
+{
+    for (int i = 0; s && list[i]; i++)
+        if (strcmp(list[i], s) == 0)
+            return true;
+    return false;
+}
+
+static int
+fail(struct field_error *e, const char *field, const char *why)
+{
+    e->field = field;
+    e->why = why;
+    return ERR_INVAL;
+}
+
+/* Reads the one row of q(id) through cols into *out. */
+static int
+get_one(struct db *db, enum query q, int64_t id, const struct col *cols,
+        size_t n, json_t **out)
+{
+    *out = NULL;
+    struct db_res *r = db_query(db, q, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0)
+        *out = record_json(r, cols, n);
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+static const char *
+obj_name(char buf[48], const char *kind, int64_t id)
+{
+    str_fmt(buf, 48, "%s:%lld", kind, (long long)id);
+    return buf;
+}
+
+/* --- schools ---------------------------------------------------------- */
+
+static void
+mark_pool(json_t *school, int64_t pool_min)
+{
+    json_int_t n = json_integer_value(json_object_get(school,
+                                                      "county_teachers"));
+    json_object_set_new(school, "pool_short", json_boolean(n < pool_min));
+}
+
+int
+school_list(struct db *db, const char *township, int64_t pool_min,
+            int64_t page, int64_t per_page, json_t *items, int64_t *total)
+{
+    if (db_int1(db, Q_SCHOOL_COUNT, total, "s", township) != 0)
+        return ERR_DB;
+    int rc = record_rows(db_query(db, Q_SCHOOL_LIST, "sii", township,
+                                  per_page, (page - 1) * per_page),
+                         school_cols, NELEM(school_cols), items);
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v) mark_pool(v, pool_min);
+    return rc;
+}
+
+int
+school_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    int rc = get_one(db, Q_SCHOOL_GET, id, school_cols, NELEM(school_cols),
+                     out);
+    if (rc == 0)
+        str_copy(township, 16,
+                 json_string_value(json_object_get(*out, "township_code")));
+    return rc;
+}
+
+int
+school_create(struct db *db, const char *township, const char *name,
+              const char *address, const struct audit_who *who, int64_t *id,
+              struct field_error *e)
+{
+    if (!township_exists(db, township))
+        return fail(e, "township_code", "没有这个镇街代码");
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int rc = db_int1(db, Q_SCHOOL_INSERT, id, "sssii", township, name,
+                     address ? address : "", (int64_t)0, now_unix());
+    if (rc == ERR_CONFLICT) {
+        db_rollback(db);
+        return fail(e, "township_code", "这个镇街已经有党校");
+    }
+    char obj[48];
+    return record_commit(db, rc == 0 ? 1 : -1, who, "school_create",
+                         obj_name(obj, "school", rc == 0 ? *id : 0),
+                         json_pack("{s:s, s:s}", "township_code", township,
+                                   "name", name));
+}
+
+int
+school_update(struct db *db, int64_t id, const char *name,
+              const char *address, const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_SCHOOL_UPDATE, "ssi", name, address, id);
+    char obj[48];
+    return record_commit(db, n, who, "school_update",
+                         obj_name(obj, "school", id),
+                         json_pack("{s:s?, s:s?}", "name", name, "address",
+                                   address));
+}
+
+int
+school_rooms(struct db *db, int64_t school_id, json_t *items)
+{
+    return record_rows(db_query(db, Q_ROOM_LIST, "i", school_id), room_cols,
+                       NELEM(room_cols), items);
+}
+
+int
+room_create(struct db *db, int64_t school_id, const char *name,
+            const char *kind, int64_t capacity, const struct audit_who *who,
+            int64_t *id, struct field_error *e)
+{
+    int rc = record_lookup(db, Q_ROOM_KIND_GET, kind, NULL, 0);
+    if (rc < 0)
+        return ERR_DB;
+    if (rc == 0)
+        return fail(e, "kind", "没有这种功能室");
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1(db, Q_ROOM_INSERT, id, "issnii", school_id, name, kind,
+                 capacity > 0 ? &capacity : NULL, (int64_t)0, now_unix());
+    char obj[48];
+    return record_commit(db, rc == 0 ? 1 : -1, who, "room_create",
+                         obj_name(obj, "room", rc == 0 ? *id : 0),
+                         json_pack("{s:I, s:s, s:s}", "school_id",
+                                   (json_int_t)school_id, "name", name,
+                                   "kind", kind));
+}
+
+int
+room_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    int rc = get_one(db, Q_ROOM_GET, id, room_cols, NELEM(room_cols), out);
+    if (rc != 0)
+        return rc;
+    json_t *school;
+    rc = school_get(db, json_integer_value(json_object_get(*out,
+                                                           "school_id")),
+                    &school, township);
+    json_decref(school);
+    if (rc != 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int
+school_check_put(struct db *db, int64_t school_id,
+                 const struct school_check *c, const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int64_t uid = who->user_id;
+    int n = db_exec(db, Q_SCHOOL_CHECK_PUT, "iiiiiisnsi", school_id, c->year,
+                    (int64_t)c->fixed_site, (int64_t)c->teachers,
+                    (int64_t)c->equipment, (int64_t)c->books,
+                    c->note ? c->note : "", uid ? &uid : NULL, who->username,
+                    now_unix());
+    char obj[48];
+    return record_commit(
+        db, n, who, "school_check", obj_name(obj, "school", school_id),
+        json_pack("{s:I, s:b, s:b, s:b, s:b}", "year", (json_int_t)c->year,
+                  "fixed_site", c->fixed_site, "teachers", c->teachers,
+                  "equipment", c->equipment, "books", c->books));
+}
+
+int
+school_checks(struct db *db, int64_t school_id, json_t *items)
+{
+    int rc = record_rows(db_query(db, Q_SCHOOL_CHECK_LIST, "i", school_id),
+                         check_cols, NELEM(check_cols), items);
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        bool all = json_is_true(json_object_get(v, "fixed_site")) &&
+                   json_is_true(json_object_get(v, "teachers")) &&
+                   json_is_true(json_object_get(v, "equipment")) &&
+                   json_is_true(json_object_get(v, "books"));
+        json_object_set_new(v, "standard", json_boolean(all));
+    }
+    return rc;
+}
+
+/* --- teachers --------------------------------------------------------- */
+
+bool
+teacher_level_valid(const char *level)
+{
+    return one_of(teacher_levels, level);
+}
+
+int
+teacher_create(struct db *db, const struct teacher_input *in, bool is_demo,
+               const struct audit_who *who, int64_t *id,
+               struct field_error *e)
+{
+    if (!teacher_level_valid(in->level))
+        return fail(e, "level", "级别应为 county、township 或 invited");
+    if (strcmp(in->level, "township") == 0 && in->township == NULL)
+        return fail(e, "township_code", "镇级教师要写所属镇街");
+    if (in->township && !township_exists(db, in->township))
+        return fail(e, "township_code", "没有这个镇街代码");
+    for (int i = 0; in->modules && in->modules[i]; i++) {
+        int rc = record_lookup(db, Q_MODULE_GET, in->modules[i], NULL, 0);
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0)
+            return fail(e, "modules", "没有这个教学模块");
+    }
+    for (size_t i = 0; i < in->nschools; i++) {
+        char num[24];
+        str_fmt(num, sizeof(num), "%lld", (long long)in->school_ids[i]);
+        int rc = record_lookup(db, Q_SCHOOL_TOWNSHIP, num, NULL, 0);
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0)
+            return fail(e, "school_ids", "没有这所党校");
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int rc = db_int1(db, Q_TEACHER_INSERT, id, "ssssii", in->name, in->level,
+                     in->township, in->title ? in->title : "",
+                     (int64_t)is_demo, now_unix());
+    for (int i = 0; rc == 0 && in->modules && in->modules[i]; i++)
+        rc = db_exec(db, Q_TEACHER_MODULE_ADD, "is", *id, in->modules[i]) < 0
+                 ? ERR_DB
+                 : 0;
+    for (size_t i = 0; rc == 0 && i < in->nschools; i++)
+        rc = db_exec(db, Q_TEACHER_SCHOOL_ADD, "ii", *id,
+                     in->school_ids[i]) < 0
+                 ? ERR_DB
+                 : 0;
+    if (rc == ERR_CONFLICT || db_last_err(db) == ERR_CONFLICT) {
+        db_rollback(db);
+        return fail(e, "modules", "模块或党校重复");
+    }
+    char obj[48];
+    return record_commit(db, rc == 0 ? 1 : -1, who, "teacher_create",
+                         obj_name(obj, "teacher", rc == 0 ? *id : 0),
+                         json_pack("{s:s, s:s}", "name", in->name, "level",
+                                   in->level));
+}
+
+int
+teacher_list(struct db *db, const struct teacher_filter *f, int64_t page,
+             int64_t per_page, json_t *items, int64_t *total)
+{
+    int64_t sid = f->school_id;
+    const int64_t *school = sid ? &sid : NULL;
+    if (db_int1(db, Q_TEACHER_COUNT, total, "sssns", f->township, f->level,
+                f->module, school, f->q) != 0)
+        return ERR_DB;
+    return record_rows(db_query(db, Q_TEACHER_LIST, "sssnsii", f->township,
+                                f->level, f->module, school, f->q, per_page,
+                                (page - 1) * per_page),
+                       teacher_cols, NELEM(teacher_cols), items);
+}
+
+int
+teacher_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    int rc = get_one(db, Q_TEACHER_GET, id, teacher_cols,
+                     NELEM(teacher_cols), out);
+    if (rc == 0) {
+        const char *t =
+            json_string_value(json_object_get(*out, "township_code"));
+        str_copy(township, 16, t ? t : "");
+    }
+    return rc;
+}
+
+/* --- the catalog ------------------------------------------------------ */
+
+bool
+course_format_valid(const char *format)
+{
+    return one_of(course_formats, format);
+}
+
+int
+course_create(struct db *db, const struct course_input *in, bool is_demo,
+              const struct audit_who *who, int64_t *id,
+              struct field_error *e)
+{
+    int rc = record_lookup(db, Q_MODULE_GET, in->module, NULL, 0);
+    if (rc < 0)
+        return ERR_DB;
+    if (rc == 0)
+        return fail(e, "module_code", "没有这个教学模块");
+    if (!course_format_valid(in->format))
+        return fail(e, "format",
+                    "形式应为 lecture、seminar、onsite 或 online");
+    if (in->half_hours < 1 || in->half_hours > 80)
+        return fail(e, "hours", "学时应在 0.5 到 40 之间，以 0.5 为单位");
+    for (size_t i = 0; i < in->nteachers; i++) {
+        char num[24];
+        str_fmt(num, sizeof(num), "%lld", (long long)in->teacher_ids[i]);
+        rc = record_lookup(db, Q_TEACHER_LIVE, num, NULL, 0);
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0)
+            return fail(e, "teacher_ids", "没有这位教师");
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1(db, Q_COURSE_INSERT, id, "ssissiii", in->title, in->module,
+                 in->half_hours, in->format,
+                 in->description ? in->description : "",
+                 (int64_t)in->published, (int64_t)is_demo, now_unix());
+    for (size_t i = 0; rc == 0 && i < in->nteachers; i++)
+        rc = db_exec(db, Q_COURSE_TEACHER_ADD, "ii", *id,
+                     in->teacher_ids[i]) < 0
+                 ? ERR_DB
+                 : 0;
+    if (rc != 0 && db_last_err(db) == ERR_CONFLICT) {
+        db_rollback(db);
+        return fail(e, "teacher_ids", "教师重复");
+    }
+    char obj[48];
+    return record_commit(db, rc == 0 ? 1 : -1, who, "course_create",
+                         obj_name(obj, "course", rc == 0 ? *id : 0),
+                         json_pack("{s:s, s:s, s:b}", "title", in->title,
+                                   "module_code", in->module, "published",
+                                   in->published));
+}
+
+int
+course_list(struct db *db, const struct course_filter *f, int64_t page,
+            int64_t per_page, json_t *items, int64_t *total)
+{
+    int64_t tid = f->teacher_id;
+    const int64_t *teacher = tid ? &tid : NULL;
+    int64_t pub = f->published_only;
+    if (db_int1(db, Q_COURSE_COUNT, total, "sisn", f->module, pub, f->q,
+                teacher) != 0)
+        return ERR_DB;
+    return record_rows(db_query(db, Q_COURSE_LIST, "sisnii", f->module, pub,
+                                f->q, teacher, per_page,
+                                (page - 1) * per_page),
+                       course_cols, NELEM(course_cols), items);
+}
+
+int
+course_get(struct db *db, int64_t id, json_t **out)
+{
+    return get_one(db, Q_COURSE_GET, id, course_cols, NELEM(course_cols),
+                   out);
+}
+
+int
+course_publish(struct db *db, int64_t id, bool published,
+               const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_COURSE_PUBLISH, "ii", (int64_t)published, id);
+    char obj[48];
+    return record_commit(db, n, who, "course_publish",
+                         obj_name(obj, "course", id),
+                         json_pack("{s:b}", "published", published));
+}

@@ -1,0 +1,103 @@
+/*
+ * teaching.h - the places and people of teaching (issue 4, SPEC.md §2.2-4):
+ * the township schools (阵地) with their rooms and yearly "四有" check, the
+ * teacher pool "11+N", and the course catalog in its 6 modules.
+ *
+ * Reads return JSON (the API's shapes); writes are audited in the same
+ * transaction and report a bad value as ERR_INVAL with the field and a
+ * Chinese reason.
+ */
+#pragma once
+
+#include "audit.h"
+
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Where a bad value was found: the field and why (Chinese). */
+struct field_error {
+    const char *field;
+    const char *why;
+};
+
+/* --- schools ---------------------------------------------------------- */
+
+/* pool_min: county teachers a school needs (the "11" of 11+N); each
+ * school carries county_teachers, own_teachers and pool_short. */
+int school_list(struct db *db, const char *township, int64_t pool_min,
+                int64_t page, int64_t per_page, json_t *items,
+                int64_t *total);
+/* With its township in township[16]: 0, ERR_NOTFOUND, ERR_DB. */
+int school_get(struct db *db, int64_t id, json_t **out, char township[16]);
+int school_create(struct db *db, const char *township, const char *name,
+                  const char *address, const struct audit_who *who,
+                  int64_t *id, struct field_error *e);
+int school_update(struct db *db, int64_t id, const char *name,
+                  const char *address, const struct audit_who *who);
+int school_rooms(struct db *db, int64_t school_id, json_t *items);
+int room_create(struct db *db, int64_t school_id, const char *name,
+                const char *kind, int64_t capacity,
+                const struct audit_who *who, int64_t *id,
+                struct field_error *e);
+/* A room with the township of its school. */
+int room_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* The yearly standardisation check (四有). */
+struct school_check {
+    int64_t year;
+    bool fixed_site, teachers, equipment, books;
+    const char *note;
+};
+int school_check_put(struct db *db, int64_t school_id,
+                     const struct school_check *c,
+                     const struct audit_who *who);
+int school_checks(struct db *db, int64_t school_id, json_t *items);
+
+/* --- teachers --------------------------------------------------------- */
+
+struct teacher_input {
+    const char *name, *level, *township, *title;
+    const char **modules;  /* NULL-terminated codes */
+    const int64_t *school_ids;
+    size_t nschools;
+};
+struct teacher_filter {
+    const char *township, *level, *module, *q;
+    int64_t school_id;     /* 0 = any */
+};
+bool teacher_level_valid(const char *level);
+int teacher_create(struct db *db, const struct teacher_input *in,
+                   bool is_demo, const struct audit_who *who, int64_t *id,
+                   struct field_error *e);
+int teacher_list(struct db *db, const struct teacher_filter *f,
+                 int64_t page, int64_t per_page, json_t *items,
+                 int64_t *total);
+/* township[16] is the teacher's own township, "" for county and invited
+ * teachers. */
+int teacher_get(struct db *db, int64_t id, json_t **out, char township[16]);
+
+/* --- the catalog ------------------------------------------------------ */
+
+struct course_input {
+    const char *title, *module, *format, *description;
+    int64_t half_hours;    /* 学时 × 2 */
+    bool published;
+    const int64_t *teacher_ids;
+    size_t nteachers;
+};
+struct course_filter {
+    const char *module, *q;
+    bool published_only;
+    int64_t teacher_id;    /* 0 = any */
+};
+bool course_format_valid(const char *format);
+int course_create(struct db *db, const struct course_input *in,
+                  bool is_demo, const struct audit_who *who, int64_t *id,
+                  struct field_error *e);
+int course_list(struct db *db, const struct course_filter *f, int64_t page,
+                int64_t per_page, json_t *items, int64_t *total);
+int course_get(struct db *db, int64_t id, json_t **out);
+int course_publish(struct db *db, int64_t id, bool published,
+                   const struct audit_who *who);
