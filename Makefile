@@ -10,7 +10,7 @@
 #   make asan     build build/asan/dangxiao with ASan + UBSan
 
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto icu-uc icu-i18n xlsxwriter minizip expat
+PKGS    := libmicrohttpd jansson sqlite3 libpq libsodium libcrypto icu-uc icu-i18n xlsxwriter minizip expat libqrencode
 WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
            -Wmissing-declarations -Wshadow -Wpointer-arith -Wcast-qual \
            -Wsign-compare -Wtype-limits -fno-common

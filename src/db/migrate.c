@@ -331,6 +331,109 @@ static const struct migration migrations[] = {
      "CREATE INDEX course_teachers_teacher ON course_teachers(teacher_id,"
      " course_id);",
      NULL, NULL},
+    {5, "programs, sessions, enrollment, attendance and study hours",
+     "CREATE TABLE program_types ("
+     "  code TEXT PRIMARY KEY, name TEXT NOT NULL, seq INTEGER NOT NULL,"
+     "  concentrated INTEGER NOT NULL DEFAULT 0);"  /* a 集中培训 class */
+     "INSERT INTO program_types(code, name, seq, concentrated) VALUES"
+     " ('weekly_lesson', '每周一课', 1, 0),"
+     " ('weekend_lecture', '周末大讲堂', 2, 0),"
+     " ('village_cadre', '今冬明春村两委培训', 3, 1),"
+     " ('themed_class', '主题培训班', 4, 1),"
+     " ('onsite', '现场教学', 5, 0),"
+     " ('skills', '技能培训', 6, 0),"
+     " ('skills_outreach', '送技到村到户', 7, 0),"
+     " ('talent_return', '人才回引培训', 8, 1);"
+     "CREATE TABLE programs ("
+     "  id {ID},"
+     "  type TEXT NOT NULL REFERENCES program_types(code),"
+     "  school_id BIGINT NOT NULL REFERENCES schools(id),"
+     "  title TEXT NOT NULL,"
+     "  starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX programs_school ON programs(school_id, starts_on);"
+     "CREATE TABLE class_sessions ("
+     "  id {ID},"
+     "  program_id BIGINT NOT NULL REFERENCES programs(id),"
+     "  course_id BIGINT REFERENCES courses(id),"
+     "  teacher_id BIGINT REFERENCES teachers(id),"
+     "  starts_at BIGINT NOT NULL, ends_at BIGINT NOT NULL,"
+     "  room_id BIGINT REFERENCES rooms(id),"
+     "  place TEXT NOT NULL DEFAULT '',"
+     "  half_hours INTEGER NOT NULL,"     /* 学时 × 2 */
+     "  capacity INTEGER NOT NULL,"
+     "  voided_at BIGINT, void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX class_sessions_program"
+     " ON class_sessions(program_id, starts_at);"
+     "CREATE INDEX class_sessions_start ON class_sessions(starts_at);"
+     "CREATE TABLE enrollments ("
+     "  session_id BIGINT NOT NULL REFERENCES class_sessions(id),"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),"
+     "  status TEXT NOT NULL,"            /* enrolled, waiting */
+     "  created_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (session_id, person_id));"
+     "CREATE INDEX enrollments_person ON enrollments(person_id);"
+     /* One row per person per session; the minutes credited and the rule
+      * that counted them are kept, so figures can be recomputed. */
+     "CREATE TABLE attendance ("
+     "  id {ID},"
+     "  session_id BIGINT NOT NULL REFERENCES class_sessions(id),"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),"
+     "  at BIGINT NOT NULL,"
+     "  method TEXT NOT NULL,"            /* qr, roster */
+     "  year INTEGER NOT NULL,"           /* of the session, China time */
+     "  day TEXT NOT NULL,"               /* YYYY-MM-DD, China time */
+     "  minutes INTEGER NOT NULL,"
+     "  rule TEXT NOT NULL,"
+     "  recorded_by BIGINT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  UNIQUE (session_id, person_id));"
+     "CREATE INDEX attendance_person ON attendance(person_id, year);"
+     "CREATE INDEX attendance_year ON attendance(year, session_id);"
+     /* Yearly targets as dated configuration (DOMAIN.md §1.1-1.2):
+      * members 32 学时; branch secretaries and committee members 56 and at
+      * least one concentrated class. */
+     "CREATE TABLE hour_targets ("
+     "  who TEXT NOT NULL,"               /* member, cadre */
+     "  year_from INTEGER NOT NULL, year_to INTEGER,"
+     "  hours INTEGER NOT NULL,"
+     "  min_classes INTEGER NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (who, year_from));"
+     "INSERT INTO hour_targets(who, year_from, hours, min_classes) VALUES"
+     " ('member', 2019, 32, 0), ('cadre', 2019, 56, 1);"
+     /* Ratings of teachers (SPEC.md §2.8): weighted criteria and grade
+      * thresholds as dated configuration; the rater kept only as a keyed
+      * hash of session and person, which refuses a second rating. */
+     "CREATE TABLE rating_rules ("
+     "  year_from INTEGER PRIMARY KEY,"
+     "  w_content INTEGER NOT NULL, w_method INTEGER NOT NULL,"
+     "  w_effect INTEGER NOT NULL, w_attitude INTEGER NOT NULL,"
+     "  excellent INTEGER NOT NULL, good INTEGER NOT NULL,"
+     "  pass INTEGER NOT NULL,"
+     "  prior_weight INTEGER NOT NULL);"  /* m of the shrunk mean */
+     "INSERT INTO rating_rules VALUES (2019, 30, 25, 25, 20, 90, 80, 60, 10);"
+     "CREATE TABLE evaluations ("
+     "  id {ID},"
+     "  session_id BIGINT NOT NULL REFERENCES class_sessions(id),"
+     "  teacher_id BIGINT REFERENCES teachers(id),"
+     "  course_id BIGINT REFERENCES courses(id),"
+     "  rater_hash TEXT NOT NULL,"
+     "  content INTEGER NOT NULL, method INTEGER NOT NULL,"
+     "  effect INTEGER NOT NULL, attitude INTEGER NOT NULL,"
+     "  total_tenths INTEGER NOT NULL,"   /* 0..1000 */
+     "  grade TEXT NOT NULL,"             /* excellent, good, pass, fail */
+     "  year INTEGER NOT NULL,"
+     "  at BIGINT NOT NULL,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  UNIQUE (session_id, rater_hash));"
+     "CREATE INDEX evaluations_teacher ON evaluations(teacher_id, year);"
+     "CREATE INDEX evaluations_course ON evaluations(course_id, year);"
+     "CREATE INDEX evaluations_year ON evaluations(year);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -1,0 +1,160 @@
+/*
+ * rules.c - see rules.h.
+ */
+#include "rules.h"
+
+#include "../core/err.h"
+#include "../core/keyring.h"
+#include "../core/util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void
+rules_day(int64_t t, char day[11], int *year)
+{
+    time_t local = (time_t)(t + RULES_CST_OFFSET);
+    struct tm tm;
+    gmtime_r(&local, &tm);
+    *year = tm.tm_year + 1900;
+    int y = (tm.tm_year + 1900) % 10000, m = tm.tm_mon + 1, d = tm.tm_mday;
+    day[0] = (char)('0' + y / 1000);
+    day[1] = (char)('0' + y / 100 % 10);
+    day[2] = (char)('0' + y / 10 % 10);
+    day[3] = (char)('0' + y % 10);
+    day[4] = '-';
+    day[5] = (char)('0' + m / 10);
+    day[6] = (char)('0' + m % 10);
+    day[7] = '-';
+    day[8] = (char)('0' + d / 10);
+    day[9] = (char)('0' + d % 10);
+    day[10] = '\0';
+}
+
+int64_t
+rules_credit(int64_t half_hours, int64_t credited_today)
+{
+    int64_t want = half_hours * 30;
+    int64_t left = RULES_DAY_CAP_MINUTES - credited_today;
+    if (left < 0)
+        left = 0;
+    return want < left ? want : left;
+}
+
+static bool
+has_flag(const char *flags, const char *flag)
+{
+    char needle[40];
+    snprintf(needle, sizeof(needle), ",%s,", flag);
+    return flags && strstr(flags, needle) != NULL;
+}
+
+enum target_who
+rules_target_who(const char *status, const char *flags)
+{
+    bool member = status && (strcmp(status, "member") == 0 ||
+                             strcmp(status, "probationary") == 0);
+    if (!member)
+        return TARGET_NONE;
+    if (has_flag(flags, "exempt"))
+        return TARGET_EXEMPT;
+    if (has_flag(flags, "branch_secretary") ||
+        has_flag(flags, "village_committee"))
+        return TARGET_CADRE;
+    return TARGET_MEMBER;
+}
+
+const char *
+rules_target_name(enum target_who w)
+{
+    switch (w) {
+    case TARGET_MEMBER: return "member";
+    case TARGET_CADRE: return "cadre";
+    case TARGET_EXEMPT: return "exempt";
+    default: return "none";
+    }
+}
+
+static void
+token_mac(const struct keyring *k, int64_t session_id, int64_t slot,
+          char mac[17])
+{
+    char msg[48], h[65];
+    str_fmt(msg, sizeof(msg), "%lld:%lld", (long long)session_id,
+            (long long)slot);
+    keyring_hash(k, "checkin", msg, h);
+    memcpy(mac, h, 16); /* 64 bits of the keyed hash */
+    mac[16] = '\0';
+}
+
+void
+rules_token(const struct keyring *k, int64_t session_id, int64_t slot,
+            char out[96])
+{
+    char mac[17];
+    token_mac(k, session_id, slot, mac);
+    str_fmt(out, 96, "%lld.%lld.%s", (long long)session_id, (long long)slot,
+            mac);
+}
+
+int
+rules_token_check(const struct keyring *k, const char *token, int64_t now,
+                  int64_t *session_id)
+{
+    char buf[96];
+    if (token == NULL || str_copy(buf, sizeof(buf), token) != 0)
+        return ERR_INVAL;
+    char *dot1 = strchr(buf, '.');
+    char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    if (dot2 == NULL)
+        return ERR_INVAL;
+    *dot1 = *dot2 = '\0';
+    int64_t sid, slot;
+    if (parse_i64(buf, &sid) != 0 || parse_i64(dot1 + 1, &slot) != 0 ||
+        sid < 1 || slot < 0 || strlen(dot2 + 1) != 16)
+        return ERR_INVAL;
+    char mac[17];
+    token_mac(k, sid, slot, mac);
+    /* Compared in constant time: the token is a secret of 30 seconds. */
+    unsigned diff = 0;
+    for (int i = 0; i < 16; i++)
+        diff |= (unsigned)(mac[i] ^ dot2[1 + i]);
+    if (diff != 0)
+        return ERR_INVAL;
+    int64_t cur = now / RULES_SLOT_SECONDS;
+    if (slot > cur || slot < cur - 1)
+        return ERR_RANGE;
+    *session_id = sid;
+    return 0;
+}
+
+int
+rules_rating_total(const struct rating_rule *r, const int s[4])
+{
+    int sum = r->w_content * s[0] + r->w_method * s[1] +
+              r->w_effect * s[2] + r->w_attitude * s[3];
+    /* sum is the total × 100; tenths, rounded half up */
+    return (sum + 5) / 10;
+}
+
+const char *
+rules_grade(const struct rating_rule *r, int t)
+{
+    if (t >= r->excellent * 10)
+        return "excellent";
+    if (t >= r->good * 10)
+        return "good";
+    if (t >= r->pass * 10)
+        return "pass";
+    return "fail";
+}
+
+double
+rules_shrunk_mean(double mean, int64_t n, double prior, int m)
+{
+    if (n <= 0 && m <= 0)
+        return prior;
+    return ((double)n * mean + (double)m * prior) / (double)(n + m);
+}
