@@ -94,6 +94,26 @@ int api_courses_list(struct req *req);
 int api_courses_create(struct req *req);
 int api_courses_get(struct req *req);
 int api_courses_update(struct req *req);
+int api_program_types_list(struct req *req);
+int api_programs_list(struct req *req);
+int api_programs_create(struct req *req);
+int api_programs_get(struct req *req);
+int api_sessions_list(struct req *req);
+int api_sessions_create(struct req *req);
+int api_sessions_get(struct req *req);
+int api_sessions_roster(struct req *req);
+int api_sessions_enroll(struct req *req);
+int api_sessions_attendance(struct req *req);
+int api_sessions_checkin_code(struct req *req);
+int api_sessions_checkin_svg(struct req *req);
+int api_sessions_evaluate(struct req *req);
+int api_checkin(struct req *req);
+int api_me_hours(struct req *req);
+int api_hours_behind(struct req *req);
+int api_people_hours(struct req *req);
+/* Checks the caller in to session_id (window, linked person, once): 0
+ * with *out the attendance, or the status it answered with. */
+int checkin_with(struct req *req, int64_t session_id, json_t **out);
 int api_orgs_update(struct req *req);
 int api_orgs_void(struct req *req);
 int api_org_types(struct req *req);

@@ -10,6 +10,7 @@
 #include "../core/err.h"
 #include "../domain/org.h"
 #include "../domain/roles.h"
+#include "../domain/classes.h"
 #include "../domain/teaching.h"
 
 #include <string.h>
@@ -381,11 +382,16 @@ api_teachers_get(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    json_t *v;
+    json_t *v, *rating;
     char tw[16];
     int rc = teacher_get(db, id, &v, tw);
     if (rc != 0)
         return write_error(req, db, rc, NULL, "teacher");
+    if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
+        json_decref(v);
+        return api_db_error(req, db);
+    }
+    json_object_set_new(v, "rating", rating);
     return http_json(req, 200, v);
 }
 
@@ -474,6 +480,13 @@ api_courses_get(struct req *req)
         !json_is_true(json_object_get(v, "published"))) {
         json_decref(v);
         rc = ERR_NOTFOUND;
+    }
+    json_t *rating;
+    if (rc == 0 && rating_summary(db, Q_RATING_COURSE, id, &rating) == 0) {
+        json_object_set_new(v, "rating", rating);
+    } else if (rc == 0) {
+        json_decref(v);
+        rc = ERR_DB;
     }
     if (rc != 0)
         return write_error(req, db, rc, NULL, "course");

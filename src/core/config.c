@@ -64,6 +64,12 @@ static const struct setting settings[] = {
     {"pool_min_county_teachers", SET_INT, "11", 0, 1000,
      OFF(pool_min_county_teachers), 0,
      "county-level teachers each school should have (the 11 of \"11+N\")"},
+    {"checkin_open_minutes", SET_INT, "30", 0, 24 * 60,
+     OFF(checkin_open_minutes), 0,
+     "minutes before a session starts that its check-in opens"},
+    {"checkin_slot_seconds", SET_INT, "30", 1, 300,
+     OFF(checkin_slot_seconds), 0,
+     "seconds after which the check-in QR code turns over"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,
      "serve /metrics to any address, not only loopback"},
 };

@@ -31,6 +31,8 @@ struct config {
     bool metrics_public;          /* else /metrics answers loopback only */
     char key_file[1024];          /* field-encryption keys; "" = DB.keys */
     int64_t pool_min_county_teachers; /* the 11 of "11+N" */
+    int64_t checkin_open_minutes;  /* check-in opens this long before */
+    int64_t checkin_slot_seconds;  /* the QR code turns over this often */
 };
 
 /* Fills c with every setting's default. */

@@ -63,6 +63,54 @@
     "AND (CAST($4 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM "              \
     " course_teachers ct WHERE ct.course_id = c.id AND ct.teacher_id = $4)) "
 
+/* id, type, type_name, school_id, township_code, title, starts_on,
+ * ends_on, sessions, voided_at */
+#define PROGRAM_SELECT                                                        \
+    "SELECT p.id, p.type, pt.name, p.school_id, s.township_code, p.title, "  \
+    "p.starts_on, p.ends_on, (SELECT COUNT(*) FROM class_sessions cs "       \
+    " WHERE cs.program_id = p.id AND cs.voided_at IS NULL), p.voided_at "    \
+    "FROM programs p JOIN program_types pt ON pt.code = p.type "             \
+    "JOIN schools s ON s.id = p.school_id "
+/* $1 township, $2 type, $3 school */
+#define PROGRAM_WHERE                                                         \
+    "WHERE p.voided_at IS NULL "                                              \
+    "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
+    "AND (CAST($2 AS TEXT) IS NULL OR p.type = $2) "                         \
+    "AND (CAST($3 AS BIGINT) IS NULL OR p.school_id = $3) "
+
+/* id, program_id, program_type, program_title, school_id, township_code,
+ * course_id, course_title, teacher_id, teacher_name, starts_at, ends_at,
+ * room_id, place, half_hours, capacity, enrolled, waiting, attended,
+ * voided_at */
+#define SESSION_SELECT                                                        \
+    "SELECT cs.id, cs.program_id, p.type, p.title, p.school_id, "            \
+    "s.township_code, cs.course_id, c.title, cs.teacher_id, t.name, "        \
+    "cs.starts_at, cs.ends_at, cs.room_id, cs.place, cs.half_hours, "        \
+    "cs.capacity, (SELECT COUNT(*) FROM enrollments e WHERE "                \
+    " e.session_id = cs.id AND e.status = 'enrolled'), "                     \
+    "(SELECT COUNT(*) FROM enrollments e WHERE e.session_id = cs.id "       \
+    " AND e.status = 'waiting'), (SELECT COUNT(*) FROM attendance a "        \
+    " WHERE a.session_id = cs.id), cs.voided_at "                            \
+    "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "        \
+    "JOIN schools s ON s.id = p.school_id "                                  \
+    "LEFT JOIN courses c ON c.id = cs.course_id "                            \
+    "LEFT JOIN teachers t ON t.id = cs.teacher_id "
+/* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive) */
+#define SESSION_WHERE                                                         \
+    "WHERE cs.voided_at IS NULL "                                             \
+    "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
+    "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "                \
+    "AND cs.starts_at >= $3 AND cs.starts_at < $4 "
+
+/* Minutes and concentrated classes of attendance, per person, in a
+ * year. */
+#define HOURS_OF_YEAR                                                         \
+    "SELECT a.person_id, SUM(a.minutes) AS minutes, COUNT(DISTINCT CASE "    \
+    " WHEN pt.concentrated = 1 THEN pr.id END) AS classes "                  \
+    "FROM attendance a JOIN class_sessions cs ON cs.id = a.session_id "      \
+    "JOIN programs pr ON pr.id = cs.program_id "                             \
+    "JOIN program_types pt ON pt.code = pr.type "
+
 #define DB_QUERIES_TEACHING(Q)                                                \
     Q(SCHOOL_INSERT,                                                          \
       "INSERT INTO schools(township_code, name, address, is_demo, "           \
@@ -154,4 +202,118 @@
       COURSE_COLS(CSV_OF_PG) "WHERE c.id = $1")                               \
     Q(COURSE_PUBLISH,                                                         \
       "UPDATE courses SET published = $1 WHERE id = $2 "                      \
-      "AND voided_at IS NULL", NULL)
+      "AND voided_at IS NULL", NULL)                                                            \
+    Q(PROGRAM_TYPE_LIST,                                                      \
+      "SELECT code, name FROM program_types ORDER BY seq", NULL)              \
+    Q(PROGRAM_TYPE_GET, "SELECT name FROM program_types WHERE code = $1",     \
+      NULL)                                                                   \
+    Q(PROGRAM_INSERT,                                                         \
+      "INSERT INTO programs(type, school_id, title, starts_on, ends_on, "      \
+      "is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "             \
+      "RETURNING id", NULL)                                                   \
+    Q(PROGRAM_LIST,                                                           \
+      PROGRAM_SELECT PROGRAM_WHERE "ORDER BY p.starts_on DESC, p.id DESC "    \
+      "LIMIT $4 OFFSET $5", NULL)                                             \
+    Q(PROGRAM_COUNT,                                                          \
+      "SELECT COUNT(*) FROM programs p JOIN schools s ON s.id = p.school_id " \
+      PROGRAM_WHERE, NULL)                                                    \
+    Q(PROGRAM_GET, PROGRAM_SELECT "WHERE p.id = $1", NULL)                    \
+    Q(CLASS_INSERT,                                                         \
+      "INSERT INTO class_sessions(program_id, course_id, teacher_id, "        \
+      "starts_at, ends_at, room_id, place, half_hours, capacity, is_demo, "   \
+      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "    \
+      "RETURNING id", NULL)                                                   \
+    Q(CLASS_LIST,                                                           \
+      SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
+      "LIMIT $5 OFFSET $6", NULL)                                             \
+    Q(CLASS_COUNT,                                                          \
+      "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
+      "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
+      SESSION_WHERE, NULL)                                                    \
+    Q(CLASS_GET, SESSION_SELECT "WHERE cs.id = $1", NULL)                   \
+    Q(ROOM_SCHOOL,                                                            \
+      "SELECT school_id FROM rooms WHERE id = $1 AND voided_at IS NULL",      \
+      NULL)                                                                   \
+    Q(COURSE_PUBLISHED,                                                       \
+      "SELECT published FROM courses WHERE id = $1 AND voided_at IS NULL",    \
+      NULL)                                                                   \
+    /* Serialises enrolments of one session (SQLite: BEGIN IMMEDIATE does) */ \
+    Q(CLASS_LOCK, "SELECT id FROM class_sessions WHERE id = $1",              \
+      "SELECT id FROM class_sessions WHERE id = $1 FOR UPDATE")               \
+    Q(ENROLLED_COUNT,                                                         \
+      "SELECT COUNT(*) FROM enrollments WHERE session_id = $1 "               \
+      "AND status = 'enrolled'", NULL)                                        \
+    Q(ENROLL_HAS,                                                             \
+      "SELECT COUNT(*) FROM enrollments WHERE session_id = $1 "               \
+      "AND person_id = $2", NULL)                                             \
+    Q(ENROLL_INSERT,                                                          \
+      "INSERT INTO enrollments(session_id, person_id, status, created_at) "   \
+      "VALUES ($1, $2, $3, $4)", NULL)                                        \
+    /* person_id, name, id_number_masked, status, attended */               \
+    Q(ENROLL_LIST,                                                            \
+      "SELECT e.person_id, p.name, p.id_number_masked, e.status, "            \
+      "CASE WHEN a.id IS NULL THEN 0 ELSE 1 END FROM enrollments e "          \
+      "JOIN people p ON p.id = e.person_id LEFT JOIN attendance a "           \
+      "ON a.session_id = e.session_id AND a.person_id = e.person_id "         \
+      "WHERE e.session_id = $1 ORDER BY e.status, p.sort_pinyin, p.id", NULL) \
+    /* township_code, political_status, flags */                           \
+    Q(PERSON_BRIEF,                                                           \
+      "SELECT township_code, political_status, flags FROM people "            \
+      "WHERE id = $1 AND voided_at IS NULL", NULL)                            \
+    Q(DAY_MINUTES,                                                            \
+      "SELECT COALESCE(SUM(minutes), 0) FROM attendance "                     \
+      "WHERE person_id = $1 AND day = $2", NULL)                              \
+    Q(ATTEND_INSERT,                                                          \
+      "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
+      "minutes, rule, recorded_by, is_demo) "                                 \
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", NULL)  \
+    Q(ATTENDED,                                                               \
+      "SELECT COUNT(*) FROM attendance WHERE session_id = $1 "                \
+      "AND person_id = $2", NULL)                                             \
+    /* minutes, classes */                                                   \
+    Q(HOURS_PERSON,                                                           \
+      "SELECT COALESCE(SUM(h.minutes), 0), COALESCE(SUM(h.classes), 0) "      \
+      "FROM (" HOURS_OF_YEAR "WHERE a.person_id = $1 AND a.year = $2 "        \
+      "GROUP BY a.person_id) h", NULL)                                        \
+    Q(HOUR_TARGET,                                                            \
+      "SELECT hours, min_classes FROM hour_targets WHERE who = $1 "           \
+      "AND year_from <= $2 AND (year_to IS NULL OR year_to >= $2) "           \
+      "ORDER BY year_from DESC LIMIT 1", NULL)                                \
+    /* id, name, village_code, political_status, flags, minutes, classes,  \
+     * id_number_masked: $1 year, $2 township (NULL: all) */               \
+    Q(HOURS_MEMBERS,                                                          \
+      "SELECT p.id, p.name, p.village_code, p.political_status, p.flags, "    \
+      "COALESCE(h.minutes, 0), COALESCE(h.classes, 0), p.id_number_masked "   \
+      "FROM people p LEFT JOIN (" HOURS_OF_YEAR "WHERE a.year = $1 "          \
+      "GROUP BY a.person_id) h ON h.person_id = p.id "                        \
+      "WHERE (CAST($2 AS TEXT) IS NULL OR p.township_code = $2) "             \
+      "AND p.voided_at IS NULL "                                              \
+      "AND p.political_status IN ('member', 'probationary') "                 \
+      "ORDER BY p.sort_pinyin, p.id", NULL)                                   \
+    Q(RATING_RULE,                                                            \
+      "SELECT w_content, w_method, w_effect, w_attitude, excellent, good, "   \
+      "pass, prior_weight FROM rating_rules WHERE year_from <= $1 "           \
+      "ORDER BY year_from DESC LIMIT 1", NULL)                                \
+    Q(EVAL_INSERT,                                                            \
+      "INSERT INTO evaluations(session_id, teacher_id, course_id, "           \
+      "rater_hash, content, method, effect, attitude, total_tenths, grade, "  \
+      "year, at, is_demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "  \
+      "$11, $12, $13) RETURNING id", NULL)                                    \
+    /* n, sum of totals (tenths), excellent */                              \
+    Q(RATING_TEACHER,                                                         \
+      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
+      "WHERE teacher_id = $1", NULL)                                          \
+    Q(RATING_COURSE,                                                          \
+      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
+      "WHERE course_id = $1", NULL)                                           \
+    Q(RATING_ALL,                                                             \
+      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations",     \
+      NULL)                                                            \
+    /* The demo trainee's person: a member of the township, the first. */  \
+    Q(DEMO_MEMBER,                                                            \
+      "SELECT id FROM people WHERE township_code = $1 "                       \
+      "AND political_status = 'member' AND flags = ',' "                      \
+      "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)

@@ -265,13 +265,19 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
         db_rollback(db);
         return rc;
     }
+    /* The trainee is a Party member of 文亭街道 on the roster, so that it
+     * can check in, rate and see its hours. */
+    int64_t member = 0;
+    if (db_int1(db, Q_DEMO_MEMBER, &member, "s", "371723001") != 0)
+        member = 0;
     for (size_t i = 0; i < NELEM(demo_users); i++) {
         const struct demo_user *u = &demo_users[i];
         int64_t id;
         const char *field = NULL, *why = NULL;
+        int64_t person = strcmp(u->role, "trainee") == 0 ? member : 0;
         rc = auth_user_create(db, u->username, DEMO_PASSWORD, u->role,
-                              u->township, 0, false, true, &who, &id, &field,
-                              &why);
+                              u->township, person, false, true, &who, &id,
+                              &field, &why);
         if (rc != 0) {
             fprintf(stderr, "demo: user %s: %s\n", u->username,
                     why ? why : db_errmsg(db));

@@ -78,30 +78,32 @@ rules_target_name(enum target_who w)
 }
 
 static void
-token_mac(const struct keyring *k, int64_t session_id, int64_t slot,
-          char mac[17])
+token_mac(const struct keyring *k, const char *purpose, int64_t session_id,
+          int64_t slot, char mac[17])
 {
     char msg[48], h[65];
     str_fmt(msg, sizeof(msg), "%lld:%lld", (long long)session_id,
             (long long)slot);
-    keyring_hash(k, "checkin", msg, h);
+    keyring_hash(k, purpose, msg, h);
     memcpy(mac, h, 16); /* 64 bits of the keyed hash */
     mac[16] = '\0';
 }
 
-void
-rules_token(const struct keyring *k, int64_t session_id, int64_t slot,
-            char out[96])
+static void
+make_token(const struct keyring *k, const char *purpose, int64_t session_id,
+           int64_t slot, char out[96])
 {
     char mac[17];
-    token_mac(k, session_id, slot, mac);
+    token_mac(k, purpose, session_id, slot, mac);
     str_fmt(out, 96, "%lld.%lld.%s", (long long)session_id, (long long)slot,
             mac);
 }
 
-int
-rules_token_check(const struct keyring *k, const char *token, int64_t now,
-                  int64_t *session_id)
+/* Checks a token of purpose, accepting its slot and `back` slots before
+ * the current one. */
+static int
+check_token(const struct keyring *k, const char *purpose, const char *token,
+            int64_t now, int slot_seconds, int64_t back, int64_t *session_id)
 {
     char buf[96];
     if (token == NULL || str_copy(buf, sizeof(buf), token) != 0)
@@ -116,18 +118,48 @@ rules_token_check(const struct keyring *k, const char *token, int64_t now,
         sid < 1 || slot < 0 || strlen(dot2 + 1) != 16)
         return ERR_INVAL;
     char mac[17];
-    token_mac(k, sid, slot, mac);
+    token_mac(k, purpose, sid, slot, mac);
     /* Compared in constant time: the token is a secret of 30 seconds. */
     unsigned diff = 0;
     for (int i = 0; i < 16; i++)
         diff |= (unsigned)(mac[i] ^ dot2[1 + i]);
     if (diff != 0)
         return ERR_INVAL;
-    int64_t cur = now / RULES_SLOT_SECONDS;
-    if (slot > cur || slot < cur - 1)
+    int64_t cur = now / (slot_seconds > 0 ? slot_seconds : 1);
+    if (slot > cur || slot < cur - back)
         return ERR_RANGE;
     *session_id = sid;
     return 0;
+}
+
+void
+rules_token(const struct keyring *k, int64_t session_id, int64_t slot,
+            char out[96])
+{
+    make_token(k, "checkin", session_id, slot, out);
+}
+
+int
+rules_token_check(const struct keyring *k, const char *token, int64_t now,
+                  int slot_seconds, int64_t *session_id)
+{
+    return check_token(k, "checkin", token, now, slot_seconds, 1,
+                       session_id);
+}
+
+void
+rules_grace_token(const struct keyring *k, int64_t session_id, int64_t now,
+                  char out[96])
+{
+    make_token(k, "checkin-grace", session_id, now / RULES_GRACE_SLOT, out);
+}
+
+int
+rules_grace_check(const struct keyring *k, const char *token, int64_t now,
+                  int64_t *session_id)
+{
+    return check_token(k, "checkin-grace", token, now, RULES_GRACE_SLOT,
+                       RULES_GRACE_SECONDS / RULES_GRACE_SLOT, session_id);
 }
 
 int
@@ -157,4 +189,39 @@ rules_shrunk_mean(double mean, int64_t n, double prior, int m)
     if (n <= 0 && m <= 0)
         return prior;
     return ((double)n * mean + (double)m * prior) / (double)(n + m);
+}
+
+int
+rules_parse_time(const char *s, int64_t *out)
+{
+    char date[11];
+    int hh, mm, ss = 0, n = 0;
+    if (s == NULL || strlen(s) < 16 || s[10] != 'T')
+        return ERR_INVAL;
+    memcpy(date, s, 10);
+    date[10] = '\0';
+    int64_t day;
+    if (date_parse(date, &day) != 0)
+        return ERR_INVAL;
+    const char *t = s + 11;
+    if (sscanf(t, "%2d:%2d%n", &hh, &mm, &n) != 2 || n != 5)
+        return ERR_INVAL;
+    t += 5;
+    if (*t == ':') {
+        int m = 0;
+        if (sscanf(t, ":%2d%n", &ss, &m) != 1 || m != 3)
+            return ERR_INVAL;
+        t += 3;
+    }
+    if (hh > 23 || mm > 59 || ss > 59 || hh < 0 || mm < 0 || ss < 0)
+        return ERR_INVAL;
+    int64_t offset;
+    if (*t == '\0' || strcmp(t, "+08:00") == 0)
+        offset = RULES_CST_OFFSET; /* China time unless told */
+    else if (strcmp(t, "Z") == 0)
+        offset = 0;
+    else
+        return ERR_INVAL;
+    *out = day + hh * 3600 + mm * 60 + ss - offset;
+    return 0;
 }

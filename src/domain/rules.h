@@ -21,6 +21,10 @@ struct keyring;
 /* The China date of unix time t ("2026-12-31") and its year. */
 void rules_day(int64_t t, char day[11], int *year);
 
+/* Parses "YYYY-MM-DDTHH:MM[:SS]" in China time, or with "+08:00" or "Z".
+ * 0 with unix seconds, or ERR_INVAL. */
+int rules_parse_time(const char *s, int64_t *out);
+
 /* The counting rule stored with every attendance: 60 minutes per 学时,
  * at most 8 学时 (480 minutes) credited to a person per day. */
 #define RULES_HOURS_RULE "hour60-cap8"
@@ -42,17 +46,27 @@ const char *rules_target_name(enum target_who w); /* "member", "cadre" */
 
 /* --- the check-in token ------------------------------------------------ */
 
-/* The code on the classroom screen turns over every 30 s. */
-#define RULES_SLOT_SECONDS 30
-/* "sid.slot.mac": mac is a keyed BLAKE2b of session and slot, so a token
- * is bound to its session and its 30 seconds. */
+/* The code on the classroom screen turns over every slot (30 s by
+ * default, the checkin_slot_seconds setting). "sid.slot.mac": mac is a
+ * keyed BLAKE2b of session and slot, so a token is bound to its session
+ * and its slot. slot = now / slot_seconds. */
 void rules_token(const struct keyring *k, int64_t session_id, int64_t slot,
                  char out[96]);
 /* Checks a token at time now: 0 with *session_id, ERR_INVAL (not ours,
  * malformed or forged), or ERR_RANGE (expired: older than the previous
  * slot, which is still accepted so that a slow scan works). */
 int rules_token_check(const struct keyring *k, const char *token,
+                      int64_t now, int slot_seconds, int64_t *session_id);
+
+/* A scan by someone not logged in yet: the scanned token is exchanged
+ * for a grace token (another purpose, the same shape) that survives the
+ * log-in, so the phone lands back on the check-in without a second scan. */
+#define RULES_GRACE_SECONDS 600
+void rules_grace_token(const struct keyring *k, int64_t session_id,
+                       int64_t now, char out[96]);
+int rules_grace_check(const struct keyring *k, const char *token,
                       int64_t now, int64_t *session_id);
+#define RULES_GRACE_SLOT 30 /* grace tokens count in slots of 30 s */
 
 /* --- ratings ----------------------------------------------------------- */
 

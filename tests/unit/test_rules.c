@@ -28,6 +28,19 @@ the_year_ends_at_midnight_china_time(void **state)
     rules_day(1798732800, day, &year);
     assert_string_equal(day, "2027-01-01");
     assert_int_equal(year, 2027);
+    int64_t t;
+    assert_int_equal(rules_parse_time("2026-12-31T23:59:59", &t), 0);
+    assert_int_equal(t, 1798732799);
+    assert_int_equal(rules_parse_time("2026-12-31T15:59:59Z", &t), 0);
+    assert_int_equal(t, 1798732799);
+    assert_int_equal(rules_parse_time("2027-01-01T00:00+08:00", &t), 0);
+    assert_int_equal(t, 1798732800);
+    static const char *const bad[] = {"2026-12-31", "2026-02-30T10:00",
+                                      "2026-12-31T24:00", "2026-12-31 10:00",
+                                      "2026-12-31T10:00+09:00",
+                                      "2026-12-31T10:0", NULL};
+    for (int i = 0; bad[i]; i++)
+        assert_int_equal(rules_parse_time(bad[i], &t), ERR_INVAL);
     /* 08:00 China time on 1 Jan is still the new year's first day. */
     rules_day(1798761600, day, &year);
     assert_string_equal(day, "2027-01-01");
@@ -79,28 +92,35 @@ the_token_turns_over_every_30_seconds(void **state)
     char err[256];
     struct keyring *k = keyring_load(path, true, err, sizeof(err));
     assert_non_null(k);
-    int64_t now = 1798700000, slot = now / RULES_SLOT_SECONDS, sid = 0;
+    int64_t now = 1798700000, slot = now / 30, sid = 0;
     char tok[96];
     rules_token(k, 42, slot, tok);
-    assert_int_equal(rules_token_check(k, tok, now, &sid), 0);
+    assert_int_equal(rules_token_check(k, tok, now, 30, &sid), 0);
     assert_int_equal(sid, 42);
     /* The previous slot still works (a slow scan); older ones are 410. */
-    assert_int_equal(rules_token_check(k, tok, now + 30, &sid), 0);
-    assert_int_equal(rules_token_check(k, tok, now + 60, &sid), ERR_RANGE);
-    assert_int_equal(rules_token_check(k, tok, now - 30, &sid), ERR_RANGE);
+    assert_int_equal(rules_token_check(k, tok, now + 30, 30, &sid), 0);
+    assert_int_equal(rules_token_check(k, tok, now + 60, 30, &sid), ERR_RANGE);
+    assert_int_equal(rules_token_check(k, tok, now - 30, 30, &sid), ERR_RANGE);
     /* Forged: another session, another slot, a changed mac. */
     char forged[96];
     snprintf(forged, sizeof(forged), "43%s", strchr(tok, '.'));
-    assert_int_equal(rules_token_check(k, forged, now, &sid), ERR_INVAL);
+    assert_int_equal(rules_token_check(k, forged, now, 30, &sid), ERR_INVAL);
     snprintf(forged, sizeof(forged), "%s", tok);
     forged[strlen(forged) - 1] ^= 1;
-    assert_int_equal(rules_token_check(k, forged, now, &sid), ERR_INVAL);
+    assert_int_equal(rules_token_check(k, forged, now, 30, &sid), ERR_INVAL);
     static const char *const junk[] = {"", "42", "42.1", "a.b.c",
                                        "-1.5.0123456789abcdef",
                                        "42.99999999999999999999.x", NULL};
     for (int i = 0; junk[i]; i++)
-        assert_int_equal(rules_token_check(k, junk[i], now, &sid), ERR_INVAL);
-    assert_int_equal(rules_token_check(k, NULL, now, &sid), ERR_INVAL);
+        assert_int_equal(rules_token_check(k, junk[i], now, 30, &sid), ERR_INVAL);
+    assert_int_equal(rules_token_check(k, NULL, now, 30, &sid), ERR_INVAL);
+    /* A grace token lasts 10 minutes and is no check-in token. */
+    char grace[96];
+    rules_grace_token(k, 42, now, grace);
+    assert_int_equal(rules_grace_check(k, grace, now + 590, &sid), 0);
+    assert_int_equal(rules_grace_check(k, grace, now + 660, &sid), ERR_RANGE);
+    assert_int_equal(rules_token_check(k, grace, now, 30, &sid), ERR_INVAL);
+    assert_int_equal(rules_grace_check(k, tok, now, &sid), ERR_INVAL);
     keyring_free(k);
     unlink(path);
 }

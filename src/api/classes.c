@@ -1,0 +1,615 @@
+/*
+ * classes.c - /api/v1/programs, /api/v1/sessions (enrolment, roster,
+ * check-in code, attendance, evaluations), /api/v1/checkin and study
+ * hours. Township scope as everywhere: a school admin works in its own
+ * township's school; a trainee checks in and rates as the roster person
+ * its account is linked to.
+ */
+#include "api.h"
+
+#include "../core/err.h"
+#include "../core/qr.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/org.h"
+#include "../domain/roles.h"
+#include "../domain/rules.h"
+
+#include <string.h>
+
+static int
+write_error(struct req *req, struct db *db, int rc,
+            const struct field_error *e, const char *what)
+{
+    if (rc == ERR_INVAL && e)
+        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such %s", what);
+    return api_db_error(req, db);
+}
+
+static int
+township_filter(struct req *req, const char **out)
+{
+    const char *t = req_query(req, "township");
+    if (t && *t == '\0')
+        t = NULL;
+    if (t && api_check_township(req, t) != 0)
+        return -1;
+    *out = t ? t : api_scope(req);
+    return 0;
+}
+
+int
+api_program_types_list(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (org_code_list(db, Q_PROGRAM_TYPE_LIST, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+/* --- programs --------------------------------------------------------- */
+
+int
+api_programs_list(struct req *req)
+{
+    int64_t page, per_page, school = 0;
+    const char *township;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        township_filter(req, &township) != 0 ||
+        req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
+        return req->status;
+    const char *type = req_query(req, "type");
+    if (type && *type == '\0')
+        type = NULL;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (program_list(db, township, type, school, page, per_page, items,
+                     &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+int
+api_programs_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct program_input in = {0};
+    bool has_school;
+    if (json_str_or_422(req, body, "type", true, 1, 32, &in.type) ||
+        json_int_or_422(req, body, "school_id", true, 1, INT64_MAX,
+                        &has_school, &in.school_id) ||
+        json_str_or_422(req, body, "title", true, 1, 64, &in.title) ||
+        json_str_or_422(req, body, "from", true, 10, 10, &in.from) ||
+        json_str_or_422(req, body, "to", true, 10, 10, &in.to))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *school;
+    if (api_get_scoped(req, db, school_get, in.school_id, "school", &school))
+        return req->status;
+    json_decref(school);
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = program_create(db, &in, false, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "program");
+    json_t *v;
+    char tw[16];
+    if (program_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_programs_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    if (api_get_scoped(req, db, program_get, id, "program", &v) != 0)
+        return req->status;
+    return http_json(req, 200, v);
+}
+
+/* --- sessions --------------------------------------------------------- */
+
+/* A date query parameter as unix seconds at 00:00 China time; -1 having
+ * answered 400. */
+static int
+day_param(struct req *req, const char *name, int64_t def, int64_t *out)
+{
+    const char *s = req_query(req, name);
+    *out = def;
+    if (s == NULL || *s == '\0')
+        return 0;
+    if (date_parse(s, out) != 0) {
+        http_error(req, 400, "invalid_param", name,
+                   "%s must be a date YYYY-MM-DD", name);
+        return -1;
+    }
+    *out -= RULES_CST_OFFSET;
+    return 0;
+}
+
+int
+api_sessions_list(struct req *req)
+{
+    int64_t page, per_page, program = 0, from, to;
+    const char *township;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        township_filter(req, &township) != 0 ||
+        req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0, &program) ||
+        day_param(req, "from", INT64_MIN / 2, &from) ||
+        day_param(req, "to", INT64_MAX / 2, &to))
+        return req->status;
+    if (to != INT64_MAX / 2)
+        to += 86400; /* "to" is inclusive */
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (class_list(db, township, program, from, to, page, per_page, items,
+                   &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
+}
+
+/* A time field ("2026-12-01T09:00", China time unless "Z" or +08:00). */
+static int
+time_or_422(struct req *req, json_t *body, const char *name, int64_t *out)
+{
+    const char *s;
+    if (json_str_or_422(req, body, name, true, 16, 25, &s) != 0)
+        return -1;
+    if (rules_parse_time(s, out) != 0) {
+        http_error(req, 422, "invalid_field", name,
+                   "%s must be a time YYYY-MM-DDTHH:MM (China time)", name);
+        return -1;
+    }
+    return 0;
+}
+
+int
+api_sessions_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct class_input in = {0};
+    bool has;
+    if (json_int_or_422(req, body, "program_id", true, 1, INT64_MAX, &has,
+                        &in.program_id) ||
+        json_int_or_422(req, body, "course_id", false, 1, INT64_MAX, &has,
+                        &in.course_id) ||
+        json_int_or_422(req, body, "teacher_id", false, 1, INT64_MAX, &has,
+                        &in.teacher_id) ||
+        json_int_or_422(req, body, "room_id", false, 1, INT64_MAX, &has,
+                        &in.room_id) ||
+        json_str_or_422(req, body, "place", false, 0, 64, &in.place) ||
+        time_or_422(req, body, "starts_at", &in.starts_at) ||
+        time_or_422(req, body, "ends_at", &in.ends_at) ||
+        json_halves_or_422(req, body, "hours", true, 16, &in.half_hours) ||
+        json_int_or_422(req, body, "capacity", true, 1, 5000, &has,
+                        &in.capacity))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *prog;
+    if (api_get_scoped(req, db, program_get, in.program_id, "program",
+                       &prog) != 0)
+        return req->status;
+    json_decref(prog);
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = class_create(db, &in, false, &who, &id, &e);
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "session");
+    json_t *v;
+    char tw[16];
+    if (class_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+/* The session {id} within the caller's township; 0 or -1 answered. */
+static int
+my_session(struct req *req, struct db *db, int64_t *id, json_t **out)
+{
+    if (req_param_id_or_404(req, 0, id) != 0)
+        return -1;
+    json_t *v;
+    if (api_get_scoped(req, db, class_get, *id, "session", &v) != 0)
+        return -1;
+    if (json_is_true(json_object_get(v, "voided"))) {
+        json_decref(v);
+        http_error(req, 404, "not_found", NULL, "no such session");
+        return -1;
+    }
+    if (out)
+        *out = v;
+    else
+        json_decref(v);
+    return 0;
+}
+
+int
+api_sessions_get(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    json_t *v;
+    if (db == NULL || my_session(req, db, &id, &v) != 0)
+        return req->status;
+    return http_json(req, 200, v);
+}
+
+int
+api_sessions_roster(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0)
+        return req->status;
+    json_t *items = json_array();
+    if (class_roster(db, id, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+/* The person of a body's person_id, in the caller's township: 0, or -1
+ * having answered 422 or 404. */
+static int
+scoped_person(struct req *req, struct db *db, json_t *body, int64_t *pid)
+{
+    bool has;
+    if (json_int_or_422(req, body, "person_id", true, 1, INT64_MAX, &has,
+                        pid) != 0)
+        return -1;
+    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", *pid);
+    if (r == NULL) {
+        api_db_error(req, db);
+        return -1;
+    }
+    int rc = db_next(r);
+    const char *scope = api_scope(req);
+    bool ok = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
+    db_end(r);
+    if (rc < 0) {
+        api_db_error(req, db);
+        return -1;
+    }
+    if (!ok) {
+        http_error(req, 422, "invalid_field", "person_id",
+                   "no such person in your township");
+        return -1;
+    }
+    return 0;
+}
+
+int
+api_sessions_enroll(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    int waitlist;
+    if (json_bool_or_422(req, body, "waitlist", false, &waitlist) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    int64_t id, person;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0 ||
+        scoped_person(req, db, body, &person) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    const char *status;
+    int rc = class_enroll(db, id, person, waitlist == 1, &who, &status);
+    if (rc == ERR_RANGE)
+        return http_error(req, 409, "session_full", NULL,
+                          "the session is full; send waitlist: true to "
+                          "join its waiting list");
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_enrolled", "person_id",
+                          "this person is already on the list");
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "session");
+    return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "session_id",
+                                         (json_int_t)id, "person_id",
+                                         (json_int_t)person, "status",
+                                         status));
+}
+
+int
+api_sessions_attendance(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct db *db = api_db(req);
+    int64_t id, person;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0 ||
+        scoped_person(req, db, body, &person) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    json_t *v;
+    int rc = class_attend(db, id, person, "roster", now_unix(), &who, &v);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_checked_in", "person_id",
+                          "already recorded for this session");
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "session");
+    return http_json(req, 201, v);
+}
+
+/* The absolute address a phone opens: this server as the browser saw
+ * it. */
+static const char *
+checkin_url(struct req *req, const char *token)
+{
+    const char *host = req_header(req, "Host");
+    return arena_printf(&req->arena, "%s://%s/c/%s",
+                        app_config.cookie_secure ? "https" : "http",
+                        host && *host ? host : "localhost", token);
+}
+
+int
+api_sessions_checkin_code(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0)
+        return req->status;
+    int64_t now = now_unix();
+    char token[96];
+    int64_t slot = app_config.checkin_slot_seconds;
+    rules_token(app_keys, id, now / slot, token);
+    int64_t left = slot - now % slot;
+    return http_json(req, 200,
+                     json_pack("{s:s, s:s, s:I}", "token", token, "url",
+                               checkin_url(req, token), "expires_in",
+                               (json_int_t)left));
+}
+
+int
+api_sessions_checkin_svg(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0)
+        return req->status;
+    char token[96];
+    rules_token(app_keys, id, now_unix() / app_config.checkin_slot_seconds,
+                token);
+    strbuf_reset(&req->out);
+    if (qr_svg(checkin_url(req, token), &req->out) != 0)
+        return http_error(req, 500, "internal", NULL, "QR encoding failed");
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, 200, "image/svg+xml");
+}
+
+int
+checkin_with(struct req *req, int64_t session_id, json_t **out)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct account *a = api_account(req);
+    if (a->person_id == 0)
+        return http_error(req, 403, "no_person", NULL,
+                          "this account is not linked to a person on the "
+                          "roster; ask the school to tick you off");
+    json_t *s;
+    char tw[16];
+    int rc = class_get(db, session_id, &s, tw);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "session");
+    int64_t now = now_unix();
+    int64_t opens = 0, ends = 0;
+    (void)rules_parse_time(json_string_value(json_object_get(s, "starts_at")),
+                           &opens);
+    (void)rules_parse_time(json_string_value(json_object_get(s, "ends_at")),
+                           &ends);
+    bool voided = json_is_true(json_object_get(s, "voided"));
+    json_decref(s);
+    if (voided)
+        return http_error(req, 404, "not_found", NULL, "no such session");
+    opens -= app_config.checkin_open_minutes * 60;
+    if (now < opens || now > ends)
+        return http_error(req, 403, "checkin_closed", NULL,
+                          "check-in is open from %lld minutes before the "
+                          "session starts until it ends",
+                          (long long)app_config.checkin_open_minutes);
+    struct audit_who who = api_who(req);
+    rc = class_attend(db, session_id, a->person_id, "qr", now, &who, out);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_checked_in", NULL,
+                          "you have checked in to this session already");
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "session");
+    return 0;
+}
+
+int
+api_checkin(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    const char *token;
+    if (json_str_or_422(req, body, "token", true, 1, 95, &token) != 0)
+        return req->status;
+    int64_t sid;
+    int rc = rules_token_check(app_keys, token, now_unix(),
+                               (int)app_config.checkin_slot_seconds, &sid);
+    if (rc == ERR_RANGE)
+        return http_error(req, 410, "token_expired", "token",
+                          "this code has expired: scan the screen again");
+    if (rc != 0)
+        return http_error(req, 422, "invalid_field", "token",
+                          "not a check-in code");
+    json_t *v = NULL;
+    if (checkin_with(req, sid, &v) != 0)
+        return req->status;
+    return http_json(req, 201, v);
+}
+
+int
+api_sessions_evaluate(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    json_t *scores = json_object_get(body, "scores");
+    if (scores == NULL || !json_is_object(scores))
+        return http_error(req, 422, "missing_field", "scores",
+                          "scores {content, method, effect, attitude} "
+                          "are required");
+    static const char *const names[4] = {"content", "method", "effect",
+                                         "attitude"};
+    int s[4];
+    for (int i = 0; i < 4; i++) {
+        int64_t v;
+        bool has;
+        if (json_int_or_422(req, scores, names[i], true, 0, 100, &has,
+                            &v) != 0)
+            return req->status;
+        s[i] = (int)v;
+    }
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct account *a = api_account(req);
+    if (a->person_id == 0)
+        return http_error(req, 403, "no_person", NULL,
+                          "this account is not linked to a roster person");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    int rc = class_evaluate(db, app_keys, id, a->person_id, s, now_unix(),
+                            &v);
+    if (rc == ERR_DENIED)
+        return http_error(req, 403, "not_attended", NULL,
+                          "only those who attended may rate the teacher");
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_rated", NULL,
+                          "you have rated this session already");
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "session");
+    return http_json(req, 201, v);
+}
+
+/* --- study hours ------------------------------------------------------ */
+
+static int
+year_param(struct req *req, int *year)
+{
+    char day[11];
+    rules_day(now_unix(), day, year);
+    int64_t y;
+    if (req_query_int_or_400(req, "year", 2000, 2100, *year, &y) != 0)
+        return -1;
+    *year = (int)y;
+    return 0;
+}
+
+int
+api_people_hours(struct req *req)
+{
+    int year;
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0 || year_param(req, &year))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", id);
+    if (r == NULL)
+        return api_db_error(req, db);
+    int rc = db_next(r);
+    const char *scope = api_scope(req);
+    bool mine = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
+    db_end(r);
+    if (rc < 0)
+        return api_db_error(req, db);
+    if (!mine)
+        return http_error(req, 404, "not_found", NULL, "no such person");
+    json_t *v;
+    if (hours_person(db, id, year, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 200, v);
+}
+
+int
+api_me_hours(struct req *req)
+{
+    int year;
+    if (year_param(req, &year) != 0)
+        return req->status;
+    struct account *a = api_account(req);
+    if (a->person_id == 0)
+        return http_error(req, 404, "no_person", NULL,
+                          "this account is not linked to a roster person");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    int rc = hours_person(db, a->person_id, year, &v);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "person");
+    return http_json(req, 200, v);
+}
+
+int
+api_hours_behind(struct req *req)
+{
+    int64_t page, per_page;
+    int year;
+    const char *township;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        township_filter(req, &township) != 0 || year_param(req, &year))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total, bound, meeting;
+    if (hours_behind(db, township, year, page, per_page, items, &total,
+                     &bound, &meeting) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    json_t *v = http_list(items, total, page, per_page);
+    json_object_set_new(v, "year", json_integer(year));
+    json_object_set_new(v, "persons_total", json_integer(bound));
+    json_object_set_new(v, "persons_meeting_target", json_integer(meeting));
+    return http_json(req, 200, v);
+}

@@ -1,0 +1,552 @@
+/*
+ * classes.c - see classes.h. The counting rules themselves live in
+ * rules.c; this file applies them to records.
+ */
+#include "classes.h"
+
+#include "record.h"
+#include "rules.h"
+
+#include "../core/err.h"
+#include "../core/keyring.h"
+#include "../core/util.h"
+
+#include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct col program_cols[] = {
+    {"id", COL_INT},           {"type", COL_TEXT},
+    {"type_name", COL_TEXT},   {"school_id", COL_INT},
+    {"township_code", COL_TEXT}, {"title", COL_TEXT},
+    {"from", COL_TEXT},        {"to", COL_TEXT},
+    {"sessions", COL_INT},     {"voided", COL_SET},
+};
+static const struct col class_cols[] = {
+    {"id", COL_INT},           {"program_id", COL_INT},
+    {"program_type", COL_TEXT}, {"program_title", COL_TEXT},
+    {"school_id", COL_INT},    {"township_code", COL_TEXT},
+    {"course_id", COL_INT},    {"course_title", COL_TEXT},
+    {"teacher_id", COL_INT},   {"teacher_name", COL_TEXT},
+    {"starts_at", COL_TIME},   {"ends_at", COL_TIME},
+    {"room_id", COL_INT},      {"place", COL_TEXT},
+    {"hours", COL_HALVES},     {"capacity", COL_INT},
+    {"enrolled", COL_INT},     {"waiting", COL_INT},
+    {"attended", COL_INT},     {"voided", COL_SET},
+};
+/* class_cols positions the code reads back */
+enum { CC_PROGRAM = 1, CC_COURSE = 6, CC_TEACHER = 8, CC_STARTS = 10,
+       CC_ENDS = 11, CC_HALVES = 14, CC_CAPACITY = 15, CC_VOIDED = 19 };
+static const struct col roster_cols[] = {
+    {"person_id", COL_INT}, {"name", COL_TEXT},
+    {"id_number_masked", COL_TEXT}, {"status", COL_TEXT},
+    {"attended", COL_BOOL},
+};
+
+static int
+fail(struct field_error *e, const char *field, const char *why)
+{
+    e->field = field;
+    e->why = why;
+    return ERR_INVAL;
+}
+
+static int
+get_with_township(struct db *db, enum query q, int64_t id,
+                  const struct col *cols, size_t n, json_t **out,
+                  char township[16])
+{
+    *out = NULL;
+    struct db_res *r = db_query(db, q, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        *out = record_json(r, cols, n);
+        str_copy(township, 16,
+                 json_string_value(json_object_get(*out, "township_code")));
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+/* --- programs --------------------------------------------------------- */
+
+int
+program_create(struct db *db, const struct program_input *in, bool is_demo,
+               const struct audit_who *who, int64_t *id,
+               struct field_error *e)
+{
+    int64_t from, to;
+    int rc = record_lookup(db, Q_PROGRAM_TYPE_GET, in->type, NULL, 0);
+    if (rc < 0)
+        return ERR_DB;
+    if (rc == 0)
+        return fail(e, "type", "没有这种培训类型");
+    if (date_parse(in->from, &from) != 0)
+        return fail(e, "from", "日期应为 YYYY-MM-DD");
+    if (date_parse(in->to, &to) != 0)
+        return fail(e, "to", "日期应为 YYYY-MM-DD");
+    if (to < from)
+        return fail(e, "to", "结束日期早于开始日期");
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1(db, Q_PROGRAM_INSERT, id, "sisssii", in->type,
+                 in->school_id, in->title, in->from, in->to,
+                 (int64_t)is_demo, now_unix());
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "program:%lld", (long long)(rc ? 0 : *id));
+    return record_commit(db, rc == 0 ? 1 : -1, who, "program_create", obj,
+                         json_pack("{s:s, s:I, s:s}", "type", in->type,
+                                   "school_id", (json_int_t)in->school_id,
+                                   "title", in->title));
+}
+
+int
+program_list(struct db *db, const char *township, const char *type,
+             int64_t school_id, int64_t page, int64_t per_page,
+             json_t *items, int64_t *total)
+{
+    const int64_t *school = school_id ? &school_id : NULL;
+    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssn", township, type, school))
+        return ERR_DB;
+    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnii", township, type,
+                                school, per_page, (page - 1) * per_page),
+                       program_cols, NELEM(program_cols), items);
+}
+
+int
+program_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    return get_with_township(db, Q_PROGRAM_GET, id, program_cols,
+                             NELEM(program_cols), out, township);
+}
+
+/* --- class sessions --------------------------------------------------- */
+
+int
+class_create(struct db *db, const struct class_input *in, bool is_demo,
+             const struct audit_who *who, int64_t *id,
+             struct field_error *e)
+{
+    json_t *prog;
+    char township[16];
+    int rc = program_get(db, in->program_id, &prog, township);
+    if (rc == ERR_NOTFOUND)
+        return fail(e, "program_id", "没有这个培训项目");
+    if (rc != 0)
+        return rc;
+    int64_t school = json_integer_value(json_object_get(prog, "school_id"));
+    bool voided = json_is_true(json_object_get(prog, "voided"));
+    json_decref(prog);
+    if (voided)
+        return fail(e, "program_id", "培训项目已撤销");
+    if (in->ends_at <= in->starts_at)
+        return fail(e, "ends_at", "结束时间应晚于开始时间");
+    if (in->ends_at - in->starts_at > 24 * 3600)
+        return fail(e, "ends_at", "一次课不超过24小时");
+    int64_t v;
+    if (in->course_id) {
+        rc = db_int1(db, Q_COURSE_PUBLISHED, &v, "i", in->course_id);
+        if (rc == ERR_NOTFOUND || (rc == 0 && v == 0))
+            return fail(e, "course_id", "课程不存在或未发布");
+        if (rc != 0)
+            return ERR_DB;
+    }
+    if (in->teacher_id) {
+        char num[24];
+        str_fmt(num, sizeof(num), "%lld", (long long)in->teacher_id);
+        rc = record_lookup(db, Q_TEACHER_LIVE, num, NULL, 0);
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0)
+            return fail(e, "teacher_id", "没有这位教师");
+    }
+    if (in->room_id) {
+        rc = db_int1(db, Q_ROOM_SCHOOL, &v, "i", in->room_id);
+        if (rc == ERR_NOTFOUND || (rc == 0 && v != school))
+            return fail(e, "room_id", "这个功能室不属于本党校");
+        if (rc != 0)
+            return ERR_DB;
+    } else if (in->place == NULL || *in->place == '\0') {
+        return fail(e, "place", "请选择功能室或填写地点");
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    const int64_t *course = in->course_id ? &in->course_id : NULL;
+    const int64_t *teacher = in->teacher_id ? &in->teacher_id : NULL;
+    const int64_t *room = in->room_id ? &in->room_id : NULL;
+    rc = db_int1(db, Q_CLASS_INSERT, id, "inniinsiiii", in->program_id,
+                 course, teacher, in->starts_at, in->ends_at, room,
+                 in->place ? in->place : "", in->half_hours, in->capacity,
+                 (int64_t)is_demo, now_unix());
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "session:%lld", (long long)(rc ? 0 : *id));
+    return record_commit(db, rc == 0 ? 1 : -1, who, "session_create", obj,
+                         json_pack("{s:I, s:I}", "program_id",
+                                   (json_int_t)in->program_id, "starts_at",
+                                   (json_int_t)in->starts_at));
+}
+
+int
+class_list(struct db *db, const char *township, int64_t program_id,
+           int64_t from, int64_t to, int64_t page, int64_t per_page,
+           json_t *items, int64_t *total)
+{
+    const int64_t *prog = program_id ? &program_id : NULL;
+    if (db_int1(db, Q_CLASS_COUNT, total, "snii", township, prog, from, to))
+        return ERR_DB;
+    return record_rows(db_query(db, Q_CLASS_LIST, "sniiii", township, prog,
+                                from, to, per_page, (page - 1) * per_page),
+                       class_cols, NELEM(class_cols), items);
+}
+
+int
+class_get(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    return get_with_township(db, Q_CLASS_GET, id, class_cols,
+                             NELEM(class_cols), out, township);
+}
+
+int
+class_roster(struct db *db, int64_t id, json_t *items)
+{
+    return record_rows(db_query(db, Q_ENROLL_LIST, "i", id), roster_cols,
+                       NELEM(roster_cols), items);
+}
+
+/* The live session's row fields this file needs. */
+struct class_row {
+    int64_t course, teacher, starts, ends, halves, capacity;
+    char township[16];
+};
+
+static int
+class_row(struct db *db, int64_t id, struct class_row *c)
+{
+    struct db_res *r = db_query(db, Q_CLASS_GET, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        c->course = db_null(r, CC_COURSE) ? 0 : db_int(r, CC_COURSE);
+        c->teacher = db_null(r, CC_TEACHER) ? 0 : db_int(r, CC_TEACHER);
+        c->starts = db_int(r, CC_STARTS);
+        c->ends = db_int(r, CC_ENDS);
+        c->halves = db_int(r, CC_HALVES);
+        c->capacity = db_int(r, CC_CAPACITY);
+        str_copy(c->township, sizeof(c->township), db_text(r, 5));
+        if (!db_null(r, CC_VOIDED))
+            rc = 0;
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+class_enroll(struct db *db, int64_t session_id, int64_t person_id,
+             bool waitlist, const struct audit_who *who, const char **status)
+{
+    struct class_row c;
+    int rc = class_row(db, session_id, &c);
+    if (rc != 0)
+        return rc;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    /* Counted inside the write transaction, so two enrolments cannot
+     * both take the last seat. */
+    int64_t enrolled = 0, locked, has = 0;
+    rc = db_int1(db, Q_CLASS_LOCK, &locked, "i", session_id);
+    if (rc == 0)
+        rc = db_int1(db, Q_ENROLL_HAS, &has, "ii", session_id, person_id);
+    if (rc == 0 && has)
+        rc = ERR_CONFLICT;
+    if (rc == 0)
+        rc = db_int1(db, Q_ENROLLED_COUNT, &enrolled, "i", session_id);
+    if (rc == 0 && enrolled >= c.capacity && !waitlist)
+        rc = ERR_RANGE;
+    *status = rc == 0 && enrolled >= c.capacity ? "waiting" : "enrolled";
+    if (rc == 0 && db_exec(db, Q_ENROLL_INSERT, "iisi", session_id,
+                           person_id, *status, now_unix()) < 0)
+        rc = db_last_err(db) == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+    if (rc != 0) {
+        db_rollback(db);
+        return rc;
+    }
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "session:%lld", (long long)session_id);
+    return record_commit(db, 1, who, "enroll", obj,
+                         json_pack("{s:I, s:s}", "person_id",
+                                   (json_int_t)person_id, "status",
+                                   *status));
+}
+
+int
+class_attend(struct db *db, int64_t session_id, int64_t person_id,
+             const char *method, int64_t now, const struct audit_who *who,
+             json_t **out)
+{
+    struct class_row c;
+    int rc = class_row(db, session_id, &c);
+    if (rc != 0)
+        return rc;
+    char day[11];
+    int year;
+    rules_day(c.starts, day, &year);
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int64_t today = 0, minutes = 0, id = 0;
+    rc = db_int1(db, Q_DAY_MINUTES, &today, "is", person_id, day);
+    if (rc == 0) {
+        minutes = rules_credit(c.halves, today);
+        int64_t by = who->user_id;
+        rc = db_int1(db, Q_ATTEND_INSERT, &id, "iiisisisni", session_id,
+                     person_id, now, method, (int64_t)year, day, minutes,
+                     RULES_HOURS_RULE, by ? &by : NULL, (int64_t)0);
+    }
+    if (rc != 0) {
+        db_rollback(db);
+        return rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+    }
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "session:%lld", (long long)session_id);
+    rc = record_commit(db, 1, who, "attendance", obj,
+                       json_pack("{s:I, s:s, s:I}", "person_id",
+                                 (json_int_t)person_id, "method", method,
+                                 "minutes", (json_int_t)minutes));
+    if (rc == 0)
+        *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:i, s:I, s:s}", "id",
+                         (json_int_t)id, "session_id",
+                         (json_int_t)session_id, "person_id",
+                         (json_int_t)person_id, "method", method, "day", day,
+                         "year", year, "minutes", (json_int_t)minutes,
+                         "rule", RULES_HOURS_RULE);
+    return rc;
+}
+
+/* --- study hours ------------------------------------------------------ */
+
+/* The target of who in year: 0 with hours and classes, ERR_NOTFOUND. */
+static int
+target_of(struct db *db, enum target_who w, int year, int64_t *hours,
+          int64_t *classes)
+{
+    struct db_res *r = db_query(db, Q_HOUR_TARGET, "si",
+                                rules_target_name(w), (int64_t)year);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        *hours = db_int(r, 0);
+        *classes = db_int(r, 1);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+hours_person(struct db *db, int64_t person_id, int year, json_t **out)
+{
+    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", person_id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    enum target_who w = TARGET_NONE;
+    if (rc > 0)
+        w = rules_target_who(db_text(r, 1), db_text(r, 2));
+    db_end(r);
+    if (rc <= 0)
+        return rc < 0 ? ERR_DB : ERR_NOTFOUND;
+    int64_t minutes = 0, classes = 0, hours = 0, min_classes = 0;
+    r = db_query(db, Q_HOURS_PERSON, "ii", person_id, (int64_t)year);
+    if (r == NULL)
+        return ERR_DB;
+    if ((rc = db_next(r)) > 0) {
+        minutes = db_int(r, 0);
+        classes = db_int(r, 1);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    bool bound = w == TARGET_MEMBER || w == TARGET_CADRE;
+    if (bound && (rc = target_of(db, w, year, &hours, &min_classes)) != 0) {
+        if (rc != ERR_NOTFOUND)
+            return rc;
+        bound = false; /* no target configured for that year */
+    }
+    *out = json_pack("{s:i, s:I, s:n, s:I, s:s, s:s}", "year", year,
+                     "concentrated_minutes", (json_int_t)minutes,
+                     "online_minutes", "classes", (json_int_t)classes,
+                     "target", rules_target_name(w), "rule",
+                     RULES_HOURS_RULE);
+    if (bound) {
+        json_object_set_new(*out, "target_hours", json_integer(hours));
+        json_object_set_new(*out, "target_classes",
+                            json_integer(min_classes));
+        json_object_set_new(*out, "met",
+                            json_boolean(minutes >= hours * 60 &&
+                                         classes >= min_classes));
+    } else {
+        json_object_set_new(*out, "target_hours", json_null());
+        json_object_set_new(*out, "met", json_null());
+    }
+    return 0;
+}
+
+int
+hours_behind(struct db *db, const char *township, int year, int64_t page,
+             int64_t per_page, json_t *items, int64_t *total,
+             int64_t *bound, int64_t *meeting)
+{
+    int64_t h[2] = {0, 0}, c[2] = {0, 0};
+    int rc = target_of(db, TARGET_MEMBER, year, &h[0], &c[0]);
+    if (rc == 0)
+        rc = target_of(db, TARGET_CADRE, year, &h[1], &c[1]);
+    if (rc == ERR_NOTFOUND)
+        rc = 0; /* no targets that year: nobody is bound */
+    if (rc != 0)
+        return rc;
+    bool have = h[0] > 0;
+    struct db_res *r = db_query(db, Q_HOURS_MEMBERS, "is", (int64_t)year,
+                                township);
+    if (r == NULL)
+        return ERR_DB;
+    *total = *bound = *meeting = 0;
+    int64_t skip = (page - 1) * per_page;
+    while ((rc = db_next(r)) > 0) {
+        enum target_who w = rules_target_who(db_text(r, 3), db_text(r, 4));
+        if (!have || (w != TARGET_MEMBER && w != TARGET_CADRE))
+            continue;
+        int k = w == TARGET_CADRE;
+        int64_t minutes = db_int(r, 5), classes = db_int(r, 6);
+        (*bound)++;
+        if (minutes >= h[k] * 60 && classes >= c[k]) {
+            (*meeting)++;
+            continue;
+        }
+        if ((*total)++ < skip || (int64_t)json_array_size(items) >= per_page)
+            continue;
+        json_array_append_new(
+            items,
+            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I}",
+                      "person_id", (json_int_t)db_int(r, 0), "name",
+                      db_text(r, 1), "village_code", db_text(r, 2),
+                      "id_number_masked", db_text(r, 7), "target",
+                      rules_target_name(w), "minutes", (json_int_t)minutes,
+                      "classes", (json_int_t)classes, "target_hours",
+                      (json_int_t)h[k], "target_classes", (json_int_t)c[k]));
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+/* --- ratings ---------------------------------------------------------- */
+
+static int
+rating_rule(struct db *db, int year, struct rating_rule *rule)
+{
+    struct db_res *r = db_query(db, Q_RATING_RULE, "i", (int64_t)year);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        int *f[] = {&rule->w_content, &rule->w_method, &rule->w_effect,
+                    &rule->w_attitude, &rule->excellent, &rule->good,
+                    &rule->pass, &rule->prior_weight};
+        for (int i = 0; i < 8; i++)
+            *f[i] = (int)db_int(r, i);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+int
+class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
+               int64_t person_id, const int scores[4], int64_t now,
+               json_t **out)
+{
+    struct class_row c;
+    int rc = class_row(db, session_id, &c);
+    if (rc != 0)
+        return rc;
+    int64_t attended;
+    if (db_int1(db, Q_ATTENDED, &attended, "ii", session_id, person_id))
+        return ERR_DB;
+    if (attended == 0)
+        return ERR_DENIED;
+    char day[11];
+    int year;
+    rules_day(c.starts, day, &year);
+    struct rating_rule rule;
+    if ((rc = rating_rule(db, year, &rule)) != 0)
+        return rc;
+    int total = rules_rating_total(&rule, scores);
+    const char *grade = rules_grade(&rule, total);
+    /* The rater is kept only as a keyed hash of session and person:
+     * enough to refuse a second rating, never enough to name anyone. */
+    char msg[48], rater[65];
+    str_fmt(msg, sizeof(msg), "%lld:%lld", (long long)session_id,
+            (long long)person_id);
+    keyring_hash(k, "rater", msg, rater);
+    const int64_t *teacher = c.teacher ? &c.teacher : NULL;
+    const int64_t *course = c.course ? &c.course : NULL;
+    int64_t id;
+    rc = db_int1(db, Q_EVAL_INSERT, &id, "innsiiiiisiii", session_id,
+                 teacher, course, rater, (int64_t)scores[0],
+                 (int64_t)scores[1], (int64_t)scores[2], (int64_t)scores[3],
+                 (int64_t)total, grade, (int64_t)year, now, (int64_t)0);
+    if (rc != 0)
+        return rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+    *out = json_pack("{s:f, s:s}", "total", total / 10.0, "grade", grade);
+    return 0;
+}
+
+int
+rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+{
+    int64_t n = 0, sum = 0, excellent = 0, all_n = 0, all_sum = 0;
+    struct db_res *r = db_query(db, q, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        n = db_int(r, 0);
+        sum = db_int(r, 1);
+        excellent = db_int(r, 2);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    r = db_query(db, Q_RATING_ALL, "");
+    if (r == NULL)
+        return ERR_DB;
+    if ((rc = db_next(r)) > 0) {
+        all_n = db_int(r, 0);
+        all_sum = db_int(r, 1);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    char day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    struct rating_rule rule = {0};
+    if ((rc = rating_rule(db, year, &rule)) != 0 && rc != ERR_NOTFOUND)
+        return rc;
+    double mean = n ? (double)sum / 10.0 / (double)n : 0;
+    double prior = all_n ? (double)all_sum / 10.0 / (double)all_n : 0;
+    *out = json_pack("{s:I}", "evaluations", (json_int_t)n);
+    json_object_set_new(*out, "mean", n ? json_real(mean) : json_null());
+    json_object_set_new(
+        *out, "ranked_mean",
+        all_n ? json_real(rules_shrunk_mean(mean, n, prior,
+                                            rule.prior_weight))
+              : json_null());
+    /* A rate over fewer than 10 ratings is shown as such (SPEC §2.8). */
+    json_object_set_new(*out, "excellent", json_integer(excellent));
+    json_object_set_new(*out, "excellence_rate",
+                        n >= 10 ? json_real((double)excellent / (double)n)
+                                : json_null());
+    json_object_set_new(*out, "too_few", json_boolean(n < 10));
+    return 0;
+}

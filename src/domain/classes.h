@@ -1,0 +1,85 @@
+/*
+ * classes.h - teaching as it happens (issue 4, SPEC.md §2.6-8): programs
+ * of the 8 types, their class sessions (course, teacher, time, room or
+ * place, 学时, capacity), enrolment with a waiting list, attendance by QR
+ * or by the admin's roster, the study hours it credits, and ratings of
+ * the teacher by those who attended.
+ *
+ * Moments are unix seconds; days and years are China time (rules.h).
+ */
+#pragma once
+
+#include "audit.h"
+#include "teaching.h"
+
+#include "../db/db.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct keyring;
+
+struct program_input {
+    const char *type, *title, *from, *to; /* from/to: YYYY-MM-DD */
+    int64_t school_id;
+};
+int program_create(struct db *db, const struct program_input *in,
+                   bool is_demo, const struct audit_who *who, int64_t *id,
+                   struct field_error *e);
+int program_list(struct db *db, const char *township, const char *type,
+                 int64_t school_id, int64_t page, int64_t per_page,
+                 json_t *items, int64_t *total);
+int program_get(struct db *db, int64_t id, json_t **out, char township[16]);
+
+struct class_input {
+    int64_t program_id, course_id, teacher_id, room_id; /* 0 = none */
+    int64_t starts_at, ends_at, half_hours, capacity;
+    const char *place;
+};
+int class_create(struct db *db, const struct class_input *in, bool is_demo,
+                 const struct audit_who *who, int64_t *id,
+                 struct field_error *e);
+/* Sessions starting in [from, to). */
+int class_list(struct db *db, const char *township, int64_t program_id,
+               int64_t from, int64_t to, int64_t page, int64_t per_page,
+               json_t *items, int64_t *total);
+int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* The enrolled and waiting, with whether each attended. */
+int class_roster(struct db *db, int64_t id, json_t *items);
+
+/* Enrols a person: 0 with *status "enrolled", or "waiting" when the
+ * session is full and waitlist is true; ERR_RANGE when full and not;
+ * ERR_CONFLICT when already on its list; ERR_NOTFOUND (person). */
+int class_enroll(struct db *db, int64_t session_id, int64_t person_id,
+                 bool waitlist, const struct audit_who *who,
+                 const char **status);
+
+/* Records that person attended session (method "qr" or "roster") and
+ * credits its hours (rules.h). 0 with *out the attendance;
+ * ERR_CONFLICT a second time; ERR_NOTFOUND (session or person). */
+int class_attend(struct db *db, int64_t session_id, int64_t person_id,
+                 const char *method, int64_t now,
+                 const struct audit_who *who, json_t **out);
+
+/* A person's study hours in a year: minutes, concentrated classes, the
+ * target that binds them (if any) and whether it is met. */
+int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
+/* The members of a township (NULL: the county) behind their target in a
+ * year, in pinyin order (never ranked by hours); also how many members
+ * the targets bind and how many meet theirs. */
+int hours_behind(struct db *db, const char *township, int year,
+                 int64_t page, int64_t per_page, json_t *items,
+                 int64_t *total, int64_t *bound, int64_t *meeting);
+
+/* A rating of the teacher of a session by one who attended it:
+ * scores content, method, effect, attitude (0..100). 0 with *out
+ * {"total","grade"}; ERR_DENIED without attendance; ERR_CONFLICT a
+ * second time. */
+int class_evaluate(struct db *db, const struct keyring *k,
+                   int64_t session_id, int64_t person_id,
+                   const int scores[4], int64_t now, json_t **out);
+/* Aggregates only: evaluations, mean, ranked_mean (shrunk toward the
+ * overall mean), excellence_rate (null under 10 evaluations). q is
+ * Q_RATING_TEACHER or Q_RATING_COURSE. */
+int rating_summary(struct db *db, enum query q, int64_t id, json_t **out);

@@ -1,0 +1,208 @@
+// Programs, sessions, enrolment, QR check-in, attendance, study hours and
+// ratings (issue 4), on both databases: each flow and its refusals —
+// expired token 410, second check-in 409, check-in outside the window
+// 403, rating without attendance 403, second rating 409, over capacity
+// 409, another township's session 404.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, session, assertError, assertList } from './lib.mjs';
+
+const W = '371723001';
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// "YYYY-MM-DDTHH:MM" in China time, minutes from now.
+function cst(minutesFromNow) {
+  const d = new Date(Date.now() + minutesFromNow * 60000 + 8 * 3600000);
+  return d.toISOString().slice(0, 16);
+}
+const today = () => new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+
+describe('classes', () => {
+  let srv, ca, sa, sa2, trainee, teacher;
+  let school, otherSchool, room, course, teacherId, me;
+  before(async () => {
+    // Slots of 2 s so that a token can expire within the test.
+    srv = await startServer({ env: { DANGXIAO_CHECKIN_SLOT_SECONDS: '2' } });
+    [ca, sa, sa2, trainee, teacher] = await Promise.all(
+      ['county_admin', 'school_admin', 'school_admin2', 'trainee', 'teacher'].map((u) => session(srv.base, u)));
+    const schools = (await ca('GET', '/api/v1/schools')).json.items;
+    school = schools.find((s) => s.township_code === W);
+    otherSchool = schools.find((s) => s.township_code !== W);
+    room = (await sa('GET', `/api/v1/schools/${school.id}/rooms`)).json.items[0];
+    course = (await sa('GET', '/api/v1/courses?per_page=1')).json.items[0];
+    teacherId = course.teacher_ids[0];
+    me = trainee.user.person_id;
+    assert.ok(me, 'the demo trainee is linked to a roster person');
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const program = async (over = {}) => {
+    const r = await sa('POST', '/api/v1/programs', {
+      json: { type: 'weekly_lesson', school_id: school.id, title: '每周一课·测试', from: today(), to: today(), ...over },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+  const sessionNow = async (over = {}) => {
+    const p = await program();
+    const r = await sa('POST', '/api/v1/sessions', {
+      json: { program_id: p.id, course_id: course.id, teacher_id: teacherId, starts_at: cst(-10), ends_at: cst(80),
+        room_id: room.id, hours: 2, capacity: 30, ...over },
+    });
+    assert.equal(r.status, 201, r.text);
+    return r.json;
+  };
+
+  test('classes-1.1 programs and sessions in the school admin\'s own school; bad ones refused', async () => {
+    const p = await program({ type: 'themed_class', title: '乡村振兴主题培训班' });
+    assert.equal(p.type_name, '主题培训班');
+    assertError(await sa('POST', '/api/v1/programs', { json: { type: 'weekly_lesson', school_id: otherSchool.id, title: 'x', from: today(), to: today() } }),
+      404, 'not_found');
+    for (const [over, field] of [[{ type: 'party' }, 'type'], [{ from: '2026-02-30' }, 'from'], [{ from: '2026-12-02', to: '2026-12-01' }, 'to']])
+      assertError(await sa('POST', '/api/v1/programs', { json: { type: 'weekly_lesson', school_id: school.id, title: 'x', from: '2026-12-01', to: '2026-12-01', ...over } }),
+        422, 'invalid_field', field);
+    const s = await sessionNow();
+    assert.equal(s.hours, 2);
+    assert.equal(s.township_code, W);
+    assert.equal(s.enrolled, 0);
+    const base = { program_id: p.id, starts_at: cst(60), ends_at: cst(120), room_id: room.id, hours: 2, capacity: 10 };
+    const otherRoom = (await ca('GET', `/api/v1/schools/${otherSchool.id}/rooms`)).json.items[0];
+    for (const [over, field] of [
+      [{ ends_at: cst(30) }, 'ends_at'], [{ starts_at: '明天上午' }, 'starts_at'], [{ hours: 0.3 }, 'hours'],
+      [{ capacity: 0 }, 'capacity'], [{ room_id: otherRoom.id }, 'room_id'], [{ room_id: undefined }, 'place'],
+      [{ course_id: 99999999 }, 'course_id'], [{ teacher_id: 99999999 }, 'teacher_id'],
+    ]) assertError(await sa('POST', '/api/v1/sessions', { json: { ...base, ...over } }), 422, 'invalid_field', field);
+    assertError(await sa2('POST', '/api/v1/sessions', { json: base }), 404, 'not_found');
+    assertError(await sa2('GET', `/api/v1/sessions/${s.id}`), 404, 'not_found');
+    const onsite = await sa('POST', '/api/v1/sessions', { json: { ...base, room_id: undefined, place: '伯乐集镇现场教学点' } });
+    assert.equal(onsite.status, 201, onsite.text);
+    const list = await sa('GET', `/api/v1/sessions?program_id=${p.id}`);
+    assertList(list);
+    assert.equal(list.json.total, 1);
+    assertError(await trainee('GET', '/api/v1/sessions'), 403, 'forbidden');
+  });
+
+  test('classes-1.2 enrolment: capacity, the waiting list, once per person, own township only', async () => {
+    const s = await sessionNow({ capacity: 2 });
+    const people = (await sa('GET', '/api/v1/people?per_page=3')).json.items.map((p) => p.id);
+    for (const p of people.slice(0, 2)) {
+      const r = await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: p } });
+      assert.equal(r.status, 201, r.text);
+      assert.equal(r.json.status, 'enrolled');
+    }
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: people[2] } }), 409, 'session_full');
+    const w = await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: people[2], waitlist: true } });
+    assert.equal(w.json.status, 'waiting');
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: people[0] } }), 409, 'already_enrolled');
+    const far = (await sa2('GET', '/api/v1/people?per_page=1')).json.items[0].id;
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: far } }), 422, 'invalid_field', 'person_id');
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: {} }), 422, 'missing_field', 'person_id');
+    const got = await sa('GET', `/api/v1/sessions/${s.id}`);
+    assert.equal(got.json.enrolled, 2);
+    assert.equal(got.json.waiting, 1);
+    const roster = await sa('GET', `/api/v1/sessions/${s.id}/roster`);
+    assert.deepEqual(roster.json.items.map((x) => x.status).sort(), ['enrolled', 'enrolled', 'waiting']);
+    assert.ok(roster.json.items.every((x) => /\*/.test(x.id_number_masked)));
+  });
+
+  test('classes-1.3 QR check-in: the code turns over, one check-in, then hours; refusals', async () => {
+    const s = await sessionNow({ hours: 1.5 });
+    const before = (await trainee('GET', '/api/v1/me/hours')).json;
+    const code = await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`);
+    assert.equal(code.status, 200, code.text);
+    assert.match(code.json.url, new RegExp(`/c/${code.json.token.replaceAll('.', '\\.')}$`));
+    assert.ok(code.json.expires_in >= 1 && code.json.expires_in <= 2);
+    const svg = await fetch(srv.base + `/api/v1/sessions/${s.id}/checkin-code.svg`, { headers: { Cookie: sa.cookie } });
+    assert.equal(svg.status, 200);
+    assert.match(svg.headers.get('content-type'), /image\/svg\+xml/);
+    assert.match(await svg.text(), /^<svg [^>]*viewBox="0 0 \d+ \d+"/);
+    const ok = await trainee('POST', '/api/v1/checkin', { json: { token: code.json.token } });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.method, 'qr');
+    assert.equal(ok.json.minutes, 90);
+    assert.equal(ok.json.rule, 'hour60-cap8');
+    assertError(await trainee('POST', '/api/v1/checkin', { json: { token: code.json.token } }), 409, 'already_checked_in');
+    const after = (await trainee('GET', '/api/v1/me/hours')).json;
+    assert.equal(after.concentrated_minutes, before.concentrated_minutes + 90);
+    assert.equal(after.online_minutes, null);
+    assert.equal(after.target_hours, 32);
+    // Forged and expired codes.
+    const [sid, slot, mac] = code.json.token.split('.');
+    assertError(await trainee('POST', '/api/v1/checkin', { json: { token: `${sid}.${slot}.${'0'.repeat(16)}` } }), 422, 'invalid_field', 'token');
+    assertError(await trainee('POST', '/api/v1/checkin', { json: { token: `${Number(sid) + 1}.${slot}.${mac}` } }), 422, 'invalid_field', 'token');
+    assertError(await trainee('POST', '/api/v1/checkin', { json: {} }), 422, 'missing_field', 'token');
+    const s2 = await sessionNow();
+    const old = (await sa('GET', `/api/v1/sessions/${s2.id}/checkin-code`)).json.token;
+    await sleep(4500); // two slots of 2 s and a little more
+    assertError(await trainee('POST', '/api/v1/checkin', { json: { token: old } }), 410, 'token_expired');
+    // The previous slot is still accepted.
+    const prev = (await sa('GET', `/api/v1/sessions/${s2.id}/checkin-code`)).json;
+    await sleep(prev.expires_in * 1000 + 200);
+    const late = await trainee('POST', '/api/v1/checkin', { json: { token: prev.token } });
+    assert.equal(late.status, 201, late.text);
+    // An account with no roster person cannot check in.
+    const s3 = await sessionNow();
+    const t3 = (await sa('GET', `/api/v1/sessions/${s3.id}/checkin-code`)).json.token;
+    assertError(await teacher('POST', '/api/v1/checkin', { json: { token: t3 } }), 403, 'no_person');
+  });
+
+  test('classes-1.4 check-in is open from 30 minutes before the start to the end', async () => {
+    for (const [from, to] of [[120, 180], [-180, -60]]) {
+      const s = await sessionNow({ starts_at: cst(from), ends_at: cst(to) });
+      const t = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
+      assertError(await trainee('POST', '/api/v1/checkin', { json: { token: t } }), 403, 'checkin_closed');
+    }
+    const soon = await sessionNow({ starts_at: cst(20), ends_at: cst(80) });
+    const t = (await sa('GET', `/api/v1/sessions/${soon.id}/checkin-code`)).json.token;
+    assert.equal((await trainee('POST', '/api/v1/checkin', { json: { token: t } })).status, 201);
+  });
+
+  test('classes-1.5 the admin ticks people off the roster; once each', async () => {
+    const s = await sessionNow();
+    const p = (await sa('GET', '/api/v1/people?per_page=1')).json.items[0].id;
+    const r = await sa('POST', `/api/v1/sessions/${s.id}/attendance`, { json: { person_id: p } });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json.method, 'roster');
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/attendance`, { json: { person_id: p } }), 409, 'already_checked_in');
+    assertError(await sa2('POST', `/api/v1/sessions/${s.id}/attendance`, { json: { person_id: p } }), 404, 'not_found');
+    const roster = (await sa('GET', `/api/v1/sessions/${s.id}`)).json;
+    assert.equal(roster.attended, 1);
+    const h = await sa('GET', `/api/v1/people/${p}/hours`);
+    assert.ok(h.json.concentrated_minutes >= 120, h.text);
+    assertError(await sa2('GET', `/api/v1/people/${p}/hours`), 404, 'not_found');
+  });
+
+  test('classes-1.6 ratings: once, by those who attended; teachers see aggregates', async () => {
+    const s = await sessionNow();
+    const scores = { content: 95, method: 90, effect: 92, attitude: 100 };
+    assertError(await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } }), 403, 'not_attended');
+    const t = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
+    assert.equal((await trainee('POST', '/api/v1/checkin', { json: { token: t } })).status, 201);
+    const r = await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } });
+    assert.equal(r.status, 201, r.text);
+    // 0.30·95 + 0.25·90 + 0.25·92 + 0.20·100 = 94.0
+    assert.equal(r.json.total, 94);
+    assert.equal(r.json.grade, 'excellent');
+    assertError(await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } }), 409, 'already_rated');
+    for (const bad of [{}, { scores: { ...scores, content: 101 } }, { scores: { ...scores, effect: -1 } }, { scores: { content: 90 } }])
+      assert.equal((await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: bad })).status, 422);
+    const tp = await teacher('GET', `/api/v1/teachers/${teacherId}`);
+    assert.equal(tp.status, 200, tp.text);
+    assert.ok(tp.json.rating.evaluations >= 1);
+    assert.equal(tp.json.rating.excellence_rate, null); // fewer than 10
+    assert.equal(tp.json.rating.too_few, true);
+    assert.ok(!/rater|person/.test(JSON.stringify(tp.json.rating)));
+    const cp = await trainee('GET', `/api/v1/courses/${course.id}`);
+    assert.ok(cp.json.rating.evaluations >= 1);
+  });
+
+  test('classes-1.7 who is behind on study hours: members only, in pinyin order, never ranked', async () => {
+    const b = await sa('GET', `/api/v1/hours/behind?per_page=500`);
+    assertList(b, { perPage: 500 });
+    assert.ok(b.json.persons_total > 0);
+    assert.equal(b.json.persons_total, b.json.persons_meeting_target + b.json.total);
+    assert.ok(b.json.items.every((x) => ['member', 'cadre'].includes(x.target) && x.minutes < x.target_hours * 60 || x.classes < x.target_classes));
+    assertError(await sa('GET', '/api/v1/hours/behind?township=371723002'), 403, 'forbidden_township');
+    assertError(await sa('GET', '/api/v1/hours/behind?year=1999'), 400, 'invalid_param', 'year');
+    assertError(await trainee('GET', '/api/v1/hours/behind'), 403, 'forbidden');
+  });
+});
