@@ -94,6 +94,7 @@ int api_courses_list(struct req *req);
 int api_courses_create(struct req *req);
 int api_courses_get(struct req *req);
 int api_courses_update(struct req *req);
+int api_report_county(struct req *req);
 int api_program_types_list(struct req *req);
 int api_programs_list(struct req *req);
 int api_programs_create(struct req *req);

@@ -95,6 +95,7 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/hours/behind", api_hours_behind, USER(R_ADMINS), 0},
     {"GET", "/api/v1/people/{id}/hours", api_people_hours, USER(R_ADMINS),
      0},
+    {"GET", "/api/v1/reports/county", api_report_county, USER(R_ADMINS), 0},
     {"GET", "/api/v1/people", api_people_list, USER(R_ADMINS), 0},
     {"POST", "/api/v1/people", api_people_create, USER(R_ADMINS), 0},
     {"POST", "/api/v1/people/import", api_people_import, USER(R_ADMINS),

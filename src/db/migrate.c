@@ -390,10 +390,21 @@ static const struct migration migrations[] = {
      "  minutes INTEGER NOT NULL,"
      "  rule TEXT NOT NULL,"
      "  recorded_by BIGINT,"
+     /* The session's context, copied when the row is written (a
+      * session's program and time are fixed), so that yearly figures
+      * read this table alone. */
+     "  program_id BIGINT NOT NULL,"
+     "  program_type TEXT NOT NULL,"
+     "  concentrated INTEGER NOT NULL,"
+     "  township_code TEXT NOT NULL,"
+     "  starts_at BIGINT NOT NULL,"
      "  is_demo INTEGER NOT NULL DEFAULT 0,"
      "  UNIQUE (session_id, person_id));"
      "CREATE INDEX attendance_person ON attendance(person_id, year);"
-     "CREATE INDEX attendance_year ON attendance(year, session_id);"
+     "CREATE INDEX attendance_year ON attendance(year, person_id, minutes,"
+     " concentrated, program_id);"
+     "CREATE INDEX attendance_starts ON attendance(starts_at, program_type,"
+     " person_id);"
      /* Yearly targets as dated configuration (DOMAIN.md §1.1-1.2):
       * members 32 学时; branch secretaries and committee members 56 and at
       * least one concentrated class. */
@@ -421,18 +432,28 @@ static const struct migration migrations[] = {
      "  session_id BIGINT NOT NULL REFERENCES class_sessions(id),"
      "  teacher_id BIGINT REFERENCES teachers(id),"
      "  course_id BIGINT REFERENCES courses(id),"
-     "  rater_hash TEXT NOT NULL,"
+     "  rater_hash TEXT NOT NULL,"        /* H(session:person): once each */
+     "  rater_person TEXT NOT NULL,"      /* H(person): counts raters */
      "  content INTEGER NOT NULL, method INTEGER NOT NULL,"
      "  effect INTEGER NOT NULL, attitude INTEGER NOT NULL,"
      "  total_tenths INTEGER NOT NULL,"   /* 0..1000 */
      "  grade TEXT NOT NULL,"             /* excellent, good, pass, fail */
      "  year INTEGER NOT NULL,"
      "  at BIGINT NOT NULL,"
+     "  township_code TEXT NOT NULL,"     /* the session's, copied */
+     "  starts_at BIGINT NOT NULL,"
      "  is_demo INTEGER NOT NULL DEFAULT 0,"
      "  UNIQUE (session_id, rater_hash));"
      "CREATE INDEX evaluations_teacher ON evaluations(teacher_id, year);"
      "CREATE INDEX evaluations_course ON evaluations(course_id, year);"
-     "CREATE INDEX evaluations_year ON evaluations(year);",
+     "CREATE INDEX evaluations_year ON evaluations(year);"
+     /* The report counts raters and grades per session range from the
+      * index alone. */
+     "CREATE INDEX evaluations_starts ON evaluations(starts_at,"
+     " township_code, rater_person, grade);"
+     /* Members by status and flags, for the study-hours denominator. */
+     "CREATE INDEX people_members ON people(political_status, flags)"
+     " WHERE voided_at IS NULL;",
      NULL, NULL},
 };
 

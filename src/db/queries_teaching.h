@@ -106,10 +106,8 @@
  * year. */
 #define HOURS_OF_YEAR                                                         \
     "SELECT a.person_id, SUM(a.minutes) AS minutes, COUNT(DISTINCT CASE "    \
-    " WHEN pt.concentrated = 1 THEN pr.id END) AS classes "                  \
-    "FROM attendance a JOIN class_sessions cs ON cs.id = a.session_id "      \
-    "JOIN programs pr ON pr.id = cs.program_id "                             \
-    "JOIN program_types pt ON pt.code = pr.type "
+    " WHEN a.concentrated = 1 THEN a.program_id END) AS classes "            \
+    "FROM attendance a "
 
 #define DB_QUERIES_TEACHING(Q)                                                \
     Q(SCHOOL_INSERT,                                                          \
@@ -263,10 +261,20 @@
     Q(DAY_MINUTES,                                                            \
       "SELECT COALESCE(SUM(minutes), 0) FROM attendance "                     \
       "WHERE person_id = $1 AND day = $2", NULL)                              \
+    /* the session's context comes from the session itself */            \
     Q(ATTEND_INSERT,                                                          \
       "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
-      "minutes, rule, recorded_by, is_demo) "                                 \
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id", NULL)  \
+      "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
+      "concentrated, township_code, starts_at) "                              \
+      "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
+      "CAST($4 AS TEXT), CAST($5 AS INTEGER), CAST($6 AS TEXT), "             \
+      "CAST($7 AS INTEGER), CAST($8 AS TEXT), CAST($9 AS BIGINT), "           \
+      "CAST($10 AS INTEGER), p.id, p.type, "                                  \
+      "pt.concentrated, s.township_code, cs.starts_at "                       \
+      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
+      "JOIN program_types pt ON pt.code = p.type "                            \
+      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
+      NULL)                                                                   \
     Q(ATTENDED,                                                               \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1 "                \
       "AND person_id = $2", NULL)                                             \
@@ -296,9 +304,17 @@
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
     Q(EVAL_INSERT,                                                            \
       "INSERT INTO evaluations(session_id, teacher_id, course_id, "           \
-      "rater_hash, content, method, effect, attitude, total_tenths, grade, "  \
-      "year, at, is_demo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "  \
-      "$11, $12, $13) RETURNING id", NULL)                                    \
+      "rater_hash, rater_person, content, method, effect, attitude, "         \
+      "total_tenths, grade, year, at, is_demo, township_code, starts_at) "    \
+      "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
+      "CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS INTEGER), "             \
+      "CAST($7 AS INTEGER), CAST($8 AS INTEGER), CAST($9 AS INTEGER), "       \
+      "CAST($10 AS INTEGER), CAST($11 AS TEXT), CAST($12 AS INTEGER), "       \
+      "CAST($13 AS BIGINT), CAST($14 AS INTEGER), "                           \
+      "s.township_code, cs.starts_at FROM class_sessions cs "                 \
+      "JOIN programs p ON p.id = cs.program_id "                              \
+      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
+      NULL)                                                                   \
     /* n, sum of totals (tenths), excellent */                              \
     Q(RATING_TEACHER,                                                         \
       "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
@@ -316,4 +332,17 @@
     Q(DEMO_MEMBER,                                                            \
       "SELECT id FROM people WHERE township_code = $1 "                       \
       "AND political_status = 'member' AND flags = ',' "                      \
-      "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)
+      "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)                                                            \
+    /* id, flags: the living people of a township, for the demo */         \
+    Q(DEMO_TOWNSHIP_PEOPLE,                                                   \
+      "SELECT id, flags, political_status FROM people "                       \
+      "WHERE township_code = $1 AND voided_at IS NULL ORDER BY id", NULL)     \
+    /* course id, module, first teacher */                                 \
+    Q(DEMO_COURSES,                                                           \
+      "SELECT c.id, c.module_code, (SELECT MIN(teacher_id) FROM "             \
+      "course_teachers WHERE course_id = c.id), c.half_hours FROM courses c " \
+      "WHERE c.published = 1 ORDER BY c.id", NULL)                            \
+    Q(DEMO_CLASSROOM,                                                         \
+      "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                                                            \
+    Q(DEMO_SCHOOL_OF, "SELECT id FROM schools WHERE township_code = $1",      \
+      NULL)

@@ -394,16 +394,22 @@ hours_person(struct db *db, int64_t person_id, int year, json_t **out)
 }
 
 int
+hours_targets(struct db *db, int year, int64_t hours[2], int64_t classes[2])
+{
+    hours[0] = hours[1] = classes[0] = classes[1] = 0;
+    int rc = target_of(db, TARGET_MEMBER, year, &hours[0], &classes[0]);
+    if (rc == 0)
+        rc = target_of(db, TARGET_CADRE, year, &hours[1], &classes[1]);
+    return rc == ERR_NOTFOUND ? 0 : rc; /* none that year: nobody bound */
+}
+
+int
 hours_behind(struct db *db, const char *township, int year, int64_t page,
              int64_t per_page, json_t *items, int64_t *total,
              int64_t *bound, int64_t *meeting)
 {
-    int64_t h[2] = {0, 0}, c[2] = {0, 0};
-    int rc = target_of(db, TARGET_MEMBER, year, &h[0], &c[0]);
-    if (rc == 0)
-        rc = target_of(db, TARGET_CADRE, year, &h[1], &c[1]);
-    if (rc == ERR_NOTFOUND)
-        rc = 0; /* no targets that year: nobody is bound */
+    int64_t h[2], c[2];
+    int rc = hours_targets(db, year, h, c);
     if (rc != 0)
         return rc;
     bool have = h[0] > 0;
@@ -484,15 +490,18 @@ class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
     const char *grade = rules_grade(&rule, total);
     /* The rater is kept only as a keyed hash of session and person:
      * enough to refuse a second rating, never enough to name anyone. */
-    char msg[48], rater[65];
+    char msg[48], rater[65], person[65];
     str_fmt(msg, sizeof(msg), "%lld:%lld", (long long)session_id,
             (long long)person_id);
     keyring_hash(k, "rater", msg, rater);
+    /* And a hash of the person alone, to count distinct raters. */
+    str_fmt(msg, sizeof(msg), "%lld", (long long)person_id);
+    keyring_hash(k, "rater-person", msg, person);
     const int64_t *teacher = c.teacher ? &c.teacher : NULL;
     const int64_t *course = c.course ? &c.course : NULL;
     int64_t id;
-    rc = db_int1(db, Q_EVAL_INSERT, &id, "innsiiiiisiii", session_id,
-                 teacher, course, rater, (int64_t)scores[0],
+    rc = db_int1(db, Q_EVAL_INSERT, &id, "innssiiiiisiii", session_id,
+                 teacher, course, rater, person, (int64_t)scores[0],
                  (int64_t)scores[1], (int64_t)scores[2], (int64_t)scores[3],
                  (int64_t)total, grade, (int64_t)year, now, (int64_t)0);
     if (rc != 0)

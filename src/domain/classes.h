@@ -65,6 +65,10 @@ int class_attend(struct db *db, int64_t session_id, int64_t person_id,
 /* A person's study hours in a year: minutes, concentrated classes, the
  * target that binds them (if any) and whether it is met. */
 int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
+/* The year's targets: [0] members, [1] cadres (hours and classes); all 0
+ * when none is configured for that year. 0 or ERR_DB. */
+int hours_targets(struct db *db, int year, int64_t hours[2],
+                  int64_t classes[2]);
 /* The members of a township (NULL: the county) behind their target in a
  * year, in pinyin order (never ranked by hours); also how many members
  * the targets bind and how many meet theirs. */

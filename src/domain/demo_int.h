@@ -6,6 +6,7 @@
 
 #include "../db/db.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,9 +19,16 @@ extern const char *const demo_surnames[];
 extern const size_t demo_nsurnames;
 
 struct demo_counts {
-    int64_t schools, teachers, courses;
+    int64_t schools, teachers, courses, sessions, attendance, evaluations;
 };
 
 /* Schools, rooms, teachers and the catalog, inside the caller's
  * transaction. 0 or an error. */
 int demo_teaching(struct db *db, uint64_t *s, struct demo_counts *n);
+
+struct keyring;
+/* A year of programs, sessions, attendance and ratings ending at now;
+ * county is the full scale, else a tenth. Inside the caller's
+ * transaction. */
+int demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
+                 bool county, int64_t now, struct demo_counts *n);

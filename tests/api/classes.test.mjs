@@ -172,7 +172,10 @@ describe('classes', () => {
   });
 
   test('classes-1.6 ratings: once, by those who attended; teachers see aggregates', async () => {
-    const s = await sessionNow();
+    // A new teacher, so that the counts start from nothing.
+    const nt = await ca('POST', '/api/v1/teachers', { json: { name: '新讲师', level: 'county', modules: ['health'], school_ids: [school.id] } });
+    assert.equal(nt.status, 201, nt.text);
+    const s = await sessionNow({ teacher_id: nt.json.id });
     const scores = { content: 95, method: 90, effect: 92, attitude: 100 };
     assertError(await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } }), 403, 'not_attended');
     const t = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
@@ -185,12 +188,21 @@ describe('classes', () => {
     assertError(await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } }), 409, 'already_rated');
     for (const bad of [{}, { scores: { ...scores, content: 101 } }, { scores: { ...scores, effect: -1 } }, { scores: { content: 90 } }])
       assert.equal((await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: bad })).status, 422);
-    const tp = await teacher('GET', `/api/v1/teachers/${teacherId}`);
+    const tp = await teacher('GET', `/api/v1/teachers/${nt.json.id}`);
     assert.equal(tp.status, 200, tp.text);
-    assert.ok(tp.json.rating.evaluations >= 1);
+    assert.equal(tp.json.rating.evaluations, 1);
+    assert.equal(tp.json.rating.mean, 94);
     assert.equal(tp.json.rating.excellence_rate, null); // fewer than 10
     assert.equal(tp.json.rating.too_few, true);
+    // Shrunk toward the county mean: below this single 94.
+    assert.ok(tp.json.rating.ranked_mean < 94);
     assert.ok(!/rater|person/.test(JSON.stringify(tp.json.rating)));
+    // A demo teacher with many ratings shows its rate.
+    const rated = await teacher('GET', `/api/v1/teachers/${teacherId}`);
+    if (rated.json.rating.evaluations >= 10) {
+      assert.equal(rated.json.rating.too_few, false);
+      assert.ok(rated.json.rating.excellence_rate >= 0 && rated.json.rating.excellence_rate <= 1);
+    }
     const cp = await trainee('GET', `/api/v1/courses/${course.id}`);
     assert.ok(cp.json.rating.evaluations >= 1);
   });

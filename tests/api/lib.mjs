@@ -133,7 +133,8 @@ export function freePort() {
 // Start a server on a fresh database with the demo data.
 // opts.env: extra environment for the server (and the CLI runs);
 // opts.args: extra `serve` arguments; opts.db: an existing {uri, drop};
-// opts.init === false: skip init and demo; opts.port: use this port;
+// opts.init === false: skip init and demo; opts.demo === false: init only
+// (no accounts: add them with srv.cli); opts.port: use this port;
 // opts.noListen: do not pass --listen (the port comes from a config file).
 export async function startServer(opts = {}) {
   if (!fs.existsSync(BIN))
@@ -145,9 +146,11 @@ export async function startServer(opts = {}) {
   if (opts.init !== false) {
     const r1 = await cli(['init']);
     assert.equal(r1.code, 0, `dangxiao init failed (${r1.code}/${r1.signal}):\n${r1.stderr}`);
-    const r2 = await run(BIN, ['demo', '--db', db, '--scale', opts.scale || 'small', '--seed', String(opts.seed || 1)],
-      { env: childEnv(opts.env || {}), timeout: 120000 });
-    assert.equal(r2.code, 0, `dangxiao demo failed (${r2.code}/${r2.signal}):\n${r2.stderr}`);
+    if (opts.demo !== false) {
+      const r2 = await run(BIN, ['demo', '--db', db, '--scale', opts.scale || 'small', '--seed', String(opts.seed || 1)],
+        { env: childEnv(opts.env || {}), timeout: 120000 });
+      assert.equal(r2.code, 0, `dangxiao demo failed (${r2.code}/${r2.signal}):\n${r2.stderr}`);
+    }
   }
   let lastErr;
   for (let attempt = 0; attempt < 3; attempt++) {

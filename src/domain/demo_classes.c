@@ -1,0 +1,276 @@
+/*
+ * demo_classes.c - a year of teaching in the demo county (SPEC.md §2.6-8,
+ * §6): for the 365 days before the demo is built, every school's programs
+ * of the 8 types with their sessions, attendance drawn from the
+ * township's roster (village cadres for the 村两委 training), and ratings
+ * by most attendees, about three in four of them 优秀. A few sessions in
+ * the next two weeks carry enrolments only, for the schedule and the
+ * check-in. Counted through the same rules as live records (rules.c).
+ */
+#include "demo_int.h"
+
+#include "rules.h"
+
+#include "../core/err.h"
+#include "../core/keyring.h"
+#include "../core/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct demo_person {
+    int64_t id;
+    bool cadre, member;
+};
+
+struct demo_course {
+    int64_t id, teacher, halves;
+    char module[24];
+};
+
+/* One program type's plan per school: programs, sessions in each, the
+ * usual attendance, the module its courses come from ("" any), and the
+ * title. Numbers are the county scale; the small demo takes 1/10. */
+static const struct plan {
+    const char *type, *module, *title;
+    int programs, sessions, attendees;
+    bool cadres, onsite;
+} plans[] = {
+    {"weekly_lesson", "", "每周一课", 1, 5, 147, false, false},
+    {"weekend_lecture", "", "周末大讲堂", 1, 3, 80, false, false},
+    {"village_cadre", "", "今冬明春村两委培训", 1, 3, 150, true, false},
+    {"themed_class", "rural_revitalization", "乡村振兴主题培训班", 2, 2, 40,
+     false, false},
+    {"onsite", "politics", "红色教育现场教学", 2, 1, 160, false, true},
+    {"skills", "rural_revitalization", "菜单式技能培训", 1, 13, 51, false,
+     false},
+    {"skills_outreach", "professional", "送技到村到户", 1, 8, 20, false,
+     true},
+    {"talent_return", "rural_revitalization", "人才回引培训", 1, 1, 30,
+     false, false},
+};
+
+struct world {
+    struct db *db;
+    const struct keyring *k;
+    uint64_t *s;
+    bool county;
+    struct demo_course *courses;
+    size_t ncourses;
+    struct rating_rule rule;
+    struct demo_counts *n;
+};
+
+static int
+load_courses(struct world *w)
+{
+    struct db_res *r = db_query(w->db, Q_DEMO_COURSES, "");
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    size_t cap = 0;
+    while ((rc = db_next(r)) > 0) {
+        if (w->ncourses == cap) {
+            cap = cap ? cap * 2 : 64;
+            w->courses = xrealloc(w->courses, cap * sizeof(*w->courses));
+        }
+        struct demo_course *c = &w->courses[w->ncourses++];
+        c->id = db_int(r, 0);
+        str_copy(c->module, sizeof(c->module), db_text(r, 1));
+        c->teacher = db_null(r, 2) ? 0 : db_int(r, 2);
+        c->halves = db_int(r, 3);
+    }
+    db_end(r);
+    return rc < 0 || w->ncourses == 0 ? ERR_DB : 0;
+}
+
+static const struct demo_course *
+pick_course(struct world *w, const char *module)
+{
+    for (int tries = 0; tries < 64; tries++) {
+        const struct demo_course *c =
+            &w->courses[demo_rnd(w->s) % w->ncourses];
+        if (*module == '\0' || strcmp(c->module, module) == 0)
+            return c;
+    }
+    return &w->courses[0];
+}
+
+static int
+load_people(struct world *w, const char *township, struct demo_person **out,
+            size_t *n)
+{
+    struct db_res *r = db_query(w->db, Q_DEMO_TOWNSHIP_PEOPLE, "s",
+                                township);
+    if (r == NULL)
+        return ERR_DB;
+    size_t cap = 0;
+    int rc;
+    *n = 0;
+    *out = NULL;
+    while ((rc = db_next(r)) > 0) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 256;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        const char *flags = db_text(r, 1);
+        (*out)[*n].id = db_int(r, 0);
+        (*out)[*n].member = rules_target_who(db_text(r, 2), flags) !=
+                            TARGET_NONE;
+        (*out)[*n].cadre = strstr(flags, ",village_committee,") ||
+                           strstr(flags, ",branch_secretary,");
+        (*n)++;
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+/* A rating: three in four 优秀 (scores 88-100), the rest 70-92. */
+static int
+rate(struct world *w, int64_t session, const struct demo_course *c,
+     int64_t person, int64_t at, int year)
+{
+    int s[4];
+    bool high = demo_rnd(w->s) % 100 < 77;
+    for (int i = 0; i < 4; i++)
+        s[i] = high ? 88 + (int)(demo_rnd(w->s) % 13)
+                    : 70 + (int)(demo_rnd(w->s) % 23);
+    int total = rules_rating_total(&w->rule, s);
+    char msg[48], rater[65], whom[65];
+    str_fmt(msg, sizeof(msg), "%lld:%lld", (long long)session,
+            (long long)person);
+    keyring_hash(w->k, "rater", msg, rater);
+    str_fmt(msg, sizeof(msg), "%lld", (long long)person);
+    keyring_hash(w->k, "rater-person", msg, whom);
+    int64_t id;
+    const int64_t *teacher = c->teacher ? &c->teacher : NULL;
+    return db_int1(w->db, Q_EVAL_INSERT, &id, "innssiiiiisiii", session,
+                   teacher, &c->id, rater, whom, (int64_t)s[0],
+                   (int64_t)s[1], (int64_t)s[2], (int64_t)s[3],
+                   (int64_t)total, rules_grade(&w->rule, total),
+                   (int64_t)year, at, (int64_t)1);
+}
+
+/* Attendance of session by `want` people drawn from the pool. */
+static int
+attend(struct world *w, int64_t session, const struct demo_course *c,
+       int64_t starts, int64_t halves, struct demo_person *pool, size_t n,
+       int want)
+{
+    char day[11];
+    int year;
+    rules_day(starts, day, &year);
+    size_t start = n ? demo_rnd(w->s) % n : 0;
+    /* A stride prime to n visits each person once (no second attendance,
+     * which PostgreSQL would answer by aborting the whole transaction). */
+    size_t stride = n % 7 ? 7 : 1;
+    int made = 0, rc = 0;
+    for (size_t i = 0; rc == 0 && i < n && made < want; i++) {
+        struct demo_person *p = &pool[(start + i * stride) % n];
+        int64_t today = 0, id, minutes;
+        rc = db_int1(w->db, Q_DAY_MINUTES, &today, "is", p->id, day);
+        minutes = rules_credit(halves, today);
+        int64_t at = starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
+        if (rc == 0)
+            rc = db_int1(w->db, Q_ATTEND_INSERT, &id, "iiisisisni", session,
+                         p->id, at,
+                         demo_rnd(w->s) % 10 ? "qr" : "roster",
+                         (int64_t)year, day, minutes, RULES_HOURS_RULE,
+                         (const int64_t *)NULL, (int64_t)1);
+        made++;
+        w->n->attendance++;
+        if (rc == 0 && demo_rnd(w->s) % 100 < 85) {
+            rc = rate(w, session, c, p->id, starts + 3 * 3600, year);
+            w->n->evaluations++;
+        }
+    }
+    return rc;
+}
+
+static int
+school_year(struct world *w, int64_t school, const char *township,
+            int64_t now)
+{
+    int64_t room = 0;
+    if (db_int1(w->db, Q_DEMO_CLASSROOM, &room, "i", school) != 0)
+        return ERR_DB;
+    struct demo_person *people;
+    size_t npeople;
+    int rc = load_people(w, township, &people, &npeople);
+    if (rc != 0)
+        return rc;
+    /* Members and cadres, the pools sessions draw from. */
+    struct demo_person *members = xmalloc((npeople + 1) * sizeof(*members));
+    struct demo_person *cadres = xmalloc((npeople + 1) * sizeof(*cadres));
+    size_t nm = 0, nc = 0;
+    for (size_t i = 0; i < npeople; i++) {
+        if (people[i].member)
+            members[nm++] = people[i];
+        if (people[i].cadre)
+            cadres[nc++] = people[i];
+    }
+    int64_t year_start = now - 365 * 86400;
+    for (size_t t = 0; rc == 0 && t < NELEM(plans); t++) {
+        const struct plan *pl = &plans[t];
+        int nsessions = w->county ? pl->sessions : 1;
+        int want = w->county ? pl->attendees : (pl->attendees + 9) / 10;
+        for (int pr = 0; rc == 0 && pr < pl->programs; pr++) {
+            /* Sessions spread over the year, a program's close together. */
+            int64_t first = year_start +
+                            (int64_t)(demo_rnd(w->s) % 330) * 86400;
+            char from[11], to[11], title[96];
+            int y;
+            rules_day(first, from, &y);
+            rules_day(first + (int64_t)(nsessions - 1) * 7 * 86400, to, &y);
+            str_fmt(title, sizeof(title), "%s（第%d期）", pl->title, pr + 1);
+            int64_t program;
+            rc = db_int1(w->db, Q_PROGRAM_INSERT, &program, "sisssii",
+                         pl->type, school, title, from, to, (int64_t)1, now);
+            for (int k = 0; rc == 0 && k < nsessions; k++) {
+                const struct demo_course *c = pick_course(w, pl->module);
+                /* 09:00 China time on that day */
+                int64_t day0 = first + (int64_t)k * 7 * 86400;
+                int64_t starts = day0 - (day0 + RULES_CST_OFFSET) % 86400 +
+                                 9 * 3600;
+                if (starts >= now)
+                    break;
+                int64_t halves = c->halves, id;
+                int64_t ends = starts + halves * 1800 + 1800;
+                const int64_t *r = pl->onsite ? NULL : &room;
+                rc = db_int1(w->db, Q_CLASS_INSERT, &id, "inniinsiiii",
+                             program, &c->id,
+                             c->teacher ? &c->teacher : NULL, starts, ends,
+                             r, pl->onsite ? "村级现场教学点" : "", halves,
+                             (int64_t)(want + 20), (int64_t)1, now);
+                w->n->sessions++;
+                if (rc == 0)
+                    rc = attend(w, id, c, starts, halves,
+                                pl->cadres ? cadres : members,
+                                pl->cadres ? nc : nm, want);
+            }
+        }
+    }
+    free(people);
+    free(members);
+    free(cadres);
+    return rc;
+}
+
+int
+demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
+             bool county, int64_t now, struct demo_counts *n)
+{
+    struct world w = {db, k, s, county, NULL, 0, {30, 25, 25, 20, 90, 80,
+                                                  60, 10}, n};
+    int rc = load_courses(&w);
+    for (int t = 0; rc == 0 && t < 13; t++) {
+        char code[16];
+        str_fmt(code, sizeof(code), "3717230%02d", t + 1);
+        int64_t school;
+        rc = db_int1(db, Q_DEMO_SCHOOL_OF, &school, "s", code);
+        if (rc == 0)
+            rc = school_year(&w, school, code, now);
+    }
+    free(w.courses);
+    return rc;
+}
