@@ -424,8 +424,8 @@ checkin_with(struct req *req, int64_t session_id, json_t **out)
     struct account *a = api_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL,
-                          "this account is not linked to a person on the "
-                          "roster; ask the school to tick you off");
+                          "此账号未关联花名册中的人员，请由党校管理员在名单上"
+                          "为您签到");
     json_t *s;
     char tw[16];
     int rc = class_get(db, session_id, &s, tw);
@@ -444,14 +444,13 @@ checkin_with(struct req *req, int64_t session_id, json_t **out)
     opens -= app_config.checkin_open_minutes * 60;
     if (now < opens || now > ends)
         return http_error(req, 403, "checkin_closed", NULL,
-                          "check-in is open from %lld minutes before the "
-                          "session starts until it ends",
+                          "签到时间为开课前 %lld 分钟至下课",
                           (long long)app_config.checkin_open_minutes);
     struct audit_who who = api_who(req);
     rc = class_attend(db, session_id, a->person_id, "qr", now, &who, out);
     if (rc == ERR_CONFLICT)
         return http_error(req, 409, "already_checked_in", NULL,
-                          "you have checked in to this session already");
+                          "您已经签到过这次课");
     if (rc != 0)
         return write_error(req, db, rc, NULL, "session");
     return 0;
@@ -471,7 +470,7 @@ api_checkin(struct req *req)
                                (int)app_config.checkin_slot_seconds, &sid);
     if (rc == ERR_RANGE)
         return http_error(req, 410, "token_expired", "token",
-                          "this code has expired: scan the screen again");
+                          "二维码已过期，请重新扫描大屏上的二维码");
     if (rc != 0)
         return http_error(req, 422, "invalid_field", "token",
                           "not a check-in code");

@@ -135,6 +135,16 @@ const struct route api_routes[] = {
     {"POST", "/people/{id}", web_person_update, USER(R_ADMINS), ROUTE_PAGE},
     {"POST", "/people/{id}/void", web_person_void, USER(R_ADMINS),
      ROUTE_PAGE},
+    {"GET", "/sessions", web_sessions, USER(R_ADMINS | R_TEACHER),
+     ROUTE_PAGE},
+    {"GET", "/sessions/{id}/display", web_session_display, USER(R_ADMINS),
+     ROUTE_PAGE},
+    {"POST", "/sessions/{id}/rate", web_rate, USER(R_BUSINESS), ROUTE_PAGE},
+    /* The QR code's address: public, so a phone not logged in yet is
+     * sent to the log-in with a grace token (web/classes.c). */
+    {"GET", "/c/{token}", web_checkin, PUB, ROUTE_PAGE},
+    {"GET", "/c/g/{token}", web_checkin_grace, USER(R_BUSINESS), ROUTE_PAGE},
+    {"GET", "/me/hours", web_my_hours, USER(R_BUSINESS), ROUTE_PAGE},
     {"GET", "/users", web_users, USER(R_SYSADMIN), ROUTE_PAGE},
     {"POST", "/users", web_users_create, USER(R_SYSADMIN), ROUTE_PAGE},
     {"GET", "/audit", web_audit, USER(R_AUDITOR), ROUTE_PAGE},

@@ -31,6 +31,8 @@ static const struct nav_item {
     {"/", "Home", "⌂", R_ANY},
     {"/people", "Roster", "☷", R_ADMINS},
     {"/villages", "Villages", "▦", R_ADMINS},
+    {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
+    {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
     {"/password", "Change password", "⚙", R_ANY},

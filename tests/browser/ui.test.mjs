@@ -241,3 +241,66 @@ test('ui-1.9 a school admin edits a person (errors beside the field) and voids t
   assert.doesNotMatch(await page.textContent('#people-table tbody'), /上官婉/);
   await ctx.close();
 });
+
+test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, checks in and rates', async () => {
+  // A session starting now in 文亭街道, made through the API as the school admin.
+  const admin = await newPage();
+  await logIn(admin.page, 'school_admin');
+  await admin.page.goto(base + '/');
+  const api = async (method, path, json) => {
+    const r = await admin.page.evaluate(async ([m, p, j]) => {
+      const csrf = document.querySelector('#logout-form input[name=_csrf]')?.value;
+      const res = await fetch(p, { method: m, headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf || '' },
+        body: j ? JSON.stringify(j) : undefined });
+      return { status: res.status, body: await res.json() };
+    }, [method, path, json]);
+    return r;
+  };
+  const schools = await api('GET', '/api/v1/schools');
+  assert.equal(schools.status, 200, JSON.stringify(schools.body));
+  const school = schools.body.items[0];
+  const room = (await api('GET', `/api/v1/schools/${school.id}/rooms`)).body.items[0];
+  const course = (await api('GET', '/api/v1/courses?per_page=1')).body.items[0];
+  const day = new Date(Date.now() + 8 * 3600000).toISOString().slice(0, 10);
+  const program = await api('POST', '/api/v1/programs', { type: 'weekly_lesson', school_id: school.id, title: '浏览器测试', from: day, to: day });
+  assert.equal(program.status, 201, JSON.stringify(program.body));
+  const t = (m) => new Date(Date.now() + m * 60000 + 8 * 3600000).toISOString().slice(0, 16);
+  const sess = await api('POST', '/api/v1/sessions', { program_id: program.body.id, course_id: course.id,
+    teacher_id: course.teacher_ids[0], starts_at: t(-5), ends_at: t(90), room_id: room.id, hours: 2, capacity: 40 });
+  assert.equal(sess.status, 201, JSON.stringify(sess.body));
+
+  // The admin opens the display page: a QR code and the address it holds.
+  await admin.page.goto(`${base}/sessions/${sess.body.id}/display`);
+  const img = admin.page.locator('#code img.qr');
+  await img.waitFor();
+  assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the QR code renders');
+  const url = await admin.page.getAttribute('#checkin-url', 'href');
+  assert.match(url, /\/c\/\d+\.\d+\.[0-9a-f]{16}$/);
+  await admin.page.screenshot({ path: 'build/screenshots/ui-2.1-display.png' });
+
+  // A trainee's phone, not logged in, opens the code's address.
+  const phone = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: wechatUA });
+  await phone.page.goto(url.replace(/^https?:\/\/[^/]+/, base));
+  assert.match(new URL(phone.page.url()).pathname, /^\/login$/);
+  await phone.page.fill('#login-form input[name=username]', 'trainee');
+  await phone.page.fill('#login-form input[name=password]', password);
+  await Promise.all([phone.page.waitForNavigation(), phone.page.click('#login-form button[type=submit]')]);
+  // Back on the check-in without a second scan.
+  await phone.page.locator('#checkin-ok').waitFor();
+  assert.equal(await phone.page.textContent('#checkin-ok'), '已签到');
+  const scroll = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(scroll <= 1, `no sideways scroll on the phone (${scroll}px)`);
+  await phone.page.screenshot({ path: 'build/screenshots/ui-2.1-phone-checkin.png' });
+  await phone.page.fill('#rate-form input[name=content]', '95');
+  await Promise.all([phone.page.waitForNavigation(), phone.page.click('#rate-form button[type=submit]')]);
+  await phone.page.locator('#rated').waitFor();
+  assert.match(await phone.page.textContent('main'), /优秀/);
+
+  // The screen's count follows (it reloads itself).
+  await admin.page.waitForFunction(() => document.querySelector('#attended')?.textContent === '1', null, { timeout: 15000 });
+  // A second scan is refused politely.
+  await phone.page.goto(url.replace(/^https?:\/\/[^/]+/, base));
+  assert.match(await phone.page.textContent('body'), /已经签到|already/);
+  await phone.ctx.close();
+  await admin.ctx.close();
+});

@@ -1,0 +1,378 @@
+/*
+ * classes.c - the pages of teaching as it happens: the school's session
+ * list, the classroom display with the rotating QR code, the phone pages
+ * a trainee lands on from the code (check in, then rate the teacher),
+ * and "my study hours". The same domain calls as /api/v1/sessions.
+ *
+ * A scan by a phone that is not logged in exchanges the scanned token for
+ * a grace token (rules.h) and goes to the log-in with it as `next`, so the
+ * trainee lands back on the check-in without a second scan.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/rules.h"
+#include "../http/html.h"
+
+#include <string.h>
+
+static const char *
+type_label(const char *code)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {
+        {"weekly_lesson", "Weekly lesson"},
+        {"weekend_lecture", "Weekend lecture"},
+        {"village_cadre", "Village cadre training"},
+        {"themed_class", "Themed class"},
+        {"onsite", "On-site teaching"},
+        {"skills", "Skills training"},
+        {"skills_outreach", "Skills to the village"},
+        {"talent_return", "Returned talent training"},
+    };
+    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
+        if (code && strcmp(labels[i].code, code) == 0)
+            return labels[i].label;
+    return code ? code : "";
+}
+
+/* "2026-12-01 09:00" in China time from an API time string. */
+static const char *
+local_time(struct req *req, json_t *v, const char *key)
+{
+    int64_t t;
+    if (rules_parse_time(json_string_value(json_object_get(v, key)), &t))
+        return "";
+    t += RULES_CST_OFFSET;
+    char day[11];
+    int year;
+    rules_day(t - RULES_CST_OFFSET, day, &year);
+    return arena_printf(&req->arena, "%s %02d:%02d", day,
+                        (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
+}
+
+static const char *
+text_of(json_t *v, const char *key)
+{
+    const char *s = json_string_value(json_object_get(v, key));
+    return s ? s : "";
+}
+
+static long long
+int_of(json_t *v, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(v, key));
+}
+
+int
+web_sessions(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    /* From a month back on: what was just held and what is coming. */
+    int64_t from = now_unix() - 30 * 86400;
+    if (class_list(db, api_scope(req), 0, from, INT64_MAX / 2, page,
+                   per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Sessions"), "/sessions");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Sessions"));
+    html_raw(o, "</h1><table id=\"session-table\"><thead><tr><th>");
+    const char *heads[] = {"Time", "Program", "Course", "Teacher",
+                           "Enrolled", "Attended", ""};
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
+        if (i)
+            html_raw(o, "</th><th>");
+        html_txt(o, *heads[i] ? T(heads[i]) : "");
+    }
+    html_raw(o, "</th></tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr><td>");
+        html_txt(o, local_time(req, v, "starts_at"));
+        html_raw(o, "</td><td>");
+        html_txt(o, T(type_label(text_of(v, "program_type"))));
+        html_raw(o, " · ");
+        html_txt(o, text_of(v, "program_title"));
+        html_raw(o, "</td><td>");
+        html_txt(o, text_of(v, "course_title"));
+        html_raw(o, "</td><td>");
+        html_txt(o, text_of(v, "teacher_name"));
+        strbuf_printf(o, "</td><td>%lld/%lld</td><td>%lld</td><td>",
+                      int_of(v, "enrolled"), int_of(v, "capacity"),
+                      int_of(v, "attended"));
+        strbuf_printf(o, "<a href=\"/sessions/%lld/display\">",
+                      int_of(v, "id"));
+        html_txt(o, T("Check-in screen"));
+        html_raw(o, "</a></td></tr>");
+    }
+    html_raw(o, "</tbody></table>");
+    json_decref(items);
+    web_pager(req, "/sessions", page, per_page, total, "");
+    return web_page_end(req);
+}
+
+int
+web_session_display(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, class_get, id, "session", &s) != 0)
+        return req->status;
+    int64_t now = now_unix(), slot = app_config.checkin_slot_seconds;
+    char token[96];
+    rules_token(app_keys, id, now / slot, token);
+    const char *host = req_header(req, "Host");
+    const char *url = arena_printf(&req->arena, "%s://%s/c/%s",
+                                   app_config.cookie_secure ? "https"
+                                                            : "http",
+                                   host ? host : "localhost", token);
+    web_page_begin(req, T("Check-in screen"), "/sessions");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"display\"><h1>");
+    html_txt(o, text_of(s, "course_title"));
+    html_raw(o, "</h1><p class=\"meta\">");
+    html_txt(o, local_time(req, s, "starts_at"));
+    html_raw(o, " · ");
+    html_txt(o, text_of(s, "teacher_name"));
+    html_raw(o, "</p>");
+    /* The code and the count reload themselves; the code turns over
+     * every slot, and the previous one still works for a slow scan. */
+    strbuf_printf(o,
+                  "<div id=\"code\" hx-get=\"/sessions/%lld/display\" "
+                  "hx-select=\"#code\" hx-swap=\"outerHTML\" "
+                  "hx-trigger=\"every %llds\">",
+                  (long long)id, (long long)(slot > 4 ? slot / 3 : 1));
+    strbuf_printf(o,
+                  "<img class=\"qr\" alt=\"QR\" width=\"320\" height=\"320\" "
+                  "src=\"/api/v1/sessions/%lld/checkin-code.svg?s=%lld\">",
+                  (long long)id, (long long)(now / slot));
+    html_raw(o, "<p><a id=\"checkin-url\" href=\"");
+    html_attr(o, url);
+    html_raw(o, "\">");
+    html_txt(o, T("Scan with your phone to check in"));
+    html_raw(o, "</a></p><p class=\"count\">");
+    html_txt(o, T("Checked in"));
+    strbuf_printf(o, ": <strong id=\"attended\">%lld</strong></p></div>",
+                  int_of(s, "attended"));
+    html_raw(o, "</section>");
+    json_decref(s);
+    return web_page_end(req);
+}
+
+/* The page after a check-in: what was credited, and the rating form. */
+static int
+checked_in(struct req *req, int64_t session_id, json_t *att)
+{
+    web_page_begin(req, T("Checked in"), "/");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1 id=\"checkin-ok\">");
+    html_txt(o, T("Checked in"));
+    html_raw(o, "</h1><p>");
+    html_txt(o, T("Study hours credited"));
+    strbuf_printf(o, ": %lld ", int_of(att, "minutes"));
+    html_txt(o, T("minutes"));
+    html_raw(o, "</p><h2>");
+    html_txt(o, T("Rate the teacher"));
+    strbuf_printf(o, "</h2><form id=\"rate-form\" method=\"post\" "
+                     "action=\"/sessions/%lld/rate\">",
+                  (long long)session_id);
+    html_raw(o, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+    html_attr(o, req->user->csrf ? req->user->csrf : "");
+    html_raw(o, "\">");
+    static const char *const items[4][2] = {
+        {"content", "Content"},
+        {"method", "Method"},
+        {"effect", "Effect"},
+        {"attitude", "Attitude"},
+    };
+    for (int i = 0; i < 4; i++) {
+        html_raw(o, "<label>");
+        html_txt(o, T(items[i][1]));
+        strbuf_printf(o, " <input type=\"number\" name=\"%s\" min=\"0\" "
+                         "max=\"100\" value=\"90\" required></label>",
+                      items[i][0]);
+    }
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Submit rating"));
+    html_raw(o, "</button></form></section>");
+    return web_page_end(req);
+}
+
+static int
+do_checkin(struct req *req, int64_t session_id)
+{
+    json_t *att = NULL;
+    if (checkin_with(req, session_id, &att) != 0)
+        return req->status; /* answered with an error page */
+    int rc = checked_in(req, session_id, att);
+    json_decref(att);
+    return rc;
+}
+
+int
+web_checkin(struct req *req)
+{
+    const char *token = req->params[0];
+    int64_t sid, now = now_unix();
+    int rc = rules_token_check(app_keys, token, now,
+                               (int)app_config.checkin_slot_seconds, &sid);
+    if (rc == ERR_RANGE)
+        return http_error(req, 410, "token_expired", NULL, "%s",
+                          T("This code has expired: scan the screen "
+                            "again."));
+    if (rc != 0)
+        return http_error(req, 400, "invalid_token", NULL, "%s",
+                          T("This is not a check-in code."));
+    if (req->user == NULL) {
+        char grace[96];
+        rules_grace_token(app_keys, sid, now, grace);
+        return http_redirect(req, arena_printf(&req->arena,
+                                               "/login?next=/c/g/%s",
+                                               grace));
+    }
+    return do_checkin(req, sid);
+}
+
+int
+web_checkin_grace(struct req *req)
+{
+    int64_t sid;
+    int rc = rules_grace_check(app_keys, req->params[0], now_unix(), &sid);
+    if (rc == ERR_RANGE)
+        return http_error(req, 410, "token_expired", NULL, "%s",
+                          T("This code has expired: scan the screen "
+                            "again."));
+    if (rc != 0)
+        return http_error(req, 400, "invalid_token", NULL, "%s",
+                          T("This is not a check-in code."));
+    return do_checkin(req, sid);
+}
+
+int
+web_rate(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    static const char *const names[4] = {"content", "method", "effect",
+                                         "attitude"};
+    int s[4];
+    for (int i = 0; i < 4; i++) {
+        int64_t v;
+        const char *f = req_form(req, names[i]);
+        if (f == NULL || parse_i64(f, &v) != 0 || v < 0 || v > 100)
+            return http_error(req, 422, "invalid_field", names[i], "%s",
+                              T("Each score is a whole number from 0 to "
+                                "100."));
+        s[i] = (int)v;
+    }
+    struct account *a = api_account(req);
+    if (a->person_id == 0)
+        return http_error(req, 403, "no_person", NULL, "%s",
+                          T("This account is not linked to the roster."));
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    int rc = class_evaluate(db, app_keys, id, a->person_id, s, now_unix(),
+                            &v);
+    if (rc == ERR_DENIED)
+        return http_error(req, 403, "not_attended", NULL, "%s",
+                          T("Only those who attended may rate."));
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_rated", NULL, "%s",
+                          T("You have rated this session already."));
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such session."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    web_page_begin(req, T("Thank you"), "/");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1 id=\"rated\">");
+    html_txt(o, T("Thank you for your rating"));
+    html_raw(o, "</h1><p>");
+    static const char *const grades[][2] = {{"excellent", "Excellent"},
+                                            {"good", "Good"},
+                                            {"pass", "Pass"},
+                                            {"fail", "Fail"}};
+    const char *g = json_string_value(json_object_get(v, "grade"));
+    for (int i = 0; i < 4; i++)
+        if (g && strcmp(g, grades[i][0]) == 0)
+            g = T(grades[i][1]);
+    strbuf_printf(o, "%.1f · ",
+                  json_number_value(json_object_get(v, "total")));
+    html_txt(o, g ? g : "");
+    html_raw(o, "</p><p><a href=\"/me/hours\">");
+    html_txt(o, T("My study hours"));
+    html_raw(o, "</a></p></section>");
+    json_decref(v);
+    return web_page_end(req);
+}
+
+int
+web_my_hours(struct req *req)
+{
+    struct account *a = api_account(req);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    char day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    json_t *h = NULL;
+    if (a->person_id && hours_person(db, a->person_id, year, &h) != 0)
+        return api_db_error(req, db);
+    web_page_begin(req, T("My study hours"), "/me/hours");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1>");
+    html_txt(o, T("My study hours"));
+    strbuf_printf(o, " · %d</h1>", year);
+    if (h == NULL) {
+        html_raw(o, "<p>");
+        html_txt(o, T("This account is not linked to the roster."));
+        html_raw(o, "</p>");
+    } else {
+        long long m = int_of(h, "concentrated_minutes");
+        html_raw(o, "<p class=\"big\" id=\"my-hours\">");
+        strbuf_printf(o, "%lld.%lld", m / 60, m % 60 * 10 / 60);
+        json_t *target = json_object_get(h, "target_hours");
+        if (json_is_integer(target))
+            strbuf_printf(o, " / %lld", (long long)json_integer_value(target));
+        html_raw(o, " ");
+        html_txt(o, T("hours"));
+        html_raw(o, "</p><p>");
+        json_t *met = json_object_get(h, "met");
+        html_txt(o, json_is_true(met)    ? T("Target met")
+                    : json_is_false(met) ? T("Not yet met")
+                                         : T("No yearly target"));
+        html_raw(o, "</p>");
+        json_decref(h);
+    }
+    html_raw(o, "</section>");
+    return web_page_end(req);
+}
