@@ -12,6 +12,7 @@
 #include "core/log.h"
 #include "core/util.h"
 #include "db/db.h"
+#include "domain/attend_queue.h"
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
@@ -477,10 +478,17 @@ cmd_serve(int argc, char **argv)
     struct db *db = open_db(app_config.db);
     if (db == NULL)
         return 1;
-    db_close(db);
     app_keys = open_keys(&app_config, app_config.db, false);
-    if (app_keys == NULL)
+    if (app_keys == NULL) {
+        db_close(db);
         return 1;
+    }
+    /* The migration connection becomes the check-in writer's. */
+    if (attend_queue_start(db) != 0) {
+        db_close(db);
+        fprintf(stderr, "dangxiao: cannot start the check-in writer\n");
+        return 1;
+    }
 
     /* Block the stop signals in every thread; main waits for them. */
     sigset_t set;
@@ -502,12 +510,14 @@ cmd_serve(int argc, char **argv)
     struct http_server *s = http_start(&ho, err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "dangxiao: %s\n", err);
+        attend_queue_stop();
         return 1;
     }
     int sig = 0;
     sigwait(&set, &sig);
     log_info("signal %d: finishing requests in flight, then stopping", sig);
     http_stop(s, 10000);
+    attend_queue_stop();
     api_db_close_all();
     close_keys(app_keys);
     log_access_close();

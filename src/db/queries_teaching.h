@@ -229,6 +229,13 @@
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
     Q(CLASS_GET, SESSION_SELECT "WHERE cs.id = $1", NULL)                   \
+    /* course_id, teacher_id, starts_at, ends_at, half_hours, capacity,   \
+     * township_code, voided_at: a session without its counts */          \
+    Q(CLASS_BRIEF,                                                            \
+      "SELECT cs.course_id, cs.teacher_id, cs.starts_at, cs.ends_at, "        \
+      "cs.half_hours, cs.capacity, s.township_code, cs.voided_at "            \
+      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
+      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1", NULL)          \
     Q(ROOM_SCHOOL,                                                            \
       "SELECT school_id FROM rooms WHERE id = $1 AND voided_at IS NULL",      \
       NULL)                                                                   \
@@ -275,6 +282,21 @@
       "JOIN program_types pt ON pt.code = p.type "                            \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
+    /* The same, but a second check-in gives no row instead of an error:  \
+     * the batch writer must not abort its transaction on PostgreSQL. */    \
+    Q(ATTEND_INSERT_NEW,                                                      \
+      "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
+      "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
+      "concentrated, township_code, starts_at) "                              \
+      "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
+      "CAST($4 AS TEXT), CAST($5 AS INTEGER), CAST($6 AS TEXT), "             \
+      "CAST($7 AS INTEGER), CAST($8 AS TEXT), CAST($9 AS BIGINT), "           \
+      "CAST($10 AS INTEGER), p.id, p.type, "                                  \
+      "pt.concentrated, s.township_code, cs.starts_at "                       \
+      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
+      "JOIN program_types pt ON pt.code = p.type "                            \
+      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 "                \
+      "ON CONFLICT (session_id, person_id) DO NOTHING RETURNING id", NULL)    \
     Q(ATTENDED,                                                               \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1 "                \
       "AND person_id = $2", NULL)                                             \

@@ -215,39 +215,39 @@ class_roster(struct db *db, int64_t id, json_t *items)
                        NELEM(roster_cols), items);
 }
 
-/* The live session's row fields this file needs. */
-struct class_row {
-    int64_t course, teacher, starts, ends, halves, capacity;
-    char township[16];
-};
-
 static int
-class_row(struct db *db, int64_t id, struct class_row *c)
+class_row(struct db *db, int64_t id, struct class_brief *c)
 {
-    struct db_res *r = db_query(db, Q_CLASS_GET, "i", id);
+    struct db_res *r = db_query(db, Q_CLASS_BRIEF, "i", id);
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);
     if (rc > 0) {
-        c->course = db_null(r, CC_COURSE) ? 0 : db_int(r, CC_COURSE);
-        c->teacher = db_null(r, CC_TEACHER) ? 0 : db_int(r, CC_TEACHER);
-        c->starts = db_int(r, CC_STARTS);
-        c->ends = db_int(r, CC_ENDS);
-        c->halves = db_int(r, CC_HALVES);
-        c->capacity = db_int(r, CC_CAPACITY);
-        str_copy(c->township, sizeof(c->township), db_text(r, 5));
-        if (!db_null(r, CC_VOIDED))
-            rc = 0;
+        c->course = db_null(r, 0) ? 0 : db_int(r, 0);
+        c->teacher = db_null(r, 1) ? 0 : db_int(r, 1);
+        c->starts = db_int(r, 2);
+        c->ends = db_int(r, 3);
+        c->halves = db_int(r, 4);
+        c->capacity = db_int(r, 5);
+        str_copy(c->township, sizeof(c->township), db_text(r, 6));
+        if (!db_null(r, 7))
+            rc = 0; /* voided: as good as gone */
     }
     db_end(r);
     return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
 }
 
 int
+class_brief(struct db *db, int64_t id, struct class_brief *out)
+{
+    return class_row(db, id, out);
+}
+
+int
 class_enroll(struct db *db, int64_t session_id, int64_t person_id,
              bool waitlist, const struct audit_who *who, const char **status)
 {
-    struct class_row c;
+    struct class_brief c;
     int rc = class_row(db, session_id, &c);
     if (rc != 0)
         return rc;
@@ -286,7 +286,7 @@ class_attend(struct db *db, int64_t session_id, int64_t person_id,
              const char *method, int64_t now, const struct audit_who *who,
              json_t **out)
 {
-    struct class_row c;
+    struct class_brief c;
     int rc = class_row(db, session_id, &c);
     if (rc != 0)
         return rc;
@@ -308,12 +308,20 @@ class_attend(struct db *db, int64_t session_id, int64_t person_id,
         db_rollback(db);
         return rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
     }
-    char obj[48];
-    str_fmt(obj, sizeof(obj), "session:%lld", (long long)session_id);
-    rc = record_commit(db, 1, who, "attendance", obj,
-                       json_pack("{s:I, s:s, s:I}", "person_id",
-                                 (json_int_t)person_id, "method", method,
-                                 "minutes", (json_int_t)minutes));
+    /* A person's own QR check-in is its record; a tick by the admin, who
+     * asserts someone else was there, is audited. */
+    if (strcmp(method, "qr") == 0) {
+        rc = db_commit(db) == 0 ? 0 : ERR_DB;
+        if (rc != 0)
+            db_rollback(db);
+    } else {
+        char obj[48];
+        str_fmt(obj, sizeof(obj), "session:%lld", (long long)session_id);
+        rc = record_commit(db, 1, who, "attendance", obj,
+                           json_pack("{s:I, s:s, s:I}", "person_id",
+                                     (json_int_t)person_id, "method", method,
+                                     "minutes", (json_int_t)minutes));
+    }
     if (rc == 0)
         *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:i, s:I, s:s}", "id",
                          (json_int_t)id, "session_id",
@@ -471,7 +479,7 @@ class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
                int64_t person_id, const int scores[4], int64_t now,
                json_t **out)
 {
-    struct class_row c;
+    struct class_brief c;
     int rc = class_row(db, session_id, &c);
     if (rc != 0)
         return rc;

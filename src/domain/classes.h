@@ -45,6 +45,13 @@ int class_list(struct db *db, const char *township, int64_t program_id,
                int64_t from, int64_t to, int64_t page, int64_t per_page,
                json_t *items, int64_t *total);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* What check-in and rating need of a live session, without the counts
+ * class_get adds. 0, ERR_NOTFOUND (also when voided), ERR_DB. */
+struct class_brief {
+    int64_t course, teacher, starts, ends, halves, capacity;
+    char township[16];
+};
+int class_brief(struct db *db, int64_t id, struct class_brief *out);
 /* The enrolled and waiting, with whether each attended. */
 int class_roster(struct db *db, int64_t id, json_t *items);
 

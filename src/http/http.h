@@ -89,6 +89,8 @@ struct req {
     struct http_header *headers;
     bool answered;
     bool page;                     /* errors render as HTML */
+    /* http_defer: the answer comes later, from another thread. */
+    bool deferred, suspended, ready;
     const char *lang;              /* "zh" or "en", set by the app */
 };
 
@@ -206,6 +208,13 @@ int http_no_content(struct req *req);
 struct jw *http_list_begin(struct req *req);
 int http_list_end(struct req *req, int64_t total, int64_t page,
                   int64_t per_page);
+
+/* An answer that another thread gives later (the check-in writer): the
+ * handler calls http_defer and returns; the worker thread is freed (the
+ * connection is suspended) until that thread has written the answer with
+ * the usual helpers and called http_resume. */
+void http_defer(struct req *req);
+void http_resume(struct req *req);
 
 /* Appends a JSON list envelope {"items":[...],"total","page","per_page"}.
  * Takes ownership of items. */

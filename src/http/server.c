@@ -22,6 +22,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -275,6 +276,8 @@ dispatch(struct http_server *s, struct req *req)
     if (s->o.prepare)
         s->o.prepare(req);
     r->fn(req);
+    if (req->deferred)
+        return; /* answered by another thread: req is not ours to touch */
     if (!req->answered) {
         log_error("%s %s: handler gave no answer", req->method, req->path);
         http_error(req, 500, "internal", NULL, "internal error");
@@ -313,6 +316,42 @@ queue(struct req *req)
                                             resp);
     MHD_destroy_response(resp);
     return rc;
+}
+
+/* Suspension and resumption of deferred requests happen under one lock,
+ * so that an answer ready before the worker suspends is queued at once
+ * and a resume never comes before its suspend. */
+static pthread_mutex_t defer_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void
+http_defer(struct req *req)
+{
+    req->deferred = true;
+}
+
+void
+http_resume(struct req *req)
+{
+    pthread_mutex_lock(&defer_lock);
+    req->ready = true;
+    if (req->suspended)
+        MHD_resume_connection(req->conn);
+    pthread_mutex_unlock(&defer_lock);
+}
+
+/* After dispatch of a deferred request: queue its answer if it is ready,
+ * else free the worker until http_resume. */
+static enum MHD_Result
+defer_or_queue(struct req *req)
+{
+    pthread_mutex_lock(&defer_lock);
+    bool ready = req->ready;
+    if (!ready) {
+        req->suspended = true;
+        MHD_suspend_connection(req->conn);
+    }
+    pthread_mutex_unlock(&defer_lock);
+    return ready ? queue(req) : MHD_YES;
 }
 
 static enum MHD_Result
@@ -363,9 +402,13 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
         req->body[req->body_len] = '\0';
         return MHD_YES;
     }
+    if (req->deferred) /* called again after http_resume */
+        return req->ready ? queue(req) : MHD_YES;
     if (req->answered)
         return MHD_YES; /* already queued (early 413) */
     dispatch(s, req);
+    if (req->deferred)
+        return defer_or_queue(req);
     return queue(req);
 }
 
@@ -461,7 +504,7 @@ http_start(const struct http_options *o, char *err, size_t errlen)
     }
     s->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-            MHD_USE_TURBO,
+            MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
         0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sin, MHD_OPTION_THREAD_POOL_SIZE, workers,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
