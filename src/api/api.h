@@ -35,6 +35,16 @@ struct account *api_account(struct req *req);
 /* Who/where for audit rows. */
 struct audit_who api_who(struct req *req);
 
+/* A reader of one township-bound record (org_get, school_get, …): 0 with
+ * *out, ERR_NOTFOUND or ERR_DB; township[16] gets the record's. */
+typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
+                             char township[16]);
+/* Reads record id for the caller. A record outside the caller's township
+ * does not exist for it (404, as for a missing one). Returns 0 with *out
+ * set (the caller frees it), or -1 having answered 404 or 500. */
+int api_get_scoped(struct req *req, struct db *db, record_get_fn get,
+                   int64_t id, const char *what, json_t **out);
+
 /* The township the caller is limited to, or NULL for county-wide roles. */
 const char *api_scope(struct req *req);
 /* Whether the caller may act on township code; otherwise answers 403

@@ -234,3 +234,25 @@ api_clear_session_cookie(struct req *req)
                         : "dx_session=; Path=/; HttpOnly; SameSite=Lax; "
                           "Max-Age=0");
 }
+
+int
+api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
+               const char *what, json_t **out)
+{
+    char township[16];
+    *out = NULL;
+    int rc = get(db, id, out, township);
+    const char *scope = api_scope(req);
+    if (rc == 0 && scope && strcmp(scope, township) != 0) {
+        json_decref(*out);
+        *out = NULL;
+        rc = ERR_NOTFOUND;
+    }
+    if (rc == 0)
+        return 0;
+    if (rc == ERR_NOTFOUND)
+        http_error(req, 404, "not_found", NULL, "no such %s", what);
+    else
+        api_db_error(req, db);
+    return -1;
+}

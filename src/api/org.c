@@ -5,6 +5,7 @@
 #include "api.h"
 
 #include "../core/err.h"
+#include "../core/util.h"
 #include "../domain/org.h"
 
 #include <string.h>
@@ -55,17 +56,6 @@ api_villages_list(struct req *req)
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
 
-static bool
-digits(const char *s, size_t n)
-{
-    if (strlen(s) != n)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 int
 api_villages_create(struct req *req)
 {
@@ -78,7 +68,7 @@ api_villages_create(struct req *req)
         json_str_or_422(req, body, "township_code", true, 9, 9, &township) !=
             0)
         return req->status;
-    if (code && !digits(code, 12))
+    if (code && !str_is_digits(code, 12))
         return http_error(req, 422, "invalid_field", "code",
                           "村级区划代码为 12 位数字");
     if (api_check_township(req, township) != 0)
@@ -101,35 +91,6 @@ api_villages_create(struct req *req)
                           "code", code, "name", name, "township_code",
                           township);
     return http_json(req, 201, v);
-}
-
-/* A reader of one township-bound record: org_get, org_village_get. */
-typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
-                             char township[16]);
-
-/* Reads record id for the caller. A record outside the caller's township
- * does not exist for it (404, as for a missing one). Returns 0 with *out
- * set (the caller frees it), or -1 having answered 404 or 500. */
-static int
-get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
-           const char *what, json_t **out)
-{
-    char township[16];
-    *out = NULL;
-    int rc = get(db, id, out, township);
-    const char *scope = api_scope(req);
-    if (rc == 0 && scope && strcmp(scope, township) != 0) {
-        json_decref(*out);
-        *out = NULL;
-        rc = ERR_NOTFOUND;
-    }
-    if (rc == 0)
-        return 0;
-    if (rc == ERR_NOTFOUND)
-        http_error(req, 404, "not_found", NULL, "no such %s", what);
-    else
-        api_db_error(req, db);
-    return -1;
 }
 
 int
@@ -208,7 +169,7 @@ api_orgs_get(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
         return req->status;
     return http_json(req, 200, v);
 }
@@ -258,7 +219,7 @@ api_orgs_update(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
         return req->status;
     json_decref(v);
     struct audit_who who = api_who(req);
@@ -290,7 +251,7 @@ api_orgs_void(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
         return req->status;
     json_decref(v);
     struct audit_who who = api_who(req);
@@ -340,7 +301,7 @@ api_villages_get(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (get_scoped(req, db, org_village_get, id, "village", &v) != 0)
+    if (api_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
         return req->status;
     return http_json(req, 200, v);
 }
@@ -350,7 +311,7 @@ static int
 village_mine(struct req *req, struct db *db, int64_t id)
 {
     json_t *v;
-    if (get_scoped(req, db, org_village_get, id, "village", &v) != 0)
+    if (api_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
         return -1;
     json_decref(v);
     return 0;
