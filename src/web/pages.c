@@ -76,8 +76,8 @@ web_role_label(struct req *req, const char *code)
     return strcmp(req->lang, "en") == 0 ? r->code : r->label;
 }
 
-static const char *
-township_name(struct req *req, const char *code)
+const char *
+web_township_name(struct req *req, const char *code)
 {
     if (code == NULL)
         return NULL;
@@ -107,17 +107,16 @@ web_page_begin(struct req *req, const char *title, const char *current)
     html_raw(o, "</span> · <span class=\"role\">");
     html_txt(o, web_role_label(req, req->user->role));
     html_raw(o, "</span>");
-    const char *tn = township_name(req, req->user->township_code);
+    const char *tn = web_township_name(req, req->user->township_code);
     if (tn) {
         html_raw(o, " · <span class=\"township\">");
         html_txt(o, tn);
         html_raw(o, "</span>");
     }
     html_raw(o, "</span><form id=\"logout-form\" method=\"post\" "
-                "action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" "
-                "value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><button type=\"submit\" class=\"link\">");
+                "action=\"/logout\">");
+    web_csrf(req);
+    html_raw(o, "<button type=\"submit\" class=\"link\">");
     html_txt(o, T("Log out"));
     html_raw(o, "</button></form></header><div class=\"layout\">"
                 "<nav id=\"nav\">");
@@ -334,16 +333,6 @@ web_home(struct req *req)
 
 /* --- change password ------------------------------------------------------ */
 
-void
-web_field_error(struct req *req, const char *msg)
-{
-    if (msg == NULL)
-        return;
-    html_raw(&req->out, "<span class=\"field-error\">");
-    html_txt(&req->out, msg);
-    html_raw(&req->out, "</span>");
-}
-
 static int
 password_page(struct req *req, int status, const char *old_err,
               const char *new_err, const char *confirm_err)
@@ -358,11 +347,8 @@ password_page(struct req *req, int status, const char *old_err,
         html_txt(o, T("You must change your password before you go on."));
         html_raw(o, "</p>");
     }
-    html_raw(o, "<form id=\"password-form\" class=\"form\" method=\"post\" "
-                "action=\"/password\"><input type=\"hidden\" "
-                "name=\"_csrf\" value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><label>");
+    web_form_begin(req, "password-form", "/password");
+    html_raw(o, "<label>");
     html_txt(o, T("Current password"));
     html_raw(o, "<input name=\"old_password\" type=\"password\" "
                 "autocomplete=\"current-password\" required></label>");
@@ -381,9 +367,8 @@ password_page(struct req *req, int status, const char *old_err,
     html_txt(o, T("At least 8 characters, with three of: capital letters, "
                   "small letters, digits, symbols. Not your username, and "
                   "none of your last 5 passwords."));
-    html_raw(o, "</p><button type=\"submit\">");
-    html_txt(o, T("Save"));
-    html_raw(o, "</button></form>");
+    html_raw(o, "</p>");
+    web_form_end(req, T("Save"), NULL);
     web_page_end(req);
     req->status = status;
     return status;
@@ -438,13 +423,13 @@ web_password(struct req *req)
 /* Writes "page P of N" links that keep the other query arguments. */
 void
 web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
-      int64_t total, const char *extra)
+          int64_t total, const char *extra)
 {
     struct strbuf *o = &req->out;
     int64_t pages = (total + per_page - 1) / per_page;
     if (pages <= 1)
         return;
-    html_raw(o, "<nav class=\"web_pager\">");
+    html_raw(o, "<nav class=\"pager\">");
     if (page > 1) {
         html_raw(o, "<a href=\"");
         html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,
@@ -538,19 +523,6 @@ struct user_form {
     const char *err_username, *err_password, *err_role, *err_township;
 };
 
-void
-web_select_option(struct req *req, const char *value, const char *label,
-              const char *selected)
-{
-    html_raw(&req->out, "<option value=\"");
-    html_attr(&req->out, value);
-    html_raw(&req->out, selected && strcmp(selected, value) == 0
-                            ? "\" selected>"
-                            : "\">");
-    html_txt(&req->out, label);
-    html_raw(&req->out, "</option>");
-}
-
 /* The account form (sysadmin): a new account gets an initial password
  * that its holder must change at first log-in. */
 static int
@@ -565,11 +537,9 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
     }
     html_raw(o, "<h2>");
     html_txt(o, T("New account"));
-    html_raw(o, "</h2><form id=\"user-form\" class=\"form\" method=\"post\" "
-                "action=\"/users\"><input type=\"hidden\" name=\"_csrf\" "
-                "value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><label>");
+    html_raw(o, "</h2>");
+    web_form_begin(req, "user-form", "/users");
+    html_raw(o, "<label>");
     html_txt(o, T("Username"));
     html_raw(o, "<input name=\"username\" autocomplete=\"off\" value=\"");
     html_attr(o, f->username ? f->username : "");
@@ -589,22 +559,10 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
         web_select_option(req, r->code, web_role_label(req, r->code), f->role);
     html_raw(o, "</select></label>");
     web_field_error(req, f->err_role);
-    html_raw(o, "<label>");
-    html_txt(o, T("Township"));
-    html_raw(o, "<select name=\"township_code\">");
-    web_select_option(req, "", T("(county-wide)"), f->township);
-    size_t i;
-    json_t *t;
-    json_array_foreach(towns, i, t)
-        web_select_option(req, json_string_value(json_object_get(t, "code")),
-                      json_string_value(json_object_get(t, "name")),
-                      f->township);
+    web_code_select(req, "township_code", "Township", towns,
+                    T("(county-wide)"), f->township, f->err_township);
     json_decref(towns);
-    html_raw(o, "</select></label>");
-    web_field_error(req, f->err_township);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Create"));
-    html_raw(o, "</button></form>");
+    web_form_end(req, T("Create"), NULL);
     return 0;
 }
 
@@ -723,8 +681,7 @@ web_users_create(struct req *req)
     }
     if (rc == ERR_DB || rc == ERR_NOMEM)
         return api_db_error(req, db);
-    /* The domain's reasons are in Chinese; in English show the field. */
-    const char *msg = strcmp(req->lang, "en") == 0 ? T("Not valid.") : why;
+    const char *msg = web_why(req, why);
     if (field && strcmp(field, "username") == 0)
         f.err_username = msg;
     else if (field && strcmp(field, "password") == 0)
