@@ -31,6 +31,7 @@ static const struct nav_item {
     {"/", "Home", "⌂", R_ANY},
     {"/people", "Roster", "☷", R_ADMINS},
     {"/villages", "Villages", "▦", R_ADMINS},
+    {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
     {"/password", "Change password", "⚙", R_ANY},
@@ -445,76 +446,6 @@ web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
         html_raw(o, "\">›</a>");
     }
     html_raw(o, "</nav>");
-}
-
-int
-web_villages(struct req *req)
-{
-    int64_t page, per_page;
-    if (req_paging_or_400(req, &page, &per_page) != 0)
-        return req->status;
-    const char *q = req_query(req, "q");
-    if (q && (*q == '\0' || strlen(q) > 64))
-        q = NULL;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    int64_t total;
-    if (org_villages(db, api_scope(req), q, page, per_page, items, &total) !=
-        0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    web_page_begin(req, T("Villages"), "/villages");
-    struct strbuf *o = &req->out;
-    html_raw(o, "<h1>");
-    html_txt(o, T("Villages and communities"));
-    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
-                "action=\"/villages\"><input type=\"search\" name=\"q\" "
-                "hx-get=\"/villages\" hx-trigger=\"input changed delay:300ms\" "
-                "hx-target=\"#village-table\" hx-select=\"#village-table\" "
-                "hx-swap=\"outerHTML\" placeholder=\"");
-    html_attr(o, T("Search by name"));
-    html_raw(o, "\" value=\"");
-    html_attr(o, q ? q : "");
-    html_raw(o, "\"><button type=\"submit\">");
-    html_txt(o, T("Search"));
-    html_raw(o, "</button></form><div id=\"village-table\"><table><thead>"
-                "<tr><th>");
-    html_txt(o, T("Code"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Name"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Township"));
-    html_raw(o, "</th></tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        html_raw(o, "<tr><td>");
-        html_txt(o, json_string_value(json_object_get(v, "code")));
-        html_raw(o, "</td><td>");
-        html_txt(o, json_string_value(json_object_get(v, "name")));
-        html_raw(o, "</td><td>");
-        html_txt(o, json_string_value(json_object_get(v, "township_name")));
-        html_raw(o, "</td></tr>");
-    }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"3\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": %lld", (long long)total);
-    html_raw(o, "</td></tr></tfoot></table>");
-    json_decref(items);
-    struct strbuf extra;
-    strbuf_init(&extra, 0);
-    if (q) {
-        strbuf_puts(&extra, "&q=");
-        html_urlenc(&extra, q);
-    }
-    web_pager(req, "/villages", page, per_page, total, strbuf_str(&extra));
-    strbuf_cleanup(&extra);
-    html_raw(o, "</div>");
-    return web_page_end(req);
 }
 
 /* What the account form said was wrong, field by field. */
