@@ -5,6 +5,7 @@
 #include "api.h"
 
 #include "../core/err.h"
+#include "../core/util.h"
 #include "../domain/org.h"
 
 #include <string.h>
@@ -55,17 +56,6 @@ api_villages_list(struct req *req)
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
 
-static bool
-digits(const char *s, size_t n)
-{
-    if (strlen(s) != n)
-        return false;
-    for (; *s; s++)
-        if (*s < '0' || *s > '9')
-            return false;
-    return true;
-}
-
 int
 api_villages_create(struct req *req)
 {
@@ -78,7 +68,7 @@ api_villages_create(struct req *req)
         json_str_or_422(req, body, "township_code", true, 9, 9, &township) !=
             0)
         return req->status;
-    if (code && !digits(code, 12))
+    if (code && !str_is_digits(code, 12))
         return http_error(req, 422, "invalid_field", "code",
                           "村级区划代码为 12 位数字");
     if (api_check_township(req, township) != 0)

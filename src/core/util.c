@@ -236,3 +236,14 @@ err_str(int e)
     }
     return "unknown error";
 }
+
+bool
+str_is_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return false;
+    return true;
+}

@@ -31,6 +31,7 @@ static const struct nav_item {
     {"/", "Home", "⌂", R_ANY},
     {"/people", "Roster", "☷", R_ADMINS},
     {"/villages", "Villages", "▦", R_ADMINS},
+    {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
@@ -78,8 +79,8 @@ web_role_label(struct req *req, const char *code)
     return strcmp(req->lang, "en") == 0 ? r->code : r->label;
 }
 
-static const char *
-township_name(struct req *req, const char *code)
+const char *
+web_township_name(struct req *req, const char *code)
 {
     if (code == NULL)
         return NULL;
@@ -109,17 +110,16 @@ web_page_begin(struct req *req, const char *title, const char *current)
     html_raw(o, "</span> · <span class=\"role\">");
     html_txt(o, web_role_label(req, req->user->role));
     html_raw(o, "</span>");
-    const char *tn = township_name(req, req->user->township_code);
+    const char *tn = web_township_name(req, req->user->township_code);
     if (tn) {
         html_raw(o, " · <span class=\"township\">");
         html_txt(o, tn);
         html_raw(o, "</span>");
     }
     html_raw(o, "</span><form id=\"logout-form\" method=\"post\" "
-                "action=\"/logout\"><input type=\"hidden\" name=\"_csrf\" "
-                "value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><button type=\"submit\" class=\"link\">");
+                "action=\"/logout\">");
+    web_csrf(req);
+    html_raw(o, "<button type=\"submit\" class=\"link\">");
     html_txt(o, T("Log out"));
     html_raw(o, "</button></form></header><div class=\"layout\">"
                 "<nav id=\"nav\">");
@@ -336,16 +336,6 @@ web_home(struct req *req)
 
 /* --- change password ------------------------------------------------------ */
 
-void
-web_field_error(struct req *req, const char *msg)
-{
-    if (msg == NULL)
-        return;
-    html_raw(&req->out, "<span class=\"field-error\">");
-    html_txt(&req->out, msg);
-    html_raw(&req->out, "</span>");
-}
-
 static int
 password_page(struct req *req, int status, const char *old_err,
               const char *new_err, const char *confirm_err)
@@ -360,11 +350,8 @@ password_page(struct req *req, int status, const char *old_err,
         html_txt(o, T("You must change your password before you go on."));
         html_raw(o, "</p>");
     }
-    html_raw(o, "<form id=\"password-form\" class=\"form\" method=\"post\" "
-                "action=\"/password\"><input type=\"hidden\" "
-                "name=\"_csrf\" value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><label>");
+    web_form_begin(req, "password-form", "/password");
+    html_raw(o, "<label>");
     html_txt(o, T("Current password"));
     html_raw(o, "<input name=\"old_password\" type=\"password\" "
                 "autocomplete=\"current-password\" required></label>");
@@ -383,9 +370,8 @@ password_page(struct req *req, int status, const char *old_err,
     html_txt(o, T("At least 8 characters, with three of: capital letters, "
                   "small letters, digits, symbols. Not your username, and "
                   "none of your last 5 passwords."));
-    html_raw(o, "</p><button type=\"submit\">");
-    html_txt(o, T("Save"));
-    html_raw(o, "</button></form>");
+    html_raw(o, "</p>");
+    web_form_end(req, T("Save"), NULL);
     web_page_end(req);
     req->status = status;
     return status;
@@ -440,13 +426,13 @@ web_password(struct req *req)
 /* Writes "page P of N" links that keep the other query arguments. */
 void
 web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
-      int64_t total, const char *extra)
+          int64_t total, const char *extra)
 {
     struct strbuf *o = &req->out;
     int64_t pages = (total + per_page - 1) / per_page;
     if (pages <= 1)
         return;
-    html_raw(o, "<nav class=\"web_pager\">");
+    html_raw(o, "<nav class=\"pager\">");
     if (page > 1) {
         html_raw(o, "<a href=\"");
         html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,
@@ -464,94 +450,11 @@ web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
     html_raw(o, "</nav>");
 }
 
-int
-web_villages(struct req *req)
-{
-    int64_t page, per_page;
-    if (req_paging_or_400(req, &page, &per_page) != 0)
-        return req->status;
-    const char *q = req_query(req, "q");
-    if (q && (*q == '\0' || strlen(q) > 64))
-        q = NULL;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    int64_t total;
-    if (org_villages(db, api_scope(req), q, page, per_page, items, &total) !=
-        0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    web_page_begin(req, T("Villages"), "/villages");
-    struct strbuf *o = &req->out;
-    html_raw(o, "<h1>");
-    html_txt(o, T("Villages and communities"));
-    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
-                "action=\"/villages\"><input type=\"search\" name=\"q\" "
-                "hx-get=\"/villages\" hx-trigger=\"input changed delay:300ms\" "
-                "hx-target=\"#village-table\" hx-select=\"#village-table\" "
-                "hx-swap=\"outerHTML\" placeholder=\"");
-    html_attr(o, T("Search by name"));
-    html_raw(o, "\" value=\"");
-    html_attr(o, q ? q : "");
-    html_raw(o, "\"><button type=\"submit\">");
-    html_txt(o, T("Search"));
-    html_raw(o, "</button></form><div id=\"village-table\"><table><thead>"
-                "<tr><th>");
-    html_txt(o, T("Code"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Name"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Township"));
-    html_raw(o, "</th></tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        html_raw(o, "<tr><td>");
-        html_txt(o, json_string_value(json_object_get(v, "code")));
-        html_raw(o, "</td><td>");
-        html_txt(o, json_string_value(json_object_get(v, "name")));
-        html_raw(o, "</td><td>");
-        html_txt(o, json_string_value(json_object_get(v, "township_name")));
-        html_raw(o, "</td></tr>");
-    }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"3\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": %lld", (long long)total);
-    html_raw(o, "</td></tr></tfoot></table>");
-    json_decref(items);
-    struct strbuf extra;
-    strbuf_init(&extra, 0);
-    if (q) {
-        strbuf_puts(&extra, "&q=");
-        html_urlenc(&extra, q);
-    }
-    web_pager(req, "/villages", page, per_page, total, strbuf_str(&extra));
-    strbuf_cleanup(&extra);
-    html_raw(o, "</div>");
-    return web_page_end(req);
-}
-
 /* What the account form said was wrong, field by field. */
 struct user_form {
     const char *username, *role, *township;  /* values to show again */
     const char *err_username, *err_password, *err_role, *err_township;
 };
-
-void
-web_select_option(struct req *req, const char *value, const char *label,
-              const char *selected)
-{
-    html_raw(&req->out, "<option value=\"");
-    html_attr(&req->out, value);
-    html_raw(&req->out, selected && strcmp(selected, value) == 0
-                            ? "\" selected>"
-                            : "\">");
-    html_txt(&req->out, label);
-    html_raw(&req->out, "</option>");
-}
 
 /* The account form (sysadmin): a new account gets an initial password
  * that its holder must change at first log-in. */
@@ -567,11 +470,9 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
     }
     html_raw(o, "<h2>");
     html_txt(o, T("New account"));
-    html_raw(o, "</h2><form id=\"user-form\" class=\"form\" method=\"post\" "
-                "action=\"/users\"><input type=\"hidden\" name=\"_csrf\" "
-                "value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><label>");
+    html_raw(o, "</h2>");
+    web_form_begin(req, "user-form", "/users");
+    html_raw(o, "<label>");
     html_txt(o, T("Username"));
     html_raw(o, "<input name=\"username\" autocomplete=\"off\" value=\"");
     html_attr(o, f->username ? f->username : "");
@@ -591,22 +492,10 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
         web_select_option(req, r->code, web_role_label(req, r->code), f->role);
     html_raw(o, "</select></label>");
     web_field_error(req, f->err_role);
-    html_raw(o, "<label>");
-    html_txt(o, T("Township"));
-    html_raw(o, "<select name=\"township_code\">");
-    web_select_option(req, "", T("(county-wide)"), f->township);
-    size_t i;
-    json_t *t;
-    json_array_foreach(towns, i, t)
-        web_select_option(req, json_string_value(json_object_get(t, "code")),
-                      json_string_value(json_object_get(t, "name")),
-                      f->township);
+    web_code_select(req, "township_code", "Township", towns,
+                    T("(county-wide)"), f->township, f->err_township);
     json_decref(towns);
-    html_raw(o, "</select></label>");
-    web_field_error(req, f->err_township);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Create"));
-    html_raw(o, "</button></form>");
+    web_form_end(req, T("Create"), NULL);
     return 0;
 }
 
@@ -725,8 +614,7 @@ web_users_create(struct req *req)
     }
     if (rc == ERR_DB || rc == ERR_NOMEM)
         return api_db_error(req, db);
-    /* The domain's reasons are in Chinese; in English show the field. */
-    const char *msg = strcmp(req->lang, "en") == 0 ? T("Not valid.") : why;
+    const char *msg = web_why(req, why);
     if (field && strcmp(field, "username") == 0)
         f.err_username = msg;
     else if (field && strcmp(field, "password") == 0)

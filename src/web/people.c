@@ -47,28 +47,6 @@ label(struct req *req, const struct label *l, size_t n, const char *code)
 }
 
 static void
-th(struct req *req, const char *msgid)
-{
-    html_raw(&req->out, "<th>");
-    html_txt(&req->out, T(msgid));
-    html_raw(&req->out, "</th>");
-}
-
-static void
-td(struct req *req, const char *text)
-{
-    html_raw(&req->out, "<td>");
-    html_txt(&req->out, text ? text : "");
-    html_raw(&req->out, "</td>");
-}
-
-static const char *
-jstr(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static void
 flags_text(struct req *req, json_t *flags)
 {
     size_t i;
@@ -80,16 +58,6 @@ flags_text(struct req *req, json_t *flags)
         html_txt(&req->out, label(req, flag_labels, NLABELS(flag_labels),
                                   json_string_value(f)));
     }
-}
-
-/* Appends name=value to a query string being built. */
-static void
-arg(struct strbuf *sb, const char *name, const char *value)
-{
-    if (value == NULL || *value == '\0')
-        return;
-    strbuf_printf(sb, "&%s=", name);
-    html_urlenc(sb, value);
 }
 
 int
@@ -156,10 +124,10 @@ web_people(struct req *req)
     struct strbuf q;
     strbuf_init(&q, 0);
     strbuf_puts(&q, "?x=1");
-    arg(&q, "q", f.q);
-    arg(&q, "political_status", f.political_status);
-    arg(&q, "flag", f.flag);
-    arg(&q, "sort", f.strokes ? "strokes" : NULL);
+    web_query_arg(&q, "q", f.q);
+    web_query_arg(&q, "political_status", f.political_status);
+    web_query_arg(&q, "flag", f.flag);
+    web_query_arg(&q, "sort", f.strokes ? "strokes" : NULL);
     html_raw(o, "<p class=\"exports\">");
     html_txt(o, T("Export (numbers masked):"));
     html_raw(o, " <a id=\"export-xlsx\" href=\"");
@@ -171,14 +139,14 @@ web_people(struct req *req)
     html_raw(o, "\">CSV</a></p>");
     strbuf_cleanup(&q);
     html_raw(o, "<div id=\"people-table\"><table><thead><tr>");
-    th(req, "Full name");
-    th(req, "Gender");
-    th(req, "Born");
-    th(req, "ID number");
-    th(req, "Phone");
-    th(req, "Political status");
-    th(req, "Village");
-    th(req, "Flags");
+    web_th(req, "Full name");
+    web_th(req, "Gender");
+    web_th(req, "Born");
+    web_th(req, "ID number");
+    web_th(req, "Phone");
+    web_th(req, "Political status");
+    web_th(req, "Village");
+    web_th(req, "Flags");
     html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *p;
@@ -189,15 +157,15 @@ web_people(struct req *req)
                                   (long long)json_integer_value(
                                       json_object_get(p, "id"))));
         html_raw(o, "\">");
-        html_txt(o, jstr(p, "name"));
+        html_txt(o, web_jstr(p, "name"));
         html_raw(o, "</a></td>");
-        td(req, strcmp(jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
-        td(req, jstr(p, "birth_date"));
-        td(req, jstr(p, "id_number_masked"));
-        td(req, jstr(p, "phone_masked"));
-        td(req, label(req, status_labels, NLABELS(status_labels),
-                      jstr(p, "political_status")));
-        td(req, jstr(p, "village_code"));
+        web_td(req, strcmp(web_jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
+        web_td(req, web_jstr(p, "birth_date"));
+        web_td(req, web_jstr(p, "id_number_masked"));
+        web_td(req, web_jstr(p, "phone_masked"));
+        web_td(req, label(req, status_labels, NLABELS(status_labels),
+                      web_jstr(p, "political_status")));
+        web_td(req, web_jstr(p, "village_code"));
         html_raw(o, "<td>");
         flags_text(req, json_object_get(p, "flags"));
         html_raw(o, "</td></tr>");
@@ -209,24 +177,14 @@ web_people(struct req *req)
     html_raw(o, "</td></tr></tfoot></table>");
     struct strbuf extra;
     strbuf_init(&extra, 0);
-    arg(&extra, "q", f.q);
-    arg(&extra, "political_status", f.political_status);
-    arg(&extra, "flag", f.flag);
-    arg(&extra, "sort", f.strokes ? "strokes" : NULL);
+    web_query_arg(&extra, "q", f.q);
+    web_query_arg(&extra, "political_status", f.political_status);
+    web_query_arg(&extra, "flag", f.flag);
+    web_query_arg(&extra, "sort", f.strokes ? "strokes" : NULL);
     web_pager(req, "/people", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
     html_raw(o, "</div>");
     return web_page_end(req);
-}
-
-static void
-row(struct req *req, const char *msgid, const char *value)
-{
-    html_raw(&req->out, "<tr><th>");
-    html_txt(&req->out, T(msgid));
-    html_raw(&req->out, "</th><td>");
-    html_txt(&req->out, value ? value : "—");
-    html_raw(&req->out, "</td></tr>");
 }
 
 /* The edit and void forms of a live person's page. */
@@ -235,42 +193,31 @@ person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
              const char *err)
 {
     struct strbuf *o = &req->out;
-    const char *csrf = req->user->csrf ? req->user->csrf : "";
     html_raw(o, "<h2>");
     html_txt(o, T("Edit"));
-    html_raw(o, "</h2><form id=\"edit-form\" class=\"form\" method=\"post\" "
-                "action=\"");
-    html_attr(o, arena_printf(&req->arena, "/people/%lld", (long long)id));
-    html_raw(o, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
-    html_attr(o, csrf);
-    html_raw(o, "\"><label>");
-    html_txt(o, T("Full name"));
-    html_raw(o, "<input name=\"name\" value=\"");
-    html_attr(o, jstr(p, "name"));
-    html_raw(o, "\"></label>");
-    if (err_field && strcmp(err_field, "name") == 0)
-        web_field_error(req, err);
+    html_raw(o, "</h2>");
+    web_form_begin(req, "edit-form",
+                   arena_printf(&req->arena, "/people/%lld", (long long)id));
+    web_input(req, "name", "Full name", web_jstr(p, "name"), "text",
+              web_err_for(err_field, err, "name"));
     html_raw(o, "<label>");
     html_txt(o, T("New phone number (empty: unchanged)"));
     html_raw(o, "<input name=\"phone\" type=\"tel\" placeholder=\"");
-    html_attr(o, jstr(p, "phone_masked") ? jstr(p, "phone_masked") : "");
+    html_attr(o, web_jstr(p, "phone_masked") ? web_jstr(p, "phone_masked")
+                                             : "");
     html_raw(o, "\"></label>");
-    if (err_field && strcmp(err_field, "phone") == 0)
-        web_field_error(req, err);
+    web_field_error(req, web_err_for(err_field, err, "phone"));
     html_raw(o, "<label>");
     html_txt(o, T("Political status"));
     html_raw(o, "<select name=\"political_status\">");
     for (size_t i = 0; i < NLABELS(status_labels); i++)
         web_select_option(req, status_labels[i].code,
                           T(status_labels[i].text),
-                          jstr(p, "political_status"));
-    html_raw(o, "</select></label><label>");
-    html_txt(o, T("Village code (12 digits, optional)"));
-    html_raw(o, "<input name=\"village_code\" value=\"");
-    html_attr(o, jstr(p, "village_code") ? jstr(p, "village_code") : "");
-    html_raw(o, "\"></label>");
-    if (err_field && strcmp(err_field, "village_code") == 0)
-        web_field_error(req, err);
+                          web_jstr(p, "political_status"));
+    html_raw(o, "</select></label>");
+    web_input(req, "village_code", "Village code (12 digits, optional)",
+              web_jstr(p, "village_code"), "text",
+              web_err_for(err_field, err, "village_code"));
     html_raw(o, "<fieldset class=\"flags\"><legend>");
     html_txt(o, T("Flags"));
     html_raw(o, "</legend>");
@@ -291,25 +238,15 @@ person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
     html_raw(o, "</fieldset>");
     if (err_field && strcmp(err_field, "name") != 0 &&
         strcmp(err_field, "phone") != 0 &&
-        strcmp(err_field, "village_code") != 0)
+        strcmp(err_field, "village_code") != 0 &&
+        strcmp(err_field, "reason") != 0)
         web_field_error(req, err);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Save"));
-    html_raw(o, "</button></form><h2>");
-    html_txt(o, T("Void this record"));
-    html_raw(o, "</h2><form id=\"void-form\" class=\"form\" method=\"post\" "
-                "action=\"");
-    html_attr(o, arena_printf(&req->arena, "/people/%lld/void", (long long)id));
-    html_raw(o, "\"><input type=\"hidden\" name=\"_csrf\" value=\"");
-    html_attr(o, csrf);
-    html_raw(o, "\"><label>");
-    html_txt(o, T("Reason (kept with the record)"));
-    html_raw(o, "<input name=\"reason\" required></label>");
-    if (err_field && strcmp(err_field, "reason") == 0)
-        web_field_error(req, err);
-    html_raw(o, "<button type=\"submit\" class=\"danger\">");
-    html_txt(o, T("Void"));
-    html_raw(o, "</button></form>");
+    web_form_end(req, T("Save"), NULL);
+    web_void_form(req,
+                  arena_printf(&req->arena, "/people/%lld/void",
+                               (long long)id),
+                  T("Void this record"), T("Reason (kept with the record)"),
+                  T("Void"), web_err_for(err_field, err, "reason"));
 }
 
 static int
@@ -338,32 +275,27 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
             return api_db_error(req, db);
     }
     json_t *p = v.json;
-    web_page_begin(req, jstr(p, "name"), "/people");
+    web_page_begin(req, web_jstr(p, "name"), "/people");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
-    html_txt(o, jstr(p, "name"));
+    html_txt(o, web_jstr(p, "name"));
     html_raw(o, "</h1>");
     bool voided = json_is_true(json_object_get(p, "voided"));
-    if (voided) {
-        html_raw(o, "<p class=\"notice\" id=\"voided\">");
-        html_txt(o, T("Voided:"));
-        html_raw(o, " ");
-        html_txt(o, jstr(p, "void_reason"));
-        html_raw(o, "</p>");
-    }
+    if (voided)
+        web_voided(req, T("Voided:"), web_jstr(p, "void_reason"));
     html_raw(o, "<table class=\"record\" id=\"person\">");
-    row(req, "Gender",
-        strcmp(jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
-    row(req, "Born", jstr(p, "birth_date"));
-    row(req, "ID number",
-        reveal ? jstr(p, "id_number") : jstr(p, "id_number_masked"));
-    row(req, "Phone", reveal && jstr(p, "phone") ? jstr(p, "phone")
-                                                 : jstr(p, "phone_masked"));
-    row(req, "Political status",
+    web_row(req, "Gender",
+        strcmp(web_jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
+    web_row(req, "Born", web_jstr(p, "birth_date"));
+    web_row(req, "ID number",
+        reveal ? web_jstr(p, "id_number") : web_jstr(p, "id_number_masked"));
+    web_row(req, "Phone", reveal && web_jstr(p, "phone") ? web_jstr(p, "phone")
+                                                 : web_jstr(p, "phone_masked"));
+    web_row(req, "Political status",
         label(req, status_labels, NLABELS(status_labels),
-              jstr(p, "political_status")));
-    row(req, "Township", jstr(p, "township_code"));
-    row(req, "Village", jstr(p, "village_code"));
+              web_jstr(p, "political_status")));
+    web_row(req, "Township", web_jstr(p, "township_code"));
+    web_row(req, "Village", web_jstr(p, "village_code"));
     html_raw(o, "<tr><th>");
     html_txt(o, T("Flags"));
     html_raw(o, "</th><td>");
@@ -405,8 +337,7 @@ web_person_update(struct req *req)
     const char *name = req_form(req, "name");
     const char *phone = req_form(req, "phone");
     const char *village = req_form(req, "village_code");
-    if (name == NULL || *name == '\0' || utf8_chars(name) < 0 ||
-        utf8_chars(name) > 32)
+    if (!web_text_ok(name, 32))
         return person_page(req, id, false, 422, "name",
                            T("Enter a name of at most 32 characters."));
     struct person_input in = {
@@ -433,9 +364,7 @@ web_person_update(struct req *req)
                           T("No such person."));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
-    return person_page(req, id, false, 422, e.field,
-                       strcmp(req->lang, "en") == 0 ? T("Not valid.")
-                                                    : e.why);
+    return person_page(req, id, false, 422, e.field, web_why(req, e.why));
 }
 
 int
@@ -445,8 +374,7 @@ web_person_void(struct req *req)
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
     const char *reason = req_form(req, "reason");
-    if (reason == NULL || *reason == '\0' || utf8_chars(reason) < 0 ||
-        utf8_chars(reason) > 200)
+    if (!web_text_ok(reason, 200))
         return person_page(req, id, false, 422, "reason",
                            T("Give the reason, at most 200 characters."));
     struct db *db = api_db(req);
@@ -473,17 +401,8 @@ static void
 input(struct req *req, const struct person_form *f, const char *name,
       const char *msgid, const char *value, const char *type)
 {
-    html_raw(&req->out, "<label>");
-    html_txt(&req->out, T(msgid));
-    html_raw(&req->out, "<input name=\"");
-    html_attr(&req->out, name);
-    html_raw(&req->out, "\" type=\"");
-    html_attr(&req->out, type);
-    html_raw(&req->out, "\" value=\"");
-    html_attr(&req->out, value ? value : "");
-    html_raw(&req->out, "\"></label>");
-    if (f->err_field && strcmp(f->err_field, name) == 0)
-        web_field_error(req, f->err);
+    web_input(req, name, msgid, value, type,
+              web_err_for(f->err_field, f->err, name));
 }
 
 static int
@@ -493,11 +412,8 @@ person_form(struct req *req, int status, const struct person_form *f)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Add a person"));
-    html_raw(o, "</h1><form id=\"person-form\" class=\"form\" method=\"post\" "
-                "action=\"/people\"><input type=\"hidden\" name=\"_csrf\" "
-                "value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\">");
+    html_raw(o, "</h1>");
+    web_form_begin(req, "person-form", "/people");
     input(req, f, "name", "Full name", f->name, "text");
     input(req, f, "id_number", "ID number", f->id_number, "text");
     input(req, f, "phone", "Phone", f->phone, "tel");
@@ -517,9 +433,8 @@ person_form(struct req *req, int status, const struct person_form *f)
         web_field_error(req, f->err);
     html_raw(o, "<p class=\"hint\">");
     html_txt(o, T("Gender and date of birth are read from the ID number."));
-    html_raw(o, "</p><button type=\"submit\">");
-    html_txt(o, T("Save"));
-    html_raw(o, "</button></form>");
+    html_raw(o, "</p>");
+    web_form_end(req, T("Save"), NULL);
     web_page_end(req);
     req->status = status;
     return status;
@@ -543,8 +458,7 @@ web_person_create(struct req *req)
         .village = req_form(req, "village_code"),
     };
     const char *scope = api_scope(req);
-    if (f.name == NULL || *f.name == '\0' || utf8_chars(f.name) > 32 ||
-        utf8_chars(f.name) < 0) {
+    if (!web_text_ok(f.name, 32)) {
         f.err_field = "name";
         f.err = T("Enter a name of at most 32 characters.");
         return person_form(req, 422, &f);
@@ -581,7 +495,7 @@ web_person_create(struct req *req)
     if (rc != ERR_INVAL && rc != ERR_CONFLICT)
         return api_db_error(req, db);
     f.err_field = e.field;
-    f.err = strcmp(req->lang, "en") == 0 ? T("Not valid.") : e.why;
+    f.err = web_why(req, e.why);
     return person_form(req, rc == ERR_CONFLICT ? 409 : 422, &f);
 }
 
@@ -601,10 +515,9 @@ import_form(struct req *req)
                   "Chinese Excel)."));
     html_raw(o, "</li></ol><form id=\"import-form\" class=\"form\" "
                 "method=\"post\" action=\"/people/import\" "
-                "enctype=\"multipart/form-data\"><input type=\"hidden\" "
-                "name=\"_csrf\" value=\"");
-    html_attr(o, req->user->csrf ? req->user->csrf : "");
-    html_raw(o, "\"><label>");
+                "enctype=\"multipart/form-data\">");
+    web_csrf(req);
+    html_raw(o, "<label>");
     html_txt(o, T("Roster file (.xlsx or .csv)"));
     html_raw(o, "<input type=\"file\" name=\"file\" accept=\".xlsx,.csv\">"
                 "</label><label class=\"inline\"><input type=\"radio\" "
@@ -699,9 +612,9 @@ web_people_import(struct req *req)
     }
     if (nrej) {
         html_raw(o, "<table id=\"rejected\"><thead><tr>");
-        th(req, "Row");
-        th(req, "Column");
-        th(req, "Reason");
+        web_th(req, "Row");
+        web_th(req, "Column");
+        web_th(req, "Reason");
         html_raw(o, "</tr></thead><tbody>");
         size_t i;
         json_t *x;
@@ -711,8 +624,8 @@ web_people_import(struct req *req)
             strbuf_printf(o, "<td>%lld</td>",
                           (long long)json_integer_value(
                               json_object_get(x, "row")));
-            td(req, jstr(x, "column"));
-            td(req, jstr(x, "reason"));
+            web_td(req, web_jstr(x, "column"));
+            web_td(req, web_jstr(x, "reason"));
             html_raw(o, "</tr>");
         }
         html_raw(o, "</tbody></table>");

@@ -1,8 +1,9 @@
 /*
  * web.h - the server-rendered pages: log-in, log-out, change password,
- * the home page and the first lists. Each page is a plain function that
- * writes HTML through the escaping writers of http/html.h (the Fossil
- * way), inside one layout with navigation by role.
+ * the home page, accounts, the audit log, the roster, villages and Party
+ * organisations. Each page is a plain function that writes HTML through
+ * the escaping writers of http/html.h (the Fossil way), inside one layout
+ * with navigation by role.
  */
 #pragma once
 
@@ -15,7 +16,6 @@ int web_logout(struct req *req);
 int web_home(struct req *req);
 int web_password_form(struct req *req);
 int web_password(struct req *req);
-int web_villages(struct req *req);
 int web_users(struct req *req);
 int web_users_create(struct req *req);
 int web_audit(struct req *req);
@@ -33,3 +33,15 @@ int web_person_update(struct req *req);
 int web_person_void(struct req *req);
 int web_people_import_form(struct req *req);
 int web_people_import(struct req *req);
+int web_villages(struct req *req);
+int web_village(struct req *req);
+int web_village_new(struct req *req);
+int web_village_create(struct req *req);
+int web_village_rename(struct req *req);
+int web_village_void(struct req *req);
+int web_orgs(struct req *req);
+int web_org(struct req *req);
+int web_org_new(struct req *req);
+int web_org_create(struct req *req);
+int web_org_update(struct req *req);
+int web_org_void(struct req *req);

@@ -1,13 +1,15 @@
 /*
  * web_int.h - the page-building helpers the files of src/web share: the
- * layout (top bar, navigation by role, phone tab bar), pagers, form
- * errors and select options. Text goes through T() (i18n.h) and the
- * escaping writers of http/html.h.
+ * layout (top bar, navigation by role, phone tab bar) and the pager
+ * (pages.c), and the pieces of forms and tables (form.c). Text goes
+ * through T() (i18n.h) and the escaping writers of http/html.h.
  */
 #pragma once
 
 #include "../http/http.h"
 
+#include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define T(s) tr(req->lang, s)
@@ -20,10 +22,63 @@ int web_page_end(struct req *req);
 /* "‹ P / N ›" links to base?page=…&extra. */
 void web_pager(struct req *req, const char *base, int64_t page,
                int64_t per_page, int64_t total, const char *extra);
-/* A field's error under it, if msg is not NULL. */
-void web_field_error(struct req *req, const char *msg);
-/* <option value=…> with selected when value equals selected. */
-void web_select_option(struct req *req, const char *value,
-                       const char *label, const char *selected);
 /* A role's name in the page's language. */
 const char *web_role_label(struct req *req, const char *code);
+/* A township's name, or code itself when there is none. */
+const char *web_township_name(struct req *req, const char *code);
+
+/* --- form.c: fields, forms and table cells --------------------------- */
+
+/* A field's error under it, if msg is not NULL. */
+void web_field_error(struct req *req, const char *msg);
+/* err when err_field names field, else NULL: a form keeps one error and
+ * each field asks whether it is its own. */
+const char *web_err_for(const char *err_field, const char *err,
+                        const char *field);
+/* The domain's reason (Chinese) for a bad value, or "Not valid." in
+ * English. */
+const char *web_why(struct req *req, const char *why);
+/* Whether s is given, valid UTF-8, and at most max characters. */
+bool web_text_ok(const char *s, long max);
+/* The hidden _csrf field every POST form carries. */
+void web_csrf(struct req *req);
+/* <form id=… class="form" method="post" action=…> with the CSRF field;
+ * web_form_end writes the submit button (class may be NULL) and closes
+ * it. button is already translated. */
+void web_form_begin(struct req *req, const char *id, const char *action);
+void web_form_end(struct req *req, const char *button, const char *class);
+/* A labelled <input> (label msgid) holding value, err under it. */
+void web_input(struct req *req, const char *name, const char *msgid,
+               const char *value, const char *type, const char *err);
+/* <option value=…> with selected when value equals selected. */
+void web_select_option(struct req *req, const char *value, const char *label,
+                       const char *selected);
+/* A <select name=…> of items, a JSON array of {"code","name"} (items
+ * without a code are left out). With msgid it sits in a <label> of that
+ * text; first, when not NULL, labels an empty first option; err goes
+ * under it. */
+void web_code_select(struct req *req, const char *name, const char *msgid,
+                     json_t *items, const char *first, const char *selected,
+                     const char *err);
+/* The void form of a record page: heading title, a required reason
+ * labelled reason, the button; all already translated. */
+void web_void_form(struct req *req, const char *action, const char *title,
+                   const char *reason, const char *button, const char *err);
+/* The notice a voided record's page opens with: label and the reason. */
+void web_voided(struct req *req, const char *label, const char *reason);
+/* Table cells: a header of msgid, a cell of text (escaped), a record row
+ * "msgid | value" (— when value is NULL). */
+void web_th(struct req *req, const char *msgid);
+void web_td(struct req *req, const char *text);
+void web_row(struct req *req, const char *msgid, const char *value);
+/* A string member of a JSON object, or NULL. */
+const char *web_jstr(json_t *o, const char *key);
+/* A YYYY-MM-DD date as the page shows it: 2026年3月1日 in Chinese (SPEC
+ * §4.1), as given in English; NULL stays NULL. */
+const char *web_date(struct req *req, const char *iso);
+/* The "name" of the item of items whose "code" is code; code itself when
+ * none is, NULL when code is NULL. */
+const char *web_name_of(json_t *items, const char *code);
+/* Appends &name=value (URL-encoded) to a query string; nothing when value
+ * is NULL or empty. */
+void web_query_arg(struct strbuf *sb, const char *name, const char *value);

@@ -4,7 +4,9 @@
 //
 // Cases: a wrong password shows the Chinese error; log in and see the home
 // page in Chinese with real counts and the CSS loaded; log out; the login
-// page on a phone in WeChat's browser has no sideways scroll; ?lang=en.
+// page on a phone in WeChat's browser has no sideways scroll; ?lang=en;
+// accounts; the roster; villages and Party organisations (create, edit,
+// dissolve with a reason, township scope).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -239,6 +241,176 @@ test('ui-1.9 a school admin edits a person (errors beside the field) and voids t
   assert.equal(await page.$('#edit-form'), null);
   await page.goto(base + '/people?q=' + encodeURIComponent('上官婉'));
   assert.doesNotMatch(await page.textContent('#people-table tbody'), /上官婉/);
+  await ctx.close();
+});
+
+// Submits a form by its button and waits for the page that answers.
+async function submit(page, form) {
+  await Promise.all([page.waitForNavigation(), page.click(`${form} button[type=submit]`)]);
+}
+
+async function noSidewaysScroll(page, what) {
+  const w = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(w <= 391, `${what}: scrollWidth ${w} > 390`);
+}
+
+test('ui-1.10 a school admin creates, edits and dissolves a Party organisation, on a phone', async () => {
+  const { ctx, page } = await newPage({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: wechatUA,
+  });
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/orgs');
+  assert.match(await page.textContent('h1'), /党组织/);
+  assert.match(await page.textContent('#nav a.on'), /党组织/);
+  // A school admin has no township filter: the list is its own township.
+  assert.equal(await page.$('#org-filters select[name=township]'), null);
+  assert.doesNotMatch(await page.textContent('#org-table tbody'), /永昌街道/);
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/orgs/new"]')]);
+  await noSidewaysScroll(page, 'new organisation');
+  // Its own township is fixed; the villages are that township's.
+  assert.equal(await page.inputValue('#org-form input[disabled]'), '文亭街道');
+  const villages = await page.$$eval('#org-form select[name=village_code] option', (os) => os.map((o) => o.value));
+  assert.deepEqual(villages, ['', '371723001001', '371723001002']);
+  await page.selectOption('#org-form select[name=type]', 'community');
+  await submit(page, '#org-form'); // no name
+  assert.match(await page.textContent('#org-form .field-error'), /请输入名称/);
+  assert.equal(await page.inputValue('#org-form select[name=type]'), 'community');
+  await page.fill('#org-form input[name=name]', '富民社区第二党支部');
+  await page.selectOption('#org-form select[name=village_code]', '371723001002');
+  await submit(page, '#org-form');
+  assert.match(new URL(page.url()).pathname, /^\/orgs\/\d+$/);
+  const url = page.url();
+  let rec = await page.textContent('#org');
+  assert.match(rec, /社区党组织/);
+  assert.match(rec, /文亭街道/);
+  assert.match(rec, /富民社区/);
+  await noSidewaysScroll(page, 'organisation page');
+  await page.screenshot({ path: 'build/screenshots/org-phone.png', fullPage: true });
+  // Edit: a blank name is refused beside the field and changes nothing.
+  await page.fill('#edit-form input[name=name]', '');
+  await submit(page, '#edit-form');
+  assert.match(await page.textContent('#edit-form .field-error'), /请输入名称/);
+  assert.match(await page.textContent('h1'), /富民社区第二党支部/);
+  await page.fill('#edit-form input[name=name]', '富民社区联合党支部');
+  await page.selectOption('#edit-form select[name=type]', 'rural');
+  await page.selectOption('#edit-form select[name=village_code]', '');
+  await submit(page, '#edit-form');
+  assert.equal(page.url(), url);
+  assert.match(await page.textContent('h1'), /富民社区联合党支部/);
+  rec = await page.textContent('#org');
+  assert.match(rec, /农村党组织/);
+  assert.doesNotMatch(rec, /富民社区/);
+  // The list finds it by name as one types.
+  await page.goto(base + '/orgs');
+  await page.fill('#org-filters input[name=q]', '联合党支部');
+  await page.waitForFunction(() => document.querySelectorAll('#org-table tbody tr').length === 1
+    && /富民社区联合党支部/.test(document.querySelector('#org-table tbody').textContent));
+  assert.match(await page.textContent('#org-table tbody'), /农村党组织/);
+  await noSidewaysScroll(page, 'organisation list');
+  // Dissolve it: the reason is required and stays with the record.
+  await page.goto(url);
+  await page.fill('#void-form input[name=reason]', '与富民社区党支部合并');
+  await submit(page, '#void-form');
+  assert.equal(page.url(), url);
+  assert.match(await page.textContent('#voided'), /已撤销.*与富民社区党支部合并/);
+  assert.equal(await page.$('#edit-form'), null);
+  assert.equal(await page.$('#void-form'), null);
+  await page.goto(base + '/orgs?q=' + encodeURIComponent('联合党支部'));
+  assert.equal(await page.$$eval('#org-table tbody tr', (rs) => rs.length), 0);
+  await ctx.close();
+});
+
+test('ui-1.11 a school admin adds a village, renames it and dissolves it with a reason', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/villages');
+  await Promise.all([page.waitForNavigation(), page.click('a[href="/villages/new"]')]);
+  await page.fill('#village-form input[name=name]', '新河社区');
+  await page.fill('#village-form input[name=code]', '3717230010');
+  await submit(page, '#village-form');
+  assert.match(await page.textContent('#village-form .field-error'), /12位数字/);
+  assert.equal(await page.inputValue('#village-form input[name=name]'), '新河社区');
+  await page.fill('#village-form input[name=code]', '371723001091');
+  await submit(page, '#village-form');
+  assert.match(new URL(page.url()).pathname, /^\/villages\/\d+$/);
+  const url = page.url();
+  assert.match(await page.textContent('#village'), /371723001091/);
+  assert.match(await page.textContent('#village'), /文亭街道/);
+  await page.fill('#rename-form input[name=name]', '');
+  await submit(page, '#rename-form');
+  assert.match(await page.textContent('#rename-form .field-error'), /请输入名称/);
+  await page.fill('#rename-form input[name=name]', '新河村');
+  await submit(page, '#rename-form');
+  assert.equal(page.url(), url);
+  assert.match(await page.textContent('h1'), /新河村/);
+  // The new village can hold an organisation.
+  await page.goto(base + '/orgs/new');
+  assert.ok((await page.$$eval('#org-form select[name=village_code] option', (os) => os.map((o) => o.textContent)))
+    .includes('新河村'));
+  await page.goto(base + '/villages?q=' + encodeURIComponent('新河'));
+  assert.match(await page.textContent('#village-table tbody'), /新河村/);
+  await page.goto(url);
+  await page.fill('#void-form input[name=reason]', '撤村并居');
+  await submit(page, '#void-form');
+  assert.match(await page.textContent('#voided'), /撤村并居/);
+  assert.match(await page.textContent('#village'), /\d{4}年\d{1,2}月\d{1,2}日/);
+  assert.equal(await page.$('#rename-form'), null);
+  await page.goto(base + '/villages?q=' + encodeURIComponent('新河'));
+  assert.equal(await page.$$eval('#village-table tbody tr', (rs) => rs.length), 0);
+  await ctx.close();
+});
+
+test("ui-1.12 school_admin2 can neither open nor dissolve school_admin's organisation", async () => {
+  const a = await newPage();
+  await logIn(a.page, 'school_admin');
+  await a.page.goto(base + '/orgs');
+  const href = await a.page.getAttribute('#org-table tbody a', 'href');
+  assert.match(href, /^\/orgs\/\d+$/);
+  const b = await newPage();
+  await logIn(b.page, 'school_admin2');
+  const r = await b.page.goto(base + href);
+  assert.equal(r.status(), 404);
+  assert.match(await b.page.textContent('main'), /没有这个党组织/);
+  // Nor by posting the forms by hand, with a good CSRF token of its own.
+  await b.page.goto(base + '/orgs/new');
+  const csrf = await b.page.inputValue('#org-form input[name=_csrf]');
+  const v = await b.page.request.post(base + href + '/void', { form: { _csrf: csrf, reason: 'x' }, maxRedirects: 0 });
+  assert.equal(v.status(), 404);
+  const e = await b.page.request.post(base + href, { form: { _csrf: csrf, name: 'x', type: 'rural' }, maxRedirects: 0 });
+  assert.equal(e.status(), 404);
+  const c = await b.page.request.post(base + '/orgs',
+    { form: { _csrf: csrf, name: 'x', type: 'rural', township_code: '371723001' }, maxRedirects: 0 });
+  assert.equal(c.status(), 403);
+  await a.page.goto(base + href);
+  assert.equal(await a.page.$('#voided'), null);
+  assert.ok(await a.page.isVisible('#edit-form'));
+  await a.ctx.close();
+  await b.ctx.close();
+});
+
+test('ui-1.13 a county admin filters by township, and the village select follows the township chosen', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page);
+  await page.goto(base + '/orgs');
+  await page.selectOption('#org-filters select[name=township]', '371723003');
+  await submit(page, '#org-filters');
+  const towns = await page.$$eval('#org-table tbody tr td:nth-child(3)', (ts) => ts.map((t) => t.textContent));
+  assert.ok(towns.length > 0 && towns.every((t) => t === '大田集镇'), `townships: ${towns}`);
+  await page.goto(base + '/orgs/new');
+  await page.fill('#org-form input[name=name]', '大田集镇机关党支部');
+  await page.selectOption('#org-form select[name=type]', 'government');
+  await page.selectOption('#org-form select[name=township_code]', '371723003');
+  await page.waitForFunction(() => [...document.querySelectorAll('#org-form select[name=village_code] option')]
+    .some((o) => o.value.startsWith('371723003')));
+  const villages = await page.$$eval('#org-form select[name=village_code] option', (os) => os.map((o) => o.value));
+  assert.ok(villages.slice(1).every((v) => v.startsWith('371723003')), `villages: ${villages}`);
+  // The typed name survives the reload of the village select.
+  assert.equal(await page.inputValue('#org-form input[name=name]'), '大田集镇机关党支部');
+  await page.selectOption('#org-form select[name=village_code]', villages[1]);
+  await submit(page, '#org-form');
+  assert.match(new URL(page.url()).pathname, /^\/orgs\/\d+$/);
+  assert.match(await page.textContent('#org'), /大田集镇/);
+  assert.match(await page.textContent('#org'), /机关党组织/);
   await ctx.close();
 });
 

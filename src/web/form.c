@@ -1,0 +1,226 @@
+/*
+ * form.c - the pieces every page's forms and tables are built from: a
+ * labelled input or select with its error under it, the CSRF field, the
+ * void form, table cells. Written once here so that each page says what
+ * it shows, not how a field looks.
+ */
+#include "web_int.h"
+
+#include "i18n.h"
+
+#include "../core/util.h"
+#include "../http/html.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void
+web_field_error(struct req *req, const char *msg)
+{
+    if (msg == NULL)
+        return;
+    html_raw(&req->out, "<span class=\"field-error\">");
+    html_txt(&req->out, msg);
+    html_raw(&req->out, "</span>");
+}
+
+const char *
+web_err_for(const char *err_field, const char *err, const char *field)
+{
+    return err_field && strcmp(err_field, field) == 0 ? err : NULL;
+}
+
+const char *
+web_why(struct req *req, const char *why)
+{
+    /* The domain's reasons are in Chinese; in English say only where. */
+    return strcmp(req->lang, "en") == 0 || why == NULL ? T("Not valid.") : why;
+}
+
+bool
+web_text_ok(const char *s, long max)
+{
+    long n = s ? utf8_chars(s) : -1;
+    return n > 0 && n <= max;
+}
+
+void
+web_csrf(struct req *req)
+{
+    html_raw(&req->out, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+    html_attr(&req->out, req->user->csrf ? req->user->csrf : "");
+    html_raw(&req->out, "\">");
+}
+
+void
+web_form_begin(struct req *req, const char *id, const char *action)
+{
+    html_raw(&req->out, "<form id=\"");
+    html_attr(&req->out, id);
+    html_raw(&req->out, "\" class=\"form\" method=\"post\" action=\"");
+    html_attr(&req->out, action);
+    html_raw(&req->out, "\">");
+    web_csrf(req);
+}
+
+void
+web_form_end(struct req *req, const char *button, const char *class)
+{
+    html_raw(&req->out, "<button type=\"submit\"");
+    if (class) {
+        html_raw(&req->out, " class=\"");
+        html_attr(&req->out, class);
+        html_raw(&req->out, "\"");
+    }
+    html_raw(&req->out, ">");
+    html_txt(&req->out, button);
+    html_raw(&req->out, "</button></form>");
+}
+
+void
+web_input(struct req *req, const char *name, const char *msgid,
+          const char *value, const char *type, const char *err)
+{
+    html_raw(&req->out, "<label>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "<input name=\"");
+    html_attr(&req->out, name);
+    html_raw(&req->out, "\" type=\"");
+    html_attr(&req->out, type);
+    html_raw(&req->out, "\" value=\"");
+    html_attr(&req->out, value ? value : "");
+    html_raw(&req->out, "\"></label>");
+    web_field_error(req, err);
+}
+
+void
+web_select_option(struct req *req, const char *value, const char *label,
+                  const char *selected)
+{
+    html_raw(&req->out, "<option value=\"");
+    html_attr(&req->out, value);
+    html_raw(&req->out,
+             selected && strcmp(selected, value) == 0 ? "\" selected>" : "\">");
+    html_txt(&req->out, label);
+    html_raw(&req->out, "</option>");
+}
+
+void
+web_code_select(struct req *req, const char *name, const char *msgid,
+                json_t *items, const char *first, const char *selected,
+                const char *err)
+{
+    struct strbuf *o = &req->out;
+    if (msgid) {
+        html_raw(o, "<label>");
+        html_txt(o, T(msgid));
+    }
+    html_raw(o, "<select name=\"");
+    html_attr(o, name);
+    html_raw(o, "\">");
+    if (first)
+        web_select_option(req, "", first, selected);
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        const char *code = web_jstr(it, "code");
+        if (code) /* a village may have no code yet: it cannot be chosen */
+            web_select_option(req, code, web_jstr(it, "name"), selected);
+    }
+    html_raw(o, msgid ? "</select></label>" : "</select>");
+    web_field_error(req, err);
+}
+
+void
+web_void_form(struct req *req, const char *action, const char *title,
+              const char *reason, const char *button, const char *err)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h2>");
+    html_txt(o, title);
+    html_raw(o, "</h2>");
+    web_form_begin(req, "void-form", action);
+    html_raw(o, "<label>");
+    html_txt(o, reason);
+    html_raw(o, "<input name=\"reason\" required></label>");
+    web_field_error(req, err);
+    web_form_end(req, button, "danger");
+}
+
+void
+web_voided(struct req *req, const char *label, const char *reason)
+{
+    html_raw(&req->out, "<p class=\"notice\" id=\"voided\">");
+    html_txt(&req->out, label);
+    html_raw(&req->out, " ");
+    html_txt(&req->out, reason ? reason : "");
+    html_raw(&req->out, "</p>");
+}
+
+void
+web_th(struct req *req, const char *msgid)
+{
+    html_raw(&req->out, "<th>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "</th>");
+}
+
+void
+web_td(struct req *req, const char *text)
+{
+    html_raw(&req->out, "<td>");
+    html_txt(&req->out, text ? text : "");
+    html_raw(&req->out, "</td>");
+}
+
+void
+web_row(struct req *req, const char *msgid, const char *value)
+{
+    html_raw(&req->out, "<tr><th>");
+    html_txt(&req->out, T(msgid));
+    html_raw(&req->out, "</th><td>");
+    html_txt(&req->out, value ? value : "—");
+    html_raw(&req->out, "</td></tr>");
+}
+
+const char *
+web_jstr(json_t *o, const char *key)
+{
+    return json_string_value(json_object_get(o, key));
+}
+
+const char *
+web_date(struct req *req, const char *iso)
+{
+    int y, m, d;
+    if (iso == NULL || strcmp(req->lang, "en") == 0 ||
+        sscanf(iso, "%4d-%2d-%2d", &y, &m, &d) != 3)
+        return iso;
+    return arena_printf(&req->arena, "%d年%d月%d日", y, m, d);
+}
+
+const char *
+web_name_of(json_t *items, const char *code)
+{
+    size_t i;
+    json_t *it;
+    if (code == NULL)
+        return NULL;
+    json_array_foreach(items, i, it)
+    {
+        const char *c = web_jstr(it, "code");
+        if (c && strcmp(c, code) == 0)
+            return web_jstr(it, "name");
+    }
+    return code;
+}
+
+void
+web_query_arg(struct strbuf *sb, const char *name, const char *value)
+{
+    if (value == NULL || *value == '\0')
+        return;
+    strbuf_printf(sb, "&%s=", name);
+    html_urlenc(sb, value);
+}
