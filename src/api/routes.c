@@ -148,6 +148,7 @@ const struct route api_routes[] = {
     {"POST", "/people/{id}", web_person_update, USER(R_ADMINS), ROUTE_PAGE},
     {"POST", "/people/{id}/void", web_person_void, USER(R_ADMINS),
      ROUTE_PAGE},
+    {"GET", "/report", web_report, USER(R_ADMINS), ROUTE_PAGE},
     {"GET", "/sessions", web_sessions, USER(R_ADMINS | R_TEACHER),
      ROUTE_PAGE},
     {"GET", "/sessions/{id}/display", web_session_display, USER(R_ADMINS),

@@ -33,6 +33,7 @@ static const struct nav_item {
     {"/villages", "Villages", "▦", R_ADMINS},
     {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
+    {"/report", "County report", "▤", R_ADMINS},
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},

@@ -19,6 +19,7 @@ int web_password(struct req *req);
 int web_users(struct req *req);
 int web_users_create(struct req *req);
 int web_audit(struct req *req);
+int web_report(struct req *req);
 int web_sessions(struct req *req);
 int web_session_display(struct req *req);
 int web_checkin(struct req *req);

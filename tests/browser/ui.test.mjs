@@ -476,3 +476,23 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   await phone.ctx.close();
   await admin.ctx.close();
 });
+
+test('ui-2.2 the county report page: every program type, figures from records, nulls shown as —', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'county_admin');
+  await page.goto(base + '/report');
+  assert.equal(await page.textContent('main h1'), '全县工作报表');
+  assert.equal(await page.locator('#by-type tbody tr').count(), 8);
+  const api = await page.evaluate(async () => (await fetch('/api/v1/reports/county' +
+    location.search.replace('?', '?'))).json());
+  assert.match(await page.textContent('main'), new RegExp(`党校\\s*${api.schools}`));
+  assert.match(await page.textContent('main'), /下拨经费\s*—/);
+  // A school admin sees its own township only, with no township field.
+  const sa = await newPage();
+  await logIn(sa.page, 'school_admin');
+  await sa.page.goto(base + '/report');
+  assert.equal(await sa.page.locator('input[name=township]').count(), 0);
+  assert.match(await sa.page.textContent('main'), /党校\s*1\b/);
+  await sa.ctx.close();
+  await ctx.close();
+});
