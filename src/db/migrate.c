@@ -455,6 +455,30 @@ static const struct migration migrations[] = {
      "CREATE INDEX people_members ON people(political_status, flags)"
      " WHERE voided_at IS NULL;",
      NULL, NULL},
+    {6, "course orders (线上点单)",
+     /* A trainee orders a catalog course; the school sees demand ranked
+      * by course and turns it into a themed class, or declines an order
+      * with a reason. One open order per person and course. */
+     "CREATE TABLE orders ("
+     "  id {ID},"
+     "  course_id BIGINT NOT NULL REFERENCES courses(id),"
+     "  person_id BIGINT NOT NULL REFERENCES people(id),"
+     "  township_code TEXT NOT NULL REFERENCES townships(code),"
+     "  note TEXT NOT NULL DEFAULT '',"
+     "  status TEXT NOT NULL,"            /* open, accepted, declined */
+     "  reason TEXT,"                     /* why declined */
+     "  program_id BIGINT REFERENCES programs(id),"
+     "  session_id BIGINT REFERENCES class_sessions(id),"
+     "  created_at BIGINT NOT NULL,"
+     "  decided_at BIGINT, decided_by BIGINT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0);"
+     "CREATE UNIQUE INDEX orders_open ON orders(course_id, person_id)"
+     " WHERE status = 'open';"
+     "CREATE INDEX orders_township ON orders(township_code, status,"
+     " course_id);"
+     "CREATE INDEX orders_person ON orders(person_id, id);"
+     "CREATE INDEX orders_created ON orders(created_at);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -59,6 +59,11 @@
       "FROM attendance WHERE starts_at >= $1 AND starts_at < $2 "             \
       "AND (CAST($3 AS TEXT) IS NULL OR township_code = $3) "                 \
       "GROUP BY program_type", NULL)                                          \
+    /* course orders placed in the range */                               \
+    Q(REPORT_ORDERS,                                                          \
+      "SELECT COUNT(*) FROM orders WHERE "                                    \
+      "(CAST($1 AS TEXT) IS NULL OR township_code = $1) "                     \
+      "AND created_at >= $2 AND created_at < $3", NULL)                       \
     Q(REPORT_THEMED_CLASSES,                                                  \
       "SELECT COUNT(DISTINCT p.id) " REPORT_SESSIONS                          \
       "AND p.type = 'themed_class'", NULL)                                    \

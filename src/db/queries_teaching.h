@@ -367,4 +367,40 @@
     Q(DEMO_CLASSROOM,                                                         \
       "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                                                            \
     Q(DEMO_SCHOOL_OF, "SELECT id FROM schools WHERE township_code = $1",      \
+      NULL)                                                            \
+    Q(ORDER_INSERT,                                                           \
+      "INSERT INTO orders(course_id, person_id, township_code, note, "        \
+      "status, created_at) VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id", \
+      NULL)                                                                   \
+    /* id, course_id, course_title, status, reason, program_id,          \
+     * session_id, created_at: a person's orders, newest first */          \
+    Q(ORDER_MINE,                                                             \
+      "SELECT o.id, o.course_id, c.title, o.status, o.reason, o.program_id, " \
+      "o.session_id, o.created_at FROM orders o JOIN courses c "              \
+      "ON c.id = o.course_id WHERE o.person_id = $1 ORDER BY o.id DESC",      \
+      NULL)                                                                   \
+    /* course_id, title, module_name, open orders: demand in a township */  \
+    Q(ORDER_DEMAND,                                                           \
+      "SELECT o.course_id, c.title, m.name, COUNT(*) FROM orders o "          \
+      "JOIN courses c ON c.id = o.course_id "                                 \
+      "JOIN modules m ON m.code = c.module_code "                             \
+      "WHERE o.township_code = $1 AND o.status = 'open' "                     \
+      "GROUP BY o.course_id, c.title, m.name "                                \
+      "ORDER BY COUNT(*) DESC, o.course_id", NULL)                            \
+    /* id, person_id: the open orders of a course in a township */         \
+    Q(ORDER_OPEN_OF,                                                          \
+      "SELECT id, person_id FROM orders WHERE course_id = $1 "                \
+      "AND township_code = $2 AND status = 'open' ORDER BY id", NULL)         \
+    Q(ORDER_ACCEPT,                                                           \
+      "UPDATE orders SET status = 'accepted', program_id = $1, "              \
+      "session_id = $2, decided_at = $3, decided_by = $4 "                    \
+      "WHERE id = $5 AND status = 'open'", NULL)                              \
+    Q(ORDER_DECLINE,                                                          \
+      "UPDATE orders SET status = 'declined', reason = $1, decided_at = $2, " \
+      "decided_by = $3 WHERE id = $4 AND status = 'open'", NULL)              \
+    /* township_code, status */                                            \
+    Q(ORDER_GET,                                                              \
+      "SELECT township_code, status FROM orders WHERE id = $1", NULL)         \
+    Q(SCHOOL_FIRST_ROOM,                                                      \
+      "SELECT MIN(id) FROM rooms WHERE school_id = $1 AND voided_at IS NULL", \
       NULL)

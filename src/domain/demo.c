@@ -290,11 +290,12 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     fprintf(out,
             "Demo county (演示数据): 13 townships, %lld villages, %lld "
             "people, %lld schools, %lld teachers, %lld courses, %lld "
-            "sessions, %lld attendances, %lld ratings.\n",
+            "sessions, %lld attendances, %lld ratings, %lld course "
+            "orders.\n",
             (long long)made, (long long)people, (long long)counts.schools,
             (long long)counts.teachers, (long long)counts.courses,
             (long long)counts.sessions, (long long)counts.attendance,
-            (long long)counts.evaluations);
+            (long long)counts.evaluations, (long long)counts.orders);
     fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
     for (size_t i = 0; i < NELEM(demo_users); i++)
         fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,

@@ -250,6 +250,19 @@ school_year(struct world *w, int64_t school, const char *township,
             }
         }
     }
+    /* Course orders (线上点单): members ask for courses, a few popular
+     * ones most; each member orders one course at most. */
+    int norders = w->county ? 30 : 3;
+    for (int k = 0; rc == 0 && k < norders && (size_t)k < nm; k++) {
+        size_t c = demo_rnd(w->s) % w->ncourses;
+        c = c * c / w->ncourses; /* skewed toward the first courses */
+        int64_t id;
+        rc = db_int1(w->db, Q_ORDER_INSERT, &id, "iissi", w->courses[c].id,
+                     members[(size_t)k].id,
+                     township, "", now - (int64_t)(demo_rnd(w->s) % 60) *
+                                             86400);
+        w->n->orders++;
+    }
     free(people);
     free(members);
     free(cadres);

@@ -20,6 +20,7 @@ extern const size_t demo_nsurnames;
 
 struct demo_counts {
     int64_t schools, teachers, courses, sessions, attendance, evaluations;
+    int64_t orders;
 };
 
 /* Schools, rooms, teachers and the catalog, inside the caller's

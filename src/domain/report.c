@@ -118,6 +118,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
               int64_t pool_min, json_t **out)
 {
     int64_t schools, rooms, teachers[2], ev[3], cat[2], themed, vt[2];
+    int64_t orders;
     int rc = ints(db, Q_REPORT_SCHOOLS, "s", t, 0, 0, 1, &schools);
     if (rc == 0)
         rc = ints(db, Q_REPORT_FUNCTION_ROOMS, "s", t, 0, 0, 1, &rooms);
@@ -132,6 +133,8 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
                   &themed);
     if (rc == 0)
         rc = ints(db, Q_REPORT_VILLAGE_TRAINING, "sii", t, from, to, 2, vt);
+    if (rc == 0)
+        rc = ints(db, Q_REPORT_ORDERS, "sii", t, from, to, 1, &orders);
     if (rc != 0)
         return ERR_DB;
     int64_t meeting_11n = 0;
@@ -157,7 +160,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
     json_t *outreach = json_object_get(types_, "skills_outreach");
     *out = json_pack(
         "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o,"
-        " s:n, s:n, s:n, s:I, s:I, s:n, s:I, s:n, s:n, s:n, s:O,"
+        " s:n, s:n, s:n, s:I, s:I, s:I, s:I, s:n, s:n, s:n, s:O,"
         " s:{s:I, s:I, s:n}, s:n,"
         " s:{s:O, s:O, s:O, s:O, s:n, s:n},"
         " s:n, s:n, s:n, s:n, s:n, s:n,"
@@ -170,7 +173,8 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         ev[0] ? json_real((double)ev[2] / (double)ev[0]) : json_null(),
         "funds_allocated_fen", "funds_spent_fen", "funds_spent_by_category",
         "modules", (json_int_t)cat[0], "courses_published",
-        (json_int_t)cat[1], "orders", "themed_classes", (json_int_t)themed,
+        (json_int_t)cat[1], "orders", (json_int_t)orders, "themed_classes",
+        (json_int_t)themed,
         "routes", "sites", "onsite_trainees", "sessions_by_type", types_,
         "village_training", "villages_covered", (json_int_t)vt[0],
         "persons", (json_int_t)vt[1], "exam_pass_rate",

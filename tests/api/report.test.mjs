@@ -26,7 +26,7 @@ const KEYS = ['schools', 'function_rooms', 'teachers_county', 'teachers_township
 const TYPES = ['weekly_lesson', 'weekend_lecture', 'village_cadre', 'themed_class', 'onsite', 'skills',
   'skills_outreach', 'talent_return'];
 // Capabilities that do not exist yet: null, never 0.
-const NOT_YET = ['funds_allocated_fen', 'funds_spent_fen', 'funds_spent_by_category', 'orders', 'routes', 'sites',
+const NOT_YET = ['funds_allocated_fen', 'funds_spent_fen', 'funds_spent_by_category', 'routes', 'sites',
   'onsite_trainees', 'activities_by_type', 'health_checks', 'commendation_meetings', 'pioneer_orgs',
   'pioneer_members', 'enterprises', 'talents'];
 
@@ -146,6 +146,7 @@ describe('county report', () => {
     assert.equal(r.evaluators, 2);
     assert.equal(r.excellence_rate, 0.5);
     assert.equal(r.themed_classes, 1);
+    assert.equal(r.orders, 0); // none placed: a count, not "not yet"
     assert.deepEqual(Object.keys(r.sessions_by_type).sort(), [...TYPES].sort());
     assert.deepEqual(r.sessions_by_type, {
       weekly_lesson: { sessions: 2, person_times: 3, persons: 2 },
