@@ -16,6 +16,7 @@
 #include "domain/audit.h"
 #include "domain/auth.h"
 #include "domain/demo.h"
+#include "domain/people.h"
 #include "domain/hanzi.h"
 #include "domain/roles.h"
 #include "web/i18n.h"
@@ -483,6 +484,16 @@ cmd_serve(int argc, char **argv)
         db_close(db);
         return 1;
     }
+    int64_t rekeyed = 0;
+    if (people_rekey(db, &rekeyed) != 0) {
+        fprintf(stderr, "dangxiao: recomputing sort keys: %s\n",
+                db_errmsg(db));
+        db_close(db);
+        return 1;
+    }
+    if (rekeyed)
+        log_info("姓氏笔画 sort keys recomputed for %lld people",
+                 (long long)rekeyed);
     /* The migration connection becomes the check-in writer's. */
     if (attend_queue_start(db) != 0) {
         db_close(db);

@@ -479,6 +479,17 @@ static const struct migration migrations[] = {
      "CREATE INDEX orders_person ON orders(person_id, id);"
      "CREATE INDEX orders_created ON orders(created_at);",
      NULL, NULL},
+    {7, "versions of derived columns",
+     /* A derived column computed in C (a sort key) whose rule changed is
+      * recomputed at start when its version here is behind the code's.
+      * people.sort_strokes v2: stroke sequences instead of ICU's stroke
+      * collation; a database with no people yet is current already. */
+     "CREATE TABLE derived_versions ("
+     "  name TEXT PRIMARY KEY, version INTEGER NOT NULL);"
+     "INSERT INTO derived_versions(name, version) SELECT "
+     " 'people.sort_strokes', CASE WHEN EXISTS (SELECT 1 FROM people)"
+     " THEN 1 ELSE 2 END;",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

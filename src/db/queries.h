@@ -258,6 +258,13 @@
     PEOPLE_PAGES(Q, , PEOPLE_COLS_LIST)                                       \
     PEOPLE_PAGES(Q, EXPORT_, PEOPLE_COLS)                                     \
     Q(PERSON_GET, PEOPLE_COLS "WHERE p.id = $1", NULL)                        \
+    Q(DERIVED_VERSION,                                                        \
+      "SELECT version FROM derived_versions WHERE name = $1", NULL)           \
+    Q(DERIVED_VERSION_SET,                                                    \
+      "UPDATE derived_versions SET version = $1 WHERE name = $2", NULL)       \
+    Q(PEOPLE_NAMES, "SELECT id, name FROM people ORDER BY id", NULL)          \
+    Q(PERSON_SET_STROKES,                                                     \
+      "UPDATE people SET sort_strokes = $1 WHERE id = $2", NULL)              \
     Q(PERSON_INSERT,                                                          \
       "INSERT INTO people(name, gender, birth_date, id_number_enc, "          \
       "id_number_hash, id_number_last4, id_number_masked, phone_enc, "        \

@@ -1,13 +1,25 @@
 /*
- * hanzi.c - see hanzi.h. ICU's transliterator and collators are not safe
+ * hanzi.c - see hanzi.h. ICU's transliterator and collator are not safe
  * to share between threads, so one set is kept behind a mutex: keys are
  * made only when a name is written, never when one is read.
+ *
+ * 姓氏笔画 order needs each character's stroke sequence (DOMAIN.md §3.5:
+ * count, then the first stroke's shape 横丨丿丶乛, then the next ...).
+ * ICU's stroke collation orders equal counts by code point, which puts
+ * 文 before 王. The sequences come from Debian's rime-data-stroke
+ * (stroke.dict.yaml, LGPL-3, the CNS 11643 stroke data), read at start
+ * from the system like any shared data, not copied into this program:
+ * one line per character, "字<TAB>hspnz…", the first line of a character
+ * being its standard order.
  */
 #include "hanzi.h"
 
 #include "../core/util.h"
 
+#include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unicode/ucol.h>
 #include <unicode/ustring.h>
@@ -15,7 +27,115 @@
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static UTransliterator *to_latin;
-static UCollator *coll_pinyin, *coll_stroke;
+static UCollator *coll_pinyin;
+
+/* Stroke sequences of U+3400..U+9FFF: strokes[cp - STROKE_BASE] is an
+ * offset into blob (0: unknown), where the sequence is stored as bytes
+ * 1..5 (横 丨 丿 丶 乛) ended by 0. */
+#define STROKE_BASE 0x3400u
+#define STROKE_END 0xA000u
+static uint32_t *stroke_at;
+static unsigned char *blob;
+static size_t blob_len;
+
+const char *hanzi_stroke_file = "/usr/share/rime-data/stroke.dict.yaml";
+
+static int
+stroke_code(char c)
+{
+    switch (c) {
+    case 'h': return 1; /* 横, 提 */
+    case 's': return 2; /* 竖 */
+    case 'p': return 3; /* 撇 */
+    case 'n': return 4; /* 点, 捺 */
+    case 'z': return 5; /* 折, hooks and bends */
+    default: return 0;
+    }
+}
+
+/* Decodes one UTF-8 character; its length, or 0. */
+static int
+utf8_cp(const unsigned char *s, uint32_t *cp)
+{
+    if (s[0] < 0x80) {
+        *cp = s[0];
+        return s[0] ? 1 : 0;
+    }
+    if ((s[0] & 0xE0) == 0xC0 && (s[1] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x1F) << 6 | (s[1] & 0x3F);
+        return 2;
+    }
+    if ((s[0] & 0xF0) == 0xE0 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x0F) << 12 | (uint32_t)(s[1] & 0x3F) << 6 |
+              (s[2] & 0x3F);
+        return 3;
+    }
+    if ((s[0] & 0xF8) == 0xF0 && (s[1] & 0xC0) == 0x80 &&
+        (s[2] & 0xC0) == 0x80 && (s[3] & 0xC0) == 0x80) {
+        *cp = (uint32_t)(s[0] & 0x07) << 18 | (uint32_t)(s[1] & 0x3F) << 12 |
+              (uint32_t)(s[2] & 0x3F) << 6 | (s[3] & 0x3F);
+        return 4;
+    }
+    return 0;
+}
+
+static int
+load_strokes(const char *path, char *err, size_t errlen)
+{
+    FILE *f = fopen(path, "r");
+    if (f == NULL) {
+        str_fmt(err, errlen,
+                "stroke data %s: %s (install Debian's rime-data-stroke)",
+                path, strerror(errno));
+        return -1;
+    }
+    stroke_at = xcalloc(STROKE_END - STROKE_BASE, sizeof(*stroke_at));
+    size_t cap = 1 << 19;
+    blob = xmalloc(cap);
+    blob_len = 1; /* offset 0 means unknown */
+    char line[512];
+    bool body = false;
+    while (fgets(line, sizeof(line), f)) {
+        if (!body) {
+            body = strncmp(line, "...", 3) == 0;
+            continue;
+        }
+        uint32_t cp;
+        int n = utf8_cp((const unsigned char *)line, &cp);
+        if (n == 0 || line[n] != '\t' || cp < STROKE_BASE || cp >= STROKE_END ||
+            stroke_at[cp - STROKE_BASE] != 0)
+            continue; /* not a BMP ideograph, or a variant order */
+        const char *code = line + n + 1;
+        size_t len = 0;
+        while (stroke_code(code[len]))
+            len++;
+        if (len == 0 || len > 64)
+            continue;
+        if (blob_len + len + 1 > cap) {
+            cap *= 2;
+            blob = xrealloc(blob, cap);
+        }
+        stroke_at[cp - STROKE_BASE] = (uint32_t)blob_len;
+        for (size_t i = 0; i < len; i++)
+            blob[blob_len++] = (unsigned char)stroke_code(code[i]);
+        blob[blob_len++] = 0;
+    }
+    fclose(f);
+    return 0;
+}
+
+int
+hanzi_strokes(uint32_t cp, unsigned char *seq, size_t cap)
+{
+    if (stroke_at == NULL || cp < STROKE_BASE || cp >= STROKE_END ||
+        stroke_at[cp - STROKE_BASE] == 0)
+        return -1;
+    const unsigned char *p = blob + stroke_at[cp - STROKE_BASE];
+    size_t n = strlen((const char *)p);
+    memcpy(seq, p, n < cap ? n : cap);
+    return (int)n;
+}
 
 /* Two-character surnames (复姓) in common use. */
 static const char *const compound[] = {
@@ -36,10 +156,12 @@ hanzi_init(char *err, size_t errlen)
         return -1;
     }
     coll_pinyin = ucol_open("zh", &st);
-    if (U_SUCCESS(st))
-        coll_stroke = ucol_open("zh@collation=stroke", &st);
     if (U_FAILURE(st)) {
         str_fmt(err, errlen, "ICU collator: %s", u_errorName(st));
+        hanzi_cleanup();
+        return -1;
+    }
+    if (load_strokes(hanzi_stroke_file, err, errlen) != 0) {
         hanzi_cleanup();
         return -1;
     }
@@ -53,10 +175,13 @@ hanzi_cleanup(void)
         utrans_close(to_latin);
     if (coll_pinyin)
         ucol_close(coll_pinyin);
-    if (coll_stroke)
-        ucol_close(coll_stroke);
     to_latin = NULL;
-    coll_pinyin = coll_stroke = NULL;
+    coll_pinyin = NULL;
+    free(stroke_at);
+    free(blob);
+    stroke_at = NULL;
+    blob = NULL;
+    blob_len = 0;
 }
 
 size_t
@@ -90,6 +215,43 @@ append_key(UCollator *coll, const UChar *s, int32_t len, char *out,
     hex_encode(key, (size_t)n, out + *pos);
     *pos += 2 * (size_t)n;
     return 0;
+}
+
+/* Appends the 笔画 key of the UTF-8 text [s, s + len) to out (hex) at
+ * *pos: per character its stroke count, its strokes (1..5), then its code
+ * point as the last tie-break; a character without stroke data sorts
+ * after all that have it. The key is cut where out is full: the rest of
+ * a long name no longer decides its place. */
+static void
+append_stroke_key(const char *s, size_t len, char *out, size_t outlen,
+                  size_t *pos)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *end = p + len;
+    while (p < end) {
+        uint32_t cp;
+        int n = utf8_cp(p, &cp);
+        if (n == 0)
+            break;
+        p += n;
+        unsigned char k[72];
+        size_t kn = 0;
+        int count = hanzi_strokes(cp, k + 1, 64);
+        if (count > 0) {
+            k[0] = (unsigned char)count;
+            kn = 1 + (size_t)count;
+        } else {
+            k[kn++] = 0xFE;
+        }
+        k[kn++] = (unsigned char)(cp >> 16);
+        k[kn++] = (unsigned char)(cp >> 8);
+        k[kn++] = (unsigned char)cp;
+        if (*pos + 2 * kn + 1 > outlen)
+            break;
+        hex_encode(k, kn, out + *pos);
+        *pos += 2 * kn;
+    }
+    out[*pos] = '\0';
 }
 
 int
@@ -139,18 +301,20 @@ hanzi_name_keys(const char *name, struct name_keys *out)
     if (rc == 0)
         rc = append_key(coll_pinyin, u, ulen, out->sort_pinyin,
                         sizeof(out->sort_pinyin), &pos);
-    pos = 0;
-    if (rc == 0)
-        rc = append_key(coll_stroke, us, uslen, out->sort_strokes,
-                        sizeof(out->sort_strokes), &pos);
-    if (rc == 0 && pos + 5 < sizeof(out->sort_strokes)) {
-        int32_t given = ulen - uslen;
-        memcpy(out->sort_strokes + pos, given <= 1 ? "0100" : "0101", 4);
-        pos += 4;
-        out->sort_strokes[pos] = '\0';
-        rc = append_key(coll_stroke, u + uslen, given, out->sort_strokes,
-                        sizeof(out->sort_strokes), &pos);
-    }
     pthread_mutex_unlock(&lock);
+    /* 姓氏笔画: the surname, then a mark that puts a one-character given
+     * name first (the blank of "田　富"), then the given name. */
+    pos = 0;
+    if (rc == 0) {
+        size_t cap = sizeof(out->sort_strokes);
+        append_stroke_key(name, sl, out->sort_strokes, cap, &pos);
+        int32_t given = ulen - uslen;
+        if (pos + 5 < cap) {
+            memcpy(out->sort_strokes + pos, given <= 1 ? "00" : "01", 2);
+            pos += 2;
+            append_stroke_key(name + sl, strlen(name + sl),
+                              out->sort_strokes, cap, &pos);
+        }
+    }
     return rc;
 }

@@ -794,3 +794,54 @@ people_export(struct db *db, const struct keyring *k,
     }
     return s;
 }
+
+int
+people_rekey(struct db *db, int64_t *n)
+{
+    int64_t version = 0;
+    *n = 0;
+    int rc = db_int1(db, Q_DERIVED_VERSION, &version, "s",
+                     "people.sort_strokes");
+    if (rc != 0 || version >= PEOPLE_STROKES_VERSION)
+        return rc == ERR_NOTFOUND ? 0 : rc;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    /* Read all, then write: one statement at a time per connection. */
+    struct db_res *r = db_query(db, Q_PEOPLE_NAMES, "");
+    int64_t cap = 0, count = 0, *ids = NULL;
+    char **names = NULL;
+    while (r && (rc = db_next(r)) > 0) {
+        if (count == cap) {
+            cap = cap ? cap * 2 : 1024;
+            ids = xrealloc(ids, (size_t)cap * sizeof(*ids));
+            names = xrealloc(names, (size_t)cap * sizeof(*names));
+        }
+        ids[count] = db_int(r, 0);
+        names[count++] = xstrdup(db_text(r, 1));
+    }
+    if (r)
+        db_end(r);
+    rc = r == NULL || rc < 0 ? ERR_DB : 0;
+    for (int64_t i = 0; rc == 0 && i < count; i++) {
+        struct name_keys k;
+        if (hanzi_name_keys(names[i], &k) != 0)
+            continue; /* keep the old key of a name ICU cannot read */
+        if (db_exec(db, Q_PERSON_SET_STROKES, "si", k.sort_strokes,
+                    ids[i]) < 0)
+            rc = ERR_DB;
+    }
+    for (int64_t i = 0; i < count; i++)
+        free(names[i]);
+    free(names);
+    free(ids);
+    if (rc == 0 && db_exec(db, Q_DERIVED_VERSION_SET, "is",
+                           (int64_t)PEOPLE_STROKES_VERSION,
+                           "people.sort_strokes") < 0)
+        rc = ERR_DB;
+    if (rc == 0)
+        rc = db_commit(db) == 0 ? 0 : ERR_DB;
+    if (rc != 0)
+        db_rollback(db);
+    *n = count;
+    return rc;
+}

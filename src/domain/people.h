@@ -117,3 +117,9 @@ struct sheet;
 struct sheet *people_export(struct db *db, const struct keyring *k,
                             const struct people_filter *f, bool reveal,
                             int *rows);
+
+/* The version of the 姓氏笔画 keys this code makes (hanzi.c). */
+#define PEOPLE_STROKES_VERSION 2
+/* Recomputes every stored 笔画 key when the database's are older than
+ * PEOPLE_STROKES_VERSION (needs hanzi_init); *n people rekeyed. */
+int people_rekey(struct db *db, int64_t *n);

@@ -178,22 +178,49 @@ stroke_and_pinyin_order(void **state)
 {
     (void)state;
     /* DOMAIN.md §4 item 11: 丁 < 王 < 文 < 李 < 林 < 欧阳 (2, 4, 4, 7, 8, 8
-     * strokes). ICU orders by stroke count, and within a count by code
-     * point, not by the shape of the first stroke: 王 and 文 tie on 4
-     * strokes and ICU puts 文 first. That rule needs stroke-sequence
-     * data ICU does not have; until then it is not claimed here. */
-    static const char *const strokes[] = {"丁一", "王一", "李一", "林一",
-                                          "欧阳一"};
-    for (size_t i = 0; i + 1 < 5; i++)
+     * strokes; 王 before 文 by the first stroke, 横 before 丶; 林 before
+     * 欧 by the second, 丨 before 丿). */
+    static const char *const strokes[] = {"丁一", "王一", "文一", "李一",
+                                          "林一", "欧阳一"};
+    for (size_t i = 0; i + 1 < sizeof(strokes) / sizeof(strokes[0]); i++)
         if (by_key(strokes[i], strokes[i + 1], 1) >= 0)
             fail_msg("%s should come before %s", strokes[i], strokes[i + 1]);
-    assert_true(by_key("丁一", "文一", 1) < 0);
-    assert_true(by_key("文一", "李一", 1) < 0);
-    /* 姓氏笔画: a one-character given name first. */
+    /* The same without given names, and a compound surname sorts by its
+     * first character: 欧阳 among the 8-stroke 欧. */
+    assert_true(by_key("王", "文", 1) < 0);
+    assert_true(by_key("林", "欧阳", 1) < 0);
+    /* 姓氏笔画: a one-character given name first (田富 before 田大利,
+     * though 富 has 12 strokes and 大 3); then the given name's strokes. */
     assert_true(by_key("田富", "田大利", 1) < 0);
+    assert_true(by_key("田大利", "田富贵", 1) < 0);
+    assert_true(by_key("李一", "李二", 1) < 0);
+    /* A character without stroke data (a Latin letter) sorts after those
+     * with it, and the key is still made. */
+    assert_true(by_key("王A", "王一", 1) > 0);
+    struct name_keys k;
+    assert_int_equal(hanzi_name_keys("Zhang", &k), 0);
+    /* A long name is cut, not refused. */
+    assert_int_equal(hanzi_name_keys("爨爨爨爨爨爨爨爨爨爨爨爨爨爨爨爨", &k), 0);
+    assert_true(strlen(k.sort_strokes) < sizeof(k.sort_strokes));
     /* 拼音: 安 (an) < 白 (bai) < 张 (zhang). */
     assert_true(by_key("安然", "白雪", 0) < 0);
     assert_true(by_key("白雪", "张三", 0) < 0);
+}
+
+static void
+stroke_sequences_come_from_the_data(void **state)
+{
+    (void)state;
+    unsigned char seq[64];
+    /* 王 横横竖横; 文 点横撇捺; 丁 横, 竖钩 (a hook counts as 折). */
+    assert_int_equal(hanzi_strokes(0x738B, seq, sizeof(seq)), 4);
+    assert_memory_equal(seq, "\1\1\2\1", 4);
+    assert_int_equal(hanzi_strokes(0x6587, seq, sizeof(seq)), 4);
+    assert_memory_equal(seq, "\4\1\3\4", 4);
+    assert_int_equal(hanzi_strokes(0x4E01, seq, sizeof(seq)), 2);
+    assert_memory_equal(seq, "\1\5", 2);
+    assert_int_equal(hanzi_strokes(0x6B27, seq, sizeof(seq)), 8); /* 欧 */
+    assert_int_equal(hanzi_strokes('A', seq, sizeof(seq)), -1);
 }
 
 static const struct CMUnitTest tests[] = {
@@ -203,6 +230,8 @@ static const struct CMUnitTest tests[] = {
                                     hanzi_teardown),
     cmocka_unit_test_setup_teardown(stroke_and_pinyin_order, hanzi_setup,
                                     hanzi_teardown),
+    cmocka_unit_test_setup_teardown(stroke_sequences_come_from_the_data,
+                                    hanzi_setup, hanzi_teardown),
 };
 
 UNIT_GROUP(people_group, "people", tests);
