@@ -159,6 +159,8 @@ const struct route api_routes[] = {
      ROUTE_PAGE},
     {"GET", "/sessions/{id}/display", web_session_display, USER(R_ADMINS),
      ROUTE_PAGE},
+    {"GET", "/sessions/{id}/sheet", web_session_sheet, USER(R_ADMINS),
+     ROUTE_PAGE},
     {"POST", "/sessions/{id}/rate", web_rate, USER(R_BUSINESS), ROUTE_PAGE},
     /* The QR code's address: public, so a phone not logged in yet is
      * sent to the log-in with a grace token (web/classes.c). */

@@ -122,6 +122,9 @@ web_sessions(struct req *req)
         strbuf_printf(o, "<a href=\"/sessions/%lld/display\">",
                       int_of(v, "id"));
         html_txt(o, T("Check-in screen"));
+        strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
+                      int_of(v, "id"));
+        html_txt(o, T("Sign-in sheet"));
         html_raw(o, "</a></td></tr>");
     }
     html_raw(o, "</tbody></table>");
@@ -374,5 +377,71 @@ web_my_hours(struct req *req)
         json_decref(h);
     }
     html_raw(o, "</section>");
+    return web_page_end(req);
+}
+
+/* The printable sign-in sheet (签到表) for those without a phone: the
+ * session, then every enrolled person with a blank to sign; A4 when
+ * printed. Those already checked in are marked. */
+int
+web_session_sheet(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, class_get, id, "session", &s) != 0)
+        return req->status;
+    json_t *roster = json_array();
+    if (class_roster(db, id, roster) != 0) {
+        json_decref(roster);
+        json_decref(s);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Sign-in sheet"), "/sessions");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"sheet\"><h1>");
+    html_txt(o, T("Sign-in sheet"));
+    html_raw(o, "</h1><p class=\"meta\">");
+    html_txt(o, text_of(s, "program_title"));
+    html_raw(o, " · ");
+    html_txt(o, text_of(s, "course_title"));
+    html_raw(o, " · ");
+    html_txt(o, local_time(req, s, "starts_at"));
+    html_raw(o, " · ");
+    html_txt(o, text_of(s, "teacher_name"));
+    html_raw(o, "</p><table id=\"sheet\"><thead><tr><th>#</th><th>");
+    html_txt(o, T("Name"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("ID number"));
+    html_raw(o, "</th><th>");
+    html_txt(o, T("Signature"));
+    html_raw(o, "</th></tr></thead><tbody>");
+    size_t i;
+    json_t *p;
+    json_array_foreach(roster, i, p)
+    {
+        strbuf_printf(o, "<tr><td>%zu</td><td>", i + 1);
+        html_txt(o, text_of(p, "name"));
+        html_raw(o, "</td><td>");
+        html_txt(o, text_of(p, "id_number_masked"));
+        html_raw(o, "</td><td class=\"sign\">");
+        if (json_is_true(json_object_get(p, "attended")))
+            html_txt(o, T("Checked in"));
+        html_raw(o, "</td></tr>");
+    }
+    /* Blank lines for those who come without having enrolled. */
+    for (int k = 0; k < 5; k++)
+        strbuf_printf(o, "<tr><td>%zu</td><td></td><td></td>"
+                         "<td class=\"sign\"></td></tr>",
+                      json_array_size(roster) + (size_t)k + 1);
+    html_raw(o, "</tbody></table><p class=\"noprint\">");
+    html_txt(o, T("Print it from the browser (Ctrl+P): it fits A4."));
+    html_raw(o, "</p></section>");
+    json_decref(roster);
+    json_decref(s);
     return web_page_end(req);
 }

@@ -22,6 +22,7 @@ int web_audit(struct req *req);
 int web_report(struct req *req);
 int web_sessions(struct req *req);
 int web_session_display(struct req *req);
+int web_session_sheet(struct req *req);
 int web_checkin(struct req *req);
 int web_checkin_grace(struct req *req);
 int web_rate(struct req *req);

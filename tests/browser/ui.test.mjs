@@ -473,6 +473,13 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   // A second scan is refused politely.
   await phone.page.goto(url.replace(/^https?:\/\/[^/]+/, base));
   assert.match(await phone.page.textContent('body'), /已经签到|already/);
+  // The printable sign-in sheet lists the enrolled, with room to sign.
+  const someone = (await api('GET', '/api/v1/people?per_page=1')).body.items[0];
+  assert.equal((await api('POST', `/api/v1/sessions/${sess.body.id}/enrollments`, { person_id: someone.id })).status, 201);
+  await admin.page.goto(`${base}/sessions/${sess.body.id}/sheet`);
+  assert.equal(await admin.page.textContent('main h1'), '签到表');
+  assert.equal(await admin.page.locator('#sheet tbody tr').count(), 1 + 5);
+  assert.match(await admin.page.textContent('#sheet'), new RegExp(someone.name));
   await phone.ctx.close();
   await admin.ctx.close();
 });
