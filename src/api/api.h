@@ -115,6 +115,7 @@ int api_sessions_checkin_svg(struct req *req);
 int api_sessions_evaluate(struct req *req);
 int api_checkin(struct req *req);
 int api_me_hours(struct req *req);
+int api_me_sessions(struct req *req);
 int api_hours_behind(struct req *req);
 int api_people_hours(struct req *req);
 /* Checks the caller in to session_id (window, linked person, once): 0

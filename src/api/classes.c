@@ -653,6 +653,23 @@ api_me_hours(struct req *req)
 }
 
 int
+api_me_sessions(struct req *req)
+{
+    struct account *a = api_account(req);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (a->person_id &&
+        class_mine(db, a->person_id, now_unix(), items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+int
 api_hours_behind(struct req *req)
 {
     int64_t page, per_page;

@@ -229,6 +229,11 @@
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
     Q(CLASS_GET, SESSION_SELECT "WHERE cs.id = $1", NULL)                   \
+    /* a person's sessions (enrolled or waiting) ending after $2 */        \
+    Q(CLASS_MINE,                                                             \
+      SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.id IN (SELECT "       \
+      "session_id FROM enrollments WHERE person_id = $1) "                    \
+      "AND cs.ends_at >= $2 ORDER BY cs.starts_at, cs.id LIMIT 100", NULL)    \
     /* course_id, teacher_id, starts_at, ends_at, half_hours, capacity,   \
      * township_code, voided_at: a session without its counts */          \
     Q(CLASS_BRIEF,                                                            \

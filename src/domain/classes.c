@@ -209,6 +209,13 @@ class_get(struct db *db, int64_t id, json_t **out, char township[16])
 }
 
 int
+class_mine(struct db *db, int64_t person_id, int64_t since, json_t *items)
+{
+    return record_rows(db_query(db, Q_CLASS_MINE, "ii", person_id, since),
+                       class_cols, NELEM(class_cols), items);
+}
+
+int
 class_roster(struct db *db, int64_t id, json_t *items)
 {
     return record_rows(db_query(db, Q_ENROLL_LIST, "i", id), roster_cols,

@@ -52,6 +52,10 @@ struct class_brief {
     char township[16];
 };
 int class_brief(struct db *db, int64_t id, struct class_brief *out);
+/* A person's schedule: the sessions it is enrolled in (or waiting for)
+ * that end after since, soonest first. */
+int class_mine(struct db *db, int64_t person_id, int64_t since,
+               json_t *items);
 /* The enrolled and waiting, with whether each attended. */
 int class_roster(struct db *db, int64_t id, json_t *items);
 

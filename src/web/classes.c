@@ -17,6 +17,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
+#include "../domain/orders.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
 
@@ -444,4 +445,156 @@ web_session_sheet(struct req *req)
     json_decref(roster);
     json_decref(s);
     return web_page_end(req);
+}
+
+/* The trainee's schedule: sessions it is enrolled in or waiting for,
+ * soonest first, and what became of its course orders. */
+int
+web_my_schedule(struct req *req)
+{
+    struct account *a = api_account(req);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array(), *orders = json_array();
+    if (a->person_id && (class_mine(db, a->person_id, now_unix(), items) != 0 ||
+                         order_mine(db, a->person_id, orders) != 0)) {
+        json_decref(items);
+        json_decref(orders);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("My schedule"), "/me/schedule");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1>");
+    html_txt(o, T("My schedule"));
+    html_raw(o, "</h1><ul id=\"schedule\" class=\"cards\">");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<li><strong>");
+        html_txt(o, local_time(req, v, "starts_at"));
+        html_raw(o, "</strong> ");
+        html_txt(o, text_of(v, "course_title"));
+        html_raw(o, "<br><small>");
+        html_txt(o, T(type_label(text_of(v, "program_type"))));
+        html_raw(o, " · ");
+        html_txt(o, text_of(v, "teacher_name"));
+        html_raw(o, "</small></li>");
+    }
+    if (json_array_size(items) == 0) {
+        html_raw(o, "<li>");
+        html_txt(o, T("Nothing scheduled."));
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul><h2>");
+    html_txt(o, T("My course orders"));
+    html_raw(o, "</h2><ul id=\"my-orders\" class=\"cards\">");
+    static const char *const states[][2] = {{"open", "Waiting"},
+                                            {"accepted", "Class arranged"},
+                                            {"declined", "Declined"}};
+    json_array_foreach(orders, i, v)
+    {
+        const char *st = text_of(v, "status");
+        for (size_t k = 0; k < 3; k++)
+            if (strcmp(st, states[k][0]) == 0)
+                st = T(states[k][1]);
+        html_raw(o, "<li>");
+        html_txt(o, text_of(v, "course_title"));
+        html_raw(o, " · <span class=\"status\">");
+        html_txt(o, st);
+        html_raw(o, "</span>");
+        if (*text_of(v, "reason")) {
+            html_raw(o, "<br><small>");
+            html_txt(o, text_of(v, "reason"));
+            html_raw(o, "</small>");
+        }
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul><p><a href=\"/me/courses\">");
+    html_txt(o, T("Order a course"));
+    html_raw(o, "</a></p></section>");
+    json_decref(items);
+    json_decref(orders);
+    return web_page_end(req);
+}
+
+/* The published catalog on a phone, each course with an order button. */
+int
+web_my_courses(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct course_filter f = {.published_only = true};
+    f.q = req_query(req, "q");
+    if (f.q && (*f.q == '\0' || strlen(f.q) > 64))
+        f.q = NULL;
+    json_t *items = json_array();
+    int64_t total;
+    if (course_list(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Order a course"), "/me/schedule");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1>");
+    html_txt(o, T("Order a course"));
+    html_raw(o, "</h1><ul id=\"courses\" class=\"cards\">");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<li><strong>");
+        html_txt(o, text_of(v, "title"));
+        html_raw(o, "</strong><br><small>");
+        html_txt(o, text_of(v, "module_name"));
+        strbuf_printf(o, " · %g ",
+                      json_number_value(json_object_get(v, "hours")));
+        html_txt(o, T("hours"));
+        strbuf_printf(o, "</small><form method=\"post\" "
+                         "action=\"/me/courses/%lld/order\">",
+                      int_of(v, "id"));
+        html_raw(o, "<input type=\"hidden\" name=\"_csrf\" value=\"");
+        html_attr(o, req->user->csrf ? req->user->csrf : "");
+        html_raw(o, "\"><button type=\"submit\">");
+        html_txt(o, T("Order"));
+        html_raw(o, "</button></form></li>");
+    }
+    html_raw(o, "</ul>");
+    json_decref(items);
+    web_pager(req, "/me/courses", page, per_page, total, "");
+    html_raw(o, "</section>");
+    return web_page_end(req);
+}
+
+int
+web_order_course(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct account *a = api_account(req);
+    if (a->person_id == 0)
+        return http_error(req, 403, "no_person", NULL, "%s",
+                          T("This account is not linked to the roster."));
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t order;
+    int rc = order_create(db, a->person_id, id, NULL, &who, &order, &e);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "already_ordered", NULL, "%s",
+                          T("You have ordered this course already."));
+    if (rc == ERR_INVAL || rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such course."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, "/me/schedule");
 }

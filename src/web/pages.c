@@ -34,6 +34,7 @@ static const struct nav_item {
     {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
     {"/report", "County report", "▤", R_ADMINS},
+    {"/me/schedule", "My schedule", "▦", R_TRAINEE},
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},

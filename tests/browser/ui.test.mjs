@@ -503,3 +503,26 @@ test('ui-2.2 the county report page: every program type, figures from records, n
   await sa.ctx.close();
   await ctx.close();
 });
+
+test('ui-2.3 a trainee on a phone orders a course and follows it on the schedule', async () => {
+  const { ctx, page } = await newPage({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: wechatUA });
+  await logIn(page, 'trainee');
+  await page.goto(base + '/me/courses');
+  assert.equal(await page.textContent('main h1'), '点单选课');
+  // A course the trainee has not ordered yet: the last on the first page.
+  const item = page.locator('#courses li').last();
+  const title = (await item.locator('strong').textContent()).trim();
+  await Promise.all([page.waitForNavigation(), item.locator('button').click()]);
+  assert.match(new URL(page.url()).pathname, /^\/me\/schedule$/);
+  const orders = await page.textContent('#my-orders');
+  assert.ok(orders.includes(title), `the order for ${title} shows`);
+  assert.match(orders, /等待安排/);
+  const scroll = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(scroll <= 1, `no sideways scroll (${scroll}px)`);
+  // The same course again is refused politely.
+  await page.goto(base + '/me/courses');
+  const again = page.locator('#courses li').last();
+  await Promise.all([page.waitForNavigation(), again.locator('button').click()]);
+  assert.match(await page.textContent('body'), /已点过/);
+  await ctx.close();
+});
