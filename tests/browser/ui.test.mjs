@@ -526,3 +526,26 @@ test('ui-2.3 a trainee on a phone orders a course and follows it on the schedule
   assert.match(await page.textContent('body'), /已点过/);
   await ctx.close();
 });
+
+test('ui-2.4 a school admin records the 四有 check and turns course orders into a themed class', async () => {
+  const { ctx, page } = await newPage();
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/schools');
+  assert.equal(await page.locator('#school-table tbody tr').count(), 1);
+  await Promise.all([page.waitForNavigation(), page.locator('#school-table a').first().click()]);
+  for (const name of ['fixed_site', 'teachers', 'equipment', 'books'])
+    await page.check(`#check-form input[name=${name}]`);
+  await Promise.all([page.waitForNavigation(), page.click('#check-form button[type=submit]')]);
+  assert.match(await page.textContent('#checks'), /四有齐全/);
+  // The demo county has open orders: the most wanted course becomes a class.
+  await page.goto(base + '/orders');
+  const first = page.locator('#demand tbody tr').first();
+  const course = (await first.locator('td').first().textContent()).trim();
+  const wanted = Number((await first.locator('td').nth(2).textContent()).trim());
+  assert.ok(wanted >= 1);
+  await Promise.all([page.waitForNavigation(), first.locator('button').click()]);
+  assert.equal(await page.textContent('main h1'), '签到表');
+  assert.match(await page.textContent('main'), new RegExp(course.replace(/[()（）]/g, '.')));
+  assert.equal(await page.locator('#sheet tbody tr').count(), wanted + 5);
+  await ctx.close();
+});

@@ -1,0 +1,319 @@
+/*
+ * schools.c - the schools (阵地) pages and the school's course orders:
+ * the list is the "11+N" view (county teachers per school, those short
+ * flagged); a school's page shows its rooms and takes the yearly 四有
+ * check; /orders shows the school's demand ranked by course and turns a
+ * course's orders into a themed class in one step. Same domain calls as
+ * /api/v1/schools and /api/v1/orders.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/orders.h"
+#include "../domain/rules.h"
+#include "../domain/teaching.h"
+#include "../http/html.h"
+
+#include <string.h>
+
+static long long
+num(json_t *v, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(v, key));
+}
+
+int
+web_schools(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (school_list(db, api_scope(req), app_config.pool_min_county_teachers,
+                    1, 100, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Schools"), "/schools");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Schools"));
+    html_raw(o, "</h1><table id=\"school-table\"><thead><tr>");
+    web_th(req, "Name");
+    web_th(req, "Township");
+    web_th(req, "County teachers");
+    web_th(req, "Township teachers");
+    web_th(req, "Rooms");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        bool short_ = json_is_true(json_object_get(v, "pool_short"));
+        strbuf_printf(o, "<tr%s><td><a href=\"/schools/%lld\">",
+                      short_ ? " class=\"short\"" : "", num(v, "id"));
+        html_txt(o, web_jstr(v, "name"));
+        html_raw(o, "</a></td>");
+        web_td(req, web_jstr(v, "township_name"));
+        strbuf_printf(o, "<td>%lld", num(v, "county_teachers"));
+        if (short_) {
+            html_raw(o, " <span class=\"flag\">");
+            html_txt(o, T("short of 11"));
+            html_raw(o, "</span>");
+        }
+        strbuf_printf(o, "</td><td>%lld</td><td>%lld</td></tr>",
+                      num(v, "own_teachers"), num(v, "rooms"));
+    }
+    html_raw(o, "</tbody></table>");
+    json_decref(items);
+    return web_page_end(req);
+}
+
+/* A school's page; err (translated) under the check form when set. */
+static int
+school_page(struct req *req, struct db *db, int64_t id, const char *err)
+{
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+        return req->status;
+    json_t *rooms = json_array(), *checks = json_array();
+    if (school_rooms(db, id, rooms) != 0 ||
+        school_checks(db, id, checks) != 0) {
+        json_decref(rooms);
+        json_decref(checks);
+        json_decref(s);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, web_jstr(s, "name"), "/schools");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, web_jstr(s, "name"));
+    html_raw(o, "</h1><table class=\"record\">");
+    web_row(req, "Township", web_jstr(s, "township_name"));
+    web_row(req, "Address", web_jstr(s, "address"));
+    html_raw(o, "</table><h2>");
+    html_txt(o, T("Rooms"));
+    html_raw(o, "</h2><ul id=\"rooms\">");
+    size_t i;
+    json_t *v;
+    json_array_foreach(rooms, i, v)
+    {
+        html_raw(o, "<li>");
+        html_txt(o, web_jstr(v, "name"));
+        html_raw(o, " · ");
+        html_txt(o, web_jstr(v, "kind_name"));
+        html_raw(o, "</li>");
+    }
+    html_raw(o, "</ul><h2>");
+    html_txt(o, T("Standardisation check (四有)"));
+    html_raw(o, "</h2><table id=\"checks\"><thead><tr>");
+    web_th(req, "Year");
+    web_th(req, "Result");
+    web_th(req, "Checked by");
+    html_raw(o, "</tr></thead><tbody>");
+    json_array_foreach(checks, i, v)
+    {
+        strbuf_printf(o, "<tr><td>%lld</td>", num(v, "year"));
+        web_td(req, json_is_true(json_object_get(v, "standard"))
+                        ? T("Meets all four")
+                        : T("Not all four"));
+        web_td(req, web_jstr(v, "checked_by"));
+        html_raw(o, "</tr>");
+    }
+    html_raw(o, "</tbody></table>");
+    char action[64], day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    str_fmt(action, sizeof(action), "/schools/%lld/check", (long long)id);
+    web_form_begin(req, "check-form", action);
+    strbuf_printf(o, "<input type=\"hidden\" name=\"year\" value=\"%d\">",
+                  year);
+    static const char *const items[4][2] = {
+        {"fixed_site", "A fixed site"},
+        {"teachers", "Teachers"},
+        {"equipment", "E-teaching equipment"},
+        {"books", "Party books"},
+    };
+    for (int k = 0; k < 4; k++) {
+        html_raw(o, "<label class=\"check\"><input type=\"checkbox\" "
+                    "name=\"");
+        html_attr(o, items[k][0]);
+        html_raw(o, "\" value=\"1\"> ");
+        html_txt(o, T(items[k][1]));
+        html_raw(o, "</label>");
+    }
+    web_input(req, "note", "Note", "", "text", err);
+    web_form_end(req, T("Record this year's check"), NULL);
+    json_decref(rooms);
+    json_decref(checks);
+    json_decref(s);
+    return web_page_end(req);
+}
+
+int
+web_school(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    return db ? school_page(req, db, id, NULL) : req->status;
+}
+
+int
+web_school_check(struct req *req)
+{
+    int64_t id, year;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+        return req->status;
+    json_decref(s);
+    const char *y = req_form(req, "year"), *note = req_form(req, "note");
+    if (y == NULL || parse_i64(y, &year) != 0 || year < 2000 || year > 2100)
+        return http_error(req, 422, "invalid_field", "year", "%s",
+                          T("Not valid."));
+    if (note && utf8_chars(note) > 500) {
+        req->status = 422;
+        int rc = school_page(req, db, id, T("At most 500 characters."));
+        req->status = 422;
+        return rc == 200 ? 422 : rc;
+    }
+    struct school_check c = {
+        .year = year,
+        .fixed_site = req_form_has(req, "fixed_site", "1"),
+        .teachers = req_form_has(req, "teachers", "1"),
+        .equipment = req_form_has(req, "equipment", "1"),
+        .books = req_form_has(req, "books", "1"),
+        .note = note,
+    };
+    struct audit_who who = api_who(req);
+    if (school_check_put(db, id, &c, &who) != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, arena_printf(&req->arena, "/schools/%lld",
+                                           (long long)id));
+}
+
+/* The school of the caller's township, for /orders; 0 or -1 answered. */
+static int
+my_school(struct req *req, struct db *db, int64_t *id)
+{
+    int64_t want;
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &want))
+        return -1;
+    json_t *items = json_array();
+    int64_t total;
+    if (school_list(db, api_scope(req), 0, 1, 100, items, &total) != 0) {
+        json_decref(items);
+        api_db_error(req, db);
+        return -1;
+    }
+    *id = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        if (*id == 0 || json_integer_value(json_object_get(v, "id")) == want)
+            *id = json_integer_value(json_object_get(v, "id"));
+    }
+    json_decref(items);
+    if (*id == 0) {
+        http_error(req, 404, "not_found", NULL, "%s", T("No school yet."));
+        return -1;
+    }
+    return 0;
+}
+
+int
+web_orders(struct req *req)
+{
+    struct db *db = api_db(req);
+    int64_t school;
+    if (db == NULL || my_school(req, db, &school) != 0)
+        return req->status;
+    json_t *s;
+    char township[16];
+    if (school_get(db, school, &s, township) != 0)
+        return api_db_error(req, db);
+    json_t *items = json_array();
+    if (order_demand(db, township, items) != 0) {
+        json_decref(items);
+        json_decref(s);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Course orders"), "/orders");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, T("Course orders"));
+    html_raw(o, " · ");
+    html_txt(o, web_jstr(s, "name"));
+    html_raw(o, "</h1><table id=\"demand\"><thead><tr>");
+    web_th(req, "Course");
+    web_th(req, "Module");
+    web_th(req, "Orders");
+    html_raw(o, "<th></th></tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td(req, web_jstr(v, "course_title"));
+        web_td(req, web_jstr(v, "module_name"));
+        strbuf_printf(o, "<td>%lld</td><td>", num(v, "orders"));
+        char action[96];
+        str_fmt(action, sizeof(action), "/orders/convert?school_id=%lld"
+                "&course_id=%lld", (long long)school, num(v, "course_id"));
+        web_form_begin(req, "convert-form", action);
+        web_form_end(req, T("Open a themed class"), NULL);
+        html_raw(o, "</td></tr>");
+    }
+    html_raw(o, "</tbody></table>");
+    json_decref(items);
+    json_decref(s);
+    return web_page_end(req);
+}
+
+int
+web_orders_convert(struct req *req)
+{
+    int64_t school, course;
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
+        req_query_int_or_400(req, "course_id", 1, INT64_MAX, 0, &course))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+        return req->status;
+    json_decref(s);
+    int64_t day = now_unix() + 7 * 86400;
+    struct order_convert c = {
+        .course_id = course,
+        .school_id = school,
+        .starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600,
+    };
+    c.ends_at = c.starts_at + 3 * 3600;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t program, session, n;
+    int rc = order_convert(db, &c, &who, &program, &session, &n, &e);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 409, "no_open_orders", NULL, "%s",
+                          T("No open orders for this course."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, arena_printf(&req->arena,
+                                           "/sessions/%lld/sheet",
+                                           (long long)session));
+}
