@@ -95,6 +95,7 @@ int api_courses_create(struct req *req);
 int api_courses_get(struct req *req);
 int api_courses_update(struct req *req);
 int api_report_county(struct req *req);
+int api_report_county_xlsx(struct req *req);
 int api_orders_create(struct req *req);
 int api_orders_demand(struct req *req);
 int api_orders_convert(struct req *req);

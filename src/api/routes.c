@@ -97,6 +97,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/people/{id}/hours", api_people_hours, USER(R_ADMINS),
      0},
     {"GET", "/api/v1/reports/county", api_report_county, USER(R_ADMINS), 0},
+    {"GET", "/api/v1/reports/county.xlsx", api_report_county_xlsx,
+     USER(R_ADMINS), 0},
     {"POST", "/api/v1/orders", api_orders_create, USER(R_BUSINESS), 0},
     {"GET", "/api/v1/orders", api_orders_demand, USER(R_ADMINS), 0},
     {"POST", "/api/v1/orders/convert", api_orders_convert, USER(R_ADMINS), 0},

@@ -190,8 +190,18 @@ web_report(struct req *req)
     figure(req, "On-site routes", json_object_get(r, "routes"), NULL);
     figure(req, "People helped into jobs",
            json_object_get(json_object_get(r, "skills"), "employed"), NULL);
-    html_raw(o, "</div><p class=\"noprint\"><a href=\"/api/v1/reports/county"
-                "?from=");
+    html_raw(o, "</div><p class=\"noprint\"><a id=\"report-xlsx\" "
+                "href=\"/api/v1/reports/county.xlsx?from=");
+    html_attr(o, from);
+    html_raw(o, "&amp;to=");
+    html_attr(o, to);
+    if (t) {
+        html_raw(o, "&amp;township=");
+        html_attr(o, t);
+    }
+    html_raw(o, "\">");
+    html_txt(o, T("Export .xlsx"));
+    html_raw(o, "</a> · <a href=\"/api/v1/reports/county?from=");
     html_attr(o, from);
     html_raw(o, "&amp;to=");
     html_attr(o, to);

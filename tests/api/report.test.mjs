@@ -4,6 +4,10 @@
 // for each township, and for a range that leaves sessions out.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startServer, session, assertError } from './lib.mjs';
 
 const A = '371723001';
@@ -201,6 +205,26 @@ describe('county report', () => {
     assert.deepEqual(march.sessions_by_type.weekly_lesson, { sessions: 2, person_times: 3, persons: 2 });
     assert.equal(march.evaluations, 3); // S1 twice, S2 once
     assert.equal(march.evaluators, 2);
+  });
+
+  test('report-1.5 the report as .xlsx: every figure a row, in Chinese, nulls as 未记录', async () => {
+    const r = await fetch(srv.base + '/api/v1/reports/county.xlsx?from=2026-01-01&to=2026-12-31',
+      { headers: { Cookie: admin.cookie } });
+    assert.equal(r.status, 200);
+    assert.match(r.headers.get('content-type'), /spreadsheetml/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dx-report-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'r.xlsx'), Buffer.from(await r.arrayBuffer()));
+      execFileSync('unzip', ['-q', 'r.xlsx', '-d', 'x'], { cwd: dir });
+      const strings = fs.readFileSync(path.join(dir, 'x/xl/sharedStrings.xml'), 'utf8');
+      for (const text of ['统计期间', '2026-01-01 至 2026-12-31', '优秀率', '50.0%', '培训开展 · 每周一课 · 人次',
+        '学时 · 学时达标党员', '未记录'])
+        assert.ok(strings.includes(text), `${text} is in the sheet`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    assertError(await admin('GET', '/api/v1/reports/county.xlsx?from=nope'), 400, 'invalid_param', 'from');
+    assertError(await p1('GET', '/api/v1/reports/county.xlsx'), 403, 'forbidden');
   });
 
   test('report-1.4 bad ranges and scopes are 4xx', async () => {
