@@ -117,6 +117,9 @@ int api_sessions_evaluate(struct req *req);
 int api_checkin(struct req *req);
 int api_me_hours(struct req *req);
 int api_me_sessions(struct req *req);
+int api_plans_create(struct req *req);
+int api_plans_get(struct req *req);
+int api_plans_find(struct req *req);
 int api_hours_behind(struct req *req);
 int api_people_hours(struct req *req);
 /* Checks the caller in to session_id (window, linked person, once): 0

@@ -694,3 +694,129 @@ api_hours_behind(struct req *req)
     json_object_set_new(v, "persons_meeting_target", json_integer(meeting));
     return http_json(req, 200, v);
 }
+
+/* --- annual plans ----------------------------------------------------- */
+
+/* A plan's township, for api_get_scoped: that of its school. */
+static int
+plan_scoped(struct db *db, int64_t id, json_t **out, char township[16])
+{
+    int rc = plan_get(db, id, out);
+    if (rc != 0)
+        return rc;
+    json_t *s;
+    rc = school_get(db, json_integer_value(json_object_get(*out,
+                                                           "school_id")),
+                    &s, township);
+    json_decref(s);
+    if (rc != 0) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+int
+api_plans_create(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    int64_t school, year;
+    bool has;
+    const char *title;
+    if (json_int_or_422(req, body, "school_id", true, 1, INT64_MAX, &has,
+                        &school) ||
+        json_int_or_422(req, body, "year", true, 2000, 2100, &has, &year) ||
+        json_str_or_422(req, body, "title", true, 1, 64, &title))
+        return req->status;
+    json_t *list = json_object_get(body, "batches");
+    if (!json_is_array(list) || json_array_size(list) == 0 ||
+        json_array_size(list) > 64)
+        return http_error(req, 422, "invalid_field", "batches",
+                          "batches must be a list of 1 to 64 batches");
+    struct plan_batch b[64];
+    size_t i;
+    json_t *x;
+    json_array_foreach(list, i, x)
+    {
+        if (!json_is_object(x) ||
+            json_int_or_422(req, x, "batch", true, 1, 64, &has,
+                            &b[i].batch) ||
+            json_str_or_422(req, x, "type", true, 1, 32, &b[i].type) ||
+            json_str_or_422(req, x, "from", true, 10, 10, &b[i].from) ||
+            json_str_or_422(req, x, "to", true, 10, 10, &b[i].to) ||
+            json_int_or_422(req, x, "sessions", true, 0, 10000, &has,
+                            &b[i].sessions) ||
+            json_int_or_422(req, x, "persons", true, 0, 1000000, &has,
+                            &b[i].persons))
+            return req->answered
+                       ? req->status
+                       : http_error(req, 422, "invalid_field", "batches",
+                                    "each batch is an object");
+    }
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+        return req->status;
+    json_decref(s);
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    int64_t id;
+    int rc = plan_create(db, school, year, title, b, json_array_size(list),
+                         &who, &id, &e);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "conflict", "year",
+                          "this school has a plan for that year already");
+    if (rc != 0)
+        return write_error(req, db, rc, &e, "plan");
+    json_t *v;
+    if (plan_get(db, id, &v) != 0)
+        return api_db_error(req, db);
+    return http_json(req, 201, v);
+}
+
+int
+api_plans_get(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    if (api_get_scoped(req, db, plan_scoped, id, "plan", &v) != 0)
+        return req->status;
+    return http_json(req, 200, v);
+}
+
+int
+api_plans_find(struct req *req)
+{
+    int64_t school, year;
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
+        req_query_int_or_400(req, "year", 2000, 2100, 0, &year))
+        return req->status;
+    if (school == 0 || year == 0)
+        return http_error(req, 400, "invalid_param",
+                          school ? "year" : "school_id",
+                          "give school_id and year");
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+        return req->status;
+    json_decref(s);
+    int64_t id;
+    int rc = plan_of(db, school, year, &id);
+    json_t *v;
+    if (rc == 0)
+        rc = plan_get(db, id, &v);
+    if (rc != 0)
+        return write_error(req, db, rc, NULL, "plan");
+    return http_json(req, 200, v);
+}

@@ -490,6 +490,28 @@ static const struct migration migrations[] = {
      " 'people.sort_strokes', CASE WHEN EXISTS (SELECT 1 FROM people)"
      " THEN 1 ELSE 2 END;",
      NULL, NULL},
+    {8, "annual training plans in batches",
+     /* Each school's yearly plan (年度培训计划) in batches (分批分期): per
+      * batch a program type, its dates, and the sessions and persons
+      * planned; what was held is counted from the sessions, never typed
+      * in. */
+     "CREATE TABLE plans ("
+     "  id {ID},"
+     "  school_id BIGINT NOT NULL REFERENCES schools(id),"
+     "  year INTEGER NOT NULL,"
+     "  title TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  UNIQUE (school_id, year));"
+     "CREATE TABLE plan_batches ("
+     "  id {ID},"
+     "  plan_id BIGINT NOT NULL REFERENCES plans(id),"
+     "  batch INTEGER NOT NULL,"
+     "  program_type TEXT NOT NULL REFERENCES program_types(code),"
+     "  starts_on TEXT NOT NULL, ends_on TEXT NOT NULL,"
+     "  from_at BIGINT NOT NULL, to_at BIGINT NOT NULL," /* China days */
+     "  sessions INTEGER NOT NULL, persons INTEGER NOT NULL);"
+     "CREATE INDEX plan_batches_plan ON plan_batches(plan_id, batch);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -408,4 +408,32 @@
       "SELECT township_code, status FROM orders WHERE id = $1", NULL)         \
     Q(SCHOOL_FIRST_ROOM,                                                      \
       "SELECT MIN(id) FROM rooms WHERE school_id = $1 AND voided_at IS NULL", \
-      NULL)
+      NULL)                                                            \
+    Q(PLAN_INSERT,                                                            \
+      "INSERT INTO plans(school_id, year, title, created_at) "                \
+      "VALUES ($1, $2, $3, $4) RETURNING id", NULL)                           \
+    Q(PLAN_BATCH_INSERT,                                                      \
+      "INSERT INTO plan_batches(plan_id, batch, program_type, starts_on, "    \
+      "ends_on, from_at, to_at, sessions, persons) "                          \
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", NULL)                    \
+    /* id, school_id, year, title */                                       \
+    Q(PLAN_GET,                                                               \
+      "SELECT id, school_id, year, title FROM plans WHERE id = $1", NULL)     \
+    Q(PLAN_OF,                                                                \
+      "SELECT id FROM plans WHERE school_id = $1 AND year = $2", NULL)        \
+    /* batch, program_type, starts_on, ends_on, planned sessions, planned \
+     * persons, held sessions, held persons: held is counted from the     \
+     * school's sessions of the batch's type within its dates */          \
+    Q(PLAN_BATCHES,                                                           \
+      "SELECT b.batch, b.program_type, b.starts_on, b.ends_on, b.sessions, "  \
+      "b.persons, "                                                           \
+      "(SELECT COUNT(*) FROM class_sessions cs JOIN programs p "              \
+      " ON p.id = cs.program_id WHERE p.school_id = pl.school_id "            \
+      " AND p.type = b.program_type AND cs.voided_at IS NULL "                \
+      " AND cs.starts_at >= b.from_at AND cs.starts_at < b.to_at), "          \
+      "(SELECT COUNT(DISTINCT a.person_id) FROM attendance a "                \
+      " JOIN schools s ON s.township_code = a.township_code "                 \
+      " WHERE s.id = pl.school_id AND a.program_type = b.program_type "       \
+      " AND a.starts_at >= b.from_at AND a.starts_at < b.to_at) "             \
+      "FROM plans pl JOIN plan_batches b ON b.plan_id = pl.id "               \
+      "WHERE pl.id = $1 ORDER BY b.batch, b.id", NULL)

@@ -574,3 +574,97 @@ rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
     json_object_set_new(*out, "too_few", json_boolean(n < 10));
     return 0;
 }
+
+/* --- annual plans ----------------------------------------------------- */
+
+static const struct col plan_cols[] = {
+    {"id", COL_INT},
+    {"school_id", COL_INT},
+    {"year", COL_INT},
+    {"title", COL_TEXT},
+};
+static const struct col batch_cols[] = {
+    {"batch", COL_INT},          {"type", COL_TEXT},
+    {"from", COL_TEXT},          {"to", COL_TEXT},
+    {"planned_sessions", COL_INT}, {"planned_persons", COL_INT},
+    {"held_sessions", COL_INT},  {"held_persons", COL_INT},
+};
+
+int
+plan_create(struct db *db, int64_t school_id, int64_t year,
+            const char *title, const struct plan_batch *b, size_t n,
+            const struct audit_who *who, int64_t *id, struct field_error *e)
+{
+    int64_t from[64], to[64];
+    if (n == 0 || n > 64)
+        return fail(e, "batches", "计划应有 1 到 64 个批次");
+    for (size_t i = 0; i < n; i++) {
+        int rc = record_lookup(db, Q_PROGRAM_TYPE_GET, b[i].type, NULL, 0);
+        if (rc < 0)
+            return ERR_DB;
+        if (rc == 0)
+            return fail(e, "batches", "批次的培训类型不存在");
+        if (date_parse(b[i].from, &from[i]) != 0 ||
+            date_parse(b[i].to, &to[i]) != 0 || to[i] < from[i])
+            return fail(e, "batches", "批次日期应为 YYYY-MM-DD，且开始不晚于结束");
+        char day[11];
+        int y;
+        rules_day(from[i] - RULES_CST_OFFSET + 3600, day, &y);
+        if (y != year)
+            return fail(e, "batches", "批次应在计划年度之内");
+        from[i] -= RULES_CST_OFFSET;
+        to[i] += 86400 - RULES_CST_OFFSET;
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int rc = db_int1(db, Q_PLAN_INSERT, id, "iisi", school_id, year, title,
+                     now_unix());
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (db_exec(db, Q_PLAN_BATCH_INSERT, "iisssiiii", *id, b[i].batch,
+                    b[i].type, b[i].from, b[i].to, from[i], to[i],
+                    b[i].sessions, b[i].persons) < 0)
+            rc = ERR_DB;
+    if (rc != 0) {
+        rc = db_last_err(db) == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+        db_rollback(db);
+        return rc;
+    }
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "plan:%lld", (long long)*id);
+    return record_commit(db, 1, who, "plan_create", obj,
+                         json_pack("{s:I, s:I, s:I}", "school_id",
+                                   (json_int_t)school_id, "year",
+                                   (json_int_t)year, "batches",
+                                   (json_int_t)n));
+}
+
+int
+plan_get(struct db *db, int64_t id, json_t **out)
+{
+    *out = NULL;
+    struct db_res *r = db_query(db, Q_PLAN_GET, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0)
+        *out = record_json(r, plan_cols, NELEM(plan_cols));
+    db_end(r);
+    if (rc <= 0)
+        return rc < 0 ? ERR_DB : ERR_NOTFOUND;
+    json_t *batches = json_array();
+    if (record_rows(db_query(db, Q_PLAN_BATCHES, "i", id), batch_cols,
+                    NELEM(batch_cols), batches) != 0) {
+        json_decref(batches);
+        json_decref(*out);
+        *out = NULL;
+        return ERR_DB;
+    }
+    json_object_set_new(*out, "batches", batches);
+    return 0;
+}
+
+int
+plan_of(struct db *db, int64_t school_id, int64_t year, int64_t *id)
+{
+    return db_int1(db, Q_PLAN_OF, id, "ii", school_id, year);
+}

@@ -98,3 +98,20 @@ int class_evaluate(struct db *db, const struct keyring *k,
  * overall mean), excellence_rate (null under 10 evaluations). q is
  * Q_RATING_TEACHER or Q_RATING_COURSE. */
 int rating_summary(struct db *db, enum query q, int64_t id, json_t **out);
+
+/* The annual plan (年度培训计划) of a school in batches. */
+struct plan_batch {
+    int64_t batch, sessions, persons;
+    const char *type, *from, *to; /* YYYY-MM-DD, China days */
+};
+/* 0 with *id; ERR_INVAL with e (type, dates); ERR_CONFLICT (the school
+ * has a plan that year already); ERR_DB. Audited. */
+int plan_create(struct db *db, int64_t school_id, int64_t year,
+                const char *title, const struct plan_batch *b, size_t n,
+                const struct audit_who *who, int64_t *id,
+                struct field_error *e);
+/* The plan with its batches, each planned beside held (counted from the
+ * school's sessions of that type within the batch's dates). */
+int plan_get(struct db *db, int64_t id, json_t **out);
+/* The plan of a school for a year: its id, or ERR_NOTFOUND. */
+int plan_of(struct db *db, int64_t school_id, int64_t year, int64_t *id);

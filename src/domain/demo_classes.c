@@ -250,6 +250,35 @@ school_year(struct world *w, int64_t school, const char *township,
             }
         }
     }
+    /* The school's plan for this year: a batch per program type over the
+     * year, planned a little above what the generator holds. */
+    char day[11];
+    int year;
+    rules_day(now, day, &year);
+    int64_t plan;
+    char title[64], jan1[11], dec31[11];
+    str_fmt(title, sizeof(title), "%d年度党员教育培训计划", year);
+    str_fmt(jan1, sizeof(jan1), "%04d-01-01", year % 10000);
+    str_fmt(dec31, sizeof(dec31), "%04d-12-31", year % 10000);
+    int64_t from_at, to_at;
+    (void)date_parse(jan1, &from_at);
+    (void)date_parse(dec31, &to_at);
+    from_at -= RULES_CST_OFFSET;
+    to_at += 86400 - RULES_CST_OFFSET;
+    if (rc == 0)
+        rc = db_int1(w->db, Q_PLAN_INSERT, &plan, "iisi", school, (int64_t)year,
+                     title, now);
+    for (size_t t = 0; rc == 0 && t < NELEM(plans); t++) {
+        const struct plan *pl = &plans[t];
+        int64_t sessions = (int64_t)pl->programs *
+                           (w->county ? pl->sessions : 1) + 1;
+        int64_t persons = w->county ? pl->attendees * pl->programs
+                                    : (pl->attendees + 9) / 10;
+        if (db_exec(w->db, Q_PLAN_BATCH_INSERT, "iisssiiii", plan,
+                    (int64_t)t + 1, pl->type, jan1, dec31, from_at, to_at,
+                    sessions, persons) < 0)
+            rc = ERR_DB;
+    }
     /* Course orders (线上点单): members ask for courses, a few popular
      * ones most; each member orders one course at most. */
     int norders = w->county ? 30 : 3;

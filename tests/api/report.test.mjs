@@ -227,6 +227,39 @@ describe('county report', () => {
     assertError(await p1('GET', '/api/v1/reports/county.xlsx'), 403, 'forbidden');
   });
 
+  test('report-1.6 the annual plan in batches: planned beside held, counted from the sessions', async () => {
+    const school = (await admin('GET', `/api/v1/schools?township=${A}`)).json.items[0];
+    const plan = {
+      school_id: school.id, year: 2026, title: '2026年度培训计划',
+      batches: [
+        { batch: 1, type: 'weekly_lesson', from: '2026-03-01', to: '2026-03-31', sessions: 4, persons: 10 },
+        { batch: 2, type: 'themed_class', from: '2026-05-01', to: '2026-05-31', sessions: 1, persons: 30 },
+      ],
+    };
+    const r = await admin('POST', '/api/v1/plans', { json: plan });
+    assert.equal(r.status, 201, r.text);
+    // March: S1 and S2 held, attended by P1 and P2; May: the 5 sessions of
+    // the themed class, attended by P1 alone.
+    assert.deepEqual(r.json.batches.map((b) => [b.batch, b.planned_sessions, b.held_sessions, b.planned_persons, b.held_persons]),
+      [[1, 4, 2, 10, 2], [2, 1, 5, 30, 1]]);
+    const found = await admin('GET', `/api/v1/plans?school_id=${school.id}&year=2026`);
+    assert.equal(found.json.id, r.json.id);
+    assert.deepEqual((await admin('GET', `/api/v1/plans/${r.json.id}`)).json, found.json);
+    assertError(await admin('POST', '/api/v1/plans', { json: plan }), 409, 'conflict', 'year');
+    const bad = (over) => admin('POST', '/api/v1/plans', { json: { ...plan, year: 2027, ...over } });
+    assertError(await bad({}), 422, 'invalid_field', 'batches'); // 2026 dates in a 2027 plan
+    assertError(await bad({ batches: [] }), 422, 'invalid_field', 'batches');
+    assertError(await bad({ batches: [{ ...plan.batches[0], type: 'party', from: '2027-03-01', to: '2027-03-31' }] }),
+      422, 'invalid_field', 'batches');
+    assertError(await bad({ batches: [{ ...plan.batches[0], from: '2027-03-31', to: '2027-03-01' }] }),
+      422, 'invalid_field', 'batches');
+    assertError(await bad({ batches: [{ ...plan.batches[0], sessions: -1, from: '2027-03-01', to: '2027-03-31' }] }),
+      422, 'invalid_field', 'sessions');
+    assertError(await admin('GET', `/api/v1/plans?school_id=${school.id}&year=2027`), 404, 'not_found');
+    assertError(await admin('GET', '/api/v1/plans'), 400, 'invalid_param', 'school_id');
+    assertError(await p1('GET', `/api/v1/plans/${r.json.id}`), 403, 'forbidden');
+  });
+
   test('report-1.4 bad ranges and scopes are 4xx', async () => {
     assertError(await admin('GET', '/api/v1/reports/county?from=2026-13-01'), 400, 'invalid_param', 'from');
     assertError(await admin('GET', '/api/v1/reports/county?from=2026-03-01&to=2026-02-01'), 400, 'invalid_param', 'to');
