@@ -7,10 +7,11 @@
  * count, then the first stroke's shape 横丨丿丶乛, then the next ...).
  * ICU's stroke collation orders equal counts by code point, which puts
  * 文 before 王. The sequences come from Debian's rime-data-stroke
- * (stroke.dict.yaml, LGPL-3, the CNS 11643 stroke data), read at start
- * from the system like any shared data, not copied into this program:
- * one line per character, "字<TAB>hspnz…", the first line of a character
- * being its standard order.
+ * (stroke.dict.yaml, LGPL-3), read at start from the system like any
+ * shared data, not copied into this program: lines "字<TAB>hspnz…", with
+ * Taiwan's CNS 11643 orders first and the mainland order after them where
+ * the two differ (load_strokes keeps the last). 竖钩 counts as 竖, as in
+ * the 现代汉语通用字笔顺规范 (丁: 横, 竖).
  */
 #include "hanzi.h"
 
@@ -80,6 +81,29 @@ utf8_cp(const unsigned char *s, uint32_t *cp)
     return 0;
 }
 
+/* One line of the data: a character and its strokes (1..5, ended by 0)
+ * at code in the scratch buffer. */
+struct stroke_line {
+    uint32_t cp;
+    uint32_t code;
+};
+
+static const char *sort_codes; /* for by_code: qsort has no context */
+
+static int
+by_code(const void *a, const void *b)
+{
+    const struct stroke_line *x = a, *y = b;
+    return strcmp(sort_codes + x->code, sort_codes + y->code);
+}
+
+/* The file holds Taiwan's CNS 11643 orders first, then the mainland order
+ * wherever the two differ (阳 zsszhh, 6 strokes, after zzsszhh), so the
+ * last line of a character wins. The CNS part also gives thousands of
+ * characters (艳, 护 …) one filler code: a code shared by more than
+ * FILLER_MIN characters is no stroke order and is ignored. */
+#define FILLER_MIN 100
+
 static int
 load_strokes(const char *path, char *err, size_t errlen)
 {
@@ -90,10 +114,9 @@ load_strokes(const char *path, char *err, size_t errlen)
                 path, strerror(errno));
         return -1;
     }
-    stroke_at = xcalloc(STROKE_END - STROKE_BASE, sizeof(*stroke_at));
-    size_t cap = 1 << 19;
-    blob = xmalloc(cap);
-    blob_len = 1; /* offset 0 means unknown */
+    size_t nl = 0, capl = 1 << 16, codes_len = 0, capc = 1 << 20;
+    struct stroke_line *lines = xmalloc(capl * sizeof(*lines));
+    char *codes = xmalloc(capc);
     char line[512];
     bool body = false;
     while (fgets(line, sizeof(line), f)) {
@@ -103,25 +126,60 @@ load_strokes(const char *path, char *err, size_t errlen)
         }
         uint32_t cp;
         int n = utf8_cp((const unsigned char *)line, &cp);
-        if (n == 0 || line[n] != '\t' || cp < STROKE_BASE || cp >= STROKE_END ||
-            stroke_at[cp - STROKE_BASE] != 0)
-            continue; /* not a BMP ideograph, or a variant order */
+        if (n == 0 || line[n] != '\t' || cp < STROKE_BASE || cp >= STROKE_END)
+            continue; /* not a BMP ideograph */
         const char *code = line + n + 1;
         size_t len = 0;
         while (stroke_code(code[len]))
             len++;
-        if (len == 0 || len > 64)
-            continue;
-        if (blob_len + len + 1 > cap) {
-            cap *= 2;
-            blob = xrealloc(blob, cap);
-        }
-        stroke_at[cp - STROKE_BASE] = (uint32_t)blob_len;
+        if (len == 0 || len > 64 || (code[len] != '\n' && code[len] != '\t' &&
+                                     code[len] != '\r' && code[len] != 0))
+            continue; /* empty, too long, or a character that is no stroke */
+        if (nl == capl)
+            lines = xrealloc(lines, (capl *= 2) * sizeof(*lines));
+        if (codes_len + len + 1 > capc)
+            codes = xrealloc(codes, capc *= 2);
+        lines[nl++] = (struct stroke_line){cp, (uint32_t)codes_len};
         for (size_t i = 0; i < len; i++)
-            blob[blob_len++] = (unsigned char)stroke_code(code[i]);
-        blob[blob_len++] = 0;
+            codes[codes_len++] = (char)('0' + stroke_code(code[i]));
+        codes[codes_len++] = 0;
     }
     fclose(f);
+    /* How many characters share each code: sort a copy by code. */
+    struct stroke_line *sorted = xmalloc((nl ? nl : 1) * sizeof(*sorted));
+    memcpy(sorted, lines, nl * sizeof(*sorted));
+    sort_codes = codes;
+    qsort(sorted, nl, sizeof(*sorted), by_code);
+    bool *filler = xcalloc(codes_len ? codes_len : 1, sizeof(*filler));
+    for (size_t i = 0, j; i < nl; i = j) {
+        for (j = i + 1; j < nl && by_code(&sorted[i], &sorted[j]) == 0; j++)
+            ;
+        if (j - i > FILLER_MIN)
+            for (size_t k = i; k < j; k++)
+                filler[sorted[k].code] = true;
+    }
+    free(sorted);
+    /* The last usable line of each character wins. */
+    uint32_t *pick = xcalloc(STROKE_END - STROKE_BASE, sizeof(*pick));
+    for (size_t i = 0; i < nl; i++)
+        if (!filler[lines[i].code])
+            pick[lines[i].cp - STROKE_BASE] = lines[i].code + 1;
+    free(filler);
+    stroke_at = xcalloc(STROKE_END - STROKE_BASE, sizeof(*stroke_at));
+    blob = xmalloc(codes_len + 1);
+    blob_len = 1; /* offset 0 means unknown */
+    for (uint32_t c = 0; c < STROKE_END - STROKE_BASE; c++) {
+        if (pick[c] == 0)
+            continue;
+        const char *code = codes + pick[c] - 1;
+        stroke_at[c] = (uint32_t)blob_len;
+        for (; *code; code++)
+            blob[blob_len++] = (unsigned char)(*code - '0');
+        blob[blob_len++] = 0;
+    }
+    free(pick);
+    free(lines);
+    free(codes);
     return 0;
 }
 

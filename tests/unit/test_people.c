@@ -212,13 +212,21 @@ stroke_sequences_come_from_the_data(void **state)
 {
     (void)state;
     unsigned char seq[64];
-    /* 王 横横竖横; 文 点横撇捺; 丁 横, 竖钩 (a hook counts as 折). */
+    /* 王 横横竖横; 文 点横撇捺; 丁 横, 竖钩 (竖钩 counts as 竖 in the
+     * 通用字笔顺规范; the mainland line of the data wins). */
     assert_int_equal(hanzi_strokes(0x738B, seq, sizeof(seq)), 4);
     assert_memory_equal(seq, "\1\1\2\1", 4);
     assert_int_equal(hanzi_strokes(0x6587, seq, sizeof(seq)), 4);
     assert_memory_equal(seq, "\4\1\3\4", 4);
     assert_int_equal(hanzi_strokes(0x4E01, seq, sizeof(seq)), 2);
-    assert_memory_equal(seq, "\1\5", 2);
+    assert_memory_equal(seq, "\1\2", 2);
+    /* 阳 has 6 strokes on the mainland (7 in the CNS lines before it). */
+    assert_int_equal(hanzi_strokes(0x9633, seq, sizeof(seq)), 6);
+    /* 艳 and 护 carry a shared filler code in the CNS lines: the real
+     * order (艳 10 strokes, 护 7) is used. */
+    assert_int_equal(hanzi_strokes(0x8273, seq, sizeof(seq)), 10);
+    assert_int_equal(hanzi_strokes(0x62A4, seq, sizeof(seq)), 7);
+    assert_memory_equal(seq, "\1\2\1\4\5\1\3", 7);
     assert_int_equal(hanzi_strokes(0x6B27, seq, sizeof(seq)), 8); /* 欧 */
     assert_int_equal(hanzi_strokes('A', seq, sizeof(seq)), -1);
 }
