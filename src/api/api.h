@@ -45,6 +45,20 @@ typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
 int api_get_scoped(struct req *req, struct db *db, record_get_fn get,
                    int64_t id, const char *what, json_t **out);
 
+struct field_error;
+/* Answers a domain call's failure: 422 on the field (ERR_INVAL with e),
+ * 404 no such what, 409, else 500. Returns the status. */
+int api_write_error(struct req *req, struct db *db, int rc,
+                    const struct field_error *e, const char *what);
+/* A list's ?township= within the caller's scope, else the scope (NULL:
+ * the county). 0, or -1 having answered 403. */
+int api_township_filter(struct req *req, const char **out);
+/* Answers a whole list (one page holding every item). */
+int api_list_all(struct req *req, json_t *items);
+/* Answers a configurable code list ({"code","name"}): q is one of the
+ * *_TYPE_LIST / *_LIST queries of org_code_list. */
+int api_code_list(struct req *req, enum query q);
+
 /* The township the caller is limited to, or NULL for county-wide roles. */
 const char *api_scope(struct req *req);
 /* Whether the caller may act on township code; otherwise answers 403

@@ -18,42 +18,10 @@
 
 #include <string.h>
 
-static int
-write_error(struct req *req, struct db *db, int rc,
-            const struct field_error *e, const char *what)
-{
-    if (rc == ERR_INVAL && e)
-        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such %s", what);
-    return api_db_error(req, db);
-}
-
-static int
-township_filter(struct req *req, const char **out)
-{
-    const char *t = req_query(req, "township");
-    if (t && *t == '\0')
-        t = NULL;
-    if (t && api_check_township(req, t) != 0)
-        return -1;
-    *out = t ? t : api_scope(req);
-    return 0;
-}
-
 int
 api_program_types_list(struct req *req)
 {
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    if (org_code_list(db, Q_PROGRAM_TYPE_LIST, items) != 0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    return api_code_list(req, Q_PROGRAM_TYPE_LIST);
 }
 
 /* --- programs --------------------------------------------------------- */
@@ -64,7 +32,7 @@ api_programs_list(struct req *req)
     int64_t page, per_page, school = 0;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        township_filter(req, &township) != 0 ||
+        api_township_filter(req, &township) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
     const char *type = req_query(req, "type");
@@ -110,7 +78,7 @@ api_programs_create(struct req *req)
     int64_t id;
     int rc = program_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "program");
+        return api_write_error(req, db, rc, &e, "program");
     json_t *v;
     char tw[16];
     if (program_get(db, id, &v, tw) != 0)
@@ -159,7 +127,7 @@ api_sessions_list(struct req *req)
     int64_t page, per_page, program = 0, from, to;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        township_filter(req, &township) != 0 ||
+        api_township_filter(req, &township) != 0 ||
         req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0, &program) ||
         day_param(req, "from", INT64_MIN / 2, &from) ||
         day_param(req, "to", INT64_MAX / 2, &to))
@@ -230,7 +198,7 @@ api_sessions_create(struct req *req)
     int64_t id;
     int rc = class_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "session");
+        return api_write_error(req, db, rc, &e, "session");
     json_t *v;
     char tw[16];
     if (class_get(db, id, &v, tw) != 0)
@@ -282,8 +250,7 @@ api_sessions_roster(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    return api_list_all(req, items);
 }
 
 /* The person of a body's person_id, in the caller's township: 0, or -1
@@ -341,7 +308,7 @@ api_sessions_enroll(struct req *req)
         return http_error(req, 409, "already_enrolled", "person_id",
                           "this person is already on the list");
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "session");
+        return api_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "session_id",
                                          (json_int_t)id, "person_id",
                                          (json_int_t)person, "status",
@@ -366,7 +333,7 @@ api_sessions_attendance(struct req *req)
         return http_error(req, 409, "already_checked_in", "person_id",
                           "already recorded for this session");
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "session");
+        return api_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, v);
 }
 
@@ -430,7 +397,7 @@ checkin_allowed(struct req *req, struct db *db, int64_t session_id,
     struct class_brief s;
     int rc = class_brief(db, session_id, &s);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "session");
+        return api_write_error(req, db, rc, NULL, "session");
     if (now < s.starts - app_config.checkin_open_minutes * 60 ||
         now > s.ends)
         return http_error(req, 403, "checkin_closed", NULL,
@@ -587,7 +554,7 @@ api_sessions_evaluate(struct req *req)
         return http_error(req, 409, "already_rated", NULL,
                           "you have rated this session already");
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "session");
+        return api_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, v);
 }
 
@@ -648,7 +615,7 @@ api_me_hours(struct req *req)
     json_t *v;
     int rc = hours_person(db, a->person_id, year, &v);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "person");
+        return api_write_error(req, db, rc, NULL, "person");
     return http_json(req, 200, v);
 }
 
@@ -665,8 +632,7 @@ api_me_sessions(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    return api_list_all(req, items);
 }
 
 int
@@ -676,7 +642,7 @@ api_hours_behind(struct req *req)
     int year;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        township_filter(req, &township) != 0 || year_param(req, &year))
+        api_township_filter(req, &township) != 0 || year_param(req, &year))
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
@@ -771,7 +737,7 @@ api_plans_create(struct req *req)
         return http_error(req, 409, "conflict", "year",
                           "this school has a plan for that year already");
     if (rc != 0)
-        return write_error(req, db, rc, &e, "plan");
+        return api_write_error(req, db, rc, &e, "plan");
     json_t *v;
     if (plan_get(db, id, &v) != 0)
         return api_db_error(req, db);
@@ -817,6 +783,6 @@ api_plans_find(struct req *req)
     if (rc == 0)
         rc = plan_get(db, id, &v);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "plan");
+        return api_write_error(req, db, rc, NULL, "plan");
     return http_json(req, 200, v);
 }

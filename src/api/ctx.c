@@ -8,7 +8,9 @@
 #include "../core/err.h"
 #include "../core/log.h"
 #include "../core/util.h"
+#include "../domain/org.h"
 #include "../domain/roles.h"
+#include "../domain/teaching.h"
 
 #include <pthread.h>
 #include <stddef.h>
@@ -255,4 +257,51 @@ api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
     else
         api_db_error(req, db);
     return -1;
+}
+
+int
+api_write_error(struct req *req, struct db *db, int rc,
+                const struct field_error *e, const char *what)
+{
+    if (rc == ERR_INVAL && e)
+        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such %s", what);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "conflict", NULL, "%s already exists",
+                          what);
+    return api_db_error(req, db);
+}
+
+int
+api_township_filter(struct req *req, const char **out)
+{
+    const char *t = req_query(req, "township");
+    if (t && *t == '\0')
+        t = NULL;
+    if (t && api_check_township(req, t) != 0)
+        return -1;
+    *out = t ? t : api_scope(req);
+    return 0;
+}
+
+int
+api_list_all(struct req *req, json_t *items)
+{
+    int64_t n = (int64_t)json_array_size(items);
+    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+}
+
+int
+api_code_list(struct req *req, enum query q)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (org_code_list(db, q, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return api_list_all(req, items);
 }

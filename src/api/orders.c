@@ -15,24 +15,6 @@
 
 #include <string.h>
 
-static int
-answer_error(struct req *req, struct db *db, int rc,
-             const struct field_error *e, const char *what)
-{
-    if (rc == ERR_INVAL && e)
-        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such %s", what);
-    return api_db_error(req, db);
-}
-
-static int
-list_answer(struct req *req, json_t *items)
-{
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
-}
-
 int
 api_orders_create(struct req *req)
 {
@@ -61,7 +43,7 @@ api_orders_create(struct req *req)
         return http_error(req, 409, "already_ordered", "course_id",
                           "您已点过这门课，正在等待党校安排");
     if (rc != 0)
-        return answer_error(req, db, rc, &e, "person");
+        return api_write_error(req, db, rc, &e, "person");
     return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "id",
                                          (json_int_t)id, "course_id",
                                          (json_int_t)course, "status",
@@ -80,7 +62,7 @@ api_me_orders(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    return list_answer(req, items);
+    return api_list_all(req, items);
 }
 
 int
@@ -111,7 +93,7 @@ api_orders_demand(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    return list_answer(req, items);
+    return api_list_all(req, items);
 }
 
 /* An optional time field; absent leaves *out. 0 or -1 answered. */
@@ -165,7 +147,7 @@ api_orders_convert(struct req *req)
         return http_error(req, 409, "no_open_orders", "course_id",
                           "这门课在本镇街没有待处理的点单");
     if (rc != 0)
-        return answer_error(req, db, rc, &e, "course");
+        return api_write_error(req, db, rc, &e, "course");
     json_t *v;
     char tw[16];
     if (program_get(db, program, &v, tw) != 0)

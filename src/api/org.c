@@ -264,31 +264,16 @@ api_orgs_void(struct req *req)
     return http_no_content(req);
 }
 
-static int
-code_list(struct req *req, enum query q)
-{
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    if (org_code_list(db, q, items) != 0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
-}
-
 int
 api_org_types(struct req *req)
 {
-    return code_list(req, Q_ORG_TYPE_LIST);
+    return api_code_list(req, Q_ORG_TYPE_LIST);
 }
 
 int
 api_member_categories(struct req *req)
 {
-    return code_list(req, Q_MEMBER_CATEGORY_LIST);
+    return api_code_list(req, Q_MEMBER_CATEGORY_LIST);
 }
 
 int

@@ -15,61 +15,16 @@
 
 #include <string.h>
 
-/* Answers a domain write's result: 422 on a field, 404, 409, 500. */
-static int
-write_error(struct req *req, struct db *db, int rc,
-            const struct field_error *e, const char *what)
-{
-    if (rc == ERR_INVAL)
-        return http_error(req, 422, "invalid_field", e->field, "%s", e->why);
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such %s", what);
-    if (rc == ERR_CONFLICT)
-        return http_error(req, 409, "conflict", NULL, "%s already exists",
-                          what);
-    return api_db_error(req, db);
-}
-
-/* The township filter of a list: ?township= within the caller's scope,
- * else the scope. NULL when the caller answered 403 (check req->status)
- * or when county-wide. */
-static int
-township_filter(struct req *req, const char **out)
-{
-    const char *t = req_query(req, "township");
-    if (t && *t == '\0')
-        t = NULL;
-    if (t && api_check_township(req, t) != 0)
-        return -1;
-    *out = t ? t : api_scope(req);
-    return 0;
-}
-
-static int
-code_list(struct req *req, enum query q)
-{
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    if (org_code_list(db, q, items) != 0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
-}
-
 int
 api_modules_list(struct req *req)
 {
-    return code_list(req, Q_MODULE_LIST);
+    return api_code_list(req, Q_MODULE_LIST);
 }
 
 int
 api_room_kinds_list(struct req *req)
 {
-    return code_list(req, Q_ROOM_KIND_LIST);
+    return api_code_list(req, Q_ROOM_KIND_LIST);
 }
 
 /* --- schools ---------------------------------------------------------- */
@@ -80,7 +35,7 @@ api_schools_list(struct req *req)
     int64_t page, per_page;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        township_filter(req, &township) != 0)
+        api_township_filter(req, &township) != 0)
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
@@ -114,7 +69,7 @@ api_schools_create(struct req *req)
     int64_t id;
     int rc = school_create(db, township, name, address, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "school");
+        return api_write_error(req, db, rc, &e, "school");
     json_t *v;
     char tw[16];
     if (school_get(db, id, &v, tw) != 0)
@@ -184,7 +139,7 @@ api_schools_update(struct req *req)
     struct audit_who who = api_who(req);
     int rc = school_update(db, id, name, address, &who);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "school");
+        return api_write_error(req, db, rc, NULL, "school");
     json_t *v;
     char tw[16];
     if (school_get(db, id, &v, tw) != 0)
@@ -204,8 +159,7 @@ api_rooms_list(struct req *req)
         json_decref(items);
         return api_db_error(req, db);
     }
-    int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    return api_list_all(req, items);
 }
 
 int
@@ -231,7 +185,7 @@ api_rooms_create(struct req *req)
     int64_t id;
     int rc = room_create(db, school, name, kind, capacity, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "room");
+        return api_write_error(req, db, rc, &e, "room");
     json_t *v;
     char tw[16];
     if (room_get(db, id, &v, tw) != 0)
@@ -268,7 +222,7 @@ api_school_checks_put(struct req *req)
     struct audit_who who = api_who(req);
     int rc = school_check_put(db, school, &c, &who);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "school");
+        return api_write_error(req, db, rc, NULL, "school");
     json_t *list = json_array();
     if (school_checks(db, school, list) != 0) {
         json_decref(list);
@@ -294,7 +248,7 @@ api_teachers_list(struct req *req)
     int64_t page, per_page, school = 0;
     struct teacher_filter f = {0};
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        township_filter(req, &f.township) != 0 ||
+        api_township_filter(req, &f.township) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) != 0)
         return req->status;
     f.school_id = school;
@@ -365,7 +319,7 @@ api_teachers_create(struct req *req)
     int64_t id;
     int rc = teacher_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "teacher");
+        return api_write_error(req, db, rc, &e, "teacher");
     json_t *v;
     char tw[16];
     if (teacher_get(db, id, &v, tw) != 0)
@@ -386,7 +340,7 @@ api_teachers_get(struct req *req)
     char tw[16];
     int rc = teacher_get(db, id, &v, tw);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "teacher");
+        return api_write_error(req, db, rc, NULL, "teacher");
     if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
         json_decref(v);
         return api_db_error(req, db);
@@ -457,7 +411,7 @@ api_courses_create(struct req *req)
     int64_t id;
     int rc = course_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return write_error(req, db, rc, &e, "course");
+        return api_write_error(req, db, rc, &e, "course");
     json_t *v;
     if (course_get(db, id, &v) != 0)
         return api_db_error(req, db);
@@ -489,7 +443,7 @@ api_courses_get(struct req *req)
         rc = ERR_DB;
     }
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "course");
+        return api_write_error(req, db, rc, NULL, "course");
     return http_json(req, 200, v);
 }
 
@@ -511,7 +465,7 @@ api_courses_update(struct req *req)
     struct audit_who who = api_who(req);
     int rc = course_publish(db, id, published == 1, &who);
     if (rc != 0)
-        return write_error(req, db, rc, NULL, "course");
+        return api_write_error(req, db, rc, NULL, "course");
     json_t *v;
     if (course_get(db, id, &v) != 0)
         return api_db_error(req, db);
