@@ -14,7 +14,7 @@
 #define Q_DEF(name, sqlite, pg) {#name, sqlite, pg},
 const struct query_def db_queries[Q__COUNT] = {
     DB_QUERIES(Q_DEF) DB_QUERIES_PEOPLE(Q_DEF) DB_QUERIES_TEACHING(Q_DEF)
-        DB_QUERIES_REPORT(Q_DEF)};
+        DB_QUERIES_REPORT(Q_DEF) DB_QUERIES_SURVEY(Q_DEF)};
 #undef Q_DEF
 
 int

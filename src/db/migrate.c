@@ -512,6 +512,44 @@ static const struct migration migrations[] = {
      "  sessions INTEGER NOT NULL, persons INTEGER NOT NULL);"
      "CREATE INDEX plan_batches_plan ON plan_batches(plan_id, batch);",
      NULL, NULL},
+    {9, "questionnaires",
+     /* A needs survey (需求调研, SPEC.md §2.5) for one township or, with
+      * township_code NULL, the county. Questions keep their choices as a
+      * JSON array; answers name a choice by its index. A respondent is
+      * kept only as a keyed hash of the person, enough to refuse a second
+      * answer, with the township for the per-township results. */
+     "CREATE TABLE surveys ("
+     "  id {ID},"
+     "  title TEXT NOT NULL,"
+     "  intro TEXT NOT NULL DEFAULT '',"
+     "  township_code TEXT REFERENCES townships(code),"
+     "  status TEXT NOT NULL DEFAULT 'draft',"  /* draft, published, closed */
+     "  created_by BIGINT,"
+     "  created_at BIGINT NOT NULL,"
+     "  published_at BIGINT, closes_at BIGINT, closed_at BIGINT);"
+     "CREATE TABLE survey_questions ("
+     "  id {ID},"
+     "  survey_id BIGINT NOT NULL REFERENCES surveys(id),"
+     "  seq INTEGER NOT NULL,"
+     "  kind TEXT NOT NULL,"                    /* single, multi, text */
+     "  text TEXT NOT NULL,"
+     "  options TEXT NOT NULL DEFAULT '[]',"
+     "  required INTEGER NOT NULL DEFAULT 1,"
+     "  UNIQUE (survey_id, seq));"
+     "CREATE TABLE survey_responses ("
+     "  id {ID},"
+     "  survey_id BIGINT NOT NULL REFERENCES surveys(id),"
+     "  respondent_hash TEXT NOT NULL,"
+     "  township_code TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  UNIQUE (survey_id, respondent_hash));"
+     "CREATE TABLE survey_answers ("
+     "  response_id BIGINT NOT NULL REFERENCES survey_responses(id),"
+     "  question_id BIGINT NOT NULL REFERENCES survey_questions(id),"
+     "  choice INTEGER, text TEXT);"
+     "CREATE INDEX survey_answers_q ON survey_answers(question_id, choice);"
+     "CREATE INDEX survey_answers_r ON survey_answers(response_id);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -362,11 +362,12 @@
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)
 
 #include "queries_report.h"
+#include "queries_survey.h"
 #include "queries_teaching.h"
 
 #define Q_ENUM(name, sqlite, pg) Q_##name,
 enum query {
     DB_QUERIES(Q_ENUM) DB_QUERIES_PEOPLE(Q_ENUM) DB_QUERIES_TEACHING(Q_ENUM)
-        DB_QUERIES_REPORT(Q_ENUM) Q__COUNT
+        DB_QUERIES_REPORT(Q_ENUM) DB_QUERIES_SURVEY(Q_ENUM) Q__COUNT
 };
 #undef Q_ENUM
