@@ -35,6 +35,8 @@ UNIT_SRC := $(wildcard tests/unit/*.c)
 # Files embedded in the binary: name=path. Front-end assets come from npm
 # (package-lock.json); our own CSS and the translation catalog from here.
 ASSETS := htmx.min.js=node_modules/htmx.org/dist/htmx.min.js \
+          echarts.min.js=node_modules/echarts/dist/echarts.common.min.js \
+          charts.js=static/charts.js \
           app.css=static/app.css \
           zh_CN.mo=build/gen/zh_CN.mo
 
@@ -73,12 +75,14 @@ build/gen/zh_CN.mo: po/zh_CN.po
 	@mkdir -p $(@D)
 	@msgfmt --check-format -o $@ $<
 
-build/gen/assets.c: build/tools/embed static/app.css build/gen/zh_CN.mo \
-                    node_modules/htmx.org/dist/htmx.min.js
+build/gen/assets.c: build/tools/embed static/app.css static/charts.js \
+                    build/gen/zh_CN.mo node_modules/htmx.org/dist/htmx.min.js \
+                    node_modules/echarts/dist/echarts.common.min.js
 	@mkdir -p $(@D)
 	build/tools/embed $(ASSETS) > $@.tmp && mv $@.tmp $@
 
-node_modules/htmx.org/dist/htmx.min.js: package-lock.json
+node_modules/htmx.org/dist/htmx.min.js \
+node_modules/echarts/dist/echarts.common.min.js: package-lock.json
 	@scripts/deps.sh
 	@touch $@
 

@@ -124,23 +124,28 @@ day_param(struct req *req, const char *name, int64_t def, int64_t *out)
 int
 api_sessions_list(struct req *req)
 {
-    int64_t page, per_page, program = 0, from, to;
-    const char *township;
+    int64_t page, per_page;
+    struct class_filter f = {.type = req_query(req, "type")};
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 ||
-        req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0, &program) ||
-        day_param(req, "from", INT64_MIN / 2, &from) ||
-        day_param(req, "to", INT64_MAX / 2, &to))
+        api_township_filter(req, &f.township) != 0 ||
+        req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0,
+                             &f.program_id) ||
+        day_param(req, "from", INT64_MIN / 2, &f.from) ||
+        day_param(req, "to", INT64_MAX / 2, &f.to))
         return req->status;
-    if (to != INT64_MAX / 2)
-        to += 86400; /* "to" is inclusive */
+    if (f.to != INT64_MAX / 2)
+        f.to += 86400; /* "to" is inclusive */
+    if (f.type && *f.type == '\0')
+        f.type = NULL;
+    if (f.type && strlen(f.type) > 32)
+        return http_error(req, 400, "invalid_param", "type",
+                          "type is a program type code");
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
-    if (class_list(db, township, program, from, to, page, per_page, items,
-                   &total) != 0) {
+    if (class_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }

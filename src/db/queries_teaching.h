@@ -95,12 +95,14 @@
     "JOIN schools s ON s.id = p.school_id "                                  \
     "LEFT JOIN courses c ON c.id = cs.course_id "                            \
     "LEFT JOIN teachers t ON t.id = cs.teacher_id "
-/* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive) */
+/* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive), $5
+ * program type */
 #define SESSION_WHERE                                                         \
     "WHERE cs.voided_at IS NULL "                                             \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "                \
-    "AND cs.starts_at >= $3 AND cs.starts_at < $4 "
+    "AND cs.starts_at >= $3 AND cs.starts_at < $4 "                          \
+    "AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "
 
 /* Minutes and concentrated classes of attendance, per person, in a
  * year. */
@@ -223,7 +225,7 @@
       "RETURNING id", NULL)                                                   \
     Q(CLASS_LIST,                                                           \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
-      "LIMIT $5 OFFSET $6", NULL)                                             \
+      "LIMIT $6 OFFSET $7", NULL)                                             \
     Q(CLASS_COUNT,                                                          \
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \

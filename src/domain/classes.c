@@ -189,15 +189,16 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
 }
 
 int
-class_list(struct db *db, const char *township, int64_t program_id,
-           int64_t from, int64_t to, int64_t page, int64_t per_page,
-           json_t *items, int64_t *total)
+class_list(struct db *db, const struct class_filter *f, int64_t page,
+           int64_t per_page, json_t *items, int64_t *total)
 {
-    const int64_t *prog = program_id ? &program_id : NULL;
-    if (db_int1(db, Q_CLASS_COUNT, total, "snii", township, prog, from, to))
+    const int64_t *prog = f->program_id ? &f->program_id : NULL;
+    if (db_int1(db, Q_CLASS_COUNT, total, "sniis", f->township, prog,
+                f->from, f->to, f->type))
         return ERR_DB;
-    return record_rows(db_query(db, Q_CLASS_LIST, "sniiii", township, prog,
-                                from, to, per_page, (page - 1) * per_page),
+    return record_rows(db_query(db, Q_CLASS_LIST, "sniisii", f->township,
+                                prog, f->from, f->to, f->type, per_page,
+                                (page - 1) * per_page),
                        class_cols, NELEM(class_cols), items);
 }
 

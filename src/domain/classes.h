@@ -40,10 +40,16 @@ struct class_input {
 int class_create(struct db *db, const struct class_input *in, bool is_demo,
                  const struct audit_who *who, int64_t *id,
                  struct field_error *e);
-/* Sessions starting in [from, to). */
-int class_list(struct db *db, const char *township, int64_t program_id,
-               int64_t from, int64_t to, int64_t page, int64_t per_page,
-               json_t *items, int64_t *total);
+/* Which sessions a list shows: those starting in [from, to), of a
+ * township, program and program type when these are given (NULL, 0). */
+struct class_filter {
+    const char *township;
+    int64_t program_id;
+    const char *type;
+    int64_t from, to;
+};
+int class_list(struct db *db, const struct class_filter *f, int64_t page,
+               int64_t per_page, json_t *items, int64_t *total);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* What check-in and rating need of a live session, without the counts
  * class_get adds. 0, ERR_NOTFOUND (also when voided), ERR_DB. */

@@ -23,24 +23,24 @@
 
 #include <string.h>
 
+const struct web_label web_program_types[] = {
+    {"weekly_lesson", "Weekly lesson"},
+    {"weekend_lecture", "Weekend lecture"},
+    {"village_cadre", "Village cadre training"},
+    {"themed_class", "Themed class"},
+    {"onsite", "On-site teaching"},
+    {"skills", "Skills training"},
+    {"skills_outreach", "Skills to the village"},
+    {"talent_return", "Returned talent training"},
+    {NULL, NULL},
+};
+
 static const char *
 type_label(const char *code)
 {
-    static const struct {
-        const char *code, *label;
-    } labels[] = {
-        {"weekly_lesson", "Weekly lesson"},
-        {"weekend_lecture", "Weekend lecture"},
-        {"village_cadre", "Village cadre training"},
-        {"themed_class", "Themed class"},
-        {"onsite", "On-site teaching"},
-        {"skills", "Skills training"},
-        {"skills_outreach", "Skills to the village"},
-        {"talent_return", "Returned talent training"},
-    };
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (code && strcmp(labels[i].code, code) == 0)
-            return labels[i].label;
+    for (const struct web_label *l = web_program_types; l->code; l++)
+        if (code && strcmp(l->code, code) == 0)
+            return l->label;
     return code ? code : "";
 }
 
@@ -78,15 +78,39 @@ web_sessions(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
+    /* By default from a month back on: what was just held and what is
+     * coming. The report links here with a type, a range and a township. */
+    struct class_filter f = {.type = req_query(req, "type"),
+                             .from = now_unix() - 30 * 86400,
+                             .to = INT64_MAX / 2};
+    const char *from = req_query(req, "from"), *to = req_query(req, "to");
+    const char *t = req_query(req, "township");
+    int64_t day;
+    if (f.type && *f.type == '\0')
+        f.type = NULL;
+    if (from && *from) {
+        if (date_parse(from, &day) != 0)
+            return http_error(req, 400, "invalid_param", "from", "%s",
+                              T("Give the dates as YYYY-MM-DD."));
+        f.from = day - RULES_CST_OFFSET;
+    }
+    if (to && *to) {
+        if (date_parse(to, &day) != 0)
+            return http_error(req, 400, "invalid_param", "to", "%s",
+                              T("Give the dates as YYYY-MM-DD."));
+        f.to = day + 86400 - RULES_CST_OFFSET;
+    }
+    if (t && *t == '\0')
+        t = NULL;
+    if (t && api_check_township(req, t) != 0)
+        return req->status;
+    f.township = t ? t : api_scope(req);
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
-    /* From a month back on: what was just held and what is coming. */
-    int64_t from = now_unix() - 30 * 86400;
-    if (class_list(db, api_scope(req), 0, from, INT64_MAX / 2, page,
-                   per_page, items, &total) != 0) {
+    if (class_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -94,7 +118,34 @@ web_sessions(struct req *req)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Sessions"));
-    html_raw(o, "</h1><table id=\"session-table\"><thead><tr><th>");
+    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
+                "action=\"/sessions\"><label>");
+    html_txt(o, T("Program"));
+    html_raw(o, " <select name=\"type\">");
+    web_select_option(req, "", T("All"), f.type ? f.type : "");
+    for (const struct web_label *l = web_program_types; l->code; l++)
+        web_select_option(req, l->code, T(l->label), f.type);
+    html_raw(o, "</select></label><label>");
+    html_txt(o, T("From"));
+    html_raw(o, " <input type=\"date\" name=\"from\" value=\"");
+    html_attr(o, from ? from : "");
+    html_raw(o, "\"></label><label>");
+    html_txt(o, T("To"));
+    html_raw(o, " <input type=\"date\" name=\"to\" value=\"");
+    html_attr(o, to ? to : "");
+    html_raw(o, "\"></label>");
+    if (t) {
+        html_raw(o, "<input type=\"hidden\" name=\"township\" value=\"");
+        html_attr(o, t);
+        html_raw(o, "\">");
+    }
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Show"));
+    html_raw(o, "</button></form><p class=\"meta\" id=\"session-total\">");
+    strbuf_printf(o, "%lld ", (long long)total);
+    html_txt(o, T("sessions"));
+    html_raw(o, "</p>");
+    html_raw(o, "<table id=\"session-table\"><thead><tr><th>");
     const char *heads[] = {"Time", "Program", "Course", "Teacher",
                            "Enrolled", "Attended", ""};
     for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
@@ -130,7 +181,15 @@ web_sessions(struct req *req)
     }
     html_raw(o, "</tbody></table>");
     json_decref(items);
-    web_pager(req, "/sessions", page, per_page, total, "");
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    web_query_arg(&extra, "type", f.type);
+    web_query_arg(&extra, "from", from);
+    web_query_arg(&extra, "to", to);
+    web_query_arg(&extra, "township", t);
+    char *x = strbuf_take(&extra, NULL);
+    web_pager(req, "/sessions", page, per_page, total, x ? x : "");
+    free(x);
     return web_page_end(req);
 }
 

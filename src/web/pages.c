@@ -35,9 +35,12 @@ static const struct nav_item {
     {"/schools", "Schools", "⌘", R_ADMINS},
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
     {"/orders", "Course orders", "✚", R_ADMINS},
+    {"/surveys", "Questionnaires", "☑", R_ADMINS},
+    {"/hours", "Study hours", "◔", R_ADMINS},
     {"/report", "County report", "▤", R_ADMINS},
     {"/me/schedule", "My schedule", "▦", R_TRAINEE},
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
+    {"/me/surveys", "Questionnaires", "☑", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
     {"/password", "Change password", "⚙", R_ANY},
@@ -152,6 +155,32 @@ web_page_end(struct req *req)
                           "marked as such."));
     html_raw(&req->out, "</footer></body></html>");
     return http_body(req, 200, "text/html; charset=utf-8");
+}
+
+void
+web_chart(struct req *req, const char *id, json_t *spec)
+{
+    struct strbuf *o = &req->out;
+    char *js = json_dumps(spec, JSON_COMPACT);
+    html_raw(o, "<div class=\"chart\" id=\"");
+    html_attr(o, id);
+    html_raw(o, "\" data-chart=\"");
+    html_attr(o, js ? js : "{}");
+    html_raw(o, "\"></div>");
+    free(js);
+    json_decref(spec);
+}
+
+int
+web_page_end_charts(struct req *req)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<script defer src=\"");
+    html_attr(o, asset_url(req, "echarts.min.js"));
+    html_raw(o, "\"></script><script defer src=\"");
+    html_attr(o, asset_url(req, "charts.js"));
+    html_raw(o, "\"></script>");
+    return web_page_end(req);
 }
 
 /* 12345 -> "1.2万" in Chinese, "12,345" in English (SPEC §4.1). */

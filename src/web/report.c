@@ -2,9 +2,10 @@
  * report.c - the county report page (SPEC.md §4.3, §2.18): the same
  * figures as GET /api/v1/reports/county, laid out like the county's
  * yearly summary, for a date range and (for county roles) a township.
- * Figures whose capability does not exist yet read "—", never 0. Bars
- * are <progress> elements styled in CSS (the CSP allows no inline
- * style), so the page prints on A4 as it shows.
+ * Figures whose capability does not exist yet read "—", never 0. Every
+ * counted figure links to the records behind it (the sessions of a type
+ * in the range, the schools, the teachers, who is behind on hours); the
+ * charts are ECharts (static/charts.js) beside tables that print on A4.
  */
 #include "web.h"
 
@@ -13,37 +14,58 @@
 
 #include "../api/api.h"
 #include "../core/util.h"
+#include "../domain/org.h"
 #include "../domain/report.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
 
+#include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *code, *label;
-} types[] = {
-    {"weekly_lesson", "Weekly lesson"},
-    {"weekend_lecture", "Weekend lecture"},
-    {"village_cadre", "Village cadre training"},
-    {"themed_class", "Themed class"},
-    {"onsite", "On-site teaching"},
-    {"skills", "Skills training"},
-    {"skills_outreach", "Skills to the village"},
-    {"talent_return", "Returned talent training"},
+/* The page's range and township, for the links of its figures. */
+struct scope {
+    const char *from, *to, *township;
+    int year;
 };
 
+/* path with the scope as query: the records behind a figure. what adds
+ * one more name=value (NULL: none). */
+static const char *
+href(struct req *req, const struct scope *sc, const char *path,
+     bool dated, const char *name, const char *value)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    if (dated) {
+        web_query_arg(&sb, "from", sc->from);
+        web_query_arg(&sb, "to", sc->to);
+    }
+    web_query_arg(&sb, "township", sc->township);
+    if (name)
+        web_query_arg(&sb, name, value);
+    char *q = strbuf_take(&sb, NULL);
+    const char *url = arena_printf(&req->arena, "%s%s%s", path,
+                                   q && *q ? "?" : "", q && *q ? q + 1 : "");
+    free(q);
+    return url;
+}
+
 /* One figure: its label and value, "—" for null; href links the figure
- * to the records behind it, when a page lists them. */
+ * to the records behind it. A null figure has no records to link. */
 static void
-figure(struct req *req, const char *label, json_t *v, const char *href)
+figure(struct req *req, const char *id, const char *label, json_t *v,
+       const char *link)
 {
     struct strbuf *o = &req->out;
-    html_raw(o, "<div class=\"figure\"><span class=\"label\">");
+    html_raw(o, "<div class=\"figure\" id=\"fig-");
+    html_attr(o, id);
+    html_raw(o, "\"><span class=\"label\">");
     html_txt(o, T(label));
     html_raw(o, "</span><span class=\"value\">");
-    if (href) {
+    bool linked = link && !json_is_null(v) && v != NULL;
+    if (linked) {
         html_raw(o, "<a href=\"");
-        html_attr(o, href);
+        html_attr(o, link);
         html_raw(o, "\">");
     }
     if (json_is_integer(v))
@@ -52,9 +74,61 @@ figure(struct req *req, const char *label, json_t *v, const char *href)
         strbuf_printf(o, "%.1f%%", json_real_value(v) * 100);
     else
         html_raw(o, "—");
-    if (href)
+    if (linked)
         html_raw(o, "</a>");
     html_raw(o, "</span></div>");
+}
+
+static void
+heading(struct req *req, const char *label)
+{
+    html_raw(&req->out, "<h2>");
+    html_txt(&req->out, T(label));
+    html_raw(&req->out, "</h2>");
+}
+
+/* Training by program type: a chart of person-times (each bar opens its
+ * sessions) and the table of sessions, person-times and persons. */
+static void
+by_type(struct req *req, const struct scope *sc, json_t *by)
+{
+    struct strbuf *o = &req->out;
+    json_t *labels = json_array(), *values = json_array(),
+           *links = json_array();
+    for (const struct web_label *l = web_program_types; l->code; l++) {
+        json_t *x = json_object_get(by, l->code);
+        json_array_append_new(labels, json_string(T(l->label)));
+        json_array_append(values, json_object_get(x, "person_times"));
+        json_array_append_new(
+            links, json_string(href(req, sc, "/sessions", true, "type",
+                                    l->code)));
+    }
+    web_chart(req, "chart-by-type",
+              json_pack("{s:s, s:o, s:o, s:o}", "type", "bar", "labels",
+                        labels, "values", values, "links", links));
+    html_raw(o, "<table id=\"by-type\"><thead><tr>");
+    web_th(req, "Program");
+    web_th(req, "Sessions");
+    web_th(req, "Person-times");
+    web_th(req, "Persons");
+    html_raw(o, "</tr></thead><tbody>");
+    for (const struct web_label *l = web_program_types; l->code; l++) {
+        json_t *x = json_object_get(by, l->code);
+        const char *link = href(req, sc, "/sessions", true, "type", l->code);
+        html_raw(o, "<tr><td>");
+        html_txt(o, T(l->label));
+        static const char *const keys[] = {"sessions", "person_times",
+                                           "persons"};
+        for (size_t k = 0; k < 3; k++) {
+            html_raw(o, "</td><td><a href=\"");
+            html_attr(o, link);
+            strbuf_printf(o, "\">%lld</a>",
+                          (long long)json_integer_value(
+                              json_object_get(x, keys[k])));
+        }
+        html_raw(o, "</td></tr>");
+    }
+    html_raw(o, "</tbody></table>");
 }
 
 int
@@ -88,9 +162,21 @@ web_report(struct req *req)
                       u + 86400 - RULES_CST_OFFSET,
                       app_config.pool_min_county_teachers, &r) != 0)
         return api_db_error(req, db);
+    json_t *tws = json_array();
+    int64_t ntw;
+    if (org_townships(db, 1, 100, tws, &ntw) != 0) {
+        json_decref(tws);
+        json_decref(r);
+        return api_db_error(req, db);
+    }
+    json_t *sh = json_object_get(r, "study_hours");
+    struct scope sc = {from, to, t,
+                       (int)json_integer_value(json_object_get(sh, "year"))};
     web_page_begin(req, T("County report"), "/report");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"report\"><h1>");
+    html_txt(o, t ? web_name_of(tws, t) : T("Chengwu County"));
+    html_raw(o, " · ");
     html_txt(o, T("County report"));
     html_raw(o, "</h1><form class=\"filters noprint\" method=\"get\" "
                 "action=\"/report\"><label>");
@@ -102,110 +188,122 @@ web_report(struct req *req)
     html_raw(o, " <input type=\"date\" name=\"to\" value=\"");
     html_attr(o, to);
     html_raw(o, "\"></label>");
-    if (api_scope(req) == NULL) {
-        html_raw(o, "<label>");
-        html_txt(o, T("Township code"));
-        html_raw(o, " <input name=\"township\" size=\"9\" value=\"");
-        html_attr(o, t ? t : "");
-        html_raw(o, "\"></label>");
-    }
+    if (api_scope(req) == NULL)
+        web_code_select(req, "township", "Township", tws,
+                        T("The whole county"), t, NULL);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Show"));
     html_raw(o, "</button></form><p class=\"meta\">");
     html_txt(o, from);
     html_raw(o, " – ");
     html_txt(o, to);
-    html_raw(o, "</p><h2>");
-    html_txt(o, T("Schools and teachers"));
-    html_raw(o, "</h2><div class=\"figures\">");
-    figure(req, "Schools", json_object_get(r, "schools"), NULL);
-    figure(req, "Function rooms", json_object_get(r, "function_rooms"), NULL);
-    figure(req, "County teachers", json_object_get(r, "teachers_county"),
-           NULL);
-    figure(req, "Township teachers", json_object_get(r, "teachers_township"),
-           NULL);
-    figure(req, "Schools meeting 11+N",
-           json_object_get(r, "schools_meeting_11n"), NULL);
-    figure(req, "Published courses", json_object_get(r, "courses_published"),
-           NULL);
-    html_raw(o, "</div><h2>");
-    html_txt(o, T("Training"));
-    html_raw(o, "</h2><table id=\"by-type\"><thead><tr><th>");
-    html_txt(o, T("Program"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Sessions"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Person-times"));
-    html_raw(o, "</th><th>");
-    html_txt(o, T("Persons"));
-    html_raw(o, "</th><th></th></tr></thead><tbody>");
-    json_t *by = json_object_get(r, "sessions_by_type");
-    json_int_t most = 1;
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        json_int_t n = json_integer_value(
-            json_object_get(json_object_get(by, types[i].code),
-                            "person_times"));
-        if (n > most)
-            most = n;
-    }
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
-        json_t *x = json_object_get(by, types[i].code);
-        json_int_t pt = json_integer_value(json_object_get(x,
-                                                           "person_times"));
-        html_raw(o, "<tr><td>");
-        html_txt(o, T(types[i].label));
-        strbuf_printf(o,
-                      "</td><td><a href=\"/sessions\">%lld</a></td>"
-                      "<td>%lld</td><td>%lld</td>"
-                      "<td class=\"bar\"><progress max=\"%lld\" "
-                      "value=\"%lld\"></progress></td></tr>",
-                      (long long)json_integer_value(
-                          json_object_get(x, "sessions")),
-                      (long long)pt,
-                      (long long)json_integer_value(
-                          json_object_get(x, "persons")),
-                      (long long)most, (long long)pt);
-    }
-    html_raw(o, "</tbody></table><h2>");
-    html_txt(o, T("Teaching quality and study hours"));
-    html_raw(o, "</h2><div class=\"figures\">");
-    figure(req, "Evaluations", json_object_get(r, "evaluations"), NULL);
-    figure(req, "Trainees who rated", json_object_get(r, "evaluators"), NULL);
-    figure(req, "Excellence rate", json_object_get(r, "excellence_rate"),
-           NULL);
+    html_raw(o, "</p>");
+    json_decref(tws);
+
+    heading(req, "Schools and teachers");
+    html_raw(o, "<div class=\"figures\">");
+    const char *schools = href(req, &sc, "/schools", false, NULL, NULL);
+    figure(req, "schools", "Schools", json_object_get(r, "schools"), schools);
+    figure(req, "function-rooms", "Function rooms",
+           json_object_get(r, "function_rooms"), schools);
+    figure(req, "schools-11n", "Schools meeting 11+N",
+           json_object_get(r, "schools_meeting_11n"), schools);
+    figure(req, "teachers-county", "County teachers",
+           json_object_get(r, "teachers_county"),
+           href(req, &sc, "/teachers", false, "level", "county"));
+    figure(req, "teachers-township", "Township teachers",
+           json_object_get(r, "teachers_township"),
+           href(req, &sc, "/teachers", false, "level", "township"));
+    figure(req, "modules", "Modules", json_object_get(r, "modules"),
+           "/courses");
+    figure(req, "courses", "Published courses",
+           json_object_get(r, "courses_published"),
+           "/courses?published=1");
+    figure(req, "orders", "Course orders", json_object_get(r, "orders"),
+           "/orders");
+    figure(req, "themed-classes", "Themed classes",
+           json_object_get(r, "themed_classes"),
+           href(req, &sc, "/sessions", true, "type", "themed_class"));
+    html_raw(o, "</div>");
+
+    heading(req, "Training");
+    by_type(req, &sc, json_object_get(r, "sessions_by_type"));
+    html_raw(o, "<div class=\"figures\">");
     json_t *vt = json_object_get(r, "village_training");
-    figure(req, "Villages covered (村两委)",
-           json_object_get(vt, "villages_covered"), "/villages");
-    json_t *sh = json_object_get(r, "study_hours");
-    figure(req, "Members meeting the hours target",
-           json_object_get(sh, "persons_meeting_target"), "/people");
-    figure(req, "Members bound by a target",
-           json_object_get(sh, "persons_total"), "/people");
-    html_raw(o, "</div><h2>");
-    html_txt(o, T("Not yet recorded in the system"));
-    html_raw(o, "</h2><div class=\"figures muted\">");
-    figure(req, "Funds allocated", json_object_get(r, "funds_allocated_fen"),
-           NULL);
-    figure(req, "Course orders", json_object_get(r, "orders"), NULL);
-    figure(req, "On-site routes", json_object_get(r, "routes"), NULL);
-    figure(req, "People helped into jobs",
-           json_object_get(json_object_get(r, "skills"), "employed"), NULL);
-    html_raw(o, "</div><p class=\"noprint\"><a id=\"report-xlsx\" "
-                "href=\"/api/v1/reports/county.xlsx?from=");
-    html_attr(o, from);
-    html_raw(o, "&amp;to=");
-    html_attr(o, to);
-    if (t) {
-        html_raw(o, "&amp;township=");
-        html_attr(o, t);
+    figure(req, "villages-covered", "Villages covered (村两委)",
+           json_object_get(vt, "villages_covered"),
+           href(req, &sc, "/villages", false, NULL, NULL));
+    figure(req, "village-persons", "Village cadres trained",
+           json_object_get(vt, "persons"),
+           href(req, &sc, "/sessions", true, "type", "village_cadre"));
+    json_t *sk = json_object_get(r, "skills");
+    figure(req, "skills-sessions", "Skills training sessions",
+           json_object_get(sk, "sessions"),
+           href(req, &sc, "/sessions", true, "type", "skills"));
+    figure(req, "skills-outreach", "Skills to the village",
+           json_object_get(sk, "outreach_sessions"),
+           href(req, &sc, "/sessions", true, "type", "skills_outreach"));
+    html_raw(o, "</div>");
+
+    heading(req, "Teaching quality and study hours");
+    html_raw(o, "<div class=\"figures\">");
+    const char *teachers = href(req, &sc, "/teachers", false, NULL, NULL);
+    figure(req, "evaluations", "Evaluations",
+           json_object_get(r, "evaluations"), teachers);
+    figure(req, "evaluators", "Trainees who rated",
+           json_object_get(r, "evaluators"), teachers);
+    figure(req, "excellence", "Excellence rate",
+           json_object_get(r, "excellence_rate"), teachers);
+    const char *hours = href(req, &sc, "/hours", false, "year",
+                             arena_printf(&req->arena, "%d", sc.year));
+    figure(req, "hours-meeting", "Members meeting the hours target",
+           json_object_get(sh, "persons_meeting_target"), hours);
+    figure(req, "hours-bound", "Members bound by a target",
+           json_object_get(sh, "persons_total"), hours);
+    html_raw(o, "</div>");
+    json_int_t bound = json_integer_value(json_object_get(sh,
+                                                          "persons_total"));
+    json_int_t meeting = json_integer_value(
+        json_object_get(sh, "persons_meeting_target"));
+    if (bound > 0)
+        web_chart(req, "chart-hours",
+                  json_pack("{s:s, s:[s,s], s:[I,I], s:[s,s]}", "type",
+                            "pie", "labels", T("Meeting the target"),
+                            T("Behind their target"), "values", meeting,
+                            bound - meeting, "links", hours, hours));
+
+    heading(req, "Not yet recorded in the system");
+    html_raw(o, "<div class=\"figures muted\">");
+    static const struct {
+        const char *id, *label, *key, *sub;
+    } later[] = {
+        {"funds", "Funds allocated", "funds_allocated_fen", NULL},
+        {"funds-spent", "Funds spent", "funds_spent_fen", NULL},
+        {"routes", "On-site routes", "routes", NULL},
+        {"sites", "On-site teaching sites", "sites", NULL},
+        {"exam", "Exam pass rate", "exam_pass_rate", NULL},
+        {"employed", "People helped into jobs", "skills", "employed"},
+        {"health", "Health checks", "health_checks", NULL},
+        {"pioneer-orgs", "Pioneer organisations", "pioneer_orgs", NULL},
+        {"pioneer-members", "Pioneer members", "pioneer_members", NULL},
+        {"enterprises", "Enterprises", "enterprises", NULL},
+        {"talents", "Talents", "talents", NULL},
+    };
+    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
+        json_t *v = json_object_get(r, later[i].key);
+        if (later[i].sub)
+            v = json_object_get(v, later[i].sub);
+        figure(req, later[i].id, later[i].label, v, NULL);
     }
+    html_raw(o, "</div><p class=\"noprint\"><a id=\"report-xlsx\" "
+                "href=\"");
+    html_attr(o, href(req, &sc, "/api/v1/reports/county.xlsx", true, NULL,
+                      NULL));
     html_raw(o, "\">");
     html_txt(o, T("Export .xlsx"));
-    html_raw(o, "</a> · <a href=\"/api/v1/reports/county?from=");
-    html_attr(o, from);
-    html_raw(o, "&amp;to=");
-    html_attr(o, to);
+    html_raw(o, "</a> · <a href=\"");
+    html_attr(o, href(req, &sc, "/api/v1/reports/county", true, NULL, NULL));
     html_raw(o, "\">JSON</a></p></section>");
     json_decref(r);
-    return web_page_end(req);
+    return web_page_end_charts(req);
 }

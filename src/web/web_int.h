@@ -19,6 +19,19 @@
 void web_page_begin(struct req *req, const char *title, const char *current);
 /* Closes the page and answers 200 (callers may change req->status). */
 int web_page_end(struct req *req);
+/* A code and its label (msgid); tables end with {NULL, NULL}. */
+struct web_label {
+    const char *code, *label;
+};
+/* The 8 program types of SPEC.md §4.3, in the report's order. */
+extern const struct web_label web_program_types[];
+
+/* A chart drawn by static/charts.js (ECharts) from spec {"type":"bar" or
+ * "pie","labels","values","links"?}; takes spec. Put the figures in a
+ * table beside it too: they print, and they read without script. */
+void web_chart(struct req *req, const char *id, json_t *spec);
+/* Closes a page that holds charts: their scripts, then web_page_end. */
+int web_page_end_charts(struct req *req);
 /* "‹ P / N ›" links to base?page=…&extra. */
 void web_pager(struct req *req, const char *base, int64_t page,
                int64_t per_page, int64_t total, const char *extra);

@@ -78,6 +78,11 @@ describe('classes', () => {
     const list = await sa('GET', `/api/v1/sessions?program_id=${p.id}`);
     assertList(list);
     assert.equal(list.json.total, 1);
+    // The report's links filter by program type.
+    assert.equal((await sa('GET', `/api/v1/sessions?program_id=${p.id}&type=${p.type}`)).json.total, 1);
+    const other = p.type === 'skills' ? 'onsite' : 'skills';
+    assert.equal((await sa('GET', `/api/v1/sessions?program_id=${p.id}&type=${other}`)).json.total, 0);
+    assertError(await sa('GET', `/api/v1/sessions?type=${'x'.repeat(33)}`), 400, 'invalid_param', 'type');
     assertError(await trainee('GET', '/api/v1/sessions'), 403, 'forbidden');
   });
 

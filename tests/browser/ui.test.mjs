@@ -484,22 +484,47 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   await admin.ctx.close();
 });
 
-test('ui-2.2 the county report page: every program type, figures from records, nulls shown as —', async () => {
-  const { ctx, page } = await newPage();
+test('ui-2.2 the county report page: every program type, figures from records and linked to them, charts', async () => {
+  const { ctx, page } = await newPage({ viewport: { width: 1280, height: 900 } });
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
   await logIn(page, 'county_admin');
   await page.goto(base + '/report');
-  assert.equal(await page.textContent('main h1'), '全县工作报表');
+  assert.match(await page.textContent('main h1'), /全县工作报表/);
   assert.equal(await page.locator('#by-type tbody tr').count(), 8);
-  const api = await page.evaluate(async () => (await fetch('/api/v1/reports/county' +
-    location.search.replace('?', '?'))).json());
-  assert.match(await page.textContent('main'), new RegExp(`党校\\s*${api.schools}`));
-  assert.match(await page.textContent('main'), /下拨经费\s*—/);
+  const api = await page.evaluate(async () => (await fetch('/api/v1/reports/county')).json());
+  assert.match(await page.textContent('#fig-schools'), new RegExp(`党校\\s*${api.schools}`));
+  assert.match(await page.textContent('#fig-funds'), /下拨经费\s*—/);
+  assert.equal(await page.locator('#fig-funds a').count(), 0, 'a null figure has no records to link');
+  // ECharts draws the chart; the table keeps the figures.
+  await page.waitForSelector('#chart-by-type canvas');
+  await page.waitForSelector('#chart-hours canvas');
+  await page.screenshot({ path: 'build/screenshots/report.png', fullPage: true });
+  // A program type's figures open its sessions in the same range.
+  const weekly = api.sessions_by_type.weekly_lesson.sessions;
+  await Promise.all([page.waitForNavigation(), page.locator('#by-type tbody tr').first().locator('a').first().click()]);
+  assert.equal(new URL(page.url()).searchParams.get('type'), 'weekly_lesson');
+  assert.match(await page.textContent('#session-total'), new RegExp(`^${weekly} `));
+  // The study-hours figures open the list of who is behind, with the same counts.
+  await page.goBack();
+  await Promise.all([page.waitForNavigation(), page.click('#fig-hours-bound a')]);
+  assert.equal(new URL(page.url()).pathname, '/hours');
+  assert.equal(await page.textContent('#hours-bound'), String(api.study_hours.persons_total));
+  assert.equal(await page.textContent('#hours-meeting'), String(api.study_hours.persons_meeting_target));
+  // The township filter narrows the report to one township.
+  await page.goto(base + '/report');
+  await page.selectOption('select[name=township]', '371723002');
+  await Promise.all([page.waitForNavigation(), page.click('form.filters button')]);
+  assert.match(await page.textContent('main h1'), /永昌街道/);
+  assert.match(await page.textContent('#fig-schools'), /党校\s*1\b/);
+  assert.deepEqual(problems, []);
   // A school admin sees its own township only, with no township field.
   const sa = await newPage();
   await logIn(sa.page, 'school_admin');
   await sa.page.goto(base + '/report');
-  assert.equal(await sa.page.locator('input[name=township]').count(), 0);
-  assert.match(await sa.page.textContent('main'), /党校\s*1\b/);
+  assert.equal(await sa.page.locator('select[name=township]').count(), 0);
+  assert.match(await sa.page.textContent('#fig-schools'), /党校\s*1\b/);
   await sa.ctx.close();
   await ctx.close();
 });

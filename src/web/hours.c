@@ -1,0 +1,141 @@
+/*
+ * hours.c - /hours, study hours (学时) of a township for a year: how many
+ * members the targets bind, how many meet theirs, and who is behind, in
+ * pinyin order. Never a ranking of people by hours (SPEC.md §2.7): the
+ * list is of those behind, by name, and shows each one's own progress.
+ * The county report's study-hours figures link here.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/org.h"
+#include "../domain/rules.h"
+#include "../http/html.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int
+web_hours(struct req *req)
+{
+    int64_t page, per_page, y;
+    char today[11];
+    int year;
+    rules_day(now_unix(), today, &year);
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        req_query_int_or_400(req, "year", 2000, 2100, year, &y) != 0)
+        return req->status;
+    year = (int)y;
+    const char *t = req_query(req, "township");
+    if (t && *t == '\0')
+        t = NULL;
+    if (t && api_check_township(req, t) != 0)
+        return req->status;
+    if (t == NULL)
+        t = api_scope(req);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total, bound, meeting;
+    if (hours_behind(db, t, year, page, per_page, items, &total, &bound,
+                     &meeting) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("Study hours"), "/hours");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"report\"><h1>");
+    html_txt(o, T("Study hours"));
+    html_raw(o, "</h1><form class=\"filters noprint\" method=\"get\" "
+                "action=\"/hours\"><label>");
+    html_txt(o, T("Year"));
+    strbuf_printf(o, " <input type=\"number\" name=\"year\" min=\"2000\" "
+                     "max=\"2100\" value=\"%d\"></label>",
+                  year);
+    if (api_scope(req) == NULL) {
+        json_t *tws = json_array();
+        int64_t n;
+        org_townships(db, 1, 100, tws, &n);
+        web_code_select(req, "township", "Township", tws,
+                        T("The whole county"), t, NULL);
+        json_decref(tws);
+    }
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Show"));
+    html_raw(o, "</button></form><div class=\"figures\">");
+    const struct {
+        const char *label, *id;
+        int64_t n;
+    } figs[] = {
+        {"Members bound by a target", "bound", bound},
+        {"Members meeting the hours target", "meeting", meeting},
+        {"Behind their target", "behind", total},
+    };
+    for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
+        html_raw(o, "<div class=\"figure\"><span class=\"label\">");
+        html_txt(o, T(figs[i].label));
+        strbuf_printf(o, "</span><span class=\"value\" id=\"hours-%s\">%lld"
+                         "</span></div>",
+                      figs[i].id, (long long)figs[i].n);
+    }
+    html_raw(o, "</div>");
+    if (bound > 0)
+        web_chart(req, "hours-chart",
+                  json_pack("{s:s, s:[s,s], s:[I,I]}", "type", "pie",
+                            "labels", T("Meeting the target"),
+                            T("Behind their target"), "values",
+                            (json_int_t)meeting, (json_int_t)total));
+    else {
+        html_raw(o, "<p class=\"muted\">");
+        html_txt(o, T("No hours target is configured for this year."));
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<h2>");
+    html_txt(o, T("Behind their target"));
+    html_raw(o, "</h2><p class=\"meta\">");
+    html_txt(o, T("In pinyin order of name; this is not a ranking."));
+    html_raw(o, "</p><table id=\"behind\"><thead><tr>");
+    web_th(req, "Name");
+    web_th(req, "ID number");
+    web_th(req, "Target");
+    web_th(req, "Hours");
+    web_th(req, "Concentrated classes");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v) {
+        strbuf_printf(o, "<tr><td><a href=\"/people/%lld\">",
+                      (long long)json_integer_value(
+                          json_object_get(v, "person_id")));
+        html_txt(o, web_jstr(v, "name"));
+        html_raw(o, "</a></td>");
+        web_td(req, web_jstr(v, "id_number_masked"));
+        web_td(req, T(strcmp(web_jstr(v, "target"), "cadre") == 0
+                          ? "Secretaries and committee members"
+                          : "Party members"));
+        strbuf_printf(
+            o, "<td>%.1f / %lld</td><td>%lld / %lld</td></tr>",
+            (double)json_integer_value(json_object_get(v, "minutes")) / 60.0,
+            (long long)json_integer_value(json_object_get(v, "target_hours")),
+            (long long)json_integer_value(json_object_get(v, "classes")),
+            (long long)json_integer_value(
+                json_object_get(v, "target_classes")));
+    }
+    html_raw(o, "</tbody></table>");
+    json_decref(items);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    strbuf_printf(&extra, "&year=%d", year);
+    web_query_arg(&extra, "township", req_query(req, "township"));
+    char *x = strbuf_take(&extra, NULL);
+    web_pager(req, "/hours", page, per_page, total, x ? x : "");
+    free(x);
+    html_raw(o, "</section>");
+    return web_page_end_charts(req);
+}
