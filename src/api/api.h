@@ -116,6 +116,8 @@ int api_orders_convert(struct req *req);
 int api_orders_decline(struct req *req);
 int api_me_orders(struct req *req);
 int api_surveys_list(struct req *req);
+int api_teachers_link(struct req *req);
+int api_me_teaching(struct req *req);
 int api_surveys_create(struct req *req);
 int api_survey_get(struct req *req);
 int api_survey_publish(struct req *req);

@@ -130,6 +130,8 @@ api_sessions_list(struct req *req)
         api_township_filter(req, &f.township) != 0 ||
         req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0,
                              &f.program_id) ||
+        req_query_int_or_400(req, "teacher_id", 1, INT64_MAX, 0,
+                             &f.teacher_id) ||
         day_param(req, "from", INT64_MIN / 2, &f.from) ||
         day_param(req, "to", INT64_MAX / 2, &f.to))
         return req->status;

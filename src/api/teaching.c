@@ -349,6 +349,64 @@ api_teachers_get(struct req *req)
     return http_json(req, 200, v);
 }
 
+int
+api_teachers_link(struct req *req)
+{
+    int64_t id, user;
+    bool has;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL || json_int_or_422(req, body, "user_id", true, 1,
+                                        INT64_MAX, &has, &user))
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *v;
+    char tw[16];
+    int rc = teacher_get(db, id, &v, tw);
+    if (rc != 0)
+        return api_write_error(req, db, rc, NULL, "teacher");
+    json_decref(v);
+    /* A township admin links its own township's teachers only. */
+    if (api_check_township(req, tw[0] ? tw : NULL) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    struct field_error e;
+    rc = teacher_link_user(db, id, user, &who, &e);
+    if (rc != 0)
+        return api_write_error(req, db, rc, &e, "teacher");
+    if (teacher_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    json_object_set_new(v, "user_id", json_integer(user));
+    return http_json(req, 200, v);
+}
+
+int
+api_me_teaching(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    int64_t id;
+    int rc = teacher_of_user(db, api_account(req)->id, &id);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 403, "no_teacher", NULL,
+                          "此账号未关联师资库中的教师");
+    json_t *v, *rating;
+    char tw[16];
+    if (rc != 0 || teacher_get(db, id, &v, tw) != 0)
+        return api_db_error(req, db);
+    /* Aggregates only: a teacher never sees a single rating. */
+    if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
+        json_decref(v);
+        return api_db_error(req, db);
+    }
+    json_object_set_new(v, "rating", rating);
+    return http_json(req, 200, v);
+}
+
 /* --- courses ---------------------------------------------------------- */
 
 int

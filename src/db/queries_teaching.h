@@ -96,13 +96,14 @@
     "LEFT JOIN courses c ON c.id = cs.course_id "                            \
     "LEFT JOIN teachers t ON t.id = cs.teacher_id "
 /* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive), $5
- * program type */
+ * program type, $6 teacher */
 #define SESSION_WHERE                                                         \
     "WHERE cs.voided_at IS NULL "                                             \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "                \
     "AND cs.starts_at >= $3 AND cs.starts_at < $4 "                          \
-    "AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "
+    "AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "                        \
+    "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "
 
 /* Minutes and concentrated classes of attendance, per person, in a
  * year. */
@@ -177,6 +178,18 @@
     Q(TEACHER_COUNT, "SELECT COUNT(*) FROM teachers t " TEACHER_WHERE, NULL)  \
     Q(TEACHER_GET, TEACHER_COLS(CSV_OF) "WHERE t.id = $1",                    \
       TEACHER_COLS(CSV_OF_PG) "WHERE t.id = $1")                              \
+    /* links a teacher record to the account of that teacher */          \
+    Q(TEACHER_SET_USER,                                                       \
+      "UPDATE teachers SET user_id = $1 WHERE id = $2 AND voided_at IS NULL", \
+      NULL)                                                                   \
+    Q(TEACHER_OF_USER,                                                        \
+      "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
+      "ORDER BY id LIMIT 1", NULL)                                            \
+    Q(USER_ROLE, "SELECT role FROM users WHERE id = $1", NULL)                \
+    /* the demo's busiest teacher */                                        \
+    Q(DEMO_BUSY_TEACHER,                                                      \
+      "SELECT teacher_id FROM class_sessions WHERE teacher_id IS NOT NULL "   \
+      "GROUP BY teacher_id ORDER BY COUNT(*) DESC, teacher_id LIMIT 1", NULL) \
     Q(SCHOOL_TOWNSHIP,                                                        \
       "SELECT township_code FROM schools WHERE id = CAST($1 AS BIGINT)",      \
       NULL)                                                                   \
@@ -225,7 +238,7 @@
       "RETURNING id", NULL)                                                   \
     Q(CLASS_LIST,                                                           \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
-      "LIMIT $6 OFFSET $7", NULL)                                             \
+      "LIMIT $7 OFFSET $8", NULL)                                             \
     Q(CLASS_COUNT,                                                          \
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \

@@ -193,12 +193,13 @@ class_list(struct db *db, const struct class_filter *f, int64_t page,
            int64_t per_page, json_t *items, int64_t *total)
 {
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
-    if (db_int1(db, Q_CLASS_COUNT, total, "sniis", f->township, prog,
-                f->from, f->to, f->type))
+    const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
+    if (db_int1(db, Q_CLASS_COUNT, total, "sniisn", f->township, prog,
+                f->from, f->to, f->type, teacher))
         return ERR_DB;
-    return record_rows(db_query(db, Q_CLASS_LIST, "sniisii", f->township,
-                                prog, f->from, f->to, f->type, per_page,
-                                (page - 1) * per_page),
+    return record_rows(db_query(db, Q_CLASS_LIST, "sniisnii", f->township,
+                                prog, f->from, f->to, f->type, teacher,
+                                per_page, (page - 1) * per_page),
                        class_cols, NELEM(class_cols), items);
 }
 

@@ -5,6 +5,7 @@
  */
 #include "demo.h"
 #include "demo_int.h"
+#include "teaching.h"
 
 #include "auth.h"
 #include "idcard.h"
@@ -286,6 +287,14 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
                     why ? why : db_errmsg(db));
             return rc;
         }
+        /* The teacher logs in as the busiest teacher of the pool, to see
+         * its own rating aggregates. */
+        int64_t teacher;
+        struct field_error fe;
+        if (strcmp(u->role, "teacher") == 0 &&
+            db_int1(db, Q_DEMO_BUSY_TEACHER, &teacher, "") == 0 &&
+            (rc = teacher_link_user(db, teacher, id, &who, &fe)) != 0)
+            return rc;
     }
     fprintf(out,
             "Demo county (演示数据): 13 townships, %lld villages, %lld "

@@ -336,6 +336,40 @@ teacher_get(struct db *db, int64_t id, json_t **out, char township[16])
     return rc;
 }
 
+int
+teacher_link_user(struct db *db, int64_t teacher_id, int64_t user_id,
+                  const struct audit_who *who, struct field_error *e)
+{
+    char role[32];
+    struct db_res *r = db_query(db, Q_USER_ROLE, "i", user_id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0)
+        str_copy(role, sizeof(role), db_text(r, 0));
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    if (rc == 0 || strcmp(role, "teacher") != 0) {
+        e->field = "user_id";
+        e->why = "没有这个教师账号";
+        return ERR_INVAL;
+    }
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_TEACHER_SET_USER, "ii", user_id, teacher_id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "teacher:%lld", (long long)teacher_id);
+    return record_commit(db, n, who, "teacher_link_user", obj,
+                         json_pack("{s:I}", "user_id", (json_int_t)user_id));
+}
+
+int
+teacher_of_user(struct db *db, int64_t user_id, int64_t *id)
+{
+    return db_int1(db, Q_TEACHER_OF_USER, id, "i", user_id);
+}
+
 /* --- the catalog ------------------------------------------------------ */
 
 bool

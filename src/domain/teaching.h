@@ -78,6 +78,14 @@ int teacher_list(struct db *db, const struct teacher_filter *f,
  * teachers. */
 int teacher_get(struct db *db, int64_t id, json_t **out, char township[16]);
 
+/* Links a teacher record to the account (role teacher) the teacher logs
+ * in with, so that the teacher sees its own aggregates. 0; ERR_INVAL
+ * with e (no such teacher account); ERR_NOTFOUND (teacher); ERR_DB. */
+int teacher_link_user(struct db *db, int64_t teacher_id, int64_t user_id,
+                      const struct audit_who *who, struct field_error *e);
+/* The teacher record of an account: 0 with *id, ERR_NOTFOUND, ERR_DB. */
+int teacher_of_user(struct db *db, int64_t user_id, int64_t *id);
+
 /* --- the catalog ------------------------------------------------------ */
 
 struct course_input {

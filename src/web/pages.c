@@ -34,6 +34,7 @@ static const struct nav_item {
     {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/schools", "Schools", "⌘", R_ADMINS},
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
+    {"/me/teaching", "My teaching", "★", R_TEACHER},
     {"/orders", "Course orders", "✚", R_ADMINS},
     {"/surveys", "Questionnaires", "☑", R_ADMINS},
     {"/hours", "Study hours", "◔", R_ADMINS},

@@ -36,6 +36,7 @@ int web_my_schedule(struct req *req);
 int web_my_courses(struct req *req);
 int web_surveys(struct req *req);
 int web_hours(struct req *req);
+int web_my_teaching(struct req *req);
 int web_survey_new(struct req *req);
 int web_survey_create(struct req *req);
 int web_survey(struct req *req);

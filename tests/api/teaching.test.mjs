@@ -3,7 +3,7 @@
 // scope, and the bad paths, which answer 4xx and change nothing.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, session, assertError, assertList } from './lib.mjs';
+import { startServer, session, assertError, assertList, createUser, activate, rand } from './lib.mjs';
 
 const W = '371723001'; // school_admin's township
 const Y = '371723002'; // school_admin2's
@@ -185,5 +185,35 @@ describe('teaching catalog', () => {
     assertError(await ca('PATCH', '/api/v1/courses/99999999', { json: { published: true } }), 404, 'not_found');
     assertError(await ca('PATCH', `/api/v1/courses/${c.json.id}`, { json: {} }), 422, 'missing_field', 'published');
     assert.equal((await ca('GET', '/api/v1/courses?per_page=1')).json.total, total);
+  });
+  test('teaching-1.7 a teacher sees its own rating aggregates, never a single rating', async () => {
+    const me = await teacher('GET', '/api/v1/me/teaching');
+    assert.equal(me.status, 200, me.text);
+    assert.ok(me.json.rating.evaluations >= 10, 'the demo teacher is the busiest of the pool');
+    assert.deepEqual(Object.keys(me.json.rating).sort(),
+      ['evaluations', 'excellence_rate', 'excellent', 'mean', 'ranked_mean', 'too_few']);
+    const same = await ca('GET', `/api/v1/teachers/${me.json.id}`);
+    assert.deepEqual(same.json.rating, me.json.rating);
+    // Its sessions, by the list's teacher filter.
+    const mine = await ca('GET', `/api/v1/sessions?teacher_id=${me.json.id}&from=2000-01-01&per_page=100`);
+    assert.ok(mine.json.total > 0);
+    assert.ok(mine.json.items.every((x) => x.teacher_id === me.json.id));
+    assertError(await trainee('GET', '/api/v1/me/teaching'), 403, 'forbidden');
+    // A new teacher account sees nothing until an admin links it.
+    const name = `t_${rand(3)}`;
+    const u = await createUser(sys, { username: name, password: 'Initial#2026x', role: 'teacher', township_code: W });
+    const t2 = await activate(srv.base, name, 'Initial#2026x', 'Final#2026xyz');
+    assertError(await t2('GET', '/api/v1/me/teaching'), 403, 'no_teacher');
+    const own = (await sa('GET', `/api/v1/teachers?level=township&per_page=100`)).json.items.find((x) => x.township_code === W);
+    assertError(await sa2('POST', `/api/v1/teachers/${own.id}/account`, { json: { user_id: u.id } }), 403, 'forbidden_township');
+    assertError(await sa('POST', `/api/v1/teachers/${own.id}/account`, { json: { user_id: trainee.user.id } }), 422, 'invalid_field', 'user_id');
+    assertError(await sa('POST', `/api/v1/teachers/${own.id}/account`, { json: {} }), 422, 'missing_field', 'user_id');
+    assertError(await sa('POST', '/api/v1/teachers/99999999/account', { json: { user_id: u.id } }), 404, 'not_found');
+    assertError(await t2('GET', '/api/v1/me/teaching'), 403, 'no_teacher');
+    const l = await sa('POST', `/api/v1/teachers/${own.id}/account`, { json: { user_id: u.id } });
+    assert.equal(l.status, 200, l.text);
+    const now = await t2('GET', '/api/v1/me/teaching');
+    assert.equal(now.status, 200);
+    assert.equal(now.json.id, own.id);
   });
 });

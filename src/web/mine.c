@@ -1,0 +1,137 @@
+/*
+ * mine.c - /me/teaching, a teacher's own page: its rating aggregates
+ * (count, mean, the shrunk mean used for ranking, the excellence rate
+ * with its count) and the sessions it teaches. Never a single rating:
+ * raters are kept only as keyed hashes, and a teacher sees sums.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/rules.h"
+#include "../domain/teaching.h"
+#include "../http/html.h"
+
+#include <string.h>
+
+static void
+fig(struct req *req, const char *id, const char *label, const char *value)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<div class=\"figure\"><span class=\"label\">");
+    html_txt(o, T(label));
+    html_raw(o, "</span><span class=\"value\" id=\"");
+    html_attr(o, id);
+    html_raw(o, "\">");
+    html_txt(o, value ? value : "—");
+    html_raw(o, "</span></div>");
+}
+
+static const char *
+real(struct req *req, json_t *v, const char *fmt, double scale)
+{
+    return json_is_number(v)
+               ? arena_printf(&req->arena, fmt, json_number_value(v) * scale)
+               : NULL;
+}
+
+int
+web_my_teaching(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    int64_t id;
+    int rc = teacher_of_user(db, api_account(req)->id, &id);
+    json_t *t = NULL, *rating = NULL, *items = json_array();
+    char tw[16];
+    int64_t total = 0;
+    struct class_filter f = {.teacher_id = id,
+                             .from = now_unix() - 90 * 86400,
+                             .to = INT64_MAX / 2};
+    if (rc == 0 && (teacher_get(db, id, &t, tw) != 0 ||
+                    rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0 ||
+                    class_list(db, &f, 1, 50, items, &total) != 0))
+        rc = ERR_DB;
+    if (rc != 0 && rc != ERR_NOTFOUND) {
+        json_decref(t);
+        json_decref(rating);
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    web_page_begin(req, T("My teaching"), "/me/teaching");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"report\"><h1>");
+    html_txt(o, T("My teaching"));
+    html_raw(o, "</h1>");
+    if (rc == ERR_NOTFOUND) {
+        html_raw(o, "<p class=\"notice\" id=\"no-teacher\">");
+        html_txt(o, T("This account is not linked to a teacher of the "
+                      "pool. Ask the school's administrator to link it."));
+        html_raw(o, "</p></section>");
+        json_decref(items);
+        return web_page_end(req);
+    }
+    html_raw(o, "<p class=\"meta\">");
+    html_txt(o, web_jstr(t, "name"));
+    html_raw(o, "</p><h2>");
+    html_txt(o, T("Ratings by trainees"));
+    html_raw(o, "</h2><div class=\"figures\">");
+    json_t *n = json_object_get(rating, "evaluations");
+    fig(req, "rating-count", "Evaluations",
+        arena_printf(&req->arena, "%lld",
+                     (long long)json_integer_value(n)));
+    fig(req, "rating-mean", "Mean score",
+        real(req, json_object_get(rating, "mean"), "%.1f", 1));
+    fig(req, "rating-ranked", "Score used for ranking",
+        real(req, json_object_get(rating, "ranked_mean"), "%.1f", 1));
+    const char *rate =
+        real(req, json_object_get(rating, "excellence_rate"), "%.1f%%", 100);
+    fig(req, "rating-excellent", "Excellence rate",
+        rate ? arena_printf(&req->arena, "%s (%lld)", rate,
+                            (long long)json_integer_value(
+                                json_object_get(rating, "excellent")))
+             : NULL);
+    html_raw(o, "</div><p class=\"meta\">");
+    html_txt(o, T("Only totals are shown: who gave which rating is not "
+                  "recorded. The excellence rate needs 10 ratings; the "
+                  "ranking score pulls a few ratings toward the county "
+                  "mean."));
+    html_raw(o, "</p><h2>");
+    html_txt(o, T("My sessions"));
+    html_raw(o, "</h2><table id=\"my-sessions\"><thead><tr>");
+    web_th(req, "Time");
+    web_th(req, "Course");
+    web_th(req, "Enrolled");
+    web_th(req, "Attended");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v) {
+        int64_t at;
+        char day[11];
+        int year;
+        if (rules_parse_time(web_jstr(v, "starts_at"), &at) != 0)
+            at = 0;
+        rules_day(at, day, &year);
+        at += RULES_CST_OFFSET;
+        strbuf_printf(o, "<tr><td>%s %02d:%02d</td>", day,
+                      (int)(at % 86400 / 3600), (int)(at % 3600 / 60));
+        web_td(req, web_jstr(v, "course_title"));
+        strbuf_printf(o, "<td>%lld</td><td>%lld</td></tr>",
+                      (long long)json_integer_value(
+                          json_object_get(v, "enrolled")),
+                      (long long)json_integer_value(
+                          json_object_get(v, "attended")));
+    }
+    html_raw(o, "</tbody></table></section>");
+    json_decref(t);
+    json_decref(rating);
+    json_decref(items);
+    return web_page_end(req);
+}
