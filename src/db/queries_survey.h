@@ -85,4 +85,9 @@
       "FROM survey_answers a JOIN survey_responses r ON r.id = a.response_id " \
       "WHERE r.survey_id = $1 "                                               \
       "AND (CAST($2 AS TEXT) IS NULL OR r.township_code = $2) "               \
-      "GROUP BY a.question_id", NULL)
+      "GROUP BY a.question_id", NULL) \
+    /* id, township: every fifteenth member, the demo's respondents */     \
+    Q(DEMO_SURVEY_PEOPLE,                                                     \
+      "SELECT id, township_code FROM people WHERE voided_at IS NULL "         \
+      "AND political_status IN ('member', 'probationary') AND id % 15 = 0 "   \
+      "ORDER BY id", NULL)

@@ -254,6 +254,8 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     if (rc == 0)
         rc = demo_classes(db, k, &s, scale == DEMO_COUNTY, now_unix(),
                           &counts);
+    if (rc == 0)
+        rc = demo_surveys(db, k, &s, now_unix(), &counts);
     if (rc == 0) {
         char detail[160];
         str_fmt(detail, sizeof(detail),
@@ -300,11 +302,12 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
             "Demo county (演示数据): 13 townships, %lld villages, %lld "
             "people, %lld schools, %lld teachers, %lld courses, %lld "
             "sessions, %lld attendances, %lld ratings, %lld course "
-            "orders.\n",
+            "orders, %lld questionnaire answers.\n",
             (long long)made, (long long)people, (long long)counts.schools,
             (long long)counts.teachers, (long long)counts.courses,
             (long long)counts.sessions, (long long)counts.attendance,
-            (long long)counts.evaluations, (long long)counts.orders);
+            (long long)counts.evaluations, (long long)counts.orders,
+            (long long)counts.survey_responses);
     fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
     for (size_t i = 0; i < NELEM(demo_users); i++)
         fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,

@@ -151,38 +151,61 @@ rate(struct world *w, int64_t session, const struct demo_course *c,
                    (int64_t)year, at, (int64_t)1);
 }
 
-/* Attendance of session by `want` people drawn from the pool. */
+/* One attendance (and, mostly, a rating) of person p. */
+static int
+attend_one(struct world *w, int64_t session, const struct demo_course *c,
+           int64_t starts, int64_t halves, const struct demo_person *p)
+{
+    char day[11];
+    int year;
+    rules_day(starts, day, &year);
+    int64_t today = 0, id, minutes;
+    int rc = db_int1(w->db, Q_DAY_MINUTES, &today, "is", p->id, day);
+    minutes = rules_credit(halves, today);
+    int64_t at = starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
+    if (rc == 0)
+        rc = db_int1(w->db, Q_ATTEND_INSERT, &id, "iiisisisni", session,
+                     p->id, at, demo_rnd(w->s) % 10 ? "qr" : "roster",
+                     (int64_t)year, day, minutes, RULES_HOURS_RULE,
+                     (const int64_t *)NULL, (int64_t)1);
+    w->n->attendance++;
+    if (rc == 0 && demo_rnd(w->s) % 100 < 85) {
+        rc = rate(w, session, c, p->id, starts + 3 * 3600, year);
+        w->n->evaluations++;
+    }
+    return rc;
+}
+
+/* Attendance of session by `want` people drawn from the pool. As in a
+ * real township, a core of active members (the first twentieth of the
+ * pool) fills most seats and reaches its yearly hours; the rest come now
+ * and then. Each walk uses a stride prime to its length, so nobody
+ * attends twice (which PostgreSQL would answer by aborting the whole
+ * transaction). */
 static int
 attend(struct world *w, int64_t session, const struct demo_course *c,
        int64_t starts, int64_t halves, struct demo_person *pool, size_t n,
        int want)
 {
-    char day[11];
-    int year;
-    rules_day(starts, day, &year);
-    size_t start = n ? demo_rnd(w->s) % n : 0;
-    /* A stride prime to n visits each person once (no second attendance,
-     * which PostgreSQL would answer by aborting the whole transaction). */
-    size_t stride = n % 7 ? 7 : 1;
+    size_t core = n / 20;
+    const struct {
+        size_t from, len;
+        int quota;
+    } parts[2] = {
+        {0, core, want * 65 / 100},
+        {core, n - core, want},
+    };
     int made = 0, rc = 0;
-    for (size_t i = 0; rc == 0 && i < n && made < want; i++) {
-        struct demo_person *p = &pool[(start + i * stride) % n];
-        int64_t today = 0, id, minutes;
-        rc = db_int1(w->db, Q_DAY_MINUTES, &today, "is", p->id, day);
-        minutes = rules_credit(halves, today);
-        int64_t at = starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
-        if (rc == 0)
-            rc = db_int1(w->db, Q_ATTEND_INSERT, &id, "iiisisisni", session,
-                         p->id, at,
-                         demo_rnd(w->s) % 10 ? "qr" : "roster",
-                         (int64_t)year, day, minutes, RULES_HOURS_RULE,
-                         (const int64_t *)NULL, (int64_t)1);
-        made++;
-        w->n->attendance++;
-        if (rc == 0 && demo_rnd(w->s) % 100 < 85) {
-            rc = rate(w, session, c, p->id, starts + 3 * 3600, year);
-            w->n->evaluations++;
-        }
+    for (int k = 0; k < 2; k++) {
+        size_t len = parts[k].len;
+        if (len == 0)
+            continue;
+        size_t start = demo_rnd(w->s) % len;
+        size_t stride = len % 7 ? 7 : 1;
+        for (size_t i = 0; rc == 0 && i < len && made < parts[k].quota;
+             i++, made++)
+            rc = attend_one(w, session, c, starts, halves,
+                            &pool[parts[k].from + (start + i * stride) % len]);
     }
     return rc;
 }

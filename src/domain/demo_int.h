@@ -20,7 +20,7 @@ extern const size_t demo_nsurnames;
 
 struct demo_counts {
     int64_t schools, teachers, courses, sessions, attendance, evaluations;
-    int64_t orders;
+    int64_t orders, survey_responses;
 };
 
 /* Schools, rooms, teachers and the catalog, inside the caller's
@@ -33,3 +33,8 @@ struct keyring;
  * transaction. */
 int demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
                  bool county, int64_t now, struct demo_counts *n);
+
+/* The county's needs survey, published and answered by every fifteenth
+ * member, and a township's draft. Inside the caller's transaction. */
+int demo_surveys(struct db *db, const struct keyring *k, uint64_t *s,
+                 int64_t now, struct demo_counts *n);

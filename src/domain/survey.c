@@ -249,8 +249,8 @@ survey_close(struct db *db, int64_t id, const struct audit_who *who)
     return set_state(db, Q_SURVEY_CLOSE, "survey_close", id, who);
 }
 
-static void
-respondent(const struct keyring *k, int64_t person_id, char hash[65])
+void
+survey_respondent(const struct keyring *k, int64_t person_id, char hash[65])
 {
     char msg[24];
     str_fmt(msg, sizeof(msg), "%lld", (long long)person_id);
@@ -280,7 +280,7 @@ survey_open_for(struct db *db, const struct keyring *k, int64_t person_id,
     if (rc != 0)
         return rc;
     char hash[65];
-    respondent(k, person_id, hash);
+    survey_respondent(k, person_id, hash);
     return record_rows(db_query(db, Q_SURVEY_OPEN_FOR, "ssi", hash,
                                 township, now),
                        open_cols, NELEM(open_cols), items);
@@ -291,7 +291,7 @@ survey_answered(struct db *db, const struct keyring *k, int64_t id,
                 int64_t person_id)
 {
     char hash[65];
-    respondent(k, person_id, hash);
+    survey_respondent(k, person_id, hash);
     int64_t n;
     if (db_int1(db, Q_SURVEY_ANSWERED, &n, "is", id, hash) != 0)
         return ERR_DB;
@@ -432,7 +432,7 @@ survey_answer(struct db *db, const struct keyring *k, int64_t id,
         return rc;
     }
     char hash[65];
-    respondent(k, person_id, hash);
+    survey_respondent(k, person_id, hash);
     if (db_begin(db) != 0) {
         json_decref(s);
         return ERR_DB;

@@ -57,6 +57,10 @@ int survey_close(struct db *db, int64_t id, const struct audit_who *who);
 int survey_open_for(struct db *db, const struct keyring *k,
                     int64_t person_id, int64_t now, json_t *items);
 
+/* The keyed hash a person answers as (hash[65]). */
+void survey_respondent(const struct keyring *k, int64_t person_id,
+                       char hash[65]);
+
 /* Whether the person answered survey id: 1, 0, or ERR_DB. */
 int survey_answered(struct db *db, const struct keyring *k, int64_t id,
                     int64_t person_id);

@@ -198,4 +198,18 @@ describe('surveys', () => {
     assertError(await ca('GET', '/api/v1/surveys/99999999/results'), 404, 'not_found');
     assert.equal((await ca('GET', '/api/v1/surveys')).json.items.length, before);
   });
+  test('surveys-1.4 the demo county\'s needs survey: single choices add up to the respondents, townships to the county', async () => {
+    const demo = (await ca('GET', '/api/v1/surveys')).json.items.find((x) => /需求调查$/.test(x.title) && x.township_code === null && x.status === 'published');
+    assert.ok(demo, 'the demo publishes a county survey');
+    const all = (await ca('GET', `/api/v1/surveys/${demo.id}/results`)).json;
+    assert.ok(all.responses > 0);
+    for (const q of all.question_list.filter((x) => x.kind === 'single')) {
+      assert.equal(q.answered, all.responses, 'a required question is answered by everyone');
+      assert.equal(q.options.reduce((n, o) => n + o.count, 0), all.responses);
+    }
+    let sum = 0;
+    for (const t of ['371723001', '371723002']) sum += (await ca('GET', `/api/v1/surveys/${demo.id}/results?township=${t}`)).json.responses;
+    assert.equal((await sa('GET', `/api/v1/surveys/${demo.id}/results`)).json.responses
+      + (await sa2('GET', `/api/v1/surveys/${demo.id}/results`)).json.responses, sum);
+  });
 });
