@@ -59,6 +59,12 @@ int api_list_all(struct req *req, json_t *items);
  * *_TYPE_LIST / *_LIST queries of org_code_list. */
 int api_code_list(struct req *req, enum query q);
 
+struct sheet;
+/* Answers the table as an .xlsx download named filename (ASCII), and
+ * frees it. Returns the status. */
+int api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
+                  const char *filename);
+
 /* The township the caller is limited to, or NULL for county-wide roles. */
 const char *api_scope(struct req *req);
 /* Whether the caller may act on township code; otherwise answers 403

@@ -5,8 +5,10 @@
  */
 #include "api.h"
 
+
 #include "../core/err.h"
 #include "../core/log.h"
+#include "../core/sheet.h"
 #include "../core/util.h"
 #include "../domain/org.h"
 #include "../domain/roles.h"
@@ -304,4 +306,26 @@ api_code_list(struct req *req, enum query q)
         return api_db_error(req, db);
     }
     return api_list_all(req, items);
+}
+
+int
+api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
+              const char *filename)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = sheet_xlsx(sh, &buf, &len);
+    sheet_free(sh);
+    if (rc != 0)
+        return api_db_error(req, db);
+    strbuf_reset(&req->out);
+    strbuf_append(&req->out, buf, len);
+    free(buf);
+    http_header_add(req, "Content-Disposition",
+                    arena_printf(&req->arena,
+                                 "attachment; filename=\"%s\"", filename));
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, 200,
+                     "application/vnd.openxmlformats-officedocument."
+                     "spreadsheetml.sheet");
 }

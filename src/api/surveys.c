@@ -326,19 +326,5 @@ api_survey_results_xlsx(struct req *req)
         }
     }
     json_decref(v);
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = sheet_xlsx(sh, &buf, &len);
-    sheet_free(sh);
-    if (rc != 0)
-        return api_db_error(req, db);
-    strbuf_reset(&req->out);
-    strbuf_append(&req->out, buf, len);
-    free(buf);
-    http_header_add(req, "Content-Disposition",
-                    "attachment; filename=\"survey-results.xlsx\"");
-    http_header_add(req, "Cache-Control", "no-store");
-    return http_body(req, 200,
-                     "application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet");
+    return api_send_xlsx(req, db, sh, "survey-results.xlsx");
 }

@@ -3,6 +3,7 @@
  */
 #include "orders.h"
 
+#include "people.h"
 #include "record.h"
 #include "rules.h"
 
@@ -46,15 +47,8 @@ order_create(struct db *db, int64_t person_id, int64_t course_id,
     if (rc != 0)
         return ERR_DB;
     char township[16];
-    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", person_id);
-    if (r == NULL)
-        return ERR_DB;
-    rc = db_next(r);
-    if (rc > 0)
-        str_copy(township, sizeof(township), db_text(r, 0));
-    db_end(r);
-    if (rc <= 0)
-        return rc < 0 ? ERR_DB : ERR_NOTFOUND;
+    if ((rc = person_township(db, person_id, township)) != 0)
+        return rc;
     if (db_begin(db) != 0)
         return ERR_DB;
     rc = db_int1(db, Q_ORDER_INSERT, id, "iissi", course_id, person_id,

@@ -845,3 +845,16 @@ people_rekey(struct db *db, int64_t *n)
     *n = count;
     return rc;
 }
+
+int
+person_township(struct db *db, int64_t id, char township[16])
+{
+    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0)
+        str_copy(township, 16, db_text(r, 0));
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}

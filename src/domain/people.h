@@ -123,3 +123,6 @@ struct sheet *people_export(struct db *db, const struct keyring *k,
 /* Recomputes every stored 笔画 key when the database's are older than
  * PEOPLE_STROKES_VERSION (needs hanzi_init); *n people rekeyed. */
 int people_rekey(struct db *db, int64_t *n);
+
+/* The township of a living person: 0, ERR_NOTFOUND, ERR_DB. */
+int person_township(struct db *db, int64_t id, char township[16]);

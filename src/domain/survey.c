@@ -3,6 +3,7 @@
  */
 #include "survey.h"
 
+#include "people.h"
 #include "record.h"
 
 #include "../core/err.h"
@@ -255,20 +256,6 @@ survey_respondent(const struct keyring *k, int64_t person_id, char hash[65])
     char msg[24];
     str_fmt(msg, sizeof(msg), "%lld", (long long)person_id);
     keyring_hash(k, "survey-respondent", msg, hash);
-}
-
-/* The person's township: 0, ERR_NOTFOUND, ERR_DB. */
-static int
-person_township(struct db *db, int64_t person_id, char township[16])
-{
-    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", person_id);
-    if (r == NULL)
-        return ERR_DB;
-    int rc = db_next(r);
-    if (rc > 0)
-        str_copy(township, 16, db_text(r, 0));
-    db_end(r);
-    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
 }
 
 int
