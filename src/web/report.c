@@ -57,12 +57,14 @@ figure(struct req *req, const char *id, const char *label, json_t *v,
        const char *link)
 {
     struct strbuf *o = &req->out;
-    html_raw(o, "<div class=\"figure\" id=\"fig-");
+    bool null = v == NULL || json_is_null(v);
+    html_raw(o, null ? "<div class=\"figure null\" id=\"fig-"
+                     : "<div class=\"figure\" id=\"fig-");
     html_attr(o, id);
     html_raw(o, "\"><span class=\"label\">");
     html_txt(o, T(label));
     html_raw(o, "</span><span class=\"value\">");
-    bool linked = link && !json_is_null(v) && v != NULL;
+    bool linked = link && !null;
     if (linked) {
         html_raw(o, "<a href=\"");
         html_attr(o, link);
@@ -72,8 +74,11 @@ figure(struct req *req, const char *id, const char *label, json_t *v,
         strbuf_printf(o, "%lld", (long long)json_integer_value(v));
     else if (json_is_real(v))
         strbuf_printf(o, "%.1f%%", json_real_value(v) * 100);
-    else
-        html_raw(o, "—");
+    else {
+        html_raw(o, "—<small>");
+        html_txt(o, T("not yet recorded"));
+        html_raw(o, "</small>");
+    }
     if (linked)
         html_raw(o, "</a>");
     html_raw(o, "</span></div>");
@@ -130,6 +135,92 @@ by_type(struct req *req, const struct scope *sc, json_t *by)
     }
     html_raw(o, "</tbody></table>");
 }
+
+/* One line of the page: a heading (heading set, by_type: the training
+ * table under it), or a figure: the report key (and sub-key) it shows and
+ * the page of the records behind it (path NULL: none yet), dated when
+ * that page takes the range, with one more query argument. */
+struct part {
+    const char *heading;
+    bool by_type;
+    const char *id, *label, *key, *sub;
+    const char *path;
+    bool dated;
+    const char *qname, *qvalue;
+};
+
+#define HEAD(h, t) {h, t, NULL, NULL, NULL, NULL, NULL, false, NULL, NULL}
+static const struct part parts[] = {
+    HEAD("Resources: schools, teachers, funds", false),
+    {NULL, false, "schools", "Schools", "schools", NULL, "/schools", false,
+     NULL, NULL},
+    {NULL, false, "function-rooms", "Function rooms", "function_rooms", NULL,
+     "/schools", false, NULL, NULL},
+    {NULL, false, "schools-11n", "Schools meeting 11+N",
+     "schools_meeting_11n", NULL, "/schools", false, NULL, NULL},
+    {NULL, false, "teachers-county", "County teachers", "teachers_county",
+     NULL, "/teachers", false, "level", "county"},
+    {NULL, false, "teachers-township", "Township teachers",
+     "teachers_township", NULL, "/teachers", false, "level", "township"},
+    {NULL, false, "funds", "Funds allocated", "funds_allocated_fen", NULL,
+     NULL, false, NULL, NULL},
+    {NULL, false, "funds-spent", "Funds spent", "funds_spent_fen", NULL,
+     NULL, false, NULL, NULL},
+    HEAD("Standards: courses, orders, on-site teaching", false),
+    {NULL, false, "modules", "Modules", "modules", NULL, "/courses", false,
+     NULL, NULL},
+    {NULL, false, "courses", "Published courses", "courses_published", NULL,
+     "/courses", false, "published", "1"},
+    {NULL, false, "orders", "Course orders", "orders", NULL, "/orders",
+     false, NULL, NULL},
+    {NULL, false, "themed-classes", "Themed classes", "themed_classes", NULL,
+     "/sessions", true, "type", "themed_class"},
+    {NULL, false, "routes", "On-site routes", "routes", NULL, NULL, false,
+     NULL, NULL},
+    {NULL, false, "sites", "On-site teaching sites", "sites", NULL, NULL,
+     false, NULL, NULL},
+    {NULL, false, "onsite-trainees", "On-site trainees", "onsite_trainees",
+     NULL, NULL, false, NULL, NULL},
+    HEAD("Training", true),
+    {NULL, false, "villages-covered", "Villages covered (村两委)",
+     "village_training", "villages_covered", "/villages", false, NULL, NULL},
+    {NULL, false, "village-persons", "Village cadres trained",
+     "village_training", "persons", "/sessions", true, "type",
+     "village_cadre"},
+    {NULL, false, "evaluations", "Evaluations", "evaluations", NULL,
+     "/teachers", false, NULL, NULL},
+    {NULL, false, "evaluators", "Trainees who rated", "evaluators", NULL,
+     "/teachers", false, NULL, NULL},
+    {NULL, false, "excellence", "Excellence rate", "excellence_rate", NULL,
+     "/teachers", false, NULL, NULL},
+    {NULL, false, "exam", "Exam pass rate", "exam_pass_rate", NULL, NULL,
+     false, NULL, NULL},
+    HEAD("Reach: skills, jobs, pioneers", false),
+    {NULL, false, "skills-sessions", "Skills training sessions", "skills",
+     "sessions", "/sessions", true, "type", "skills"},
+    {NULL, false, "skills-outreach", "Skills to the village", "skills",
+     "outreach_sessions", "/sessions", true, "type", "skills_outreach"},
+    {NULL, false, "employed", "People helped into jobs", "skills",
+     "employed", NULL, false, NULL, NULL},
+    {NULL, false, "health", "Health checks", "health_checks", NULL, NULL,
+     false, NULL, NULL},
+    {NULL, false, "commendations", "Commendation meetings",
+     "commendation_meetings", NULL, NULL, false, NULL, NULL},
+    {NULL, false, "pioneer-orgs", "Pioneer organisations", "pioneer_orgs",
+     NULL, NULL, false, NULL, NULL},
+    {NULL, false, "pioneer-members", "Pioneer members", "pioneer_members",
+     NULL, NULL, false, NULL, NULL},
+    {NULL, false, "enterprises", "Enterprises", "enterprises", NULL, NULL,
+     false, NULL, NULL},
+    {NULL, false, "talents", "Talents", "talents", NULL, NULL, false, NULL,
+     NULL},
+    HEAD("Study hours", false),
+    {NULL, false, "hours-meeting", "Members meeting the hours target",
+     "study_hours", "persons_meeting_target", "/hours", false, NULL, NULL},
+    {NULL, false, "hours-bound", "Members bound by a target", "study_hours",
+     "persons_total", "/hours", false, NULL, NULL},
+};
+#undef HEAD
 
 int
 web_report(struct req *req)
@@ -200,102 +291,46 @@ web_report(struct req *req)
     html_raw(o, "</p>");
     json_decref(tws);
 
-    heading(req, "Schools and teachers");
-    html_raw(o, "<div class=\"figures\">");
-    const char *schools = href(req, &sc, "/schools", false, NULL, NULL);
-    figure(req, "schools", "Schools", json_object_get(r, "schools"), schools);
-    figure(req, "function-rooms", "Function rooms",
-           json_object_get(r, "function_rooms"), schools);
-    figure(req, "schools-11n", "Schools meeting 11+N",
-           json_object_get(r, "schools_meeting_11n"), schools);
-    figure(req, "teachers-county", "County teachers",
-           json_object_get(r, "teachers_county"),
-           href(req, &sc, "/teachers", false, "level", "county"));
-    figure(req, "teachers-township", "Township teachers",
-           json_object_get(r, "teachers_township"),
-           href(req, &sc, "/teachers", false, "level", "township"));
-    figure(req, "modules", "Modules", json_object_get(r, "modules"),
-           "/courses");
-    figure(req, "courses", "Published courses",
-           json_object_get(r, "courses_published"),
-           "/courses?published=1");
-    figure(req, "orders", "Course orders", json_object_get(r, "orders"),
-           "/orders");
-    figure(req, "themed-classes", "Themed classes",
-           json_object_get(r, "themed_classes"),
-           href(req, &sc, "/sessions", true, "type", "themed_class"));
-    html_raw(o, "</div>");
-
-    heading(req, "Training");
-    by_type(req, &sc, json_object_get(r, "sessions_by_type"));
-    html_raw(o, "<div class=\"figures\">");
-    json_t *vt = json_object_get(r, "village_training");
-    figure(req, "villages-covered", "Villages covered (村两委)",
-           json_object_get(vt, "villages_covered"),
-           href(req, &sc, "/villages", false, NULL, NULL));
-    figure(req, "village-persons", "Village cadres trained",
-           json_object_get(vt, "persons"),
-           href(req, &sc, "/sessions", true, "type", "village_cadre"));
-    json_t *sk = json_object_get(r, "skills");
-    figure(req, "skills-sessions", "Skills training sessions",
-           json_object_get(sk, "sessions"),
-           href(req, &sc, "/sessions", true, "type", "skills"));
-    figure(req, "skills-outreach", "Skills to the village",
-           json_object_get(sk, "outreach_sessions"),
-           href(req, &sc, "/sessions", true, "type", "skills_outreach"));
-    html_raw(o, "</div>");
-
-    heading(req, "Teaching quality and study hours");
-    html_raw(o, "<div class=\"figures\">");
-    const char *teachers = href(req, &sc, "/teachers", false, NULL, NULL);
-    figure(req, "evaluations", "Evaluations",
-           json_object_get(r, "evaluations"), teachers);
-    figure(req, "evaluators", "Trainees who rated",
-           json_object_get(r, "evaluators"), teachers);
-    figure(req, "excellence", "Excellence rate",
-           json_object_get(r, "excellence_rate"), teachers);
-    const char *hours = href(req, &sc, "/hours", false, "year",
-                             arena_printf(&req->arena, "%d", sc.year));
-    figure(req, "hours-meeting", "Members meeting the hours target",
-           json_object_get(sh, "persons_meeting_target"), hours);
-    figure(req, "hours-bound", "Members bound by a target",
-           json_object_get(sh, "persons_total"), hours);
+    /* The four parts of the county's yearly summary, each figure with the
+     * records behind it; a null figure reads "—" where it belongs. */
+    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        const struct part *p = &parts[i];
+        if (p->heading) {
+            if (i)
+                html_raw(o, "</div>");
+            heading(req, p->heading);
+            if (p->by_type)
+                by_type(req, &sc, json_object_get(r, "sessions_by_type"));
+            html_raw(o, "<div class=\"figures\">");
+            continue;
+        }
+        json_t *v = json_object_get(r, p->key);
+        if (p->sub)
+            v = json_object_get(v, p->sub);
+        const char *link = NULL;
+        if (p->path)
+            link = strcmp(p->path, "/hours") == 0
+                       ? href(req, &sc, p->path, false, "year",
+                              arena_printf(&req->arena, "%d", sc.year))
+                       : href(req, &sc, p->path, p->dated, p->qname,
+                              p->qvalue);
+        figure(req, p->id, p->label, v, link);
+    }
     html_raw(o, "</div>");
     json_int_t bound = json_integer_value(json_object_get(sh,
                                                           "persons_total"));
     json_int_t meeting = json_integer_value(
         json_object_get(sh, "persons_meeting_target"));
-    if (bound > 0)
+    if (bound > 0) {
+        const char *hours = href(req, &sc, "/hours", false, "year",
+                                 arena_printf(&req->arena, "%d", sc.year));
         web_chart(req, "chart-hours",
                   json_pack("{s:s, s:[s,s], s:[I,I], s:[s,s]}", "type",
                             "pie", "labels", T("Meeting the target"),
                             T("Behind their target"), "values", meeting,
                             bound - meeting, "links", hours, hours));
-
-    heading(req, "Not yet recorded in the system");
-    html_raw(o, "<div class=\"figures muted\">");
-    static const struct {
-        const char *id, *label, *key, *sub;
-    } later[] = {
-        {"funds", "Funds allocated", "funds_allocated_fen", NULL},
-        {"funds-spent", "Funds spent", "funds_spent_fen", NULL},
-        {"routes", "On-site routes", "routes", NULL},
-        {"sites", "On-site teaching sites", "sites", NULL},
-        {"exam", "Exam pass rate", "exam_pass_rate", NULL},
-        {"employed", "People helped into jobs", "skills", "employed"},
-        {"health", "Health checks", "health_checks", NULL},
-        {"pioneer-orgs", "Pioneer organisations", "pioneer_orgs", NULL},
-        {"pioneer-members", "Pioneer members", "pioneer_members", NULL},
-        {"enterprises", "Enterprises", "enterprises", NULL},
-        {"talents", "Talents", "talents", NULL},
-    };
-    for (size_t i = 0; i < sizeof(later) / sizeof(later[0]); i++) {
-        json_t *v = json_object_get(r, later[i].key);
-        if (later[i].sub)
-            v = json_object_get(v, later[i].sub);
-        figure(req, later[i].id, later[i].label, v, NULL);
     }
-    html_raw(o, "</div><p class=\"noprint\"><a id=\"report-xlsx\" "
+    html_raw(o, "<p class=\"noprint\"><a id=\"report-xlsx\" "
                 "href=\"");
     html_attr(o, href(req, &sc, "/api/v1/reports/county.xlsx", true, NULL,
                       NULL));
