@@ -606,7 +606,7 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "<h2>");
     html_txt(o, T("List of this session"));
     html_raw(o, "</h2><table id=\"roster\"><thead><tr>");
-    web_th(req, "Name");
+    web_th(req, "Full name");
     web_th(req, "ID number");
     web_th(req, "State");
     web_th(req, "Attended");
@@ -642,7 +642,7 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "<div id=\"enrol-results\">");
     if (q) {
         html_raw(o, "<table><thead><tr>");
-        web_th(req, "Name");
+        web_th(req, "Full name");
         web_th(req, "ID number");
         web_th(req, "Township");
         html_raw(o, "<th></th></tr></thead><tbody>");

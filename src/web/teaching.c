@@ -255,7 +255,7 @@ web_teachers(struct req *req)
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
     html_raw(o, "<div id=\"teacher-table\"><table><thead><tr>");
-    web_th(req, "Name");
+    web_th(req, "Full name");
     web_th(req, "Level");
     web_th(req, "Modules");
     web_th(req, "Schools");

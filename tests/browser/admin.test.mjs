@@ -224,8 +224,9 @@ test('admin-1.3 a program, a session of capacity 1, two enrolments (the second w
   assert.match(held[4], /^\d+$/); // planned, beside held
   await page.screenshot({ path: 'build/screenshots/admin-plans.png' });
 
-  // A plan for next year, in one batch: planned 12, none held yet.
-  const next = String(Number(year) + 1);
+  // A plan for a later year (one this run picks, so that a rerun on the
+  // same server finds it free), in one batch: planned 12, none held yet.
+  const next = String(2040 + (parseInt(suffix, 36) % 60));
   await page.goto(base + '/plans/new');
   await page.selectOption('#plan-form select[name=school_id]', school);
   await page.fill('#plan-form input[name=year]', next);
@@ -293,6 +294,29 @@ test("admin-1.4 a township admin cannot open another township's program", async 
     return res.status;
   }, base + other);
   assert.equal(post, 404);
+  // On a session of its own township, a person of another township's
+  // roster is refused in Chinese, not with a 500.
+  const stranger = await (async () => {
+    const c = await newPage();
+    await logIn(c.page, 'county_admin');
+    await c.page.goto(base + '/people?township=371723002');
+    const href = await c.page.getAttribute('#people-table tbody tr a', 'href');
+    await c.ctx.close();
+    return href.split('/').pop();
+  })();
+  await b.page.goto(programUrl);
+  await Promise.all([b.page.waitForNavigation(), b.page.click('#program-sessions tbody a')]);
+  const refused = await b.page.evaluate(async ([url, pid]) => {
+    const csrf = document.querySelector('input[name=_csrf]').value;
+    const res = await fetch(url + '/enroll', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: csrf, person_id: pid }),
+    });
+    return [res.status, await res.text()];
+  }, [b.page.url(), stranger]);
+  assert.equal(refused[0], 422);
+  assert.match(refused[1], /其他镇街的花名册/);
   // Its own list and forms offer only its own school.
   await b.page.goto(base + '/programs/new');
   const opts = await b.page.$$eval('#program-form select[name=school_id] option', (o) => o.map((x) => x.textContent));
