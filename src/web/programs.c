@@ -109,8 +109,11 @@ name_by_id(json_t *items, int64_t id)
 {
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v) if (id_of(v) == id) return web_jstr(
-        v, "name");
+    json_array_foreach(items, i, v)
+    {
+        if (id_of(v) == id)
+            return web_jstr(v, "name");
+    }
     return NULL;
 }
 

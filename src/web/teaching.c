@@ -178,6 +178,20 @@ rate(struct req *req, json_t *r)
 
 /* --- teachers ------------------------------------------------------------ */
 
+/* Whether items holds one whose "id" is id (a JSON integer). */
+static bool
+listed(json_t *items, json_t *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        if (json_equal(json_object_get(v, "id"), id))
+            return true;
+    }
+    return false;
+}
+
 /* Whether a school admin may see teacher t (township tw): its own
  * township's, or one serving a school of its township. */
 static bool
@@ -186,11 +200,13 @@ teacher_visible(struct req *req, json_t *t, const char *tw, json_t *schools)
     const char *scope = api_scope(req);
     if (scope == NULL || strcmp(scope, tw) == 0)
         return true;
-    size_t i, k;
-    json_t *x, *s;
+    size_t i;
+    json_t *x;
     json_array_foreach(json_object_get(t, "school_ids"), i, x)
-        json_array_foreach(schools, k, s) if (json_equal(
-            json_object_get(s, "id"), x)) return true;
+    {
+        if (listed(schools, x))
+            return true;
+    }
     return false;
 }
 
@@ -229,7 +245,8 @@ web_teachers(struct req *req)
     const char *sel = NULL;
     size_t i;
     json_t *v;
-    json_array_foreach(schools, i, v) if (id_of(v) == school)
+    json_t *want = web_owned(req, json_integer(school));
+    if (school && listed(schools, want))
         sel = arena_printf(&req->arena, "%lld", (long long)school);
     f.school_id = sel ? school : 0;
     json_t *items = web_owned(req, json_array());
@@ -342,8 +359,11 @@ teacher_form_of(json_t *t, struct teacher_form *f)
     f->title = web_jstr(t, "title");
     size_t i, n = 0;
     json_t *x;
-    json_array_foreach(json_object_get(t, "modules"), i, x) if (n < 7)
-        f->modules[n++] = json_string_value(x);
+    json_array_foreach(json_object_get(t, "modules"), i, x)
+    {
+        if (n < 7)
+            f->modules[n++] = json_string_value(x);
+    }
     json_array_foreach(json_object_get(t, "school_ids"), i, x)
         if (f->nschools < MAX_SCHOOLS)
             f->schools[f->nschools++] = json_integer_value(x);
@@ -664,12 +684,7 @@ web_teacher_update(struct req *req)
         json_t *x;
         json_array_foreach(json_object_get(t, "school_ids"), i, x)
         {
-            bool mine = false;
-            size_t k;
-            json_t *s;
-            json_array_foreach(schools, k, s) if (json_equal(
-                json_object_get(s, "id"), x)) mine = true;
-            if (!mine && f.nschools < MAX_SCHOOLS)
+            if (!listed(schools, x) && f.nschools < MAX_SCHOOLS)
                 f.schools[f.nschools++] = json_integer_value(x);
         }
     }
