@@ -451,4 +451,23 @@
       " WHERE s.id = pl.school_id AND a.program_type = b.program_type "       \
       " AND a.starts_at >= b.from_at AND a.starts_at < b.to_at) "             \
       "FROM plans pl JOIN plan_batches b ON b.plan_id = pl.id "               \
-      "WHERE pl.id = $1 ORDER BY b.batch, b.id", NULL)
+      "WHERE pl.id = $1 ORDER BY b.batch, b.id", NULL)                        \
+    /* Edits from the admin pages: a teacher's or a course's fields, its  \
+     * modules, schools and teachers replaced as a whole. */               \
+    Q(TEACHER_UPDATE,                                                         \
+      "UPDATE teachers SET name = $1, level = $2, township_code = $3, "       \
+      "title = $4 WHERE id = $5 AND voided_at IS NULL", NULL)                 \
+    Q(TEACHER_MODULES_CLEAR,                                                  \
+      "DELETE FROM teacher_modules WHERE teacher_id = $1", NULL)              \
+    Q(TEACHER_SCHOOLS_CLEAR,                                                  \
+      "DELETE FROM teacher_schools WHERE teacher_id = $1", NULL)              \
+    Q(COURSE_UPDATE,                                                          \
+      "UPDATE courses SET title = $1, module_code = $2, half_hours = $3, "    \
+      "format = $4, description = $5, published = $6 "                        \
+      "WHERE id = $7 AND voided_at IS NULL", NULL)                            \
+    Q(COURSE_TEACHERS_CLEAR,                                                  \
+      "DELETE FROM course_teachers WHERE course_id = $1", NULL)               \
+    /* the sessions a teacher taught or will teach, latest first */        \
+    Q(CLASS_OF_TEACHER,                                                       \
+      SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.teacher_id = $1 "     \
+      "ORDER BY cs.starts_at DESC, cs.id DESC LIMIT $2", NULL)

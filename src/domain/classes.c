@@ -211,6 +211,15 @@ class_get(struct db *db, int64_t id, json_t **out, char township[16])
 }
 
 int
+class_of_teacher(struct db *db, int64_t teacher_id, int64_t limit,
+                 json_t *items)
+{
+    return record_rows(db_query(db, Q_CLASS_OF_TEACHER, "ii", teacher_id,
+                                limit),
+                       class_cols, NELEM(class_cols), items);
+}
+
+int
 class_mine(struct db *db, int64_t person_id, int64_t since, json_t *items)
 {
     return record_rows(db_query(db, Q_CLASS_MINE, "ii", person_id, since),

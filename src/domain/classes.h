@@ -53,6 +53,9 @@ struct class_filter {
 int class_list(struct db *db, const struct class_filter *f, int64_t page,
                int64_t per_page, json_t *items, int64_t *total);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* The live sessions of a teacher, latest first, at most limit. */
+int class_of_teacher(struct db *db, int64_t teacher_id, int64_t limit,
+                     json_t *items);
 /* What check-in and rating need of a live session, without the counts
  * class_get adds. 0, ERR_NOTFOUND (also when voided), ERR_DB. */
 struct class_brief {

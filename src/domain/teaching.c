@@ -256,10 +256,10 @@ teacher_level_valid(const char *level)
     return one_of(teacher_levels, level);
 }
 
-int
-teacher_create(struct db *db, const struct teacher_input *in, bool is_demo,
-               const struct audit_who *who, int64_t *id,
-               struct field_error *e)
+/* Checks a teacher's fields: 0, ERR_INVAL with e, ERR_DB. */
+static int
+teacher_check(struct db *db, const struct teacher_input *in,
+              struct field_error *e)
 {
     if (!teacher_level_valid(in->level))
         return fail(e, "level", "级别应为 county、township 或 invited");
@@ -283,20 +283,42 @@ teacher_create(struct db *db, const struct teacher_input *in, bool is_demo,
         if (rc == 0)
             return fail(e, "school_ids", "没有这所党校");
     }
-    if (db_begin(db) != 0)
-        return ERR_DB;
-    int rc = db_int1(db, Q_TEACHER_INSERT, id, "ssssii", in->name, in->level,
-                     in->township, in->title ? in->title : "",
-                     (int64_t)is_demo, now_unix());
+    return 0;
+}
+
+/* Writes a teacher's modules and schools (inside the caller's
+ * transaction): 0 or ERR_DB. */
+static int
+teacher_links(struct db *db, int64_t id, const struct teacher_input *in)
+{
+    int rc = 0;
     for (int i = 0; rc == 0 && in->modules && in->modules[i]; i++)
-        rc = db_exec(db, Q_TEACHER_MODULE_ADD, "is", *id, in->modules[i]) < 0
+        rc = db_exec(db, Q_TEACHER_MODULE_ADD, "is", id, in->modules[i]) < 0
                  ? ERR_DB
                  : 0;
     for (size_t i = 0; rc == 0 && i < in->nschools; i++)
-        rc = db_exec(db, Q_TEACHER_SCHOOL_ADD, "ii", *id,
+        rc = db_exec(db, Q_TEACHER_SCHOOL_ADD, "ii", id,
                      in->school_ids[i]) < 0
                  ? ERR_DB
                  : 0;
+    return rc;
+}
+
+int
+teacher_create(struct db *db, const struct teacher_input *in, bool is_demo,
+               const struct audit_who *who, int64_t *id,
+               struct field_error *e)
+{
+    int rc = teacher_check(db, in, e);
+    if (rc != 0)
+        return rc;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1(db, Q_TEACHER_INSERT, id, "ssssii", in->name, in->level,
+                 in->township, in->title ? in->title : "",
+                 (int64_t)is_demo, now_unix());
+    if (rc == 0)
+        rc = teacher_links(db, *id, in);
     if (rc == ERR_CONFLICT || db_last_err(db) == ERR_CONFLICT) {
         db_rollback(db);
         return fail(e, "modules", "模块或党校重复");
@@ -306,6 +328,32 @@ teacher_create(struct db *db, const struct teacher_input *in, bool is_demo,
                          obj_name(obj, "teacher", rc == 0 ? *id : 0),
                          json_pack("{s:s, s:s}", "name", in->name, "level",
                                    in->level));
+}
+
+int
+teacher_update(struct db *db, int64_t id, const struct teacher_input *in,
+               const struct audit_who *who, struct field_error *e)
+{
+    int rc = teacher_check(db, in, e);
+    if (rc != 0)
+        return rc;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_TEACHER_UPDATE, "ssssi", in->name, in->level,
+                    in->township, in->title ? in->title : "", id);
+    if (n > 0 && (db_exec(db, Q_TEACHER_MODULES_CLEAR, "i", id) < 0 ||
+                  db_exec(db, Q_TEACHER_SCHOOLS_CLEAR, "i", id) < 0 ||
+                  teacher_links(db, id, in) != 0)) {
+        bool dup = db_last_err(db) == ERR_CONFLICT;
+        db_rollback(db);
+        return dup ? fail(e, "modules", "模块或党校重复") : ERR_DB;
+    }
+    char obj[48];
+    return record_commit(db, n, who, "teacher_update",
+                         obj_name(obj, "teacher", id),
+                         json_pack("{s:s, s:s, s:I}", "name", in->name,
+                                   "level", in->level, "schools",
+                                   (json_int_t)in->nschools));
 }
 
 int
@@ -378,10 +426,10 @@ course_format_valid(const char *format)
     return one_of(course_formats, format);
 }
 
-int
-course_create(struct db *db, const struct course_input *in, bool is_demo,
-              const struct audit_who *who, int64_t *id,
-              struct field_error *e)
+/* Checks a course's fields: 0, ERR_INVAL with e, ERR_DB. */
+static int
+course_check(struct db *db, const struct course_input *in,
+             struct field_error *e)
 {
     int rc = record_lookup(db, Q_MODULE_GET, in->module, NULL, 0);
     if (rc < 0)
@@ -402,17 +450,38 @@ course_create(struct db *db, const struct course_input *in, bool is_demo,
         if (rc == 0)
             return fail(e, "teacher_ids", "没有这位教师");
     }
+    return 0;
+}
+
+/* Writes a course's teachers (inside the caller's transaction). */
+static int
+course_links(struct db *db, int64_t id, const struct course_input *in)
+{
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < in->nteachers; i++)
+        rc = db_exec(db, Q_COURSE_TEACHER_ADD, "ii", id,
+                     in->teacher_ids[i]) < 0
+                 ? ERR_DB
+                 : 0;
+    return rc;
+}
+
+int
+course_create(struct db *db, const struct course_input *in, bool is_demo,
+              const struct audit_who *who, int64_t *id,
+              struct field_error *e)
+{
+    int rc = course_check(db, in, e);
+    if (rc != 0)
+        return rc;
     if (db_begin(db) != 0)
         return ERR_DB;
     rc = db_int1(db, Q_COURSE_INSERT, id, "ssissiii", in->title, in->module,
                  in->half_hours, in->format,
                  in->description ? in->description : "",
                  (int64_t)in->published, (int64_t)is_demo, now_unix());
-    for (size_t i = 0; rc == 0 && i < in->nteachers; i++)
-        rc = db_exec(db, Q_COURSE_TEACHER_ADD, "ii", *id,
-                     in->teacher_ids[i]) < 0
-                 ? ERR_DB
-                 : 0;
+    if (rc == 0)
+        rc = course_links(db, *id, in);
     if (rc != 0 && db_last_err(db) == ERR_CONFLICT) {
         db_rollback(db);
         return fail(e, "teacher_ids", "教师重复");
@@ -423,6 +492,34 @@ course_create(struct db *db, const struct course_input *in, bool is_demo,
                          json_pack("{s:s, s:s, s:b}", "title", in->title,
                                    "module_code", in->module, "published",
                                    in->published));
+}
+
+int
+course_update(struct db *db, int64_t id, const struct course_input *in,
+              const struct audit_who *who, struct field_error *e)
+{
+    int rc = course_check(db, in, e);
+    if (rc != 0)
+        return rc;
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int n = db_exec(db, Q_COURSE_UPDATE, "ssissii", in->title, in->module,
+                    in->half_hours, in->format,
+                    in->description ? in->description : "",
+                    (int64_t)in->published, id);
+    if (n > 0 && (db_exec(db, Q_COURSE_TEACHERS_CLEAR, "i", id) < 0 ||
+                  course_links(db, id, in) != 0)) {
+        bool dup = db_last_err(db) == ERR_CONFLICT;
+        db_rollback(db);
+        return dup ? fail(e, "teacher_ids", "教师重复") : ERR_DB;
+    }
+    char obj[48];
+    return record_commit(db, n, who, "course_update",
+                         obj_name(obj, "course", id),
+                         json_pack("{s:s, s:s, s:I, s:b}", "title",
+                                   in->title, "module_code", in->module,
+                                   "half_hours", (json_int_t)in->half_hours,
+                                   "published", in->published));
 }
 
 int

@@ -71,6 +71,11 @@ bool teacher_level_valid(const char *level);
 int teacher_create(struct db *db, const struct teacher_input *in,
                    bool is_demo, const struct audit_who *who, int64_t *id,
                    struct field_error *e);
+/* Changes a teacher's fields and replaces its modules and schools, as
+ * teacher_create checks them. 0; ERR_NOTFOUND (no such live teacher);
+ * ERR_INVAL with e; ERR_DB. Audited (teacher_update). */
+int teacher_update(struct db *db, int64_t id, const struct teacher_input *in,
+                   const struct audit_who *who, struct field_error *e);
 int teacher_list(struct db *db, const struct teacher_filter *f,
                  int64_t page, int64_t per_page, json_t *items,
                  int64_t *total);
@@ -104,6 +109,11 @@ bool course_format_valid(const char *format);
 int course_create(struct db *db, const struct course_input *in,
                   bool is_demo, const struct audit_who *who, int64_t *id,
                   struct field_error *e);
+/* Changes a course's fields (published too) and replaces its teachers,
+ * as course_create checks them. 0; ERR_NOTFOUND; ERR_INVAL with e;
+ * ERR_DB. Audited (course_update). */
+int course_update(struct db *db, int64_t id, const struct course_input *in,
+                  const struct audit_who *who, struct field_error *e);
 int course_list(struct db *db, const struct course_filter *f, int64_t page,
                 int64_t per_page, json_t *items, int64_t *total);
 int course_get(struct db *db, int64_t id, json_t **out);

@@ -18,6 +18,7 @@
 #include "../core/util.h"
 #include "../domain/classes.h"
 #include "../domain/orders.h"
+#include "../domain/roles.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
 
@@ -118,7 +119,15 @@ web_sessions(struct req *req)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Sessions"));
-    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
+    html_raw(o, "</h1>");
+    if (req->user->role_bit & R_ADMINS) {
+        /* A session is added on its program's page. */
+        html_raw(o, "<p class=\"filters\"><a class=\"button\" "
+                    "id=\"new-session\" href=\"/programs\">");
+        html_txt(o, T("New session (choose its program)"));
+        html_raw(o, "</a></p>");
+    }
+    html_raw(o, "<form class=\"filters\" method=\"get\" "
                 "action=\"/sessions\"><label>");
     html_txt(o, T("Program"));
     html_raw(o, " <select name=\"type\">");
@@ -159,7 +168,13 @@ web_sessions(struct req *req)
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr><td>");
-        html_txt(o, local_time(req, v, "starts_at"));
+        if (req->user->role_bit & R_ADMINS) {
+            strbuf_printf(o, "<a href=\"/sessions/%lld\">", int_of(v, "id"));
+            html_txt(o, local_time(req, v, "starts_at"));
+            html_raw(o, "</a>");
+        } else {
+            html_txt(o, local_time(req, v, "starts_at"));
+        }
         html_raw(o, "</td><td>");
         html_txt(o, T(type_label(text_of(v, "program_type"))));
         html_raw(o, " · ");

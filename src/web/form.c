@@ -224,3 +224,144 @@ web_query_arg(struct strbuf *sb, const char *name, const char *value)
     strbuf_printf(sb, "&%s=", name);
     html_urlenc(sb, value);
 }
+
+/* --- shared by the teaching admin pages (teaching.c, programs.c) ------- */
+
+static void
+decref_json(void *p)
+{
+    json_decref(p);
+}
+
+json_t *
+web_owned(struct req *req, json_t *v)
+{
+    if (v)
+        arena_defer(&req->arena, decref_json, v);
+    return v;
+}
+
+void
+web_h1(struct req *req, const char *text)
+{
+    html_raw(&req->out, "<h1>");
+    html_txt(&req->out, text);
+    html_raw(&req->out, "</h1>");
+}
+
+int
+web_finish(struct req *req, int status)
+{
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
+void
+web_td_link(struct req *req, const char *href, const char *text)
+{
+    html_raw(&req->out, "<td><a href=\"");
+    html_attr(&req->out, href);
+    html_raw(&req->out, "\">");
+    html_txt(&req->out, text ? text : "");
+    html_raw(&req->out, "</a></td>");
+}
+
+void
+web_notice(struct req *req, const char *id, const char *text)
+{
+    html_raw(&req->out, "<p class=\"notice\" role=\"status\" id=\"");
+    html_attr(&req->out, id);
+    html_raw(&req->out, "\">");
+    html_txt(&req->out, text);
+    html_raw(&req->out, "</p>");
+}
+
+void
+web_checkbox(struct req *req, const char *name, const char *value,
+             const char *label, bool checked)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<label class=\"check\"><input type=\"checkbox\" name=\"");
+    html_attr(o, name);
+    html_raw(o, "\" value=\"");
+    html_attr(o, value);
+    html_raw(o, checked ? "\" checked> " : "\"> ");
+    html_txt(o, label);
+    html_raw(o, "</label>");
+}
+
+const char *
+web_halves(struct req *req, int64_t halves)
+{
+    return arena_printf(&req->arena, halves % 2 ? "%lld.5" : "%lld",
+                        (long long)(halves / 2));
+}
+
+bool
+web_parse_halves(const char *s, int64_t max, int64_t *out)
+{
+    /* "2", "1.5", "1.0": whole 学时 or a half, never a float. */
+    int64_t whole = 0, half = 0;
+    const char *p = s;
+    if (p == NULL || *p < '0' || *p > '9')
+        return false;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        whole = whole * 10 + (*p - '0');
+        if (whole > max)
+            return false;
+    }
+    if (*p == '.') {
+        p++;
+        if (*p == '5')
+            half = 1;
+        else if (*p != '0')
+            return false;
+        p++;
+        while (*p == '0')
+            p++;
+    }
+    *out = whole * 2 + half;
+    return *p == '\0' && *out >= 1 && *out <= max;
+}
+
+void
+web_search_begin(struct req *req, const char *id, const char *base,
+                 const char *table_id, const char *q, const char *msgid)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<form class=\"filters\" method=\"get\" id=\"");
+    html_attr(o, id);
+    html_raw(o, "\" action=\"");
+    html_attr(o, base);
+    html_raw(o, "\"><input type=\"search\" name=\"q\" hx-get=\"");
+    html_attr(o, base);
+    html_raw(o, "\" hx-trigger=\"input changed delay:300ms\" hx-target=\"#");
+    html_attr(o, table_id);
+    html_raw(o, "\" hx-select=\"#");
+    html_attr(o, table_id);
+    html_raw(o, "\" hx-swap=\"outerHTML\" hx-include=\"#");
+    html_attr(o, id);
+    html_raw(o, "\" placeholder=\"");
+    html_attr(o, T(msgid));
+    html_raw(o, "\" value=\"");
+    html_attr(o, q ? q : "");
+    html_raw(o, "\">");
+}
+
+void
+web_search_end(struct req *req, const char *new_href, const char *new_label)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Search"));
+    html_raw(o, "</button>");
+    if (new_href) {
+        html_raw(o, "<a class=\"button\" href=\"");
+        html_attr(o, new_href);
+        html_raw(o, "\">");
+        html_txt(o, new_label);
+        html_raw(o, "</a>");
+    }
+    html_raw(o, "</form>");
+}

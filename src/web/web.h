@@ -1,7 +1,8 @@
 /*
  * web.h - the server-rendered pages: log-in, log-out, change password,
  * the home page, accounts, the audit log, the roster, villages and Party
- * organisations. Each page is a plain function that writes HTML through
+ * organisations, schools, the teacher pool, the catalog, programs and
+ * sessions with enrolment, and the annual plans. Each page is a plain function that writes HTML through
  * the escaping writers of http/html.h (the Fossil way), inside one layout
  * with navigation by role.
  */
@@ -66,3 +67,24 @@ int web_org_new(struct req *req);
 int web_org_create(struct req *req);
 int web_org_update(struct req *req);
 int web_org_void(struct req *req);
+int web_teachers(struct req *req);
+int web_teacher(struct req *req);
+int web_teacher_new(struct req *req);
+int web_teacher_create(struct req *req);
+int web_teacher_update(struct req *req);
+int web_courses(struct req *req);
+int web_course(struct req *req);
+int web_course_new(struct req *req);
+int web_course_create(struct req *req);
+int web_course_update(struct req *req);
+int web_course_publish(struct req *req);
+int web_programs(struct req *req);
+int web_program(struct req *req);
+int web_program_new(struct req *req);
+int web_program_create(struct req *req);
+int web_session_create(struct req *req);
+int web_session(struct req *req);
+int web_session_enroll(struct req *req);
+int web_plans(struct req *req);
+int web_plan_new(struct req *req);
+int web_plan_create(struct req *req);

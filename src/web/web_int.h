@@ -95,3 +95,32 @@ const char *web_name_of(json_t *items, const char *code);
 /* Appends &name=value (URL-encoded) to a query string; nothing when value
  * is NULL or empty. */
 void web_query_arg(struct strbuf *sb, const char *name, const char *value);
+
+/* --- form.c: shared by the teaching admin pages ---------------------- */
+
+/* v, released with the request (json_decref), so a page needs no
+ * cleanup path; NULL stays NULL. */
+json_t *web_owned(struct req *req, json_t *v);
+/* <h1>text</h1>. */
+void web_h1(struct req *req, const char *text);
+/* Ends a page answered with status (200, or 4xx for a form to fix). */
+int web_finish(struct req *req, int status);
+/* A table cell linking to href. */
+void web_td_link(struct req *req, const char *href, const char *text);
+/* A notice paragraph with an id (already translated text). */
+void web_notice(struct req *req, const char *id, const char *text);
+/* A labelled checkbox name=value; label already translated. */
+void web_checkbox(struct req *req, const char *name, const char *value,
+                  const char *label, bool checked);
+/* 学时 kept in halves as the page shows them: 3 -> "1.5", 4 -> "2". */
+const char *web_halves(struct req *req, int64_t halves);
+/* Parses "1.5" (steps of 0.5) into halves, 1..max: false when not. */
+bool web_parse_halves(const char *s, int64_t max, int64_t *out);
+/* A list's filter form whose search box (placeholder msgid) reloads
+ * table_id as one types (htmx); the caller adds its selects, then
+ * web_search_end the button and, when new_href, the link to the form. */
+void web_search_begin(struct req *req, const char *id, const char *base,
+                      const char *table_id, const char *q,
+                      const char *msgid);
+void web_search_end(struct req *req, const char *new_href,
+                    const char *new_label);

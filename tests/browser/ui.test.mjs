@@ -512,6 +512,11 @@ test('ui-2.2 the county report page: every program type, figures from records an
   assert.equal(new URL(page.url()).pathname, '/hours');
   assert.equal(await page.textContent('#hours-bound'), String(api.study_hours.persons_total));
   assert.equal(await page.textContent('#hours-meeting'), String(api.study_hours.persons_meeting_target));
+  // The county teachers' figure opens the teacher pool, filtered the same way.
+  await page.goBack();
+  await Promise.all([page.waitForNavigation(), page.click('#fig-teachers-county a')]);
+  assert.equal(new URL(page.url()).pathname, '/teachers');
+  assert.match(await page.textContent('#teacher-table tfoot'), new RegExp(`\\b${api.teachers_county}$`));
   // The township filter narrows the report to one township.
   await page.goto(base + '/report');
   await page.selectOption('select[name=township]', '371723002');

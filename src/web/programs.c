@@ -1,0 +1,979 @@
+/*
+ * programs.c - the admin pages of training as it is organised: programs
+ * (培训班) of the 8 types with their sessions and a form to add one; a
+ * session's page with its roster, the waiting list and the enrolment
+ * form (search the roster, enrol; a full session puts the person on the
+ * waiting list); and each school's annual plan (年度计划) in batches,
+ * planned beside held.
+ *
+ * The same domain calls and scope as /api/v1/programs, /api/v1/sessions
+ * and /api/v1/plans: a school admin reaches only its township's schools
+ * (api_get_scoped: another township's program or session is a 404).
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/org.h"
+#include "../domain/people.h"
+#include "../domain/rules.h"
+#include "../domain/teaching.h"
+#include "../http/html.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define ALL 1000      /* rows read at once for a select */
+#define BATCH_ROWS 4  /* batch rows of the new-plan form */
+
+static const char *
+nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static int64_t
+id_of(json_t *v)
+{
+    return (int64_t)json_integer_value(json_object_get(v, "id"));
+}
+
+static long long
+int_of(json_t *v, const char *key)
+{
+    return (long long)json_integer_value(json_object_get(v, key));
+}
+
+static const char *
+href(struct req *req, const char *base, int64_t id)
+{
+    return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
+}
+
+static const char *
+num(struct req *req, int64_t n)
+{
+    return arena_printf(&req->arena, "%lld", (long long)n);
+}
+
+static json_t *
+loaded(struct req *req, struct db *db, int rc, json_t *items)
+{
+    web_owned(req, items);
+    if (rc == 0)
+        return items;
+    api_db_error(req, db);
+    return NULL;
+}
+
+static json_t *
+type_items(struct req *req, struct db *db)
+{
+    json_t *items = json_array();
+    return loaded(req, db, org_code_list(db, Q_PROGRAM_TYPE_LIST, items),
+                  items);
+}
+
+static json_t *
+school_items(struct req *req, struct db *db)
+{
+    json_t *items = json_array();
+    int64_t n;
+    return loaded(req, db,
+                  school_list(db, api_scope(req), 0, 1, 100, items, &n),
+                  items);
+}
+
+/* The schools as {"code": id, "name"} for web_code_select. */
+static json_t *
+school_codes(struct req *req, json_t *schools)
+{
+    json_t *out = web_owned(req, json_array());
+    size_t i;
+    json_t *v;
+    json_array_foreach(schools, i, v)
+        json_array_append_new(out, json_pack("{s:s, s:s}", "code",
+                                             num(req, id_of(v)), "name",
+                                             web_jstr(v, "name")));
+    return out;
+}
+
+/* The "name" of the item of items whose "id" is id; NULL when none. */
+static const char *
+name_by_id(json_t *items, int64_t id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        if (id_of(v) == id)
+            return web_jstr(v, "name");
+    }
+    return NULL;
+}
+
+/* "2026-12-01 09:00" in China time from an API time string. */
+static const char *
+local_time(struct req *req, const char *iso)
+{
+    int64_t t;
+    if (iso == NULL || rules_parse_time(iso, &t) != 0)
+        return "";
+    char day[11];
+    int year;
+    rules_day(t, day, &year);
+    int64_t local = t + RULES_CST_OFFSET;
+    return arena_printf(&req->arena, "%s %02d:%02d", day,
+                        (int)(local % 86400 / 3600),
+                        (int)(local % 3600 / 60));
+}
+
+static int
+this_year(void)
+{
+    char day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    return year;
+}
+
+/* --- programs ------------------------------------------------------------ */
+
+int
+web_programs(struct req *req)
+{
+    int64_t page, per_page, school = 0;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
+        return req->status;
+    const char *type = nonempty(req_query(req, "type"));
+    if (type && strlen(type) > 32)
+        type = NULL;
+    struct db *db = api_db(req);
+    json_t *types = db ? type_items(req, db) : NULL;
+    json_t *schools = types ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    const char *sel = name_by_id(schools, school) ? num(req, school) : NULL;
+    json_t *items = web_owned(req, json_array());
+    int64_t total;
+    if (program_list(db, api_scope(req), type, sel ? school : 0, page,
+                     per_page, items, &total) != 0)
+        return api_db_error(req, db);
+    web_page_begin(req, T("Training programs"), "/programs");
+    struct strbuf *o = &req->out;
+    web_h1(req, T("Training programs"));
+    html_raw(o, "<form class=\"filters\" method=\"get\" id=\"program-filters\""
+                " action=\"/programs\">");
+    web_code_select(req, "type", NULL, types, T("All types"), type, NULL);
+    web_code_select(req, "school_id", NULL, school_codes(req, schools),
+                    T("All schools"), sel, NULL);
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Filter"));
+    html_raw(o, "</button><a class=\"button\" href=\"/programs/new\">");
+    html_txt(o, T("New program"));
+    html_raw(o, "</a></form><div id=\"program-table\"><table><thead><tr>");
+    web_th(req, "Title");
+    web_th(req, "Training type");
+    web_th(req, "School");
+    web_th(req, "Starts on");
+    web_th(req, "Ends on");
+    web_th(req, "Session count");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td_link(req, href(req, "/programs", id_of(v)),
+                    web_jstr(v, "title"));
+        web_td(req, web_jstr(v, "type_name"));
+        web_td(req, name_by_id(schools, int_of(v, "school_id")));
+        web_td(req, web_date(req, web_jstr(v, "from")));
+        web_td(req, web_date(req, web_jstr(v, "to")));
+        strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
+    }
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    web_query_arg(&extra, "type", type);
+    web_query_arg(&extra, "school_id", sel);
+    web_pager(req, "/programs", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    html_raw(o, "</div>");
+    return web_page_end(req);
+}
+
+struct program_form {
+    const char *type, *school, *title, *from, *to;
+    const char *err_field, *err;
+};
+
+static int
+program_new_page(struct req *req, int status, const struct program_form *f)
+{
+    struct db *db = api_db(req);
+    json_t *types = db ? type_items(req, db) : NULL;
+    json_t *schools = types ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    const char *ef = f->err_field, *e = f->err;
+    web_page_begin(req, T("New program"), "/programs");
+    web_h1(req, T("New program"));
+    web_form_begin(req, "program-form", "/programs");
+    web_code_select(req, "type", "Training type", types, NULL, f->type,
+                    web_err_for(ef, e, "type"));
+    web_code_select(req, "school_id", "School", school_codes(req, schools),
+                    json_array_size(schools) == 1 ? NULL
+                                                  : T("Choose a school"),
+                    f->school, web_err_for(ef, e, "school_id"));
+    web_input(req, "title", "Title", f->title, "text",
+              web_err_for(ef, e, "title"));
+    web_input(req, "from", "Starts on", f->from, "date",
+              web_err_for(ef, e, "from"));
+    web_input(req, "to", "Ends on", f->to, "date", web_err_for(ef, e, "to"));
+    web_form_end(req, T("Create"), NULL);
+    return web_finish(req, status);
+}
+
+int
+web_program_new(struct req *req)
+{
+    struct program_form f = {0};
+    return program_new_page(req, 200, &f);
+}
+
+int
+web_program_create(struct req *req)
+{
+    struct program_form f = {
+        .type = req_form(req, "type"),
+        .school = req_form(req, "school_id"),
+        .title = req_form(req, "title"),
+        .from = req_form(req, "from"),
+        .to = req_form(req, "to"),
+    };
+    struct db *db = api_db(req);
+    json_t *schools = db ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    int64_t school = 0;
+    if (f.school == NULL || parse_i64(f.school, &school) != 0 ||
+        name_by_id(schools, school) == NULL) {
+        f.err_field = "school_id";
+        f.err = T("Choose a school of your township.");
+    } else if (!web_text_ok(f.title, 64)) {
+        f.err_field = "title";
+        f.err = T("Enter a title of at most 64 characters.");
+    } else if (f.from == NULL || strlen(f.from) != 10) {
+        f.err_field = "from";
+        f.err = T("Give the date.");
+    } else if (f.to == NULL || strlen(f.to) != 10) {
+        f.err_field = "to";
+        f.err = T("Give the date.");
+    }
+    if (f.err)
+        return program_new_page(req, 422, &f);
+    struct program_input in = {
+        .type = f.type ? f.type : "",
+        .title = f.title,
+        .from = f.from,
+        .to = f.to,
+        .school_id = school,
+    };
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int64_t id;
+    int rc = program_create(db, &in, false, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/programs", id));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return program_new_page(req, 422, &f);
+}
+
+/* The session form's values, and the one thing wrong with them. */
+struct session_form {
+    const char *course, *teacher, *starts_at, *ends_at, *room, *place;
+    const char *hours, *capacity;
+    const char *err_field, *err;
+};
+
+/* {"code","name"} items of a JSON list by id and key. */
+static json_t *
+codes_of(struct req *req, json_t *items, const char *key)
+{
+    json_t *out = web_owned(req, json_array());
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+        json_array_append_new(out, json_pack("{s:s, s:s}", "code",
+                                             num(req, id_of(v)), "name",
+                                             web_jstr(v, key)));
+    return out;
+}
+
+/* A program's page: what it is, its sessions, and the form to add one
+ * (f: its values and error). */
+static int
+program_page(struct req *req, struct db *db, json_t *p, int status,
+             const struct session_form *f)
+{
+    int64_t pid = id_of(p), school = int_of(p, "school_id"), n;
+    const char *tw = web_jstr(p, "township_code");
+    json_t *sessions = web_owned(req, json_array());
+    json_t *courses = web_owned(req, json_array());
+    json_t *teachers = web_owned(req, json_array());
+    json_t *rooms = web_owned(req, json_array());
+    json_t *s = NULL;
+    char stw[16];
+    struct course_filter cf = {.published_only = true};
+    struct teacher_filter tf = {.township = tw};
+    struct class_filter sf = {.program_id = pid, .from = INT64_MIN / 2,
+                              .to = INT64_MAX / 2};
+    if (class_list(db, &sf, 1, 500, sessions, &n) != 0 ||
+        course_list(db, &cf, 1, ALL, courses, &n) != 0 ||
+        teacher_list(db, &tf, 1, ALL, teachers, &n) != 0 ||
+        school_rooms(db, school, rooms) != 0 ||
+        school_get(db, school, &s, stw) != 0)
+        return api_db_error(req, db);
+    web_owned(req, s);
+    const char *title = web_jstr(p, "title");
+    web_page_begin(req, title, "/programs");
+    struct strbuf *o = &req->out;
+    web_h1(req, title);
+    html_raw(o, "<table class=\"record\" id=\"program\">");
+    web_row(req, "Training type", web_jstr(p, "type_name"));
+    web_row(req, "School", web_jstr(s, "name"));
+    web_row(req, "Starts on", web_date(req, web_jstr(p, "from")));
+    web_row(req, "Ends on", web_date(req, web_jstr(p, "to")));
+    html_raw(o, "</table><h2>");
+    html_txt(o, T("Sessions"));
+    html_raw(o, "</h2><table id=\"program-sessions\"><thead><tr>");
+    web_th(req, "Time");
+    web_th(req, "Course");
+    web_th(req, "Teacher");
+    web_th(req, "Place");
+    web_th(req, "Hours");
+    web_th(req, "Enrolled / capacity");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(sessions, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td_link(req, href(req, "/sessions", id_of(v)),
+                    local_time(req, web_jstr(v, "starts_at")));
+        web_td(req, web_jstr(v, "course_title"));
+        web_td(req, web_jstr(v, "teacher_name"));
+        const char *room = json_is_integer(json_object_get(v, "room_id"))
+                               ? name_by_id(rooms, int_of(v, "room_id"))
+                               : NULL;
+        web_td(req, room ? room : web_jstr(v, "place"));
+        strbuf_printf(o, "<td>%g</td><td>%lld/%lld</td></tr>",
+                      json_number_value(json_object_get(v, "hours")),
+                      int_of(v, "enrolled"), int_of(v, "capacity"));
+    }
+    html_raw(o, "</tbody></table><h2>");
+    html_txt(o, T("Add a session"));
+    html_raw(o, "</h2>");
+    const char *ef = f->err_field, *e = f->err;
+    web_form_begin(req, "session-form",
+                   arena_printf(&req->arena, "/programs/%lld/sessions",
+                                (long long)pid));
+    web_code_select(req, "course_id", "Course",
+                    codes_of(req, courses, "title"), T("(no course)"),
+                    f->course, web_err_for(ef, e, "course_id"));
+    web_code_select(req, "teacher_id", "Teacher",
+                    codes_of(req, teachers, "name"), T("(no teacher)"),
+                    f->teacher, web_err_for(ef, e, "teacher_id"));
+    web_input(req, "starts_at", "Starts (China time)", f->starts_at,
+              "datetime-local", web_err_for(ef, e, "starts_at"));
+    web_input(req, "ends_at", "Ends (China time)", f->ends_at,
+              "datetime-local", web_err_for(ef, e, "ends_at"));
+    web_code_select(req, "room_id", "Room of the school",
+                    codes_of(req, rooms, "name"), T("(not in a room)"),
+                    f->room, web_err_for(ef, e, "room_id"));
+    web_input(req, "place", "Or an on-site place", f->place, "text",
+              web_err_for(ef, e, "place"));
+    web_input(req, "hours", "Hours (学时, in steps of 0.5)", f->hours, "text",
+              web_err_for(ef, e, "hours"));
+    web_input(req, "capacity", "Capacity", f->capacity, "number",
+              web_err_for(ef, e, "capacity"));
+    web_form_end(req, T("Add the session"), NULL);
+    return web_finish(req, status);
+}
+
+/* The program {id} of the path within the caller's township; NULL
+ * having answered 404 (another township's too) or 500. */
+static json_t *
+program_of_path(struct req *req, struct db **db)
+{
+    int64_t id;
+    json_t *p;
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+        return NULL;
+    if (api_get_scoped(req, *db, program_get, id, "program", &p) != 0) {
+        if (req->status == 404)
+            http_error(req, 404, "not_found", NULL, "%s",
+                       T("No such program."));
+        return NULL;
+    }
+    web_owned(req, p);
+    if (json_is_true(json_object_get(p, "voided"))) {
+        http_error(req, 404, "not_found", NULL, "%s", T("No such program."));
+        return NULL;
+    }
+    return p;
+}
+
+int
+web_program(struct req *req)
+{
+    struct db *db;
+    json_t *p = program_of_path(req, &db);
+    if (p == NULL)
+        return req->status;
+    struct session_form f = {.hours = "2", .capacity = "50"};
+    return program_page(req, db, p, 200, &f);
+}
+
+/* An optional id field: 0 when empty; false when not a number. */
+static bool
+opt_id(const char *s, int64_t *out)
+{
+    *out = 0;
+    return s == NULL || *s == '\0' ||
+           (parse_i64(s, out) == 0 && *out > 0);
+}
+
+int
+web_session_create(struct req *req)
+{
+    struct db *db;
+    json_t *p = program_of_path(req, &db);
+    if (p == NULL)
+        return req->status;
+    struct session_form f = {
+        .course = req_form(req, "course_id"),
+        .teacher = req_form(req, "teacher_id"),
+        .starts_at = req_form(req, "starts_at"),
+        .ends_at = req_form(req, "ends_at"),
+        .room = req_form(req, "room_id"),
+        .place = req_form(req, "place"),
+        .hours = req_form(req, "hours"),
+        .capacity = req_form(req, "capacity"),
+    };
+    struct class_input in = {.program_id = id_of(p), .place = f.place};
+    const char *when = T("Give the date and time.");
+    if (!opt_id(f.course, &in.course_id)) {
+        f.err_field = "course_id";
+        f.err = T("Not valid.");
+    } else if (!opt_id(f.teacher, &in.teacher_id)) {
+        f.err_field = "teacher_id";
+        f.err = T("Not valid.");
+    } else if (!opt_id(f.room, &in.room_id)) {
+        f.err_field = "room_id";
+        f.err = T("Not valid.");
+    } else if (f.starts_at == NULL ||
+               rules_parse_time(f.starts_at, &in.starts_at) != 0) {
+        f.err_field = "starts_at";
+        f.err = when;
+    } else if (f.ends_at == NULL ||
+               rules_parse_time(f.ends_at, &in.ends_at) != 0) {
+        f.err_field = "ends_at";
+        f.err = when;
+    } else if (f.place && utf8_chars(f.place) > 64) {
+        f.err_field = "place";
+        f.err = T("At most 64 characters.");
+    } else if (!web_parse_halves(f.hours, 16, &in.half_hours)) {
+        f.err_field = "hours";
+        f.err = T("Hours are from 0.5 to 8, in steps of 0.5.");
+    } else if (f.capacity == NULL || parse_i64(f.capacity, &in.capacity) ||
+               in.capacity < 1 || in.capacity > 5000) {
+        f.err_field = "capacity";
+        f.err = T("A capacity is from 1 to 5000.");
+    }
+    if (f.err)
+        return program_page(req, db, p, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int64_t id;
+    int rc = class_create(db, &in, false, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/sessions", id));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return program_page(req, db, p, 422, &f);
+}
+
+/* --- a session: roster, waiting list, enrolment -------------------------- */
+
+/* The session {id} of the path within the caller's township; NULL
+ * having answered. */
+static json_t *
+session_of_path(struct req *req, struct db **db)
+{
+    int64_t id;
+    json_t *s;
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+        return NULL;
+    if (api_get_scoped(req, *db, class_get, id, "session", &s) != 0) {
+        if (req->status == 404)
+            http_error(req, 404, "not_found", NULL, "%s",
+                       T("No such session."));
+        return NULL;
+    }
+    web_owned(req, s);
+    if (json_is_true(json_object_get(s, "voided"))) {
+        http_error(req, 404, "not_found", NULL, "%s", T("No such session."));
+        return NULL;
+    }
+    return s;
+}
+
+/* A session's page; err (translated) under the enrolment form. */
+static int
+session_page(struct req *req, struct db *db, json_t *s, int status,
+             const char *err)
+{
+    int64_t sid = id_of(s);
+    json_t *roster = web_owned(req, json_array());
+    if (class_roster(db, sid, roster) != 0)
+        return api_db_error(req, db);
+    const char *q = nonempty(req_query(req, "q"));
+    if (q == NULL)
+        q = nonempty(req_form(req, "q"));
+    if (q && strlen(q) > 64)
+        q = NULL;
+    json_t *found = web_owned(req, json_array());
+    int64_t nfound = 0;
+    if (q) {
+        struct people_filter pf = {.township = api_scope(req), .q = q};
+        if (people_list(db, &pf, 1, 20, found, &nfound) != 0)
+            return api_db_error(req, db);
+    }
+    const char *title = web_jstr(s, "course_title");
+    if (title == NULL)
+        title = web_jstr(s, "program_title");
+    web_page_begin(req, title, "/sessions");
+    struct strbuf *o = &req->out;
+    web_h1(req, title);
+    const char *done = req_query(req, "done");
+    if (done && strcmp(done, "waiting") == 0 && status == 200)
+        web_notice(req, "enrol-done",
+                   T("The session is full: the person is on the waiting "
+                     "list."));
+    else if (done && strcmp(done, "enrolled") == 0 && status == 200)
+        web_notice(req, "enrol-done", T("Enrolled."));
+    html_raw(o, "<table class=\"record\" id=\"session\">");
+    html_raw(o, "<tr><th>");
+    html_txt(o, T("Program"));
+    html_raw(o, "</th><td><a href=\"");
+    html_attr(o, href(req, "/programs", int_of(s, "program_id")));
+    html_raw(o, "\">");
+    html_txt(o, web_jstr(s, "program_title"));
+    html_raw(o, "</a></td></tr>");
+    web_row(req, "Teacher", web_jstr(s, "teacher_name"));
+    web_row(req, "Starts", local_time(req, web_jstr(s, "starts_at")));
+    web_row(req, "Ends", local_time(req, web_jstr(s, "ends_at")));
+    web_row(req, "Place", nonempty(web_jstr(s, "place")));
+    web_row(req, "Hours",
+            arena_printf(&req->arena, "%g",
+                         json_number_value(json_object_get(s, "hours"))));
+    html_raw(o, "<tr><th>");
+    html_txt(o, T("Enrolled / capacity"));
+    strbuf_printf(o, "</th><td id=\"enrolled\">%lld / %lld</td></tr>",
+                  int_of(s, "enrolled"), int_of(s, "capacity"));
+    html_raw(o, "<tr><th>");
+    html_txt(o, T("Waiting list"));
+    strbuf_printf(o, "</th><td id=\"waiting\">%lld</td></tr></table>",
+                  int_of(s, "waiting"));
+    strbuf_printf(o, "<p><a href=\"/sessions/%lld/display\">", (long long)sid);
+    html_txt(o, T("Check-in screen"));
+    strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
+                  (long long)sid);
+    html_txt(o, T("Sign-in sheet"));
+    html_raw(o, "</a></p>");
+    /* Enrolled first, then the waiting list (the query's order). */
+    html_raw(o, "<h2>");
+    html_txt(o, T("List of this session"));
+    html_raw(o, "</h2><table id=\"roster\"><thead><tr>");
+    web_th(req, "Full name");
+    web_th(req, "ID number");
+    web_th(req, "State");
+    web_th(req, "Attended");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(roster, i, v)
+    {
+        const char *st = web_jstr(v, "status");
+        bool waiting = st && strcmp(st, "waiting") == 0;
+        html_raw(o, waiting ? "<tr class=\"waiting\">" : "<tr>");
+        web_td(req, web_jstr(v, "name"));
+        web_td(req, web_jstr(v, "id_number_masked"));
+        web_td(req, waiting ? T("On the waiting list") : T("Has a seat"));
+        web_td(req, json_is_true(json_object_get(v, "attended"))
+                        ? T("Checked in")
+                        : "");
+        html_raw(o, "</tr>");
+    }
+    html_raw(o, "</tbody></table><h2>");
+    html_txt(o, T("Enrol a person"));
+    html_raw(o, "</h2>");
+    const char *base = href(req, "/sessions", sid);
+    web_search_begin(req, "enrol-search", base, "enrol-results", q,
+                     "Name, pinyin (zs) or last 4 of ID/phone");
+    web_search_end(req, NULL, NULL);
+    if (err) {
+        html_raw(o, "<p class=\"field-error\" role=\"alert\" "
+                    "id=\"enrol-error\">");
+        html_txt(o, err);
+        html_raw(o, "</p>");
+    }
+    html_raw(o, "<div id=\"enrol-results\">");
+    if (q) {
+        html_raw(o, "<table><thead><tr>");
+        web_th(req, "Full name");
+        web_th(req, "ID number");
+        web_th(req, "Township");
+        html_raw(o, "<th></th></tr></thead><tbody>");
+        json_array_foreach(found, i, v)
+        {
+            html_raw(o, "<tr>");
+            web_td(req, web_jstr(v, "name"));
+            web_td(req, web_jstr(v, "id_number_masked"));
+            web_td(req, web_township_name(req, web_jstr(v, "township_code")));
+            html_raw(o, "<td>");
+            web_form_begin(req, "enrol-form",
+                           arena_printf(&req->arena,
+                                        "/sessions/%lld/enroll",
+                                        (long long)sid));
+            strbuf_printf(o, "<input type=\"hidden\" name=\"person_id\" "
+                             "value=\"%lld\">",
+                          (long long)id_of(v));
+            html_raw(o, "<input type=\"hidden\" name=\"q\" value=\"");
+            html_attr(o, q);
+            html_raw(o, "\">");
+            web_form_end(req, T("Enrol"), NULL);
+            html_raw(o, "</td></tr>");
+        }
+        if (json_array_size(found) == 0) {
+            html_raw(o, "<tr><td colspan=\"4\">");
+            html_txt(o, T("No one on the roster matches."));
+            html_raw(o, "</td></tr>");
+        }
+        html_raw(o, "</tbody></table>");
+    }
+    html_raw(o, "</div>");
+    return web_finish(req, status);
+}
+
+int
+web_session(struct req *req)
+{
+    struct db *db;
+    json_t *s = session_of_path(req, &db);
+    return s ? session_page(req, db, s, 200, NULL) : req->status;
+}
+
+int
+web_session_enroll(struct req *req)
+{
+    struct db *db;
+    json_t *s = session_of_path(req, &db);
+    if (s == NULL)
+        return req->status;
+    int64_t person;
+    const char *p = req_form(req, "person_id");
+    if (p == NULL || parse_i64(p, &person) != 0 || person < 1)
+        return session_page(req, db, s, 422,
+                            T("Choose a person from the search."));
+    /* Only a person of the caller's township, as the API checks. */
+    struct person_view view;
+    struct audit_who who = api_who(req);
+    int rc = people_get(db, app_keys, person, false, &who, &view);
+    if (rc == ERR_NOTFOUND)
+        return session_page(req, db, s, 422, T("No such person."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    json_decref(view.json);
+    const char *scope = api_scope(req);
+    if (scope && strcmp(scope, view.township) != 0)
+        return session_page(req, db, s, 422,
+                            T("This person is on another township's "
+                              "roster: only its own school may enrol "
+                              "them."));
+    const char *status;
+    rc = class_enroll(db, id_of(s), person, true, &who, &status);
+    if (rc == ERR_CONFLICT)
+        return session_page(req, db, s, 409,
+                            T("This person is already on the list of this "
+                              "session."));
+    if (rc == ERR_NOTFOUND)
+        return session_page(req, db, s, 422, T("No such person."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, arena_printf(&req->arena,
+                                           "/sessions/%lld?done=%s",
+                                           (long long)id_of(s), status));
+}
+
+/* --- annual plans -------------------------------------------------------- */
+
+int
+web_plans(struct req *req)
+{
+    int64_t year;
+    if (req_query_int_or_400(req, "year", 2000, 2100, this_year(), &year))
+        return req->status;
+    struct db *db = api_db(req);
+    json_t *types = db ? type_items(req, db) : NULL;
+    json_t *schools = types ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    web_page_begin(req, T("Annual plans"), "/plans");
+    struct strbuf *o = &req->out;
+    web_h1(req, arena_printf(&req->arena, "%s · %lld", T("Annual plans"),
+                             (long long)year));
+    html_raw(o, "<form class=\"filters\" method=\"get\" action=\"/plans\" "
+                "id=\"plan-filters\"><label>");
+    html_txt(o, T("Year"));
+    strbuf_printf(o, "<input type=\"number\" name=\"year\" min=\"2000\" "
+                     "max=\"2100\" value=\"%lld\"></label>",
+                  (long long)year);
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Show"));
+    html_raw(o, "</button><a class=\"button\" href=\"/plans/new\">");
+    html_txt(o, T("New plan"));
+    html_raw(o, "</a></form><table id=\"plan-table\"><thead><tr>");
+    web_th(req, "School");
+    web_th(req, "Plan");
+    web_th(req, "Batch");
+    web_th(req, "Training type");
+    web_th(req, "Starts on");
+    web_th(req, "Ends on");
+    web_th(req, "Sessions planned");
+    web_th(req, "Sessions held");
+    web_th(req, "Persons planned");
+    web_th(req, "Persons trained");
+    html_raw(o, "</tr></thead><tbody>");
+    int64_t sum[4] = {0};
+    static const char *const keys[4] = {"planned_sessions", "held_sessions",
+                                        "planned_persons", "held_persons"};
+    size_t i;
+    json_t *s;
+    json_array_foreach(schools, i, s)
+    {
+        int64_t pid;
+        json_t *plan;
+        int rc = plan_of(db, id_of(s), year, &pid);
+        if (rc == ERR_NOTFOUND) {
+            html_raw(o, "<tr class=\"muted\">");
+            web_td(req, web_jstr(s, "name"));
+            html_raw(o, "<td colspan=\"9\">");
+            html_txt(o, T("No plan for this year yet."));
+            html_raw(o, "</td></tr>");
+            continue;
+        }
+        if (rc != 0 || plan_get(db, pid, &plan) != 0)
+            return api_db_error(req, db);
+        web_owned(req, plan);
+        size_t k;
+        json_t *b;
+        json_array_foreach(json_object_get(plan, "batches"), k, b)
+        {
+            html_raw(o, "<tr>");
+            web_td(req, k == 0 ? web_jstr(s, "name") : "");
+            web_td(req, k == 0 ? web_jstr(plan, "title") : "");
+            strbuf_printf(o, "<td>%lld</td>", int_of(b, "batch"));
+            web_td(req, web_name_of(types, web_jstr(b, "type")));
+            web_td(req, web_date(req, web_jstr(b, "from")));
+            web_td(req, web_date(req, web_jstr(b, "to")));
+            for (int c = 0; c < 4; c++) {
+                sum[c] += int_of(b, keys[c]);
+                strbuf_printf(o, "<td class=\"num\">%lld</td>",
+                              int_of(b, keys[c]));
+            }
+            html_raw(o, "</tr>");
+        }
+    }
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
+    html_txt(o, T("Total"));
+    html_raw(o, "</td>");
+    for (int c = 0; c < 4; c++)
+        strbuf_printf(o, "<td class=\"num\">%lld</td>", (long long)sum[c]);
+    html_raw(o, "</tr></tfoot></table><p class=\"muted\">");
+    html_txt(o, T("Held is counted from the school's sessions of the "
+                  "batch's type within its dates; persons are distinct "
+                  "people who attended."));
+    html_raw(o, "</p>");
+    return web_page_end(req);
+}
+
+/* The new-plan form's values: the plan and up to BATCH_ROWS batches (a
+ * row without a type is left out). */
+struct plan_form {
+    const char *school, *year, *title;
+    const char *type[BATCH_ROWS], *from[BATCH_ROWS], *to[BATCH_ROWS];
+    const char *sessions[BATCH_ROWS], *persons[BATCH_ROWS];
+    const char *err_field, *err;
+};
+
+static int
+plan_new_page(struct req *req, int status, const struct plan_form *f)
+{
+    struct db *db = api_db(req);
+    json_t *types = db ? type_items(req, db) : NULL;
+    json_t *schools = types ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    struct strbuf *o = &req->out;
+    const char *ef = f->err_field, *e = f->err;
+    web_page_begin(req, T("New plan"), "/plans");
+    web_h1(req, T("New annual plan"));
+    web_form_begin(req, "plan-form", "/plans");
+    web_code_select(req, "school_id", "School", school_codes(req, schools),
+                    json_array_size(schools) == 1 ? NULL
+                                                  : T("Choose a school"),
+                    f->school, web_err_for(ef, e, "school_id"));
+    web_input(req, "year", "Year", f->year, "number",
+              web_err_for(ef, e, "year"));
+    web_input(req, "title", "Title", f->title, "text",
+              web_err_for(ef, e, "title"));
+    html_raw(o, "<fieldset id=\"batches\"><legend>");
+    html_txt(o, T("Batches (a row without a type is left out)"));
+    html_raw(o, "</legend><table><thead><tr>");
+    web_th(req, "Batch");
+    web_th(req, "Training type");
+    web_th(req, "Starts on");
+    web_th(req, "Ends on");
+    web_th(req, "Sessions planned");
+    web_th(req, "Persons planned");
+    html_raw(o, "</tr></thead><tbody>");
+    for (int r = 0; r < BATCH_ROWS; r++) {
+        strbuf_printf(o, "<tr><td>%d</td><td>", r + 1);
+        web_code_select(req, arena_printf(&req->arena, "type_%d", r + 1),
+                        NULL, types, T("(none)"), f->type[r], NULL);
+        static const char *const cols[4] = {"from", "to", "sessions",
+                                            "persons"};
+        const char *const *vals[4] = {f->from, f->to, f->sessions,
+                                      f->persons};
+        for (int c = 0; c < 4; c++) {
+            strbuf_printf(o, "</td><td><input name=\"%s_%d\" type=\"%s\" "
+                             "value=\"",
+                          cols[c], r + 1, c < 2 ? "date" : "number");
+            html_attr(o, vals[c][r] ? vals[c][r] : "");
+            html_raw(o, "\">");
+        }
+        html_raw(o, "</td></tr>");
+    }
+    html_raw(o, "</tbody></table></fieldset>");
+    web_field_error(req, web_err_for(ef, e, "batches"));
+    web_form_end(req, T("Create"), NULL);
+    return web_finish(req, status);
+}
+
+int
+web_plan_new(struct req *req)
+{
+    struct plan_form f = {
+        .year = arena_printf(&req->arena, "%d", this_year()),
+    };
+    return plan_new_page(req, 200, &f);
+}
+
+int
+web_plan_create(struct req *req)
+{
+    struct plan_form f = {
+        .school = req_form(req, "school_id"),
+        .year = req_form(req, "year"),
+        .title = req_form(req, "title"),
+    };
+    struct plan_batch b[BATCH_ROWS];
+    size_t n = 0;
+    for (int r = 0; r < BATCH_ROWS; r++) {
+        char name[16];
+        str_fmt(name, sizeof(name), "type_%d", r + 1);
+        f.type[r] = req_form(req, name);
+        str_fmt(name, sizeof(name), "from_%d", r + 1);
+        f.from[r] = req_form(req, name);
+        str_fmt(name, sizeof(name), "to_%d", r + 1);
+        f.to[r] = req_form(req, name);
+        str_fmt(name, sizeof(name), "sessions_%d", r + 1);
+        f.sessions[r] = req_form(req, name);
+        str_fmt(name, sizeof(name), "persons_%d", r + 1);
+        f.persons[r] = req_form(req, name);
+        if (nonempty(f.type[r]) == NULL || f.err)
+            continue;
+        b[n] = (struct plan_batch){
+            .batch = r + 1, .type = f.type[r],
+            .from = f.from[r] ? f.from[r] : "", .to = f.to[r] ? f.to[r] : "",
+        };
+        if (f.sessions[r] == NULL || parse_i64(f.sessions[r],
+                                               &b[n].sessions) != 0 ||
+            b[n].sessions < 0 || b[n].sessions > 10000 ||
+            f.persons[r] == NULL || parse_i64(f.persons[r],
+                                              &b[n].persons) != 0 ||
+            b[n].persons < 0 || b[n].persons > 1000000) {
+            f.err_field = "batches";
+            f.err = T("Give each batch's planned sessions and persons as "
+                      "whole numbers.");
+        }
+        n++;
+    }
+    struct db *db = api_db(req);
+    json_t *schools = db ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    int64_t school = 0, year = 0;
+    if (f.err) {
+        /* a batch row is wrong */
+    } else if (f.school == NULL || parse_i64(f.school, &school) != 0 ||
+               name_by_id(schools, school) == NULL) {
+        f.err_field = "school_id";
+        f.err = T("Choose a school of your township.");
+    } else if (f.year == NULL || parse_i64(f.year, &year) != 0 ||
+               year < 2000 || year > 2100) {
+        f.err_field = "year";
+        f.err = T("Give the year, e.g. 2026.");
+    } else if (!web_text_ok(f.title, 64)) {
+        f.err_field = "title";
+        f.err = T("Enter a title of at most 64 characters.");
+    } else if (n == 0) {
+        f.err_field = "batches";
+        f.err = T("Give at least one batch.");
+    }
+    if (f.err)
+        return plan_new_page(req, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int64_t id;
+    int rc = plan_create(db, school, year, f.title, b, n, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, arena_printf(&req->arena, "/plans?year=%lld",
+                                               (long long)year));
+    if (rc == ERR_CONFLICT) {
+        f.err_field = "year";
+        f.err = T("This school has a plan for that year already.");
+        return plan_new_page(req, 409, &f);
+    }
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return plan_new_page(req, 422, &f);
+}

@@ -1,0 +1,1119 @@
+/*
+ * teaching.c - the admin pages of the teacher pool (师资库) and the
+ * course catalog (课程库): lists with filters and live search, forms to
+ * add and edit, each with its error beside the field, and a teacher's
+ * ratings (aggregates only: raters are anonymous) and sessions.
+ *
+ * The same domain calls and scope rules as /api/v1/teachers and
+ * /api/v1/courses: a school admin sees the teachers of its township
+ * (its own, and the county teachers serving its school), adds and edits
+ * only its township's own and invited teachers, and reads the catalog;
+ * the county admin keeps county teachers and the catalog.
+ */
+#include "web.h"
+
+#include "i18n.h"
+#include "web_int.h"
+
+#include "../api/api.h"
+#include "../core/err.h"
+#include "../core/util.h"
+#include "../domain/classes.h"
+#include "../domain/org.h"
+#include "../domain/rules.h"
+#include "../domain/teaching.h"
+#include "../http/html.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define MAX_SCHOOLS 20   /* a teacher's schools, as the API allows */
+#define MAX_TEACHERS 10  /* a course's teachers, as the API allows */
+#define ALL 1000         /* rows read at once for a select */
+
+#define NO_TEACHER "No such teacher."
+
+static const char *const levels[][2] = {
+    {"county", "County level"},
+    {"township", "Township level"},
+    {"invited", "Invited"},
+};
+static const char *const formats[][2] = {
+    {"lecture", "Lecture"},
+    {"seminar", "Seminar"},
+    {"onsite", "On-site"},
+    {"online", "Online"},
+};
+
+static const char *
+label_of(struct req *req, const char *const (*table)[2], size_t n,
+         const char *code)
+{
+    for (size_t i = 0; code && i < n; i++)
+        if (strcmp(table[i][0], code) == 0)
+            return T(table[i][1]);
+    return code;
+}
+
+#define LEVEL(c) label_of(req, levels, 3, c)
+#define FORMAT(c) label_of(req, formats, 4, c)
+
+static const char *
+nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static int64_t
+id_of(json_t *v)
+{
+    return (int64_t)json_integer_value(json_object_get(v, "id"));
+}
+
+static const char *
+href(struct req *req, const char *base, int64_t id)
+{
+    return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
+}
+
+/* items after a domain read that returned rc; NULL having answered. */
+static json_t *
+loaded(struct req *req, struct db *db, int rc, json_t *items)
+{
+    web_owned(req, items);
+    if (rc == 0)
+        return items;
+    api_db_error(req, db);
+    return NULL;
+}
+
+static json_t *
+module_list(struct req *req, struct db *db)
+{
+    json_t *items = json_array();
+    return loaded(req, db, org_code_list(db, Q_MODULE_LIST, items), items);
+}
+
+/* The schools the caller may see: its own township's, or all 13. */
+static json_t *
+school_items(struct req *req, struct db *db)
+{
+    json_t *items = json_array();
+    int64_t n;
+    return loaded(req, db,
+                  school_list(db, api_scope(req), 0, 1, 100, items, &n),
+                  items);
+}
+
+static json_t *
+township_items(struct req *req, struct db *db)
+{
+    json_t *items = json_array();
+    int64_t n;
+    return loaded(req, db, org_townships(db, 1, 500, items, &n), items);
+}
+
+/* The names of ids (a JSON array of integers) looked up in items by
+ * "id" under key, joined by "、". */
+static const char *
+names_of(struct req *req, json_t *ids, json_t *items, const char *key)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    size_t i, k;
+    json_t *x, *it;
+    json_array_foreach(ids, i, x)
+    {
+        json_array_foreach(items, k, it)
+        {
+            if (json_equal(json_object_get(it, "id"), x)) {
+                if (sb.len)
+                    strbuf_puts(&sb, "、");
+                strbuf_puts(&sb, web_jstr(it, key));
+            }
+        }
+    }
+    const char *s = arena_strdup(&req->arena, strbuf_str(&sb));
+    strbuf_cleanup(&sb);
+    return s;
+}
+
+/* Module names of codes (a JSON array of strings). */
+static const char *
+module_names(struct req *req, json_t *codes, json_t *modules)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    size_t i;
+    json_t *x;
+    json_array_foreach(codes, i, x)
+    {
+        if (sb.len)
+            strbuf_puts(&sb, "、");
+        strbuf_puts(&sb, web_name_of(modules, json_string_value(x)));
+    }
+    const char *s = arena_strdup(&req->arena, strbuf_str(&sb));
+    strbuf_cleanup(&sb);
+    return s;
+}
+
+/* A rating summary's figures as the page shows them. */
+static const char *
+score(struct req *req, json_t *r, const char *key)
+{
+    json_t *v = json_object_get(r, key);
+    return json_is_number(v)
+               ? arena_printf(&req->arena, "%.1f", json_number_value(v))
+               : "—";
+}
+
+static const char *
+rate(struct req *req, json_t *r)
+{
+    json_t *v = json_object_get(r, "excellence_rate");
+    return json_is_number(v) ? arena_printf(&req->arena, "%.1f%%",
+                                            json_number_value(v) * 100)
+                             : "—";
+}
+
+/* --- teachers ------------------------------------------------------------ */
+
+/* Whether items holds one whose "id" is id (a JSON integer). */
+static bool
+listed(json_t *items, json_t *id)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        if (json_equal(json_object_get(v, "id"), id))
+            return true;
+    }
+    return false;
+}
+
+/* Whether a school admin may see teacher t (township tw): its own
+ * township's, or one serving a school of its township. */
+static bool
+teacher_visible(struct req *req, json_t *t, const char *tw, json_t *schools)
+{
+    const char *scope = api_scope(req);
+    if (scope == NULL || strcmp(scope, tw) == 0)
+        return true;
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(t, "school_ids"), i, x)
+    {
+        if (listed(schools, x))
+            return true;
+    }
+    return false;
+}
+
+/* Whether the caller may change teacher t: the county admin any; a
+ * school admin its township's own and invited teachers. */
+static bool
+teacher_editable(struct req *req, json_t *t, const char *tw)
+{
+    const char *scope = api_scope(req);
+    return scope == NULL ||
+           (strcmp(scope, tw) == 0 &&
+            strcmp(web_jstr(t, "level") ? web_jstr(t, "level") : "",
+                   "county") != 0);
+}
+
+int
+web_teachers(struct req *req)
+{
+    int64_t page, per_page, school = 0;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
+        return req->status;
+    /* The county report links here with a township. */
+    const char *tw = nonempty(req_query(req, "township"));
+    if (tw && api_check_township(req, tw) != 0)
+        return req->status;
+    struct teacher_filter f = {.township = tw ? tw : api_scope(req)};
+    f.q = nonempty(req_query(req, "q"));
+    f.level = nonempty(req_query(req, "level"));
+    if (f.q && strlen(f.q) > 64)
+        f.q = NULL;
+    if (f.level && !teacher_level_valid(f.level))
+        f.level = NULL;
+    struct db *db = api_db(req);
+    json_t *modules = db ? module_list(req, db) : NULL;
+    json_t *schools = modules ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    /* A school outside the caller's list is no filter it may use. */
+    const char *sel = NULL;
+    size_t i;
+    json_t *v;
+    json_t *want = web_owned(req, json_integer(school));
+    if (school && listed(schools, want))
+        sel = arena_printf(&req->arena, "%lld", (long long)school);
+    f.school_id = sel ? school : 0;
+    json_t *items = web_owned(req, json_array());
+    int64_t total;
+    if (teacher_list(db, &f, page, per_page, items, &total) != 0)
+        return api_db_error(req, db);
+    web_page_begin(req, T("Teacher pool"), "/teachers");
+    struct strbuf *o = &req->out;
+    web_h1(req, T("Teacher pool"));
+    web_search_begin(req, "teacher-filters", "/teachers", "teacher-table",
+                     f.q, "Search by name");
+    html_raw(o, "<select name=\"level\">");
+    web_select_option(req, "", T("All levels"), f.level);
+    for (size_t k = 0; k < 3; k++)
+        web_select_option(req, levels[k][0], T(levels[k][1]), f.level);
+    html_raw(o, "</select><select name=\"school_id\">");
+    web_select_option(req, "", T("All schools"), sel);
+    json_array_foreach(schools, i, v)
+        web_select_option(req,
+                          arena_printf(&req->arena, "%lld",
+                                       (long long)id_of(v)),
+                          web_jstr(v, "name"), sel);
+    html_raw(o, "</select>");
+    web_search_end(req, "/teachers/new", T("New teacher"));
+    html_raw(o, "<div id=\"teacher-table\"><table><thead><tr>");
+    web_th(req, "Full name");
+    web_th(req, "Level");
+    web_th(req, "Modules");
+    web_th(req, "Schools");
+    web_th(req, "Ratings");
+    web_th(req, "Mean score");
+    web_th(req, "Excellence rate");
+    html_raw(o, "</tr></thead><tbody>");
+    json_array_foreach(items, i, v)
+    {
+        json_t *r;
+        if (rating_summary(db, Q_RATING_TEACHER, id_of(v), &r) != 0)
+            return api_db_error(req, db);
+        web_owned(req, r);
+        html_raw(o, "<tr>");
+        web_td_link(req, href(req, "/teachers", id_of(v)),
+                    web_jstr(v, "name"));
+        web_td(req, LEVEL(web_jstr(v, "level")));
+        web_td(req, module_names(req, json_object_get(v, "modules"),
+                                 modules));
+        web_td(req, names_of(req, json_object_get(v, "school_ids"),
+                             schools, "name"));
+        strbuf_printf(o, "<td>%lld</td>",
+                      (long long)json_integer_value(
+                          json_object_get(r, "evaluations")));
+        web_td(req, score(req, r, "mean"));
+        web_td(req, rate(req, r));
+        html_raw(o, "</tr>");
+    }
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"7\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    web_query_arg(&extra, "q", f.q);
+    web_query_arg(&extra, "level", f.level);
+    web_query_arg(&extra, "school_id", sel);
+    web_query_arg(&extra, "township", tw);
+    web_pager(req, "/teachers", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    html_raw(o, "</div>");
+    return web_page_end(req);
+}
+
+/* A teacher form's values, and the one thing wrong with them. */
+struct teacher_form {
+    const char *name, *level, *township, *title;
+    const char *modules[8];          /* NULL-terminated codes */
+    int64_t schools[MAX_SCHOOLS];
+    size_t nschools;
+    const char *err_field, *err;
+};
+
+static const char *
+t_err(const struct teacher_form *f, const char *field)
+{
+    return web_err_for(f->err_field, f->err, field);
+}
+
+static bool
+has_module(const struct teacher_form *f, const char *code)
+{
+    for (int i = 0; f->modules[i]; i++)
+        if (strcmp(f->modules[i], code) == 0)
+            return true;
+    return false;
+}
+
+static bool
+has_school(const struct teacher_form *f, int64_t id)
+{
+    for (size_t i = 0; i < f->nschools; i++)
+        if (f->schools[i] == id)
+            return true;
+    return false;
+}
+
+/* The form as the record stands. */
+static void
+teacher_form_of(json_t *t, struct teacher_form *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->name = web_jstr(t, "name");
+    f->level = web_jstr(t, "level");
+    f->township = web_jstr(t, "township_code");
+    f->title = web_jstr(t, "title");
+    size_t i, n = 0;
+    json_t *x;
+    json_array_foreach(json_object_get(t, "modules"), i, x)
+    {
+        if (n < 7)
+            f->modules[n++] = json_string_value(x);
+    }
+    json_array_foreach(json_object_get(t, "school_ids"), i, x)
+        if (f->nschools < MAX_SCHOOLS)
+            f->schools[f->nschools++] = json_integer_value(x);
+}
+
+/* Reads the posted form: modules and schools only among those offered,
+ * so a school admin cannot tick another township's school. */
+static void
+teacher_form_read(struct req *req, json_t *modules, json_t *schools,
+                  struct teacher_form *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->name = req_form(req, "name");
+    f->level = req_form(req, "level");
+    f->township = nonempty(req_form(req, "township_code"));
+    f->title = req_form(req, "title");
+    size_t i, n = 0;
+    json_t *v;
+    json_array_foreach(modules, i, v)
+    {
+        const char *code = web_jstr(v, "code");
+        if (code && n < 7 && req_form_has(req, "modules", code))
+            f->modules[n++] = code;
+    }
+    json_array_foreach(schools, i, v)
+    {
+        char num[24];
+        str_fmt(num, sizeof(num), "%lld", (long long)id_of(v));
+        if (f->nschools < MAX_SCHOOLS && req_form_has(req, "school_ids", num))
+            f->schools[f->nschools++] = id_of(v);
+    }
+}
+
+/* The fields of the teacher form, inside an open <form>. */
+static void
+teacher_fields(struct req *req, json_t *modules, json_t *schools,
+               json_t *towns, const struct teacher_form *f)
+{
+    struct strbuf *o = &req->out;
+    bool county = api_scope(req) == NULL;
+    web_input(req, "name", "Full name", f->name, "text",
+              t_err(f, "name"));
+    html_raw(o, "<label>");
+    html_txt(o, T("Level"));
+    html_raw(o, "<select name=\"level\">");
+    for (size_t k = county ? 0 : 1; k < 3; k++)
+        web_select_option(req, levels[k][0], T(levels[k][1]), f->level);
+    html_raw(o, "</select></label>");
+    web_field_error(req, t_err(f, "level"));
+    if (county)
+        web_code_select(req, "township_code",
+                        "Township (required for township level)", towns,
+                        T("(none)"), f->township, t_err(f, "township_code"));
+    web_input(req, "title", "Title or unit", f->title, "text",
+              t_err(f, "title"));
+    html_raw(o, "<fieldset id=\"modules\"><legend>");
+    html_txt(o, T("Modules"));
+    html_raw(o, "</legend>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(modules, i, v)
+        web_checkbox(req, "modules", web_jstr(v, "code"),
+                     web_jstr(v, "name"), has_module(f, web_jstr(v, "code")));
+    html_raw(o, "</fieldset>");
+    web_field_error(req, t_err(f, "modules"));
+    html_raw(o, "<fieldset id=\"schools\"><legend>");
+    html_txt(o, T("Schools"));
+    html_raw(o, "</legend>");
+    json_array_foreach(schools, i, v)
+        web_checkbox(req, "school_ids",
+                     arena_printf(&req->arena, "%lld", (long long)id_of(v)),
+                     web_jstr(v, "name"), has_school(f, id_of(v)));
+    html_raw(o, "</fieldset>");
+    web_field_error(req, t_err(f, "school_ids"));
+}
+
+/* Checks a posted teacher form and fills in: 0, or ERR_INVAL with the
+ * field and message set. */
+static int
+teacher_check_form(struct req *req, struct teacher_form *f,
+                   struct teacher_input *in)
+{
+    const char *scope = api_scope(req);
+    if (!web_text_ok(f->name, 32)) {
+        f->err_field = "name";
+        f->err = T("Enter a name of at most 32 characters.");
+    } else if (f->level == NULL || !teacher_level_valid(f->level)) {
+        f->err_field = "level";
+        f->err = T("Choose a level.");
+    } else if (scope && strcmp(f->level, "county") == 0) {
+        f->err_field = "level";
+        f->err = T("County teachers are added by the county.");
+    } else if (f->title && utf8_chars(f->title) > 64) {
+        f->err_field = "title";
+        f->err = T("At most 64 characters.");
+    }
+    if (f->err)
+        return ERR_INVAL;
+    if (scope)
+        f->township = scope;
+    *in = (struct teacher_input){
+        .name = f->name,
+        .level = f->level,
+        .township = f->township,
+        .title = f->title,
+        .modules = f->modules,
+        .school_ids = f->schools,
+        .nschools = f->nschools,
+    };
+    return 0;
+}
+
+static int
+teacher_new_page(struct req *req, int status, const struct teacher_form *f)
+{
+    struct db *db = api_db(req);
+    json_t *modules = db ? module_list(req, db) : NULL;
+    json_t *schools = modules ? school_items(req, db) : NULL;
+    json_t *towns = schools ? township_items(req, db) : NULL;
+    if (towns == NULL)
+        return req->status;
+    web_page_begin(req, T("New teacher"), "/teachers");
+    web_h1(req, T("New teacher"));
+    web_form_begin(req, "teacher-form", "/teachers");
+    teacher_fields(req, modules, schools, towns, f);
+    web_form_end(req, T("Create"), NULL);
+    return web_finish(req, status);
+}
+
+int
+web_teacher_new(struct req *req)
+{
+    struct teacher_form f = {.level = "township"};
+    return teacher_new_page(req, 200, &f);
+}
+
+int
+web_teacher_create(struct req *req)
+{
+    struct db *db = api_db(req);
+    json_t *modules = db ? module_list(req, db) : NULL;
+    json_t *schools = modules ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    struct teacher_form f;
+    struct teacher_input in;
+    teacher_form_read(req, modules, schools, &f);
+    if (teacher_check_form(req, &f, &in) != 0)
+        return teacher_new_page(req, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int64_t id;
+    int rc = teacher_create(db, &in, false, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/teachers", id));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return teacher_new_page(req, 422, &f);
+}
+
+/* The teacher {id} of the path as the caller may see it; NULL having
+ * answered 404 or 500. tw gets its township ("" for none). */
+static json_t *
+teacher_of_path(struct req *req, struct db **db, char tw[16])
+{
+    int64_t id;
+    json_t *t;
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+        return NULL;
+    int rc = teacher_get(*db, id, &t, tw);
+    if (rc == ERR_NOTFOUND)
+        goto not_found;
+    if (rc != 0) {
+        api_db_error(req, *db);
+        return NULL;
+    }
+    web_owned(req, t);
+    json_t *schools = school_items(req, *db);
+    if (schools == NULL)
+        return NULL;
+    if (!json_is_true(json_object_get(t, "voided")) &&
+        teacher_visible(req, t, tw, schools))
+        return t;
+not_found:
+    http_error(req, 404, "not_found", NULL, "%s", T(NO_TEACHER));
+    return NULL;
+}
+
+/* A teacher's page: what it is, its ratings and sessions, and the edit
+ * form when the caller may change it. */
+static int
+teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
+             int status, const struct teacher_form *f)
+{
+    json_t *modules = module_list(req, db);
+    json_t *schools = modules ? school_items(req, db) : NULL;
+    json_t *towns = schools ? township_items(req, db) : NULL;
+    json_t *all = NULL, *rating = NULL, *sessions = json_array();
+    web_owned(req, sessions);
+    int64_t n;
+    if (towns == NULL)
+        return req->status;
+    all = web_owned(req, json_array());
+    if (school_list(db, NULL, 0, 1, 100, all, &n) != 0 ||
+        rating_summary(db, Q_RATING_TEACHER, id_of(t), &rating) != 0 ||
+        class_of_teacher(db, id_of(t), 50, sessions) != 0)
+        return api_db_error(req, db);
+    web_owned(req, rating);
+    const char *name = web_jstr(t, "name");
+    web_page_begin(req, name, "/teachers");
+    struct strbuf *o = &req->out;
+    web_h1(req, name);
+    html_raw(o, "<table class=\"record\" id=\"teacher\">");
+    web_row(req, "Level", LEVEL(web_jstr(t, "level")));
+    web_row(req, "Township", *tw ? web_name_of(towns, tw) : NULL);
+    web_row(req, "Title or unit", nonempty(web_jstr(t, "title")));
+    web_row(req, "Modules",
+            module_names(req, json_object_get(t, "modules"), modules));
+    web_row(req, "Schools",
+            names_of(req, json_object_get(t, "school_ids"), all, "name"));
+    html_raw(o, "</table><h2>");
+    html_txt(o, T("Teaching-quality ratings"));
+    html_raw(o, "</h2><table class=\"record\" id=\"teacher-rating\">");
+    web_row(req, "Ratings",
+            arena_printf(&req->arena, "%lld",
+                         (long long)json_integer_value(
+                             json_object_get(rating, "evaluations"))));
+    web_row(req, "Mean score", score(req, rating, "mean"));
+    web_row(req, "Ranked score (shrunk toward the county mean)",
+            score(req, rating, "ranked_mean"));
+    const char *r = rate(req, rating);
+    long long exc = json_integer_value(json_object_get(rating, "excellent"));
+    web_row(req, "Excellence rate",
+            strcmp(r, "—") == 0
+                ? arena_printf(&req->arena, "— (%s)",
+                               T("fewer than 10 ratings"))
+                : arena_printf(&req->arena, "%s (%lld %s)", r, exc,
+                               T("excellent")));
+    html_raw(o, "</table><h2>");
+    html_txt(o, T("Sessions taught"));
+    html_raw(o, "</h2><table id=\"teacher-sessions\"><thead><tr>");
+    web_th(req, "Time");
+    web_th(req, "Program");
+    web_th(req, "Course");
+    web_th(req, "Township");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(sessions, i, v)
+    {
+        int64_t at;
+        char day[11];
+        int year;
+        const char *when = "";
+        if (rules_parse_time(web_jstr(v, "starts_at"), &at) == 0) {
+            rules_day(at, day, &year);
+            int64_t local = at + RULES_CST_OFFSET;
+            when = arena_printf(&req->arena, "%s %02d:%02d", day,
+                                (int)(local % 86400 / 3600),
+                                (int)(local % 3600 / 60));
+        }
+        html_raw(o, "<tr>");
+        web_td(req, when);
+        web_td(req, web_jstr(v, "program_title"));
+        web_td(req, web_jstr(v, "course_title"));
+        web_td(req, web_name_of(towns, web_jstr(v, "township_code")));
+        html_raw(o, "</tr>");
+    }
+    html_raw(o, "</tbody></table>");
+    if (teacher_editable(req, t, tw)) {
+        html_raw(o, "<h2>");
+        html_txt(o, T("Edit"));
+        html_raw(o, "</h2>");
+        web_form_begin(req, "teacher-form", href(req, "/teachers", id_of(t)));
+        teacher_fields(req, modules, schools, towns, f);
+        web_form_end(req, T("Save"), NULL);
+    }
+    return web_finish(req, status);
+}
+
+int
+web_teacher(struct req *req)
+{
+    struct db *db;
+    char tw[16];
+    json_t *t = teacher_of_path(req, &db, tw);
+    if (t == NULL)
+        return req->status;
+    struct teacher_form f;
+    teacher_form_of(t, &f);
+    return teacher_page(req, db, t, tw, 200, &f);
+}
+
+int
+web_teacher_update(struct req *req)
+{
+    struct db *db;
+    char tw[16];
+    json_t *t = teacher_of_path(req, &db, tw);
+    if (t == NULL)
+        return req->status;
+    if (!teacher_editable(req, t, tw))
+        return http_error(req, 403, "forbidden", NULL, "%s",
+                          T("Only the county changes county teachers."));
+    json_t *modules = module_list(req, db);
+    json_t *schools = modules ? school_items(req, db) : NULL;
+    if (schools == NULL)
+        return req->status;
+    struct teacher_form f;
+    struct teacher_input in;
+    teacher_form_read(req, modules, schools, &f);
+    /* A school admin keeps the county teachers' other schools: it only
+     * changes the ticks of its own township's. */
+    if (api_scope(req)) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(json_object_get(t, "school_ids"), i, x)
+        {
+            if (!listed(schools, x) && f.nschools < MAX_SCHOOLS)
+                f.schools[f.nschools++] = json_integer_value(x);
+        }
+    }
+    if (teacher_check_form(req, &f, &in) != 0)
+        return teacher_page(req, db, t, tw, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int rc = teacher_update(db, id_of(t), &in, &who, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/teachers", id_of(t)));
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s", T(NO_TEACHER));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return teacher_page(req, db, t, tw, 422, &f);
+}
+
+/* --- the catalog --------------------------------------------------------- */
+
+/* Every live teacher, for names and the course form's select. */
+static json_t *
+all_teachers(struct req *req, struct db *db)
+{
+    struct teacher_filter f = {0};
+    json_t *items = json_array();
+    int64_t n;
+    return loaded(req, db, teacher_list(db, &f, 1, ALL, items, &n), items);
+}
+
+int
+web_courses(struct req *req)
+{
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0)
+        return req->status;
+    struct course_filter f = {0};
+    f.q = nonempty(req_query(req, "q"));
+    f.module = nonempty(req_query(req, "module"));
+    const char *pub = nonempty(req_query(req, "published"));
+    f.published_only = pub && strcmp(pub, "1") == 0;
+    if (f.q && strlen(f.q) > 64)
+        f.q = NULL;
+    if (f.module && strlen(f.module) > 32)
+        f.module = NULL;
+    struct db *db = api_db(req);
+    json_t *modules = db ? module_list(req, db) : NULL;
+    json_t *teachers = modules ? all_teachers(req, db) : NULL;
+    if (teachers == NULL)
+        return req->status;
+    json_t *items = web_owned(req, json_array());
+    int64_t total;
+    if (course_list(db, &f, page, per_page, items, &total) != 0)
+        return api_db_error(req, db);
+    bool county = api_scope(req) == NULL;
+    web_page_begin(req, T("Course catalog"), "/courses");
+    struct strbuf *o = &req->out;
+    web_h1(req, T("Course catalog"));
+    web_search_begin(req, "course-filters", "/courses", "course-table", f.q,
+                     "Search by title");
+    web_code_select(req, "module", NULL, modules, T("All modules"),
+                    f.module, NULL);
+    html_raw(o, "<select name=\"published\">");
+    web_select_option(req, "", T("Published or not"), pub);
+    web_select_option(req, "1", T("Published only"), pub);
+    html_raw(o, "</select>");
+    web_search_end(req, county ? "/courses/new" : NULL, T("New course"));
+    html_raw(o, "<div id=\"course-table\"><table><thead><tr>");
+    web_th(req, "Title");
+    web_th(req, "Module");
+    web_th(req, "Hours");
+    web_th(req, "Format");
+    web_th(req, "Course teachers");
+    web_th(req, "Published");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td_link(req, href(req, "/courses", id_of(v)),
+                    web_jstr(v, "title"));
+        web_td(req, web_jstr(v, "module_name"));
+        strbuf_printf(o, "<td>%g</td>",
+                      json_number_value(json_object_get(v, "hours")));
+        web_td(req, FORMAT(web_jstr(v, "format")));
+        web_td(req, names_of(req, json_object_get(v, "teacher_ids"),
+                             teachers, "name"));
+        web_td(req, json_is_true(json_object_get(v, "published"))
+                        ? T("Published")
+                        : T("Not published"));
+        html_raw(o, "</tr>");
+    }
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    web_query_arg(&extra, "q", f.q);
+    web_query_arg(&extra, "module", f.module);
+    web_query_arg(&extra, "published", pub);
+    web_pager(req, "/courses", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
+    html_raw(o, "</div>");
+    return web_page_end(req);
+}
+
+/* A course form's values, and the one thing wrong with them. */
+struct course_form {
+    const char *title, *module, *hours, *format, *description;
+    bool published;
+    int64_t teachers[MAX_TEACHERS];
+    size_t nteachers;
+    const char *err_field, *err;
+};
+
+static const char *
+c_err(const struct course_form *f, const char *field)
+{
+    return web_err_for(f->err_field, f->err, field);
+}
+
+static void
+course_form_of(struct req *req, json_t *c, struct course_form *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->title = web_jstr(c, "title");
+    f->module = web_jstr(c, "module_code");
+    f->hours = arena_printf(&req->arena, "%g",
+                            json_number_value(json_object_get(c, "hours")));
+    f->format = web_jstr(c, "format");
+    f->description = web_jstr(c, "description");
+    f->published = json_is_true(json_object_get(c, "published"));
+    size_t i;
+    json_t *x;
+    json_array_foreach(json_object_get(c, "teacher_ids"), i, x)
+        if (f->nteachers < MAX_TEACHERS)
+            f->teachers[f->nteachers++] = json_integer_value(x);
+}
+
+static void
+course_form_read(struct req *req, json_t *teachers, struct course_form *f)
+{
+    memset(f, 0, sizeof(*f));
+    f->title = req_form(req, "title");
+    f->module = req_form(req, "module_code");
+    f->hours = req_form(req, "hours");
+    f->format = req_form(req, "format");
+    f->description = req_form(req, "description");
+    f->published = req_form_has(req, "published", "1");
+    size_t i;
+    json_t *v;
+    json_array_foreach(teachers, i, v)
+    {
+        char num[24];
+        str_fmt(num, sizeof(num), "%lld", (long long)id_of(v));
+        if (req_form_has(req, "teacher_ids", num)) {
+            if (f->nteachers == MAX_TEACHERS) {
+                f->err_field = "teacher_ids";
+                f->err = T("At most 10 teachers.");
+                break;
+            }
+            f->teachers[f->nteachers++] = id_of(v);
+        }
+    }
+}
+
+static void
+course_fields(struct req *req, json_t *modules, json_t *teachers,
+              const struct course_form *f)
+{
+    struct strbuf *o = &req->out;
+    web_input(req, "title", "Title", f->title, "text", c_err(f, "title"));
+    web_code_select(req, "module_code", "Module", modules, NULL, f->module,
+                    c_err(f, "module_code"));
+    web_input(req, "hours", "Hours (学时, in steps of 0.5)", f->hours, "text",
+              c_err(f, "hours"));
+    html_raw(o, "<label>");
+    html_txt(o, T("Format"));
+    html_raw(o, "<select name=\"format\">");
+    for (size_t k = 0; k < 4; k++)
+        web_select_option(req, formats[k][0], T(formats[k][1]), f->format);
+    html_raw(o, "</select></label>");
+    web_field_error(req, c_err(f, "format"));
+    web_input(req, "description", "Description", f->description, "text",
+              c_err(f, "description"));
+    html_raw(o, "<label>");
+    html_txt(o, T("Teachers (hold Ctrl to choose several)"));
+    html_raw(o, "<select name=\"teacher_ids\" multiple size=\"8\">");
+    size_t i;
+    json_t *v;
+    json_array_foreach(teachers, i, v)
+    {
+        bool on = false;
+        for (size_t k = 0; k < f->nteachers; k++)
+            on = on || f->teachers[k] == id_of(v);
+        strbuf_printf(o, "<option value=\"%lld\"%s>", (long long)id_of(v),
+                      on ? " selected" : "");
+        html_txt(o, web_jstr(v, "name"));
+        html_raw(o, " · ");
+        html_txt(o, LEVEL(web_jstr(v, "level")));
+        html_raw(o, "</option>");
+    }
+    html_raw(o, "</select></label>");
+    web_field_error(req, c_err(f, "teacher_ids"));
+    web_checkbox(req, "published", "1", T("Published (trainees see it)"),
+                 f->published);
+}
+
+static int
+course_check_form(struct req *req, struct course_form *f,
+                  struct course_input *in)
+{
+    int64_t halves = 0;
+    if (f->err != NULL) {
+        /* already wrong: too many teachers */
+    } else if (!web_text_ok(f->title, 64)) {
+        f->err_field = "title";
+        f->err = T("Enter a title of at most 64 characters.");
+    } else if (!web_parse_halves(f->hours, 80, &halves)) {
+        f->err_field = "hours";
+        f->err = T("Hours are from 0.5 to 40, in steps of 0.5.");
+    } else if (f->description && utf8_chars(f->description) > 2000) {
+        f->err_field = "description";
+        f->err = T("At most 2000 characters.");
+    }
+    if (f->err)
+        return ERR_INVAL;
+    *in = (struct course_input){
+        .title = f->title,
+        .module = f->module ? f->module : "",
+        .format = f->format ? f->format : "",
+        .description = f->description,
+        .half_hours = halves,
+        .published = f->published,
+        .teacher_ids = f->teachers,
+        .nteachers = f->nteachers,
+    };
+    return 0;
+}
+
+static int
+course_new_page(struct req *req, int status, const struct course_form *f)
+{
+    struct db *db = api_db(req);
+    json_t *modules = db ? module_list(req, db) : NULL;
+    json_t *teachers = modules ? all_teachers(req, db) : NULL;
+    if (teachers == NULL)
+        return req->status;
+    web_page_begin(req, T("New course"), "/courses");
+    web_h1(req, T("New course"));
+    web_form_begin(req, "course-form", "/courses");
+    course_fields(req, modules, teachers, f);
+    web_form_end(req, T("Create"), NULL);
+    return web_finish(req, status);
+}
+
+int
+web_course_new(struct req *req)
+{
+    struct course_form f = {.hours = "2", .format = "lecture"};
+    return course_new_page(req, 200, &f);
+}
+
+int
+web_course_create(struct req *req)
+{
+    struct db *db = api_db(req);
+    json_t *teachers = db ? all_teachers(req, db) : NULL;
+    if (teachers == NULL)
+        return req->status;
+    struct course_form f;
+    struct course_input in;
+    course_form_read(req, teachers, &f);
+    if (course_check_form(req, &f, &in) != 0)
+        return course_new_page(req, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int64_t id;
+    int rc = course_create(db, &in, false, &who, &id, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/courses", id));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return course_new_page(req, 422, &f);
+}
+
+/* A course's page: what it is, its ratings, and for the county admin
+ * the edit form and the publish switch. */
+static int
+course_page(struct req *req, struct db *db, json_t *c, int status,
+            const struct course_form *f)
+{
+    json_t *modules = module_list(req, db);
+    json_t *teachers = modules ? all_teachers(req, db) : NULL;
+    json_t *rating;
+    if (teachers == NULL)
+        return req->status;
+    if (rating_summary(db, Q_RATING_COURSE, id_of(c), &rating) != 0)
+        return api_db_error(req, db);
+    web_owned(req, rating);
+    const char *title = web_jstr(c, "title");
+    bool published = json_is_true(json_object_get(c, "published"));
+    web_page_begin(req, title, "/courses");
+    struct strbuf *o = &req->out;
+    web_h1(req, title);
+    html_raw(o, "<table class=\"record\" id=\"course\">");
+    web_row(req, "Module", web_jstr(c, "module_name"));
+    web_row(req, "Hours",
+            arena_printf(&req->arena, "%g",
+                         json_number_value(json_object_get(c, "hours"))));
+    web_row(req, "Format", FORMAT(web_jstr(c, "format")));
+    web_row(req, "Course teachers",
+            names_of(req, json_object_get(c, "teacher_ids"), teachers,
+                     "name"));
+    web_row(req, "Published", published ? T("Published") : T("Not published"));
+    web_row(req, "Description", nonempty(web_jstr(c, "description")));
+    web_row(req, "Ratings",
+            arena_printf(&req->arena, "%lld",
+                         (long long)json_integer_value(
+                             json_object_get(rating, "evaluations"))));
+    web_row(req, "Mean score", score(req, rating, "mean"));
+    web_row(req, "Excellence rate", rate(req, rating));
+    html_raw(o, "</table>");
+    if (api_scope(req) == NULL) {
+        char action[64];
+        str_fmt(action, sizeof(action), "/courses/%lld/publish",
+                (long long)id_of(c));
+        web_form_begin(req, "publish-form", action);
+        strbuf_printf(o, "<input type=\"hidden\" name=\"published\" "
+                         "value=\"%d\">",
+                      published ? 0 : 1);
+        web_form_end(req, published ? T("Unpublish") : T("Publish"), NULL);
+        html_raw(o, "<h2>");
+        html_txt(o, T("Edit"));
+        html_raw(o, "</h2>");
+        web_form_begin(req, "course-form", href(req, "/courses", id_of(c)));
+        course_fields(req, modules, teachers, f);
+        web_form_end(req, T("Save"), NULL);
+    }
+    return web_finish(req, status);
+}
+
+/* The course {id} of the path; NULL having answered. */
+static json_t *
+course_of_path(struct req *req, struct db **db)
+{
+    int64_t id;
+    json_t *c;
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+        return NULL;
+    int rc = course_get(*db, id, &c);
+    if (rc == 0 && json_is_true(json_object_get(c, "voided"))) {
+        json_decref(c);
+        rc = ERR_NOTFOUND;
+    }
+    if (rc == ERR_NOTFOUND) {
+        http_error(req, 404, "not_found", NULL, "%s", T("No such course."));
+        return NULL;
+    }
+    if (rc != 0) {
+        api_db_error(req, *db);
+        return NULL;
+    }
+    return web_owned(req, c);
+}
+
+int
+web_course(struct req *req)
+{
+    struct db *db;
+    json_t *c = course_of_path(req, &db);
+    if (c == NULL)
+        return req->status;
+    struct course_form f;
+    course_form_of(req, c, &f);
+    return course_page(req, db, c, 200, &f);
+}
+
+int
+web_course_update(struct req *req)
+{
+    struct db *db;
+    json_t *c = course_of_path(req, &db);
+    json_t *teachers = c ? all_teachers(req, db) : NULL;
+    if (teachers == NULL)
+        return req->status;
+    struct course_form f;
+    struct course_input in;
+    course_form_read(req, teachers, &f);
+    if (course_check_form(req, &f, &in) != 0)
+        return course_page(req, db, c, 422, &f);
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int rc = course_update(db, id_of(c), &in, &who, &e);
+    if (rc == 0)
+        return http_redirect(req, href(req, "/courses", id_of(c)));
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such course."));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return course_page(req, db, c, 422, &f);
+}
+
+int
+web_course_publish(struct req *req)
+{
+    struct db *db;
+    json_t *c = course_of_path(req, &db);
+    if (c == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = course_publish(db, id_of(c),
+                            req_form_has(req, "published", "1"), &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such course."));
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, href(req, "/courses", id_of(c)));
+}
