@@ -70,6 +70,11 @@ static const struct setting settings[] = {
     {"checkin_slot_seconds", SET_INT, "30", 1, 300,
      OFF(checkin_slot_seconds), 0,
      "seconds after which the check-in QR code turns over"},
+    {"photo_max_bytes", SET_INT, "5242880", 1024, 64 << 20,
+     OFF(photo_max_bytes), 0,
+     "largest photo accepted for a session's ledger (台账), in bytes"},
+    {"photos_per_session", SET_INT, "50", 1, 1000,
+     OFF(photos_per_session), 0, "most ledger photos one session keeps"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,
      "serve /metrics to any address, not only loopback"},
 };

@@ -33,6 +33,8 @@ struct config {
     int64_t pool_min_county_teachers; /* the 11 of "11+N" */
     int64_t checkin_open_minutes;  /* check-in opens this long before */
     int64_t checkin_slot_seconds;  /* the QR code turns over this often */
+    int64_t photo_max_bytes;       /* a ledger photo's size limit */
+    int64_t photos_per_session;    /* ledger photos a session keeps */
 };
 
 /* Fills c with every setting's default. */

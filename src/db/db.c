@@ -14,7 +14,8 @@
 #define Q_DEF(name, sqlite, pg) {#name, sqlite, pg},
 const struct query_def db_queries[Q__COUNT] = {
     DB_QUERIES(Q_DEF) DB_QUERIES_PEOPLE(Q_DEF) DB_QUERIES_TEACHING(Q_DEF)
-        DB_QUERIES_REPORT(Q_DEF) DB_QUERIES_SURVEY(Q_DEF)};
+        DB_QUERIES_REPORT(Q_DEF) DB_QUERIES_SURVEY(Q_DEF)
+            DB_QUERIES_LEDGER(Q_DEF)};
 #undef Q_DEF
 
 int
@@ -92,6 +93,11 @@ decode(struct db *db, enum query q, const char *types, va_list ap,
             p[n].i = v ? *v : 0;
             break;
         }
+        case 'b':
+            p[n].s = va_arg(ap, const void *);
+            p[n].len = va_arg(ap, size_t);
+            p[n].kind = p[n].s ? 'b' : '0';
+            break;
         default:
             db_set_error(db, ERR_INVAL, "%s: bad parameter type '%c'",
                          db_queries[q].name, *t);
@@ -152,6 +158,12 @@ bool
 db_null(struct db_res *r, int col)
 {
     return ((struct db_res_head *)r)->db->ops->col_null(r, col);
+}
+
+const void *
+db_blob(struct db_res *r, int col, size_t *len)
+{
+    return ((struct db_res_head *)r)->db->ops->col_blob(r, col, len);
 }
 
 void

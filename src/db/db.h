@@ -43,6 +43,7 @@ void db_rollback(struct db *db);
  *   'i'  int64_t
  *   's'  const char *, NULL binds SQL NULL
  *   'n'  const int64_t *, NULL binds SQL NULL
+ *   'b'  const void *, size_t: bytes (BLOB / bytea); NULL binds SQL NULL
  * Text is copied when bound, so the caller's strings need not outlive
  * the call. Returns a result to read with db_next(); NULL on failure
  * (db_errmsg,
@@ -59,6 +60,9 @@ int64_t db_int(struct db_res *r, int col);
 /* Column text, NULL for SQL NULL; valid until db_next()/db_end(). */
 const char *db_text(struct db_res *r, int col);
 bool db_null(struct db_res *r, int col);
+/* Column bytes (BLOB / bytea) and their length; NULL for SQL NULL. Valid
+ * until db_next()/db_end(). */
+const void *db_blob(struct db_res *r, int col, size_t *len);
 void db_end(struct db_res *r);
 
 /* Runs q to completion. Returns the number of rows changed (>= 0), or

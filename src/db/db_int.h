@@ -11,9 +11,10 @@
  * as text too, since both backends accept text for integer columns when
  * bound with the right type (SQLite binds them as integers, PG as text). */
 struct db_param {
-    char kind;          /* 'i' or 's' or '0' (NULL) */
+    char kind;          /* 'i' or 's' or 'b' (bytes) or '0' (NULL) */
     int64_t i;
     const char *s;
+    size_t len;         /* of the bytes of 'b' */
 };
 
 struct db_ops {
@@ -24,6 +25,7 @@ struct db_ops {
     int64_t (*col_int)(struct db_res *r, int col);
     const char *(*col_text)(struct db_res *r, int col);
     bool (*col_null)(struct db_res *r, int col);
+    const void *(*col_blob)(struct db_res *r, int col, size_t *len);
     void (*end)(struct db_res *r);
     int (*exec_script)(struct db *db, const char *sql);
     int (*backup)(struct db *db, const char *path);

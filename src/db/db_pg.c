@@ -18,6 +18,7 @@ struct db_res {
     PGresult *res;
     int row, nrows;
     enum query q;
+    unsigned char *blob; /* the last db_blob, unescaped (PQfreemem) */
 };
 
 struct db_pg {
@@ -89,8 +90,14 @@ pg_query(struct db *db, enum query q, const struct db_param *prm, int n)
         return NULL;
     char nums[DB_MAX_PARAMS][24];
     const char *values[DB_MAX_PARAMS];
+    int lengths[DB_MAX_PARAMS], formats[DB_MAX_PARAMS];
     for (int i = 0; i < n; i++) {
-        if (prm[i].kind == 'i') {
+        lengths[i] = formats[i] = 0;
+        if (prm[i].kind == 'b') { /* bytes go in binary format */
+            values[i] = prm[i].s;
+            lengths[i] = (int)prm[i].len;
+            formats[i] = 1;
+        } else if (prm[i].kind == 'i') {
             str_fmt(nums[i], sizeof(nums[i]), "%lld", (long long)prm[i].i);
             values[i] = nums[i];
         } else if (prm[i].kind == 's') {
@@ -101,7 +108,8 @@ pg_query(struct db *db, enum query q, const struct db_param *prm, int n)
     }
     char name[16];
     str_fmt(name, sizeof(name), "q%d", (int)q);
-    PGresult *res = PQexecPrepared(p->conn, name, n, values, NULL, NULL, 0);
+    PGresult *res = PQexecPrepared(p->conn, name, n, values, lengths,
+                                   formats, 0);
     ExecStatusType st = PQresultStatus(res);
     if (st != PGRES_TUPLES_OK && st != PGRES_COMMAND_OK) {
         set_result_error(p, res, db_queries[q].name);
@@ -111,6 +119,8 @@ pg_query(struct db *db, enum query q, const struct db_param *prm, int n)
     struct db_res *r = &p->res[q];
     if (r->res)
         PQclear(r->res);
+    PQfreemem(r->blob);
+    r->blob = NULL;
     r->db = db;
     r->res = res;
     r->row = -1;
@@ -124,6 +134,8 @@ pg_query(struct db *db, enum query q, const struct db_param *prm, int n)
 static int
 pg_next(struct db_res *r)
 {
+    PQfreemem(r->blob);
+    r->blob = NULL;
     if (r->row + 1 >= r->nrows)
         return 0;
     r->row++;
@@ -152,9 +164,24 @@ pg_null(struct db_res *r, int col)
     return PQgetisnull(r->res, r->row, col);
 }
 
+/* bytea comes as text ("\\x…" hex); unescaped once per row. */
+static const void *
+pg_blob(struct db_res *r, int col, size_t *len)
+{
+    *len = 0;
+    if (PQgetisnull(r->res, r->row, col))
+        return NULL;
+    PQfreemem(r->blob);
+    r->blob = PQunescapeBytea(
+        (const unsigned char *)PQgetvalue(r->res, r->row, col), len);
+    return r->blob;
+}
+
 static void
 pg_end(struct db_res *r)
 {
+    PQfreemem(r->blob);
+    r->blob = NULL;
     PQclear(r->res);
     r->res = NULL;
 }
@@ -196,6 +223,8 @@ pg_close(struct db *db)
     for (int i = 0; i < Q__COUNT; i++)
         if (p->res[i].res)
             PQclear(p->res[i].res);
+    for (int i = 0; i < Q__COUNT; i++)
+        PQfreemem(p->res[i].blob);
     PQfinish(p->conn);
     free(p);
 }
@@ -207,6 +236,7 @@ static const struct db_ops pg_ops = {
     .col_int = pg_int,
     .col_text = pg_text,
     .col_null = pg_null,
+    .col_blob = pg_blob,
     .end = pg_end,
     .exec_script = pg_exec_script,
     .backup = pg_backup,

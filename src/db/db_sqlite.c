@@ -95,6 +95,9 @@ sq_query(struct db *db, enum query q, const struct db_param *p, int n)
             rc = sqlite3_bind_int64(st, i + 1, p[i].i);
         else if (p[i].kind == 's')
             rc = sqlite3_bind_text(st, i + 1, p[i].s, -1, SQLITE_TRANSIENT);
+        else if (p[i].kind == 'b')
+            rc = sqlite3_bind_blob64(st, i + 1, p[i].s, p[i].len,
+                                     SQLITE_TRANSIENT);
         else
             rc = sqlite3_bind_null(st, i + 1);
         if (rc != SQLITE_OK) {
@@ -141,6 +144,14 @@ static bool
 sq_null(struct db_res *r, int col)
 {
     return sqlite3_column_type(r->stmt, col) == SQLITE_NULL;
+}
+
+static const void *
+sq_blob(struct db_res *r, int col, size_t *len)
+{
+    const void *b = sqlite3_column_blob(r->stmt, col);
+    *len = (size_t)sqlite3_column_bytes(r->stmt, col);
+    return b;
 }
 
 static void
@@ -219,6 +230,7 @@ static const struct db_ops sqlite_ops = {
     .col_int = sq_int,
     .col_text = sq_text,
     .col_null = sq_null,
+    .col_blob = sq_blob,
     .end = sq_end,
     .exec_script = sq_exec_script,
     .backup = sq_backup,

@@ -361,6 +361,7 @@
       "SELECT COUNT(*) FROM people WHERE voided_at IS NULL "                  \
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)
 
+#include "queries_ledger.h"
 #include "queries_report.h"
 #include "queries_survey.h"
 #include "queries_teaching.h"
@@ -368,6 +369,7 @@
 #define Q_ENUM(name, sqlite, pg) Q_##name,
 enum query {
     DB_QUERIES(Q_ENUM) DB_QUERIES_PEOPLE(Q_ENUM) DB_QUERIES_TEACHING(Q_ENUM)
-        DB_QUERIES_REPORT(Q_ENUM) DB_QUERIES_SURVEY(Q_ENUM) Q__COUNT
+        DB_QUERIES_REPORT(Q_ENUM) DB_QUERIES_SURVEY(Q_ENUM)
+            DB_QUERIES_LEDGER(Q_ENUM) Q__COUNT
 };
 #undef Q_ENUM

@@ -7,6 +7,7 @@
 #include "../../src/core/arena.h"
 #include "../../src/core/config.h"
 #include "../../src/core/err.h"
+#include "../../src/core/image.h"
 #include "../../src/core/jsonw.h"
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
@@ -270,6 +271,62 @@ json_writer_places_commas_and_escapes(void **state)
     strbuf_cleanup(&sb);
 }
 
+
+/* Reads a fixture of tests/data (the tests run from the project root). */
+static size_t
+fixture(const char *name, unsigned char *buf, size_t cap)
+{
+    char path[128];
+    snprintf(path, sizeof(path), "tests/data/%s", name);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    size_t n = fread(buf, 1, cap, f);
+    fclose(f);
+    return n;
+}
+
+static void
+image_sniff_reads_type_and_size_from_the_bytes(void **state)
+{
+    (void)state;
+    static unsigned char b[8192];
+    static const struct {
+        const char *file, *mime;
+    } real[] = {
+        {"photo.jpg", "image/jpeg"},
+        {"photo.png", "image/png"},
+        {"photo.webp", "image/webp"},
+    };
+    struct image_info in;
+    for (size_t i = 0; i < sizeof(real) / sizeof(real[0]); i++) {
+        size_t n = fixture(real[i].file, b, sizeof(b));
+        assert_int_equal(image_sniff(b, n, &in), 0);
+        assert_string_equal(in.mime, real[i].mime);
+        assert_int_equal(in.width, 321);
+        assert_int_equal(in.height, 123);
+        /* Cut before the size: the header is corrupt, not another type. */
+        size_t cut = strcmp(real[i].mime, "image/png") == 0 ? 20 : 14;
+        assert_int_equal(image_sniff(b, cut, &in), ERR_RANGE);
+    }
+    /* JPEG scan data before any frame header. */
+    const unsigned char scan[] = {0xFF, 0xD8, 0xFF, 0xDA, 0x00, 0x08, 1, 2,
+                                  3, 4, 5, 6};
+    assert_int_equal(image_sniff(scan, sizeof(scan), &in), ERR_RANGE);
+    /* A PNG header claiming 0 or 30000 pixels. */
+    size_t n = fixture("photo.png", b, sizeof(b));
+    b[16] = b[17] = b[18] = b[19] = 0;
+    assert_int_equal(image_sniff(b, n, &in), ERR_RANGE);
+    b[18] = 0x75, b[19] = 0x30; /* 30000 */
+    assert_int_equal(image_sniff(b, n, &in), ERR_RANGE);
+    /* Not a picture at all, or a GIF. */
+    assert_int_equal(image_sniff((const unsigned char *)"hello", 5, &in),
+                     ERR_INVAL);
+    assert_int_equal(image_sniff((const unsigned char *)"GIF89a\1\0\1\0",
+                                 10, &in),
+                     ERR_INVAL);
+    assert_int_equal(image_sniff(b, 0, &in), ERR_INVAL);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(arena_allocates_and_resets),
     cmocka_unit_test(strbuf_grows_and_sticks_on_overflow),
@@ -280,6 +337,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
     cmocka_unit_test(config_errors_name_file_line_and_reason),
+    cmocka_unit_test(image_sniff_reads_type_and_size_from_the_bytes),
 };
 
 UNIT_GROUP(core_group, "core", tests);
