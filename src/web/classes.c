@@ -546,11 +546,13 @@ web_my_schedule(struct req *req)
     json_t *v;
     json_array_foreach(items, i, v)
     {
-        html_raw(o, "<li><strong>");
+        /* The session's page: ask the teacher, read the answers. */
+        strbuf_printf(o, "<li><a href=\"/me/sessions/%lld\"><strong>",
+                      int_of(v, "id"));
         html_txt(o, local_time(req, v, "starts_at"));
         html_raw(o, "</strong> ");
         html_txt(o, text_of(v, "course_title"));
-        html_raw(o, "<br><small>");
+        html_raw(o, "</a><br><small>");
         html_txt(o, T(type_label(text_of(v, "program_type"))));
         html_raw(o, " · ");
         html_txt(o, text_of(v, "teacher_name"));

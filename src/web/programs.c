@@ -678,6 +678,8 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
         html_raw(o, "</tbody></table>");
     }
     html_raw(o, "</div>");
+    if (web_ledger_sections(req, db, sid) != 0)
+        return req->status;
     return web_finish(req, status);
 }
 

@@ -26,6 +26,11 @@ struct web_label {
 /* The 8 program types of SPEC.md §4.3, in the report's order. */
 extern const struct web_label web_program_types[];
 
+/* ledger.c: the questions, discussion minutes and photos of a session,
+ * under its admin page. 0, or a status answered. */
+struct db;
+int web_ledger_sections(struct req *req, struct db *db, int64_t sid);
+
 /* A chart drawn by static/charts.js (ECharts) from spec {"type":"bar" or
  * "pie","labels","values","links"?}; takes spec. Put the figures in a
  * table beside it too: they print, and they read without script. */
