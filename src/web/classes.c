@@ -45,21 +45,6 @@ type_label(const char *code)
     return code ? code : "";
 }
 
-/* "2026-12-01 09:00" in China time from an API time string. */
-static const char *
-local_time(struct req *req, json_t *v, const char *key)
-{
-    int64_t t;
-    if (rules_parse_time(json_string_value(json_object_get(v, key)), &t))
-        return "";
-    t += RULES_CST_OFFSET;
-    char day[11];
-    int year;
-    rules_day(t - RULES_CST_OFFSET, day, &year);
-    return arena_printf(&req->arena, "%s %02d:%02d", day,
-                        (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
-}
-
 static const char *
 text_of(json_t *v, const char *key)
 {
@@ -170,10 +155,10 @@ web_sessions(struct req *req)
         html_raw(o, "<tr><td>");
         if (req->user->role_bit & R_ADMINS) {
             strbuf_printf(o, "<a href=\"/sessions/%lld\">", int_of(v, "id"));
-            html_txt(o, local_time(req, v, "starts_at"));
+            html_txt(o, web_local_time(req, text_of(v, "starts_at")));
             html_raw(o, "</a>");
         } else {
-            html_txt(o, local_time(req, v, "starts_at"));
+            html_txt(o, web_local_time(req, text_of(v, "starts_at")));
         }
         html_raw(o, "</td><td>");
         html_txt(o, T(type_label(text_of(v, "program_type"))));
@@ -233,7 +218,7 @@ web_session_display(struct req *req)
     html_raw(o, "<section class=\"display\"><h1>");
     html_txt(o, text_of(s, "course_title"));
     html_raw(o, "</h1><p class=\"meta\">");
-    html_txt(o, local_time(req, s, "starts_at"));
+    html_txt(o, web_local_time(req, text_of(s, "starts_at")));
     html_raw(o, " · ");
     html_txt(o, text_of(s, "teacher_name"));
     html_raw(o, "</p>");
@@ -485,7 +470,7 @@ web_session_sheet(struct req *req)
     html_raw(o, " · ");
     html_txt(o, text_of(s, "course_title"));
     html_raw(o, " · ");
-    html_txt(o, local_time(req, s, "starts_at"));
+    html_txt(o, web_local_time(req, text_of(s, "starts_at")));
     html_raw(o, " · ");
     html_txt(o, text_of(s, "teacher_name"));
     html_raw(o, "</p><table id=\"sheet\"><thead><tr><th>#</th><th>");
@@ -549,7 +534,7 @@ web_my_schedule(struct req *req)
         /* The session's page: ask the teacher, read the answers. */
         strbuf_printf(o, "<li><a href=\"/me/sessions/%lld\"><strong>",
                       int_of(v, "id"));
-        html_txt(o, local_time(req, v, "starts_at"));
+        html_txt(o, web_local_time(req, text_of(v, "starts_at")));
         html_raw(o, "</strong> ");
         html_txt(o, text_of(v, "course_title"));
         html_raw(o, "</a><br><small>");

@@ -8,7 +8,9 @@
 
 #include "i18n.h"
 
+#include "../api/api.h"
 #include "../core/util.h"
+#include "../domain/rules.h"
 #include "../http/html.h"
 
 #include <stdio.h>
@@ -239,6 +241,31 @@ web_owned(struct req *req, json_t *v)
     if (v)
         arena_defer(&req->arena, decref_json, v);
     return v;
+}
+
+json_t *
+web_loaded(struct req *req, struct db *db, int rc, json_t *items)
+{
+    web_owned(req, items);
+    if (rc == 0)
+        return items;
+    api_db_error(req, db);
+    return NULL;
+}
+
+const char *
+web_local_time(struct req *req, const char *iso)
+{
+    int64_t t;
+    if (iso == NULL || rules_parse_time(iso, &t) != 0)
+        return "";
+    char day[11];
+    int year;
+    rules_day(t, day, &year);
+    int64_t local = t + RULES_CST_OFFSET;
+    return arena_printf(&req->arena, "%s %02d:%02d", day,
+                        (int)(local % 86400 / 3600),
+                        (int)(local % 3600 / 60));
 }
 
 void

@@ -47,20 +47,6 @@ refusal(struct req *req)
     return NULL;
 }
 
-static const char *
-when(struct req *req, json_t *v, const char *key)
-{
-    int64_t t;
-    if (rules_parse_time(web_jstr(v, key), &t) != 0)
-        return "";
-    char day[11];
-    int year;
-    rules_day(t, day, &year);
-    t += RULES_CST_OFFSET;
-    return arena_printf(&req->arena, "%s %02d:%02d", day,
-                        (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
-}
-
 /* The questions, each with its answer (or, for staff, a form). */
 static void
 questions(struct req *req, json_t *items, bool staff, int64_t sid)
@@ -78,7 +64,7 @@ questions(struct req *req, json_t *items, bool staff, int64_t sid)
             html_txt(o, web_jstr(n, "asked_by"));
             html_raw(o, " · ");
         }
-        html_txt(o, when(req, n, "created_at"));
+        html_txt(o, web_local_time(req, web_jstr(n, "created_at")));
         html_raw(o, "</small>");
         const char *answer = web_jstr(n, "answer");
         if (answer) {
@@ -355,7 +341,7 @@ web_my_session(struct req *req)
     html_raw(o, "<section class=\"phone\"><h1>");
     html_txt(o, title);
     html_raw(o, "</h1><p class=\"meta\">");
-    html_txt(o, when(req, s, "starts_at"));
+    html_txt(o, web_local_time(req, web_jstr(s, "starts_at")));
     if (web_jstr(s, "teacher_name")) {
         html_raw(o, " · ");
         html_txt(o, web_jstr(s, "teacher_name"));

@@ -13,7 +13,6 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
-#include "../domain/rules.h"
 #include "../domain/teaching.h"
 #include "../http/html.h"
 
@@ -113,15 +112,8 @@ web_my_teaching(struct req *req)
     size_t i;
     json_t *v;
     json_array_foreach(items, i, v) {
-        int64_t at;
-        char day[11];
-        int year;
-        if (rules_parse_time(web_jstr(v, "starts_at"), &at) != 0)
-            at = 0;
-        rules_day(at, day, &year);
-        at += RULES_CST_OFFSET;
-        strbuf_printf(o, "<tr><td>%s %02d:%02d</td>", day,
-                      (int)(at % 86400 / 3600), (int)(at % 3600 / 60));
+        html_raw(o, "<tr>");
+        web_td(req, web_local_time(req, web_jstr(v, "starts_at")));
         web_td(req, web_jstr(v, "course_title"));
         strbuf_printf(o, "<td>%lld</td><td>%lld</td></tr>",
                       (long long)json_integer_value(

@@ -46,30 +46,19 @@ owned(struct req *req, json_t *v)
     return v;
 }
 
-/* items after a domain read that returned rc; NULL having answered 500. */
-static json_t *
-loaded(struct req *req, struct db *db, int rc, json_t *items)
-{
-    owned(req, items);
-    if (rc == 0)
-        return items;
-    api_db_error(req, db);
-    return NULL;
-}
-
 static json_t *
 townships(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return loaded(req, db, org_townships(db, 1, 500, items, &n), items);
+    return web_loaded(req, db, org_townships(db, 1, 500, items, &n), items);
 }
 
 static json_t *
 type_list(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return loaded(req, db, org_code_list(db, Q_ORG_TYPE_LIST, items), items);
+    return web_loaded(req, db, org_code_list(db, Q_ORG_TYPE_LIST, items), items);
 }
 
 /* The live villages of township; NULL township is the whole county, ""
@@ -81,7 +70,7 @@ villages(struct req *req, struct db *db, const char *township)
     if (township && *township == '\0')
         return owned(req, items);
     int64_t n;
-    return loaded(req, db,
+    return web_loaded(req, db,
                   org_villages(db, township, NULL, 1, VILLAGES_MAX, items, &n),
                   items);
 }

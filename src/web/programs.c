@@ -62,20 +62,10 @@ num(struct req *req, int64_t n)
 }
 
 static json_t *
-loaded(struct req *req, struct db *db, int rc, json_t *items)
-{
-    web_owned(req, items);
-    if (rc == 0)
-        return items;
-    api_db_error(req, db);
-    return NULL;
-}
-
-static json_t *
 type_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return loaded(req, db, org_code_list(db, Q_PROGRAM_TYPE_LIST, items),
+    return web_loaded(req, db, org_code_list(db, Q_PROGRAM_TYPE_LIST, items),
                   items);
 }
 
@@ -84,7 +74,7 @@ school_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return loaded(req, db,
+    return web_loaded(req, db,
                   school_list(db, api_scope(req), 0, 1, 100, items, &n),
                   items);
 }
@@ -115,22 +105,6 @@ name_by_id(json_t *items, int64_t id)
             return web_jstr(v, "name");
     }
     return NULL;
-}
-
-/* "2026-12-01 09:00" in China time from an API time string. */
-static const char *
-local_time(struct req *req, const char *iso)
-{
-    int64_t t;
-    if (iso == NULL || rules_parse_time(iso, &t) != 0)
-        return "";
-    char day[11];
-    int year;
-    rules_day(t, day, &year);
-    int64_t local = t + RULES_CST_OFFSET;
-    return arena_printf(&req->arena, "%s %02d:%02d", day,
-                        (int)(local % 86400 / 3600),
-                        (int)(local % 3600 / 60));
 }
 
 static int
@@ -372,7 +346,7 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     {
         html_raw(o, "<tr>");
         web_td_link(req, href(req, "/sessions", id_of(v)),
-                    local_time(req, web_jstr(v, "starts_at")));
+                    web_local_time(req, web_jstr(v, "starts_at")));
         web_td(req, web_jstr(v, "course_title"));
         web_td(req, web_jstr(v, "teacher_name"));
         const char *room = json_is_integer(json_object_get(v, "room_id"))
@@ -586,8 +560,8 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
     html_txt(o, web_jstr(s, "program_title"));
     html_raw(o, "</a></td></tr>");
     web_row(req, "Teacher", web_jstr(s, "teacher_name"));
-    web_row(req, "Starts", local_time(req, web_jstr(s, "starts_at")));
-    web_row(req, "Ends", local_time(req, web_jstr(s, "ends_at")));
+    web_row(req, "Starts", web_local_time(req, web_jstr(s, "starts_at")));
+    web_row(req, "Ends", web_local_time(req, web_jstr(s, "ends_at")));
     web_row(req, "Place", nonempty(web_jstr(s, "place")));
     web_row(req, "Hours",
             arena_printf(&req->arena, "%g",

@@ -55,21 +55,6 @@ audience(struct req *req, json_t *s)
     return name ? name : T("The whole county");
 }
 
-/* "2026-12-01 09:00" (China time) of an API time, or NULL. */
-static const char *
-when(struct req *req, json_t *s, const char *key)
-{
-    int64_t t;
-    if (rules_parse_time(web_jstr(s, key), &t) != 0)
-        return NULL;
-    char day[11];
-    int year;
-    rules_day(t, day, &year);
-    t += RULES_CST_OFFSET;
-    return arena_printf(&req->arena, "%s %02d:%02d", day,
-                        (int)(t % 86400 / 3600), (int)(t % 3600 / 60));
-}
-
 /* --- the list --------------------------------------------------------- */
 
 int
@@ -112,8 +97,8 @@ web_surveys(struct req *req)
                           json_object_get(s, "questions")),
                       (long long)json_integer_value(
                           json_object_get(s, "responses")));
-        const char *c = when(req, s, "closes_at");
-        web_td(req, c ? c : "—");
+        const char *c = web_local_time(req, web_jstr(s, "closes_at"));
+        web_td(req, *c ? c : "—");
         html_raw(o, "</tr>");
     }
     if (json_array_size(items) == 0) {
@@ -500,8 +485,8 @@ web_survey(struct req *req)
     html_txt(o, label_of(req, status, 0));
     html_raw(o, "</span> · ");
     html_txt(o, audience(req, r));
-    const char *closes = when(req, r, "closes_at");
-    if (closes) {
+    const char *closes = web_local_time(req, web_jstr(r, "closes_at"));
+    if (*closes) {
         html_raw(o, " · ");
         html_txt(o, T("Closes"));
         html_raw(o, " ");
@@ -625,8 +610,8 @@ web_my_surveys(struct req *req)
         html_txt(o, web_jstr(s, "title"));
         html_raw(o, "</strong></a><br><small>");
         html_txt(o, done ? T("Answered, thank you") : T("Not answered yet"));
-        const char *c = when(req, s, "closes_at");
-        if (c) {
+        const char *c = web_local_time(req, web_jstr(s, "closes_at"));
+        if (*c) {
             html_raw(o, " · ");
             html_txt(o, T("Closes"));
             html_raw(o, " ");

@@ -76,22 +76,11 @@ href(struct req *req, const char *base, int64_t id)
     return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
 }
 
-/* items after a domain read that returned rc; NULL having answered. */
-static json_t *
-loaded(struct req *req, struct db *db, int rc, json_t *items)
-{
-    web_owned(req, items);
-    if (rc == 0)
-        return items;
-    api_db_error(req, db);
-    return NULL;
-}
-
 static json_t *
 module_list(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return loaded(req, db, org_code_list(db, Q_MODULE_LIST, items), items);
+    return web_loaded(req, db, org_code_list(db, Q_MODULE_LIST, items), items);
 }
 
 /* The schools the caller may see: its own township's, or all 13. */
@@ -100,7 +89,7 @@ school_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return loaded(req, db,
+    return web_loaded(req, db,
                   school_list(db, api_scope(req), 0, 1, 100, items, &n),
                   items);
 }
@@ -110,7 +99,7 @@ township_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return loaded(req, db, org_townships(db, 1, 500, items, &n), items);
+    return web_loaded(req, db, org_townships(db, 1, 500, items, &n), items);
 }
 
 /* The names of ids (a JSON array of integers) looked up in items by
@@ -718,7 +707,7 @@ all_teachers(struct req *req, struct db *db)
     struct teacher_filter f = {0};
     json_t *items = json_array();
     int64_t n;
-    return loaded(req, db, teacher_list(db, &f, 1, ALL, items, &n), items);
+    return web_loaded(req, db, teacher_list(db, &f, 1, ALL, items, &n), items);
 }
 
 int

@@ -106,6 +106,13 @@ void web_query_arg(struct strbuf *sb, const char *name, const char *value);
 /* v, released with the request (json_decref), so a page needs no
  * cleanup path; NULL stays NULL. */
 json_t *web_owned(struct req *req, json_t *v);
+/* items after a domain read that returned rc, owned by the request; NULL
+ * having answered 500. */
+struct db;
+json_t *web_loaded(struct req *req, struct db *db, int rc, json_t *items);
+/* "2026-12-01 09:00" in China time from an API time string; "" when iso
+ * is NULL or not a time. */
+const char *web_local_time(struct req *req, const char *iso);
 /* <h1>text</h1>. */
 void web_h1(struct req *req, const char *text);
 /* Ends a page answered with status (200, or 4xx for a form to fix). */

@@ -44,10 +44,11 @@ test('ui-3.3 a trainee asks in class, the admin answers and keeps a photo for th
 
   const before = await admin.page.locator('#photos img').count();
   await admin.page.setInputFiles('#photo-form input[type=file]', 'tests/data/photo.jpg');
-  await admin.page.fill('#photo-form input[name=caption]', '开班合影');
+  const caption = `开班合影${Date.now() % 100000}`;
+  await admin.page.fill('#photo-form input[name=caption]', caption);
   await submit(admin.page, '#photo-form button[type=submit]');
   assert.equal(await admin.page.locator('#photos img').count(), before + 1);
-  const img = admin.page.locator('#photos figure', { hasText: '开班合影' }).locator('img');
+  const img = admin.page.locator('#photos figure', { hasText: caption }).locator('img');
   await img.evaluate((el) => el.decode());
   assert.equal(await img.evaluate((el) => el.naturalWidth), 321);
   // A text file named .jpg is refused for what it is.
