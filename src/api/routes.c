@@ -208,6 +208,8 @@ const struct route api_routes[] = {
      ROUTE_PAGE},
     {"GET", "/schools", web_schools, USER(R_ADMINS), ROUTE_PAGE},
     {"GET", "/schools/{id}", web_school, USER(R_ADMINS), ROUTE_PAGE},
+    {"POST", "/schools/{id}/rooms", web_school_room, USER(R_ADMINS),
+     ROUTE_PAGE},
     {"POST", "/schools/{id}/check", web_school_check, USER(R_ADMINS),
      ROUTE_PAGE},
     {"GET", "/teachers", web_teachers, USER(R_ADMINS), ROUTE_PAGE},

@@ -15,6 +15,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/orders.h"
+#include "../domain/org.h"
 #include "../domain/rules.h"
 #include "../domain/teaching.h"
 #include "../http/html.h"
@@ -77,7 +78,8 @@ web_schools(struct req *req)
 
 /* A school's page; err (translated) under the check form when set. */
 static int
-school_page(struct req *req, struct db *db, int64_t id, const char *err)
+school_page(struct req *req, struct db *db, int64_t id, const char *err,
+            const struct field_error *room_err)
 {
     json_t *s;
     if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
@@ -110,7 +112,21 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err)
         html_txt(o, web_jstr(v, "kind_name"));
         html_raw(o, "</li>");
     }
-    html_raw(o, "</ul><h2>");
+    html_raw(o, "</ul>");
+    /* Add a room: a classroom, or a function room of a configured kind. */
+    json_t *kinds = web_owned(req, json_array());
+    org_code_list(db, Q_ROOM_KIND_LIST, kinds);
+    const char *rf = room_err ? room_err->field : NULL;
+    const char *rw = room_err ? web_why(req, room_err->why) : NULL;
+    web_form_begin(req, "room-form",
+                   arena_printf(&req->arena, "/schools/%lld/rooms",
+                                (long long)id));
+    web_input(req, "name", "Room name", req_form(req, "name"), "text",
+              web_err_for(rf, rw, "name"));
+    web_code_select(req, "kind", "Kind", kinds, NULL, req_form(req, "kind"),
+                    web_err_for(rf, rw, "kind"));
+    web_form_end(req, T("Add the room"), NULL);
+    html_raw(o, "<h2>");
     html_txt(o, T("Standardisation check (四有)"));
     html_raw(o, "</h2><table id=\"checks\"><thead><tr>");
     web_th(req, "Year");
@@ -163,7 +179,7 @@ web_school(struct req *req)
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
     struct db *db = api_db(req);
-    return db ? school_page(req, db, id, NULL) : req->status;
+    return db ? school_page(req, db, id, NULL, NULL) : req->status;
 }
 
 int
@@ -185,7 +201,8 @@ web_school_check(struct req *req)
                           T("Not valid."));
     if (note && utf8_chars(note) > 500) {
         req->status = 422;
-        int rc = school_page(req, db, id, T("At most 500 characters."));
+        int rc = school_page(req, db, id, T("At most 500 characters."),
+                             NULL);
         req->status = 422;
         return rc == 200 ? 422 : rc;
     }
@@ -317,3 +334,44 @@ web_orders_convert(struct req *req)
                                            "/sessions/%lld/sheet",
                                            (long long)session));
 }
+
+int
+web_school_room(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *s;
+    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+        return req->status;
+    json_decref(s);
+    const char *name = req_form(req, "name"), *kind = req_form(req, "kind");
+    struct field_error e = {0};
+    struct audit_who who = api_who(req);
+    int64_t room;
+    int rc;
+    if (!web_text_ok(name, 32)) {
+        e.field = "name";
+        e.why = "名称应为 1–32 个字";
+        rc = ERR_INVAL;
+    } else {
+        rc = room_create(db, id, name, kind ? kind : "", 0, &who, &room, &e);
+    }
+    if (rc == ERR_INVAL || rc == ERR_CONFLICT) {
+        if (rc == ERR_CONFLICT) {
+            e.field = "name";
+            e.why = "这个党校已有同名的功能室";
+        }
+        int st = school_page(req, db, id, NULL, &e);
+        req->status = 422;
+        return st == 200 ? 422 : st;
+    }
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_redirect(req, arena_printf(&req->arena, "/schools/%lld#rooms",
+                                           (long long)id));
+}
+

@@ -567,6 +567,16 @@ test('ui-2.4 a school admin records the 四有 check and turns course orders int
     await page.check(`#check-form input[name=${name}]`);
   await Promise.all([page.waitForNavigation(), page.click('#check-form button[type=submit]')]);
   assert.match(await page.textContent('#checks'), /四有齐全/);
+  // A function room of a configured kind; an empty name is refused beside it.
+  const rooms = await page.locator('#rooms li').count();
+  await page.selectOption('#room-form select[name=kind]', { index: 1 });
+  await Promise.all([page.waitForNavigation(), page.click('#room-form button[type=submit]')]);
+  assert.ok((await page.textContent('#room-form')).includes('名称应为'), 'the error sits in the room form');
+  const room = `书画室${Date.now() % 1000}`;
+  await page.fill('#room-form input[name=name]', room);
+  await Promise.all([page.waitForNavigation(), page.click('#room-form button[type=submit]')]);
+  assert.equal(await page.locator('#rooms li').count(), rooms + 1);
+  assert.match(await page.textContent('#rooms'), new RegExp(room));
   // The demo county has open orders: the most wanted course becomes a class.
   await page.goto(base + '/orders');
   const first = page.locator('#demand tbody tr').first();
