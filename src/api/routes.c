@@ -216,6 +216,8 @@ const struct route api_routes[] = {
     {"POST", "/teachers", web_teacher_create, USER(R_ADMINS), ROUTE_PAGE},
     {"GET", "/teachers/new", web_teacher_new, USER(R_ADMINS), ROUTE_PAGE},
     {"GET", "/teachers/{id}", web_teacher, USER(R_ADMINS), ROUTE_PAGE},
+    {"POST", "/teachers/{id}/account", web_teacher_account, USER(R_ADMINS),
+     ROUTE_PAGE},
     {"POST", "/teachers/{id}", web_teacher_update, USER(R_ADMINS),
      ROUTE_PAGE},
     {"GET", "/courses", web_courses, USER(R_ADMINS), ROUTE_PAGE},

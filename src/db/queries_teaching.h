@@ -182,6 +182,10 @@
     Q(TEACHER_SET_USER,                                                       \
       "UPDATE teachers SET user_id = $1 WHERE id = $2 AND voided_at IS NULL", \
       NULL)                                                                   \
+    /* an account is one teacher's: linking it elsewhere unlinks it here */ \
+    Q(TEACHER_UNSET_USER,                                                     \
+      "UPDATE teachers SET user_id = NULL WHERE user_id = $1 AND id <> $2",   \
+      NULL)                                                                   \
     Q(TEACHER_OF_USER,                                                        \
       "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
       "ORDER BY id LIMIT 1", NULL)                                            \

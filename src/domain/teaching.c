@@ -405,11 +405,37 @@ teacher_link_user(struct db *db, int64_t teacher_id, int64_t user_id,
     }
     if (db_begin(db) != 0)
         return ERR_DB;
-    int n = db_exec(db, Q_TEACHER_SET_USER, "ii", user_id, teacher_id);
+    int n = db_exec(db, Q_TEACHER_UNSET_USER, "ii", user_id, teacher_id);
+    if (n >= 0)
+        n = db_exec(db, Q_TEACHER_SET_USER, "ii", user_id, teacher_id);
     char obj[48];
     str_fmt(obj, sizeof(obj), "teacher:%lld", (long long)teacher_id);
     return record_commit(db, n, who, "teacher_link_user", obj,
                          json_pack("{s:I}", "user_id", (json_int_t)user_id));
+}
+
+int
+teacher_link_username(struct db *db, int64_t teacher_id,
+                      const char *username, const struct audit_who *who,
+                      struct field_error *e)
+{
+    char id[24];
+    int64_t user;
+    int found = username && *username && strlen(username) < 64
+                    ? record_lookup(db, Q_USER_BY_NAME, username, id,
+                                    sizeof(id))
+                    : 0;
+    if (found < 0)
+        return ERR_DB;
+    if (found == 0 || parse_i64(id, &user) != 0) {
+        e->field = "username";
+        e->why = "没有这个教师账号";
+        return ERR_INVAL;
+    }
+    int rc = teacher_link_user(db, teacher_id, user, who, e);
+    if (rc == ERR_INVAL)
+        e->field = "username";
+    return rc;
 }
 
 int

@@ -88,6 +88,11 @@ int teacher_get(struct db *db, int64_t id, json_t **out, char township[16]);
  * with e (no such teacher account); ERR_NOTFOUND (teacher); ERR_DB. */
 int teacher_link_user(struct db *db, int64_t teacher_id, int64_t user_id,
                       const struct audit_who *who, struct field_error *e);
+/* The same by the account's username (ERR_INVAL with e when there is no
+ * such teacher account). */
+int teacher_link_username(struct db *db, int64_t teacher_id,
+                          const char *username, const struct audit_who *who,
+                          struct field_error *e);
 /* The teacher record of an account: 0 with *id, ERR_NOTFOUND, ERR_DB. */
 int teacher_of_user(struct db *db, int64_t user_id, int64_t *id);
 

@@ -610,19 +610,8 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     json_t *v;
     json_array_foreach(sessions, i, v)
     {
-        int64_t at;
-        char day[11];
-        int year;
-        const char *when = "";
-        if (rules_parse_time(web_jstr(v, "starts_at"), &at) == 0) {
-            rules_day(at, day, &year);
-            int64_t local = at + RULES_CST_OFFSET;
-            when = arena_printf(&req->arena, "%s %02d:%02d", day,
-                                (int)(local % 86400 / 3600),
-                                (int)(local % 3600 / 60));
-        }
         html_raw(o, "<tr>");
-        web_td(req, when);
+        web_td(req, web_local_time(req, web_jstr(v, "starts_at")));
         web_td(req, web_jstr(v, "program_title"));
         web_td(req, web_jstr(v, "course_title"));
         web_td(req, web_name_of(towns, web_jstr(v, "township_code")));
@@ -636,6 +625,24 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
         web_form_begin(req, "teacher-form", href(req, "/teachers", id_of(t)));
         teacher_fields(req, modules, schools, towns, f);
         web_form_end(req, T("Save"), NULL);
+        /* The account the teacher logs in with, to see its own totals. */
+        html_raw(o, "<h2>");
+        html_txt(o, T("Log-in account"));
+        html_raw(o, "</h2>");
+        const char *linked = req_query(req, "linked");
+        if (linked && strcmp(linked, "1") == 0)
+            web_notice(req, "linked",
+                       T("Linked: the teacher sees its ratings under "
+                         "My teaching."));
+        web_form_begin(req, "account-form",
+                       arena_printf(&req->arena, "/teachers/%lld/account",
+                                    (long long)id_of(t)));
+        web_input(req, "username", "Username of a teacher account",
+                  req_form(req, "username"), "text",
+                  f->err_field && strcmp(f->err_field, "username") == 0
+                      ? f->err
+                      : NULL);
+        web_form_end(req, T("Link the account"), NULL);
     }
     return web_finish(req, status);
 }
@@ -694,6 +701,34 @@ web_teacher_update(struct req *req)
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     f.err_field = e.field;
+    f.err = web_why(req, e.why);
+    return teacher_page(req, db, t, tw, 422, &f);
+}
+
+int
+web_teacher_account(struct req *req)
+{
+    struct db *db;
+    char tw[16];
+    json_t *t = teacher_of_path(req, &db, tw);
+    if (t == NULL)
+        return req->status;
+    if (!teacher_editable(req, t, tw))
+        return http_error(req, 403, "forbidden", NULL, "%s",
+                          T("Only the county changes county teachers."));
+    struct audit_who who = api_who(req);
+    struct field_error e = {0};
+    int rc = teacher_link_username(db, id_of(t), req_form(req, "username"),
+                                   &who, &e);
+    if (rc == 0)
+        return http_redirect(
+            req, arena_printf(&req->arena, "/teachers/%lld?linked=1",
+                              (long long)id_of(t)));
+    if (rc != ERR_INVAL)
+        return api_db_error(req, db);
+    struct teacher_form f;
+    teacher_form_of(t, &f);
+    f.err_field = "username";
     f.err = web_why(req, e.why);
     return teacher_page(req, db, t, tw, 422, &f);
 }

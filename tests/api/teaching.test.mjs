@@ -215,5 +215,9 @@ describe('teaching catalog', () => {
     const now = await t2('GET', '/api/v1/me/teaching');
     assert.equal(now.status, 200);
     assert.equal(now.json.id, own.id);
+    // An account is one teacher's: linking it to another moves it.
+    const next = (await sa('GET', `/api/v1/teachers?level=township&per_page=100`)).json.items.find((x) => x.township_code === W && x.id !== own.id);
+    assert.equal((await sa('POST', `/api/v1/teachers/${next.id}/account`, { json: { user_id: u.id } })).status, 200);
+    assert.equal((await t2('GET', '/api/v1/me/teaching')).json.id, next.id);
   });
 });

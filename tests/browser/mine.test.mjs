@@ -22,3 +22,26 @@ test('ui-3.2 a teacher sees its own rating totals and sessions', async () => {
   assert.deepEqual(problems, []);
   await ctx.close();
 });
+
+test('ui-3.4 a county admin links a teacher record to a teacher account', async () => {
+  const { ctx, page, problems } = await newPage(browser);
+  await logIn(page, 'county_admin');
+  await page.goto(base + '/teachers?level=county');
+  await Promise.all([page.waitForNavigation(), page.locator('#teacher-table tbody a').first().click()]);
+  // Not a teacher account: refused beside the field.
+  await page.fill('#account-form input[name=username]', 'trainee');
+  await Promise.all([page.waitForNavigation(), page.click('#account-form button[type=submit]')]);
+  assert.match(await page.textContent('#account-form'), /没有这个教师账号/);
+  await page.fill('#account-form input[name=username]', 'teacher');
+  await Promise.all([page.waitForNavigation(), page.click('#account-form button[type=submit]')]);
+  assert.match(await page.textContent('#linked'), /已关联/);
+  const name = (await page.textContent('main h1')).trim();
+  // The teacher now sees that record's totals.
+  const t = await newPage(browser);
+  await logIn(t.page, 'teacher');
+  await t.page.goto(base + '/me/teaching');
+  assert.ok((await t.page.textContent('main')).includes(name), `${name} is the teacher's record`);
+  await t.ctx.close();
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
