@@ -11,7 +11,7 @@
 set -euo pipefail
 base=$1 db=$2 bin=$3 out=$4
 trainees=${BENCH_TRAINEES:-400}
-sessions=${BENCH_SESSIONS:-100}
+sessions=${BENCH_SESSIONS:-250}
 duration=${BENCH_CHECKIN_DURATION:-5s}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/dangxiao-checkin.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
