@@ -50,8 +50,7 @@ standing(struct req *req, struct db *db, int64_t id, bool *staff,
         api_db_error(req, db);
         return -1;
     }
-    int t = strcmp(role, "teacher") == 0 ? ledger_is_teacher(db, id, a->id)
-                                         : 0;
+    int t = strcmp(role, "teacher") == 0 ? ledger_is_teacher(db, id, a->id) : 0;
     int p = a->person_id ? ledger_participant(db, id, a->person_id) : 0;
     if (t < 0 || p < 0) {
         api_db_error(req, db);
@@ -129,9 +128,9 @@ api_notes_create(struct req *req)
                          &note, &e);
     if (rc != 0)
         return api_write_error(req, db, rc, &e, "note");
-    return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "id",
-                                         (json_int_t)note, "session_id",
-                                         (json_int_t)id, "kind", kind));
+    return http_json(req, 201,
+                     json_pack("{s:I, s:I, s:s}", "id", (json_int_t)note,
+                               "session_id", (json_int_t)id, "kind", kind));
 }
 
 /* A note the caller keeps as staff: 0 with *note, or -1 having answered. */
@@ -154,8 +153,7 @@ staff_note(struct req *req, struct db *db, int64_t *note, char kind[16])
     if (standing(req, db, session, &staff, &participant) != 0)
         return -1;
     if (!staff) {
-        http_error(req, 403, "forbidden", NULL,
-                   "由管理员或授课教师处理");
+        http_error(req, 403, "forbidden", NULL, "由管理员或授课教师处理");
         return -1;
     }
     return 0;
@@ -166,8 +164,8 @@ api_note_answer(struct req *req)
 {
     json_t *body = req_json_or_400(req);
     const char *answer;
-    if (body == NULL || json_str_or_422(req, body, "answer", true, 1,
-                                        NOTE_MAX_CHARS, &answer))
+    if (body == NULL ||
+        json_str_or_422(req, body, "answer", true, 1, NOTE_MAX_CHARS, &answer))
         return req->status;
     struct db *db = api_db(req);
     int64_t id;
@@ -175,8 +173,7 @@ api_note_answer(struct req *req)
     if (db == NULL || staff_note(req, db, &id, kind) != 0)
         return req->status;
     if (strcmp(kind, "question") != 0)
-        return http_error(req, 409, "not_a_question", NULL,
-                          "只有提问可以回答");
+        return http_error(req, 409, "not_a_question", NULL, "只有提问可以回答");
     struct audit_who who = api_who(req);
     struct field_error e;
     int rc = note_answer(db, id, answer, &who, &e);
@@ -248,8 +245,7 @@ api_photo_refusal(struct req *req, enum photo_refusal why)
         return http_error(req, 415, "unsupported_media_type", NULL,
                           "声明的格式与文件内容不符");
     case PHOTO_TOO_LARGE:
-        return http_error(req, 413, "too_large", NULL,
-                          "照片不能超过 %lld KB",
+        return http_error(req, 413, "too_large", NULL, "照片不能超过 %lld KB",
                           (long long)app_config.photo_max_bytes / 1024);
     case PHOTO_CORRUPT:
         return http_error(req, 422, "corrupt_image", NULL,
@@ -286,8 +282,7 @@ api_photos_create(struct req *req)
     enum photo_refusal why;
     int64_t photo;
     int rc = photo_add(db, id, req->body, req->body_len, mime,
-                       req_query(req, "caption"),
-                       app_config.photo_max_bytes,
+                       req_query(req, "caption"), app_config.photo_max_bytes,
                        app_config.photos_per_session, &who, &photo, &why);
     if (rc == ERR_INVAL)
         return api_photo_refusal(req, why);
@@ -300,8 +295,8 @@ api_photos_create(struct req *req)
     }
     json_t *v = NULL;
     for (size_t i = 0; i < json_array_size(items); i++)
-        if (json_integer_value(json_object_get(json_array_get(items, i),
-                                               "id")) == photo)
+        if (json_integer_value(
+                json_object_get(json_array_get(items, i), "id")) == photo)
             v = json_incref(json_array_get(items, i));
     json_decref(items);
     return v ? http_json(req, 201, v) : api_db_error(req, db);

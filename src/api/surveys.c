@@ -41,8 +41,7 @@ api_surveys_create(struct req *req)
     const char *township, *closes, *title, *intro;
     if (json_str_or_422(req, body, "title", true, 1, 64, &title) ||
         json_str_or_422(req, body, "intro", false, 0, 500, &intro) ||
-        json_str_or_422(req, body, "township_code", false, 1, 15,
-                        &township) ||
+        json_str_or_422(req, body, "township_code", false, 1, 15, &township) ||
         json_str_or_422(req, body, "closes_at", false, 16, 25, &closes))
         return req->status;
     int64_t closes_at = 0;
@@ -122,13 +121,13 @@ api_survey_get(struct req *req)
     }
     /* Anyone else sees a published survey of its audience, to answer it. */
     json_t *open = json_array();
-    int rc = a->person_id ? survey_open_for(db, app_keys, a->person_id,
-                                            now_unix(), open)
-                          : ERR_NOTFOUND;
+    int rc = a->person_id
+                 ? survey_open_for(db, app_keys, a->person_id, now_unix(), open)
+                 : ERR_NOTFOUND;
     bool found = false;
     for (size_t i = 0; rc == 0 && i < json_array_size(open); i++)
-        found |= json_integer_value(json_object_get(
-                     json_array_get(open, i), "id")) == id;
+        found |= json_integer_value(
+                     json_object_get(json_array_get(open, i), "id")) == id;
     json_decref(open);
     if (rc != 0 && rc != ERR_NOTFOUND)
         return api_db_error(req, db);
@@ -147,8 +146,8 @@ api_survey_get(struct req *req)
 
 /* publish and close: only a survey the caller manages. */
 static int
-set_state(struct req *req, int (*fn)(struct db *, int64_t,
-                                     const struct audit_who *),
+set_state(struct req *req,
+          int (*fn)(struct db *, int64_t, const struct audit_who *),
           const char *why)
 {
     int64_t id;
@@ -205,19 +204,19 @@ api_survey_respond(struct req *req)
         return req->status;
     struct audit_who who = api_who(req);
     struct survey_error e;
-    int rc = survey_answer(db, app_keys, id, a->person_id,
-                           json_object_get(body, "answers"), now_unix(), &who,
-                           &e);
+    int rc =
+        survey_answer(db, app_keys, id, a->person_id,
+                      json_object_get(body, "answers"), now_unix(), &who, &e);
     switch (rc) {
     case 0:
-        return http_json(req, 201, json_pack("{s:I, s:b}", "survey_id",
-                                             (json_int_t)id, "answered", 1));
+        return http_json(req, 201,
+                         json_pack("{s:I, s:b}", "survey_id", (json_int_t)id,
+                                   "answered", 1));
     case ERR_DENIED:
         return http_error(req, 403, "not_in_audience", NULL,
                           "这份问卷不是发给您所在镇街的");
     case ERR_RANGE:
-        return http_error(req, 409, "survey_closed", NULL,
-                          "这份问卷已经结束");
+        return http_error(req, 409, "survey_closed", NULL, "这份问卷已经结束");
     case ERR_CONFLICT:
         return http_error(req, 409, "already_answered", NULL,
                           "您已经答过这份问卷");
@@ -294,23 +293,30 @@ api_survey_results_xlsx(struct req *req)
     char where[64] = "全县";
     if (t && record_lookup(db, Q_TOWNSHIP_GET, t, where, sizeof(where)) < 0)
         str_copy(where, sizeof(where), t);
-    const char *first[6] = {
-        "", "答卷人数", NULL,
-        arena_printf(&req->arena, "%lld",
-                     (long long)json_integer_value(
-                         json_object_get(v, "responses"))),
-        NULL, where};
+    const char *first[6] = {"",
+                            "答卷人数",
+                            NULL,
+                            arena_printf(&req->arena, "%lld",
+                                         (long long)json_integer_value(
+                                             json_object_get(v, "responses"))),
+                            NULL,
+                            where};
     sheet_add_row(sh, first);
     size_t i, j;
     json_t *q, *o;
-    json_array_foreach(json_object_get(v, "question_list"), i, q) {
+    json_array_foreach(json_object_get(v, "question_list"), i, q)
+    {
         const char *no = arena_printf(&req->arena, "%zu", i + 1);
         const char *qt = json_string_value(json_object_get(q, "text"));
-        json_int_t answered = json_integer_value(json_object_get(q, "answered"));
-        json_array_foreach(json_object_get(q, "options"), j, o) {
+        json_int_t answered =
+            json_integer_value(json_object_get(q, "answered"));
+        json_array_foreach(json_object_get(q, "options"), j, o)
+        {
             json_int_t n = json_integer_value(json_object_get(o, "count"));
             const char *cells[6] = {
-                no, qt, json_string_value(json_object_get(o, "label")),
+                no,
+                qt,
+                json_string_value(json_object_get(o, "label")),
                 arena_printf(&req->arena, "%lld", (long long)n),
                 answered ? arena_printf(&req->arena, "%.1f%%",
                                         100.0 * (double)n / (double)answered)
@@ -318,10 +324,11 @@ api_survey_results_xlsx(struct req *req)
                 NULL};
             sheet_add_row(sh, cells);
         }
-        json_array_foreach(json_object_get(q, "answers"), j, o) {
+        json_array_foreach(json_object_get(q, "answers"), j, o)
+        {
             const char *cells[6] = {
-                no, qt, json_string_value(json_object_get(o, "text")), NULL,
-                NULL, json_string_value(json_object_get(o, "township"))};
+                no,   qt,   json_string_value(json_object_get(o, "text")),
+                NULL, NULL, json_string_value(json_object_get(o, "township"))};
             sheet_add_row(sh, cells);
         }
     }

@@ -61,8 +61,8 @@ jpeg(const unsigned char *p, size_t n, struct image_info *out)
         unsigned len = be16(p + i + 2);
         if (len < 2)
             return ERR_RANGE;
-        bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 &&
-                   m != 0xCC;
+        bool sof =
+            m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
         if (sof) {
             if (len < 7 || i + 9 > n)
                 return ERR_RANGE;
@@ -93,8 +93,7 @@ webp(const unsigned char *p, size_t n, struct image_info *out)
         if (d[0] != 0x2F)
             return ERR_RANGE;
         unsigned long b = (unsigned long)d[1] | (unsigned long)d[2] << 8 |
-                          (unsigned long)d[3] << 16 |
-                          (unsigned long)d[4] << 24;
+                          (unsigned long)d[3] << 16 | (unsigned long)d[4] << 24;
         out->width = (int)(b & 0x3FFF) + 1;
         out->height = (int)((b >> 14) & 0x3FFF) + 1;
     } else {
@@ -106,7 +105,7 @@ webp(const unsigned char *p, size_t n, struct image_info *out)
 int
 image_sniff(const unsigned char *p, size_t n, struct image_info *out)
 {
-    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G',
+    static const unsigned char png_sig[8] = {0x89, 'P',  'N',  'G',
                                              0x0D, 0x0A, 0x1A, 0x0A};
     int rc;
     out->width = out->height = 0;

@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 struct image_info {
-    const char *mime;   /* "image/jpeg", "image/png", "image/webp" */
+    const char *mime; /* "image/jpeg", "image/png", "image/webp" */
     int width, height;
 };
 

@@ -24,30 +24,31 @@ struct demo_q {
 };
 
 static const struct demo_q county_qs[] = {
-    {"single", "您最方便参加培训的时间",
+    {"single",
+     "您最方便参加培训的时间",
      {"工作日白天", "工作日晚上", "周末", "农闲时节"},
      {15, 30, 20, 35}},
-    {"multi", "您最想学习的内容（可多选）",
+    {"multi",
+     "您最想学习的内容（可多选）",
      {"党的创新理论", "政策法规", "种植养殖技术", "电商直播", "健康养生",
       "乡村治理"},
      {45, 35, 60, 40, 30, 25}},
-    {"single", "您更喜欢的培训形式",
+    {"single",
+     "您更喜欢的培训形式",
      {"集中授课", "现场教学", "线上学习", "送教上门"},
      {25, 35, 15, 25}},
     {"text", "对党员教育培训的其他意见和建议", {NULL}, {0}},
 };
 
 static const char *const suggestions[] = {
-    "希望多安排农闲时节的课程",
-    "课程可以多结合本村实际",
-    "希望多请农技专家现场指导",
-    "建议增加电商直播实操课",
-    "年纪大的党员希望送教上门",
-    "希望课后能发学习资料",
+    "希望多安排农闲时节的课程", "课程可以多结合本村实际",
+    "希望多请农技专家现场指导", "建议增加电商直播实操课",
+    "年纪大的党员希望送教上门", "希望课后能发学习资料",
 };
 
 static const struct demo_q draft_qs[] = {
-    {"single", "今冬明春培训您想安排在哪个月",
+    {"single",
+     "今冬明春培训您想安排在哪个月",
      {"十一月", "十二月", "一月", "二月"},
      {1, 1, 1, 1}},
     {"text", "您希望邀请哪位老师授课", {NULL}, {0}},
@@ -81,14 +82,14 @@ insert(struct db *db, const char *title, const char *township,
             json_array_append_new(o, json_string(qs[i].options[j]));
         char *opts = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_decref(o);
-        if (db_exec(db, Q_SURVEY_QUESTION_INSERT, "iisssi", *id,
-                    (int64_t)i + 1, qs[i].kind, qs[i].text, opts,
+        if (db_exec(db, Q_SURVEY_QUESTION_INSERT, "iisssi", *id, (int64_t)i + 1,
+                    qs[i].kind, qs[i].text, opts,
                     (int64_t)(strcmp(qs[i].kind, "text") != 0)) < 0)
             rc = ERR_DB;
         free(opts);
     }
-    struct db_res *r = rc == 0 ? db_query(db, Q_SURVEY_QUESTIONS, "i", *id)
-                               : NULL;
+    struct db_res *r =
+        rc == 0 ? db_query(db, Q_SURVEY_QUESTIONS, "i", *id) : NULL;
     size_t k = 0;
     while (r && k < nq && db_next(r) > 0)
         qid[k++] = db_int(r, 0);
@@ -99,18 +100,18 @@ insert(struct db *db, const char *title, const char *township,
 }
 
 int
-demo_surveys(struct db *db, const struct keyring *k, uint64_t *s,
-             int64_t now, struct demo_counts *n)
+demo_surveys(struct db *db, const struct keyring *k, uint64_t *s, int64_t now,
+             struct demo_counts *n)
 {
     int64_t id, qid[8];
     char title[64], day[11];
     int year;
     rules_day(now, day, &year);
     str_fmt(title, sizeof(title), "%d年党员教育培训需求调查", year);
-    int rc = insert(db, title, NULL, county_qs,
-                    NELEM(county_qs), now - 60 * 86400, &id, qid);
-    if (rc == 0 && db_exec(db, Q_SURVEY_PUBLISH, "ii", now - 59 * 86400,
-                           id) < 0)
+    int rc = insert(db, title, NULL, county_qs, NELEM(county_qs),
+                    now - 60 * 86400, &id, qid);
+    if (rc == 0 &&
+        db_exec(db, Q_SURVEY_PUBLISH, "ii", now - 59 * 86400, id) < 0)
         rc = ERR_DB;
     /* The respondents, read first: one query open at a time. */
     struct respondent {
@@ -118,8 +119,7 @@ demo_surveys(struct db *db, const struct keyring *k, uint64_t *s,
         char township[16];
     } *who = NULL;
     size_t nwho = 0, cap = 0;
-    struct db_res *r = rc == 0 ? db_query(db, Q_DEMO_SURVEY_PEOPLE, "")
-                               : NULL;
+    struct db_res *r = rc == 0 ? db_query(db, Q_DEMO_SURVEY_PEOPLE, "") : NULL;
     int got;
     while (r && (got = db_next(r)) > 0) {
         if (nwho == cap) {
@@ -144,8 +144,8 @@ demo_surveys(struct db *db, const struct keyring *k, uint64_t *s,
             int64_t c;
             if (strcmp(dq->kind, "single") == 0) {
                 c = weighted(s, dq->weights);
-                if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", resp,
-                            qid[q], &c, (const char *)NULL) < 0)
+                if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", resp, qid[q],
+                            &c, (const char *)NULL) < 0)
                     rc = ERR_DB;
             } else if (strcmp(dq->kind, "multi") == 0) {
                 /* Each choice by its weight in 100; at least one. */
@@ -162,10 +162,9 @@ demo_surveys(struct db *db, const struct keyring *k, uint64_t *s,
                         rc = ERR_DB;
                 }
             } else if (demo_rnd(s) % 5 == 0) {
-                const char *t =
-                    suggestions[demo_rnd(s) % NELEM(suggestions)];
-                if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", resp,
-                            qid[q], (const int64_t *)NULL, t) < 0)
+                const char *t = suggestions[demo_rnd(s) % NELEM(suggestions)];
+                if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", resp, qid[q],
+                            (const int64_t *)NULL, t) < 0)
                     rc = ERR_DB;
             }
         }

@@ -17,18 +17,14 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct col note_cols[] = {
-    {"id", COL_INT},          {"session_id", COL_INT},
-    {"kind", COL_TEXT},       {"body", COL_TEXT},
-    {"group", COL_TEXT},      {"asked_by", COL_TEXT},
-    {"answer", COL_TEXT},     {"answered_at", COL_TIME},
-    {"created_at", COL_TIME},
+    {"id", COL_INT},      {"session_id", COL_INT},   {"kind", COL_TEXT},
+    {"body", COL_TEXT},   {"group", COL_TEXT},       {"asked_by", COL_TEXT},
+    {"answer", COL_TEXT}, {"answered_at", COL_TIME}, {"created_at", COL_TIME},
 };
 static const struct col photo_cols[] = {
-    {"id", COL_INT},          {"session_id", COL_INT},
-    {"mime", COL_TEXT},       {"bytes", COL_INT},
-    {"width", COL_INT},       {"height", COL_INT},
-    {"sha256", COL_TEXT},     {"caption", COL_TEXT},
-    {"created_at", COL_TIME},
+    {"id", COL_INT},      {"session_id", COL_INT}, {"mime", COL_TEXT},
+    {"bytes", COL_INT},   {"width", COL_INT},      {"height", COL_INT},
+    {"sha256", COL_TEXT}, {"caption", COL_TEXT},   {"created_at", COL_TIME},
 };
 
 static int
@@ -43,8 +39,8 @@ int
 ledger_participant(struct db *db, int64_t session_id, int64_t person_id)
 {
     int64_t n;
-    if (db_int1(db, Q_SESSION_PARTICIPANT, &n, "ii", session_id,
-                person_id) != 0)
+    if (db_int1(db, Q_SESSION_PARTICIPANT, &n, "ii", session_id, person_id) !=
+        0)
         return ERR_DB;
     return n > 0;
 }
@@ -76,18 +72,18 @@ note_create(struct db *db, int64_t session_id, const char *kind,
 {
     bool question = kind && strcmp(kind, "question") == 0;
     if (!question && !(kind && strcmp(kind, "discussion") == 0))
-        return fail(e, "kind", "应为 question（提问）或 discussion（讨论记录）");
+        return fail(e, "kind",
+                    "应为 question（提问）或 discussion（讨论记录）");
     if (!text_ok(body, 1, NOTE_MAX_CHARS))
         return fail(e, "body", "内容应为 1–2000 个字");
     if (group && (question || !text_ok(group, 1, NOTE_GROUP_MAX_CHARS)))
-        return fail(e, "group", question ? "提问不分组"
-                                         : "组名应为 1–32 个字");
+        return fail(e, "group", question ? "提问不分组" : "组名应为 1–32 个字");
     if (db_begin(db) != 0)
         return ERR_DB;
     int64_t by = who->user_id;
-    int rc = db_int1(db, Q_NOTE_INSERT, id, "isssnni", session_id, kind,
-                     body, group, by ? &by : NULL,
-                     person_id ? &person_id : NULL, now_unix());
+    int rc =
+        db_int1(db, Q_NOTE_INSERT, id, "isssnni", session_id, kind, body, group,
+                by ? &by : NULL, person_id ? &person_id : NULL, now_unix());
     char obj[48];
     str_fmt(obj, sizeof(obj), "note:%lld", (long long)(rc ? 0 : *id));
     return record_commit(db, rc == 0 ? 1 : -1, who, "note_create", obj,
@@ -191,10 +187,10 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
         return ERR_INVAL;
     }
     if (rc == 0)
-        rc = db_int1(db, Q_PHOTO_INSERT, id, "isiiissbni", session_id,
-                     in.mime, (int64_t)len, (int64_t)in.width,
-                     (int64_t)in.height, hex, caption ? caption : "", data,
-                     len, by ? &by : NULL, now_unix());
+        rc = db_int1(db, Q_PHOTO_INSERT, id, "isiiissbni", session_id, in.mime,
+                     (int64_t)len, (int64_t)in.width, (int64_t)in.height, hex,
+                     caption ? caption : "", data, len, by ? &by : NULL,
+                     now_unix());
     char obj[48];
     str_fmt(obj, sizeof(obj), "photo:%lld", (long long)(rc ? 0 : *id));
     return record_commit(db, rc == 0 ? 1 : -1, who, "photo_add", obj,
@@ -206,8 +202,8 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
 int
 photo_list(struct db *db, int64_t session_id, json_t *items)
 {
-    return record_rows(db_query(db, Q_PHOTO_LIST, "i", session_id),
-                       photo_cols, NELEM(photo_cols), items);
+    return record_rows(db_query(db, Q_PHOTO_LIST, "i", session_id), photo_cols,
+                       NELEM(photo_cols), items);
 }
 
 int

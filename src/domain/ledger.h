@@ -52,25 +52,24 @@ int note_void(struct db *db, int64_t id, const char *reason,
 /* Why a photo was refused. */
 enum photo_refusal {
     PHOTO_OK,
-    PHOTO_NOT_IMAGE,   /* not JPEG, PNG or WebP by its bytes */
-    PHOTO_MISMATCH,    /* the declared type is not what the bytes are */
-    PHOTO_TOO_LARGE,   /* over max_bytes */
-    PHOTO_CORRUPT,     /* the header is cut short or impossible */
-    PHOTO_FULL,        /* the session has max_count photos */
-    PHOTO_CAPTION,     /* caption over PHOTO_CAPTION_MAX_CHARS */
+    PHOTO_NOT_IMAGE, /* not JPEG, PNG or WebP by its bytes */
+    PHOTO_MISMATCH,  /* the declared type is not what the bytes are */
+    PHOTO_TOO_LARGE, /* over max_bytes */
+    PHOTO_CORRUPT,   /* the header is cut short or impossible */
+    PHOTO_FULL,      /* the session has max_count photos */
+    PHOTO_CAPTION,   /* caption over PHOTO_CAPTION_MAX_CHARS */
 };
 /* Stores a photo of a session declared as mime (NULL: take the bytes'
  * type). 0 with *id; ERR_INVAL with *why; ERR_DB. */
-int photo_add(struct db *db, int64_t session_id, const void *data,
-              size_t len, const char *mime, const char *caption,
-              int64_t max_bytes, int64_t max_count,
-              const struct audit_who *who, int64_t *id,
+int photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
+              const char *mime, const char *caption, int64_t max_bytes,
+              int64_t max_count, const struct audit_who *who, int64_t *id,
               enum photo_refusal *why);
 /* The live photos of a session (no bytes), oldest first. */
 int photo_list(struct db *db, int64_t session_id, json_t *items);
 /* A live photo: its session, mime[16] and bytes (malloc'd, the caller
  * frees). 0, ERR_NOTFOUND, ERR_DB. */
-int photo_data(struct db *db, int64_t id, int64_t *session_id,
-               char mime[16], void **data, size_t *len);
+int photo_data(struct db *db, int64_t id, int64_t *session_id, char mime[16],
+               void **data, size_t *len);
 int photo_void(struct db *db, int64_t id, const char *reason,
                const struct audit_who *who);

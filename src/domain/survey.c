@@ -15,16 +15,22 @@
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct col survey_cols[] = {
-    {"id", COL_INT},           {"title", COL_TEXT},
-    {"intro", COL_TEXT},       {"township_code", COL_TEXT},
-    {"township_name", COL_TEXT}, {"status", COL_TEXT},
-    {"created_at", COL_TIME},  {"published_at", COL_TIME},
-    {"closes_at", COL_TIME},   {"closed_at", COL_TIME},
-    {"questions", COL_INT},    {"responses", COL_INT},
+    {"id", COL_INT},
+    {"title", COL_TEXT},
+    {"intro", COL_TEXT},
+    {"township_code", COL_TEXT},
+    {"township_name", COL_TEXT},
+    {"status", COL_TEXT},
+    {"created_at", COL_TIME},
+    {"published_at", COL_TIME},
+    {"closes_at", COL_TIME},
+    {"closed_at", COL_TIME},
+    {"questions", COL_INT},
+    {"responses", COL_INT},
 };
 static const struct col open_cols[] = {
-    {"answered", COL_BOOL},    {"id", COL_INT},
-    {"title", COL_TEXT},       {"intro", COL_TEXT},
+    {"answered", COL_BOOL},      {"id", COL_INT},
+    {"title", COL_TEXT},         {"intro", COL_TEXT},
     {"township_code", COL_TEXT}, {"closes_at", COL_TIME},
     {"questions", COL_INT},
 };
@@ -90,8 +96,7 @@ check_question(json_t *q, size_t i, struct survey_error *e)
     }
     if (!json_is_array(opts) || json_array_size(opts) < 2 ||
         json_array_size(opts) > SURVEY_MAX_OPTIONS)
-        return fail(e, "选择题应有 2–20 个选项", "questions[%zu].options",
-                    i);
+        return fail(e, "选择题应有 2–20 个选项", "questions[%zu].options", i);
     for (size_t j = 0; j < json_array_size(opts); j++) {
         const char *s = json_string_value(json_array_get(opts, j));
         long n = s ? utf8_chars(s) : -1;
@@ -100,8 +105,7 @@ check_question(json_t *q, size_t i, struct survey_error *e)
                         "questions[%zu].options[%zu]", i, j);
         for (size_t m = 0; m < j; m++)
             if (strcmp(s, json_string_value(json_array_get(opts, m))) == 0)
-                return fail(e, "选项重复", "questions[%zu].options[%zu]", i,
-                            j);
+                return fail(e, "选项重复", "questions[%zu].options[%zu]", i, j);
     }
     return 0;
 }
@@ -124,7 +128,8 @@ survey_create(struct db *db, json_t *def, const char *township,
         return fail(e, "问卷应有 1–30 道题", "questions");
     size_t i;
     json_t *q;
-    json_array_foreach(qs, i, q) {
+    json_array_foreach(qs, i, q)
+    {
         int rc = check_question(q, i, e);
         if (rc != 0)
             return rc;
@@ -144,10 +149,11 @@ survey_create(struct db *db, json_t *def, const char *township,
     if (db_begin(db) != 0)
         return ERR_DB;
     int64_t by = who->user_id;
-    int rc = db_int1(db, Q_SURVEY_INSERT, id, "sssnin", title,
-                     intro ? intro : "", township, by ? &by : NULL, now,
-                     closes_at ? &closes_at : NULL);
-    json_array_foreach(qs, i, q) {
+    int rc =
+        db_int1(db, Q_SURVEY_INSERT, id, "sssnin", title, intro ? intro : "",
+                township, by ? &by : NULL, now, closes_at ? &closes_at : NULL);
+    json_array_foreach(qs, i, q)
+    {
         if (rc != 0)
             break;
         const char *kind = json_string_value(json_object_get(q, "kind"));
@@ -157,9 +163,8 @@ survey_create(struct db *db, json_t *def, const char *township,
                       : json_dumps(opts, JSON_COMPACT | JSON_ENSURE_ASCII);
         json_t *req = json_object_get(q, "required");
         int64_t required = req ? json_is_true(req) : 1;
-        if (db_exec(db, Q_SURVEY_QUESTION_INSERT, "iisssi", *id,
-                    (int64_t)i + 1, kind,
-                    json_string_value(json_object_get(q, "text")), o,
+        if (db_exec(db, Q_SURVEY_QUESTION_INSERT, "iisssi", *id, (int64_t)i + 1,
+                    kind, json_string_value(json_object_get(q, "text")), o,
                     required) < 0)
             rc = ERR_DB;
         free(o);
@@ -182,13 +187,13 @@ questions(struct db *db, int64_t id, json_t *out)
     int rc;
     while ((rc = db_next(r)) > 0) {
         json_t *opts = json_loads(db_text(r, 4), 0, NULL);
-        json_array_append_new(
-            out, json_pack("{s:I, s:I, s:s, s:s, s:o, s:b}", "id",
-                           (json_int_t)db_int(r, 0), "seq",
-                           (json_int_t)db_int(r, 1), "kind", db_text(r, 2),
-                           "text", db_text(r, 3), "options",
-                           opts ? opts : json_array(), "required",
-                           (int)db_int(r, 5)));
+        json_array_append_new(out,
+                              json_pack("{s:I, s:I, s:s, s:s, s:o, s:b}", "id",
+                                        (json_int_t)db_int(r, 0), "seq",
+                                        (json_int_t)db_int(r, 1), "kind",
+                                        db_text(r, 2), "text", db_text(r, 3),
+                                        "options", opts ? opts : json_array(),
+                                        "required", (int)db_int(r, 5)));
     }
     db_end(r);
     return rc < 0 ? ERR_DB : 0;
@@ -221,8 +226,8 @@ survey_get(struct db *db, int64_t id, const char *counted, json_t **out,
 int
 survey_list(struct db *db, const char *township, json_t *items)
 {
-    return record_rows(db_query(db, Q_SURVEY_LIST, "s", township),
-                       survey_cols, NELEM(survey_cols), items);
+    return record_rows(db_query(db, Q_SURVEY_LIST, "s", township), survey_cols,
+                       NELEM(survey_cols), items);
 }
 
 static int
@@ -268,9 +273,9 @@ survey_open_for(struct db *db, const struct keyring *k, int64_t person_id,
         return rc;
     char hash[65];
     survey_respondent(k, person_id, hash);
-    return record_rows(db_query(db, Q_SURVEY_OPEN_FOR, "ssi", hash,
-                                township, now),
-                       open_cols, NELEM(open_cols), items);
+    return record_rows(
+        db_query(db, Q_SURVEY_OPEN_FOR, "ssi", hash, township, now), open_cols,
+        NELEM(open_cols), items);
 }
 
 int
@@ -288,8 +293,8 @@ survey_answered(struct db *db, const struct keyring *k, int64_t id,
 /* One answer checked against its question: the rows to insert go to
  * choices[] (*nchoices) or *text. */
 static int
-check_answer(json_t *q, json_t *a, size_t i, int choices[],
-             size_t *nchoices, const char **text, struct survey_error *e)
+check_answer(json_t *q, json_t *a, size_t i, int choices[], size_t *nchoices,
+             const char **text, struct survey_error *e)
 {
     const char *kind = json_string_value(json_object_get(q, "kind"));
     size_t nopts = json_array_size(json_object_get(q, "options"));
@@ -324,15 +329,14 @@ check_answer(json_t *q, json_t *a, size_t i, int choices[],
         return fail(e, "多选题应给出选项的列表", "answers[%zu].choices", i);
     size_t j;
     json_t *c;
-    json_array_foreach(cs, j, c) {
+    json_array_foreach(cs, j, c)
+    {
         if (!json_is_integer(c) || json_integer_value(c) < 0 ||
             (size_t)json_integer_value(c) >= nopts)
-            return fail(e, "没有这个选项", "answers[%zu].choices[%zu]", i,
-                        j);
+            return fail(e, "没有这个选项", "answers[%zu].choices[%zu]", i, j);
         for (size_t m = 0; m < *nchoices; m++)
             if (choices[m] == (int)json_integer_value(c))
-                return fail(e, "选项重复", "answers[%zu].choices[%zu]", i,
-                            j);
+                return fail(e, "选项重复", "answers[%zu].choices[%zu]", i, j);
         choices[(*nchoices)++] = (int)json_integer_value(c);
     }
     return 0;
@@ -377,10 +381,10 @@ survey_answer(struct db *db, const struct keyring *k, int64_t id,
     size_t i;
     json_t *a;
     if (rc == 0)
-        json_array_foreach(answers, i, a) {
-            json_t *qid = json_is_object(a)
-                              ? json_object_get(a, "question_id")
-                              : NULL;
+        json_array_foreach(answers, i, a)
+        {
+            json_t *qid =
+                json_is_object(a) ? json_object_get(a, "question_id") : NULL;
             size_t qi = 0;
             while (qi < nq && (!json_is_integer(qid) ||
                                json_integer_value(qid) !=
@@ -392,8 +396,7 @@ survey_answer(struct db *db, const struct keyring *k, int64_t id,
                 break;
             }
             if (given[qi] >= 0) {
-                rc = fail(e, "同一道题答了两次", "answers[%zu].question_id",
-                          i);
+                rc = fail(e, "同一道题答了两次", "answers[%zu].question_id", i);
                 break;
             }
             given[qi] = (long)i;
@@ -428,12 +431,12 @@ survey_answer(struct db *db, const struct keyring *k, int64_t id,
     rc = db_int1(db, Q_SURVEY_RESPONSE_INSERT, &response, "issi", id, hash,
                  mine, now);
     for (size_t qi = 0; rc == 0 && qi < nq; qi++) {
-        int64_t qid = json_integer_value(
-            json_object_get(json_array_get(qs, qi), "id"));
+        int64_t qid =
+            json_integer_value(json_object_get(json_array_get(qs, qi), "id"));
         for (size_t j = 0; rc == 0 && j < nchoices[qi]; j++) {
             int64_t c = choices[qi][j];
-            if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", response, qid,
-                        &c, NULL) < 0)
+            if (db_exec(db, Q_SURVEY_ANSWER_INSERT, "iins", response, qid, &c,
+                        NULL) < 0)
                 rc = ERR_DB;
         }
         if (rc == 0 && texts[qi] &&
@@ -472,18 +475,18 @@ survey_results(struct db *db, int64_t id, const char *counted, json_t **out)
         }
         json_t *opts = json_object_get(q, "options"), *counts = json_array();
         for (size_t j = 0; j < json_array_size(opts); j++)
-            json_array_append_new(
-                counts, json_pack("{s:O, s:i}", "label",
-                                  json_array_get(opts, j), "count", 0));
+            json_array_append_new(counts, json_pack("{s:O, s:i}", "label",
+                                                    json_array_get(opts, j),
+                                                    "count", 0));
         json_object_set_new(q, "options", counts);
     }
-#define FIND_Q(qid, q)                                                        \
-    for (size_t qi_ = 0; qi_ < nq && (q) == NULL; qi_++)                      \
-        if (json_integer_value(json_object_get(json_array_get(qs, qi_),       \
-                                               "id")) == (qid))               \
+#define FIND_Q(qid, q)                                                         \
+    for (size_t qi_ = 0; qi_ < nq && (q) == NULL; qi_++)                       \
+        if (json_integer_value(                                                \
+                json_object_get(json_array_get(qs, qi_), "id")) == (qid))      \
             (q) = json_array_get(qs, qi_);
-    struct db_res *r = db_query(db, Q_SURVEY_ANSWERED_PER_QUESTION, "is", id,
-                                counted);
+    struct db_res *r =
+        db_query(db, Q_SURVEY_ANSWERED_PER_QUESTION, "is", id, counted);
     while (r && (rc = db_next(r)) > 0) {
         json_t *q = NULL;
         FIND_Q(db_int(r, 0), q)
@@ -512,9 +515,8 @@ survey_results(struct db *db, int64_t id, const char *counted, json_t **out)
         FIND_Q(db_int(r, 0), q)
         if (q)
             json_array_append_new(json_object_get(q, "answers"),
-                                  json_pack("{s:s, s:s}", "text",
-                                            db_text(r, 1), "township",
-                                            db_text(r, 2)));
+                                  json_pack("{s:s, s:s}", "text", db_text(r, 1),
+                                            "township", db_text(r, 2)));
     }
     db_end(r);
     if (r == NULL || rc < 0)

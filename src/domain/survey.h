@@ -36,14 +36,14 @@ struct survey_error {
  * ("" or NULL: the county), closing at closes_at (0: when closed by hand).
  * 0 with *id; ERR_INVAL with e; ERR_DB. */
 int survey_create(struct db *db, json_t *def, const char *township,
-                  int64_t closes_at, const struct audit_who *who,
-                  int64_t *id, struct survey_error *e);
+                  int64_t closes_at, const struct audit_who *who, int64_t *id,
+                  struct survey_error *e);
 
 /* The survey with its questions; responses counted among township
  * `counted` (NULL: all). township[16] gets the survey's ("" county).
  * 0, ERR_NOTFOUND, ERR_DB. */
-int survey_get(struct db *db, int64_t id, const char *counted,
-               json_t **out, char township[16]);
+int survey_get(struct db *db, int64_t id, const char *counted, json_t **out,
+               char township[16]);
 /* The surveys a township sees (NULL: every one), newest first. */
 int survey_list(struct db *db, const char *township, json_t *items);
 
@@ -54,8 +54,8 @@ int survey_close(struct db *db, int64_t id, const struct audit_who *who);
 
 /* The published surveys open to the person (by the township of the
  * roster) at now, each with "answered". 0, ERR_NOTFOUND (person), ERR_DB. */
-int survey_open_for(struct db *db, const struct keyring *k,
-                    int64_t person_id, int64_t now, json_t *items);
+int survey_open_for(struct db *db, const struct keyring *k, int64_t person_id,
+                    int64_t now, json_t *items);
 
 /* The keyed hash a person answers as (hash[65]). */
 void survey_respondent(const struct keyring *k, int64_t person_id,

@@ -264,8 +264,7 @@ web_local_time(struct req *req, const char *iso)
     rules_day(t, day, &year);
     int64_t local = t + RULES_CST_OFFSET;
     return arena_printf(&req->arena, "%s %02d:%02d", day,
-                        (int)(local % 86400 / 3600),
-                        (int)(local % 3600 / 60));
+                        (int)(local % 86400 / 3600), (int)(local % 3600 / 60));
 }
 
 void

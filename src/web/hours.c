@@ -55,15 +55,16 @@ web_hours(struct req *req)
     html_raw(o, "</h1><form class=\"filters noprint\" method=\"get\" "
                 "action=\"/hours\"><label>");
     html_txt(o, T("Year"));
-    strbuf_printf(o, " <input type=\"number\" name=\"year\" min=\"2000\" "
-                     "max=\"2100\" value=\"%d\"></label>",
+    strbuf_printf(o,
+                  " <input type=\"number\" name=\"year\" min=\"2000\" "
+                  "max=\"2100\" value=\"%d\"></label>",
                   year);
     if (api_scope(req) == NULL) {
         json_t *tws = json_array();
         int64_t n;
         org_townships(db, 1, 100, tws, &n);
-        web_code_select(req, "township", "Township", tws,
-                        T("The whole county"), t, NULL);
+        web_code_select(req, "township", "Township", tws, T("The whole county"),
+                        t, NULL);
         json_decref(tws);
     }
     html_raw(o, "<button type=\"submit\">");
@@ -80,17 +81,17 @@ web_hours(struct req *req)
     for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
         html_raw(o, "<div class=\"figure\"><span class=\"label\">");
         html_txt(o, T(figs[i].label));
-        strbuf_printf(o, "</span><span class=\"value\" id=\"hours-%s\">%lld"
-                         "</span></div>",
+        strbuf_printf(o,
+                      "</span><span class=\"value\" id=\"hours-%s\">%lld"
+                      "</span></div>",
                       figs[i].id, (long long)figs[i].n);
     }
     html_raw(o, "</div>");
     if (bound > 0)
         web_chart(req, "hours-chart",
-                  json_pack("{s:s, s:[s,s], s:[I,I]}", "type", "pie",
-                            "labels", T("Meeting the target"),
-                            T("Behind their target"), "values",
-                            (json_int_t)meeting, (json_int_t)total));
+                  json_pack("{s:s, s:[s,s], s:[I,I]}", "type", "pie", "labels",
+                            T("Meeting the target"), T("Behind their target"),
+                            "values", (json_int_t)meeting, (json_int_t)total));
     else {
         html_raw(o, "<p class=\"muted\">");
         html_txt(o, T("No hours target is configured for this year."));
@@ -109,10 +110,11 @@ web_hours(struct req *req)
     html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v) {
-        strbuf_printf(o, "<tr><td><a href=\"/people/%lld\">",
-                      (long long)json_integer_value(
-                          json_object_get(v, "person_id")));
+    json_array_foreach(items, i, v)
+    {
+        strbuf_printf(
+            o, "<tr><td><a href=\"/people/%lld\">",
+            (long long)json_integer_value(json_object_get(v, "person_id")));
         html_txt(o, web_jstr(v, "name"));
         html_raw(o, "</a></td>");
         web_td(req, web_jstr(v, "id_number_masked"));

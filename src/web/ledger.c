@@ -55,7 +55,8 @@ questions(struct req *req, json_t *items, bool staff, int64_t sid)
     html_raw(o, "<ul id=\"questions\" class=\"notes\">");
     size_t i;
     json_t *n;
-    json_array_foreach(items, i, n) {
+    json_array_foreach(items, i, n)
+    {
         long long id = (long long)json_integer_value(json_object_get(n, "id"));
         strbuf_printf(o, "<li id=\"note-%lld\"><p class=\"ask\">", id);
         html_txt(o, web_jstr(n, "body"));
@@ -73,13 +74,15 @@ questions(struct req *req, json_t *items, bool staff, int64_t sid)
             html_raw(o, "</p>");
         }
         if (staff) {
-            strbuf_printf(o, "<form method=\"post\" class=\"answer-form\" "
-                             "action=\"/notes/%lld/answer\">",
+            strbuf_printf(o,
+                          "<form method=\"post\" class=\"answer-form\" "
+                          "action=\"/notes/%lld/answer\">",
                           id);
             web_csrf(req);
-            strbuf_printf(o, "<input type=\"hidden\" name=\"session\" "
-                             "value=\"%lld\"><textarea name=\"answer\" "
-                             "rows=\"2\" maxlength=\"2000\" required>",
+            strbuf_printf(o,
+                          "<input type=\"hidden\" name=\"session\" "
+                          "value=\"%lld\"><textarea name=\"answer\" "
+                          "rows=\"2\" maxlength=\"2000\" required>",
                           (long long)sid);
             html_txt(o, answer ? answer : "");
             html_raw(o, "</textarea><button type=\"submit\">");
@@ -125,7 +128,8 @@ web_ledger_sections(struct req *req, struct db *db, int64_t sid)
     html_raw(o, "</h2><ul id=\"discussions\" class=\"notes\">");
     size_t i;
     json_t *n;
-    json_array_foreach(ds, i, n) {
+    json_array_foreach(ds, i, n)
+    {
         html_raw(o, "<li>");
         if (web_jstr(n, "group")) {
             html_raw(o, "<strong>");
@@ -136,9 +140,9 @@ web_ledger_sections(struct req *req, struct db *db, int64_t sid)
         html_raw(o, "</li>");
     }
     html_raw(o, "</ul>");
-    web_form_begin(req, "discussion-form",
-                   arena_printf(&req->arena, "/sessions/%lld/notes",
-                                (long long)sid));
+    web_form_begin(
+        req, "discussion-form",
+        arena_printf(&req->arena, "/sessions/%lld/notes", (long long)sid));
     web_input(req, "group", "Group", NULL, "text", NULL);
     html_raw(o, "<label>");
     html_txt(o, T("Minutes"));
@@ -150,22 +154,25 @@ web_ledger_sections(struct req *req, struct db *db, int64_t sid)
     html_txt(o, T("Photos for the ledger"));
     html_raw(o, "</h2><div id=\"photos\" class=\"photos\">");
     json_t *p;
-    json_array_foreach(ps, i, p) {
+    json_array_foreach(ps, i, p)
+    {
         long long id = (long long)json_integer_value(json_object_get(p, "id"));
-        strbuf_printf(o, "<figure><a href=\"/api/v1/photos/%lld\">"
-                         "<img src=\"/api/v1/photos/%lld\" alt=\"\" "
-                         "loading=\"lazy\"></a><figcaption>",
+        strbuf_printf(o,
+                      "<figure><a href=\"/api/v1/photos/%lld\">"
+                      "<img src=\"/api/v1/photos/%lld\" alt=\"\" "
+                      "loading=\"lazy\"></a><figcaption>",
                       id, id);
         html_txt(o, web_jstr(p, "caption"));
-        strbuf_printf(o, " <small>%lld×%lld</small></figcaption></figure>",
-                      (long long)json_integer_value(json_object_get(p, "width")),
-                      (long long)json_integer_value(
-                          json_object_get(p, "height")));
+        strbuf_printf(
+            o, " <small>%lld×%lld</small></figcaption></figure>",
+            (long long)json_integer_value(json_object_get(p, "width")),
+            (long long)json_integer_value(json_object_get(p, "height")));
     }
     html_raw(o, "</div>");
-    strbuf_printf(o, "<form id=\"photo-form\" class=\"form\" method=\"post\" "
-                     "action=\"/sessions/%lld/photos\" "
-                     "enctype=\"multipart/form-data\">",
+    strbuf_printf(o,
+                  "<form id=\"photo-form\" class=\"form\" method=\"post\" "
+                  "action=\"/sessions/%lld/photos\" "
+                  "enctype=\"multipart/form-data\">",
                   (long long)sid);
     web_csrf(req);
     html_raw(o, "<label>");
@@ -185,9 +192,8 @@ static int
 back(struct req *req, int64_t sid, const char *why, const char *anchor)
 {
     return http_redirect(
-        req, arena_printf(&req->arena, "/sessions/%lld%s%s#%s",
-                          (long long)sid, why ? "?ledger=" : "",
-                          why ? why : "", anchor));
+        req, arena_printf(&req->arena, "/sessions/%lld%s%s#%s", (long long)sid,
+                          why ? "?ledger=" : "", why ? why : "", anchor));
 }
 
 /* The session of the path, in the admin's township: 0 with *sid, or -1
@@ -216,11 +222,10 @@ web_session_note(struct req *req)
     struct audit_who who = api_who(req);
     struct field_error e;
     int64_t id;
-    int rc = note_create(db, sid, "discussion", req_form(req, "body"), group,
-                         0, &who, &id, &e);
+    int rc = note_create(db, sid, "discussion", req_form(req, "body"), group, 0,
+                         &who, &id, &e);
     if (rc == ERR_INVAL)
-        return back(req, sid, strcmp(e.field, "group") == 0 ? "group"
-                                                             : "body",
+        return back(req, sid, strcmp(e.field, "group") == 0 ? "group" : "body",
                     "ledger");
     if (rc != 0)
         return api_db_error(req, db);
@@ -277,9 +282,9 @@ web_session_photo(struct req *req)
     enum photo_refusal why;
     int64_t id;
     /* A browser's part type comes from the file name: the bytes decide. */
-    int rc = photo_add(db, sid, data, len, NULL, caption,
-                       app_config.photo_max_bytes,
-                       app_config.photos_per_session, &who, &id, &why);
+    int rc =
+        photo_add(db, sid, data, len, NULL, caption, app_config.photo_max_bytes,
+                  app_config.photos_per_session, &who, &id, &why);
     if (rc == ERR_INVAL) {
         static const char *const codes[] = {
             [PHOTO_NOT_IMAGE] = "photo_type", [PHOTO_MISMATCH] = "photo_type",
@@ -353,9 +358,9 @@ web_my_session(struct req *req)
         html_txt(o, err);
         html_raw(o, "</p>");
     }
-    web_form_begin(req, "ask-form",
-                   arena_printf(&req->arena, "/me/sessions/%lld/ask",
-                                (long long)sid));
+    web_form_begin(
+        req, "ask-form",
+        arena_printf(&req->arena, "/me/sessions/%lld/ask", (long long)sid));
     html_raw(o, "<label>");
     html_txt(o, T("Ask the teacher"));
     html_raw(o, "<textarea name=\"body\" rows=\"3\" maxlength=\"2000\" "
@@ -384,8 +389,7 @@ web_my_session_ask(struct req *req)
                          api_account(req)->person_id, &who, &id, &e);
     if (rc != 0 && rc != ERR_INVAL)
         return api_db_error(req, db);
-    return http_redirect(req, arena_printf(&req->arena,
-                                           "/me/sessions/%lld%s",
+    return http_redirect(req, arena_printf(&req->arena, "/me/sessions/%lld%s",
                                            (long long)sid,
                                            rc ? "?ledger=body" : ""));
 }

@@ -50,9 +50,8 @@ web_my_teaching(struct req *req)
     json_t *t = NULL, *rating = NULL, *items = json_array();
     char tw[16];
     int64_t total = 0;
-    struct class_filter f = {.teacher_id = id,
-                             .from = now_unix() - 90 * 86400,
-                             .to = INT64_MAX / 2};
+    struct class_filter f = {
+        .teacher_id = id, .from = now_unix() - 90 * 86400, .to = INT64_MAX / 2};
     if (rc == 0 && (teacher_get(db, id, &t, tw) != 0 ||
                     rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0 ||
                     class_list(db, &f, 1, 50, items, &total) != 0))
@@ -83,8 +82,7 @@ web_my_teaching(struct req *req)
     html_raw(o, "</h2><div class=\"figures\">");
     json_t *n = json_object_get(rating, "evaluations");
     fig(req, "rating-count", "Evaluations",
-        arena_printf(&req->arena, "%lld",
-                     (long long)json_integer_value(n)));
+        arena_printf(&req->arena, "%lld", (long long)json_integer_value(n)));
     fig(req, "rating-mean", "Mean score",
         real(req, json_object_get(rating, "mean"), "%.1f", 1));
     fig(req, "rating-ranked", "Score used for ranking",
@@ -111,15 +109,15 @@ web_my_teaching(struct req *req)
     html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v) {
+    json_array_foreach(items, i, v)
+    {
         html_raw(o, "<tr>");
         web_td(req, web_local_time(req, web_jstr(v, "starts_at")));
         web_td(req, web_jstr(v, "course_title"));
-        strbuf_printf(o, "<td>%lld</td><td>%lld</td></tr>",
-                      (long long)json_integer_value(
-                          json_object_get(v, "enrolled")),
-                      (long long)json_integer_value(
-                          json_object_get(v, "attended")));
+        strbuf_printf(
+            o, "<td>%lld</td><td>%lld</td></tr>",
+            (long long)json_integer_value(json_object_get(v, "enrolled")),
+            (long long)json_integer_value(json_object_get(v, "attended")));
     }
     html_raw(o, "</tbody></table></section>");
     json_decref(t);

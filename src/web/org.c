@@ -58,7 +58,8 @@ static json_t *
 type_list(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return web_loaded(req, db, org_code_list(db, Q_ORG_TYPE_LIST, items), items);
+    return web_loaded(req, db, org_code_list(db, Q_ORG_TYPE_LIST, items),
+                      items);
 }
 
 /* The live villages of township; NULL township is the whole county, ""
@@ -70,9 +71,9 @@ villages(struct req *req, struct db *db, const char *township)
     if (township && *township == '\0')
         return owned(req, items);
     int64_t n;
-    return web_loaded(req, db,
-                  org_villages(db, township, NULL, 1, VILLAGES_MAX, items, &n),
-                  items);
+    return web_loaded(
+        req, db, org_villages(db, township, NULL, 1, VILLAGES_MAX, items, &n),
+        items);
 }
 
 /* Answers 404 with msgid in the page's language. */

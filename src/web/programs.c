@@ -28,8 +28,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ALL 1000      /* rows read at once for a select */
-#define BATCH_ROWS 4  /* batch rows of the new-plan form */
+#define ALL        1000 /* rows read at once for a select */
+#define BATCH_ROWS 4    /* batch rows of the new-plan form */
 
 static const char *
 nonempty(const char *s)
@@ -66,7 +66,7 @@ type_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     return web_loaded(req, db, org_code_list(db, Q_PROGRAM_TYPE_LIST, items),
-                  items);
+                      items);
 }
 
 static json_t *
@@ -74,9 +74,8 @@ school_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return web_loaded(req, db,
-                  school_list(db, api_scope(req), 0, 1, 100, items, &n),
-                  items);
+    return web_loaded(
+        req, db, school_list(db, api_scope(req), 0, 1, 100, items, &n), items);
 }
 
 /* The schools as {"code": id, "name"} for web_code_select. */
@@ -86,10 +85,9 @@ school_codes(struct req *req, json_t *schools)
     json_t *out = web_owned(req, json_array());
     size_t i;
     json_t *v;
-    json_array_foreach(schools, i, v)
-        json_array_append_new(out, json_pack("{s:s, s:s}", "code",
-                                             num(req, id_of(v)), "name",
-                                             web_jstr(v, "name")));
+    json_array_foreach(schools, i, v) json_array_append_new(
+        out, json_pack("{s:s, s:s}", "code", num(req, id_of(v)), "name",
+                       web_jstr(v, "name")));
     return out;
 }
 
@@ -136,8 +134,8 @@ web_programs(struct req *req)
     const char *sel = name_by_id(schools, school) ? num(req, school) : NULL;
     json_t *items = web_owned(req, json_array());
     int64_t total;
-    if (program_list(db, api_scope(req), type, sel ? school : 0, page,
-                     per_page, items, &total) != 0)
+    if (program_list(db, api_scope(req), type, sel ? school : 0, page, per_page,
+                     items, &total) != 0)
         return api_db_error(req, db);
     web_page_begin(req, T("Training programs"), "/programs");
     struct strbuf *o = &req->out;
@@ -205,8 +203,7 @@ program_new_page(struct req *req, int status, const struct program_form *f)
     web_code_select(req, "type", "Training type", types, NULL, f->type,
                     web_err_for(ef, e, "type"));
     web_code_select(req, "school_id", "School", school_codes(req, schools),
-                    json_array_size(schools) == 1 ? NULL
-                                                  : T("Choose a school"),
+                    json_array_size(schools) == 1 ? NULL : T("Choose a school"),
                     f->school, web_err_for(ef, e, "school_id"));
     web_input(req, "title", "Title", f->title, "text",
               web_err_for(ef, e, "title"));
@@ -289,10 +286,9 @@ codes_of(struct req *req, json_t *items, const char *key)
     json_t *out = web_owned(req, json_array());
     size_t i;
     json_t *v;
-    json_array_foreach(items, i, v)
-        json_array_append_new(out, json_pack("{s:s, s:s}", "code",
-                                             num(req, id_of(v)), "name",
-                                             web_jstr(v, key)));
+    json_array_foreach(items, i, v) json_array_append_new(
+        out, json_pack("{s:s, s:s}", "code", num(req, id_of(v)), "name",
+                       web_jstr(v, key)));
     return out;
 }
 
@@ -312,8 +308,8 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     char stw[16];
     struct course_filter cf = {.published_only = true};
     struct teacher_filter tf = {.township = tw};
-    struct class_filter sf = {.program_id = pid, .from = INT64_MIN / 2,
-                              .to = INT64_MAX / 2};
+    struct class_filter sf = {
+        .program_id = pid, .from = INT64_MIN / 2, .to = INT64_MAX / 2};
     if (class_list(db, &sf, 1, 500, sessions, &n) != 0 ||
         course_list(db, &cf, 1, ALL, courses, &n) != 0 ||
         teacher_list(db, &tf, 1, ALL, teachers, &n) != 0 ||
@@ -361,22 +357,22 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     html_txt(o, T("Add a session"));
     html_raw(o, "</h2>");
     const char *ef = f->err_field, *e = f->err;
-    web_form_begin(req, "session-form",
-                   arena_printf(&req->arena, "/programs/%lld/sessions",
-                                (long long)pid));
-    web_code_select(req, "course_id", "Course",
-                    codes_of(req, courses, "title"), T("(no course)"),
-                    f->course, web_err_for(ef, e, "course_id"));
+    web_form_begin(
+        req, "session-form",
+        arena_printf(&req->arena, "/programs/%lld/sessions", (long long)pid));
+    web_code_select(req, "course_id", "Course", codes_of(req, courses, "title"),
+                    T("(no course)"), f->course,
+                    web_err_for(ef, e, "course_id"));
     web_code_select(req, "teacher_id", "Teacher",
                     codes_of(req, teachers, "name"), T("(no teacher)"),
                     f->teacher, web_err_for(ef, e, "teacher_id"));
     web_input(req, "starts_at", "Starts (China time)", f->starts_at,
               "datetime-local", web_err_for(ef, e, "starts_at"));
-    web_input(req, "ends_at", "Ends (China time)", f->ends_at,
-              "datetime-local", web_err_for(ef, e, "ends_at"));
+    web_input(req, "ends_at", "Ends (China time)", f->ends_at, "datetime-local",
+              web_err_for(ef, e, "ends_at"));
     web_code_select(req, "room_id", "Room of the school",
-                    codes_of(req, rooms, "name"), T("(not in a room)"),
-                    f->room, web_err_for(ef, e, "room_id"));
+                    codes_of(req, rooms, "name"), T("(not in a room)"), f->room,
+                    web_err_for(ef, e, "room_id"));
     web_input(req, "place", "Or an on-site place", f->place, "text",
               web_err_for(ef, e, "place"));
     web_input(req, "hours", "Hours (学时, in steps of 0.5)", f->hours, "text",
@@ -426,8 +422,7 @@ static bool
 opt_id(const char *s, int64_t *out)
 {
     *out = 0;
-    return s == NULL || *s == '\0' ||
-           (parse_i64(s, out) == 0 && *out > 0);
+    return s == NULL || *s == '\0' || (parse_i64(s, out) == 0 && *out > 0);
 }
 
 int
@@ -632,11 +627,11 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
             web_td(req, web_township_name(req, web_jstr(v, "township_code")));
             html_raw(o, "<td>");
             web_form_begin(req, "enrol-form",
-                           arena_printf(&req->arena,
-                                        "/sessions/%lld/enroll",
+                           arena_printf(&req->arena, "/sessions/%lld/enroll",
                                         (long long)sid));
-            strbuf_printf(o, "<input type=\"hidden\" name=\"person_id\" "
-                             "value=\"%lld\">",
+            strbuf_printf(o,
+                          "<input type=\"hidden\" name=\"person_id\" "
+                          "value=\"%lld\">",
                           (long long)id_of(v));
             html_raw(o, "<input type=\"hidden\" name=\"q\" value=\"");
             html_attr(o, q);
@@ -702,9 +697,9 @@ web_session_enroll(struct req *req)
         return session_page(req, db, s, 422, T("No such person."));
     if (rc != 0)
         return api_db_error(req, db);
-    return http_redirect(req, arena_printf(&req->arena,
-                                           "/sessions/%lld?done=%s",
-                                           (long long)id_of(s), status));
+    return http_redirect(req,
+                         arena_printf(&req->arena, "/sessions/%lld?done=%s",
+                                      (long long)id_of(s), status));
 }
 
 /* --- annual plans -------------------------------------------------------- */
@@ -727,8 +722,9 @@ web_plans(struct req *req)
     html_raw(o, "<form class=\"filters\" method=\"get\" action=\"/plans\" "
                 "id=\"plan-filters\"><label>");
     html_txt(o, T("Year"));
-    strbuf_printf(o, "<input type=\"number\" name=\"year\" min=\"2000\" "
-                     "max=\"2100\" value=\"%lld\"></label>",
+    strbuf_printf(o,
+                  "<input type=\"number\" name=\"year\" min=\"2000\" "
+                  "max=\"2100\" value=\"%lld\"></label>",
                   (long long)year);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Show"));
@@ -822,8 +818,7 @@ plan_new_page(struct req *req, int status, const struct plan_form *f)
     web_h1(req, T("New annual plan"));
     web_form_begin(req, "plan-form", "/plans");
     web_code_select(req, "school_id", "School", school_codes(req, schools),
-                    json_array_size(schools) == 1 ? NULL
-                                                  : T("Choose a school"),
+                    json_array_size(schools) == 1 ? NULL : T("Choose a school"),
                     f->school, web_err_for(ef, e, "school_id"));
     web_input(req, "year", "Year", f->year, "number",
               web_err_for(ef, e, "year"));
@@ -841,15 +836,15 @@ plan_new_page(struct req *req, int status, const struct plan_form *f)
     html_raw(o, "</tr></thead><tbody>");
     for (int r = 0; r < BATCH_ROWS; r++) {
         strbuf_printf(o, "<tr><td>%d</td><td>", r + 1);
-        web_code_select(req, arena_printf(&req->arena, "type_%d", r + 1),
-                        NULL, types, T("(none)"), f->type[r], NULL);
+        web_code_select(req, arena_printf(&req->arena, "type_%d", r + 1), NULL,
+                        types, T("(none)"), f->type[r], NULL);
         static const char *const cols[4] = {"from", "to", "sessions",
                                             "persons"};
-        const char *const *vals[4] = {f->from, f->to, f->sessions,
-                                      f->persons};
+        const char *const *vals[4] = {f->from, f->to, f->sessions, f->persons};
         for (int c = 0; c < 4; c++) {
-            strbuf_printf(o, "</td><td><input name=\"%s_%d\" type=\"%s\" "
-                             "value=\"",
+            strbuf_printf(o,
+                          "</td><td><input name=\"%s_%d\" type=\"%s\" "
+                          "value=\"",
                           cols[c], r + 1, c < 2 ? "date" : "number");
             html_attr(o, vals[c][r] ? vals[c][r] : "");
             html_raw(o, "\">");
@@ -896,15 +891,17 @@ web_plan_create(struct req *req)
         if (nonempty(f.type[r]) == NULL || f.err)
             continue;
         b[n] = (struct plan_batch){
-            .batch = r + 1, .type = f.type[r],
-            .from = f.from[r] ? f.from[r] : "", .to = f.to[r] ? f.to[r] : "",
+            .batch = r + 1,
+            .type = f.type[r],
+            .from = f.from[r] ? f.from[r] : "",
+            .to = f.to[r] ? f.to[r] : "",
         };
-        if (f.sessions[r] == NULL || parse_i64(f.sessions[r],
-                                               &b[n].sessions) != 0 ||
+        if (f.sessions[r] == NULL ||
+            parse_i64(f.sessions[r], &b[n].sessions) != 0 ||
             b[n].sessions < 0 || b[n].sessions > 10000 ||
-            f.persons[r] == NULL || parse_i64(f.persons[r],
-                                              &b[n].persons) != 0 ||
-            b[n].persons < 0 || b[n].persons > 1000000) {
+            f.persons[r] == NULL ||
+            parse_i64(f.persons[r], &b[n].persons) != 0 || b[n].persons < 0 ||
+            b[n].persons > 1000000) {
             f.err_field = "batches";
             f.err = T("Give each batch's planned sessions and persons as "
                       "whole numbers.");
@@ -922,8 +919,8 @@ web_plan_create(struct req *req)
                name_by_id(schools, school) == NULL) {
         f.err_field = "school_id";
         f.err = T("Choose a school of your township.");
-    } else if (f.year == NULL || parse_i64(f.year, &year) != 0 ||
-               year < 2000 || year > 2100) {
+    } else if (f.year == NULL || parse_i64(f.year, &year) != 0 || year < 2000 ||
+               year > 2100) {
         f.err_field = "year";
         f.err = T("Give the year, e.g. 2026.");
     } else if (!web_text_ok(f.title, 64)) {

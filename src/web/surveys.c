@@ -23,13 +23,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct {
-    const char *code, *label;
-} statuses[] = {
+static const struct web_label statuses[] = {
     {"draft", "Draft"},
     {"published", "Open"},
     {"closed", "Closed"},
-}, kinds[] = {
+};
+static const struct web_label kinds[] = {
     {"single", "Single choice"},
     {"multi", "Multiple choice"},
     {"text", "Free text"},
@@ -85,18 +84,18 @@ web_surveys(struct req *req)
     html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *s;
-    json_array_foreach(items, i, s) {
+    json_array_foreach(items, i, s)
+    {
         strbuf_printf(o, "<tr><td><a href=\"/surveys/%lld\">",
                       (long long)json_integer_value(json_object_get(s, "id")));
         html_txt(o, web_jstr(s, "title"));
         html_raw(o, "</a></td>");
         web_td(req, audience(req, s));
         web_td(req, label_of(req, web_jstr(s, "status"), 0));
-        strbuf_printf(o, "<td>%lld</td><td>%lld</td>",
-                      (long long)json_integer_value(
-                          json_object_get(s, "questions")),
-                      (long long)json_integer_value(
-                          json_object_get(s, "responses")));
+        strbuf_printf(
+            o, "<td>%lld</td><td>%lld</td>",
+            (long long)json_integer_value(json_object_get(s, "questions")),
+            (long long)json_integer_value(json_object_get(s, "responses")));
         const char *c = web_local_time(req, web_jstr(s, "closes_at"));
         web_td(req, *c ? c : "—");
         html_raw(o, "</tr>");
@@ -153,15 +152,12 @@ builder_page(struct req *req, int status, struct survey_form *f)
                         T("The whole county"), f->township,
                         web_err_for(f->err_field, f->err, "township_code"));
     web_input(req, "closes_at", "Closes (optional)", f->closes,
-              "datetime-local",
-              web_err_for(f->err_field, f->err, "closes_at"));
+              "datetime-local", web_err_for(f->err_field, f->err, "closes_at"));
     web_field_error(req, web_err_for(f->err_field, f->err, "questions"));
-    strbuf_printf(o, "<input type=\"hidden\" name=\"n\" value=\"%d\">",
-                  f->n);
+    strbuf_printf(o, "<input type=\"hidden\" name=\"n\" value=\"%d\">", f->n);
     for (int i = 0; i < f->n; i++) {
         struct qrow *q = &f->q[i];
-        strbuf_printf(o, "<fieldset class=\"question\" id=\"q%d\"><legend>",
-                      i);
+        strbuf_printf(o, "<fieldset class=\"question\" id=\"q%d\"><legend>", i);
         html_txt(o, T("Question"));
         strbuf_printf(o, " %d</legend><label>", i + 1);
         html_txt(o, T("Kind"));
@@ -171,17 +167,19 @@ builder_page(struct req *req, int status, struct survey_form *f)
                               q->kind ? q->kind : "single");
         strbuf_printf(o, "</select></label><label>");
         html_txt(o, T("Question text"));
-        strbuf_printf(o, " <input name=\"q%d_text\" maxlength=\"200\" "
-                         "value=\"",
+        strbuf_printf(o,
+                      " <input name=\"q%d_text\" maxlength=\"200\" "
+                      "value=\"",
                       i);
         html_attr(o, q->text ? q->text : "");
         html_raw(o, "\"></label><label>");
         html_txt(o, T("Choices, one per line (not for free text)"));
         strbuf_printf(o, "<textarea name=\"q%d_options\" rows=\"4\">", i);
         html_txt(o, q->options ? q->options : "");
-        strbuf_printf(o, "</textarea></label><label class=\"check\">"
-                         "<input type=\"checkbox\" name=\"q%d_required\" "
-                         "value=\"1\"%s> ",
+        strbuf_printf(o,
+                      "</textarea></label><label class=\"check\">"
+                      "<input type=\"checkbox\" name=\"q%d_required\" "
+                      "value=\"1\"%s> ",
                       i, q->required ? " checked" : "");
         html_txt(o, T("Must be answered"));
         html_raw(o, "</label>");
@@ -273,10 +271,9 @@ web_survey_create(struct req *req)
             json_decref(opts);
             continue;
         }
-        json_t *o = json_pack("{s:s, s:s, s:b}", "kind",
-                              q->kind ? q->kind : "", "text",
-                              q->text ? q->text : "", "required",
-                              q->required);
+        json_t *o =
+            json_pack("{s:s, s:s, s:b}", "kind", q->kind ? q->kind : "", "text",
+                      q->text ? q->text : "", "required", q->required);
         if (o == NULL) { /* not UTF-8 */
             json_decref(opts);
             q->err = T("Not valid.");
@@ -367,12 +364,12 @@ admin_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
 }
 
 static void
-state_button(struct req *req, int64_t id, const char *action,
-             const char *label)
+state_button(struct req *req, int64_t id, const char *action, const char *label)
 {
     struct strbuf *o = &req->out;
-    strbuf_printf(o, "<form method=\"post\" class=\"inline\" "
-                     "action=\"/surveys/%lld/%s\">",
+    strbuf_printf(o,
+                  "<form method=\"post\" class=\"inline\" "
+                  "action=\"/surveys/%lld/%s\">",
                   (long long)id, action);
     web_csrf(req);
     html_raw(o, "<button type=\"submit\" id=\"");
@@ -388,11 +385,13 @@ results(struct req *req, json_t *r, const char *filter)
     struct strbuf *o = &req->out;
     size_t i, j;
     json_t *q, *x;
-    json_array_foreach(json_object_get(r, "question_list"), i, q) {
+    json_array_foreach(json_object_get(r, "question_list"), i, q)
+    {
         json_int_t answered =
             json_integer_value(json_object_get(q, "answered"));
-        strbuf_printf(o, "<section class=\"result\" id=\"result-%zu\"><h3>"
-                         "%zu. ",
+        strbuf_printf(o,
+                      "<section class=\"result\" id=\"result-%zu\"><h3>"
+                      "%zu. ",
                       i + 1, i + 1);
         html_txt(o, web_jstr(q, "text"));
         html_raw(o, " <small>");
@@ -404,7 +403,8 @@ results(struct req *req, json_t *r, const char *filter)
         json_t *opts = json_object_get(q, "options");
         if (json_array_size(opts)) {
             json_t *labels = json_array(), *values = json_array();
-            json_array_foreach(opts, j, x) {
+            json_array_foreach(opts, j, x)
+            {
                 json_array_append(labels, json_object_get(x, "label"));
                 json_array_append(values, json_object_get(x, "count"));
             }
@@ -416,7 +416,8 @@ results(struct req *req, json_t *r, const char *filter)
             web_th(req, "Persons");
             web_th(req, "Share");
             html_raw(o, "</tr></thead><tbody>");
-            json_array_foreach(opts, j, x) {
+            json_array_foreach(opts, j, x)
+            {
                 json_int_t n = json_integer_value(json_object_get(x, "count"));
                 html_raw(o, "<tr>");
                 web_td(req, web_jstr(x, "label"));
@@ -433,7 +434,8 @@ results(struct req *req, json_t *r, const char *filter)
         json_t *texts = json_object_get(q, "answers");
         if (texts) {
             html_raw(o, "<ul class=\"answers\">");
-            json_array_foreach(texts, j, x) {
+            json_array_foreach(texts, j, x)
+            {
                 html_raw(o, "<li>");
                 html_txt(o, web_jstr(x, "text"));
                 if (filter == NULL) {
@@ -510,11 +512,12 @@ web_survey(struct req *req)
         json_t *tws = json_array();
         int64_t total;
         org_townships(db, 1, 100, tws, &total);
-        strbuf_printf(o, "<form class=\"filters noprint\" method=\"get\" "
-                         "action=\"/surveys/%lld\">",
+        strbuf_printf(o,
+                      "<form class=\"filters noprint\" method=\"get\" "
+                      "action=\"/surveys/%lld\">",
                       (long long)id);
-        web_code_select(req, "township", "Township", tws,
-                        T("The whole county"), t, NULL);
+        web_code_select(req, "township", "Township", tws, T("The whole county"),
+                        t, NULL);
         html_raw(o, "<button type=\"submit\">");
         html_txt(o, T("Show"));
         html_raw(o, "</button></form>");
@@ -523,13 +526,15 @@ web_survey(struct req *req)
     html_raw(o, "<div class=\"figures\">");
     html_raw(o, "<div class=\"figure\"><span class=\"label\">");
     html_txt(o, T("Responses"));
-    strbuf_printf(o, "</span><span class=\"value\" id=\"responses\">%lld"
-                     "</span></div></div>",
-                  (long long)json_integer_value(
-                      json_object_get(r, "responses")));
+    strbuf_printf(
+        o,
+        "</span><span class=\"value\" id=\"responses\">%lld"
+        "</span></div></div>",
+        (long long)json_integer_value(json_object_get(r, "responses")));
     results(req, r, t);
-    strbuf_printf(o, "<p class=\"noprint\"><a id=\"survey-xlsx\" "
-                     "href=\"/api/v1/surveys/%lld/results.xlsx",
+    strbuf_printf(o,
+                  "<p class=\"noprint\"><a id=\"survey-xlsx\" "
+                  "href=\"/api/v1/surveys/%lld/results.xlsx",
                   (long long)id);
     if (t) {
         html_raw(o, "?township=");
@@ -543,8 +548,8 @@ web_survey(struct req *req)
 }
 
 static int
-set_state(struct req *req, int (*fn)(struct db *, int64_t,
-                                     const struct audit_who *))
+set_state(struct req *req,
+          int (*fn)(struct db *, int64_t, const struct audit_who *))
 {
     struct db *db = api_db(req);
     if (db == NULL)
@@ -561,9 +566,8 @@ set_state(struct req *req, int (*fn)(struct db *, int64_t,
     int rc = fn(db, id, &who);
     if (rc != 0 && rc != ERR_CONFLICT) /* a second click changes nothing */
         return api_db_error(req, db);
-    return http_redirect(req,
-                         arena_printf(&req->arena, "/surveys/%lld",
-                                      (long long)id));
+    return http_redirect(
+        req, arena_printf(&req->arena, "/surveys/%lld", (long long)id));
 }
 
 int
@@ -588,10 +592,9 @@ web_my_surveys(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    int rc = a->person_id
-                 ? survey_open_for(db, app_keys, a->person_id, now_unix(),
-                                   items)
-                 : 0;
+    int rc = a->person_id ? survey_open_for(db, app_keys, a->person_id,
+                                            now_unix(), items)
+                          : 0;
     if (rc != 0 && rc != ERR_NOTFOUND) {
         json_decref(items);
         return api_db_error(req, db);
@@ -603,7 +606,8 @@ web_my_surveys(struct req *req)
     html_raw(o, "</h1><ul id=\"my-surveys\" class=\"cards\">");
     size_t i;
     json_t *s;
-    json_array_foreach(items, i, s) {
+    json_array_foreach(items, i, s)
+    {
         bool done = json_is_true(json_object_get(s, "answered"));
         strbuf_printf(o, "<li><a href=\"/me/surveys/%lld\"><strong>",
                       (long long)json_integer_value(json_object_get(s, "id")));
@@ -638,14 +642,15 @@ open_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
     json_t *open = json_array();
-    int rc = a->person_id ? survey_open_for(db, app_keys, a->person_id,
-                                            now_unix(), open)
-                          : ERR_NOTFOUND;
+    int rc = a->person_id
+                 ? survey_open_for(db, app_keys, a->person_id, now_unix(), open)
+                 : ERR_NOTFOUND;
     *answered = false;
     bool found = false;
     size_t i;
     json_t *x;
-    json_array_foreach(open, i, x) {
+    json_array_foreach(open, i, x)
+    {
         if (json_integer_value(json_object_get(x, "id")) == *id) {
             found = true;
             *answered = json_is_true(json_object_get(x, "answered"));
@@ -667,8 +672,8 @@ open_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
 
 /* The answer form; err_q is the question index an error belongs to. */
 static int
-answer_page(struct req *req, int status, int64_t id, json_t *s,
-            bool answered, int err_q, const char *err)
+answer_page(struct req *req, int status, int64_t id, json_t *s, bool answered,
+            int err_q, const char *err)
 {
     web_page_begin(req, web_jstr(s, "title"), "/me/surveys");
     struct strbuf *o = &req->out;
@@ -689,25 +694,28 @@ answer_page(struct req *req, int status, int64_t id, json_t *s,
         req->status = status;
         return web_page_end(req);
     }
-    web_form_begin(req, "answer-form",
-                   arena_printf(&req->arena, "/me/surveys/%lld",
-                                (long long)id));
+    web_form_begin(
+        req, "answer-form",
+        arena_printf(&req->arena, "/me/surveys/%lld", (long long)id));
     size_t i, j;
     json_t *q, *opt;
-    json_array_foreach(json_object_get(s, "question_list"), i, q) {
+    json_array_foreach(json_object_get(s, "question_list"), i, q)
+    {
         long long qid = (long long)json_integer_value(json_object_get(q, "id"));
         const char *kind = web_jstr(q, "kind");
         bool required = json_is_true(json_object_get(q, "required"));
-        strbuf_printf(o, "<fieldset class=\"question\" id=\"q%lld\">"
-                         "<legend>%zu. ",
+        strbuf_printf(o,
+                      "<fieldset class=\"question\" id=\"q%lld\">"
+                      "<legend>%zu. ",
                       qid, i + 1);
         html_txt(o, web_jstr(q, "text"));
         if (required)
             html_raw(o, " <span class=\"required\">*</span>");
         html_raw(o, "</legend>");
         if (strcmp(kind, "text") == 0) {
-            strbuf_printf(o, "<textarea name=\"q%lld\" rows=\"3\" "
-                             "maxlength=\"500\">",
+            strbuf_printf(o,
+                          "<textarea name=\"q%lld\" rows=\"3\" "
+                          "maxlength=\"500\">",
                           qid);
             const char *t =
                 req_form(req, arena_printf(&req->arena, "q%lld", qid));
@@ -715,14 +723,16 @@ answer_page(struct req *req, int status, int64_t id, json_t *s,
             html_raw(o, "</textarea>");
         } else {
             bool multi = strcmp(kind, "multi") == 0;
-            json_array_foreach(json_object_get(q, "options"), j, opt) {
+            json_array_foreach(json_object_get(q, "options"), j, opt)
+            {
                 char v[16];
                 str_fmt(v, sizeof(v), "%zu", j);
                 bool on = req_form_has(
                     req, arena_printf(&req->arena, "q%lld", qid), v);
-                strbuf_printf(o, "<label class=\"choice\"><input "
-                                 "type=\"%s\" name=\"q%lld\" value=\"%zu\""
-                                 "%s> ",
+                strbuf_printf(o,
+                              "<label class=\"choice\"><input "
+                              "type=\"%s\" name=\"q%lld\" value=\"%zu\""
+                              "%s> ",
                               multi ? "checkbox" : "radio", qid, j,
                               on ? " checked" : "");
                 html_txt(o, json_string_value(opt));
@@ -773,7 +783,8 @@ web_my_survey_answer(struct req *req)
     json_t *answers = json_array();
     size_t i, j;
     json_t *q;
-    json_array_foreach(json_object_get(s, "question_list"), i, q) {
+    json_array_foreach(json_object_get(s, "question_list"), i, q)
+    {
         json_int_t qid = json_integer_value(json_object_get(q, "id"));
         const char *name = arena_printf(&req->arena, "q%lld", (long long)qid);
         const char *kind = web_jstr(q, "kind");

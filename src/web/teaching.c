@@ -27,9 +27,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#define MAX_SCHOOLS 20   /* a teacher's schools, as the API allows */
-#define MAX_TEACHERS 10  /* a course's teachers, as the API allows */
-#define ALL 1000         /* rows read at once for a select */
+#define MAX_SCHOOLS  20   /* a teacher's schools, as the API allows */
+#define MAX_TEACHERS 10   /* a course's teachers, as the API allows */
+#define ALL          1000 /* rows read at once for a select */
 
 #define NO_TEACHER "No such teacher."
 
@@ -55,7 +55,7 @@ label_of(struct req *req, const char *const (*table)[2], size_t n,
     return code;
 }
 
-#define LEVEL(c) label_of(req, levels, 3, c)
+#define LEVEL(c)  label_of(req, levels, 3, c)
 #define FORMAT(c) label_of(req, formats, 4, c)
 
 static const char *
@@ -89,9 +89,8 @@ school_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
     int64_t n;
-    return web_loaded(req, db,
-                  school_list(db, api_scope(req), 0, 1, 100, items, &n),
-                  items);
+    return web_loaded(
+        req, db, school_list(db, api_scope(req), 0, 1, 100, items, &n), items);
 }
 
 static json_t *
@@ -160,9 +159,9 @@ static const char *
 rate(struct req *req, json_t *r)
 {
     json_t *v = json_object_get(r, "excellence_rate");
-    return json_is_number(v) ? arena_printf(&req->arena, "%.1f%%",
-                                            json_number_value(v) * 100)
-                             : "—";
+    return json_is_number(v)
+               ? arena_printf(&req->arena, "%.1f%%", json_number_value(v) * 100)
+               : "—";
 }
 
 /* --- teachers ------------------------------------------------------------ */
@@ -249,19 +248,17 @@ web_teachers(struct req *req)
     web_page_begin(req, T("Teacher pool"), "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, T("Teacher pool"));
-    web_search_begin(req, "teacher-filters", "/teachers", "teacher-table",
-                     f.q, "Search by name");
+    web_search_begin(req, "teacher-filters", "/teachers", "teacher-table", f.q,
+                     "Search by name");
     html_raw(o, "<select name=\"level\">");
     web_select_option(req, "", T("All levels"), f.level);
     for (size_t k = 0; k < 3; k++)
         web_select_option(req, levels[k][0], T(levels[k][1]), f.level);
     html_raw(o, "</select><select name=\"school_id\">");
     web_select_option(req, "", T("All schools"), sel);
-    json_array_foreach(schools, i, v)
-        web_select_option(req,
-                          arena_printf(&req->arena, "%lld",
-                                       (long long)id_of(v)),
-                          web_jstr(v, "name"), sel);
+    json_array_foreach(schools, i, v) web_select_option(
+        req, arena_printf(&req->arena, "%lld", (long long)id_of(v)),
+        web_jstr(v, "name"), sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
     html_raw(o, "<div id=\"teacher-table\"><table><thead><tr>");
@@ -280,16 +277,14 @@ web_teachers(struct req *req)
             return api_db_error(req, db);
         web_owned(req, r);
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/teachers", id_of(v)),
-                    web_jstr(v, "name"));
+        web_td_link(req, href(req, "/teachers", id_of(v)), web_jstr(v, "name"));
         web_td(req, LEVEL(web_jstr(v, "level")));
-        web_td(req, module_names(req, json_object_get(v, "modules"),
-                                 modules));
-        web_td(req, names_of(req, json_object_get(v, "school_ids"),
-                             schools, "name"));
-        strbuf_printf(o, "<td>%lld</td>",
-                      (long long)json_integer_value(
-                          json_object_get(r, "evaluations")));
+        web_td(req, module_names(req, json_object_get(v, "modules"), modules));
+        web_td(req, names_of(req, json_object_get(v, "school_ids"), schools,
+                             "name"));
+        strbuf_printf(
+            o, "<td>%lld</td>",
+            (long long)json_integer_value(json_object_get(r, "evaluations")));
         web_td(req, score(req, r, "mean"));
         web_td(req, rate(req, r));
         html_raw(o, "</tr>");
@@ -312,7 +307,7 @@ web_teachers(struct req *req)
 /* A teacher form's values, and the one thing wrong with them. */
 struct teacher_form {
     const char *name, *level, *township, *title;
-    const char *modules[8];          /* NULL-terminated codes */
+    const char *modules[8]; /* NULL-terminated codes */
     int64_t schools[MAX_SCHOOLS];
     size_t nschools;
     const char *err_field, *err;
@@ -358,9 +353,9 @@ teacher_form_of(json_t *t, struct teacher_form *f)
         if (n < 7)
             f->modules[n++] = json_string_value(x);
     }
-    json_array_foreach(json_object_get(t, "school_ids"), i, x)
-        if (f->nschools < MAX_SCHOOLS)
-            f->schools[f->nschools++] = json_integer_value(x);
+    json_array_foreach(json_object_get(t, "school_ids"), i,
+                       x) if (f->nschools < MAX_SCHOOLS)
+        f->schools[f->nschools++] = json_integer_value(x);
 }
 
 /* Reads the posted form: modules and schools only among those offered,
@@ -393,13 +388,12 @@ teacher_form_read(struct req *req, json_t *modules, json_t *schools,
 
 /* The fields of the teacher form, inside an open <form>. */
 static void
-teacher_fields(struct req *req, json_t *modules, json_t *schools,
-               json_t *towns, const struct teacher_form *f)
+teacher_fields(struct req *req, json_t *modules, json_t *schools, json_t *towns,
+               const struct teacher_form *f)
 {
     struct strbuf *o = &req->out;
     bool county = api_scope(req) == NULL;
-    web_input(req, "name", "Full name", f->name, "text",
-              t_err(f, "name"));
+    web_input(req, "name", "Full name", f->name, "text", t_err(f, "name"));
     html_raw(o, "<label>");
     html_txt(o, T("Level"));
     html_raw(o, "<select name=\"level\">");
@@ -419,8 +413,8 @@ teacher_fields(struct req *req, json_t *modules, json_t *schools,
     size_t i;
     json_t *v;
     json_array_foreach(modules, i, v)
-        web_checkbox(req, "modules", web_jstr(v, "code"),
-                     web_jstr(v, "name"), has_module(f, web_jstr(v, "code")));
+        web_checkbox(req, "modules", web_jstr(v, "code"), web_jstr(v, "name"),
+                     has_module(f, web_jstr(v, "code")));
     html_raw(o, "</fieldset>");
     web_field_error(req, t_err(f, "modules"));
     html_raw(o, "<fieldset id=\"schools\"><legend>");
@@ -593,11 +587,10 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     const char *r = rate(req, rating);
     long long exc = json_integer_value(json_object_get(rating, "excellent"));
     web_row(req, "Excellence rate",
-            strcmp(r, "—") == 0
-                ? arena_printf(&req->arena, "— (%s)",
-                               T("fewer than 10 ratings"))
-                : arena_printf(&req->arena, "%s (%lld %s)", r, exc,
-                               T("excellent")));
+            strcmp(r, "—") == 0 ? arena_printf(&req->arena, "— (%s)",
+                                               T("fewer than 10 ratings"))
+                                : arena_printf(&req->arena, "%s (%lld %s)", r,
+                                               exc, T("excellent")));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Sessions taught"));
     html_raw(o, "</h2><table id=\"teacher-sessions\"><thead><tr>");
@@ -639,9 +632,8 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
                                     (long long)id_of(t)));
         web_input(req, "username", "Username of a teacher account",
                   req_form(req, "username"), "text",
-                  f->err_field && strcmp(f->err_field, "username") == 0
-                      ? f->err
-                      : NULL);
+                  f->err_field && strcmp(f->err_field, "username") == 0 ? f->err
+                                                                        : NULL);
         web_form_end(req, T("Link the account"), NULL);
     }
     return web_finish(req, status);
@@ -721,9 +713,9 @@ web_teacher_account(struct req *req)
     int rc = teacher_link_username(db, id_of(t), req_form(req, "username"),
                                    &who, &e);
     if (rc == 0)
-        return http_redirect(
-            req, arena_printf(&req->arena, "/teachers/%lld?linked=1",
-                              (long long)id_of(t)));
+        return http_redirect(req, arena_printf(&req->arena,
+                                               "/teachers/%lld?linked=1",
+                                               (long long)id_of(t)));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     struct teacher_form f;
@@ -775,8 +767,8 @@ web_courses(struct req *req)
     web_h1(req, T("Course catalog"));
     web_search_begin(req, "course-filters", "/courses", "course-table", f.q,
                      "Search by title");
-    web_code_select(req, "module", NULL, modules, T("All modules"),
-                    f.module, NULL);
+    web_code_select(req, "module", NULL, modules, T("All modules"), f.module,
+                    NULL);
     html_raw(o, "<select name=\"published\">");
     web_select_option(req, "", T("Published or not"), pub);
     web_select_option(req, "1", T("Published only"), pub);
@@ -795,14 +787,13 @@ web_courses(struct req *req)
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/courses", id_of(v)),
-                    web_jstr(v, "title"));
+        web_td_link(req, href(req, "/courses", id_of(v)), web_jstr(v, "title"));
         web_td(req, web_jstr(v, "module_name"));
         strbuf_printf(o, "<td>%g</td>",
                       json_number_value(json_object_get(v, "hours")));
         web_td(req, FORMAT(web_jstr(v, "format")));
-        web_td(req, names_of(req, json_object_get(v, "teacher_ids"),
-                             teachers, "name"));
+        web_td(req, names_of(req, json_object_get(v, "teacher_ids"), teachers,
+                             "name"));
         web_td(req, json_is_true(json_object_get(v, "published"))
                         ? T("Published")
                         : T("Not published"));
@@ -850,9 +841,9 @@ course_form_of(struct req *req, json_t *c, struct course_form *f)
     f->published = json_is_true(json_object_get(c, "published"));
     size_t i;
     json_t *x;
-    json_array_foreach(json_object_get(c, "teacher_ids"), i, x)
-        if (f->nteachers < MAX_TEACHERS)
-            f->teachers[f->nteachers++] = json_integer_value(x);
+    json_array_foreach(json_object_get(c, "teacher_ids"), i,
+                       x) if (f->nteachers < MAX_TEACHERS)
+        f->teachers[f->nteachers++] = json_integer_value(x);
 }
 
 static void
@@ -1030,8 +1021,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
                          json_number_value(json_object_get(c, "hours"))));
     web_row(req, "Format", FORMAT(web_jstr(c, "format")));
     web_row(req, "Course teachers",
-            names_of(req, json_object_get(c, "teacher_ids"), teachers,
-                     "name"));
+            names_of(req, json_object_get(c, "teacher_ids"), teachers, "name"));
     web_row(req, "Published", published ? T("Published") : T("Not published"));
     web_row(req, "Description", nonempty(web_jstr(c, "description")));
     web_row(req, "Ratings",
@@ -1046,8 +1036,9 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
         str_fmt(action, sizeof(action), "/courses/%lld/publish",
                 (long long)id_of(c));
         web_form_begin(req, "publish-form", action);
-        strbuf_printf(o, "<input type=\"hidden\" name=\"published\" "
-                         "value=\"%d\">",
+        strbuf_printf(o,
+                      "<input type=\"hidden\" name=\"published\" "
+                      "value=\"%d\">",
                       published ? 0 : 1);
         web_form_end(req, published ? T("Unpublish") : T("Publish"), NULL);
         html_raw(o, "<h2>");
@@ -1132,8 +1123,8 @@ web_course_publish(struct req *req)
     if (c == NULL)
         return req->status;
     struct audit_who who = api_who(req);
-    int rc = course_publish(db, id_of(c),
-                            req_form_has(req, "published", "1"), &who);
+    int rc =
+        course_publish(db, id_of(c), req_form_has(req, "published", "1"), &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));

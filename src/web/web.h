@@ -2,9 +2,9 @@
  * web.h - the server-rendered pages: log-in, log-out, change password,
  * the home page, accounts, the audit log, the roster, villages and Party
  * organisations, schools, the teacher pool, the catalog, programs and
- * sessions with enrolment, and the annual plans. Each page is a plain function that writes HTML through
- * the escaping writers of http/html.h (the Fossil way), inside one layout
- * with navigation by role.
+ * sessions with enrolment, and the annual plans. Each page is a plain function
+ * that writes HTML through the escaping writers of http/html.h (the Fossil
+ * way), inside one layout with navigation by role.
  */
 #pragma once
 

@@ -132,7 +132,6 @@ bool web_parse_halves(const char *s, int64_t max, int64_t *out);
  * table_id as one types (htmx); the caller adds its selects, then
  * web_search_end the button and, when new_href, the link to the form. */
 void web_search_begin(struct req *req, const char *id, const char *base,
-                      const char *table_id, const char *q,
-                      const char *msgid);
+                      const char *table_id, const char *q, const char *msgid);
 void web_search_end(struct req *req, const char *new_href,
                     const char *new_label);
