@@ -122,6 +122,7 @@ int api_orders_convert(struct req *req);
 int api_orders_decline(struct req *req);
 int api_me_orders(struct req *req);
 int api_surveys_list(struct req *req);
+int api_sessions_void(struct req *req);
 int api_notes_list(struct req *req);
 int api_notes_create(struct req *req);
 int api_note_answer(struct req *req);

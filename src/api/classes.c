@@ -246,6 +246,28 @@ api_sessions_get(struct req *req)
 }
 
 int
+api_sessions_void(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    const char *reason;
+    if (body == NULL ||
+        json_str_or_422(req, body, "reason", true, 1, 200, &reason))
+        return req->status;
+    struct db *db = api_db(req);
+    int64_t id;
+    if (db == NULL || my_session(req, db, &id, NULL) != 0)
+        return req->status;
+    struct audit_who who = api_who(req);
+    int rc = class_void(db, id, reason, &who);
+    if (rc == ERR_CONFLICT)
+        return http_error(req, 409, "has_attendance", NULL,
+                          "已有人签到的课次不能取消，签到记录和学时保留");
+    if (rc != 0)
+        return api_write_error(req, db, rc, NULL, "session");
+    return http_no_content(req);
+}
+
+int
 api_sessions_roster(struct req *req)
 {
     struct db *db = api_db(req);

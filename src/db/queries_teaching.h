@@ -186,6 +186,12 @@
     Q(TEACHER_UNSET_USER,                                                     \
       "UPDATE teachers SET user_id = NULL WHERE user_id = $1 AND id <> $2",   \
       NULL)                                                                   \
+    /* a session called off; one with attendance keeps its records */    \
+    Q(CLASS_VOID,                                                             \
+      "UPDATE class_sessions SET voided_at = $1, void_reason = $2 "           \
+      "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
+    Q(CLASS_ATTENDANCE_COUNT,                                                 \
+      "SELECT COUNT(*) FROM attendance WHERE session_id = $1", NULL)          \
     Q(TEACHER_OF_USER,                                                        \
       "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
       "ORDER BY id LIMIT 1", NULL)                                            \

@@ -211,6 +211,27 @@ class_get(struct db *db, int64_t id, json_t **out, char township[16])
 }
 
 int
+class_void(struct db *db, int64_t id, const char *reason,
+           const struct audit_who *who)
+{
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    /* Counted inside the write transaction: no check-in slips in. */
+    int64_t attended;
+    int n = db_int1(db, Q_CLASS_ATTENDANCE_COUNT, &attended, "i", id);
+    if (n == 0 && attended > 0) {
+        db_rollback(db);
+        return ERR_CONFLICT;
+    }
+    if (n == 0)
+        n = db_exec(db, Q_CLASS_VOID, "isi", now_unix(), reason, id);
+    char obj[48];
+    str_fmt(obj, sizeof(obj), "session:%lld", (long long)id);
+    return record_commit(db, n, who, "session_void", obj,
+                         json_pack("{s:s}", "reason", reason));
+}
+
+int
 class_of_teacher(struct db *db, int64_t teacher_id, int64_t limit,
                  json_t *items)
 {

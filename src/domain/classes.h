@@ -53,6 +53,11 @@ struct class_filter {
 int class_list(struct db *db, const struct class_filter *f, int64_t page,
                int64_t per_page, json_t *items, int64_t *total);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
+/* Calls a session off with a reason: it leaves the lists and its check-in
+ * closes. 0; ERR_CONFLICT when anyone checked in (those records and the
+ * hours they credit stay); ERR_NOTFOUND (none, or voided before); ERR_DB. */
+int class_void(struct db *db, int64_t id, const char *reason,
+               const struct audit_who *who);
 /* The live sessions of a teacher, latest first, at most limit. */
 int class_of_teacher(struct db *db, int64_t teacher_id, int64_t limit,
                      json_t *items);

@@ -513,9 +513,20 @@ session_of_path(struct req *req, struct db **db)
 }
 
 /* A session's page; err (translated) under the enrolment form. */
+static int session_page_void(struct req *req, struct db *db, json_t *s,
+                             int status, const char *err, const char *void_err);
+
 static int
 session_page(struct req *req, struct db *db, json_t *s, int status,
              const char *err)
+{
+    return session_page_void(req, db, s, status, err, NULL);
+}
+
+/* The same, with void_err (translated) under the form to call it off. */
+static int
+session_page_void(struct req *req, struct db *db, json_t *s, int status,
+                  const char *err, const char *void_err)
 {
     int64_t sid = id_of(s);
     json_t *roster = web_owned(req, json_array());
@@ -649,6 +660,13 @@ session_page(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "</div>");
     if (web_ledger_sections(req, db, sid) != 0)
         return req->status;
+    /* Calling a session off: only before anyone checked in. */
+    if (int_of(s, "attended") == 0)
+        web_void_form(
+            req,
+            arena_printf(&req->arena, "/sessions/%lld/void", (long long)sid),
+            T("Call this session off"), T("Reason (kept with the record)"),
+            T("Call off"), void_err);
     return web_finish(req, status);
 }
 
@@ -658,6 +676,29 @@ web_session(struct req *req)
     struct db *db;
     json_t *s = session_of_path(req, &db);
     return s ? session_page(req, db, s, 200, NULL) : req->status;
+}
+
+int
+web_session_void(struct req *req)
+{
+    struct db *db;
+    json_t *s = session_of_path(req, &db);
+    if (s == NULL)
+        return req->status;
+    const char *reason = req_form(req, "reason");
+    if (!web_text_ok(reason, 200))
+        return session_page_void(req, db, s, 422, NULL,
+                                 T("Give a reason of at most 200 "
+                                   "characters."));
+    struct audit_who who = api_who(req);
+    int rc = class_void(db, id_of(s), reason, &who);
+    if (rc == ERR_CONFLICT)
+        return session_page_void(req, db, s, 409, NULL,
+                                 T("Someone has checked in: the session "
+                                   "and its hours stay on record."));
+    if (rc != 0 && rc != ERR_NOTFOUND)
+        return api_db_error(req, db);
+    return http_redirect(req, "/sessions");
 }
 
 int

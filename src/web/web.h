@@ -38,6 +38,7 @@ int web_my_courses(struct req *req);
 int web_surveys(struct req *req);
 int web_hours(struct req *req);
 int web_school_room(struct req *req);
+int web_session_void(struct req *req);
 int web_teacher_account(struct req *req);
 int web_session_note(struct req *req);
 int web_note_answer(struct req *req);

@@ -222,4 +222,27 @@ describe('classes', () => {
     assertError(await sa('GET', '/api/v1/hours/behind?year=1999'), 400, 'invalid_param', 'year');
     assertError(await trainee('GET', '/api/v1/hours/behind'), 403, 'forbidden');
   });
+  test('classes-1.8 a session is called off with a reason, never once someone checked in', async () => {
+    const s = await sessionNow();
+    const code = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/void`, { json: {} }), 422, 'missing_field', 'reason');
+    assertError(await sa2('POST', `/api/v1/sessions/${s.id}/void`, { json: { reason: '下雨' } }), 404, 'not_found');
+    assertError(await trainee('POST', `/api/v1/sessions/${s.id}/void`, { json: { reason: '下雨' } }), 403, 'forbidden');
+    const r = await sa('POST', `/api/v1/sessions/${s.id}/void`, { json: { reason: '暴雨预警，改期' } });
+    assert.equal(r.status, 204, r.text);
+    assertError(await sa('GET', `/api/v1/sessions/${s.id}`), 404, 'not_found');
+    assert.ok(!(await sa('GET', `/api/v1/sessions?program_id=${s.program_id}`)).json.items.some((x) => x.id === s.id));
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/void`, { json: { reason: 'again' } }), 404, 'not_found');
+    // Its QR code no longer checks anyone in.
+    const c = await trainee('POST', '/api/v1/checkin', { json: { token: code } });
+    assert.ok(c.status >= 400 && c.status < 500 && c.status !== 409, `${c.status} ${c.text}`);
+    // With an attendance the session and its hours stay.
+    const held = await sessionNow();
+    assert.equal((await sa('POST', `/api/v1/sessions/${held.id}/attendance`, { json: { person_id: me } })).status, 201);
+    assertError(await sa('POST', `/api/v1/sessions/${held.id}/void`, { json: { reason: 'x' } }), 409, 'has_attendance');
+    assert.equal((await sa('GET', `/api/v1/sessions/${held.id}`)).status, 200);
+    const audit = await session(srv.base, 'auditor');
+    const rows = (await audit('GET', `/api/v1/audit?object=session:${s.id}`)).json.items;
+    assert.ok(rows.some((x) => x.event === 'session_void'), JSON.stringify(rows));
+  });
 });

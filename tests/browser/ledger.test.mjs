@@ -69,3 +69,32 @@ test('ui-3.3 a trainee asks in class, the admin answers and keeps a photo for th
   await admin.ctx.close();
   await phone.ctx.close();
 });
+
+test('ui-3.5 a school admin calls a session off with a reason', async () => {
+  const { ctx, page, problems } = await newPage(browser, { viewport: { width: 1280, height: 900 } });
+  await logIn(page, 'school_admin');
+  await page.goto(base + '/sessions');
+  // A new session of one of the school's programs, through the API.
+  const sid = await page.evaluate(async () => {
+    const csrf = document.querySelector('input[name=_csrf]') && document.querySelector('input[name=_csrf]').value;
+    const j = async (u) => (await fetch(u)).json();
+    const prog = (await j('/api/v1/programs?per_page=1')).items[0];
+    const course = (await j('/api/v1/courses?per_page=1')).items[0];
+    const start = new Date(Date.now() + 7 * 86400e3).toISOString().slice(0, 16) + 'Z';
+    const end = new Date(Date.now() + 7 * 86400e3 + 7200e3).toISOString().slice(0, 16) + 'Z';
+    const r = await fetch('/api/v1/sessions', { method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf },
+      body: JSON.stringify({ program_id: prog.id, course_id: course.id, starts_at: start, ends_at: end,
+        place: '村党群服务中心', hours: 2, capacity: 30 }) });
+    return (await r.json()).id;
+  });
+  assert.ok(sid > 0, 'the session was created');
+  await page.goto(`${base}/sessions/${sid}`);
+  await page.fill('#void-form input[name=reason]', '暴雨预警，改期');
+  await submit(page, '#void-form button[type=submit]');
+  assert.equal(new URL(page.url()).pathname, '/sessions');
+  const gone = await page.goto(`${base}/sessions/${sid}`);
+  assert.equal(gone.status(), 404);
+  assert.deepEqual(problems.filter((p) => !/404/.test(p)), []);
+  await ctx.close();
+});
