@@ -178,9 +178,13 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
     sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
     if (db_begin(db) != 0)
         return ERR_DB;
-    /* Counted inside the write transaction, like a class's seats. */
-    int64_t n = 0, by = who->user_id;
-    int rc = db_int1(db, Q_PHOTO_COUNT, &n, "i", session_id);
+    /* Counted under the session's row lock, like a class's seats: on
+     * PostgreSQL (read committed) two uploads counting at once would
+     * otherwise both see room for one more. */
+    int64_t n = 0, locked, by = who->user_id;
+    int rc = db_int1(db, Q_CLASS_LOCK, &locked, "i", session_id);
+    if (rc == 0)
+        rc = db_int1(db, Q_PHOTO_COUNT, &n, "i", session_id);
     if (rc == 0 && n >= max_count) {
         db_rollback(db);
         *why = PHOTO_FULL;

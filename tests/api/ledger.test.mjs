@@ -119,4 +119,19 @@ describe('ledger', () => {
     assertError(await sa('GET', `/api/v1/photos/${p1.json.id}`), 404, 'not_found');
     assert.equal((await up(jpg, 'image/jpeg')).status, 201);
   });
+
+  test('ledger-1.4 uploads at once never pass the per-session cap', async () => {
+    // Other sessions of the township, without photos yet; twelve uploads
+    // in flight together for a cap of three, on each. Without the
+    // session's row lock PostgreSQL let a fourth in now and then.
+    const list = (await sa('GET', '/api/v1/sessions?from=2000-01-01&per_page=100')).json.items;
+    for (const s2 of list.filter((x) => x.id !== s.id).slice(0, 4)) {
+      const sent = await Promise.all(Array.from({ length: 12 }, () =>
+        sa('POST', `/api/v1/sessions/${s2.id}/photos`, { body: png, headers: { 'Content-Type': 'image/png' } })));
+      assert.equal(sent.filter((r) => r.status === 201).length, 3, sent.map((r) => r.text).join('\n'));
+      for (const r of sent.filter((x) => x.status !== 201))
+        assertError(r, 409, 'too_many_photos');
+      assert.equal((await sa('GET', `/api/v1/sessions/${s2.id}/photos`)).json.items.length, 3);
+    }
+  });
 });
