@@ -157,7 +157,9 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
 {
     struct image_info in;
     *why = PHOTO_OK;
-    if (len > (size_t)max_bytes)
+    if (len == 0)
+        *why = PHOTO_EMPTY;
+    else if (len > (size_t)max_bytes)
         *why = PHOTO_TOO_LARGE;
     else if (caption && !text_ok(caption, 0, PHOTO_CAPTION_MAX_CHARS))
         *why = PHOTO_CAPTION;

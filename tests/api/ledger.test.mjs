@@ -96,13 +96,22 @@ describe('ledger', () => {
     assertError(await up(Buffer.from('GIF89a\x01\x00\x01\x00'), 'image/gif'), 415, 'unsupported_media_type');
     assertError(await up(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'image/png'), 415, 'unsupported_media_type');
     assertError(await up(png.subarray(0, 20), 'image/png'), 422, 'corrupt_image');
+    // Cut inside the signature it is still a PNG cut short; declared as
+    // something else it is a mismatch; nothing at all is an empty body.
+    assertError(await up(png.subarray(0, 5), 'image/png'), 422, 'corrupt_image');
+    assertError(await up(png.subarray(0, 5), 'image/jpeg'), 415, 'unsupported_media_type');
+    assertError(await up(Buffer.alloc(0), 'image/png'), 400, 'empty_body');
+    assertError(await sa('POST', `/api/v1/sessions/${s.id}/photos`, { body: png }), 415, 'unsupported_media_type');
+    assertError(await up(png, 'text/plain'), 415, 'unsupported_media_type');
     assertError(await up(Buffer.concat([jpg, Buffer.alloc(4096)]), 'image/jpeg'), 413, 'too_large');
     assertError(await up(jpg, 'image/jpeg', '?caption=' + '字'.repeat(101)), 422, 'invalid_param', 'caption');
     assertError(await sa2('POST', `/api/v1/sessions/${s.id}/photos`, { body: jpg, headers: { 'Content-Type': 'image/jpeg' } }), 404, 'not_found');
     assertError(await trainee('POST', `/api/v1/sessions/${s.id}/photos`, { body: jpg, headers: { 'Content-Type': 'image/jpeg' } }), 403, 'forbidden');
     assert.equal((await sa('GET', `/api/v1/sessions/${s.id}/photos`)).json.items.length, 2);
-    const p3 = await up(webp, 'image/webp; charset=binary');
+    // Media types are case-insensitive; stored and served in lower case.
+    const p3 = await up(webp, 'IMAGE/WebP; charset=binary');
     assert.equal(p3.status, 201, p3.text);
+    assert.equal(p3.json.mime, 'image/webp');
     assertError(await up(jpg, 'image/jpeg'), 409, 'too_many_photos');
     // The bytes come back as stored, typed by what they are.
     const g = await fetch(`${srv.base}/api/v1/photos/${p2.json.id}`, { headers: { Cookie: sa.cookie } });
