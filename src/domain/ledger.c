@@ -58,11 +58,13 @@ ledger_is_teacher(struct db *db, int64_t session_id, int64_t user_id)
     return c.teacher == teacher;
 }
 
+/* Text of min..max characters; with min > 0, not only spaces either (a
+ * form's textarea counts spaces as filled in). */
 static bool
 text_ok(const char *s, long min, long max)
 {
     long n = s ? utf8_chars(s) : -1;
-    return n >= min && n <= max;
+    return n >= min && n <= max && (min == 0 || !str_blank(s));
 }
 
 int

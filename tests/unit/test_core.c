@@ -328,6 +328,17 @@ image_sniff_reads_type_and_size_from_the_bytes(void **state)
     assert_int_equal(image_sniff(b, 0, &in), ERR_INVAL);
 }
 
+static void
+str_blank_sees_ascii_and_ideographic_spaces(void **state)
+{
+    (void)state;
+    assert_true(str_blank(""));
+    assert_true(str_blank(" \t\r\n"));
+    assert_true(str_blank("\xe3\x80\x80 \xe3\x80\x80")); /* U+3000 */
+    assert_false(str_blank(" 问 "));
+    assert_false(str_blank("\xe3\x80")); /* a cut U+3000 is not a space */
+}
+
 /* Every prefix of a real picture is that picture cut short: ERR_RANGE
  * with its type, never "not a picture", until the header is whole; from
  * then on 0 with the right size. Under ASan this also shows no reader
@@ -438,6 +449,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(json_writer_places_commas_and_escapes),
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
+    cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
