@@ -257,6 +257,9 @@ api_photo_refusal(struct req *req, enum photo_refusal why)
     case PHOTO_CAPTION:
         return http_error(req, 422, "invalid_param", "caption",
                           "说明最多 100 个字");
+    case PHOTO_EMPTY:
+        return http_error(req, 400, "empty_body", NULL,
+                          "请求中没有照片：请求体应为照片文件本身");
     default:
         return http_error(req, 422, "invalid", NULL, "photo refused");
     }
@@ -269,12 +272,16 @@ api_photos_create(struct req *req)
     int64_t id;
     if (db == NULL || staff_session(req, db, &id) != 0)
         return req->status;
-    /* The declared type, without parameters. */
+    /* The declared type, without parameters; media types are
+     * case-insensitive (RFC 9110 §8.3.1), the stored one is lower case. */
     const char *ct = req_header(req, "Content-Type");
     char mime[32] = "";
     if (ct)
         str_copy(mime, sizeof(mime), ct);
-    mime[strcspn(mime, "; ")] = '\0';
+    mime[strcspn(mime, "; \t")] = '\0';
+    for (char *c = mime; *c; c++)
+        if (*c >= 'A' && *c <= 'Z')
+            *c = (char)(*c - 'A' + 'a');
     if (strcmp(mime, "image/jpeg") != 0 && strcmp(mime, "image/png") != 0 &&
         strcmp(mime, "image/webp") != 0)
         return api_photo_refusal(req, PHOTO_NOT_IMAGE);

@@ -102,6 +102,25 @@ webp(const unsigned char *p, size_t n, struct image_info *out)
     return 0;
 }
 
+/* Whether p[0..n) could be the start of a picture of type mime: fewer
+ * bytes than its signature, all agreeing with it. WebP's signature has the
+ * RIFF size (any value) between "RIFF" and "WEBP". */
+static const char *
+cut_signature(const unsigned char *p, size_t n, const unsigned char *png_sig)
+{
+    static const unsigned char jpeg_sig[3] = {0xFF, 0xD8, 0xFF};
+    if (n == 0)
+        return NULL;
+    if (n < 8 && memcmp(p, png_sig, n) == 0)
+        return "image/png";
+    if (n < 3 && memcmp(p, jpeg_sig, n) == 0)
+        return "image/jpeg";
+    if (n < 12 && memcmp(p, "RIFF", n < 4 ? n : 4) == 0 &&
+        (n <= 8 || memcmp(p + 8, "WEBP", n - 8) == 0))
+        return "image/webp";
+    return NULL;
+}
+
 int
 image_sniff(const unsigned char *p, size_t n, struct image_info *out)
 {
@@ -109,7 +128,9 @@ image_sniff(const unsigned char *p, size_t n, struct image_info *out)
                                              0x0D, 0x0A, 0x1A, 0x0A};
     int rc;
     out->width = out->height = 0;
-    if (n >= 8 && memcmp(p, png_sig, 8) == 0) {
+    if ((out->mime = cut_signature(p, n, png_sig)) != NULL) {
+        rc = ERR_RANGE; /* a picture cut short, not some other file */
+    } else if (n >= 8 && memcmp(p, png_sig, 8) == 0) {
         out->mime = "image/png";
         rc = png(p, n, out);
     } else if (n >= 3 && p[0] == 0xFF && p[1] == 0xD8 && p[2] == 0xFF) {

@@ -15,7 +15,8 @@ struct image_info {
 
 enum { IMAGE_MAX_SIDE = 20000 };
 
-/* 0 with *out; ERR_INVAL when the bytes are none of the three types;
- * ERR_RANGE when the header is cut short or corrupt, or a side is not
- * 1..IMAGE_MAX_SIDE. */
+/* 0 with *out; ERR_INVAL when the bytes are none of the three types (or
+ * there are none); ERR_RANGE, with out->mime the type they begin as, when
+ * the header is cut short (even inside the signature) or corrupt, or a
+ * side is not 1..IMAGE_MAX_SIDE. */
 int image_sniff(const unsigned char *p, size_t n, struct image_info *out);

@@ -151,6 +151,20 @@ hex_encode(const unsigned char *in, size_t n, char *out)
     out[2 * n] = '\0';
 }
 
+bool
+str_blank(const char *s)
+{
+    while (*s) {
+        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+            s++;
+        else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
+            s += 3;
+        else
+            return false;
+    }
+    return true;
+}
+
 long
 utf8_chars(const char *s)
 {

@@ -39,6 +39,9 @@ void hex_encode(const unsigned char *in, size_t n, char *out);
 
 /* Number of UTF-8 code points in s, or -1 when s is not valid UTF-8. */
 long utf8_chars(const char *s);
+/* Whether s holds only spaces (ASCII or the ideographic U+3000), or
+ * nothing: text a form may not be left with. */
+bool str_blank(const char *s);
 
 /* Parses a base-10 int64 occupying the whole string; 0 or ERR_INVAL. */
 int parse_i64(const char *s, int64_t *out);

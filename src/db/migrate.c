@@ -4,6 +4,12 @@
  * so does `serve` at start. Never edit a migration that has shipped: add
  * the next one.
  *
+ * A migration is skipped when its own number is recorded, not when a
+ * higher one is: work on branches takes numbers ahead of time, and a
+ * migration 9 merged after a database already took 10 must still run
+ * there (it is logged as out of order). So numbers may have gaps, and
+ * two migrations merged out of order must not depend on each other.
+ *
  * Schema text is shared between the backends; "{ID}" stands for the
  * backend's auto-numbered primary key. Where the dialects differ too much
  * (triggers), a migration carries a text per backend.
@@ -639,17 +645,21 @@ db_migrate(struct db *db)
             return ERR_DB;
         /* Several servers may start at once on PostgreSQL: one migrates,
          * the others wait here and then see the new version. */
-        int64_t v;
+        int64_t v, done = 0;
         int rc = db_int1(db, Q_MIGRATION_LOCK, &v, "");
-        if (rc == 0) {
-            int cur = db_schema_version(db);
-            if (cur < 0) {
-                rc = ERR_DB;
-            } else if (cur >= m->version) {
-                db_rollback(db);
-                continue;
-            }
+        if (rc == 0)
+            rc = db_int1(db, Q_MIGRATION_APPLIED, &done, "i",
+                         (int64_t)m->version);
+        if (rc == 0 && done) {
+            db_rollback(db);
+            continue;
         }
+        int cur = rc == 0 ? db_schema_version(db) : -1;
+        if (rc == 0 && cur < 0)
+            rc = ERR_DB;
+        if (rc == 0 && cur > m->version)
+            log_warn("migration %d (%s) runs after %d: merged out of order",
+                     m->version, m->name, cur);
         if (rc == 0) {
             char *sql = expand(db, m->sql);
             rc = db_exec_script(db, sql);

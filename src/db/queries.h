@@ -13,6 +13,8 @@
     /* -- schema bookkeeping ------------------------------------------- */ \
     Q(MIGRATION_VERSION,                                                     \
       "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL)       \
+    Q(MIGRATION_APPLIED,                                                     \
+      "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", NULL)     \
     Q(MIGRATION_INSERT,                                                      \
       "INSERT INTO schema_migrations(version, name, applied_at) "            \
       "VALUES ($1, $2, $3)", NULL)                                           \

@@ -58,11 +58,13 @@ ledger_is_teacher(struct db *db, int64_t session_id, int64_t user_id)
     return c.teacher == teacher;
 }
 
+/* Text of min..max characters; with min > 0, not only spaces either (a
+ * form's textarea counts spaces as filled in). */
 static bool
 text_ok(const char *s, long min, long max)
 {
     long n = s ? utf8_chars(s) : -1;
-    return n >= min && n <= max;
+    return n >= min && n <= max && (min == 0 || !str_blank(s));
 }
 
 int
@@ -157,7 +159,9 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
 {
     struct image_info in;
     *why = PHOTO_OK;
-    if (len > (size_t)max_bytes)
+    if (len == 0)
+        *why = PHOTO_EMPTY;
+    else if (len > (size_t)max_bytes)
         *why = PHOTO_TOO_LARGE;
     else if (caption && !text_ok(caption, 0, PHOTO_CAPTION_MAX_CHARS))
         *why = PHOTO_CAPTION;
@@ -178,9 +182,13 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
     sodium_bin2hex(hex, sizeof(hex), sum, sizeof(sum));
     if (db_begin(db) != 0)
         return ERR_DB;
-    /* Counted inside the write transaction, like a class's seats. */
-    int64_t n = 0, by = who->user_id;
-    int rc = db_int1(db, Q_PHOTO_COUNT, &n, "i", session_id);
+    /* Counted under the session's row lock, like a class's seats: on
+     * PostgreSQL (read committed) two uploads counting at once would
+     * otherwise both see room for one more. */
+    int64_t n = 0, locked, by = who->user_id;
+    int rc = db_int1(db, Q_CLASS_LOCK, &locked, "i", session_id);
+    if (rc == 0)
+        rc = db_int1(db, Q_PHOTO_COUNT, &n, "i", session_id);
     if (rc == 0 && n >= max_count) {
         db_rollback(db);
         *why = PHOTO_FULL;

@@ -58,6 +58,7 @@ enum photo_refusal {
     PHOTO_CORRUPT,   /* the header is cut short or impossible */
     PHOTO_FULL,      /* the session has max_count photos */
     PHOTO_CAPTION,   /* caption over PHOTO_CAPTION_MAX_CHARS */
+    PHOTO_EMPTY,     /* no bytes at all */
 };
 /* Stores a photo of a session declared as mime (NULL: take the bytes'
  * type). 0 with *id; ERR_INVAL with *why; ERR_DB. */

@@ -210,21 +210,6 @@ req_json_or_400(struct req *req)
     return v;
 }
 
-/* Whether s holds only spaces (ASCII or the ideographic U+3000). */
-static bool
-blank(const char *s)
-{
-    while (*s) {
-        if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
-            s++;
-        else if (strncmp(s, "\xe3\x80\x80", 3) == 0)
-            s += 3;
-        else
-            return false;
-    }
-    return true;
-}
-
 int
 json_str_or_422(struct req *req, json_t *obj, const char *name,
                 bool required, long min, long max, const char **out)
@@ -253,8 +238,8 @@ json_str_or_422(struct req *req, json_t *obj, const char *name,
         http_error(req, 422, "invalid_field", name, "%s is not UTF-8", name);
         return -1;
     }
-    if (n < min || n > max || (min > 0 && blank(s))) {
-        if (n == 0 || blank(s)) {
+    if (n < min || n > max || (min > 0 && str_blank(s))) {
+        if (n == 0 || str_blank(s)) {
             http_error(req, 422, "invalid_field", name,
                        "%s must not be empty", name);
             return -1;

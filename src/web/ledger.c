@@ -290,6 +290,7 @@ web_session_photo(struct req *req)
             [PHOTO_NOT_IMAGE] = "photo_type", [PHOTO_MISMATCH] = "photo_type",
             [PHOTO_TOO_LARGE] = "photo_size", [PHOTO_CORRUPT] = "photo_corrupt",
             [PHOTO_FULL] = "photo_full",      [PHOTO_CAPTION] = "caption",
+            [PHOTO_EMPTY] = "photo_none",
         };
         return back(req, sid,
                     why < sizeof(codes) / sizeof(codes[0]) && codes[why]

@@ -1,9 +1,11 @@
 /*
  * fuzz.c - libFuzzer target over our own parsers (STYLE 32): the settings
  * reader, route matching, UTF-8 counting, dates, integers, the password
- * policy, the HTML writers, the CSV reader and the .xlsx sheet reader. The first input byte picks the parser; the rest
- * is its input. libmicrohttpd parses HTTP and jansson parses JSON: those
- * are theirs; what we build on their output is covered by the API tests.
+ * policy, the HTML writers, the CSV reader, the .xlsx sheet reader and
+ * the picture header reader (an upload's bytes, straight from the client).
+ * The first input byte picks the parser; the rest is its input.
+ * libmicrohttpd parses HTTP and jansson parses JSON: those are theirs; what
+ * we build on their output is covered by the API tests.
  *
  * Built by `make fuzz` with clang -fsanitize=fuzzer,address,undefined and
  * run for a few seconds by `make test`.
@@ -12,6 +14,7 @@
 #include "../../src/core/arena.h"
 #include "../../src/core/config.h"
 #include "../../src/core/csv.h"
+#include "../../src/core/image.h"
 #include "../../src/core/xlsx.h"
 #include "../../src/core/util.h"
 #include "../../src/domain/auth.h"
@@ -32,7 +35,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *s = xmalloc(size);
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';
-    switch (data[0] % 7) {
+    switch (data[0] % 8) {
     case 0: {
         struct config c;
         char err[256];
@@ -96,6 +99,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (xlsx_read((const char *)data + 1, size - 1, &x, err,
                       sizeof(err)) == 0)
             xlsx_free(&x);
+        break;
+    }
+    case 7: {
+        /* A copy of exactly the input, so a read past it is caught. */
+        unsigned char *b = xmalloc(size - 1 ? size - 1 : 1);
+        memcpy(b, data + 1, size - 1);
+        struct image_info in;
+        if (image_sniff(b, size - 1, &in) == 0 &&
+            (in.width < 1 || in.width > IMAGE_MAX_SIDE || in.height < 1 ||
+             in.height > IMAGE_MAX_SIDE))
+            abort(); /* accepted a size it promises to refuse */
+        free(b);
         break;
     }
     }

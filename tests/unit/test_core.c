@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,17 +328,136 @@ image_sniff_reads_type_and_size_from_the_bytes(void **state)
     assert_int_equal(image_sniff(b, 0, &in), ERR_INVAL);
 }
 
+static void
+str_blank_sees_ascii_and_ideographic_spaces(void **state)
+{
+    (void)state;
+    assert_true(str_blank(""));
+    assert_true(str_blank(" \t\r\n"));
+    assert_true(str_blank("\xe3\x80\x80 \xe3\x80\x80")); /* U+3000 */
+    assert_false(str_blank(" 问 "));
+    assert_false(str_blank("\xe3\x80")); /* a cut U+3000 is not a space */
+}
+
+/* Every prefix of a real picture is that picture cut short: ERR_RANGE
+ * with its type, never "not a picture", until the header is whole; from
+ * then on 0 with the right size. Under ASan this also shows no reader
+ * looks past n. */
+static void
+image_sniff_every_cut_is_corrupt_until_the_header_is_whole(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"photo.jpg", "photo.png", "photo.webp"};
+    static const char *const mimes[] = {"image/jpeg", "image/png",
+                                        "image/webp"};
+    static unsigned char b[8192];
+    for (size_t f = 0; f < 3; f++) {
+        size_t n = fixture(files[f], b, sizeof(b));
+        bool whole = false;
+        for (size_t k = 1; k <= n; k++) {
+            /* A copy of exactly k bytes, so ASan sees a read past it. */
+            unsigned char *c = malloc(k);
+            memcpy(c, b, k);
+            struct image_info in;
+            int rc = image_sniff(c, k, &in);
+            free(c);
+            assert_non_null(in.mime);
+            assert_string_equal(in.mime, mimes[f]);
+            if (whole) {
+                assert_int_equal(rc, 0);
+            } else if (rc == 0) {
+                whole = true;
+            } else {
+                assert_int_equal(rc, ERR_RANGE);
+            }
+            if (rc == 0) {
+                assert_int_equal(in.width, 321);
+                assert_int_equal(in.height, 123);
+            }
+        }
+        assert_true(whole);
+    }
+}
+
+/* Headers built here, for the variants the fixtures do not show. */
+static void
+image_sniff_reads_webp_and_jpeg_variants(void **state)
+{
+    (void)state;
+    struct image_info in;
+    /* WebP lossless (VP8L): 14-bit width-1 and height-1 after 0x2F. */
+    unsigned long bits = (321 - 1) | (unsigned long)(123 - 1) << 14;
+    unsigned char vp8l[30] = "RIFF\x16\0\0\0WEBPVP8L\x0a\0\0\0\x2f";
+    for (int i = 0; i < 4; i++)
+        vp8l[21 + i] = (unsigned char)(bits >> (8 * i));
+    assert_int_equal(image_sniff(vp8l, sizeof(vp8l), &in), 0);
+    assert_string_equal(in.mime, "image/webp");
+    assert_int_equal(in.width, 321);
+    assert_int_equal(in.height, 123);
+    vp8l[20] = 0x2E; /* not the VP8L signature byte */
+    assert_int_equal(image_sniff(vp8l, sizeof(vp8l), &in), ERR_RANGE);
+    /* WebP extended (VP8X): 24-bit width-1 and height-1 at 24 and 27. */
+    unsigned char vp8x[30] = "RIFF\x16\0\0\0WEBPVP8X\x0a\0\0\0\x10\0\0\0"
+                             "\x3f\x1f\0\x0f\x27\0";
+    assert_int_equal(image_sniff(vp8x, sizeof(vp8x), &in), 0);
+    assert_int_equal(in.width, 0x1F3F + 1);  /* 8000 */
+    assert_int_equal(in.height, 0x270F + 1); /* 10000 */
+    vp8x[26] = 1; /* 65536 + 8000 wide: more than IMAGE_MAX_SIDE */
+    assert_int_equal(image_sniff(vp8x, sizeof(vp8x), &in), ERR_RANGE);
+    /* WebP lossy (VP8 ) with a broken frame start code, or an unknown
+     * first chunk. */
+    unsigned char vp8[30] = "RIFF\x16\0\0\0WEBPVP8 \x0a\0\0\0\0\0\0"
+                            "\x9d\x01\x2b\x41\x01\x7b\x00";
+    assert_int_equal(image_sniff(vp8, sizeof(vp8), &in), ERR_RANGE);
+    vp8[25] = 0x2A;
+    assert_int_equal(image_sniff(vp8, sizeof(vp8), &in), 0);
+    assert_int_equal(in.width, 321);
+    memcpy(vp8 + 12, "ALPH", 4);
+    assert_int_equal(image_sniff(vp8, sizeof(vp8), &in), ERR_RANGE);
+    /* A progressive JPEG (SOF2) after fill bytes, an APP0 and a Huffman
+     * table (C4, whose segment is not a frame header). */
+    static const unsigned char prog[] = {
+        0xFF, 0xD8, 0xFF, 0xFF, 0xE0, 0x00, 0x04, 'J',  'F',  0xFF, 0xC4,
+        0x00, 0x05, 0x00, 0x01, 0x02, 0xFF, 0xC2, 0x00, 0x0B, 0x08, 0x00,
+        0x02, 0x00, 0x03, 0x01, 0x01, 0x11, 0x00, 0xFF, 0xD9};
+    assert_int_equal(image_sniff(prog, sizeof(prog), &in), 0);
+    assert_string_equal(in.mime, "image/jpeg");
+    assert_int_equal(in.width, 3);
+    assert_int_equal(in.height, 2);
+    /* A segment whose length runs past the end, and a frame of height 0
+     * (the height left to a later DNL marker: refused). */
+    static const unsigned char runs[] = {0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF,
+                                         0x00, 0x00, 0xFF, 0xC0, 0x00, 0x0B};
+    assert_int_equal(image_sniff(runs, sizeof(runs), &in), ERR_RANGE);
+    unsigned char dnl[sizeof(prog)];
+    memcpy(dnl, prog, sizeof(prog));
+    dnl[21] = dnl[22] = 0;
+    assert_int_equal(image_sniff(dnl, sizeof(dnl), &in), ERR_RANGE);
+    /* Bytes that begin like no picture, even if later ones would. */
+    assert_int_equal(image_sniff((const unsigned char *)"\x89PNx", 4, &in),
+                     ERR_INVAL);
+    assert_int_equal(
+        image_sniff((const unsigned char *)"RIFF\0\0\0\0WAVE", 12, &in),
+        ERR_INVAL);
+    assert_int_equal(image_sniff((const unsigned char *)"\xFF\xD9", 2, &in),
+                     ERR_INVAL);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(arena_allocates_and_resets),
     cmocka_unit_test(strbuf_grows_and_sticks_on_overflow),
     cmocka_unit_test(json_writer_places_commas_and_escapes),
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
+    cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
     cmocka_unit_test(config_errors_name_file_line_and_reason),
     cmocka_unit_test(image_sniff_reads_type_and_size_from_the_bytes),
+    cmocka_unit_test(
+        image_sniff_every_cut_is_corrupt_until_the_header_is_whole),
+    cmocka_unit_test(image_sniff_reads_webp_and_jpeg_variants),
 };
 
 UNIT_GROUP(core_group, "core", tests);

@@ -55,6 +55,29 @@ teardown(void **state)
     return 0;
 }
 
+/* A database that took migration 10 before 9 existed (9 was on another
+ * branch): 9 still runs when it arrives, and 10 does not run again. */
+static void
+migrations_merged_out_of_order_still_run(void **state)
+{
+    struct fixture *f = *state;
+    int v = db_schema_version(f->db);
+    assert_true(v >= 10);
+    assert_int_equal(db_exec_script(f->db,
+                                    "DROP TABLE survey_answers;"
+                                    "DROP TABLE survey_responses;"
+                                    "DROP TABLE survey_questions;"
+                                    "DROP TABLE surveys;"
+                                    "DELETE FROM schema_migrations "
+                                    "WHERE version = 9"),
+                     0);
+    assert_int_equal(db_migrate(f->db), 0);
+    assert_int_equal(db_schema_version(f->db), v);
+    assert_int_equal(db_check_queries(f->db), 0); /* survey queries prepare */
+    assert_int_equal(db_exec_script(f->db, "SELECT COUNT(*) FROM surveys"),
+                     0);
+}
+
 static void
 migrations_and_queries(void **state)
 {
@@ -206,6 +229,8 @@ users_and_lockout(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(migrations_and_queries, setup, teardown),
+    cmocka_unit_test_setup_teardown(migrations_merged_out_of_order_still_run,
+                                    setup, teardown),
     cmocka_unit_test_setup_teardown(unique_violation_is_conflict, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(rollback_undoes, setup, teardown),
