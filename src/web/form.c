@@ -243,6 +243,45 @@ web_owned(struct req *req, json_t *v)
     return v;
 }
 
+const char *
+web_nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+int64_t
+web_id_of(json_t *v)
+{
+    return (int64_t)json_integer_value(json_object_get(v, "id"));
+}
+
+const char *
+web_path_id(struct req *req, const char *base, int64_t id)
+{
+    return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
+}
+
+json_t *
+web_record_of_path(struct req *req, struct db **db, record_get_fn get,
+                   const char *msgid, bool live)
+{
+    int64_t id;
+    json_t *v;
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+        return NULL;
+    if (api_get_scoped(req, *db, get, id, "record", &v) != 0) {
+        if (req->status == 404)
+            http_error(req, 404, "not_found", NULL, "%s", T(msgid));
+        return NULL;
+    }
+    web_owned(req, v);
+    if (live && json_is_true(json_object_get(v, "voided"))) {
+        http_error(req, 404, "not_found", NULL, "%s", T(msgid));
+        return NULL;
+    }
+    return v;
+}
+
 json_t *
 web_loaded(struct req *req, struct db *db, int rc, json_t *items)
 {

@@ -83,37 +83,6 @@ not_found(struct req *req, const char *msgid)
     return http_error(req, 404, "not_found", NULL, "%s", T(msgid));
 }
 
-/* The record {id} of the path as the caller may see it (api_get_scoped:
- * another township's does not exist for it), released with the request;
- * *db is the connection. NULL having answered 404 (msgid, in the page's
- * language) or 500. */
-static json_t *
-record_of_path(struct req *req, struct db **db, record_get_fn get,
-               const char *msgid)
-{
-    int64_t id;
-    json_t *v;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
-        return NULL;
-    if (api_get_scoped(req, *db, get, id, "record", &v) == 0)
-        return owned(req, v);
-    if (req->status == 404)
-        not_found(req, msgid);
-    return NULL;
-}
-
-static const char *
-nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
-static int64_t
-id_of(json_t *v)
-{
-    return (int64_t)json_integer_value(json_object_get(v, "id"));
-}
-
 /* Ends a page answered with status (200, or 422 for a form to fix). */
 static int
 finish(struct req *req, int status)
@@ -147,7 +116,7 @@ static const char *
 new_township(struct req *req, const char *posted)
 {
     const char *scope = api_scope(req);
-    posted = nonempty(posted);
+    posted = web_nonempty(posted);
     if (scope == NULL)
         return posted ? posted : "";
     if (posted && api_check_township(req, posted) != 0)
@@ -160,7 +129,7 @@ new_township(struct req *req, const char *posted)
 static const char *
 township_filter(struct req *req, bool *bad)
 {
-    const char *t = nonempty(req_query(req, "township"));
+    const char *t = web_nonempty(req_query(req, "township"));
     *bad = t && api_check_township(req, t) != 0;
     return t;
 }
@@ -298,8 +267,8 @@ web_orgs(struct req *req)
     if (bad)
         return req->status;
     const char *township = filter ? filter : api_scope(req);
-    const char *q = nonempty(req_query(req, "q"));
-    const char *type = nonempty(req_query(req, "type"));
+    const char *q = web_nonempty(req_query(req, "q"));
+    const char *type = web_nonempty(req_query(req, "type"));
     if (q && strlen(q) > 64)
         q = NULL;
     if (type && strlen(type) > 32)
@@ -331,7 +300,7 @@ web_orgs(struct req *req)
     json_array_foreach(items, i, g)
     {
         html_raw(o, "<tr>");
-        td_link(req, "/orgs", id_of(g), web_jstr(g, "name"));
+        td_link(req, "/orgs", web_id_of(g), web_jstr(g, "name"));
         web_td(req, web_name_of(types, web_jstr(g, "type")));
         web_td(req, web_name_of(towns, web_jstr(g, "township_code")));
         web_td(req, web_name_of(vills, web_jstr(g, "village_code")));
@@ -413,7 +382,7 @@ web_org_create(struct req *req)
     int64_t id;
     const char *field = NULL, *why = NULL;
     int rc = org_create(db, f.name, f.type ? f.type : "", f.township,
-                        nonempty(f.village), &who, &id, &field, &why);
+                        web_nonempty(f.village), &who, &id, &field, &why);
     if (rc == 0)
         return redirect_to(req, "/orgs", id);
     if (rc != ERR_INVAL)
@@ -467,7 +436,7 @@ org_page(struct req *req, struct db *db, json_t *org, int status,
     web_row(req, "Village", web_name_of(vills, web_jstr(org, "village_code")));
     html_raw(&req->out, "</table>");
     if (!voided)
-        org_forms(req, id_of(org), types, vills, f);
+        org_forms(req, web_id_of(org), types, vills, f);
     return finish(req, status);
 }
 
@@ -487,7 +456,7 @@ int
 web_org(struct req *req)
 {
     struct db *db;
-    json_t *org = record_of_path(req, &db, org_get, NO_ORG);
+    json_t *org = web_record_of_path(req, &db, org_get, NO_ORG, false);
     if (org == NULL)
         return req->status;
     struct org_form f = org_form_of(org);
@@ -498,7 +467,7 @@ int
 web_org_update(struct req *req)
 {
     struct db *db;
-    json_t *org = record_of_path(req, &db, org_get, NO_ORG);
+    json_t *org = web_record_of_path(req, &db, org_get, NO_ORG, false);
     if (org == NULL)
         return req->status;
     struct org_form f = org_form_of(org);
@@ -512,15 +481,15 @@ web_org_update(struct req *req)
     }
     struct org_change c = {
         .name = f.name,
-        .type = nonempty(f.type),
+        .type = web_nonempty(f.type),
         .set_village = true,
-        .village = nonempty(f.village), /* none: not in a village */
+        .village = web_nonempty(f.village), /* none: not in a village */
     };
     struct audit_who who = api_who(req);
     const char *field = NULL, *why = NULL;
-    int rc = org_update(db, id_of(org), &c, &who, &field, &why);
+    int rc = org_update(db, web_id_of(org), &c, &who, &field, &why);
     if (rc == 0)
-        return redirect_to(req, "/orgs", id_of(org));
+        return redirect_to(req, "/orgs", web_id_of(org));
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_ORG);
     if (rc != ERR_INVAL)
@@ -534,7 +503,7 @@ int
 web_org_void(struct req *req)
 {
     struct db *db;
-    json_t *org = record_of_path(req, &db, org_get, NO_ORG);
+    json_t *org = web_record_of_path(req, &db, org_get, NO_ORG, false);
     if (org == NULL)
         return req->status;
     const char *reason = req_form(req, "reason");
@@ -545,12 +514,12 @@ web_org_void(struct req *req)
         return org_page(req, db, org, 422, &f);
     }
     struct audit_who who = api_who(req);
-    int rc = org_void(db, id_of(org), reason, &who);
+    int rc = org_void(db, web_id_of(org), reason, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_ORG);
     if (rc != 0)
         return api_db_error(req, db);
-    return redirect_to(req, "/orgs", id_of(org));
+    return redirect_to(req, "/orgs", web_id_of(org));
 }
 
 /* --- villages ------------------------------------------------------------ */
@@ -565,7 +534,7 @@ web_villages(struct req *req)
     const char *filter = township_filter(req, &bad);
     if (bad)
         return req->status;
-    const char *q = nonempty(req_query(req, "q"));
+    const char *q = web_nonempty(req_query(req, "q"));
     if (q && strlen(q) > 64)
         q = NULL;
     struct db *db = api_db(req);
@@ -593,7 +562,7 @@ web_villages(struct req *req)
     {
         html_raw(o, "<tr>");
         web_td(req, web_jstr(v, "code"));
-        td_link(req, "/villages", id_of(v), web_jstr(v, "name"));
+        td_link(req, "/villages", web_id_of(v), web_jstr(v, "name"));
         web_td(req, web_jstr(v, "township_name"));
         html_raw(o, "</tr>");
     }
@@ -660,7 +629,7 @@ int
 web_village_create(struct req *req)
 {
     struct village_form f = {
-        .code = nonempty(req_form(req, "code")),
+        .code = web_nonempty(req_form(req, "code")),
         .name = req_form(req, "name"),
     };
     f.township = new_township(req, req_form(req, "township_code"));
@@ -695,7 +664,7 @@ static int
 village_page(struct req *req, json_t *v, int status, const char *name,
              const char *err_field, const char *err)
 {
-    int64_t id = id_of(v);
+    int64_t id = web_id_of(v);
     const char *title = web_jstr(v, "name");
     web_page_begin(req, title, "/villages");
     heading(req, title);
@@ -733,7 +702,8 @@ int
 web_village(struct req *req)
 {
     struct db *db;
-    json_t *v = record_of_path(req, &db, org_village_get, NO_VILLAGE);
+    json_t *v =
+        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
     if (v == NULL)
         return req->status;
     return village_page(req, v, 200, web_jstr(v, "name"), NULL, NULL);
@@ -743,7 +713,8 @@ int
 web_village_rename(struct req *req)
 {
     struct db *db;
-    json_t *v = record_of_path(req, &db, org_village_get, NO_VILLAGE);
+    json_t *v =
+        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
     if (v == NULL)
         return req->status;
     const char *name = req_form(req, "name");
@@ -751,19 +722,20 @@ web_village_rename(struct req *req)
         return village_page(req, v, 422, name, "name",
                             T("Enter a name of at most 64 characters."));
     struct audit_who who = api_who(req);
-    int rc = org_village_rename(db, id_of(v), name, &who);
+    int rc = org_village_rename(db, web_id_of(v), name, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_VILLAGE);
     if (rc != 0)
         return api_db_error(req, db);
-    return redirect_to(req, "/villages", id_of(v));
+    return redirect_to(req, "/villages", web_id_of(v));
 }
 
 int
 web_village_void(struct req *req)
 {
     struct db *db;
-    json_t *v = record_of_path(req, &db, org_village_get, NO_VILLAGE);
+    json_t *v =
+        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
     if (v == NULL)
         return req->status;
     const char *reason = req_form(req, "reason");
@@ -771,10 +743,10 @@ web_village_void(struct req *req)
         return village_page(req, v, 422, web_jstr(v, "name"), "reason",
                             T("Give the reason, at most 200 characters."));
     struct audit_who who = api_who(req);
-    int rc = org_village_void(db, id_of(v), reason, &who);
+    int rc = org_village_void(db, web_id_of(v), reason, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_VILLAGE);
     if (rc != 0)
         return api_db_error(req, db);
-    return redirect_to(req, "/villages", id_of(v));
+    return redirect_to(req, "/villages", web_id_of(v));
 }

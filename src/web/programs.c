@@ -31,28 +31,10 @@
 #define ALL        1000 /* rows read at once for a select */
 #define BATCH_ROWS 4    /* batch rows of the new-plan form */
 
-static const char *
-nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
-static int64_t
-id_of(json_t *v)
-{
-    return (int64_t)json_integer_value(json_object_get(v, "id"));
-}
-
 static long long
 int_of(json_t *v, const char *key)
 {
     return (long long)json_integer_value(json_object_get(v, key));
-}
-
-static const char *
-href(struct req *req, const char *base, int64_t id)
-{
-    return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
 }
 
 static const char *
@@ -86,7 +68,7 @@ school_codes(struct req *req, json_t *schools)
     size_t i;
     json_t *v;
     json_array_foreach(schools, i, v) json_array_append_new(
-        out, json_pack("{s:s, s:s}", "code", num(req, id_of(v)), "name",
+        out, json_pack("{s:s, s:s}", "code", num(req, web_id_of(v)), "name",
                        web_jstr(v, "name")));
     return out;
 }
@@ -99,7 +81,7 @@ name_by_id(json_t *items, int64_t id)
     json_t *v;
     json_array_foreach(items, i, v)
     {
-        if (id_of(v) == id)
+        if (web_id_of(v) == id)
             return web_jstr(v, "name");
     }
     return NULL;
@@ -123,7 +105,7 @@ web_programs(struct req *req)
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
-    const char *type = nonempty(req_query(req, "type"));
+    const char *type = web_nonempty(req_query(req, "type"));
     if (type && strlen(type) > 32)
         type = NULL;
     struct db *db = api_db(req);
@@ -162,7 +144,7 @@ web_programs(struct req *req)
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/programs", id_of(v)),
+        web_td_link(req, web_path_id(req, "/programs", web_id_of(v)),
                     web_jstr(v, "title"));
         web_td(req, web_jstr(v, "type_name"));
         web_td(req, name_by_id(schools, int_of(v, "school_id")));
@@ -264,7 +246,7 @@ web_program_create(struct req *req)
     int64_t id;
     int rc = program_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/programs", id));
+        return http_redirect(req, web_path_id(req, "/programs", id));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     f.err_field = e.field;
@@ -287,7 +269,7 @@ codes_of(struct req *req, json_t *items, const char *key)
     size_t i;
     json_t *v;
     json_array_foreach(items, i, v) json_array_append_new(
-        out, json_pack("{s:s, s:s}", "code", num(req, id_of(v)), "name",
+        out, json_pack("{s:s, s:s}", "code", num(req, web_id_of(v)), "name",
                        web_jstr(v, key)));
     return out;
 }
@@ -298,7 +280,7 @@ static int
 program_page(struct req *req, struct db *db, json_t *p, int status,
              const struct session_form *f)
 {
-    int64_t pid = id_of(p), school = int_of(p, "school_id"), n;
+    int64_t pid = web_id_of(p), school = int_of(p, "school_id"), n;
     const char *tw = web_jstr(p, "township_code");
     json_t *sessions = web_owned(req, json_array());
     json_t *courses = web_owned(req, json_array());
@@ -341,7 +323,7 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     json_array_foreach(sessions, i, v)
     {
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/sessions", id_of(v)),
+        web_td_link(req, web_path_id(req, "/sessions", web_id_of(v)),
                     web_local_time(req, web_jstr(v, "starts_at")));
         web_td(req, web_jstr(v, "course_title"));
         web_td(req, web_jstr(v, "teacher_name"));
@@ -385,32 +367,12 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
 
 /* The program {id} of the path within the caller's township; NULL
  * having answered 404 (another township's too) or 500. */
-static json_t *
-program_of_path(struct req *req, struct db **db)
-{
-    int64_t id;
-    json_t *p;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
-        return NULL;
-    if (api_get_scoped(req, *db, program_get, id, "program", &p) != 0) {
-        if (req->status == 404)
-            http_error(req, 404, "not_found", NULL, "%s",
-                       T("No such program."));
-        return NULL;
-    }
-    web_owned(req, p);
-    if (json_is_true(json_object_get(p, "voided"))) {
-        http_error(req, 404, "not_found", NULL, "%s", T("No such program."));
-        return NULL;
-    }
-    return p;
-}
-
 int
 web_program(struct req *req)
 {
     struct db *db;
-    json_t *p = program_of_path(req, &db);
+    json_t *p =
+        web_record_of_path(req, &db, program_get, "No such program.", true);
     if (p == NULL)
         return req->status;
     struct session_form f = {.hours = "2", .capacity = "50"};
@@ -429,7 +391,8 @@ int
 web_session_create(struct req *req)
 {
     struct db *db;
-    json_t *p = program_of_path(req, &db);
+    json_t *p =
+        web_record_of_path(req, &db, program_get, "No such program.", true);
     if (p == NULL)
         return req->status;
     struct session_form f = {
@@ -442,7 +405,7 @@ web_session_create(struct req *req)
         .hours = req_form(req, "hours"),
         .capacity = req_form(req, "capacity"),
     };
-    struct class_input in = {.program_id = id_of(p), .place = f.place};
+    struct class_input in = {.program_id = web_id_of(p), .place = f.place};
     const char *when = T("Give the date and time.");
     if (!opt_id(f.course, &in.course_id)) {
         f.err_field = "course_id";
@@ -479,7 +442,7 @@ web_session_create(struct req *req)
     int64_t id;
     int rc = class_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/sessions", id));
+        return http_redirect(req, web_path_id(req, "/sessions", id));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     f.err_field = e.field;
@@ -491,27 +454,6 @@ web_session_create(struct req *req)
 
 /* The session {id} of the path within the caller's township; NULL
  * having answered. */
-static json_t *
-session_of_path(struct req *req, struct db **db)
-{
-    int64_t id;
-    json_t *s;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
-        return NULL;
-    if (api_get_scoped(req, *db, class_get, id, "session", &s) != 0) {
-        if (req->status == 404)
-            http_error(req, 404, "not_found", NULL, "%s",
-                       T("No such session."));
-        return NULL;
-    }
-    web_owned(req, s);
-    if (json_is_true(json_object_get(s, "voided"))) {
-        http_error(req, 404, "not_found", NULL, "%s", T("No such session."));
-        return NULL;
-    }
-    return s;
-}
-
 /* A session's page; err (translated) under the enrolment form. */
 static int session_page_void(struct req *req, struct db *db, json_t *s,
                              int status, const char *err, const char *void_err);
@@ -528,13 +470,13 @@ static int
 session_page_void(struct req *req, struct db *db, json_t *s, int status,
                   const char *err, const char *void_err)
 {
-    int64_t sid = id_of(s);
+    int64_t sid = web_id_of(s);
     json_t *roster = web_owned(req, json_array());
     if (class_roster(db, sid, roster) != 0)
         return api_db_error(req, db);
-    const char *q = nonempty(req_query(req, "q"));
+    const char *q = web_nonempty(req_query(req, "q"));
     if (q == NULL)
-        q = nonempty(req_form(req, "q"));
+        q = web_nonempty(req_form(req, "q"));
     if (q && strlen(q) > 64)
         q = NULL;
     json_t *found = web_owned(req, json_array());
@@ -561,14 +503,14 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "<tr><th>");
     html_txt(o, T("Program"));
     html_raw(o, "</th><td><a href=\"");
-    html_attr(o, href(req, "/programs", int_of(s, "program_id")));
+    html_attr(o, web_path_id(req, "/programs", int_of(s, "program_id")));
     html_raw(o, "\">");
     html_txt(o, web_jstr(s, "program_title"));
     html_raw(o, "</a></td></tr>");
     web_row(req, "Teacher", web_jstr(s, "teacher_name"));
     web_row(req, "Starts", web_local_time(req, web_jstr(s, "starts_at")));
     web_row(req, "Ends", web_local_time(req, web_jstr(s, "ends_at")));
-    web_row(req, "Place", nonempty(web_jstr(s, "place")));
+    web_row(req, "Place", web_nonempty(web_jstr(s, "place")));
     web_row(req, "Hours",
             arena_printf(&req->arena, "%g",
                          json_number_value(json_object_get(s, "hours"))));
@@ -613,7 +555,7 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "</tbody></table><h2>");
     html_txt(o, T("Enrol a person"));
     html_raw(o, "</h2>");
-    const char *base = href(req, "/sessions", sid);
+    const char *base = web_path_id(req, "/sessions", sid);
     web_search_begin(req, "enrol-search", base, "enrol-results", q,
                      "Name, pinyin (zs) or last 4 of ID/phone");
     web_search_end(req, NULL, NULL);
@@ -643,7 +585,7 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
             strbuf_printf(o,
                           "<input type=\"hidden\" name=\"person_id\" "
                           "value=\"%lld\">",
-                          (long long)id_of(v));
+                          (long long)web_id_of(v));
             html_raw(o, "<input type=\"hidden\" name=\"q\" value=\"");
             html_attr(o, q);
             html_raw(o, "\">");
@@ -674,7 +616,8 @@ int
 web_session(struct req *req)
 {
     struct db *db;
-    json_t *s = session_of_path(req, &db);
+    json_t *s =
+        web_record_of_path(req, &db, class_get, "No such session.", true);
     return s ? session_page(req, db, s, 200, NULL) : req->status;
 }
 
@@ -682,7 +625,8 @@ int
 web_session_void(struct req *req)
 {
     struct db *db;
-    json_t *s = session_of_path(req, &db);
+    json_t *s =
+        web_record_of_path(req, &db, class_get, "No such session.", true);
     if (s == NULL)
         return req->status;
     const char *reason = req_form(req, "reason");
@@ -691,7 +635,7 @@ web_session_void(struct req *req)
                                  T("Give a reason of at most 200 "
                                    "characters."));
     struct audit_who who = api_who(req);
-    int rc = class_void(db, id_of(s), reason, &who);
+    int rc = class_void(db, web_id_of(s), reason, &who);
     if (rc == ERR_CONFLICT)
         return session_page_void(req, db, s, 409, NULL,
                                  T("Someone has checked in: the session "
@@ -705,7 +649,8 @@ int
 web_session_enroll(struct req *req)
 {
     struct db *db;
-    json_t *s = session_of_path(req, &db);
+    json_t *s =
+        web_record_of_path(req, &db, class_get, "No such session.", true);
     if (s == NULL)
         return req->status;
     int64_t person;
@@ -729,7 +674,7 @@ web_session_enroll(struct req *req)
                               "roster: only its own school may enrol "
                               "them."));
     const char *status;
-    rc = class_enroll(db, id_of(s), person, true, &who, &status);
+    rc = class_enroll(db, web_id_of(s), person, true, &who, &status);
     if (rc == ERR_CONFLICT)
         return session_page(req, db, s, 409,
                             T("This person is already on the list of this "
@@ -740,7 +685,7 @@ web_session_enroll(struct req *req)
         return api_db_error(req, db);
     return http_redirect(req,
                          arena_printf(&req->arena, "/sessions/%lld?done=%s",
-                                      (long long)id_of(s), status));
+                                      (long long)web_id_of(s), status));
 }
 
 /* --- annual plans -------------------------------------------------------- */
@@ -792,7 +737,7 @@ web_plans(struct req *req)
     {
         int64_t pid;
         json_t *plan;
-        int rc = plan_of(db, id_of(s), year, &pid);
+        int rc = plan_of(db, web_id_of(s), year, &pid);
         if (rc == ERR_NOTFOUND) {
             html_raw(o, "<tr class=\"muted\">");
             web_td(req, web_jstr(s, "name"));
@@ -929,7 +874,7 @@ web_plan_create(struct req *req)
         f.sessions[r] = req_form(req, name);
         str_fmt(name, sizeof(name), "persons_%d", r + 1);
         f.persons[r] = req_form(req, name);
-        if (nonempty(f.type[r]) == NULL || f.err)
+        if (web_nonempty(f.type[r]) == NULL || f.err)
             continue;
         b[n] = (struct plan_batch){
             .batch = r + 1,

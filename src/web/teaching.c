@@ -58,24 +58,6 @@ label_of(struct req *req, const char *const (*table)[2], size_t n,
 #define LEVEL(c)  label_of(req, levels, 3, c)
 #define FORMAT(c) label_of(req, formats, 4, c)
 
-static const char *
-nonempty(const char *s)
-{
-    return s && *s ? s : NULL;
-}
-
-static int64_t
-id_of(json_t *v)
-{
-    return (int64_t)json_integer_value(json_object_get(v, "id"));
-}
-
-static const char *
-href(struct req *req, const char *base, int64_t id)
-{
-    return arena_printf(&req->arena, "%s/%lld", base, (long long)id);
-}
-
 static json_t *
 module_list(struct req *req, struct db *db)
 {
@@ -218,12 +200,12 @@ web_teachers(struct req *req)
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
     /* The county report links here with a township. */
-    const char *tw = nonempty(req_query(req, "township"));
+    const char *tw = web_nonempty(req_query(req, "township"));
     if (tw && api_check_township(req, tw) != 0)
         return req->status;
     struct teacher_filter f = {.township = tw ? tw : api_scope(req)};
-    f.q = nonempty(req_query(req, "q"));
-    f.level = nonempty(req_query(req, "level"));
+    f.q = web_nonempty(req_query(req, "q"));
+    f.level = web_nonempty(req_query(req, "level"));
     if (f.q && strlen(f.q) > 64)
         f.q = NULL;
     if (f.level && !teacher_level_valid(f.level))
@@ -257,7 +239,7 @@ web_teachers(struct req *req)
     html_raw(o, "</select><select name=\"school_id\">");
     web_select_option(req, "", T("All schools"), sel);
     json_array_foreach(schools, i, v) web_select_option(
-        req, arena_printf(&req->arena, "%lld", (long long)id_of(v)),
+        req, arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
         web_jstr(v, "name"), sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
@@ -273,11 +255,12 @@ web_teachers(struct req *req)
     json_array_foreach(items, i, v)
     {
         json_t *r;
-        if (rating_summary(db, Q_RATING_TEACHER, id_of(v), &r) != 0)
+        if (rating_summary(db, Q_RATING_TEACHER, web_id_of(v), &r) != 0)
             return api_db_error(req, db);
         web_owned(req, r);
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/teachers", id_of(v)), web_jstr(v, "name"));
+        web_td_link(req, web_path_id(req, "/teachers", web_id_of(v)),
+                    web_jstr(v, "name"));
         web_td(req, LEVEL(web_jstr(v, "level")));
         web_td(req, module_names(req, json_object_get(v, "modules"), modules));
         web_td(req, names_of(req, json_object_get(v, "school_ids"), schools,
@@ -367,7 +350,7 @@ teacher_form_read(struct req *req, json_t *modules, json_t *schools,
     memset(f, 0, sizeof(*f));
     f->name = req_form(req, "name");
     f->level = req_form(req, "level");
-    f->township = nonempty(req_form(req, "township_code"));
+    f->township = web_nonempty(req_form(req, "township_code"));
     f->title = req_form(req, "title");
     size_t i, n = 0;
     json_t *v;
@@ -380,9 +363,9 @@ teacher_form_read(struct req *req, json_t *modules, json_t *schools,
     json_array_foreach(schools, i, v)
     {
         char num[24];
-        str_fmt(num, sizeof(num), "%lld", (long long)id_of(v));
+        str_fmt(num, sizeof(num), "%lld", (long long)web_id_of(v));
         if (f->nschools < MAX_SCHOOLS && req_form_has(req, "school_ids", num))
-            f->schools[f->nschools++] = id_of(v);
+            f->schools[f->nschools++] = web_id_of(v);
     }
 }
 
@@ -422,8 +405,8 @@ teacher_fields(struct req *req, json_t *modules, json_t *schools, json_t *towns,
     html_raw(o, "</legend>");
     json_array_foreach(schools, i, v)
         web_checkbox(req, "school_ids",
-                     arena_printf(&req->arena, "%lld", (long long)id_of(v)),
-                     web_jstr(v, "name"), has_school(f, id_of(v)));
+                     arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
+                     web_jstr(v, "name"), has_school(f, web_id_of(v)));
     html_raw(o, "</fieldset>");
     web_field_error(req, t_err(f, "school_ids"));
 }
@@ -506,7 +489,7 @@ web_teacher_create(struct req *req)
     int64_t id;
     int rc = teacher_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/teachers", id));
+        return http_redirect(req, web_path_id(req, "/teachers", id));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     f.err_field = e.field;
@@ -558,8 +541,8 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
         return req->status;
     all = web_owned(req, json_array());
     if (school_list(db, NULL, 0, 1, 100, all, &n) != 0 ||
-        rating_summary(db, Q_RATING_TEACHER, id_of(t), &rating) != 0 ||
-        class_of_teacher(db, id_of(t), 50, sessions) != 0)
+        rating_summary(db, Q_RATING_TEACHER, web_id_of(t), &rating) != 0 ||
+        class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
         return api_db_error(req, db);
     web_owned(req, rating);
     const char *name = web_jstr(t, "name");
@@ -569,7 +552,7 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     html_raw(o, "<table class=\"record\" id=\"teacher\">");
     web_row(req, "Level", LEVEL(web_jstr(t, "level")));
     web_row(req, "Township", *tw ? web_name_of(towns, tw) : NULL);
-    web_row(req, "Title or unit", nonempty(web_jstr(t, "title")));
+    web_row(req, "Title or unit", web_nonempty(web_jstr(t, "title")));
     web_row(req, "Modules",
             module_names(req, json_object_get(t, "modules"), modules));
     web_row(req, "Schools",
@@ -615,7 +598,8 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
         html_raw(o, "<h2>");
         html_txt(o, T("Edit"));
         html_raw(o, "</h2>");
-        web_form_begin(req, "teacher-form", href(req, "/teachers", id_of(t)));
+        web_form_begin(req, "teacher-form",
+                       web_path_id(req, "/teachers", web_id_of(t)));
         teacher_fields(req, modules, schools, towns, f);
         web_form_end(req, T("Save"), NULL);
         /* The account the teacher logs in with, to see its own totals. */
@@ -629,7 +613,7 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
                          "My teaching."));
         web_form_begin(req, "account-form",
                        arena_printf(&req->arena, "/teachers/%lld/account",
-                                    (long long)id_of(t)));
+                                    (long long)web_id_of(t)));
         web_input(req, "username", "Username of a teacher account",
                   req_form(req, "username"), "text",
                   f->err_field && strcmp(f->err_field, "username") == 0 ? f->err
@@ -685,9 +669,9 @@ web_teacher_update(struct req *req)
         return teacher_page(req, db, t, tw, 422, &f);
     struct audit_who who = api_who(req);
     struct field_error e = {0};
-    int rc = teacher_update(db, id_of(t), &in, &who, &e);
+    int rc = teacher_update(db, web_id_of(t), &in, &who, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/teachers", id_of(t)));
+        return http_redirect(req, web_path_id(req, "/teachers", web_id_of(t)));
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s", T(NO_TEACHER));
     if (rc != ERR_INVAL)
@@ -710,12 +694,12 @@ web_teacher_account(struct req *req)
                           T("Only the county changes county teachers."));
     struct audit_who who = api_who(req);
     struct field_error e = {0};
-    int rc = teacher_link_username(db, id_of(t), req_form(req, "username"),
+    int rc = teacher_link_username(db, web_id_of(t), req_form(req, "username"),
                                    &who, &e);
     if (rc == 0)
         return http_redirect(req, arena_printf(&req->arena,
                                                "/teachers/%lld?linked=1",
-                                               (long long)id_of(t)));
+                                               (long long)web_id_of(t)));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     struct teacher_form f;
@@ -744,9 +728,9 @@ web_courses(struct req *req)
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
     struct course_filter f = {0};
-    f.q = nonempty(req_query(req, "q"));
-    f.module = nonempty(req_query(req, "module"));
-    const char *pub = nonempty(req_query(req, "published"));
+    f.q = web_nonempty(req_query(req, "q"));
+    f.module = web_nonempty(req_query(req, "module"));
+    const char *pub = web_nonempty(req_query(req, "published"));
     f.published_only = pub && strcmp(pub, "1") == 0;
     if (f.q && strlen(f.q) > 64)
         f.q = NULL;
@@ -787,7 +771,8 @@ web_courses(struct req *req)
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr>");
-        web_td_link(req, href(req, "/courses", id_of(v)), web_jstr(v, "title"));
+        web_td_link(req, web_path_id(req, "/courses", web_id_of(v)),
+                    web_jstr(v, "title"));
         web_td(req, web_jstr(v, "module_name"));
         strbuf_printf(o, "<td>%g</td>",
                       json_number_value(json_object_get(v, "hours")));
@@ -861,14 +846,14 @@ course_form_read(struct req *req, json_t *teachers, struct course_form *f)
     json_array_foreach(teachers, i, v)
     {
         char num[24];
-        str_fmt(num, sizeof(num), "%lld", (long long)id_of(v));
+        str_fmt(num, sizeof(num), "%lld", (long long)web_id_of(v));
         if (req_form_has(req, "teacher_ids", num)) {
             if (f->nteachers == MAX_TEACHERS) {
                 f->err_field = "teacher_ids";
                 f->err = T("At most 10 teachers.");
                 break;
             }
-            f->teachers[f->nteachers++] = id_of(v);
+            f->teachers[f->nteachers++] = web_id_of(v);
         }
     }
 }
@@ -901,8 +886,8 @@ course_fields(struct req *req, json_t *modules, json_t *teachers,
     {
         bool on = false;
         for (size_t k = 0; k < f->nteachers; k++)
-            on = on || f->teachers[k] == id_of(v);
-        strbuf_printf(o, "<option value=\"%lld\"%s>", (long long)id_of(v),
+            on = on || f->teachers[k] == web_id_of(v);
+        strbuf_printf(o, "<option value=\"%lld\"%s>", (long long)web_id_of(v),
                       on ? " selected" : "");
         html_txt(o, web_jstr(v, "name"));
         html_raw(o, " · ");
@@ -987,7 +972,7 @@ web_course_create(struct req *req)
     int64_t id;
     int rc = course_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/courses", id));
+        return http_redirect(req, web_path_id(req, "/courses", id));
     if (rc != ERR_INVAL)
         return api_db_error(req, db);
     f.err_field = e.field;
@@ -1006,7 +991,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     json_t *rating;
     if (teachers == NULL)
         return req->status;
-    if (rating_summary(db, Q_RATING_COURSE, id_of(c), &rating) != 0)
+    if (rating_summary(db, Q_RATING_COURSE, web_id_of(c), &rating) != 0)
         return api_db_error(req, db);
     web_owned(req, rating);
     const char *title = web_jstr(c, "title");
@@ -1023,7 +1008,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     web_row(req, "Course teachers",
             names_of(req, json_object_get(c, "teacher_ids"), teachers, "name"));
     web_row(req, "Published", published ? T("Published") : T("Not published"));
-    web_row(req, "Description", nonempty(web_jstr(c, "description")));
+    web_row(req, "Description", web_nonempty(web_jstr(c, "description")));
     web_row(req, "Ratings",
             arena_printf(&req->arena, "%lld",
                          (long long)json_integer_value(
@@ -1034,7 +1019,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     if (api_scope(req) == NULL) {
         char action[64];
         str_fmt(action, sizeof(action), "/courses/%lld/publish",
-                (long long)id_of(c));
+                (long long)web_id_of(c));
         web_form_begin(req, "publish-form", action);
         strbuf_printf(o,
                       "<input type=\"hidden\" name=\"published\" "
@@ -1044,7 +1029,8 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
         html_raw(o, "<h2>");
         html_txt(o, T("Edit"));
         html_raw(o, "</h2>");
-        web_form_begin(req, "course-form", href(req, "/courses", id_of(c)));
+        web_form_begin(req, "course-form",
+                       web_path_id(req, "/courses", web_id_of(c)));
         course_fields(req, modules, teachers, f);
         web_form_end(req, T("Save"), NULL);
     }
@@ -1102,9 +1088,9 @@ web_course_update(struct req *req)
         return course_page(req, db, c, 422, &f);
     struct audit_who who = api_who(req);
     struct field_error e = {0};
-    int rc = course_update(db, id_of(c), &in, &who, &e);
+    int rc = course_update(db, web_id_of(c), &in, &who, &e);
     if (rc == 0)
-        return http_redirect(req, href(req, "/courses", id_of(c)));
+        return http_redirect(req, web_path_id(req, "/courses", web_id_of(c)));
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));
@@ -1123,12 +1109,12 @@ web_course_publish(struct req *req)
     if (c == NULL)
         return req->status;
     struct audit_who who = api_who(req);
-    int rc =
-        course_publish(db, id_of(c), req_form_has(req, "published", "1"), &who);
+    int rc = course_publish(db, web_id_of(c),
+                            req_form_has(req, "published", "1"), &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));
     if (rc != 0)
         return api_db_error(req, db);
-    return http_redirect(req, href(req, "/courses", id_of(c)));
+    return http_redirect(req, web_path_id(req, "/courses", web_id_of(c)));
 }

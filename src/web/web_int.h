@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include "../api/api.h"
 #include "../http/http.h"
 
 #include <jansson.h>
@@ -106,6 +107,18 @@ void web_query_arg(struct strbuf *sb, const char *name, const char *value);
 /* v, released with the request (json_decref), so a page needs no
  * cleanup path; NULL stays NULL. */
 json_t *web_owned(struct req *req, json_t *v);
+/* s when it is given and not "", else NULL (a form's empty field). */
+const char *web_nonempty(const char *s);
+/* The "id" member of a record. */
+int64_t web_id_of(json_t *v);
+/* "base/id", the address of a record's page. */
+const char *web_path_id(struct req *req, const char *base, int64_t id);
+/* The record {id} of the path as the caller may see it (api_get_scoped:
+ * another township's does not exist for it), released with the request;
+ * *db is the connection. With live, a voided record is missing too. NULL
+ * having answered 404 (msgid, in the page's language) or 500. */
+json_t *web_record_of_path(struct req *req, struct db **db, record_get_fn get,
+                           const char *msgid, bool live);
 /* items after a domain read that returned rc, owned by the request; NULL
  * having answered 500. */
 struct db;
