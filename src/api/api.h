@@ -45,6 +45,10 @@ typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
 int api_get_scoped(struct req *req, struct db *db, record_get_fn get,
                    int64_t id, const char *what, json_t **out);
 
+/* GET of record {id} of the path: the record as the caller may see it
+ * (api_get_scoped), 200. Returns the status. */
+int api_get_answer(struct req *req, record_get_fn get, const char *what);
+
 struct field_error;
 /* Answers a domain call's failure: 422 on the field (ERR_INVAL with e),
  * 404 no such what, 409, else 500. Returns the status. */

@@ -89,16 +89,7 @@ api_programs_create(struct req *req)
 int
 api_programs_get(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *v;
-    if (api_get_scoped(req, db, program_get, id, "program", &v) != 0)
-        return req->status;
-    return http_json(req, 200, v);
+    return api_get_answer(req, program_get, "program");
 }
 
 /* --- sessions --------------------------------------------------------- */
@@ -776,16 +767,7 @@ api_plans_create(struct req *req)
 int
 api_plans_get(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *v;
-    if (api_get_scoped(req, db, plan_scoped, id, "plan", &v) != 0)
-        return req->status;
-    return http_json(req, 200, v);
+    return api_get_answer(req, plan_scoped, "plan");
 }
 
 int

@@ -262,6 +262,19 @@ api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
 }
 
 int
+api_get_answer(struct req *req, record_get_fn get, const char *what)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    json_t *v;
+    if (db == NULL || api_get_scoped(req, db, get, id, what, &v) != 0)
+        return req->status;
+    return http_json(req, 200, v);
+}
+
+int
 api_write_error(struct req *req, struct db *db, int rc,
                 const struct field_error *e, const char *what)
 {

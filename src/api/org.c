@@ -162,16 +162,7 @@ api_orgs_create(struct req *req)
 int
 api_orgs_get(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *v;
-    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
-        return req->status;
-    return http_json(req, 200, v);
+    return api_get_answer(req, org_get, "organisation");
 }
 
 /* Reads {"reason"} for a void. */
@@ -279,16 +270,7 @@ api_member_categories(struct req *req)
 int
 api_villages_get(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *v;
-    if (api_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
-        return req->status;
-    return http_json(req, 200, v);
+    return api_get_answer(req, org_village_get, "village");
 }
 
 /* Checks that village id exists for the caller; 0, or answered. */
