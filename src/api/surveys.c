@@ -120,27 +120,13 @@ api_survey_get(struct req *req)
         return http_json(req, 200, v);
     }
     /* Anyone else sees a published survey of its audience, to answer it. */
-    json_t *open = json_array();
-    int rc = a->person_id
-                 ? survey_open_for(db, app_keys, a->person_id, now_unix(), open)
-                 : ERR_NOTFOUND;
-    bool found = false;
-    for (size_t i = 0; rc == 0 && i < json_array_size(open); i++)
-        found |= json_integer_value(
-                     json_object_get(json_array_get(open, i), "id")) == id;
-    json_decref(open);
-    if (rc != 0 && rc != ERR_NOTFOUND)
-        return api_db_error(req, db);
-    if (!found || survey_get(db, id, NULL, &v, tw) != 0)
+    int rc = a->person_id ? survey_for_person(db, app_keys, id, a->person_id,
+                                              now_unix(), &v)
+                          : ERR_NOTFOUND;
+    if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such survey");
-    /* Counts are for the admins. */
-    json_object_del(v, "responses");
-    int answered = survey_answered(db, app_keys, id, a->person_id);
-    if (answered < 0) {
-        json_decref(v);
+    if (rc != 0)
         return api_db_error(req, db);
-    }
-    json_object_set_new(v, "answered", json_boolean(answered));
     return http_json(req, 200, v);
 }
 

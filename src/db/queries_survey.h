@@ -59,9 +59,6 @@
     Q(SURVEY_ANSWER_INSERT,                                                   \
       "INSERT INTO survey_answers(response_id, question_id, choice, text) "   \
       "VALUES ($1, $2, $3, $4)", NULL)                                        \
-    Q(SURVEY_ANSWERED,                                                        \
-      "SELECT COUNT(*) FROM survey_responses WHERE survey_id = $1 "           \
-      "AND respondent_hash = $2", NULL)                                       \
     /* question_id, choice, answers: the choice counts of survey $1 among   \
      * respondents of township $2 (NULL: all) */                            \
     Q(SURVEY_CHOICE_COUNTS,                                                   \

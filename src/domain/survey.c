@@ -5,6 +5,7 @@
 
 #include "people.h"
 #include "record.h"
+#include "rules.h"
 
 #include "../core/err.h"
 #include "../core/util.h"
@@ -279,15 +280,28 @@ survey_open_for(struct db *db, const struct keyring *k, int64_t person_id,
 }
 
 int
-survey_answered(struct db *db, const struct keyring *k, int64_t id,
-                int64_t person_id)
+survey_for_person(struct db *db, const struct keyring *k, int64_t id,
+                  int64_t person_id, int64_t now, json_t **out)
 {
-    char hash[65];
-    survey_respondent(k, person_id, hash);
-    int64_t n;
-    if (db_int1(db, Q_SURVEY_ANSWERED, &n, "is", id, hash) != 0)
-        return ERR_DB;
-    return n > 0;
+    json_t *open = json_array(), *x;
+    int rc = survey_open_for(db, k, person_id, now, open);
+    bool found = false, answered = false;
+    size_t i;
+    json_array_foreach(open, i, x) {
+        if (json_integer_value(json_object_get(x, "id")) == id) {
+            found = true;
+            answered = json_is_true(json_object_get(x, "answered"));
+        }
+    }
+    json_decref(open);
+    char tw[16];
+    if (rc == 0 && !found)
+        rc = ERR_NOTFOUND;
+    if (rc == 0 && (rc = survey_get(db, id, NULL, out, tw)) == 0) {
+        json_object_del(*out, "responses");
+        json_object_set_new(*out, "answered", json_boolean(answered));
+    }
+    return rc;
 }
 
 /* One answer checked against its question: the rows to insert go to
@@ -362,15 +376,10 @@ survey_answer(struct db *db, const struct keyring *k, int64_t id,
         rc = ERR_DENIED;
     else if (strcmp(status, "closed") == 0)
         rc = ERR_RANGE;
-    if (rc == 0) {
-        int64_t closes;
-        struct db_res *r = db_query(db, Q_SURVEY_GET, "si", NULL, id);
-        if (r == NULL || db_next(r) <= 0)
-            rc = ERR_DB;
-        else if (!db_null(r, 8) && (closes = db_int(r, 8)) <= now)
-            rc = ERR_RANGE;
-        db_end(r);
-    }
+    int64_t closes;
+    const char *cl = json_string_value(json_object_get(s, "closes_at"));
+    if (rc == 0 && cl && rules_parse_time(cl, &closes) == 0 && closes <= now)
+        rc = ERR_RANGE;
     if (rc == 0 && !json_is_array(answers))
         rc = fail(e, "answers 应为数组", "answers");
     /* Match each answer to its question: given[qi] is its index. */

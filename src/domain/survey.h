@@ -61,9 +61,11 @@ int survey_open_for(struct db *db, const struct keyring *k, int64_t person_id,
 void survey_respondent(const struct keyring *k, int64_t person_id,
                        char hash[65]);
 
-/* Whether the person answered survey id: 1, 0, or ERR_DB. */
-int survey_answered(struct db *db, const struct keyring *k, int64_t id,
-                    int64_t person_id);
+/* Survey id with its questions if it is open to the person now, with
+ * "answered" and without the admins' counts: 0 with *out, ERR_NOTFOUND
+ * (not open to it), ERR_DB. */
+int survey_for_person(struct db *db, const struct keyring *k, int64_t id,
+                      int64_t person_id, int64_t now, json_t **out);
 
 /* Records a person's answers [{"question_id", "choice" | "choices" |
  * "text"}]. 0; ERR_NOTFOUND (no such published survey); ERR_DENIED (not

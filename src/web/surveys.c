@@ -641,32 +641,19 @@ open_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
     struct account *a = api_account(req);
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
-    json_t *open = json_array();
-    int rc = a->person_id
-                 ? survey_open_for(db, app_keys, a->person_id, now_unix(), open)
-                 : ERR_NOTFOUND;
-    *answered = false;
-    bool found = false;
-    size_t i;
-    json_t *x;
-    json_array_foreach(open, i, x)
-    {
-        if (json_integer_value(json_object_get(x, "id")) == *id) {
-            found = true;
-            *answered = json_is_true(json_object_get(x, "answered"));
-        }
-    }
-    json_decref(open);
-    char tw[16];
-    if (rc != 0 && rc != ERR_NOTFOUND) {
-        api_db_error(req, db);
-        return -1;
-    }
-    if (!found || survey_get(db, *id, NULL, s, tw) != 0) {
+    int rc = a->person_id ? survey_for_person(db, app_keys, *id, a->person_id,
+                                              now_unix(), s)
+                          : ERR_NOTFOUND;
+    if (rc == ERR_NOTFOUND) {
         http_error(req, 404, "not_found", NULL, "%s",
                    T("This questionnaire is not open for you."));
         return -1;
     }
+    if (rc != 0) {
+        api_db_error(req, db);
+        return -1;
+    }
+    *answered = json_is_true(json_object_get(*s, "answered"));
     return 0;
 }
 
