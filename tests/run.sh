@@ -9,14 +9,17 @@
 #      the ASan/UBSan binary
 #   3. the browser test (playwright-core driving Debian's chromium)
 #   4. a short libFuzzer run over our own parsers (tests/fuzz/fuzz.c)
+#   5. lint: checks of the source itself (tests/lint/: every call that
+#      names a query passes the parameter types the query table declares)
 #
 # The last line is the runner's summary: "N passed, N failed".
-# Set DX_TEST_ONLY to a space-separated subset of: unit api browser fuzz.
+# Set DX_TEST_ONLY to a space-separated subset of: lint unit api browser
+# fuzz.
 #
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-only=${DX_TEST_ONLY:-"unit api browser fuzz"}
+only=${DX_TEST_ONLY:-"lint unit api browser fuzz"}
 passed=0
 failed=0
 failures=()
@@ -82,6 +85,10 @@ run_node() {
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-"detect_leaks=1:abort_on_error=0:halt_on_error=1"}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-"print_stacktrace=1:halt_on_error=1"}
+
+if [[ " $only " == *" lint "* ]]; then
+    run_node lint node --test --test-reporter=tap tests/lint/
+fi
 
 if [[ " $only " == *" unit "* ]]; then
     run_unit unit build/unit

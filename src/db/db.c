@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define Q_DEF(name, sqlite, pg) {#name, sqlite, pg},
+#define Q_DEF(name, types, sqlite, pg) {#name, types, sqlite, pg},
 const struct query_def db_queries[Q__COUNT] = {
     DB_QUERIES(Q_DEF) DB_QUERIES_PEOPLE(Q_DEF) DB_QUERIES_TEACHING(Q_DEF)
         DB_QUERIES_REPORT(Q_DEF) DB_QUERIES_SURVEY(Q_DEF)
@@ -110,6 +110,15 @@ decode(struct db *db, enum query q, const char *types, va_list ap,
 struct db_res *
 db_queryv(struct db *db, enum query q, const char *types, va_list ap)
 {
+    /* A call must pass what the table declares: a missing or extra
+     * argument would otherwise read the wrong va_arg, or bind a wrong
+     * value, before any backend could notice. */
+    if (strcmp(types, db_queries[q].types) != 0) {
+        db_set_error(db, ERR_INVAL,
+                     "%s: called with parameters \"%s\", declared \"%s\"",
+                     db_queries[q].name, types, db_queries[q].types);
+        return NULL;
+    }
     struct db_param p[DB_MAX_PARAMS];
     int n = decode(db, q, types, ap, p);
     if (n < 0)
@@ -263,9 +272,21 @@ int
 db_check_queries(struct db *db)
 {
     for (int q = 0; q < Q__COUNT; q++) {
-        int rc = db->ops->prepare_only(db, (enum query)q);
+        int n = 0;
+        int rc = db->ops->prepare_only(db, (enum query)q, &n);
         if (rc != 0)
             return rc;
+        /* One letter per parameter ('b' too, though it takes two
+         * arguments). */
+        int declared = (int)strlen(db_queries[q].types);
+        if (n != declared) {
+            db_set_error(db, ERR_DB,
+                         "%s: the statement wants %d parameters, the "
+                         "table declares %d (\"%s\")",
+                         db_queries[q].name, n, declared,
+                         db_queries[q].types);
+            return ERR_DB;
+        }
     }
     return 0;
 }

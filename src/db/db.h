@@ -39,7 +39,9 @@ int db_commit(struct db *db);
 void db_rollback(struct db *db);
 
 /*
- * Runs query q. types describes the arguments, one letter each:
+ * Runs query q. types describes the arguments, one letter each, and must
+ * be the list the query table declares for q (else NULL, ERR_INVAL, and
+ * nothing is read or bound):
  *   'i'  int64_t
  *   's'  const char *, NULL binds SQL NULL
  *   'n'  const int64_t *, NULL binds SQL NULL
@@ -85,6 +87,8 @@ int db_backup(struct db *db, const char *path);
 int db_migrate(struct db *db);
 /* Current schema version, or < 0 on error. */
 int db_schema_version(struct db *db);
-/* Prepares every query in the table once; used by tests and `init` to
- * prove the SQL is valid on this backend. 0 or ERR_DB naming the query. */
+/* Prepares every query in the table once and checks that each statement
+ * wants as many parameters as the table declares; used by tests, `init`
+ * and `serve` to prove the SQL and the table agree on this backend. 0 or
+ * ERR_DB naming the query. */
 int db_check_queries(struct db *db);

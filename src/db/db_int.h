@@ -29,7 +29,8 @@ struct db_ops {
     void (*end)(struct db_res *r);
     int (*exec_script)(struct db *db, const char *sql);
     int (*backup)(struct db *db, const char *path);
-    int (*prepare_only)(struct db *db, enum query q);
+    /* Prepares q and tells how many parameters the statement wants. */
+    int (*prepare_only)(struct db *db, enum query q, int *nparams);
 };
 
 struct db {
@@ -42,6 +43,7 @@ struct db {
 
 struct query_def {
     const char *name;
+    const char *types;  /* the parameters, one letter each (db.h) */
     const char *sqlite;
     const char *pg;     /* NULL: same text as sqlite */
 };

@@ -211,9 +211,23 @@ pg_backup(struct db *db, const char *path)
 }
 
 static int
-pg_prepare_only(struct db *db, enum query q)
+pg_prepare_only(struct db *db, enum query q, int *nparams)
 {
-    return pg_prepare((struct db_pg *)db, q);
+    struct db_pg *p = (struct db_pg *)db;
+    int rc = pg_prepare(p, q);
+    if (rc != 0)
+        return rc;
+    char name[16];
+    str_fmt(name, sizeof(name), "q%d", (int)q);
+    PGresult *res = PQdescribePrepared(p->conn, name);
+    if (PQresultStatus(res) != PGRES_COMMAND_OK) {
+        rc = set_result_error(p, res, db_queries[q].name);
+        PQclear(res);
+        return rc;
+    }
+    *nparams = PQnparams(res);
+    PQclear(res);
+    return 0;
 }
 
 static void

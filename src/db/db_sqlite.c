@@ -208,9 +208,13 @@ sq_backup(struct db *db, const char *path)
 }
 
 static int
-sq_prepare_only(struct db *db, enum query q)
+sq_prepare_only(struct db *db, enum query q, int *nparams)
 {
-    return prepare((struct db_sqlite *)db, q) ? 0 : ERR_DB;
+    sqlite3_stmt *st = prepare((struct db_sqlite *)db, q);
+    if (st == NULL)
+        return ERR_DB;
+    *nparams = sqlite3_bind_parameter_count(st);
+    return 0;
 }
 
 static void

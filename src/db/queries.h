@@ -1,143 +1,153 @@
 /*
  * queries.h - every SQL statement the program runs, in one table.
  *
- * Q(NAME, sql, pg_sql): pg_sql is NULL when PostgreSQL takes the same text.
- * Parameters are written $1, $2, ... in order of first appearance (SQLite
- * reads $N as a named parameter bound by position; db_sqlite.c checks the
- * order when it prepares). Results are read by column number, so each
+ * Q(NAME, types, sql, pg_sql): types declares the parameters, one letter
+ * each as db_query() takes them ('i' integer, 'n' integer or NULL, 's'
+ * text or NULL, 'b' bytes); every call must pass exactly these (db.c
+ * refuses another list before anything is bound, db_check_queries()
+ * proves at start that each statement wants as many, and
+ * tests/lint/queries.mjs checks every call written with a literal query
+ * name against this table). pg_sql is NULL when PostgreSQL takes the same
+ * text. Parameters are written $1, $2, ... in order of first appearance
+ * (SQLite reads $N as a named parameter bound by position; db_sqlite.c
+ * checks the order when it prepares). Results are read by column number, so each
  * statement's column list is part of its contract with the caller.
  */
 #pragma once
 
 #define DB_QUERIES(Q)                                                        \
     /* -- schema bookkeeping ------------------------------------------- */ \
-    Q(MIGRATION_VERSION,                                                     \
+    Q(MIGRATION_VERSION, "",                                                 \
       "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", NULL)       \
-    Q(MIGRATION_APPLIED,                                                     \
+    Q(MIGRATION_APPLIED, "i",                                                \
       "SELECT COUNT(*) FROM schema_migrations WHERE version = $1", NULL)     \
-    Q(MIGRATION_INSERT,                                                      \
+    Q(MIGRATION_INSERT, "isi",                                               \
       "INSERT INTO schema_migrations(version, name, applied_at) "            \
       "VALUES ($1, $2, $3)", NULL)                                           \
-    Q(MIGRATION_LOCK, "SELECT 1", "SELECT pg_advisory_xact_lock(72417231)")  \
+    Q(MIGRATION_LOCK, "",                                                     \
+      "SELECT 1", "SELECT pg_advisory_xact_lock(72417231)")                   \
     /* -- townships and villages --------------------------------------- */ \
     /* code, name, kind, valid_from, valid_to, code_is_placeholder */       \
-    Q(TOWNSHIP_LIST,                                                         \
+    Q(TOWNSHIP_LIST, "ii",                                                   \
       "SELECT code, name, kind, valid_from, valid_to, code_is_placeholder "  \
       "FROM townships WHERE valid_to IS NULL ORDER BY seq "                  \
       "LIMIT $1 OFFSET $2", NULL)                                            \
-    Q(TOWNSHIP_COUNT,                                                        \
+    Q(TOWNSHIP_COUNT, "",                                                    \
       "SELECT COUNT(*) FROM townships WHERE valid_to IS NULL", NULL)         \
     /* name */                                                               \
-    Q(TOWNSHIP_GET,                                                          \
+    Q(TOWNSHIP_GET, "s",                                                     \
       "SELECT name FROM townships WHERE code = $1 AND valid_to IS NULL",     \
       NULL)                                                                  \
     /* id, code, name, township_code, township name; filters: township,    \
      * name substring; paging */                                             \
-    Q(VILLAGE_LIST,                                                          \
+    Q(VILLAGE_LIST, "ssii",                                                  \
       "SELECT v.id, v.code, v.name, v.township_code, t.name "                \
       "FROM villages v JOIN townships t ON t.code = v.township_code "        \
       "WHERE v.valid_to IS NULL "                                            \
       "AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1) "              \
       "AND (CAST($2 AS TEXT) IS NULL OR v.name LIKE '%' || $2 || '%') "      \
       "ORDER BY v.township_code, v.id LIMIT $3 OFFSET $4", NULL)             \
-    Q(VILLAGE_COUNT,                                                         \
+    Q(VILLAGE_COUNT, "ss",                                                   \
       "SELECT COUNT(*) FROM villages v WHERE v.valid_to IS NULL "            \
       "AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1) "              \
       "AND (CAST($2 AS TEXT) IS NULL OR v.name LIKE '%' || $2 || '%')",      \
       NULL)                                                                  \
-    Q(VILLAGE_INSERT,                                                        \
+    Q(VILLAGE_INSERT, "ssssii",                                              \
       "INSERT INTO villages(code, name, township_code, valid_from, is_demo, "\
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)      \
     /* -- users ----------------------------------------------------------- */\
     /* id, username, password_hash, role, township_code, person_id,        \
      * must_change_password, password_changed_at, failed_count,            \
      * locked_until, disabled */                                            \
-    Q(USER_BY_NAME,                                                          \
+    Q(USER_BY_NAME, "s",                                                     \
       "SELECT id, username, password_hash, role, township_code, person_id, " \
       "must_change_password, password_changed_at, failed_count, "            \
       "locked_until, disabled FROM users WHERE username = $1", NULL)         \
-    Q(USER_BY_ID,                                                            \
+    Q(USER_BY_ID, "i",                                                       \
       "SELECT id, username, password_hash, role, township_code, person_id, " \
       "must_change_password, password_changed_at, failed_count, "            \
       "locked_until, disabled FROM users WHERE id = $1", NULL)               \
-    Q(USER_LIST,                                                             \
+    Q(USER_LIST, "ii",                                                       \
       "SELECT id, username, '', role, township_code, person_id, "            \
       "must_change_password, password_changed_at, failed_count, "            \
       "locked_until, disabled FROM users ORDER BY id LIMIT $1 OFFSET $2",    \
       NULL)                                                                  \
-    Q(USER_COUNT, "SELECT COUNT(*) FROM users", NULL)                        \
-    Q(USER_COUNT_LOCKED,                                                     \
+    Q(USER_COUNT, "",                                                         \
+      "SELECT COUNT(*) FROM users", NULL)                                     \
+    Q(USER_COUNT_LOCKED, "i",                                                \
       "SELECT COUNT(*) FROM users WHERE locked_until > $1", NULL)            \
-    Q(USER_INSERT,                                                           \
+    Q(USER_INSERT, "ssssniii",                                               \
       "INSERT INTO users(username, password_hash, role, township_code, "     \
       "person_id, must_change_password, password_changed_at, is_demo, "      \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) "             \
       "RETURNING id", NULL)                                                  \
-    Q(USER_FAILED_LOGIN,                                                     \
+    Q(USER_FAILED_LOGIN, "i",                                                \
       "UPDATE users SET failed_count = failed_count + 1 WHERE id = $1 "      \
       "RETURNING failed_count", NULL)                                        \
-    Q(USER_LOCK,                                                             \
+    Q(USER_LOCK, "ii",                                                       \
       "UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2",  \
       NULL)                                                                  \
-    Q(USER_GOOD_LOGIN,                                                       \
+    Q(USER_GOOD_LOGIN, "i",                                                  \
       "UPDATE users SET failed_count = 0, locked_until = 0 "                 \
       "WHERE id = $1 AND (failed_count <> 0 OR locked_until <> 0)", NULL)    \
-    Q(USER_SET_PASSWORD,                                                     \
+    Q(USER_SET_PASSWORD, "siii",                                             \
       "UPDATE users SET password_hash = $1, must_change_password = $2, "     \
       "password_changed_at = $3 WHERE id = $4", NULL)                        \
-    Q(USER_UPDATE,                                                           \
+    Q(USER_UPDATE, "ssii",                                                   \
       "UPDATE users SET role = $1, township_code = $2, disabled = $3 "       \
       "WHERE id = $4", NULL)                                                 \
-    Q(PWHIST_INSERT,                                                         \
+    Q(PWHIST_INSERT, "isi",                                                  \
       "INSERT INTO password_history(user_id, password_hash, created_at) "    \
       "VALUES ($1, $2, $3)", NULL)                                           \
-    Q(PWHIST_RECENT,                                                         \
+    Q(PWHIST_RECENT, "ii",                                                   \
       "SELECT password_hash FROM password_history WHERE user_id = $1 "       \
       "ORDER BY id DESC LIMIT $2", NULL)                                     \
     /* -- sessions and tokens ------------------------------------------ */ \
-    Q(SESSION_INSERT,                                                        \
+    Q(SESSION_INSERT, "sisis",                                               \
       "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "         \
       "last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",      \
       NULL)                                                                  \
     /* the user columns of USER_BY_ID, then session id, csrf,             \
      * created_at, last_seen_at */                                          \
-    Q(SESSION_LOOKUP,                                                        \
+    Q(SESSION_LOOKUP, "s",                                                   \
       "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
       "u.must_change_password, u.password_changed_at, u.failed_count, "      \
       "u.locked_until, u.disabled, s.id, s.csrf, s.created_at, "             \
       "s.last_seen_at "                                                      \
       "FROM sessions s JOIN users u ON u.id = s.user_id "                    \
       "WHERE s.token_hash = $1", NULL)                                       \
-    Q(SESSION_TOUCH,                                                         \
+    Q(SESSION_TOUCH, "ii",                                                   \
       "UPDATE sessions SET last_seen_at = $1 WHERE id = $2", NULL)           \
-    Q(SESSION_DELETE, "DELETE FROM sessions WHERE id = $1", NULL)            \
-    Q(SESSION_DELETE_USER,                                                   \
+    Q(SESSION_DELETE, "i",                                                    \
+      "DELETE FROM sessions WHERE id = $1", NULL)                             \
+    Q(SESSION_DELETE_USER, "ii",                                             \
       "DELETE FROM sessions WHERE user_id = $1 AND id <> $2", NULL)          \
-    Q(SESSION_PURGE,                                                         \
+    Q(SESSION_PURGE, "ii",                                                   \
       "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",     \
       NULL)                                                                  \
-    Q(TOKEN_INSERT,                                                          \
+    Q(TOKEN_INSERT, "sisi",                                                  \
       "INSERT INTO api_tokens(token_hash, user_id, name, created_at) "       \
       "VALUES ($1, $2, $3, $4) RETURNING id", NULL)                          \
     /* the user columns of USER_BY_ID, then the token id */              \
-    Q(TOKEN_LOOKUP,                                                          \
+    Q(TOKEN_LOOKUP, "s",                                                     \
       "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
       "u.must_change_password, u.password_changed_at, u.failed_count, "      \
       "u.locked_until, u.disabled, t.id "                                    \
       "FROM api_tokens t JOIN users u ON u.id = t.user_id "                  \
       "WHERE t.token_hash = $1 AND t.revoked = 0", NULL)                     \
     /* -- audit log ------------------------------------------------------ */\
-    Q(AUDIT_LOCK, "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")     \
-    Q(AUDIT_LAST,                                                            \
+    Q(AUDIT_LOCK, "",                                                         \
+      "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")                   \
+    Q(AUDIT_LAST, "",                                                        \
       "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL)       \
-    Q(AUDIT_INSERT,                                                          \
+    Q(AUDIT_INSERT, "iinssssisssss",                                         \
       "INSERT INTO audit_log(id, at, user_id, username, role, event, "       \
       "object, success, ip, client, detail, prev_hash, hash) "               \
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",     \
       NULL)                                                                  \
     /* id, at, user_id, username, role, event, object, success, ip,       \
      * client, detail, prev_hash, hash */                                  \
-    Q(AUDIT_LIST,                                                            \
+    Q(AUDIT_LIST, "sssiiii",                                                 \
       "SELECT id, at, user_id, username, role, event, object, success, ip, " \
       "client, detail, prev_hash, hash FROM audit_log "                      \
       "WHERE (CAST($1 AS TEXT) IS NULL OR event = $1) "                      \
@@ -145,13 +155,13 @@
       "AND (CAST($3 AS TEXT) IS NULL OR object = $3) "                       \
       "AND at >= $4 AND at < $5 "                                            \
       "ORDER BY id DESC LIMIT $6 OFFSET $7", NULL)                           \
-    Q(AUDIT_COUNT,                                                           \
+    Q(AUDIT_COUNT, "sssii",                                                  \
       "SELECT COUNT(*) FROM audit_log "                                      \
       "WHERE (CAST($1 AS TEXT) IS NULL OR event = $1) "                      \
       "AND (CAST($2 AS TEXT) IS NULL OR username = $2) "                     \
       "AND (CAST($3 AS TEXT) IS NULL OR object = $3) "                       \
       "AND at >= $4 AND at < $5", NULL)                                      \
-    Q(AUDIT_SCAN,                                                            \
+    Q(AUDIT_SCAN, "i",                                                       \
       "SELECT id, at, user_id, username, role, event, object, success, ip, " \
       "client, detail, prev_hash, hash FROM audit_log WHERE id > $1 "        \
       "ORDER BY id LIMIT 1000", NULL)
@@ -220,54 +230,58 @@
  * or county-wide: once with COLS for lists, once (P = EXPORT_) with
  * every column for exports. */
 #define PEOPLE_PAGES(Q, P, COLS)                                              \
-    Q(P##SEARCH_T_PINYIN,                                                     \
+    Q(P##SEARCH_T_PINYIN, "sssssssii",                                        \
       COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_pinyin, p.id "               \
       SEARCH_PAGE, NULL)                                                      \
-    Q(P##SEARCH_T_STROKES,                                                    \
+    Q(P##SEARCH_T_STROKES, "sssssssii",                                       \
       COLS PEOPLE_MATCH(TOWN_T) "ORDER BY p.sort_strokes, p.id "              \
       SEARCH_PAGE, NULL)                                                      \
-    Q(P##SEARCH_ALL_PINYIN,                                                   \
+    Q(P##SEARCH_ALL_PINYIN, "sssssssii",                                      \
       COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_pinyin, p.id "             \
       SEARCH_PAGE, NULL)                                                      \
-    Q(P##SEARCH_ALL_STROKES,                                                  \
+    Q(P##SEARCH_ALL_STROKES, "sssssssii",                                     \
       COLS PEOPLE_MATCH(TOWN_ALL) "ORDER BY p.sort_strokes, p.id "            \
       SEARCH_PAGE, NULL)                                                      \
-    Q(P##PEOPLE_LIST_T_PINYIN,                                                \
+    Q(P##PEOPLE_LIST_T_PINYIN, "ssssssii",                                    \
       COLS PEOPLE_WHERE_T "ORDER BY p.sort_pinyin, p.id " PEOPLE_PAGE,        \
       NULL)                                                                   \
-    Q(P##PEOPLE_LIST_T_STROKES,                                               \
+    Q(P##PEOPLE_LIST_T_STROKES, "ssssssii",                                   \
       COLS PEOPLE_WHERE_T "ORDER BY p.sort_strokes, p.id "                    \
       PEOPLE_PAGE, NULL)                                                      \
-    Q(P##PEOPLE_LIST_ALL_PINYIN,                                              \
+    Q(P##PEOPLE_LIST_ALL_PINYIN, "ssssssii",                                  \
       COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_pinyin, p.id "                   \
       PEOPLE_PAGE, NULL)                                                      \
-    Q(P##PEOPLE_LIST_ALL_STROKES,                                             \
+    Q(P##PEOPLE_LIST_ALL_STROKES, "ssssssii",                                 \
       COLS PEOPLE_WHERE_ALL "ORDER BY p.sort_strokes, p.id "                  \
       PEOPLE_PAGE, NULL)
 
 #define DB_QUERIES_PEOPLE(Q)                                                  \
-    Q(SEARCH_COUNT_T,                                                         \
+    Q(SEARCH_COUNT_T, "sssssss",                                              \
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_T), NULL)            \
-    Q(SEARCH_COUNT_ALL,                                                       \
+    Q(SEARCH_COUNT_ALL, "sssssss",                                            \
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_ALL), NULL)          \
     /* Unfiltered counts read the partial index only. */                     \
-    Q(PEOPLE_COUNT_T_ALL,                                                     \
+    Q(PEOPLE_COUNT_T_ALL, "s",                                                \
       "SELECT COUNT(*) FROM people WHERE township_code = $1 "                 \
       "AND voided_at IS NULL", NULL)                                          \
-    Q(PEOPLE_COUNT_T, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_T, NULL)  \
-    Q(PEOPLE_COUNT_ALL, "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_ALL,    \
+    Q(PEOPLE_COUNT_T, "ssssss",                                               \
+      "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_T, NULL)                  \
+    Q(PEOPLE_COUNT_ALL, "ssssss",                                             \
+      "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_ALL,                      \
       NULL)                                                                   \
     PEOPLE_PAGES(Q, , PEOPLE_COLS_LIST)                                       \
     PEOPLE_PAGES(Q, EXPORT_, PEOPLE_COLS)                                     \
-    Q(PERSON_GET, PEOPLE_COLS "WHERE p.id = $1", NULL)                        \
-    Q(DERIVED_VERSION,                                                        \
+    Q(PERSON_GET, "i",                                                        \
+      PEOPLE_COLS "WHERE p.id = $1", NULL)                                    \
+    Q(DERIVED_VERSION, "s",                                                   \
       "SELECT version FROM derived_versions WHERE name = $1", NULL)           \
-    Q(DERIVED_VERSION_SET,                                                    \
+    Q(DERIVED_VERSION_SET, "is",                                              \
       "UPDATE derived_versions SET version = $1 WHERE name = $2", NULL)       \
-    Q(PEOPLE_NAMES, "SELECT id, name FROM people ORDER BY id", NULL)          \
-    Q(PERSON_SET_STROKES,                                                     \
+    Q(PEOPLE_NAMES, "",                                                       \
+      "SELECT id, name FROM people ORDER BY id", NULL)                        \
+    Q(PERSON_SET_STROKES, "si",                                               \
       "UPDATE people SET sort_strokes = $1 WHERE id = $2", NULL)              \
-    Q(PERSON_INSERT,                                                          \
+    Q(PERSON_INSERT, "sssssssssssssssnsssssii",                               \
       "INSERT INTO people(name, gender, birth_date, id_number_enc, "          \
       "id_number_hash, id_number_last4, id_number_masked, phone_enc, "        \
       "phone_hash, phone_last4, phone_masked, political_status, "             \
@@ -276,90 +290,90 @@
       "created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "  \
       "$10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, "     \
       "$23, $23) RETURNING id", NULL)                                         \
-    Q(PERSON_UPDATE,                                                          \
+    Q(PERSON_UPDATE, "sssssnsssssii",                                         \
       "UPDATE people SET name = $1, political_status = $2, "                  \
       "member_category = $3, township_code = $4, village_code = $5, "         \
       "org_id = $6, flags = $7, name_pinyin = $8, name_initials = $9, "       \
       "sort_pinyin = $10, sort_strokes = $11, updated_at = $12 "              \
       "WHERE id = $13 AND voided_at IS NULL", NULL)                           \
-    Q(PERSON_SET_PHONE,                                                       \
+    Q(PERSON_SET_PHONE, "ssssi",                                              \
       "UPDATE people SET phone_enc = $1, phone_hash = $2, phone_last4 = $3, " \
       "phone_masked = $4 WHERE id = $5", NULL)                                \
-    Q(PERSON_VOID,                                                            \
+    Q(PERSON_VOID, "isi",                                                     \
       "UPDATE people SET voided_at = $1, void_reason = $2, updated_at = $1 "  \
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
-    Q(PERSON_BY_ID_HASH,                                                      \
+    Q(PERSON_BY_ID_HASH, "s",                                                 \
       "SELECT id, township_code FROM people WHERE id_number_hash = $1", NULL) \
-    Q(PERSON_HISTORY_INSERT,                                                  \
+    Q(PERSON_HISTORY_INSERT, "iinss",                                         \
       "INSERT INTO person_history(person_id, at, user_id, username, changes) "\
       "VALUES ($1, $2, $3, $4, $5)", NULL)                                    \
-    Q(PERSON_HISTORY_LIST,                                                    \
+    Q(PERSON_HISTORY_LIST, "i",                                               \
       "SELECT at, username, changes FROM person_history WHERE person_id = $1 "\
       "ORDER BY id DESC LIMIT 100", NULL)                                     \
-    Q(VILLAGE_TOWNSHIP,                                                       \
+    Q(VILLAGE_TOWNSHIP, "s",                                                  \
       "SELECT township_code FROM villages WHERE code = $1 "                   \
       "AND valid_to IS NULL", NULL)                                           \
-    Q(ORG_TOWNSHIP,                                                           \
+    Q(ORG_TOWNSHIP, "i",                                                      \
       "SELECT township_code FROM orgs WHERE id = $1 AND voided_at IS NULL",   \
       NULL)                                                                   \
-    Q(MEMBER_CATEGORY_GET,                                                    \
+    Q(MEMBER_CATEGORY_GET, "s",                                               \
       "SELECT name FROM member_categories WHERE code = $1 AND active = 1",    \
       NULL)                                                                   \
-    Q(TOWNSHIP_BY_NAME,                                                       \
+    Q(TOWNSHIP_BY_NAME, "s",                                                  \
       "SELECT code FROM townships WHERE (name = $1 OR code = $1) "            \
       "AND valid_to IS NULL", NULL)                                           \
-    Q(VILLAGE_BY_NAME,                                                        \
+    Q(VILLAGE_BY_NAME, "ss",                                                  \
       "SELECT code FROM villages WHERE township_code = $1 "                   \
       "AND (name = $2 OR code = $2) AND valid_to IS NULL", NULL)              \
-    Q(MEMBER_CATEGORY_BY_NAME,                                                \
+    Q(MEMBER_CATEGORY_BY_NAME, "s",                                           \
       "SELECT code FROM member_categories WHERE (name = $1 OR code = $1) "    \
       "AND active = 1", NULL)                                                 \
     /* id, name, type, township_code, village_code, voided_at,            \
      * void_reason */                                                      \
-    Q(ORG_LIST,                                                               \
+    Q(ORG_LIST, "sssii",                                                      \
       "SELECT id, name, type, township_code, village_code, voided_at, "       \
       "void_reason FROM orgs WHERE voided_at IS NULL "                        \
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
       "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
       "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%') "         \
       "ORDER BY township_code, id LIMIT $4 OFFSET $5", NULL)                  \
-    Q(ORG_COUNT,                                                              \
+    Q(ORG_COUNT, "sss",                                                       \
       "SELECT COUNT(*) FROM orgs WHERE voided_at IS NULL "                    \
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
       "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
       "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%')", NULL)   \
-    Q(ORG_GET,                                                                \
+    Q(ORG_GET, "i",                                                           \
       "SELECT id, name, type, township_code, village_code, voided_at, "       \
       "void_reason FROM orgs WHERE id = $1", NULL)                            \
     /* $1 name, $2 type (NULL: unchanged), $3 1 to set the village to $4 */ \
-    Q(ORG_UPDATE,                                                             \
+    Q(ORG_UPDATE, "ssisi",                                                    \
       "UPDATE orgs SET name = COALESCE($1, name), type = COALESCE($2, type), " \
       "village_code = CASE WHEN $3 = 1 THEN $4 ELSE village_code END "        \
       "WHERE id = $5 AND voided_at IS NULL", NULL)                            \
-    Q(ORG_VOID,                                                               \
+    Q(ORG_VOID, "isi",                                                        \
       "UPDATE orgs SET voided_at = $1, void_reason = $2 "                     \
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
-    Q(ORG_TYPE_LIST,                                                          \
+    Q(ORG_TYPE_LIST, "",                                                      \
       "SELECT code, name FROM org_types WHERE active = 1 ORDER BY seq", NULL) \
-    Q(ORG_TYPE_GET,                                                           \
+    Q(ORG_TYPE_GET, "s",                                                      \
       "SELECT name FROM org_types WHERE code = $1 AND active = 1", NULL)      \
-    Q(MEMBER_CATEGORY_LIST,                                                   \
+    Q(MEMBER_CATEGORY_LIST, "",                                               \
       "SELECT code, name FROM member_categories WHERE active = 1 "            \
       "ORDER BY seq", NULL)                                                   \
     /* code, name, township_code, valid_to, void_reason */                 \
-    Q(VILLAGE_GET,                                                            \
+    Q(VILLAGE_GET, "i",                                                       \
       "SELECT id, code, name, township_code, valid_to, void_reason "          \
       "FROM villages WHERE id = $1", NULL)                                    \
-    Q(VILLAGE_RENAME,                                                         \
+    Q(VILLAGE_RENAME, "si",                                                   \
       "UPDATE villages SET name = $1 WHERE id = $2 AND valid_to IS NULL",     \
       NULL)                                                                   \
-    Q(VILLAGE_VOID,                                                           \
+    Q(VILLAGE_VOID, "ssi",                                                    \
       "UPDATE villages SET valid_to = $1, void_reason = $2 "                  \
       "WHERE id = $3 AND valid_to IS NULL", NULL)                             \
-    Q(ORG_INSERT,                                                             \
+    Q(ORG_INSERT, "ssssii",                                                   \
       "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
-    Q(PEOPLE_COUNT_SCOPE,                                                     \
+    Q(PEOPLE_COUNT_SCOPE, "s",                                                \
       "SELECT COUNT(*) FROM people WHERE voided_at IS NULL "                  \
       "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)
 
@@ -368,7 +382,7 @@
 #include "queries_survey.h"
 #include "queries_teaching.h"
 
-#define Q_ENUM(name, sqlite, pg) Q_##name,
+#define Q_ENUM(name, types, sqlite, pg) Q_##name,
 enum query {
     DB_QUERIES(Q_ENUM) DB_QUERIES_PEOPLE(Q_ENUM) DB_QUERIES_TEACHING(Q_ENUM)
         DB_QUERIES_REPORT(Q_ENUM) DB_QUERIES_SURVEY(Q_ENUM)

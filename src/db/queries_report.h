@@ -15,16 +15,16 @@
     "AND cs.starts_at >= $2 AND cs.starts_at < $3 "
 
 #define DB_QUERIES_REPORT(Q)                                                  \
-    Q(REPORT_SCHOOLS,                                                         \
+    Q(REPORT_SCHOOLS, "s",                                                    \
       "SELECT COUNT(*) FROM schools s "                                       \
       "WHERE CAST($1 AS TEXT) IS NULL OR s.township_code = $1", NULL)         \
-    Q(REPORT_FUNCTION_ROOMS,                                                  \
+    Q(REPORT_FUNCTION_ROOMS, "s",                                             \
       "SELECT COUNT(*) FROM rooms r JOIN schools s ON s.id = r.school_id "    \
       "WHERE r.voided_at IS NULL AND r.kind <> 'classroom' "                  \
       "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1)", NULL)         \
     /* county teachers (serving a school of the township), the township's \
      * own */                                                              \
-    Q(REPORT_TEACHERS,                                                        \
+    Q(REPORT_TEACHERS, "s",                                                   \
       "SELECT "                                                               \
       "(SELECT COUNT(*) FROM teachers t WHERE t.voided_at IS NULL "           \
       " AND t.level = 'county' AND (CAST($1 AS TEXT) IS NULL OR EXISTS ("    \
@@ -35,40 +35,40 @@
       " AND t.level = 'township' "                                            \
       " AND (CAST($1 AS TEXT) IS NULL OR t.township_code = $1))", NULL)       \
     /* county teachers per school, to count those meeting the minimum */   \
-    Q(REPORT_POOL,                                                            \
+    Q(REPORT_POOL, "s",                                                       \
       "SELECT (SELECT COUNT(*) FROM teacher_schools ts JOIN teachers t "      \
       " ON t.id = ts.teacher_id WHERE ts.school_id = s.id "                   \
       " AND t.level = 'county' AND t.voided_at IS NULL) FROM schools s "      \
       "WHERE CAST($1 AS TEXT) IS NULL OR s.township_code = $1", NULL)         \
     /* evaluations, distinct raters, excellent */                          \
-    Q(REPORT_EVALUATIONS,                                                     \
+    Q(REPORT_EVALUATIONS, "sii",                                              \
       "SELECT COUNT(*), COUNT(DISTINCT rater_person), COALESCE(SUM(CASE "     \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE (CAST($1 AS TEXT) IS NULL OR township_code = $1) "               \
       "AND starts_at >= $2 AND starts_at < $3", NULL)                         \
     /* modules, published courses: the county's catalog */                 \
-    Q(REPORT_CATALOG,                                                         \
+    Q(REPORT_CATALOG, "",                                                     \
       "SELECT (SELECT COUNT(*) FROM modules), (SELECT COUNT(*) FROM "         \
       "courses WHERE published = 1 AND voided_at IS NULL)", NULL)             \
     /* type, sessions */                                                   \
-    Q(REPORT_SESSIONS_BY_TYPE,                                                \
+    Q(REPORT_SESSIONS_BY_TYPE, "sii",                                         \
       "SELECT p.type, COUNT(*) " REPORT_SESSIONS "GROUP BY p.type", NULL)     \
     /* type, person-times, persons */                                      \
-    Q(REPORT_ATTENDANCE_BY_TYPE,                                              \
+    Q(REPORT_ATTENDANCE_BY_TYPE, "iis",                                       \
       "SELECT program_type, COUNT(*), COUNT(DISTINCT person_id) "             \
       "FROM attendance WHERE starts_at >= $1 AND starts_at < $2 "             \
       "AND (CAST($3 AS TEXT) IS NULL OR township_code = $3) "                 \
       "GROUP BY program_type", NULL)                                          \
     /* course orders placed in the range */                               \
-    Q(REPORT_ORDERS,                                                          \
+    Q(REPORT_ORDERS, "sii",                                                   \
       "SELECT COUNT(*) FROM orders WHERE "                                    \
       "(CAST($1 AS TEXT) IS NULL OR township_code = $1) "                     \
       "AND created_at >= $2 AND created_at < $3", NULL)                       \
-    Q(REPORT_THEMED_CLASSES,                                                  \
+    Q(REPORT_THEMED_CLASSES, "sii",                                           \
       "SELECT COUNT(DISTINCT p.id) " REPORT_SESSIONS                          \
       "AND p.type = 'themed_class'", NULL)                                    \
     /* villages covered and persons of the 村两委 training */               \
-    Q(REPORT_VILLAGE_TRAINING,                                                \
+    Q(REPORT_VILLAGE_TRAINING, "sii",                                         \
       "SELECT COUNT(DISTINCT pe.village_code), COUNT(DISTINCT pe.id) "        \
       "FROM attendance a JOIN people pe ON pe.id = a.person_id "              \
       "WHERE (CAST($1 AS TEXT) IS NULL OR a.township_code = $1) "             \
@@ -76,7 +76,7 @@
       "AND a.program_type = 'village_cadre'", NULL)                           \
     /* political_status, flags, how many: the members the yearly targets \
      * may bind ($1 township) */                                          \
-    Q(REPORT_MEMBER_KINDS,                                                    \
+    Q(REPORT_MEMBER_KINDS, "s",                                               \
       "SELECT political_status, flags, COUNT(*) FROM people "                 \
       "WHERE voided_at IS NULL "                                              \
       "AND political_status IN ('member', 'probationary') "                   \
@@ -84,7 +84,7 @@
       "GROUP BY political_status, flags", NULL)                               \
     /* political_status, flags, minutes, classes of each member who      \
      * attended in year $1 ($2 township) */                               \
-    Q(REPORT_MEMBER_HOURS,                                                    \
+    Q(REPORT_MEMBER_HOURS, "is",                                              \
       "SELECT p.political_status, p.flags, h.minutes, h.classes FROM ("       \
       HOURS_OF_YEAR "WHERE a.year = $1 GROUP BY a.person_id) h "              \
       "JOIN people p ON p.id = h.person_id WHERE p.voided_at IS NULL "        \

@@ -1,7 +1,7 @@
 /*
  * queries_teaching.h - the SQL of schools, rooms, teachers and the course
- * catalog (issue 4), in the form of queries.h: Q(NAME, sql, pg_sql) with
- * pg_sql NULL when both backends take the same text.
+ * catalog (issue 4), in the form of queries.h: Q(NAME, types, sql, pg_sql)
+ * with pg_sql NULL when both backends take the same text.
  */
 #pragma once
 
@@ -113,44 +113,45 @@
     "FROM attendance a "
 
 #define DB_QUERIES_TEACHING(Q)                                                \
-    Q(SCHOOL_INSERT,                                                          \
+    Q(SCHOOL_INSERT, "sssii",                                                 \
       "INSERT INTO schools(township_code, name, address, is_demo, "           \
       "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id", NULL)           \
-    Q(SCHOOL_LIST,                                                            \
+    Q(SCHOOL_LIST, "sii",                                                     \
       SCHOOL_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) " \
       "ORDER BY t.seq, s.id LIMIT $2 OFFSET $3", NULL)                        \
-    Q(SCHOOL_COUNT,                                                           \
+    Q(SCHOOL_COUNT, "s",                                                      \
       "SELECT COUNT(*) FROM schools s "                                       \
       "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1)", NULL)       \
-    Q(SCHOOL_GET, SCHOOL_SELECT "WHERE s.id = $1", NULL)                      \
-    Q(SCHOOL_UPDATE,                                                          \
+    Q(SCHOOL_GET, "i",                                                        \
+      SCHOOL_SELECT "WHERE s.id = $1", NULL)                                  \
+    Q(SCHOOL_UPDATE, "ssi",                                                   \
       "UPDATE schools SET name = COALESCE($1, name), "                        \
       "address = COALESCE($2, address) WHERE id = $3", NULL)                  \
     /* id, school_id, name, kind, kind_name, capacity, voided_at */           \
-    Q(ROOM_LIST,                                                              \
+    Q(ROOM_LIST, "i",                                                         \
       "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
       "r.voided_at FROM rooms r JOIN room_kinds k ON k.code = r.kind "        \
       "WHERE r.school_id = $1 AND r.voided_at IS NULL ORDER BY k.seq, r.id",  \
       NULL)                                                                   \
-    Q(ROOM_GET,                                                               \
+    Q(ROOM_GET, "i",                                                          \
       "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
       "r.voided_at FROM rooms r JOIN room_kinds k ON k.code = r.kind "        \
       "WHERE r.id = $1", NULL)                                                \
-    Q(ROOM_INSERT,                                                            \
+    Q(ROOM_INSERT, "issnii",                                                  \
       "INSERT INTO rooms(school_id, name, kind, capacity, is_demo, "          \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
-    Q(ROOM_KIND_GET,                                                          \
+    Q(ROOM_KIND_GET, "s",                                                     \
       "SELECT name FROM room_kinds WHERE code = $1 AND active = 1", NULL)     \
-    Q(ROOM_KIND_LIST,                                                         \
+    Q(ROOM_KIND_LIST, "",                                                     \
       "SELECT code, name FROM room_kinds WHERE active = 1 ORDER BY seq",      \
       NULL)                                                                   \
     /* year, fixed_site, teachers, equipment, books, note, checked_by_name, \
      * checked_at */                                                        \
-    Q(SCHOOL_CHECK_LIST,                                                      \
+    Q(SCHOOL_CHECK_LIST, "i",                                                 \
       "SELECT year, fixed_site, teachers, equipment, books, note, "           \
       "checked_by_name, checked_at FROM school_checks WHERE school_id = $1 "  \
       "ORDER BY year DESC", NULL)                                             \
-    Q(SCHOOL_CHECK_PUT,                                                       \
+    Q(SCHOOL_CHECK_PUT, "iiiiiisnsi",                                         \
       "INSERT INTO school_checks(school_id, year, fixed_site, teachers, "     \
       "equipment, books, note, checked_by, checked_by_name, checked_at) "     \
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) "                     \
@@ -160,146 +161,156 @@
       "note = excluded.note, checked_by = excluded.checked_by, "              \
       "checked_by_name = excluded.checked_by_name, "                          \
       "checked_at = excluded.checked_at", NULL)                               \
-    Q(MODULE_LIST, "SELECT code, name FROM modules ORDER BY seq", NULL)       \
-    Q(MODULE_GET, "SELECT name FROM modules WHERE code = $1", NULL)           \
-    Q(TEACHER_INSERT,                                                         \
+    Q(MODULE_LIST, "",                                                        \
+      "SELECT code, name FROM modules ORDER BY seq", NULL)                    \
+    Q(MODULE_GET, "s",                                                        \
+      "SELECT name FROM modules WHERE code = $1", NULL)                       \
+    Q(TEACHER_INSERT, "ssssii",                                               \
       "INSERT INTO teachers(name, level, township_code, title, is_demo, "     \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
-    Q(TEACHER_MODULE_ADD,                                                     \
+    Q(TEACHER_MODULE_ADD, "is",                                               \
       "INSERT INTO teacher_modules(teacher_id, module_code) VALUES ($1, $2)", \
       NULL)                                                                   \
-    Q(TEACHER_SCHOOL_ADD,                                                     \
+    Q(TEACHER_SCHOOL_ADD, "ii",                                               \
       "INSERT INTO teacher_schools(teacher_id, school_id) VALUES ($1, $2)",   \
       NULL)                                                                   \
-    Q(TEACHER_LIST,                                                           \
+    Q(TEACHER_LIST, "sssnsii",                                                \
       TEACHER_COLS(CSV_OF) TEACHER_WHERE "ORDER BY t.id LIMIT $6 OFFSET $7",  \
       TEACHER_COLS(CSV_OF_PG) TEACHER_WHERE                                   \
       "ORDER BY t.id LIMIT $6 OFFSET $7")                                     \
-    Q(TEACHER_COUNT, "SELECT COUNT(*) FROM teachers t " TEACHER_WHERE, NULL)  \
-    Q(TEACHER_GET, TEACHER_COLS(CSV_OF) "WHERE t.id = $1",                    \
+    Q(TEACHER_COUNT, "sssns",                                                 \
+      "SELECT COUNT(*) FROM teachers t " TEACHER_WHERE, NULL)                 \
+    Q(TEACHER_GET, "i",                                                       \
+      TEACHER_COLS(CSV_OF) "WHERE t.id = $1",                                 \
       TEACHER_COLS(CSV_OF_PG) "WHERE t.id = $1")                              \
     /* links a teacher record to the account of that teacher */          \
-    Q(TEACHER_SET_USER,                                                       \
+    Q(TEACHER_SET_USER, "ii",                                                 \
       "UPDATE teachers SET user_id = $1 WHERE id = $2 AND voided_at IS NULL", \
       NULL)                                                                   \
     /* an account is one teacher's: linking it elsewhere unlinks it here */ \
-    Q(TEACHER_UNSET_USER,                                                     \
+    Q(TEACHER_UNSET_USER, "ii",                                               \
       "UPDATE teachers SET user_id = NULL WHERE user_id = $1 AND id <> $2",   \
       NULL)                                                                   \
     /* a session called off; one with attendance keeps its records */    \
-    Q(CLASS_VOID,                                                             \
+    Q(CLASS_VOID, "isi",                                                      \
       "UPDATE class_sessions SET voided_at = $1, void_reason = $2 "           \
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
-    Q(CLASS_ATTENDANCE_COUNT,                                                 \
+    Q(CLASS_ATTENDANCE_COUNT, "i",                                            \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1", NULL)          \
-    Q(TEACHER_OF_USER,                                                        \
+    Q(TEACHER_OF_USER, "i",                                                   \
       "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
       "ORDER BY id LIMIT 1", NULL)                                            \
-    Q(USER_ROLE, "SELECT role FROM users WHERE id = $1", NULL)                \
+    Q(USER_ROLE, "i",                                                         \
+      "SELECT role FROM users WHERE id = $1", NULL)                           \
     /* the demo's busiest teacher */                                        \
-    Q(DEMO_BUSY_TEACHER,                                                      \
+    Q(DEMO_BUSY_TEACHER, "",                                                  \
       "SELECT teacher_id FROM class_sessions WHERE teacher_id IS NOT NULL "   \
       "GROUP BY teacher_id ORDER BY COUNT(*) DESC, teacher_id LIMIT 1", NULL) \
-    Q(SCHOOL_TOWNSHIP,                                                        \
+    Q(SCHOOL_TOWNSHIP, "s",                                                   \
       "SELECT township_code FROM schools WHERE id = CAST($1 AS BIGINT)",      \
       NULL)                                                                   \
-    Q(COURSE_INSERT,                                                          \
+    Q(COURSE_INSERT, "ssissiii",                                              \
       "INSERT INTO courses(title, module_code, half_hours, format, "          \
       "description, published, is_demo, created_at) "                         \
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id", NULL)           \
-    Q(COURSE_TEACHER_ADD,                                                     \
+    Q(COURSE_TEACHER_ADD, "ii",                                               \
       "INSERT INTO course_teachers(course_id, teacher_id) VALUES ($1, $2)",   \
       NULL)                                                                   \
-    Q(TEACHER_LIVE,                                                           \
+    Q(TEACHER_LIVE, "s",                                                      \
       "SELECT name FROM teachers WHERE id = CAST($1 AS BIGINT) "              \
       "AND voided_at IS NULL", NULL)                                          \
-    Q(COURSE_LIST,                                                            \
+    Q(COURSE_LIST, "sisnii",                                                  \
       COURSE_COLS(CSV_OF) COURSE_WHERE "ORDER BY m.seq, c.id "                \
       "LIMIT $5 OFFSET $6",                                                   \
       COURSE_COLS(CSV_OF_PG) COURSE_WHERE "ORDER BY m.seq, c.id "             \
       "LIMIT $5 OFFSET $6")                                                   \
-    Q(COURSE_COUNT,                                                           \
+    Q(COURSE_COUNT, "sisn",                                                   \
       "SELECT COUNT(*) FROM courses c JOIN modules m "                        \
       "ON m.code = c.module_code " COURSE_WHERE, NULL)                        \
-    Q(COURSE_GET, COURSE_COLS(CSV_OF) "WHERE c.id = $1",                      \
+    Q(COURSE_GET, "i",                                                        \
+      COURSE_COLS(CSV_OF) "WHERE c.id = $1",                                  \
       COURSE_COLS(CSV_OF_PG) "WHERE c.id = $1")                               \
-    Q(COURSE_PUBLISH,                                                         \
+    Q(COURSE_PUBLISH, "ii",                                                   \
       "UPDATE courses SET published = $1 WHERE id = $2 "                      \
       "AND voided_at IS NULL", NULL)                                                            \
-    Q(PROGRAM_TYPE_LIST,                                                      \
+    Q(PROGRAM_TYPE_LIST, "",                                                  \
       "SELECT code, name FROM program_types ORDER BY seq", NULL)              \
-    Q(PROGRAM_TYPE_GET, "SELECT name FROM program_types WHERE code = $1",     \
+    Q(PROGRAM_TYPE_GET, "s",                                                  \
+      "SELECT name FROM program_types WHERE code = $1",                       \
       NULL)                                                                   \
-    Q(PROGRAM_INSERT,                                                         \
+    Q(PROGRAM_INSERT, "sisssii",                                              \
       "INSERT INTO programs(type, school_id, title, starts_on, ends_on, "      \
       "is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "             \
       "RETURNING id", NULL)                                                   \
-    Q(PROGRAM_LIST,                                                           \
+    Q(PROGRAM_LIST, "ssnii",                                                  \
       PROGRAM_SELECT PROGRAM_WHERE "ORDER BY p.starts_on DESC, p.id DESC "    \
       "LIMIT $4 OFFSET $5", NULL)                                             \
-    Q(PROGRAM_COUNT,                                                          \
+    Q(PROGRAM_COUNT, "ssn",                                                   \
       "SELECT COUNT(*) FROM programs p JOIN schools s ON s.id = p.school_id " \
       PROGRAM_WHERE, NULL)                                                    \
-    Q(PROGRAM_GET, PROGRAM_SELECT "WHERE p.id = $1", NULL)                    \
-    Q(CLASS_INSERT,                                                         \
+    Q(PROGRAM_GET, "i",                                                       \
+      PROGRAM_SELECT "WHERE p.id = $1", NULL)                                 \
+    Q(CLASS_INSERT, "inniinsiiii",                                          \
       "INSERT INTO class_sessions(program_id, course_id, teacher_id, "        \
       "starts_at, ends_at, room_id, place, half_hours, capacity, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "    \
       "RETURNING id", NULL)                                                   \
-    Q(CLASS_LIST,                                                           \
+    Q(CLASS_LIST, "sniisnii",                                               \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
       "LIMIT $7 OFFSET $8", NULL)                                             \
-    Q(CLASS_COUNT,                                                          \
+    Q(CLASS_COUNT, "sniisn",                                                \
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
-    Q(CLASS_GET, SESSION_SELECT "WHERE cs.id = $1", NULL)                   \
+    Q(CLASS_GET, "i",                                                         \
+      SESSION_SELECT "WHERE cs.id = $1", NULL)                                \
     /* a person's sessions (enrolled or waiting) ending after $2 */        \
-    Q(CLASS_MINE,                                                             \
+    Q(CLASS_MINE, "ii",                                                       \
       SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.id IN (SELECT "       \
       "session_id FROM enrollments WHERE person_id = $1) "                    \
       "AND cs.ends_at >= $2 ORDER BY cs.starts_at, cs.id LIMIT 100", NULL)    \
     /* course_id, teacher_id, starts_at, ends_at, half_hours, capacity,   \
      * township_code, voided_at: a session without its counts */          \
-    Q(CLASS_BRIEF,                                                            \
+    Q(CLASS_BRIEF, "i",                                                       \
       "SELECT cs.course_id, cs.teacher_id, cs.starts_at, cs.ends_at, "        \
       "cs.half_hours, cs.capacity, s.township_code, cs.voided_at "            \
       "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1", NULL)          \
-    Q(ROOM_SCHOOL,                                                            \
+    Q(ROOM_SCHOOL, "i",                                                       \
       "SELECT school_id FROM rooms WHERE id = $1 AND voided_at IS NULL",      \
       NULL)                                                                   \
-    Q(COURSE_PUBLISHED,                                                       \
+    Q(COURSE_PUBLISHED, "i",                                                  \
       "SELECT published FROM courses WHERE id = $1 AND voided_at IS NULL",    \
       NULL)                                                                   \
     /* Serialises enrolments of one session (SQLite: BEGIN IMMEDIATE does) */ \
-    Q(CLASS_LOCK, "SELECT id FROM class_sessions WHERE id = $1",              \
+    Q(CLASS_LOCK, "i",                                                        \
+      "SELECT id FROM class_sessions WHERE id = $1",                          \
       "SELECT id FROM class_sessions WHERE id = $1 FOR UPDATE")               \
-    Q(ENROLLED_COUNT,                                                         \
+    Q(ENROLLED_COUNT, "i",                                                    \
       "SELECT COUNT(*) FROM enrollments WHERE session_id = $1 "               \
       "AND status = 'enrolled'", NULL)                                        \
-    Q(ENROLL_HAS,                                                             \
+    Q(ENROLL_HAS, "ii",                                                       \
       "SELECT COUNT(*) FROM enrollments WHERE session_id = $1 "               \
       "AND person_id = $2", NULL)                                             \
-    Q(ENROLL_INSERT,                                                          \
+    Q(ENROLL_INSERT, "iisi",                                                  \
       "INSERT INTO enrollments(session_id, person_id, status, created_at) "   \
       "VALUES ($1, $2, $3, $4)", NULL)                                        \
     /* person_id, name, id_number_masked, status, attended */               \
-    Q(ENROLL_LIST,                                                            \
+    Q(ENROLL_LIST, "i",                                                       \
       "SELECT e.person_id, p.name, p.id_number_masked, e.status, "            \
       "CASE WHEN a.id IS NULL THEN 0 ELSE 1 END FROM enrollments e "          \
       "JOIN people p ON p.id = e.person_id LEFT JOIN attendance a "           \
       "ON a.session_id = e.session_id AND a.person_id = e.person_id "         \
       "WHERE e.session_id = $1 ORDER BY e.status, p.sort_pinyin, p.id", NULL) \
     /* township_code, political_status, flags */                           \
-    Q(PERSON_BRIEF,                                                           \
+    Q(PERSON_BRIEF, "i",                                                      \
       "SELECT township_code, political_status, flags FROM people "            \
       "WHERE id = $1 AND voided_at IS NULL", NULL)                            \
-    Q(DAY_MINUTES,                                                            \
+    Q(DAY_MINUTES, "is",                                                      \
       "SELECT COALESCE(SUM(minutes), 0) FROM attendance "                     \
       "WHERE person_id = $1 AND day = $2", NULL)                              \
     /* the session's context comes from the session itself */            \
-    Q(ATTEND_INSERT,                                                          \
+    Q(ATTEND_INSERT, "iiisisisni",                                            \
       "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
       "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
       "concentrated, township_code, starts_at) "                              \
@@ -314,7 +325,7 @@
       NULL)                                                                   \
     /* The same, but a second check-in gives no row instead of an error:  \
      * the batch writer must not abort its transaction on PostgreSQL. */    \
-    Q(ATTEND_INSERT_NEW,                                                      \
+    Q(ATTEND_INSERT_NEW, "iiisisisni",                                        \
       "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
       "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
       "concentrated, township_code, starts_at) "                              \
@@ -327,21 +338,21 @@
       "JOIN program_types pt ON pt.code = p.type "                            \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 "                \
       "ON CONFLICT (session_id, person_id) DO NOTHING RETURNING id", NULL)    \
-    Q(ATTENDED,                                                               \
+    Q(ATTENDED, "ii",                                                         \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1 "                \
       "AND person_id = $2", NULL)                                             \
     /* minutes, classes */                                                   \
-    Q(HOURS_PERSON,                                                           \
+    Q(HOURS_PERSON, "ii",                                                     \
       "SELECT COALESCE(SUM(h.minutes), 0), COALESCE(SUM(h.classes), 0) "      \
       "FROM (" HOURS_OF_YEAR "WHERE a.person_id = $1 AND a.year = $2 "        \
       "GROUP BY a.person_id) h", NULL)                                        \
-    Q(HOUR_TARGET,                                                            \
+    Q(HOUR_TARGET, "si",                                                      \
       "SELECT hours, min_classes FROM hour_targets WHERE who = $1 "           \
       "AND year_from <= $2 AND (year_to IS NULL OR year_to >= $2) "           \
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
     /* id, name, village_code, political_status, flags, minutes, classes,  \
      * id_number_masked: $1 year, $2 township (NULL: all) */               \
-    Q(HOURS_MEMBERS,                                                          \
+    Q(HOURS_MEMBERS, "is",                                                    \
       "SELECT p.id, p.name, p.village_code, p.political_status, p.flags, "    \
       "COALESCE(h.minutes, 0), COALESCE(h.classes, 0), p.id_number_masked "   \
       "FROM people p LEFT JOIN (" HOURS_OF_YEAR "WHERE a.year = $1 "          \
@@ -350,11 +361,11 @@
       "AND p.voided_at IS NULL "                                              \
       "AND p.political_status IN ('member', 'probationary') "                 \
       "ORDER BY p.sort_pinyin, p.id", NULL)                                   \
-    Q(RATING_RULE,                                                            \
+    Q(RATING_RULE, "i",                                                       \
       "SELECT w_content, w_method, w_effect, w_attitude, excellent, good, "   \
       "pass, prior_weight FROM rating_rules WHERE year_from <= $1 "           \
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
-    Q(EVAL_INSERT,                                                            \
+    Q(EVAL_INSERT, "innssiiiiisiii",                                          \
       "INSERT INTO evaluations(session_id, teacher_id, course_id, "           \
       "rater_hash, rater_person, content, method, effect, attitude, "         \
       "total_tenths, grade, year, at, is_demo, township_code, starts_at) "    \
@@ -368,49 +379,50 @@
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
     /* n, sum of totals (tenths), excellent */                              \
-    Q(RATING_TEACHER,                                                         \
+    Q(RATING_TEACHER, "i",                                                    \
       "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE teacher_id = $1", NULL)                                          \
-    Q(RATING_COURSE,                                                          \
+    Q(RATING_COURSE, "i",                                                     \
       "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE course_id = $1", NULL)                                           \
-    Q(RATING_ALL,                                                             \
+    Q(RATING_ALL, "",                                                         \
       "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations",     \
       NULL)                                                            \
     /* The demo trainee's person: a member of the township, the first. */  \
-    Q(DEMO_MEMBER,                                                            \
+    Q(DEMO_MEMBER, "s",                                                       \
       "SELECT id FROM people WHERE township_code = $1 "                       \
       "AND political_status = 'member' AND flags = ',' "                      \
       "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)                                                            \
     /* id, flags: the living people of a township, for the demo */         \
-    Q(DEMO_TOWNSHIP_PEOPLE,                                                   \
+    Q(DEMO_TOWNSHIP_PEOPLE, "s",                                              \
       "SELECT id, flags, political_status FROM people "                       \
       "WHERE township_code = $1 AND voided_at IS NULL ORDER BY id", NULL)     \
     /* course id, module, first teacher */                                 \
-    Q(DEMO_COURSES,                                                           \
+    Q(DEMO_COURSES, "",                                                       \
       "SELECT c.id, c.module_code, (SELECT MIN(teacher_id) FROM "             \
       "course_teachers WHERE course_id = c.id), c.half_hours FROM courses c " \
       "WHERE c.published = 1 ORDER BY c.id", NULL)                            \
-    Q(DEMO_CLASSROOM,                                                         \
+    Q(DEMO_CLASSROOM, "i",                                                    \
       "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                                                            \
-    Q(DEMO_SCHOOL_OF, "SELECT id FROM schools WHERE township_code = $1",      \
+    Q(DEMO_SCHOOL_OF, "s",                                                    \
+      "SELECT id FROM schools WHERE township_code = $1",                      \
       NULL)                                                            \
-    Q(ORDER_INSERT,                                                           \
+    Q(ORDER_INSERT, "iissi",                                                  \
       "INSERT INTO orders(course_id, person_id, township_code, note, "        \
       "status, created_at) VALUES ($1, $2, $3, $4, 'open', $5) RETURNING id", \
       NULL)                                                                   \
     /* id, course_id, course_title, status, reason, program_id,          \
      * session_id, created_at: a person's orders, newest first */          \
-    Q(ORDER_MINE,                                                             \
+    Q(ORDER_MINE, "i",                                                        \
       "SELECT o.id, o.course_id, c.title, o.status, o.reason, o.program_id, " \
       "o.session_id, o.created_at FROM orders o JOIN courses c "              \
       "ON c.id = o.course_id WHERE o.person_id = $1 ORDER BY o.id DESC",      \
       NULL)                                                                   \
     /* course_id, title, module_name, open orders: demand in a township */  \
-    Q(ORDER_DEMAND,                                                           \
+    Q(ORDER_DEMAND, "s",                                                      \
       "SELECT o.course_id, c.title, m.name, COUNT(*) FROM orders o "          \
       "JOIN courses c ON c.id = o.course_id "                                 \
       "JOIN modules m ON m.code = c.module_code "                             \
@@ -418,38 +430,38 @@
       "GROUP BY o.course_id, c.title, m.name "                                \
       "ORDER BY COUNT(*) DESC, o.course_id", NULL)                            \
     /* id, person_id: the open orders of a course in a township */         \
-    Q(ORDER_OPEN_OF,                                                          \
+    Q(ORDER_OPEN_OF, "is",                                                    \
       "SELECT id, person_id FROM orders WHERE course_id = $1 "                \
       "AND township_code = $2 AND status = 'open' ORDER BY id", NULL)         \
-    Q(ORDER_ACCEPT,                                                           \
+    Q(ORDER_ACCEPT, "iiini",                                                  \
       "UPDATE orders SET status = 'accepted', program_id = $1, "              \
       "session_id = $2, decided_at = $3, decided_by = $4 "                    \
       "WHERE id = $5 AND status = 'open'", NULL)                              \
-    Q(ORDER_DECLINE,                                                          \
+    Q(ORDER_DECLINE, "sini",                                                  \
       "UPDATE orders SET status = 'declined', reason = $1, decided_at = $2, " \
       "decided_by = $3 WHERE id = $4 AND status = 'open'", NULL)              \
     /* township_code, status */                                            \
-    Q(ORDER_GET,                                                              \
+    Q(ORDER_GET, "i",                                                         \
       "SELECT township_code, status FROM orders WHERE id = $1", NULL)         \
-    Q(SCHOOL_FIRST_ROOM,                                                      \
+    Q(SCHOOL_FIRST_ROOM, "i",                                                 \
       "SELECT MIN(id) FROM rooms WHERE school_id = $1 AND voided_at IS NULL", \
       NULL)                                                            \
-    Q(PLAN_INSERT,                                                            \
+    Q(PLAN_INSERT, "iisi",                                                    \
       "INSERT INTO plans(school_id, year, title, created_at) "                \
       "VALUES ($1, $2, $3, $4) RETURNING id", NULL)                           \
-    Q(PLAN_BATCH_INSERT,                                                      \
+    Q(PLAN_BATCH_INSERT, "iisssiiii",                                         \
       "INSERT INTO plan_batches(plan_id, batch, program_type, starts_on, "    \
       "ends_on, from_at, to_at, sessions, persons) "                          \
       "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)", NULL)                    \
     /* id, school_id, year, title */                                       \
-    Q(PLAN_GET,                                                               \
+    Q(PLAN_GET, "i",                                                          \
       "SELECT id, school_id, year, title FROM plans WHERE id = $1", NULL)     \
-    Q(PLAN_OF,                                                                \
+    Q(PLAN_OF, "ii",                                                          \
       "SELECT id FROM plans WHERE school_id = $1 AND year = $2", NULL)        \
     /* batch, program_type, starts_on, ends_on, planned sessions, planned \
      * persons, held sessions, held persons: held is counted from the     \
      * school's sessions of the batch's type within its dates */          \
-    Q(PLAN_BATCHES,                                                           \
+    Q(PLAN_BATCHES, "i",                                                      \
       "SELECT b.batch, b.program_type, b.starts_on, b.ends_on, b.sessions, "  \
       "b.persons, "                                                           \
       "(SELECT COUNT(*) FROM class_sessions cs JOIN programs p "              \
@@ -464,20 +476,20 @@
       "WHERE pl.id = $1 ORDER BY b.batch, b.id", NULL)                        \
     /* Edits from the admin pages: a teacher's or a course's fields, its  \
      * modules, schools and teachers replaced as a whole. */               \
-    Q(TEACHER_UPDATE,                                                         \
+    Q(TEACHER_UPDATE, "ssssi",                                                \
       "UPDATE teachers SET name = $1, level = $2, township_code = $3, "       \
       "title = $4 WHERE id = $5 AND voided_at IS NULL", NULL)                 \
-    Q(TEACHER_MODULES_CLEAR,                                                  \
+    Q(TEACHER_MODULES_CLEAR, "i",                                             \
       "DELETE FROM teacher_modules WHERE teacher_id = $1", NULL)              \
-    Q(TEACHER_SCHOOLS_CLEAR,                                                  \
+    Q(TEACHER_SCHOOLS_CLEAR, "i",                                             \
       "DELETE FROM teacher_schools WHERE teacher_id = $1", NULL)              \
-    Q(COURSE_UPDATE,                                                          \
+    Q(COURSE_UPDATE, "ssissii",                                               \
       "UPDATE courses SET title = $1, module_code = $2, half_hours = $3, "    \
       "format = $4, description = $5, published = $6 "                        \
       "WHERE id = $7 AND voided_at IS NULL", NULL)                            \
-    Q(COURSE_TEACHERS_CLEAR,                                                  \
+    Q(COURSE_TEACHERS_CLEAR, "i",                                             \
       "DELETE FROM course_teachers WHERE course_id = $1", NULL)               \
     /* the sessions a teacher taught or will teach, latest first */        \
-    Q(CLASS_OF_TEACHER,                                                       \
+    Q(CLASS_OF_TEACHER, "ii",                                                 \
       SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.teacher_id = $1 "     \
       "ORDER BY cs.starts_at DESC, cs.id DESC LIMIT $2", NULL)

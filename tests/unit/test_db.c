@@ -92,6 +92,34 @@ migrations_and_queries(void **state)
     assert_int_equal(n, 13);
 }
 
+/* A call whose parameters differ from the table's declaration is refused
+ * before anything is read or bound: the defect that shipped once was an
+ * AUDIT_COUNT given 4 of its 5 parameters. */
+static void
+undeclared_parameters_are_refused(void **state)
+{
+    struct fixture *f = *state;
+    /* The ids go through variables, as a dynamic call's would, so that
+     * tests/lint/queries.test.mjs (which refuses these calls in the
+     * source) leaves them to the check at run time. */
+    enum query count = Q_AUDIT_COUNT, towns = Q_TOWNSHIP_COUNT,
+               del = Q_SESSION_DELETE;
+    int64_t n = -1;
+    assert_int_equal(db_int1(f->db, count, &n, "ssii", (const char *)NULL,
+                             (const char *)NULL, (int64_t)0, INT64_MAX),
+                     ERR_INVAL);
+    assert_non_null(strstr(db_errmsg(f->db), "declared \"sssii\""));
+    assert_int_equal(n, -1);
+    assert_null(db_query(f->db, towns, "i", (int64_t)1));
+    assert_true(db_exec(f->db, del, "s", "1") < 0);
+    assert_int_equal(db_last_err(f->db), ERR_INVAL);
+    /* The declared list is taken. */
+    assert_int_equal(db_int1(f->db, count, &n, "sssii", (const char *)NULL,
+                             (const char *)NULL, (const char *)NULL,
+                             (int64_t)0, INT64_MAX),
+                     0);
+}
+
 static void
 unique_violation_is_conflict(void **state)
 {
@@ -229,6 +257,8 @@ users_and_lockout(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(migrations_and_queries, setup, teardown),
+    cmocka_unit_test_setup_teardown(undeclared_parameters_are_refused, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(migrations_merged_out_of_order_still_run,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(unique_violation_is_conflict, setup,
