@@ -434,7 +434,7 @@ attendance_json(int64_t session_id, int64_t person_id,
                      (json_int_t)r->id, "session_id", (json_int_t)session_id,
                      "person_id", (json_int_t)person_id, "method", "qr",
                      "day", r->day, "year", r->year, "minutes",
-                     (json_int_t)r->minutes, "rule", RULES_HOURS_RULE);
+                     (json_int_t)r->minutes, "rule", r->rule);
 }
 
 /* Answers a recorded (or refused) check-in. */

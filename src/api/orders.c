@@ -119,11 +119,11 @@ api_orders_convert(struct req *req)
         return req->status;
     struct order_convert c = {0};
     bool has;
-    /* By default the class meets a week from today, 09:00 to 12:00. */
+    /* By default the class meets a week from today at 09:00, for 3
+     * hours or as long as the course's 学时 need. */
     int64_t now = now_unix();
     int64_t day = now + 7 * 86400;
     c.starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600;
-    c.ends_at = c.starts_at + 3 * 3600;
     if (json_int_or_422(req, body, "course_id", true, 1, INT64_MAX, &has,
                         &c.course_id) ||
         json_int_or_422(req, body, "school_id", true, 1, INT64_MAX, &has,

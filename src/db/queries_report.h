@@ -15,6 +15,27 @@
     "AND cs.starts_at >= $2 AND cs.starts_at < $3 "
 
 #define DB_QUERIES_REPORT(Q)                                                  \
+    /* code, day cap, half-day and day lengths (minutes): the 学时 rule   \
+     * of year $1 (hour_rules, dated by the year it applies from) */      \
+    Q(HOUR_RULE,                                                              \
+      "SELECT code, day_cap_minutes, half_day_minutes, day_minutes "          \
+      "FROM hour_rules WHERE year_from <= $1 "                                \
+      "ORDER BY year_from DESC LIMIT 1", NULL)                                \
+    /* Serialises the writes of one person's day (SQLite: the write lock   \
+     * does), so two check-ins of that day credit it once, in order. */     \
+    Q(PERSON_LOCK, "SELECT id FROM people WHERE id = $1",                     \
+      "SELECT id FROM people WHERE id = $1 FOR UPDATE")                       \
+    /* id, session_id, minutes, rule, half_hours, starts_at: a person's    \
+     * attendances of a China day ($1 person, $2 day), in order of the    \
+     * sessions' start */                                                  \
+    Q(ATTEND_DAY,                                                             \
+      "SELECT a.id, a.session_id, a.minutes, a.rule, cs.half_hours, "         \
+      "a.starts_at FROM attendance a "                                        \
+      "JOIN class_sessions cs ON cs.id = a.session_id "                       \
+      "WHERE a.person_id = $1 AND a.day = $2 "                                \
+      "ORDER BY a.starts_at, a.session_id", NULL)                             \
+    Q(ATTEND_RECREDIT,                                                        \
+      "UPDATE attendance SET minutes = $1, rule = $2 WHERE id = $3", NULL)    \
     Q(REPORT_SCHOOLS,                                                         \
       "SELECT COUNT(*) FROM schools s "                                       \
       "WHERE CAST($1 AS TEXT) IS NULL OR s.township_code = $1", NULL)         \

@@ -352,32 +352,37 @@
       "ORDER BY p.sort_pinyin, p.id", NULL)                                   \
     Q(RATING_RULE,                                                            \
       "SELECT w_content, w_method, w_effect, w_attitude, excellent, good, "   \
-      "pass, prior_weight FROM rating_rules WHERE year_from <= $1 "           \
+      "pass, prior_weight, min_ratings FROM rating_rules "                    \
+      "WHERE year_from <= $1 "                                                \
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
     Q(EVAL_INSERT,                                                            \
       "INSERT INTO evaluations(session_id, teacher_id, course_id, "           \
       "rater_hash, rater_person, content, method, effect, attitude, "         \
-      "total_tenths, grade, year, at, is_demo, township_code, starts_at) "    \
+      "total_tenths, grade, year, at, is_demo, total_hundredths, "            \
+      "township_code, starts_at) "                                            \
       "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
       "CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS INTEGER), "             \
       "CAST($7 AS INTEGER), CAST($8 AS INTEGER), CAST($9 AS INTEGER), "       \
       "CAST($10 AS INTEGER), CAST($11 AS TEXT), CAST($12 AS INTEGER), "       \
-      "CAST($13 AS BIGINT), CAST($14 AS INTEGER), "                           \
+      "CAST($13 AS BIGINT), CAST($14 AS INTEGER), CAST($15 AS INTEGER), "     \
       "s.township_code, cs.starts_at FROM class_sessions cs "                 \
       "JOIN programs p ON p.id = cs.program_id "                              \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
-    /* n, sum of totals (tenths), excellent */                              \
+    /* n, sum of totals (hundredths), excellent */                         \
     Q(RATING_TEACHER,                                                         \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE teacher_id = $1", NULL)                                          \
     Q(RATING_COURSE,                                                          \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE course_id = $1", NULL)                                           \
     Q(RATING_ALL,                                                             \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations",     \
       NULL)                                                            \
     /* The demo trainee's person: a member of the township, the first. */  \

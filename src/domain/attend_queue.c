@@ -35,7 +35,9 @@ static struct db *wdb;
 static pthread_t writer;
 static bool running, stopping;
 
-/* Writes one check-in inside the open transaction. */
+/* Writes one check-in inside the open transaction, through the one
+ * writer of attendance (classes.c), which credits the day in order of
+ * session start. */
 static int
 write_one(struct job *j)
 {
@@ -43,17 +45,8 @@ write_one(struct job *j)
     int rc = class_brief(wdb, j->session, &c);
     if (rc != 0)
         return rc;
-    rules_day(c.starts, j->r.day, &j->r.year);
-    int64_t today = 0;
-    if (db_int1(wdb, Q_DAY_MINUTES, &today, "is", j->person, j->r.day))
-        return ERR_DB;
-    j->r.minutes = rules_credit(c.halves, today);
-    rc = db_int1(wdb, Q_ATTEND_INSERT_NEW, &j->r.id, "iiisisisni",
-                 j->session, j->person, j->now, "qr", (int64_t)j->r.year,
-                 j->r.day, j->r.minutes, RULES_HOURS_RULE,
-                 j->user ? &j->user : NULL, (int64_t)0);
-    /* ON CONFLICT DO NOTHING: no row back means already checked in. */
-    return rc == ERR_NOTFOUND ? ERR_CONFLICT : rc;
+    return class_attend_write(wdb, j->session, &c, j->person, "qr", j->now,
+                              j->user, false, &j->r);
 }
 
 static void

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "audit.h"
+#include "rules.h"
 #include "teaching.h"
 
 #include "../db/db.h"
@@ -88,6 +89,31 @@ int class_enroll(struct db *db, int64_t session_id, int64_t person_id,
 int class_attend(struct db *db, int64_t session_id, int64_t person_id,
                  const char *method, int64_t now,
                  const struct audit_who *who, json_t **out);
+
+/* What an attendance credited: its id, the China day and year of its
+ * session, the minutes and the code of the 学时 rule that counted them. */
+struct attend_result {
+    int64_t id, minutes;
+    char day[11];
+    int year;
+    char rule[32];
+};
+/* The one way an attendance is written, whoever writes it (the admin's
+ * tick, the QR writer, the demo): inside the caller's transaction, it
+ * takes the person's day, inserts the attendance of session c (read by
+ * class_brief) and credits the whole day again in order of session
+ * start under the year's 学时 rule, so an attendance written later for
+ * an earlier session takes its hours first. recorded_by 0: none.
+ * 0 with *out; ERR_CONFLICT (already recorded); ERR_NOTFOUND (person);
+ * ERR_DB. On error the caller rolls back. */
+int class_attend_write(struct db *db, int64_t session_id,
+                       const struct class_brief *c, int64_t person_id,
+                       const char *method, int64_t at, int64_t recorded_by,
+                       bool is_demo, struct attend_result *out);
+/* The 学时 rule of a year (hour_rules): 0, ERR_NOTFOUND, ERR_DB. */
+int hours_rule(struct db *db, int year, struct hour_rule *out);
+/* The rating rule of a year (rating_rules): 0, ERR_NOTFOUND, ERR_DB. */
+int rating_rule_of(struct db *db, int year, struct rating_rule *out);
 
 /* A person's study hours in a year: minutes, concentrated classes, the
  * target that binds them (if any) and whether it is met. */

@@ -9,6 +9,7 @@
  */
 #include "demo_int.h"
 
+#include "classes.h"
 #include "rules.h"
 
 #include "../core/err.h"
@@ -144,11 +145,11 @@ rate(struct world *w, int64_t session, const struct demo_course *c,
     keyring_hash(w->k, "rater-person", msg, whom);
     int64_t id;
     const int64_t *teacher = c->teacher ? &c->teacher : NULL;
-    return db_int1(w->db, Q_EVAL_INSERT, &id, "innssiiiiisiii", session,
+    return db_int1(w->db, Q_EVAL_INSERT, &id, "innssiiiiisiiii", session,
                    teacher, &c->id, rater, whom, (int64_t)s[0],
                    (int64_t)s[1], (int64_t)s[2], (int64_t)s[3],
-                   (int64_t)total, rules_grade(&w->rule, total),
-                   (int64_t)year, at, (int64_t)1);
+                   (int64_t)((total + 5) / 10), rules_grade(&w->rule, total),
+                   (int64_t)year, at, (int64_t)1, (int64_t)total);
 }
 
 /* One attendance (and, mostly, a rating) of person p. */
@@ -156,21 +157,15 @@ static int
 attend_one(struct world *w, int64_t session, const struct demo_course *c,
            int64_t starts, int64_t halves, const struct demo_person *p)
 {
-    char day[11];
-    int year;
-    rules_day(starts, day, &year);
-    int64_t today = 0, id, minutes;
-    int rc = db_int1(w->db, Q_DAY_MINUTES, &today, "is", p->id, day);
-    minutes = rules_credit(halves, today);
+    struct class_brief b = {.starts = starts, .halves = halves};
+    struct attend_result a;
     int64_t at = starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
-    if (rc == 0)
-        rc = db_int1(w->db, Q_ATTEND_INSERT, &id, "iiisisisni", session,
-                     p->id, at, demo_rnd(w->s) % 10 ? "qr" : "roster",
-                     (int64_t)year, day, minutes, RULES_HOURS_RULE,
-                     (const int64_t *)NULL, (int64_t)1);
+    int rc = class_attend_write(w->db, session, &b, p->id,
+                                demo_rnd(w->s) % 10 ? "qr" : "roster", at,
+                                0, true, &a);
     w->n->attendance++;
     if (rc == 0 && demo_rnd(w->s) % 100 < 85) {
-        rc = rate(w, session, c, p->id, starts + 3 * 3600, year);
+        rc = rate(w, session, c, p->id, starts + 3 * 3600, a.year);
         w->n->evaluations++;
     }
     return rc;
@@ -326,7 +321,7 @@ demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
              bool county, int64_t now, struct demo_counts *n)
 {
     struct world w = {db, k, s, county, NULL, 0, {30, 25, 25, 20, 90, 80,
-                                                  60, 10}, n};
+                                                  60, 10, 10}, n};
     int rc = load_courses(&w);
     for (int t = 0; rc == 0 && t < 13; t++) {
         char code[16];

@@ -3,6 +3,7 @@
  */
 #include "orders.h"
 
+#include "classes.h"
 #include "people.h"
 #include "record.h"
 #include "rules.h"
@@ -102,8 +103,30 @@ order_convert(struct db *db, const struct order_convert *c,
                           ? json_integer_value(json_array_get(teachers, 0))
                           : 0;
     json_decref(course);
-    if (c->ends_at <= c->starts_at)
+    /* The first session lasts 3 hours by default, longer when the
+     * course's 学时 need it (up to a day's cap); like every session it
+     * carries no more 学时 than its length counts, the rest of a longer
+     * course going to the sessions the school adds. */
+    char day0[11];
+    int year0;
+    rules_day(c->starts_at, day0, &year0);
+    struct hour_rule hr;
+    if ((rc = hours_rule(db, year0, &hr)) != 0)
+        return rc == ERR_NOTFOUND
+                   ? fail(e, "starts_at", "这一年没有学时计算规则")
+                   : ERR_DB;
+    int64_t ends = c->ends_at, want = halves * 1800;
+    if (want > hr.day_cap_minutes * 60)
+        want = hr.day_cap_minutes * 60;
+    if (ends == 0)
+        ends = c->starts_at + (want > 3 * 3600 ? want : 3 * 3600);
+    if (ends <= c->starts_at)
         return fail(e, "ends_at", "结束时间应晚于开始时间");
+    int64_t fits = rules_session_max_halves(&hr, ends - c->starts_at);
+    if (halves > fits)
+        halves = fits;
+    if (halves == 0)
+        return fail(e, "ends_at", "课时太短，不足半个学时");
     int64_t room = 0;
     if (db_int1(db, Q_SCHOOL_FIRST_ROOM, &room, "i", c->school_id) != 0)
         room = 0;
@@ -126,7 +149,7 @@ order_convert(struct db *db, const struct order_convert *c,
     char from[11], to[11];
     int year;
     rules_day(c->starts_at, from, &year);
-    rules_day(c->ends_at, to, &year);
+    rules_day(ends, to, &year);
     if (db_begin(db) != 0)
         return ERR_DB;
     int64_t now = now_unix();
@@ -137,7 +160,7 @@ order_convert(struct db *db, const struct order_convert *c,
     int64_t capacity = (int64_t)count > 30 ? (int64_t)count : 30;
     if (rc == 0)
         rc = db_int1(db, Q_CLASS_INSERT, session, "inniinsiiii", *program,
-                     &c->course_id, teacher_p, c->starts_at, c->ends_at,
+                     &c->course_id, teacher_p, c->starts_at, ends,
                      room_p, room ? "" : "党校", halves, capacity,
                      (int64_t)0, now);
     int64_t by = who->user_id;

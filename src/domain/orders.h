@@ -29,7 +29,8 @@ int order_demand(struct db *db, const char *township, json_t *items);
 struct order_convert {
     int64_t course_id, school_id;
     const char *title;          /* NULL: the course's title */
-    int64_t starts_at, ends_at; /* the first session */
+    int64_t starts_at, ends_at; /* the first session; ends_at 0: 3 hours,
+                                 * or as long as the course's 学时 need */
 };
 /* Creates the themed class and its first session (a room of the school),
  * enrols every orderer and marks the orders accepted, in one transaction.

@@ -320,7 +320,6 @@ web_orders_convert(struct req *req)
         .school_id = school,
         .starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600,
     };
-    c.ends_at = c.starts_at + 3 * 3600;
     struct audit_who who = api_who(req);
     struct field_error e;
     int64_t program, session, n;

@@ -438,7 +438,7 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   assert.equal(program.status, 201, JSON.stringify(program.body));
   const t = (m) => new Date(Date.now() + m * 60000 + 8 * 3600000).toISOString().slice(0, 16);
   const sess = await api('POST', '/api/v1/sessions', { program_id: program.body.id, course_id: course.id,
-    teacher_id: course.teacher_ids[0], starts_at: t(-5), ends_at: t(90), room_id: room.id, hours: 2, capacity: 40 });
+    teacher_id: course.teacher_ids[0], starts_at: t(-5), ends_at: t(115), room_id: room.id, hours: 2, capacity: 40 });
   assert.equal(sess.status, 201, JSON.stringify(sess.body));
 
   // The admin opens the display page: a QR code and the address it holds.
