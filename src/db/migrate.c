@@ -629,7 +629,12 @@ static const struct migration migrations[] = {
      /* Below this many ratings a rate is shown as too few (SPEC §2.8). */
      "ALTER TABLE rating_rules ADD COLUMN min_ratings INTEGER NOT NULL"
      " DEFAULT 10;"
-     "CREATE INDEX attendance_day ON attendance(person_id, day);",
+     "CREATE INDEX attendance_day ON attendance(person_id, day);"
+     /* The report's evaluations and the ranking, from the index alone. */
+     "DROP INDEX evaluations_starts;"
+     "CREATE INDEX evaluations_starts ON evaluations(starts_at,"
+     " township_code, rater_person, grade, total_hundredths, teacher_id,"
+     " course_id);",
      /* Attendance credited in check-in order is credited again in order
       * of session start under the cap of the one rule there was: what a
       * session credits is what its 学时 ask, within what the person's

@@ -13,19 +13,39 @@
     "(SELECT string_agg(CAST(" col " AS TEXT), ',' ORDER BY " col ") FROM "  \
     from ")"
 
-/* id, township_code, township_name, name, address, county_teachers,
- * own_teachers, rooms */
-#define SCHOOL_SELECT                                                         \
-    "SELECT s.id, s.township_code, t.name, s.name, s.address, "              \
+/* The county teachers a school s has: the "11" of 11+N. */
+#define SCHOOL_COUNTY_TEACHERS                                                \
     "(SELECT COUNT(*) FROM teacher_schools ts JOIN teachers te "             \
     "  ON te.id = ts.teacher_id WHERE ts.school_id = s.id "                  \
-    "  AND te.level = 'county' AND te.voided_at IS NULL), "                  \
+    "  AND te.level = 'county' AND te.voided_at IS NULL)"
+/* id, township_code, township_name, name, address, county_teachers,
+ * own_teachers, rooms, function_rooms */
+#define SCHOOL_SELECT                                                         \
+    "SELECT s.id, s.township_code, t.name, s.name, s.address, "              \
+    SCHOOL_COUNTY_TEACHERS ", "                                               \
     "(SELECT COUNT(*) FROM teacher_schools ts JOIN teachers te "             \
     "  ON te.id = ts.teacher_id WHERE ts.school_id = s.id "                  \
     "  AND te.level <> 'county' AND te.voided_at IS NULL), "                 \
     "(SELECT COUNT(*) FROM rooms r WHERE r.school_id = s.id "                \
-    "  AND r.voided_at IS NULL) "                                            \
+    "  AND r.voided_at IS NULL), "                                           \
+    "(SELECT COUNT(*) FROM rooms r JOIN room_kinds k ON k.code = r.kind "    \
+    "  WHERE r.school_id = s.id AND r.voided_at IS NULL "                    \
+    "  AND k.is_function = 1) "                                              \
     "FROM schools s JOIN townships t ON t.code = s.township_code "
+/* $1 township; $2 the 11+N pool: 0 every school, 1 those with at least
+ * $3 county teachers, -1 those with fewer */
+#define SCHOOL_WHERE                                                          \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "              \
+    "AND ($2 = 0 OR ($2 = 1) = (" SCHOOL_COUNTY_TEACHERS " >= $3)) "
+
+/* Rooms of the schools: $1 township, $2 function rooms only (1) or all */
+#define ROOMS_FROM                                                            \
+    "FROM rooms r JOIN room_kinds k ON k.code = r.kind "                     \
+    "JOIN schools s ON s.id = r.school_id "                                  \
+    "JOIN townships t ON t.code = s.township_code "                          \
+    "WHERE r.voided_at IS NULL "                                             \
+    "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
+    "AND ($2 = 0 OR k.is_function = 1) "
 
 /* id, name, level, township_code, title, modules, school_ids, voided_at */
 #define TEACHER_COLS(CSV)                                                     \
@@ -71,12 +91,16 @@
     " WHERE cs.program_id = p.id AND cs.voided_at IS NULL), p.voided_at "    \
     "FROM programs p JOIN program_types pt ON pt.code = p.type "             \
     "JOIN schools s ON s.id = p.school_id "
-/* $1 township, $2 type, $3 school */
+/* $1 township, $2 type, $3 school; $4, $5: with a live session starting
+ * in [$4, $5) (unix; $4 NULL: any) */
 #define PROGRAM_WHERE                                                         \
     "WHERE p.voided_at IS NULL "                                              \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS TEXT) IS NULL OR p.type = $2) "                         \
-    "AND (CAST($3 AS BIGINT) IS NULL OR p.school_id = $3) "
+    "AND (CAST($3 AS BIGINT) IS NULL OR p.school_id = $3) "                  \
+    "AND (CAST($4 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM "              \
+    " class_sessions cs WHERE cs.program_id = p.id AND cs.voided_at IS NULL " \
+    " AND cs.starts_at >= $4 AND cs.starts_at < $5)) "
 
 /* id, program_id, program_type, program_title, school_id, township_code,
  * course_id, course_title, teacher_id, teacher_name, starts_at, ends_at,
@@ -117,11 +141,16 @@
       "INSERT INTO schools(township_code, name, address, is_demo, "           \
       "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id", NULL)           \
     Q(SCHOOL_LIST,                                                            \
-      SCHOOL_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) " \
-      "ORDER BY t.seq, s.id LIMIT $2 OFFSET $3", NULL)                        \
-    Q(SCHOOL_COUNT,                                                           \
-      "SELECT COUNT(*) FROM schools s "                                       \
-      "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1)", NULL)       \
+      SCHOOL_SELECT SCHOOL_WHERE "ORDER BY t.seq, s.id LIMIT $4 OFFSET $5",   \
+      NULL)                                                                   \
+    Q(SCHOOL_COUNT, "SELECT COUNT(*) FROM schools s " SCHOOL_WHERE, NULL)     \
+    /* id, school_id, name, kind, kind_name, capacity, voided_at,         \
+     * school_name, township_code, township_name */                        \
+    Q(ROOMS_LIST,                                                             \
+      "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
+      "r.voided_at, s.name, s.township_code, t.name " ROOMS_FROM              \
+      "ORDER BY t.seq, k.seq, r.id LIMIT $3 OFFSET $4", NULL)                 \
+    Q(ROOMS_COUNT, "SELECT COUNT(*) " ROOMS_FROM, NULL)                       \
     Q(SCHOOL_GET, SCHOOL_SELECT "WHERE s.id = $1", NULL)                      \
     Q(SCHOOL_UPDATE,                                                          \
       "UPDATE schools SET name = COALESCE($1, name), "                        \
@@ -236,7 +265,7 @@
       "RETURNING id", NULL)                                                   \
     Q(PROGRAM_LIST,                                                           \
       PROGRAM_SELECT PROGRAM_WHERE "ORDER BY p.starts_on DESC, p.id DESC "    \
-      "LIMIT $4 OFFSET $5", NULL)                                             \
+      "LIMIT $6 OFFSET $7", NULL)                                             \
     Q(PROGRAM_COUNT,                                                          \
       "SELECT COUNT(*) FROM programs p JOIN schools s ON s.id = p.school_id " \
       PROGRAM_WHERE, NULL)                                                    \
@@ -254,6 +283,12 @@
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
     Q(CLASS_GET, SESSION_SELECT "WHERE cs.id = $1", NULL)                   \
+    /* person-times and persons of the sessions a list shows */            \
+    Q(CLASS_TOTALS,                                                           \
+      "SELECT COUNT(a.id), COUNT(DISTINCT a.person_id) "                      \
+      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
+      "JOIN schools s ON s.id = p.school_id "                                 \
+      "JOIN attendance a ON a.session_id = cs.id " SESSION_WHERE, NULL)       \
     /* a person's sessions (enrolled or waiting) ending after $2 */        \
     Q(CLASS_MINE,                                                             \
       SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.id IN (SELECT "       \
@@ -414,14 +449,6 @@
       "o.session_id, o.created_at FROM orders o JOIN courses c "              \
       "ON c.id = o.course_id WHERE o.person_id = $1 ORDER BY o.id DESC",      \
       NULL)                                                                   \
-    /* course_id, title, module_name, open orders: demand in a township */  \
-    Q(ORDER_DEMAND,                                                           \
-      "SELECT o.course_id, c.title, m.name, COUNT(*) FROM orders o "          \
-      "JOIN courses c ON c.id = o.course_id "                                 \
-      "JOIN modules m ON m.code = c.module_code "                             \
-      "WHERE o.township_code = $1 AND o.status = 'open' "                     \
-      "GROUP BY o.course_id, c.title, m.name "                                \
-      "ORDER BY COUNT(*) DESC, o.course_id", NULL)                            \
     /* id, person_id: the open orders of a course in a township */         \
     Q(ORDER_OPEN_OF,                                                          \
       "SELECT id, person_id FROM orders WHERE course_id = $1 "                \

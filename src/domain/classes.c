@@ -104,15 +104,18 @@ program_create(struct db *db, const struct program_input *in, bool is_demo,
 }
 
 int
-program_list(struct db *db, const char *township, const char *type,
-             int64_t school_id, int64_t page, int64_t per_page,
-             json_t *items, int64_t *total)
+program_list(struct db *db, const struct program_filter *f, int64_t page,
+             int64_t per_page, json_t *items, int64_t *total)
 {
-    const int64_t *school = school_id ? &school_id : NULL;
-    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssn", township, type, school))
+    const int64_t *school = f->school_id ? &f->school_id : NULL;
+    const int64_t *from = f->dated ? &f->from : NULL;
+    const int64_t *to = f->dated ? &f->to : NULL;
+    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssnnn", f->township, f->type,
+                school, from, to))
         return ERR_DB;
-    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnii", township, type,
-                                school, per_page, (page - 1) * per_page),
+    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
+                                f->type, school, from, to, per_page,
+                                (page - 1) * per_page),
                        program_cols, NELEM(program_cols), items);
 }
 
@@ -216,6 +219,23 @@ class_list(struct db *db, const struct class_filter *f, int64_t page,
                                 prog, f->from, f->to, f->type, teacher,
                                 per_page, (page - 1) * per_page),
                        class_cols, NELEM(class_cols), items);
+}
+
+int
+class_totals(struct db *db, const struct class_filter *f,
+             int64_t *person_times, int64_t *persons)
+{
+    const int64_t *prog = f->program_id ? &f->program_id : NULL;
+    const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
+    struct db_res *r = db_query(db, Q_CLASS_TOTALS, "sniisn", f->township,
+                                prog, f->from, f->to, f->type, teacher);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    *person_times = rc > 0 ? db_int(r, 0) : 0;
+    *persons = rc > 0 ? db_int(r, 1) : 0;
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 int
@@ -567,9 +587,9 @@ hours_targets(struct db *db, int year, int64_t hours[2], int64_t classes[2])
 }
 
 int
-hours_behind(struct db *db, const char *township, int year, int64_t page,
-             int64_t per_page, json_t *items, int64_t *total,
-             int64_t *bound, int64_t *meeting)
+hours_behind(struct db *db, const char *township, int year,
+             enum hours_status status, int64_t page, int64_t per_page,
+             json_t *items, int64_t *total, int64_t *bound, int64_t *meeting)
 {
     int64_t h[2], c[2];
     int rc = hours_targets(db, year, h, c);
@@ -589,21 +609,23 @@ hours_behind(struct db *db, const char *township, int year, int64_t page,
         int k = w == TARGET_CADRE;
         int64_t minutes = db_int(r, 5), classes = db_int(r, 6);
         (*bound)++;
-        if (rules_target_met(minutes, classes, h[k], c[k])) {
-            (*meeting)++;
+        bool met = rules_target_met(minutes, classes, h[k], c[k]);
+        *meeting += met;
+        if ((status == HOURS_BEHIND && met) ||
+            (status == HOURS_MEETING && !met))
             continue;
-        }
         if ((*total)++ < skip || (int64_t)json_array_size(items) >= per_page)
             continue;
         json_array_append_new(
             items,
-            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I}",
+            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
                       "person_id", (json_int_t)db_int(r, 0), "name",
                       db_text(r, 1), "village_code", db_text(r, 2),
                       "id_number_masked", db_text(r, 7), "target",
                       rules_target_name(w), "minutes", (json_int_t)minutes,
                       "classes", (json_int_t)classes, "target_hours",
-                      (json_int_t)h[k], "target_classes", (json_int_t)c[k]));
+                      (json_int_t)h[k], "target_classes", (json_int_t)c[k],
+                      "met", met));
     }
     db_end(r);
     return rc < 0 ? ERR_DB : 0;

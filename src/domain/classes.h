@@ -28,9 +28,18 @@ struct program_input {
 int program_create(struct db *db, const struct program_input *in,
                    bool is_demo, const struct audit_who *who, int64_t *id,
                    struct field_error *e);
-int program_list(struct db *db, const char *township, const char *type,
-                 int64_t school_id, int64_t page, int64_t per_page,
-                 json_t *items, int64_t *total);
+/* Which programs a list shows: of a township, type and school when
+ * given (NULL, 0); with a live session starting in [from, to) when
+ * dated (the county report's themed classes). */
+struct program_filter {
+    const char *township, *type;
+    int64_t school_id;
+    bool dated;
+    int64_t from, to;
+};
+int program_list(struct db *db, const struct program_filter *f,
+                 int64_t page, int64_t per_page, json_t *items,
+                 int64_t *total);
 int program_get(struct db *db, int64_t id, json_t **out, char township[16]);
 
 struct class_input {
@@ -53,6 +62,10 @@ struct class_filter {
 };
 int class_list(struct db *db, const struct class_filter *f, int64_t page,
                int64_t per_page, json_t *items, int64_t *total);
+/* The attendance of the sessions f selects: person-times (records) and
+ * persons (distinct people), as the report counts them. 0 or ERR_DB. */
+int class_totals(struct db *db, const struct class_filter *f,
+                 int64_t *person_times, int64_t *persons);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* Calls a session off with a reason: it leaves the lists and its check-in
  * closes. 0; ERR_CONFLICT when anyone checked in (those records and the
@@ -122,12 +135,20 @@ int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
  * when none is configured for that year. 0 or ERR_DB. */
 int hours_targets(struct db *db, int year, int64_t hours[2],
                   int64_t classes[2]);
-/* The members of a township (NULL: the county) behind their target in a
- * year, in pinyin order (never ranked by hours); also how many members
- * the targets bind and how many meet theirs. */
+/* Which members hours_behind lists. */
+enum hours_status {
+    HOURS_BEHIND,  /* behind their target */
+    HOURS_MEETING, /* meeting it (the report's 学时达标) */
+    HOURS_BOUND,   /* every member a target binds */
+};
+/* The members of a township (NULL: the county) bound by a target in a
+ * year and of the status asked, in pinyin order (never ranked by hours);
+ * *total counts them; also how many members the targets bind and how
+ * many meet theirs. */
 int hours_behind(struct db *db, const char *township, int year,
-                 int64_t page, int64_t per_page, json_t *items,
-                 int64_t *total, int64_t *bound, int64_t *meeting);
+                 enum hours_status status, int64_t page, int64_t per_page,
+                 json_t *items, int64_t *total, int64_t *bound,
+                 int64_t *meeting);
 
 /* A rating of the teacher of a session by one who attended it:
  * scores content, method, effect, attitude (0..100). 0 with *out

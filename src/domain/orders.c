@@ -21,11 +21,13 @@ static const struct col mine_cols[] = {
     {"reason", COL_TEXT},     {"program_id", COL_INT},
     {"session_id", COL_INT},  {"created_at", COL_TIME},
 };
-static const struct col demand_cols[] = {
-    {"course_id", COL_INT},
-    {"course_title", COL_TEXT},
-    {"module_name", COL_TEXT},
-    {"orders", COL_INT},
+static const struct col table_cols[] = {
+    {"township_code", COL_TEXT}, {"township_name", COL_TEXT},
+    {"school_id", COL_INT},      {"school_name", COL_TEXT},
+    {"course_id", COL_INT},      {"course_title", COL_TEXT},
+    {"module_name", COL_TEXT},   {"orders", COL_INT},
+    {"placed", COL_INT},         {"accepted", COL_INT},
+    {"declined", COL_INT},
 };
 
 static int
@@ -73,10 +75,20 @@ order_mine(struct db *db, int64_t person_id, json_t *items)
 }
 
 int
-order_demand(struct db *db, const char *township, json_t *items)
+order_table(struct db *db, const char *township, int64_t from, int64_t to,
+            json_t *items, int64_t *placed)
 {
-    return record_rows(db_query(db, Q_ORDER_DEMAND, "s", township),
-                       demand_cols, NELEM(demand_cols), items);
+    int rc = record_rows(db_query(db, Q_ORDER_TABLE, "iis", from, to,
+                                  township),
+                         table_cols, NELEM(table_cols), items);
+    *placed = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        *placed += json_integer_value(json_object_get(v, "placed"));
+    }
+    return rc;
 }
 
 int

@@ -41,6 +41,17 @@ int web_page_end_charts(struct req *req);
 /* "‹ P / N ›" links to base?page=…&extra. */
 void web_pager(struct req *req, const char *base, int64_t page,
                int64_t per_page, int64_t total, const char *extra);
+/* report.c: what a list the county report links to counts. Inside a
+ * page's filter form: for county roles a township select (a school
+ * admin's list is its own township's), and From and To dates unless from
+ * is NULL. */
+void web_scope_fields(struct req *req, const char *township,
+                      const char *from, const char *to);
+/* The line under the filters that says it: "文亭街道 · 2026年1月1日 –
+ * 2026年12月2日" (the county when township is NULL; no dates when from
+ * is NULL). */
+void web_scope_note(struct req *req, const char *township, const char *from,
+                    const char *to);
 /* A role's name in the page's language. */
 const char *web_role_label(struct req *req, const char *code);
 /* A township's name, or code itself when there is none. */
