@@ -436,6 +436,10 @@
       "WHERE c.published = 1 ORDER BY c.id", NULL)                            \
     Q(DEMO_CLASSROOM,                                                         \
       "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                                                            \
+    /* the township's own teachers, for the demo's local sessions */        \
+    Q(DEMO_TOWNSHIP_TEACHERS,                                                 \
+      "SELECT id FROM teachers WHERE level = 'township' "                     \
+      "AND township_code = $1 AND voided_at IS NULL ORDER BY id", NULL)       \
     Q(DEMO_SCHOOL_OF, "SELECT id FROM schools WHERE township_code = $1",      \
       NULL)                                                            \
     Q(ORDER_INSERT,                                                           \

@@ -820,7 +820,9 @@ web_courses(struct req *req)
     }
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
     html_txt(o, T("Total"));
-    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    strbuf_printf(o, ": <span id=\"course-total\">%lld</span></td></tr>"
+                     "</tfoot></table>",
+                  (long long)total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "q", f.q);
