@@ -71,6 +71,14 @@ report_params(struct req *req, struct db *db, const char **t, int64_t *from,
     return 0;
 }
 
+/* Adds the period a report or list counted to its answer. */
+static void
+set_period(json_t *v, const char *a, const char *b)
+{
+    json_object_set_new(v, "from", json_string(a));
+    json_object_set_new(v, "to", json_string(b));
+}
+
 int
 api_report_county(struct req *req)
 {
@@ -84,20 +92,31 @@ api_report_county(struct req *req)
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
                       &v) != 0)
         return api_db_error(req, db);
-    json_object_set_new(v, "from", json_string(a));
-    json_object_set_new(v, "to", json_string(b));
+    set_period(v, a, b);
     return http_json(req, 200, v);
+}
+
+/* A list behind a figure: its page and the report's parameters. 0, or
+ * -1 having answered. */
+static int
+list_params(struct req *req, struct db *db, struct report_filter *f,
+            int64_t *page, int64_t *per_page, char a[11], char b[11])
+{
+    *f = (struct report_filter){0};
+    if (db == NULL || req_paging_or_400(req, page, per_page) != 0 ||
+        report_params(req, db, &f->township, &f->from, &f->to, a, b) != 0)
+        return -1;
+    return 0;
 }
 
 int
 api_report_villages(struct req *req)
 {
     struct db *db = api_db(req);
-    struct report_filter f = {0};
+    struct report_filter f;
     int64_t page, per_page;
     char a[11], b[11];
-    if (db == NULL || req_paging_or_400(req, &page, &per_page) != 0 ||
-        report_params(req, db, &f.township, &f.from, &f.to, a, b) != 0)
+    if (list_params(req, db, &f, &page, &per_page, a, b) != 0)
         return req->status;
     json_t *items = json_array();
     int64_t total;
@@ -106,8 +125,7 @@ api_report_villages(struct req *req)
         return api_db_error(req, db);
     }
     json_t *v = http_list(items, total, page, per_page);
-    json_object_set_new(v, "from", json_string(a));
-    json_object_set_new(v, "to", json_string(b));
+    set_period(v, a, b);
     return http_json(req, 200, v);
 }
 
@@ -115,11 +133,10 @@ int
 api_teachers_ranking(struct req *req)
 {
     struct db *db = api_db(req);
-    struct report_filter f = {0};
+    struct report_filter f;
     int64_t page, per_page;
     char a[11], b[11];
-    if (db == NULL || req_paging_or_400(req, &page, &per_page) != 0 ||
-        report_params(req, db, &f.township, &f.from, &f.to, a, b) != 0)
+    if (list_params(req, db, &f, &page, &per_page, a, b) != 0)
         return req->status;
     f.module = req_query(req, "module");
     if (f.module && *f.module == '\0')
@@ -142,8 +159,7 @@ api_teachers_ranking(struct req *req)
     json_t *v = http_list(items, (int64_t)n, page, per_page);
     json_object_update(v, summary);
     json_decref(summary);
-    json_object_set_new(v, "from", json_string(a));
-    json_object_set_new(v, "to", json_string(b));
+    set_period(v, a, b);
     json_object_set_new(v, "module", f.module ? json_string(f.module)
                                               : json_null());
     return http_json(req, 200, v);

@@ -162,11 +162,7 @@ web_programs(struct req *req)
         web_td(req, web_date(req, web_jstr(v, "to")));
         strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": <span id=\"program-total\">%lld</span></td></tr>"
-                     "</tfoot></table>",
-                  (long long)total);
+    web_total_foot(req, 6, "program-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "type", type);

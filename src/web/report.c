@@ -74,6 +74,50 @@ web_scope_note(struct req *req, const char *township, const char *from,
     html_raw(o, "</p>");
 }
 
+void
+web_scope_form_begin(struct req *req, const char *id, const char *action,
+                     const char *township, const char *from, const char *to)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<form class=\"filters noprint\" method=\"get\" id=\"");
+    html_attr(o, id);
+    html_raw(o, "\" action=\"");
+    html_attr(o, action);
+    html_raw(o, "\">");
+    web_scope_fields(req, township, from, to);
+}
+
+void
+web_scope_form_end(struct req *req, const char *township, const char *from,
+                   const char *to)
+{
+    struct strbuf *o = &req->out;
+    html_raw(o, "<button type=\"submit\">");
+    html_txt(o, T("Show"));
+    html_raw(o, "</button></form>");
+    web_scope_note(req, township, from, to);
+}
+
+void
+web_total_foot(struct req *req, int colspan, const char *id, int64_t total)
+{
+    struct strbuf *o = &req->out;
+    strbuf_printf(o, "</tbody><tfoot><tr><td colspan=\"%d\">", colspan);
+    html_txt(o, T("Total"));
+    html_raw(o, ": <span id=\"");
+    html_attr(o, id);
+    strbuf_printf(o, "\">%lld</span></td></tr></tfoot></table>",
+                  (long long)total);
+}
+
+const char *
+web_url(struct req *req, const char *path, const char *query)
+{
+    return query && *query
+               ? arena_printf(&req->arena, "%s?%s", path, query + 1)
+               : arena_strdup(&req->arena, path);
+}
+
 /* --- the report ------------------------------------------------------ */
 
 /* The page's range and township, for the links of its figures. */
@@ -107,9 +151,7 @@ href(struct req *req, const struct scope *sc, const char *path, int by,
         web_query_arg(&sb, "township", sc->township);
     if (name)
         web_query_arg(&sb, name, value);
-    const char *q = strbuf_str(&sb);
-    const char *url = *q ? arena_printf(&req->arena, "%s?%s", path, q + 1)
-                         : arena_strdup(&req->arena, path);
+    const char *url = web_url(req, path, strbuf_str(&sb));
     strbuf_cleanup(&sb);
     return url;
 }
@@ -359,13 +401,9 @@ web_report(struct req *req)
     html_txt(o, t ? web_township_name(req, t) : T("Chengwu County"));
     html_raw(o, " · ");
     html_txt(o, T("County report"));
-    html_raw(o, "</h1><form class=\"filters noprint\" method=\"get\" "
-                "action=\"/report\">");
-    web_scope_fields(req, t, from, to);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, t, from, to);
+    html_raw(o, "</h1>");
+    web_scope_form_begin(req, "report-filters", "/report", t, from, to);
+    web_scope_form_end(req, t, from, to);
 
     /* The four parts of the county's yearly summary, each figure with the
      * records behind it; a null figure reads "—" where it belongs. */
@@ -456,15 +494,11 @@ web_ranking(struct req *req)
     web_page_begin(req, T("Teacher ranking"), "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, T("Teacher ranking"));
-    html_raw(o, "<form class=\"filters noprint\" method=\"get\" "
-                "id=\"ranking-filters\" action=\"/teachers/ranking\">");
-    web_scope_fields(req, f.township, from, to);
+    web_scope_form_begin(req, "ranking-filters", "/teachers/ranking",
+                         f.township, from, to);
     web_code_select(req, "module", "Module", modules, T("All modules"),
                     f.module, NULL);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, f.township, from, to);
+    web_scope_form_end(req, f.township, from, to);
     int min = (int)json_integer_value(json_object_get(sum, "min_ratings"));
     html_raw(o, "<div class=\"figures\">");
     struct {
@@ -585,13 +619,9 @@ web_report_villages(struct req *req)
     web_page_begin(req, T("Villages covered (村两委)"), "/report");
     struct strbuf *o = &req->out;
     web_h1(req, T("Villages covered (村两委)"));
-    html_raw(o, "<form class=\"filters noprint\" method=\"get\" "
-                "action=\"/report/villages\">");
-    web_scope_fields(req, f.township, from, to);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, f.township, from, to);
+    web_scope_form_begin(req, "covered-filters", "/report/villages",
+                         f.township, from, to);
+    web_scope_form_end(req, f.township, from, to);
     html_raw(o, "<p class=\"meta\">");
     html_txt(o, T("Villages whose people attended the village cadre "
                   "training in the period."));
@@ -611,11 +641,7 @@ web_report_villages(struct req *req)
         web_td(req, web_jstr(v, "township_name"));
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"3\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": <span id=\"covered-total\">%lld</span></td></tr>"
-                     "</tfoot></table>",
-                  (long long)total);
+    web_total_foot(req, 3, "covered-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "from", from);

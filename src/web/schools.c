@@ -61,17 +61,14 @@ web_schools(struct req *req)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Schools"));
-    html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
-                "id=\"school-filters\" action=\"/schools\">");
-    web_scope_fields(req, t, NULL, NULL);
+    html_raw(o, "</h1>");
+    web_scope_form_begin(req, "school-filters", "/schools", t, NULL, NULL);
     html_raw(o, "<select name=\"pool\">");
     const char *sel = pools[pool == 1 ? 1 : pool == -1 ? 2 : 0].code;
     for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++)
         web_select_option(req, pools[k].code, T(pools[k].label), sel);
-    html_raw(o, "</select><button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, t, NULL, NULL);
+    html_raw(o, "</select>");
+    web_scope_form_end(req, t, NULL, NULL);
     html_raw(o, "<table id=\"school-table\"><thead><tr>");
     web_th(req, "Name");
     web_th(req, "Township");
@@ -110,9 +107,9 @@ web_schools(struct req *req)
                   (long long)total);
     struct strbuf q;
     strbuf_init(&q, 0);
+    web_query_arg(&q, "function", "1");
     web_query_arg(&q, "township", t);
-    html_attr(o, arena_printf(&req->arena, "/rooms?function=1%s",
-                              strbuf_str(&q)));
+    html_attr(o, web_url(req, "/rooms", strbuf_str(&q)));
     strbuf_printf(o, "\">%lld</a></td><td>%lld</td></tr></tfoot></table>",
                   function_rooms, rooms);
     strbuf_cleanup(&q);
@@ -141,17 +138,13 @@ web_rooms(struct req *req)
     web_page_begin(req, title, "/schools");
     struct strbuf *o = &req->out;
     web_h1(req, title);
-    html_raw(o, "<form class=\"filters\" method=\"get\" "
-                "id=\"room-filters\" action=\"/rooms\">");
-    web_scope_fields(req, t, NULL, NULL);
+    web_scope_form_begin(req, "room-filters", "/rooms", t, NULL, NULL);
     html_raw(o, "<select name=\"function\">");
     const char *sel = function ? "1" : "0";
     web_select_option(req, "0", T("Every room"), sel);
     web_select_option(req, "1", T("Function rooms"), sel);
-    html_raw(o, "</select><button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, t, NULL, NULL);
+    html_raw(o, "</select>");
+    web_scope_form_end(req, t, NULL, NULL);
     html_raw(o, "<table id=\"room-table\"><thead><tr>");
     web_th(req, "Room name");
     web_th(req, "Kind");
@@ -170,11 +163,7 @@ web_rooms(struct req *req)
         web_td(req, web_jstr(v, "township_name"));
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": <span id=\"room-total\">%lld</span></td></tr>"
-                     "</tfoot></table>",
-                  (long long)total);
+    web_total_foot(req, 4, "room-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "township", t);
@@ -363,13 +352,8 @@ web_orders(struct req *req)
     web_page_begin(req, T("Course orders"), "/orders");
     struct strbuf *o = &req->out;
     web_h1(req, T("Course orders"));
-    html_raw(o, "<form class=\"filters\" method=\"get\" "
-                "id=\"order-filters\" action=\"/orders\">");
-    web_scope_fields(req, t, a, b);
-    html_raw(o, "<button type=\"submit\">");
-    html_txt(o, T("Show"));
-    html_raw(o, "</button></form>");
-    web_scope_note(req, t, a, b);
+    web_scope_form_begin(req, "order-filters", "/orders", t, a, b);
+    web_scope_form_end(req, t, a, b);
     html_raw(o, "<table id=\"demand\"><thead><tr>");
     web_th(req, "Schools");
     web_th(req, "Course");

@@ -250,9 +250,7 @@ web_teachers(struct req *req)
     struct strbuf rq;
     strbuf_init(&rq, 0);
     web_query_arg(&rq, "township", tw);
-    html_attr(o, arena_printf(&req->arena, "/teachers/ranking%s%s",
-                              *strbuf_str(&rq) ? "?" : "",
-                              *strbuf_str(&rq) ? strbuf_str(&rq) + 1 : ""));
+    html_attr(o, web_url(req, "/teachers/ranking", strbuf_str(&rq)));
     strbuf_cleanup(&rq);
     html_raw(o, "\">");
     html_txt(o, T("Teacher ranking"));
@@ -789,11 +787,8 @@ web_courses(struct req *req)
                     web_jstr(v, "name"));
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody><tfoot><tr><td>");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": <span id=\"module-total\">%zu</span></td></tr>"
-                     "</tfoot></table>",
-                  json_array_size(modules));
+    web_total_foot(req, 1, "module-total",
+                   (int64_t)json_array_size(modules));
     html_raw(o, "<div id=\"course-table\"><table><thead><tr>");
     web_th(req, "Title");
     web_th(req, "Module");
@@ -818,11 +813,7 @@ web_courses(struct req *req)
                         : T("Not published"));
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": <span id=\"course-total\">%lld</span></td></tr>"
-                     "</tfoot></table>",
-                  (long long)total);
+    web_total_foot(req, 6, "course-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "q", f.q);
