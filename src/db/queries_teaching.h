@@ -330,25 +330,9 @@
     Q(PERSON_BRIEF,                                                           \
       "SELECT township_code, political_status, flags FROM people "            \
       "WHERE id = $1 AND voided_at IS NULL", NULL)                            \
-    Q(DAY_MINUTES,                                                            \
-      "SELECT COALESCE(SUM(minutes), 0) FROM attendance "                     \
-      "WHERE person_id = $1 AND day = $2", NULL)                              \
-    /* the session's context comes from the session itself */            \
-    Q(ATTEND_INSERT,                                                          \
-      "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
-      "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
-      "concentrated, township_code, starts_at) "                              \
-      "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
-      "CAST($4 AS TEXT), CAST($5 AS INTEGER), CAST($6 AS TEXT), "             \
-      "CAST($7 AS INTEGER), CAST($8 AS TEXT), CAST($9 AS BIGINT), "           \
-      "CAST($10 AS INTEGER), p.id, p.type, "                                  \
-      "pt.concentrated, s.township_code, cs.starts_at "                       \
-      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
-      "JOIN program_types pt ON pt.code = p.type "                            \
-      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
-      NULL)                                                                   \
-    /* The same, but a second check-in gives no row instead of an error:  \
-     * the batch writer must not abort its transaction on PostgreSQL. */    \
+    /* The session's context comes from the session itself; a second      \
+     * check-in gives no row instead of an error, so that a writer never   \
+     * aborts its transaction on PostgreSQL (class_attend_write). */        \
     Q(ATTEND_INSERT_NEW,                                                      \
       "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
       "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
