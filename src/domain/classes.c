@@ -697,9 +697,33 @@ class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
 }
 
 int
-rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+rating_prior(struct db *db, struct rating_prior *p)
 {
-    int64_t n = 0, sum = 0, excellent = 0, all_n = 0, all_sum = 0;
+    p->n = p->sum = 0;
+    struct db_res *r = db_query(db, Q_RATING_ALL, "");
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        p->n = db_int(r, 0);
+        p->sum = db_int(r, 1);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    char day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    p->rule = (struct rating_rule){.min_ratings = 10};
+    rc = rating_rule_of(db, year, &p->rule);
+    return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+rating_summary_with(struct db *db, enum query q, int64_t id,
+                    const struct rating_prior *p, json_t **out)
+{
+    int64_t n = 0, sum = 0, excellent = 0;
     struct db_res *r = db_query(db, q, "i", id);
     if (r == NULL)
         return ERR_DB;
@@ -712,39 +736,32 @@ rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    r = db_query(db, Q_RATING_ALL, "");
-    if (r == NULL)
-        return ERR_DB;
-    if ((rc = db_next(r)) > 0) {
-        all_n = db_int(r, 0);
-        all_sum = db_int(r, 1);
-    }
-    db_end(r);
-    if (rc < 0)
-        return ERR_DB;
-    char day[11];
-    int year;
-    rules_day(now_unix(), day, &year);
-    struct rating_rule rule = {.min_ratings = 10};
-    if ((rc = rating_rule_of(db, year, &rule)) != 0 && rc != ERR_NOTFOUND)
-        return rc;
     double mean = n ? (double)sum / 100.0 / (double)n : 0;
-    double prior = all_n ? (double)all_sum / 100.0 / (double)all_n : 0;
+    double prior = p->n ? (double)p->sum / 100.0 / (double)p->n : 0;
     *out = json_pack("{s:I}", "evaluations", (json_int_t)n);
     json_object_set_new(*out, "mean", n ? json_real(mean) : json_null());
     json_object_set_new(
         *out, "ranked_mean",
-        all_n ? json_real(rules_shrunk_mean(mean, n, prior,
-                                            rule.prior_weight))
-              : json_null());
+        p->n ? json_real(rules_shrunk_mean(mean, n, prior,
+                                           p->rule.prior_weight))
+             : json_null());
     /* A rate over fewer than 10 ratings is shown as such (SPEC §2.8). */
     json_object_set_new(*out, "excellent", json_integer(excellent));
     json_object_set_new(*out, "excellence_rate",
-                        n >= rule.min_ratings
+                        n >= p->rule.min_ratings
                             ? json_real((double)excellent / (double)n)
                             : json_null());
-    json_object_set_new(*out, "too_few", json_boolean(n < rule.min_ratings));
+    json_object_set_new(*out, "too_few",
+                        json_boolean(n < p->rule.min_ratings));
     return 0;
+}
+
+int
+rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+{
+    struct rating_prior p;
+    int rc = rating_prior(db, &p);
+    return rc != 0 ? rc : rating_summary_with(db, q, id, &p, out);
 }
 
 /* --- annual plans ----------------------------------------------------- */

@@ -161,6 +161,16 @@ int class_evaluate(struct db *db, const struct keyring *k,
  * overall mean), excellence_rate (null under 10 evaluations). q is
  * Q_RATING_TEACHER or Q_RATING_COURSE. */
 int rating_summary(struct db *db, enum query q, int64_t id, json_t **out);
+/* What rating_summary shrinks toward, read once for a list of many: every
+ * rating's count and sum (hundredths) and this year's rating rule. */
+struct rating_prior {
+    int64_t n, sum;
+    struct rating_rule rule;
+};
+int rating_prior(struct db *db, struct rating_prior *p);
+/* rating_summary with the prior given. */
+int rating_summary_with(struct db *db, enum query q, int64_t id,
+                        const struct rating_prior *p, json_t **out);
 
 /* The annual plan (年度培训计划) of a school in batches. */
 struct plan_batch {

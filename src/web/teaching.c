@@ -265,10 +265,14 @@ web_teachers(struct req *req)
     web_th(req, "Mean score");
     web_th(req, "Excellence rate");
     html_raw(o, "</tr></thead><tbody>");
+    struct rating_prior prior; /* once for the page, not once a row */
+    if (rating_prior(db, &prior) != 0)
+        return api_db_error(req, db);
     json_array_foreach(items, i, v)
     {
         json_t *r;
-        if (rating_summary(db, Q_RATING_TEACHER, web_id_of(v), &r) != 0)
+        if (rating_summary_with(db, Q_RATING_TEACHER, web_id_of(v), &prior,
+                                &r) != 0)
             return api_db_error(req, db);
         web_owned(req, r);
         html_raw(o, "<tr>");
