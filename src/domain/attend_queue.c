@@ -49,12 +49,28 @@ write_one(struct job *j)
                               j->user, false, &j->r);
 }
 
+static int
+by_person(const void *a, const void *b)
+{
+    const struct job *x = *(struct job *const *)a;
+    const struct job *y = *(struct job *const *)b;
+    return x->person < y->person ? -1 : x->person > y->person;
+}
+
 static void
 write_batch(struct job *batch)
 {
+    /* Written in order of person: each write takes its person's day (a
+     * row lock on PostgreSQL), and writers of several servers that take
+     * them in one order never wait on each other in a circle. */
+    struct job *order[BATCH_MAX];
+    size_t n = 0;
+    for (struct job *j = batch; j && n < BATCH_MAX; j = j->next)
+        order[n++] = j;
+    qsort(order, n, sizeof(order[0]), by_person);
     int rc = db_begin(wdb) == 0 ? 0 : ERR_DB;
-    for (struct job *j = batch; j; j = j->next)
-        j->rc = rc == 0 ? write_one(j) : rc;
+    for (size_t i = 0; i < n; i++)
+        order[i]->rc = rc == 0 ? write_one(order[i]) : rc;
     if (rc == 0 && db_commit(wdb) != 0)
         rc = ERR_DB;
     if (rc != 0) {
