@@ -57,7 +57,8 @@ school_items(struct req *req, struct db *db)
     json_t *items = json_array();
     int64_t n;
     return web_loaded(
-        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n), items);
+        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n),
+        items);
 }
 
 /* The schools as {"code": id, "name"} for web_code_select. */
