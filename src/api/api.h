@@ -59,6 +59,21 @@ int api_write_error(struct req *req, struct db *db, int rc,
 int api_township_filter(struct req *req, const char **out);
 /* Answers a whole list (one page holding every item). */
 int api_list_all(struct req *req, json_t *items);
+/* The period of ?from= and ?to= (China dates, "to" inclusive), the
+ * calendar year to date where one is absent (rules_default_period): the
+ * one default of the county report, its .xlsx, its page and the lists its
+ * figures open. [*from, *to) in unix seconds; the dates in from_s, to_s.
+ * 0, or -1 having answered 400. */
+int api_period_or_400(struct req *req, int64_t *from, int64_t *to,
+                      char from_s[11], char to_s[11]);
+/* Whether the query names a period (?from= or ?to=). */
+bool api_has_period(struct req *req);
+/* ?status= of a study-hours list: behind (the default), meeting or all,
+ * as enum hours_status (domain/classes.h). 0, or the 400 it answered. */
+int api_hours_status_or_400(struct req *req, int *out);
+/* ?pool= of the schools list: met (1), short (-1), or every school (0).
+ * 0, or the 400 it answered. */
+int api_pool_or_400(struct req *req, int *pool);
 /* Answers a configurable code list ({"code","name"}): q is one of the
  * *_TYPE_LIST / *_LIST queries of org_code_list. */
 int api_code_list(struct req *req, enum query q);
@@ -120,6 +135,9 @@ int api_courses_get(struct req *req);
 int api_courses_update(struct req *req);
 int api_report_county(struct req *req);
 int api_report_county_xlsx(struct req *req);
+int api_report_villages(struct req *req);
+int api_teachers_ranking(struct req *req);
+int api_rooms_list_all(struct req *req);
 int api_orders_create(struct req *req);
 int api_orders_demand(struct req *req);
 int api_orders_convert(struct req *req);

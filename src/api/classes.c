@@ -35,16 +35,22 @@ api_programs_list(struct req *req)
         api_township_filter(req, &township) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
-    const char *type = req_query(req, "type");
-    if (type && *type == '\0')
-        type = NULL;
+    struct program_filter f = {.township = township, .school_id = school,
+                               .type = req_query(req, "type")};
+    if (f.type && *f.type == '\0')
+        f.type = NULL;
+    /* With a period, the programs with a session in it (the county
+     * report's themed classes). */
+    char a[11], b[11];
+    f.dated = api_has_period(req);
+    if (f.dated && api_period_or_400(req, &f.from, &f.to, a, b) != 0)
+        return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
-    if (program_list(db, township, type, school, page, per_page, items,
-                     &total) != 0) {
+    if (program_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -137,12 +143,18 @@ api_sessions_list(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    int64_t total;
-    if (class_list(db, &f, page, per_page, items, &total) != 0) {
+    int64_t total, times, persons;
+    if (class_list(db, &f, page, per_page, items, &total) != 0 ||
+        class_totals(db, &f, &times, &persons) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    /* The attendance of every session listed, not only this page's: the
+     * county report's person-times and persons. */
+    json_t *v = http_list(items, total, page, per_page);
+    json_object_set_new(v, "person_times", json_integer(times));
+    json_object_set_new(v, "persons", json_integer(persons));
+    return http_json(req, 200, v);
 }
 
 /* A time field ("2026-12-01T09:00", China time unless "Z" or +08:00). */
@@ -434,7 +446,7 @@ attendance_json(int64_t session_id, int64_t person_id,
                      (json_int_t)r->id, "session_id", (json_int_t)session_id,
                      "person_id", (json_int_t)person_id, "method", "qr",
                      "day", r->day, "year", r->year, "minutes",
-                     (json_int_t)r->minutes, "rule", RULES_HOURS_RULE);
+                     (json_int_t)r->minutes, "rule", r->rule);
 }
 
 /* Answers a recorded (or refused) check-in. */
@@ -580,6 +592,28 @@ api_sessions_evaluate(struct req *req)
 
 /* --- study hours ------------------------------------------------------ */
 
+int
+api_hours_status_or_400(struct req *req, int *out)
+{
+    static const struct {
+        const char *name;
+        enum hours_status status;
+    } names[] = {{"behind", HOURS_BEHIND},
+                 {"meeting", HOURS_MEETING},
+                 {"all", HOURS_BOUND}};
+    const char *s = req_query(req, "status");
+    *out = HOURS_BEHIND;
+    if (s == NULL || *s == '\0')
+        return 0;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (strcmp(s, names[i].name) == 0) {
+            *out = names[i].status;
+            return 0;
+        }
+    return http_error(req, 400, "invalid_param", "status",
+                      "status is behind, meeting or all");
+}
+
 static int
 year_param(struct req *req, int *year)
 {
@@ -661,16 +695,18 @@ api_hours_behind(struct req *req)
     int64_t page, per_page;
     int year;
     const char *township;
+    int status;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 || year_param(req, &year))
+        api_township_filter(req, &township) != 0 || year_param(req, &year) ||
+        api_hours_status_or_400(req, &status) != 0)
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total, bound, meeting;
-    if (hours_behind(db, township, year, page, per_page, items, &total,
-                     &bound, &meeting) != 0) {
+    if (hours_behind(db, township, year, (enum hours_status)status, page,
+                     per_page, items, &total, &bound, &meeting) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }

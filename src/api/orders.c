@@ -1,7 +1,10 @@
 /*
  * orders.c - course orders (线上点单): POST /api/v1/orders (a trainee),
- * GET /api/v1/me/orders (its outcomes), GET /api/v1/orders?school_id=
- * (the school's demand, ranked by course), POST /api/v1/orders/convert
+ * GET /api/v1/me/orders (its outcomes), GET /api/v1/orders
+ * [?school_id=|township=][&from=&to=] (every township's demand for the
+ * county, one school's or township's otherwise, per course: open now,
+ * ranked, and placed in the period, the county report's 点单数),
+ * POST /api/v1/orders/convert
  * (a course's open orders become a themed class) and
  * POST /api/v1/orders/{id}/decline.
  */
@@ -68,15 +71,18 @@ api_me_orders(struct req *req)
 int
 api_orders_demand(struct req *req)
 {
-    int64_t school;
-    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
+    int64_t school, from, to;
+    const char *township;
+    char a[11], b[11];
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
+        api_township_filter(req, &township) != 0 ||
+        api_period_or_400(req, &from, &to, a, b) != 0)
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
-    const char *township = api_scope(req);
     char tw[16];
-    if (school) {
+    if (school) { /* a school's demand is its township's */
         json_t *s;
         if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
             return req->status;
@@ -84,16 +90,19 @@ api_orders_demand(struct req *req)
                  json_string_value(json_object_get(s, "township_code")));
         json_decref(s);
         township = tw;
-    } else if (township == NULL) {
-        return http_error(req, 400, "invalid_param", "school_id",
-                          "give school_id: demand is counted per school");
     }
     json_t *items = json_array();
-    if (order_demand(db, township, items) != 0) {
+    int64_t placed;
+    if (order_table(db, township, from, to, items, &placed) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
-    return api_list_all(req, items);
+    int64_t n = (int64_t)json_array_size(items);
+    json_t *v = http_list(items, n, 1, n > 0 ? n : 1);
+    json_object_set_new(v, "placed", json_integer(placed));
+    json_object_set_new(v, "from", json_string(a));
+    json_object_set_new(v, "to", json_string(b));
+    return http_json(req, 200, v);
 }
 
 /* An optional time field; absent leaves *out. 0 or -1 answered. */
@@ -119,11 +128,11 @@ api_orders_convert(struct req *req)
         return req->status;
     struct order_convert c = {0};
     bool has;
-    /* By default the class meets a week from today, 09:00 to 12:00. */
+    /* By default the class meets a week from today at 09:00, for 3
+     * hours or as long as the course's 学时 need. */
     int64_t now = now_unix();
     int64_t day = now + 7 * 86400;
     c.starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600;
-    c.ends_at = c.starts_at + 3 * 3600;
     if (json_int_or_422(req, body, "course_id", true, 1, INT64_MAX, &has,
                         &c.course_id) ||
         json_int_or_422(req, body, "school_id", true, 1, INT64_MAX, &has,

@@ -1,45 +1,46 @@
 /*
  * report.c - GET /api/v1/reports/county?from=&to=[&township=]: the
  * county report (SPEC.md §4.3) for a date range, China time, "to"
- * inclusive; the current year by default. A school admin gets its own
- * township's.
+ * inclusive; the calendar year to date by default, the one default of
+ * the report everywhere (api_period_or_400). A school admin gets its own
+ * township's. Also the lists two of its figures open that have no other
+ * home: GET /api/v1/reports/county/villages (覆盖村) and
+ * GET /api/v1/teachers/ranking (教师评价排名, the evaluations).
  */
 #include "api.h"
 
 #include "../core/sheet.h"
 #include "../core/util.h"
+#include "../domain/record.h"
 #include "../domain/report.h"
 #include "../domain/rules.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The report's range and township from the query: China-time dates,
- * "to" inclusive, the current year by default; a school admin's own
- * township. 0, or -1 having answered 4xx. */
-static int
-report_params(struct req *req, struct db *db, const char **t, int64_t *from,
-              int64_t *to)
+bool
+api_has_period(struct req *req)
 {
-    *t = req_query(req, "township");
-    if (*t && **t == '\0')
-        *t = NULL;
-    if (*t && api_check_township(req, *t) != 0)
-        return -1;
-    if (*t == NULL)
-        *t = api_scope(req);
-    char today[11], from_s[11], to_s[11];
-    int year;
-    rules_day(now_unix(), today, &year);
-    str_fmt(from_s, sizeof(from_s), "%04d-01-01", year % 10000);
-    str_fmt(to_s, sizeof(to_s), "%04d-12-31", year % 10000);
     const char *f = req_query(req, "from"), *u = req_query(req, "to");
-    if (date_parse(f && *f ? f : from_s, from) != 0) {
+    return (f && *f) || (u && *u);
+}
+
+int
+api_period_or_400(struct req *req, int64_t *from, int64_t *to,
+                  char from_s[11], char to_s[11])
+{
+    rules_default_period(now_unix(), from_s, to_s);
+    const char *f = req_query(req, "from"), *u = req_query(req, "to");
+    if (f && *f && str_copy(from_s, 11, f) != 0)
+        from_s[0] = '\0'; /* too long: not a date */
+    if (u && *u && str_copy(to_s, 11, u) != 0)
+        to_s[0] = '\0';
+    if (date_parse(from_s, from) != 0) {
         http_error(req, 400, "invalid_param", "from",
                    "from must be a date YYYY-MM-DD");
         return -1;
     }
-    if (date_parse(u && *u ? u : to_s, to) != 0) {
+    if (date_parse(to_s, to) != 0) {
         http_error(req, 400, "invalid_param", "to",
                    "to must be a date YYYY-MM-DD");
         return -1;
@@ -50,11 +51,32 @@ report_params(struct req *req, struct db *db, const char **t, int64_t *from,
     }
     *from -= RULES_CST_OFFSET;
     *to += 86400 - RULES_CST_OFFSET;
+    return 0;
+}
+
+/* The report's range and township from the query: the one default
+ * period, a school admin's own township, a township that exists. 0, or
+ * -1 having answered 4xx. */
+static int
+report_params(struct req *req, struct db *db, const char **t, int64_t *from,
+              int64_t *to, char from_s[11], char to_s[11])
+{
+    if (api_township_filter(req, t) != 0 ||
+        api_period_or_400(req, from, to, from_s, to_s) != 0)
+        return -1;
     if (*t && !township_exists(db, *t)) {
         http_error(req, 400, "invalid_param", "township", "no such township");
         return -1;
     }
     return 0;
+}
+
+/* Adds the period a report or list counted to its answer. */
+static void
+set_period(json_t *v, const char *a, const char *b)
+{
+    json_object_set_new(v, "from", json_string(a));
+    json_object_set_new(v, "to", json_string(b));
 }
 
 int
@@ -63,12 +85,83 @@ api_report_county(struct req *req)
     struct db *db = api_db(req);
     const char *t;
     int64_t from, to;
-    if (db == NULL || report_params(req, db, &t, &from, &to) != 0)
+    char a[11], b[11];
+    if (db == NULL || report_params(req, db, &t, &from, &to, a, b) != 0)
         return req->status;
     json_t *v;
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
                       &v) != 0)
         return api_db_error(req, db);
+    set_period(v, a, b);
+    return http_json(req, 200, v);
+}
+
+/* A list behind a figure: its page and the report's parameters. 0, or
+ * -1 having answered. */
+static int
+list_params(struct req *req, struct db *db, struct report_filter *f,
+            int64_t *page, int64_t *per_page, char a[11], char b[11])
+{
+    *f = (struct report_filter){0};
+    if (db == NULL || req_paging_or_400(req, page, per_page) != 0 ||
+        report_params(req, db, &f->township, &f->from, &f->to, a, b) != 0)
+        return -1;
+    return 0;
+}
+
+int
+api_report_villages(struct req *req)
+{
+    struct db *db = api_db(req);
+    struct report_filter f;
+    int64_t page, per_page;
+    char a[11], b[11];
+    if (list_params(req, db, &f, &page, &per_page, a, b) != 0)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (report_villages(db, &f, page, per_page, items, &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    json_t *v = http_list(items, total, page, per_page);
+    set_period(v, a, b);
+    return http_json(req, 200, v);
+}
+
+int
+api_teachers_ranking(struct req *req)
+{
+    struct db *db = api_db(req);
+    struct report_filter f;
+    int64_t page, per_page;
+    char a[11], b[11];
+    if (list_params(req, db, &f, &page, &per_page, a, b) != 0)
+        return req->status;
+    f.module = req_query(req, "module");
+    if (f.module && *f.module == '\0')
+        f.module = NULL;
+    if (f.module && record_lookup(db, Q_MODULE_GET, f.module, NULL, 0) <= 0)
+        return http_error(req, 400, "invalid_param", "module",
+                          "no such module");
+    json_t *all = json_array(), *summary;
+    if (report_ranking(db, &f, all, &summary) != 0) {
+        json_decref(all);
+        return api_db_error(req, db);
+    }
+    /* One page of the ranking, with the totals of all of it. */
+    json_t *items = json_array();
+    size_t n = json_array_size(all);
+    for (int64_t i = (page - 1) * per_page;
+         i < (int64_t)n && i < page * per_page; i++)
+        json_array_append(items, json_array_get(all, (size_t)i));
+    json_decref(all);
+    json_t *v = http_list(items, (int64_t)n, page, per_page);
+    json_object_update(v, summary);
+    json_decref(summary);
+    set_period(v, a, b);
+    json_object_set_new(v, "module", f.module ? json_string(f.module)
+                                              : json_null());
     return http_json(req, 200, v);
 }
 
@@ -84,6 +177,8 @@ static const struct {
     {"evaluations", "评价次数"},
     {"evaluators", "参评学员"},
     {"excellence_rate", "优秀率"},
+    {"excellent", "优秀评价次数"},
+    {"excellence_too_few", "评价次数不足，优秀率仅供参考"},
     {"funds_allocated_fen", "下拨经费（分）"},
     {"funds_spent_fen", "支出经费（分）"},
     {"funds_spent_by_category", "经费支出分类"},
@@ -158,7 +253,8 @@ add_rows(struct sheet *sh, struct req *req, const char *prefix, json_t *v)
             : json_is_real(x)
                 ? arena_printf(&req->arena, "%.1f%%",
                                json_real_value(x) * 100)
-                : "未记录"; /* null: the capability does not exist yet */
+            : json_is_boolean(x) ? (json_is_true(x) ? "是" : "否")
+                                 : "未记录"; /* null: not recorded yet */
         const char *cells[2] = {name, value};
         sheet_add_row(sh, cells);
     }
@@ -170,7 +266,8 @@ api_report_county_xlsx(struct req *req)
     struct db *db = api_db(req);
     const char *t;
     int64_t from, to;
-    if (db == NULL || report_params(req, db, &t, &from, &to) != 0)
+    char a[11], b[11];
+    if (db == NULL || report_params(req, db, &t, &from, &to, a, b) != 0)
         return req->status;
     json_t *v;
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
@@ -179,10 +276,7 @@ api_report_county_xlsx(struct req *req)
     static const char *const heads[2] = {"指标", "数值"};
     static const bool text[2] = {false, false};
     struct sheet *sh = sheet_new("全县工作报表", 2, heads, text);
-    char range[64], a[11], b[11];
-    int y;
-    rules_day(from, a, &y);
-    rules_day(to - 1, b, &y);
+    char range[64];
     str_fmt(range, sizeof(range), "%s 至 %s", a, b);
     const char *first[2] = {"统计期间", range};
     sheet_add_row(sh, first);

@@ -1,5 +1,7 @@
 /*
- * teaching.c - /api/v1/schools (with rooms and the yearly 四有 check),
+ * teaching.c - /api/v1/schools (with rooms and the yearly 四有 check;
+ * ?pool=met|short for the 11+N view), /api/v1/rooms (the rooms of every
+ * school, ?function=1 the function rooms),
  * /api/v1/teachers, /api/v1/modules, /api/v1/room-kinds and
  * /api/v1/courses. Schools are township data: a school admin sees and
  * changes its own; the county admin founds schools, keeps the county
@@ -30,20 +32,37 @@ api_room_kinds_list(struct req *req)
 /* --- schools ---------------------------------------------------------- */
 
 int
+api_pool_or_400(struct req *req, int *pool)
+{
+    const char *p = req_query(req, "pool");
+    *pool = 0;
+    if (p == NULL || *p == '\0')
+        return 0;
+    if (strcmp(p, "met") == 0 || strcmp(p, "short") == 0) {
+        *pool = *p == 'm' ? 1 : -1;
+        return 0;
+    }
+    return http_error(req, 400, "invalid_param", "pool",
+                      "pool is met (11+N reached) or short");
+}
+
+int
 api_schools_list(struct req *req)
 {
     int64_t page, per_page;
     const char *township;
+    int pool;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0)
+        api_township_filter(req, &township) != 0 ||
+        api_pool_or_400(req, &pool) != 0)
         return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
-    if (school_list(db, township, app_config.pool_min_county_teachers, page,
-                    per_page, items, &total) != 0) {
+    if (school_list(db, township, app_config.pool_min_county_teachers, pool,
+                    page, per_page, items, &total) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -160,6 +179,28 @@ api_rooms_list(struct req *req)
         return api_db_error(req, db);
     }
     return api_list_all(req, items);
+}
+
+int
+api_rooms_list_all(struct req *req)
+{
+    int64_t page, per_page, function;
+    const char *township;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        api_township_filter(req, &township) != 0 ||
+        req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    int64_t total;
+    if (room_list(db, township, function == 1, page, per_page, items,
+                  &total) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return http_json(req, 200, http_list(items, total, page, per_page));
 }
 
 int

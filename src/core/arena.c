@@ -140,8 +140,11 @@ arena_vprintf(struct arena *a, const char *fmt, va_list ap)
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap2);
     va_end(ap2);
-    if (n < 0)
-        n = 0;
+    if (n < 0) { /* a format error: an empty string, terminated */
+        char *p = arena_alloc(a, 1);
+        p[0] = '\0';
+        return p;
+    }
     char *p = arena_alloc(a, (size_t)n + 1);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     return p;

@@ -101,13 +101,20 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 char *
 strbuf_take(struct strbuf *sb, size_t *len)
 {
-    if (sb->p == NULL)
-        grow(sb, 0);
+    /* A buffer nothing was appended to owns no memory yet: hand back a
+     * string of its own, terminated like every other. (Growing it and
+     * returning the fresh block unwritten gave callers heap garbage.) */
     char *p = sb->p;
+    if (p == NULL) {
+        p = xmalloc(1);
+        sb->len = 0;
+    }
+    p[sb->len] = '\0';
     if (len)
         *len = sb->len;
     sb->p = NULL;
     sb->len = sb->cap = 0;
+    sb->failed = false;
     return p;
 }
 

@@ -45,7 +45,8 @@ strbuf_putc(struct strbuf *sb, char c)
 }
 void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Hands the contents to the caller (free with free()) and resets sb. */
+/* Hands the contents to the caller, always a NUL-terminated string ("" when
+ * nothing was appended; free with free()), and resets sb. */
 char *strbuf_take(struct strbuf *sb, size_t *len);
 static inline bool
 strbuf_failed(const struct strbuf *sb)

@@ -587,6 +587,74 @@ static const struct migration migrations[] = {
      "  voided_at BIGINT, void_reason TEXT);"
      "CREATE INDEX session_photos_session ON session_photos(session_id, id);",
      NULL, NULL},
+    {13, "dated 学时 rule, function rooms, exact rating totals",
+     /* The daily cap and the session-length rule of 学时 are dated
+      * configuration like the yearly targets (DOMAIN.md §1.5): the row
+      * of the latest year_from not after a session's year applies, and
+      * its code is stored with each attendance it credited. */
+     "CREATE TABLE hour_rules ("
+     "  year_from INTEGER PRIMARY KEY,"
+     "  code TEXT NOT NULL UNIQUE,"       /* kept on every attendance */
+     "  day_cap_minutes INTEGER NOT NULL," /* per person and China day */
+     "  half_day_minutes INTEGER NOT NULL," /* counts half the cap */
+     "  day_minutes INTEGER NOT NULL);"    /* counts the cap */
+     "INSERT INTO hour_rules VALUES (2019, 'hour60-cap8', 480, 180, 360);"
+     /* Which room kinds are function rooms (功能室: 健身房, 书画室, 棋牌室,
+      * 阅览室 …, SPEC.md §2.2), declared once for the report and the
+      * room list it opens; classrooms are not. */
+     "ALTER TABLE room_kinds ADD COLUMN is_function INTEGER NOT NULL DEFAULT 0;"
+     "UPDATE room_kinds SET is_function = 1 WHERE code IN ('activity',"
+     " 'reading', 'fitness', 'calligraphy', 'chess');"
+     /* A rating's total at full precision (hundredths: exact, since the
+      * weights sum to 100), graded from that: 89.95 is 良好, not a rounded
+      * 90.0 graded 优秀. Existing rows are recomputed from their scores
+      * under the weights of their year, and regraded. */
+     "ALTER TABLE evaluations ADD COLUMN total_hundredths INTEGER NOT NULL"
+     " DEFAULT 0;"
+     "UPDATE evaluations SET total_hundredths = (SELECT r.w_content * content"
+     " + r.w_method * method + r.w_effect * effect + r.w_attitude * attitude"
+     " FROM rating_rules r WHERE r.year_from <= evaluations.year"
+     " ORDER BY r.year_from DESC LIMIT 1)"
+     " WHERE EXISTS (SELECT 1 FROM rating_rules r"
+     " WHERE r.year_from <= evaluations.year);"
+     "UPDATE evaluations SET grade = (SELECT CASE"
+     " WHEN evaluations.total_hundredths >= r.excellent * 100 THEN 'excellent'"
+     " WHEN evaluations.total_hundredths >= r.good * 100 THEN 'good'"
+     " WHEN evaluations.total_hundredths >= r.pass * 100 THEN 'pass'"
+     " ELSE 'fail' END FROM rating_rules r"
+     " WHERE r.year_from <= evaluations.year"
+     " ORDER BY r.year_from DESC LIMIT 1)"
+     " WHERE EXISTS (SELECT 1 FROM rating_rules r"
+     " WHERE r.year_from <= evaluations.year);"
+     /* Below this many ratings a rate is shown as too few (SPEC §2.8). */
+     "ALTER TABLE rating_rules ADD COLUMN min_ratings INTEGER NOT NULL"
+     " DEFAULT 10;"
+     "CREATE INDEX attendance_day ON attendance(person_id, day);"
+     /* The report's evaluations and the ranking, from the index alone. */
+     "DROP INDEX evaluations_starts;"
+     "CREATE INDEX evaluations_starts ON evaluations(starts_at,"
+     " township_code, rater_person, grade, total_hundredths, teacher_id,"
+     " course_id);",
+     /* Attendance credited in check-in order is credited again in order
+      * of session start under the cap of the one rule there was: what a
+      * session credits is what its 学时 ask, within what the person's
+      * earlier sessions of that day left of the 480 minutes. */
+     "UPDATE attendance SET rule = 'hour60-cap8', minutes = (SELECT"
+     " MAX(0, MIN(cs.half_hours * 30, 480 - COALESCE((SELECT"
+     " SUM(c2.half_hours * 30) FROM attendance a2 JOIN class_sessions c2"
+     " ON c2.id = a2.session_id WHERE a2.person_id = attendance.person_id"
+     " AND a2.day = attendance.day AND (a2.starts_at < attendance.starts_at"
+     " OR (a2.starts_at = attendance.starts_at"
+     " AND a2.session_id < attendance.session_id))), 0)))"
+     " FROM class_sessions cs WHERE cs.id = attendance.session_id);",
+     "UPDATE attendance SET rule = 'hour60-cap8', minutes = (SELECT"
+     " GREATEST(0, LEAST(cs.half_hours * 30, 480 - COALESCE((SELECT"
+     " SUM(c2.half_hours * 30) FROM attendance a2 JOIN class_sessions c2"
+     " ON c2.id = a2.session_id WHERE a2.person_id = attendance.person_id"
+     " AND a2.day = attendance.day AND (a2.starts_at < attendance.starts_at"
+     " OR (a2.starts_at = attendance.starts_at"
+     " AND a2.session_id < attendance.session_id))), 0)))"
+     " FROM class_sessions cs WHERE cs.id = attendance.session_id);"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -6,12 +6,13 @@
  * text or NULL, 'b' bytes); every call must pass exactly these (db.c
  * refuses another list before anything is bound, db_check_queries()
  * proves at start that each statement wants as many, and
- * tests/lint/queries.mjs checks every call written with a literal query
- * name against this table). pg_sql is NULL when PostgreSQL takes the same
- * text. Parameters are written $1, $2, ... in order of first appearance
- * (SQLite reads $N as a named parameter bound by position; db_sqlite.c
- * checks the order when it prepares). Results are read by column number, so each
- * statement's column list is part of its contract with the caller.
+ * tests/lint/queries.test.mjs checks every call written with a literal
+ * query name against this table). pg_sql is NULL when PostgreSQL takes
+ * the same text. Parameters are written $1, $2, ... in order of first
+ * appearance (SQLite reads $N as a named parameter bound by position;
+ * db_sqlite.c checks the order when it prepares). Results are read by
+ * column number, so each statement's column list is part of its contract
+ * with the caller.
  */
 #pragma once
 

@@ -13,19 +13,39 @@
     "(SELECT string_agg(CAST(" col " AS TEXT), ',' ORDER BY " col ") FROM "  \
     from ")"
 
-/* id, township_code, township_name, name, address, county_teachers,
- * own_teachers, rooms */
-#define SCHOOL_SELECT                                                         \
-    "SELECT s.id, s.township_code, t.name, s.name, s.address, "              \
+/* The county teachers a school s has: the "11" of 11+N. */
+#define SCHOOL_COUNTY_TEACHERS                                                \
     "(SELECT COUNT(*) FROM teacher_schools ts JOIN teachers te "             \
     "  ON te.id = ts.teacher_id WHERE ts.school_id = s.id "                  \
-    "  AND te.level = 'county' AND te.voided_at IS NULL), "                  \
+    "  AND te.level = 'county' AND te.voided_at IS NULL)"
+/* id, township_code, township_name, name, address, county_teachers,
+ * own_teachers, rooms, function_rooms */
+#define SCHOOL_SELECT                                                         \
+    "SELECT s.id, s.township_code, t.name, s.name, s.address, "              \
+    SCHOOL_COUNTY_TEACHERS ", "                                               \
     "(SELECT COUNT(*) FROM teacher_schools ts JOIN teachers te "             \
     "  ON te.id = ts.teacher_id WHERE ts.school_id = s.id "                  \
     "  AND te.level <> 'county' AND te.voided_at IS NULL), "                 \
     "(SELECT COUNT(*) FROM rooms r WHERE r.school_id = s.id "                \
-    "  AND r.voided_at IS NULL) "                                            \
+    "  AND r.voided_at IS NULL), "                                           \
+    "(SELECT COUNT(*) FROM rooms r JOIN room_kinds k ON k.code = r.kind "    \
+    "  WHERE r.school_id = s.id AND r.voided_at IS NULL "                    \
+    "  AND k.is_function = 1) "                                              \
     "FROM schools s JOIN townships t ON t.code = s.township_code "
+/* $1 township; $2 the 11+N pool: 0 every school, 1 those with at least
+ * $3 county teachers, -1 those with fewer */
+#define SCHOOL_WHERE                                                          \
+    "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "              \
+    "AND ($2 = 0 OR ($2 = 1) = (" SCHOOL_COUNTY_TEACHERS " >= $3)) "
+
+/* Rooms of the schools: $1 township, $2 function rooms only (1) or all */
+#define ROOMS_FROM                                                            \
+    "FROM rooms r JOIN room_kinds k ON k.code = r.kind "                     \
+    "JOIN schools s ON s.id = r.school_id "                                  \
+    "JOIN townships t ON t.code = s.township_code "                          \
+    "WHERE r.voided_at IS NULL "                                             \
+    "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
+    "AND ($2 = 0 OR k.is_function = 1) "
 
 /* id, name, level, township_code, title, modules, school_ids, voided_at */
 #define TEACHER_COLS(CSV)                                                     \
@@ -71,12 +91,16 @@
     " WHERE cs.program_id = p.id AND cs.voided_at IS NULL), p.voided_at "    \
     "FROM programs p JOIN program_types pt ON pt.code = p.type "             \
     "JOIN schools s ON s.id = p.school_id "
-/* $1 township, $2 type, $3 school */
+/* $1 township, $2 type, $3 school; $4, $5: with a live session starting
+ * in [$4, $5) (unix; $4 NULL: any) */
 #define PROGRAM_WHERE                                                         \
     "WHERE p.voided_at IS NULL "                                              \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS TEXT) IS NULL OR p.type = $2) "                         \
-    "AND (CAST($3 AS BIGINT) IS NULL OR p.school_id = $3) "
+    "AND (CAST($3 AS BIGINT) IS NULL OR p.school_id = $3) "                  \
+    "AND (CAST($4 AS BIGINT) IS NULL OR EXISTS (SELECT 1 FROM "              \
+    " class_sessions cs WHERE cs.program_id = p.id AND cs.voided_at IS NULL " \
+    " AND cs.starts_at >= $4 AND cs.starts_at < $5)) "
 
 /* id, program_id, program_type, program_title, school_id, township_code,
  * course_id, course_title, teacher_id, teacher_name, starts_at, ends_at,
@@ -116,14 +140,19 @@
     Q(SCHOOL_INSERT, "sssii",                                                 \
       "INSERT INTO schools(township_code, name, address, is_demo, "           \
       "created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id", NULL)           \
-    Q(SCHOOL_LIST, "sii",                                                     \
-      SCHOOL_SELECT "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) " \
-      "ORDER BY t.seq, s.id LIMIT $2 OFFSET $3", NULL)                        \
-    Q(SCHOOL_COUNT, "s",                                                      \
-      "SELECT COUNT(*) FROM schools s "                                       \
-      "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1)", NULL)       \
-    Q(SCHOOL_GET, "i",                                                        \
-      SCHOOL_SELECT "WHERE s.id = $1", NULL)                                  \
+    Q(SCHOOL_LIST, "siiii",                                                   \
+      SCHOOL_SELECT SCHOOL_WHERE "ORDER BY t.seq, s.id LIMIT $4 OFFSET $5",   \
+      NULL)                                                                   \
+    Q(SCHOOL_COUNT, "sii",                                                    \
+          "SELECT COUNT(*) FROM schools s " SCHOOL_WHERE, NULL)               \
+    /* id, school_id, name, kind, kind_name, capacity, voided_at,         \
+     * school_name, township_code, township_name */                        \
+    Q(ROOMS_LIST, "siii",                                                     \
+      "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
+      "r.voided_at, s.name, s.township_code, t.name " ROOMS_FROM              \
+      "ORDER BY t.seq, k.seq, r.id LIMIT $3 OFFSET $4", NULL)                 \
+    Q(ROOMS_COUNT, "si", "SELECT COUNT(*) " ROOMS_FROM, NULL)                 \
+    Q(SCHOOL_GET, "i", SCHOOL_SELECT "WHERE s.id = $1", NULL)                 \
     Q(SCHOOL_UPDATE, "ssi",                                                   \
       "UPDATE schools SET name = COALESCE($1, name), "                        \
       "address = COALESCE($2, address) WHERE id = $3", NULL)                  \
@@ -232,7 +261,7 @@
       COURSE_COLS(CSV_OF_PG) "WHERE c.id = $1")                               \
     Q(COURSE_PUBLISH, "ii",                                                   \
       "UPDATE courses SET published = $1 WHERE id = $2 "                      \
-      "AND voided_at IS NULL", NULL)                                                            \
+      "AND voided_at IS NULL", NULL)                                          \
     Q(PROGRAM_TYPE_LIST, "",                                                  \
       "SELECT code, name FROM program_types ORDER BY seq", NULL)              \
     Q(PROGRAM_TYPE_GET, "s",                                                  \
@@ -242,10 +271,10 @@
       "INSERT INTO programs(type, school_id, title, starts_on, ends_on, "      \
       "is_demo, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7) "             \
       "RETURNING id", NULL)                                                   \
-    Q(PROGRAM_LIST, "ssnii",                                                  \
+    Q(PROGRAM_LIST, "ssnnnii",                                                \
       PROGRAM_SELECT PROGRAM_WHERE "ORDER BY p.starts_on DESC, p.id DESC "    \
-      "LIMIT $4 OFFSET $5", NULL)                                             \
-    Q(PROGRAM_COUNT, "ssn",                                                   \
+      "LIMIT $6 OFFSET $7", NULL)                                             \
+    Q(PROGRAM_COUNT, "ssnnn",                                                 \
       "SELECT COUNT(*) FROM programs p JOIN schools s ON s.id = p.school_id " \
       PROGRAM_WHERE, NULL)                                                    \
     Q(PROGRAM_GET, "i",                                                       \
@@ -262,8 +291,13 @@
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
-    Q(CLASS_GET, "i",                                                         \
-      SESSION_SELECT "WHERE cs.id = $1", NULL)                                \
+    Q(CLASS_GET, "i", SESSION_SELECT "WHERE cs.id = $1", NULL)              \
+    /* person-times and persons of the sessions a list shows */            \
+    Q(CLASS_TOTALS, "sniisn",                                                 \
+      "SELECT COUNT(a.id), COUNT(DISTINCT a.person_id) "                      \
+      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
+      "JOIN schools s ON s.id = p.school_id "                                 \
+      "JOIN attendance a ON a.session_id = cs.id " SESSION_WHERE, NULL)       \
     /* a person's sessions (enrolled or waiting) ending after $2 */        \
     Q(CLASS_MINE, "ii",                                                       \
       SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.id IN (SELECT "       \
@@ -306,25 +340,9 @@
     Q(PERSON_BRIEF, "i",                                                      \
       "SELECT township_code, political_status, flags FROM people "            \
       "WHERE id = $1 AND voided_at IS NULL", NULL)                            \
-    Q(DAY_MINUTES, "is",                                                      \
-      "SELECT COALESCE(SUM(minutes), 0) FROM attendance "                     \
-      "WHERE person_id = $1 AND day = $2", NULL)                              \
-    /* the session's context comes from the session itself */            \
-    Q(ATTEND_INSERT, "iiisisisni",                                            \
-      "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
-      "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
-      "concentrated, township_code, starts_at) "                              \
-      "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
-      "CAST($4 AS TEXT), CAST($5 AS INTEGER), CAST($6 AS TEXT), "             \
-      "CAST($7 AS INTEGER), CAST($8 AS TEXT), CAST($9 AS BIGINT), "           \
-      "CAST($10 AS INTEGER), p.id, p.type, "                                  \
-      "pt.concentrated, s.township_code, cs.starts_at "                       \
-      "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
-      "JOIN program_types pt ON pt.code = p.type "                            \
-      "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
-      NULL)                                                                   \
-    /* The same, but a second check-in gives no row instead of an error:  \
-     * the batch writer must not abort its transaction on PostgreSQL. */    \
+    /* The session's context comes from the session itself; a second      \
+     * check-in gives no row instead of an error, so that a writer never   \
+     * aborts its transaction on PostgreSQL (class_attend_write). */        \
     Q(ATTEND_INSERT_NEW, "iiisisisni",                                        \
       "INSERT INTO attendance(session_id, person_id, at, method, year, day, " \
       "minutes, rule, recorded_by, is_demo, program_id, program_type, "       \
@@ -363,39 +381,44 @@
       "ORDER BY p.sort_pinyin, p.id", NULL)                                   \
     Q(RATING_RULE, "i",                                                       \
       "SELECT w_content, w_method, w_effect, w_attitude, excellent, good, "   \
-      "pass, prior_weight FROM rating_rules WHERE year_from <= $1 "           \
+      "pass, prior_weight, min_ratings FROM rating_rules "                    \
+      "WHERE year_from <= $1 "                                                \
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
-    Q(EVAL_INSERT, "innssiiiiisiii",                                          \
+    Q(EVAL_INSERT, "innssiiiiisiiii",                                        \
       "INSERT INTO evaluations(session_id, teacher_id, course_id, "           \
       "rater_hash, rater_person, content, method, effect, attitude, "         \
-      "total_tenths, grade, year, at, is_demo, township_code, starts_at) "    \
+      "total_tenths, grade, year, at, is_demo, total_hundredths, "            \
+      "township_code, starts_at) "                                            \
       "SELECT CAST($1 AS BIGINT), CAST($2 AS BIGINT), CAST($3 AS BIGINT), "   \
       "CAST($4 AS TEXT), CAST($5 AS TEXT), CAST($6 AS INTEGER), "             \
       "CAST($7 AS INTEGER), CAST($8 AS INTEGER), CAST($9 AS INTEGER), "       \
       "CAST($10 AS INTEGER), CAST($11 AS TEXT), CAST($12 AS INTEGER), "       \
-      "CAST($13 AS BIGINT), CAST($14 AS INTEGER), "                           \
+      "CAST($13 AS BIGINT), CAST($14 AS INTEGER), CAST($15 AS INTEGER), "     \
       "s.township_code, cs.starts_at FROM class_sessions cs "                 \
       "JOIN programs p ON p.id = cs.program_id "                              \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
-    /* n, sum of totals (tenths), excellent */                              \
+    /* n, sum of totals (hundredths), excellent */                         \
     Q(RATING_TEACHER, "i",                                                    \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE teacher_id = $1", NULL)                                          \
     Q(RATING_COURSE, "i",                                                     \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
       "WHERE course_id = $1", NULL)                                           \
     Q(RATING_ALL, "",                                                         \
-      "SELECT COUNT(*), COALESCE(SUM(total_tenths), 0), COALESCE(SUM(CASE "   \
+      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
+      "CASE "                                                                 \
       "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations",     \
       NULL)                                                            \
     /* The demo trainee's person: a member of the township, the first. */  \
     Q(DEMO_MEMBER, "s",                                                       \
       "SELECT id FROM people WHERE township_code = $1 "                       \
       "AND political_status = 'member' AND flags = ',' "                      \
-      "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)                                                            \
+      "AND voided_at IS NULL ORDER BY id LIMIT 1", NULL)                      \
     /* id, flags: the living people of a township, for the demo */         \
     Q(DEMO_TOWNSHIP_PEOPLE, "s",                                              \
       "SELECT id, flags, political_status FROM people "                       \
@@ -406,9 +429,12 @@
       "course_teachers WHERE course_id = c.id), c.half_hours FROM courses c " \
       "WHERE c.published = 1 ORDER BY c.id", NULL)                            \
     Q(DEMO_CLASSROOM, "i",                                                    \
-      "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                                                            \
-    Q(DEMO_SCHOOL_OF, "s",                                                    \
-      "SELECT id FROM schools WHERE township_code = $1",                      \
+      "SELECT MIN(id) FROM rooms WHERE school_id = $1", NULL)                 \
+    /* the township's own teachers, for the demo's local sessions */        \
+    Q(DEMO_TOWNSHIP_TEACHERS, "s",                                            \
+      "SELECT id FROM teachers WHERE level = 'township' "                     \
+      "AND township_code = $1 AND voided_at IS NULL ORDER BY id", NULL)       \
+    Q(DEMO_SCHOOL_OF, "s", "SELECT id FROM schools WHERE township_code = $1", \
       NULL)                                                            \
     Q(ORDER_INSERT, "iissi",                                                  \
       "INSERT INTO orders(course_id, person_id, township_code, note, "        \
@@ -421,14 +447,6 @@
       "o.session_id, o.created_at FROM orders o JOIN courses c "              \
       "ON c.id = o.course_id WHERE o.person_id = $1 ORDER BY o.id DESC",      \
       NULL)                                                                   \
-    /* course_id, title, module_name, open orders: demand in a township */  \
-    Q(ORDER_DEMAND, "s",                                                      \
-      "SELECT o.course_id, c.title, m.name, COUNT(*) FROM orders o "          \
-      "JOIN courses c ON c.id = o.course_id "                                 \
-      "JOIN modules m ON m.code = c.module_code "                             \
-      "WHERE o.township_code = $1 AND o.status = 'open' "                     \
-      "GROUP BY o.course_id, c.title, m.name "                                \
-      "ORDER BY COUNT(*) DESC, o.course_id", NULL)                            \
     /* id, person_id: the open orders of a course in a township */         \
     Q(ORDER_OPEN_OF, "is",                                                    \
       "SELECT id, person_id FROM orders WHERE course_id = $1 "                \

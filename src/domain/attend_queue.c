@@ -35,7 +35,9 @@ static struct db *wdb;
 static pthread_t writer;
 static bool running, stopping;
 
-/* Writes one check-in inside the open transaction. */
+/* Writes one check-in inside the open transaction, through the one
+ * writer of attendance (classes.c), which credits the day in order of
+ * session start. */
 static int
 write_one(struct job *j)
 {
@@ -43,25 +45,32 @@ write_one(struct job *j)
     int rc = class_brief(wdb, j->session, &c);
     if (rc != 0)
         return rc;
-    rules_day(c.starts, j->r.day, &j->r.year);
-    int64_t today = 0;
-    if (db_int1(wdb, Q_DAY_MINUTES, &today, "is", j->person, j->r.day))
-        return ERR_DB;
-    j->r.minutes = rules_credit(c.halves, today);
-    rc = db_int1(wdb, Q_ATTEND_INSERT_NEW, &j->r.id, "iiisisisni",
-                 j->session, j->person, j->now, "qr", (int64_t)j->r.year,
-                 j->r.day, j->r.minutes, RULES_HOURS_RULE,
-                 j->user ? &j->user : NULL, (int64_t)0);
-    /* ON CONFLICT DO NOTHING: no row back means already checked in. */
-    return rc == ERR_NOTFOUND ? ERR_CONFLICT : rc;
+    return class_attend_write(wdb, j->session, &c, j->person, "qr", j->now,
+                              j->user, false, &j->r);
+}
+
+static int
+by_person(const void *a, const void *b)
+{
+    const struct job *x = *(struct job *const *)a;
+    const struct job *y = *(struct job *const *)b;
+    return x->person < y->person ? -1 : x->person > y->person;
 }
 
 static void
 write_batch(struct job *batch)
 {
+    /* Written in order of person: each write takes its person's day (a
+     * row lock on PostgreSQL), and writers of several servers that take
+     * them in one order never wait on each other in a circle. */
+    struct job *order[BATCH_MAX];
+    size_t n = 0;
+    for (struct job *j = batch; j && n < BATCH_MAX; j = j->next)
+        order[n++] = j;
+    qsort(order, n, sizeof(order[0]), by_person);
     int rc = db_begin(wdb) == 0 ? 0 : ERR_DB;
-    for (struct job *j = batch; j; j = j->next)
-        j->rc = rc == 0 ? write_one(j) : rc;
+    for (size_t i = 0; i < n; i++)
+        order[i]->rc = rc == 0 ? write_one(order[i]) : rc;
     if (rc == 0 && db_commit(wdb) != 0)
         rc = ERR_DB;
     if (rc != 0) {

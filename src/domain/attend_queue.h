@@ -10,16 +10,12 @@
  */
 #pragma once
 
+#include "classes.h"
+
 #include "../db/db.h"
 
 #include <stdbool.h>
 #include <stdint.h>
-
-struct attend_result {
-    int64_t id, minutes;
-    char day[11];
-    int year;
-};
 
 /* Starts the writer on its own connection (taken over). 0 or an error. */
 int attend_queue_start(struct db *db);

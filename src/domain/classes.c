@@ -11,6 +11,7 @@
 #include "../core/keyring.h"
 #include "../core/util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -103,15 +104,18 @@ program_create(struct db *db, const struct program_input *in, bool is_demo,
 }
 
 int
-program_list(struct db *db, const char *township, const char *type,
-             int64_t school_id, int64_t page, int64_t per_page,
-             json_t *items, int64_t *total)
+program_list(struct db *db, const struct program_filter *f, int64_t page,
+             int64_t per_page, json_t *items, int64_t *total)
 {
-    const int64_t *school = school_id ? &school_id : NULL;
-    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssn", township, type, school))
+    const int64_t *school = f->school_id ? &f->school_id : NULL;
+    const int64_t *from = f->dated ? &f->from : NULL;
+    const int64_t *to = f->dated ? &f->to : NULL;
+    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssnnn", f->township, f->type,
+                school, from, to))
         return ERR_DB;
-    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnii", township, type,
-                                school, per_page, (page - 1) * per_page),
+    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
+                                f->type, school, from, to, per_page,
+                                (page - 1) * per_page),
                        program_cols, NELEM(program_cols), items);
 }
 
@@ -171,6 +175,20 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
     } else if (in->place == NULL || *in->place == '\0') {
         return fail(e, "place", "请选择功能室或填写地点");
     }
+    /* A session's 学时 fit its length under its year's counting rule. */
+    char day[11];
+    int year;
+    rules_day(in->starts_at, day, &year);
+    struct hour_rule hr;
+    rc = hours_rule(db, year, &hr);
+    if (rc == ERR_NOTFOUND)
+        return fail(e, "starts_at", "这一年没有学时计算规则");
+    if (rc != 0)
+        return ERR_DB;
+    if (in->half_hours >
+        rules_session_max_halves(&hr, in->ends_at - in->starts_at))
+        return fail(e, "hours", "学时不能超过按这次课的时长可计的学时"
+                                "（每60分钟计1学时）");
     if (db_begin(db) != 0)
         return ERR_DB;
     const int64_t *course = in->course_id ? &in->course_id : NULL;
@@ -201,6 +219,23 @@ class_list(struct db *db, const struct class_filter *f, int64_t page,
                                 prog, f->from, f->to, f->type, teacher,
                                 per_page, (page - 1) * per_page),
                        class_cols, NELEM(class_cols), items);
+}
+
+int
+class_totals(struct db *db, const struct class_filter *f,
+             int64_t *person_times, int64_t *persons)
+{
+    const int64_t *prog = f->program_id ? &f->program_id : NULL;
+    const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
+    struct db_res *r = db_query(db, Q_CLASS_TOTALS, "sniisn", f->township,
+                                prog, f->from, f->to, f->type, teacher);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    *person_times = rc > 0 ? db_int(r, 0) : 0;
+    *persons = rc > 0 ? db_int(r, 1) : 0;
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 int
@@ -321,6 +356,114 @@ class_enroll(struct db *db, int64_t session_id, int64_t person_id,
 }
 
 int
+hours_rule(struct db *db, int year, struct hour_rule *out)
+{
+    struct db_res *r = db_query(db, Q_HOUR_RULE, "i", (int64_t)year);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        str_copy(out->code, sizeof(out->code), db_text(r, 0));
+        out->day_cap_minutes = db_int(r, 1);
+        out->half_day_minutes = db_int(r, 2);
+        out->day_minutes = db_int(r, 3);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+/* One attendance of a person's day, as the day is credited again. */
+struct day_row {
+    int64_t id, session, starts, halves, minutes;
+    bool changed;
+};
+
+/* The person's attendances of day, in order of session start, with room
+ * for one more: 0 with *rows and *n, ERR_CONFLICT when session is among
+ * them, ERR_DB. The caller frees *rows. */
+static int
+day_rows(struct db *db, int64_t person_id, const char *day,
+         int64_t session_id, const char *code, struct day_row **rows,
+         size_t *n)
+{
+    size_t cap = 4;
+    *rows = xmalloc(cap * sizeof(**rows));
+    *n = 0;
+    struct db_res *r = db_query(db, Q_ATTEND_DAY, "is", person_id, day);
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    bool dup = false;
+    while ((rc = db_next(r)) > 0) {
+        if (*n + 1 >= cap)
+            *rows = xrealloc(*rows, (cap *= 2) * sizeof(**rows));
+        struct day_row *d = &(*rows)[(*n)++];
+        d->id = db_int(r, 0);
+        d->session = db_int(r, 1);
+        d->minutes = db_int(r, 2);
+        d->changed = strcmp(db_text(r, 3), code) != 0;
+        d->halves = db_int(r, 4);
+        d->starts = db_int(r, 5);
+        dup = dup || d->session == session_id;
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : dup ? ERR_CONFLICT : 0;
+}
+
+int
+class_attend_write(struct db *db, int64_t session_id,
+                   const struct class_brief *c, int64_t person_id,
+                   const char *method, int64_t at, int64_t recorded_by,
+                   bool is_demo, struct attend_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    rules_day(c->starts, out->day, &out->year);
+    struct hour_rule rule;
+    int rc = hours_rule(db, out->year, &rule);
+    if (rc != 0)
+        return ERR_DB; /* class_create refuses a year without a rule */
+    str_copy(out->rule, sizeof(out->rule), rule.code);
+    int64_t locked;
+    if ((rc = db_int1(db, Q_PERSON_LOCK, &locked, "i", person_id)) != 0)
+        return rc == ERR_NOTFOUND ? ERR_NOTFOUND : ERR_DB;
+    struct day_row *rows;
+    size_t n;
+    if ((rc = day_rows(db, person_id, out->day, session_id, rule.code,
+                       &rows, &n)) != 0) {
+        free(rows);
+        return rc;
+    }
+    /* This session in its place by start (then by id, as the query). */
+    size_t k = n;
+    while (k > 0 && (rows[k - 1].starts > c->starts ||
+                     (rows[k - 1].starts == c->starts &&
+                      rows[k - 1].session > session_id)))
+        k--;
+    memmove(&rows[k + 1], &rows[k], (n - k) * sizeof(*rows));
+    rows[k] = (struct day_row){0, session_id, c->starts, c->halves, 0, true};
+    n++;
+    int64_t *halves = xmalloc(2 * n * sizeof(*halves)), *minutes = halves + n;
+    for (size_t i = 0; i < n; i++)
+        halves[i] = rows[i].halves;
+    rules_credit_day(&rule, n, halves, minutes);
+    int64_t by = recorded_by;
+    rc = db_int1(db, Q_ATTEND_INSERT_NEW, &out->id, "iiisisisni", session_id,
+                 person_id, at, method, (int64_t)out->year, out->day,
+                 minutes[k], rule.code, by ? &by : NULL, (int64_t)is_demo);
+    if (rc == ERR_NOTFOUND)
+        rc = ERR_CONFLICT; /* DO NOTHING: recorded meanwhile */
+    out->minutes = minutes[k];
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (i != k && (rows[i].changed || rows[i].minutes != minutes[i]) &&
+            db_exec(db, Q_ATTEND_RECREDIT, "isi", minutes[i], rule.code,
+                    rows[i].id) < 0)
+            rc = ERR_DB;
+    free(halves);
+    free(rows);
+    return rc;
+}
+
+int
 class_attend(struct db *db, int64_t session_id, int64_t person_id,
              const char *method, int64_t now, const struct audit_who *who,
              json_t **out)
@@ -329,23 +472,14 @@ class_attend(struct db *db, int64_t session_id, int64_t person_id,
     int rc = class_row(db, session_id, &c);
     if (rc != 0)
         return rc;
-    char day[11];
-    int year;
-    rules_day(c.starts, day, &year);
     if (db_begin(db) != 0)
         return ERR_DB;
-    int64_t today = 0, minutes = 0, id = 0;
-    rc = db_int1(db, Q_DAY_MINUTES, &today, "is", person_id, day);
-    if (rc == 0) {
-        minutes = rules_credit(c.halves, today);
-        int64_t by = who->user_id;
-        rc = db_int1(db, Q_ATTEND_INSERT, &id, "iiisisisni", session_id,
-                     person_id, now, method, (int64_t)year, day, minutes,
-                     RULES_HOURS_RULE, by ? &by : NULL, (int64_t)0);
-    }
+    struct attend_result a;
+    rc = class_attend_write(db, session_id, &c, person_id, method, now,
+                            who->user_id, false, &a);
     if (rc != 0) {
         db_rollback(db);
-        return rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+        return rc == ERR_CONFLICT || rc == ERR_NOTFOUND ? rc : ERR_DB;
     }
     /* A person's own QR check-in is its record; a tick by the admin, who
      * asserts someone else was there, is audited. */
@@ -359,15 +493,15 @@ class_attend(struct db *db, int64_t session_id, int64_t person_id,
         rc = record_commit(db, 1, who, "attendance", obj,
                            json_pack("{s:I, s:s, s:I}", "person_id",
                                      (json_int_t)person_id, "method", method,
-                                     "minutes", (json_int_t)minutes));
+                                     "minutes", (json_int_t)a.minutes));
     }
     if (rc == 0)
         *out = json_pack("{s:I, s:I, s:I, s:s, s:s, s:i, s:I, s:s}", "id",
-                         (json_int_t)id, "session_id",
+                         (json_int_t)a.id, "session_id",
                          (json_int_t)session_id, "person_id",
-                         (json_int_t)person_id, "method", method, "day", day,
-                         "year", year, "minutes", (json_int_t)minutes,
-                         "rule", RULES_HOURS_RULE);
+                         (json_int_t)person_id, "method", method, "day",
+                         a.day, "year", a.year, "minutes",
+                         (json_int_t)a.minutes, "rule", a.rule);
     return rc;
 }
 
@@ -421,18 +555,20 @@ hours_person(struct db *db, int64_t person_id, int year, json_t **out)
             return rc;
         bound = false; /* no target configured for that year */
     }
+    struct hour_rule hr = {.code = ""};
+    if ((rc = hours_rule(db, year, &hr)) != 0 && rc != ERR_NOTFOUND)
+        return rc;
     *out = json_pack("{s:i, s:I, s:n, s:I, s:s, s:s}", "year", year,
                      "concentrated_minutes", (json_int_t)minutes,
                      "online_minutes", "classes", (json_int_t)classes,
-                     "target", rules_target_name(w), "rule",
-                     RULES_HOURS_RULE);
+                     "target", rules_target_name(w), "rule", hr.code);
     if (bound) {
         json_object_set_new(*out, "target_hours", json_integer(hours));
         json_object_set_new(*out, "target_classes",
                             json_integer(min_classes));
         json_object_set_new(*out, "met",
-                            json_boolean(minutes >= hours * 60 &&
-                                         classes >= min_classes));
+                            json_boolean(rules_target_met(minutes, classes,
+                                                      hours, min_classes)));
     } else {
         json_object_set_new(*out, "target_hours", json_null());
         json_object_set_new(*out, "met", json_null());
@@ -451,9 +587,9 @@ hours_targets(struct db *db, int year, int64_t hours[2], int64_t classes[2])
 }
 
 int
-hours_behind(struct db *db, const char *township, int year, int64_t page,
-             int64_t per_page, json_t *items, int64_t *total,
-             int64_t *bound, int64_t *meeting)
+hours_behind(struct db *db, const char *township, int year,
+             enum hours_status status, int64_t page, int64_t per_page,
+             json_t *items, int64_t *total, int64_t *bound, int64_t *meeting)
 {
     int64_t h[2], c[2];
     int rc = hours_targets(db, year, h, c);
@@ -473,21 +609,23 @@ hours_behind(struct db *db, const char *township, int year, int64_t page,
         int k = w == TARGET_CADRE;
         int64_t minutes = db_int(r, 5), classes = db_int(r, 6);
         (*bound)++;
-        if (minutes >= h[k] * 60 && classes >= c[k]) {
-            (*meeting)++;
+        bool met = rules_target_met(minutes, classes, h[k], c[k]);
+        *meeting += met;
+        if ((status == HOURS_BEHIND && met) ||
+            (status == HOURS_MEETING && !met))
             continue;
-        }
         if ((*total)++ < skip || (int64_t)json_array_size(items) >= per_page)
             continue;
         json_array_append_new(
             items,
-            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I}",
+            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
                       "person_id", (json_int_t)db_int(r, 0), "name",
                       db_text(r, 1), "village_code", db_text(r, 2),
                       "id_number_masked", db_text(r, 7), "target",
                       rules_target_name(w), "minutes", (json_int_t)minutes,
                       "classes", (json_int_t)classes, "target_hours",
-                      (json_int_t)h[k], "target_classes", (json_int_t)c[k]));
+                      (json_int_t)h[k], "target_classes", (json_int_t)c[k],
+                      "met", met));
     }
     db_end(r);
     return rc < 0 ? ERR_DB : 0;
@@ -495,8 +633,8 @@ hours_behind(struct db *db, const char *township, int year, int64_t page,
 
 /* --- ratings ---------------------------------------------------------- */
 
-static int
-rating_rule(struct db *db, int year, struct rating_rule *rule)
+int
+rating_rule_of(struct db *db, int year, struct rating_rule *rule)
 {
     struct db_res *r = db_query(db, Q_RATING_RULE, "i", (int64_t)year);
     if (r == NULL)
@@ -505,8 +643,8 @@ rating_rule(struct db *db, int year, struct rating_rule *rule)
     if (rc > 0) {
         int *f[] = {&rule->w_content, &rule->w_method, &rule->w_effect,
                     &rule->w_attitude, &rule->excellent, &rule->good,
-                    &rule->pass, &rule->prior_weight};
-        for (int i = 0; i < 8; i++)
+                    &rule->pass, &rule->prior_weight, &rule->min_ratings};
+        for (int i = 0; i < 9; i++)
             *f[i] = (int)db_int(r, i);
     }
     db_end(r);
@@ -531,9 +669,9 @@ class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
     int year;
     rules_day(c.starts, day, &year);
     struct rating_rule rule;
-    if ((rc = rating_rule(db, year, &rule)) != 0)
+    if ((rc = rating_rule_of(db, year, &rule)) != 0)
         return rc;
-    int total = rules_rating_total(&rule, scores);
+    int total = rules_rating_total(&rule, scores); /* hundredths */
     const char *grade = rules_grade(&rule, total);
     /* The rater is kept only as a keyed hash of session and person:
      * enough to refuse a second rating, never enough to name anyone. */
@@ -547,20 +685,45 @@ class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
     const int64_t *teacher = c.teacher ? &c.teacher : NULL;
     const int64_t *course = c.course ? &c.course : NULL;
     int64_t id;
-    rc = db_int1(db, Q_EVAL_INSERT, &id, "innssiiiiisiii", session_id,
+    rc = db_int1(db, Q_EVAL_INSERT, &id, "innssiiiiisiiii", session_id,
                  teacher, course, rater, person, (int64_t)scores[0],
                  (int64_t)scores[1], (int64_t)scores[2], (int64_t)scores[3],
-                 (int64_t)total, grade, (int64_t)year, now, (int64_t)0);
+                 (int64_t)((total + 5) / 10), grade, (int64_t)year, now,
+                 (int64_t)0, (int64_t)total);
     if (rc != 0)
         return rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
-    *out = json_pack("{s:f, s:s}", "total", total / 10.0, "grade", grade);
+    *out = json_pack("{s:f, s:s}", "total", total / 100.0, "grade", grade);
     return 0;
 }
 
 int
-rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+rating_prior(struct db *db, struct rating_prior *p)
 {
-    int64_t n = 0, sum = 0, excellent = 0, all_n = 0, all_sum = 0;
+    p->n = p->sum = 0;
+    struct db_res *r = db_query(db, Q_RATING_ALL, "");
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0) {
+        p->n = db_int(r, 0);
+        p->sum = db_int(r, 1);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    char day[11];
+    int year;
+    rules_day(now_unix(), day, &year);
+    p->rule = (struct rating_rule){.min_ratings = 10};
+    rc = rating_rule_of(db, year, &p->rule);
+    return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+int
+rating_summary_with(struct db *db, enum query q, int64_t id,
+                    const struct rating_prior *p, json_t **out)
+{
+    int64_t n = 0, sum = 0, excellent = 0;
     struct db_res *r = db_query(db, q, "i", id);
     if (r == NULL)
         return ERR_DB;
@@ -573,38 +736,32 @@ rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    r = db_query(db, Q_RATING_ALL, "");
-    if (r == NULL)
-        return ERR_DB;
-    if ((rc = db_next(r)) > 0) {
-        all_n = db_int(r, 0);
-        all_sum = db_int(r, 1);
-    }
-    db_end(r);
-    if (rc < 0)
-        return ERR_DB;
-    char day[11];
-    int year;
-    rules_day(now_unix(), day, &year);
-    struct rating_rule rule = {0};
-    if ((rc = rating_rule(db, year, &rule)) != 0 && rc != ERR_NOTFOUND)
-        return rc;
-    double mean = n ? (double)sum / 10.0 / (double)n : 0;
-    double prior = all_n ? (double)all_sum / 10.0 / (double)all_n : 0;
+    double mean = n ? (double)sum / 100.0 / (double)n : 0;
+    double prior = p->n ? (double)p->sum / 100.0 / (double)p->n : 0;
     *out = json_pack("{s:I}", "evaluations", (json_int_t)n);
     json_object_set_new(*out, "mean", n ? json_real(mean) : json_null());
     json_object_set_new(
         *out, "ranked_mean",
-        all_n ? json_real(rules_shrunk_mean(mean, n, prior,
-                                            rule.prior_weight))
-              : json_null());
+        p->n ? json_real(rules_shrunk_mean(mean, n, prior,
+                                           p->rule.prior_weight))
+             : json_null());
     /* A rate over fewer than 10 ratings is shown as such (SPEC §2.8). */
     json_object_set_new(*out, "excellent", json_integer(excellent));
     json_object_set_new(*out, "excellence_rate",
-                        n >= 10 ? json_real((double)excellent / (double)n)
-                                : json_null());
-    json_object_set_new(*out, "too_few", json_boolean(n < 10));
+                        n >= p->rule.min_ratings
+                            ? json_real((double)excellent / (double)n)
+                            : json_null());
+    json_object_set_new(*out, "too_few",
+                        json_boolean(n < p->rule.min_ratings));
     return 0;
+}
+
+int
+rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+{
+    struct rating_prior p;
+    int rc = rating_prior(db, &p);
+    return rc != 0 ? rc : rating_summary_with(db, q, id, &p, out);
 }
 
 /* --- annual plans ----------------------------------------------------- */

@@ -10,6 +10,7 @@
 #pragma once
 
 #include "audit.h"
+#include "rules.h"
 #include "teaching.h"
 
 #include "../db/db.h"
@@ -27,9 +28,18 @@ struct program_input {
 int program_create(struct db *db, const struct program_input *in,
                    bool is_demo, const struct audit_who *who, int64_t *id,
                    struct field_error *e);
-int program_list(struct db *db, const char *township, const char *type,
-                 int64_t school_id, int64_t page, int64_t per_page,
-                 json_t *items, int64_t *total);
+/* Which programs a list shows: of a township, type and school when
+ * given (NULL, 0); with a live session starting in [from, to) when
+ * dated (the county report's themed classes). */
+struct program_filter {
+    const char *township, *type;
+    int64_t school_id;
+    bool dated;
+    int64_t from, to;
+};
+int program_list(struct db *db, const struct program_filter *f,
+                 int64_t page, int64_t per_page, json_t *items,
+                 int64_t *total);
 int program_get(struct db *db, int64_t id, json_t **out, char township[16]);
 
 struct class_input {
@@ -52,6 +62,10 @@ struct class_filter {
 };
 int class_list(struct db *db, const struct class_filter *f, int64_t page,
                int64_t per_page, json_t *items, int64_t *total);
+/* The attendance of the sessions f selects: person-times (records) and
+ * persons (distinct people), as the report counts them. 0 or ERR_DB. */
+int class_totals(struct db *db, const struct class_filter *f,
+                 int64_t *person_times, int64_t *persons);
 int class_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* Calls a session off with a reason: it leaves the lists and its check-in
  * closes. 0; ERR_CONFLICT when anyone checked in (those records and the
@@ -89,6 +103,31 @@ int class_attend(struct db *db, int64_t session_id, int64_t person_id,
                  const char *method, int64_t now,
                  const struct audit_who *who, json_t **out);
 
+/* What an attendance credited: its id, the China day and year of its
+ * session, the minutes and the code of the 学时 rule that counted them. */
+struct attend_result {
+    int64_t id, minutes;
+    char day[11];
+    int year;
+    char rule[32];
+};
+/* The one way an attendance is written, whoever writes it (the admin's
+ * tick, the QR writer, the demo): inside the caller's transaction, it
+ * takes the person's day, inserts the attendance of session c (read by
+ * class_brief) and credits the whole day again in order of session
+ * start under the year's 学时 rule, so an attendance written later for
+ * an earlier session takes its hours first. recorded_by 0: none.
+ * 0 with *out; ERR_CONFLICT (already recorded); ERR_NOTFOUND (person);
+ * ERR_DB. On error the caller rolls back. */
+int class_attend_write(struct db *db, int64_t session_id,
+                       const struct class_brief *c, int64_t person_id,
+                       const char *method, int64_t at, int64_t recorded_by,
+                       bool is_demo, struct attend_result *out);
+/* The 学时 rule of a year (hour_rules): 0, ERR_NOTFOUND, ERR_DB. */
+int hours_rule(struct db *db, int year, struct hour_rule *out);
+/* The rating rule of a year (rating_rules): 0, ERR_NOTFOUND, ERR_DB. */
+int rating_rule_of(struct db *db, int year, struct rating_rule *out);
+
 /* A person's study hours in a year: minutes, concentrated classes, the
  * target that binds them (if any) and whether it is met. */
 int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
@@ -96,12 +135,20 @@ int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
  * when none is configured for that year. 0 or ERR_DB. */
 int hours_targets(struct db *db, int year, int64_t hours[2],
                   int64_t classes[2]);
-/* The members of a township (NULL: the county) behind their target in a
- * year, in pinyin order (never ranked by hours); also how many members
- * the targets bind and how many meet theirs. */
+/* Which members hours_behind lists. */
+enum hours_status {
+    HOURS_BEHIND,  /* behind their target */
+    HOURS_MEETING, /* meeting it (the report's 学时达标) */
+    HOURS_BOUND,   /* every member a target binds */
+};
+/* The members of a township (NULL: the county) bound by a target in a
+ * year and of the status asked, in pinyin order (never ranked by hours);
+ * *total counts them; also how many members the targets bind and how
+ * many meet theirs. */
 int hours_behind(struct db *db, const char *township, int year,
-                 int64_t page, int64_t per_page, json_t *items,
-                 int64_t *total, int64_t *bound, int64_t *meeting);
+                 enum hours_status status, int64_t page, int64_t per_page,
+                 json_t *items, int64_t *total, int64_t *bound,
+                 int64_t *meeting);
 
 /* A rating of the teacher of a session by one who attended it:
  * scores content, method, effect, attitude (0..100). 0 with *out
@@ -114,6 +161,16 @@ int class_evaluate(struct db *db, const struct keyring *k,
  * overall mean), excellence_rate (null under 10 evaluations). q is
  * Q_RATING_TEACHER or Q_RATING_COURSE. */
 int rating_summary(struct db *db, enum query q, int64_t id, json_t **out);
+/* What rating_summary shrinks toward, read once for a list of many: every
+ * rating's count and sum (hundredths) and this year's rating rule. */
+struct rating_prior {
+    int64_t n, sum;
+    struct rating_rule rule;
+};
+int rating_prior(struct db *db, struct rating_prior *p);
+/* rating_summary with the prior given. */
+int rating_summary_with(struct db *db, enum query q, int64_t id,
+                        const struct rating_prior *p, json_t **out);
 
 /* The annual plan (年度培训计划) of a school in batches. */
 struct plan_batch {

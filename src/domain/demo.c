@@ -271,6 +271,10 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
         db_rollback(db);
         return rc;
     }
+    /* What the schools did with the orders: through the domain's own
+     * calls, each its own transaction, as an admin would. */
+    if ((rc = demo_orders(db, &s, now_unix(), &counts)) != 0)
+        return rc;
     /* The trainee is a Party member of 文亭街道 on the roster, so that it
      * can check in, rate and see its hours. */
     int64_t member = 0;
@@ -301,13 +305,15 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     fprintf(out,
             "Demo county (演示数据): 13 townships, %lld villages, %lld "
             "people, %lld schools, %lld teachers, %lld courses, %lld "
-            "sessions, %lld attendances, %lld ratings, %lld course "
-            "orders, %lld questionnaire answers.\n",
+            "sessions, %lld enrolments, %lld attendances, %lld ratings, "
+            "%lld course orders (%lld turned into themed classes, %lld "
+            "declined), %lld questionnaire answers.\n",
             (long long)made, (long long)people, (long long)counts.schools,
             (long long)counts.teachers, (long long)counts.courses,
-            (long long)counts.sessions, (long long)counts.attendance,
-            (long long)counts.evaluations, (long long)counts.orders,
-            (long long)counts.survey_responses);
+            (long long)counts.sessions, (long long)counts.enrollments,
+            (long long)counts.attendance, (long long)counts.evaluations,
+            (long long)counts.orders, (long long)counts.converted,
+            (long long)counts.declined, (long long)counts.survey_responses);
     fprintf(out, "Demo log-ins (演示账号), password %s:\n", DEMO_PASSWORD);
     for (size_t i = 0; i < NELEM(demo_users); i++)
         fprintf(out, "  %-14s %-13s %s\n", demo_users[i].username,

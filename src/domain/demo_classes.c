@@ -1,14 +1,22 @@
 /*
  * demo_classes.c - a year of teaching in the demo county (SPEC.md §2.6-8,
  * §6): for the 365 days before the demo is built, every school's programs
- * of the 8 types with their sessions, attendance drawn from the
- * township's roster (village cadres for the 村两委 training), and ratings
- * by most attendees, about three in four of them 优秀. A few sessions in
- * the next two weeks carry enrolments only, for the schedule and the
- * check-in. Counted through the same rules as live records (rules.c).
+ * of the 8 types with their sessions. Each session has its roster first:
+ * the people drawn from the township's roster (village cadres for the
+ * 村两委 training) are enrolled days before, most of them come and a few
+ * do not; those who came are credited through the one writer of
+ * attendance (class_attend_write, rules.c), and most rate the teacher,
+ * about three in four of them 优秀. The township's own teachers teach its
+ * skills, outreach and returned-talent sessions and some weekly lessons.
+ * Members order courses over the last two months; once the county is
+ * written, each school turns its most wanted course into a themed class
+ * and declines a little-wanted one with a reason, through the same
+ * domain functions as the API (demo_orders).
  */
 #include "demo_int.h"
 
+#include "classes.h"
+#include "orders.h"
 #include "rules.h"
 
 #include "../core/err.h"
@@ -59,6 +67,14 @@ struct world {
     size_t ncourses;
     struct rating_rule rule;
     struct demo_counts *n;
+    int64_t local[8]; /* the township's own teachers */
+    size_t nlocal;
+};
+
+/* A session as the attendance of it is drawn: its course and teacher. */
+struct demo_session {
+    int64_t id, teacher, starts, halves;
+    const struct demo_course *course;
 };
 
 static int
@@ -125,11 +141,13 @@ load_people(struct world *w, const char *township, struct demo_person **out,
     return rc < 0 ? ERR_DB : 0;
 }
 
-/* A rating: three in four 优秀 (scores 88-100), the rest 70-92. */
+/* A rating of the session's teacher: three in four 优秀 (scores 88-100),
+ * the rest 70-92. */
 static int
-rate(struct world *w, int64_t session, const struct demo_course *c,
-     int64_t person, int64_t at, int year)
+rate(struct world *w, const struct demo_session *ds, int64_t person,
+     int64_t at, int year)
 {
+    int64_t session = ds->id;
     int s[4];
     bool high = demo_rnd(w->s) % 100 < 77;
     for (int i = 0; i < 4; i++)
@@ -143,58 +161,55 @@ rate(struct world *w, int64_t session, const struct demo_course *c,
     str_fmt(msg, sizeof(msg), "%lld", (long long)person);
     keyring_hash(w->k, "rater-person", msg, whom);
     int64_t id;
-    const int64_t *teacher = c->teacher ? &c->teacher : NULL;
-    return db_int1(w->db, Q_EVAL_INSERT, &id, "innssiiiiisiii", session,
-                   teacher, &c->id, rater, whom, (int64_t)s[0],
+    const int64_t *teacher = ds->teacher ? &ds->teacher : NULL;
+    return db_int1(w->db, Q_EVAL_INSERT, &id, "innssiiiiisiiii", session,
+                   teacher, &ds->course->id, rater, whom, (int64_t)s[0],
                    (int64_t)s[1], (int64_t)s[2], (int64_t)s[3],
-                   (int64_t)total, rules_grade(&w->rule, total),
-                   (int64_t)year, at, (int64_t)1);
+                   (int64_t)((total + 5) / 10), rules_grade(&w->rule, total),
+                   (int64_t)year, at, (int64_t)1, (int64_t)total);
 }
 
 /* One attendance (and, mostly, a rating) of person p. */
 static int
-attend_one(struct world *w, int64_t session, const struct demo_course *c,
-           int64_t starts, int64_t halves, const struct demo_person *p)
+attend_one(struct world *w, const struct demo_session *ds,
+           const struct demo_person *p)
 {
-    char day[11];
-    int year;
-    rules_day(starts, day, &year);
-    int64_t today = 0, id, minutes;
-    int rc = db_int1(w->db, Q_DAY_MINUTES, &today, "is", p->id, day);
-    minutes = rules_credit(halves, today);
-    int64_t at = starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
-    if (rc == 0)
-        rc = db_int1(w->db, Q_ATTEND_INSERT, &id, "iiisisisni", session,
-                     p->id, at, demo_rnd(w->s) % 10 ? "qr" : "roster",
-                     (int64_t)year, day, minutes, RULES_HOURS_RULE,
-                     (const int64_t *)NULL, (int64_t)1);
+    struct class_brief b = {.starts = ds->starts, .halves = ds->halves};
+    struct attend_result a;
+    int64_t at = ds->starts - 600 + (int64_t)(demo_rnd(w->s) % 900);
+    int rc = class_attend_write(w->db, ds->id, &b, p->id,
+                                demo_rnd(w->s) % 10 ? "qr" : "roster", at,
+                                0, true, &a);
     w->n->attendance++;
     if (rc == 0 && demo_rnd(w->s) % 100 < 85) {
-        rc = rate(w, session, c, p->id, starts + 3 * 3600, year);
+        rc = rate(w, ds, p->id, ds->starts + 3 * 3600, a.year);
         w->n->evaluations++;
     }
     return rc;
 }
 
-/* Attendance of session by `want` people drawn from the pool. As in a
- * real township, a core of active members (the first twentieth of the
- * pool) fills most seats and reaches its yearly hours; the rest come now
- * and then. Each walk uses a stride prime to its length, so nobody
- * attends twice (which PostgreSQL would answer by aborting the whole
- * transaction). */
+/* The roster and attendance of a session of `want` attendees drawn from
+ * the pool. As in a real township, a core of active members (the first
+ * twentieth of the pool) fills most seats and reaches its yearly hours;
+ * the rest come now and then. Everyone is enrolled days before; about one
+ * in eleven of those enrolled does not come. Each walk uses a stride
+ * prime to its length, so nobody is drawn twice (which PostgreSQL would
+ * answer by aborting the whole transaction). */
 static int
-attend(struct world *w, int64_t session, const struct demo_course *c,
-       int64_t starts, int64_t halves, struct demo_person *pool, size_t n,
-       int want)
+attend(struct world *w, const struct demo_session *ds,
+       struct demo_person *pool, size_t n, int want)
 {
+    int absent = want / 10 + 1 < 20 ? want / 10 + 1 : 20;
     size_t core = n / 20;
     const struct {
         size_t from, len;
         int quota;
     } parts[2] = {
         {0, core, want * 65 / 100},
-        {core, n - core, want},
+        {core, n - core, want + absent},
     };
+    const struct demo_person **drawn = xmalloc(
+        (size_t)(want + absent) * sizeof(*drawn));
     int made = 0, rc = 0;
     for (int k = 0; k < 2; k++) {
         size_t len = parts[k].len;
@@ -202,12 +217,59 @@ attend(struct world *w, int64_t session, const struct demo_course *c,
             continue;
         size_t start = demo_rnd(w->s) % len;
         size_t stride = len % 7 ? 7 : 1;
-        for (size_t i = 0; rc == 0 && i < len && made < parts[k].quota;
-             i++, made++)
-            rc = attend_one(w, session, c, starts, halves,
-                            &pool[parts[k].from + (start + i * stride) % len]);
+        for (size_t i = 0; i < len && made < parts[k].quota; i++)
+            drawn[made++] =
+                &pool[parts[k].from + (start + i * stride) % len];
     }
+    /* The roster first: the drawn enrol up to a week before. */
+    for (int i = 0; rc == 0 && i < made; i++) {
+        int64_t at = ds->starts - 86400 -
+                     (int64_t)(demo_rnd(w->s) % (6 * 86400));
+        if (db_exec(w->db, Q_ENROLL_INSERT, "iisi", ds->id, drawn[i]->id,
+                    "enrolled", at) < 0)
+            rc = ERR_DB;
+        w->n->enrollments++;
+    }
+    /* Those drawn last (occasional comers) are the ones who stay away. */
+    int come = made > want ? want : made;
+    for (int i = 0; rc == 0 && i < come; i++)
+        rc = attend_one(w, ds, drawn[i]);
+    free(drawn);
     return rc;
+}
+
+/* Who teaches the k-th session of a program of type: the course's
+ * (county) teacher, but the township's own teachers for its outreach and
+ * returned-talent sessions, every other skills session and every third
+ * weekly lesson. */
+static int64_t
+teacher_for(struct world *w, const char *type, const struct demo_course *c,
+            int k)
+{
+    bool local = (strcmp(type, "skills") == 0 && k % 2 == 1) ||
+                 strcmp(type, "skills_outreach") == 0 ||
+                 strcmp(type, "talent_return") == 0 ||
+                 (strcmp(type, "weekly_lesson") == 0 && k % 3 == 2);
+    if (local && w->nlocal)
+        return w->local[demo_rnd(w->s) % w->nlocal];
+    return c->teacher;
+}
+
+/* The township's own teachers into w->local. */
+static int
+load_local(struct world *w, const char *township)
+{
+    struct db_res *r = db_query(w->db, Q_DEMO_TOWNSHIP_TEACHERS, "s",
+                                township);
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    w->nlocal = 0;
+    while ((rc = db_next(r)) > 0)
+        if (w->nlocal < NELEM(w->local))
+            w->local[w->nlocal++] = db_int(r, 0);
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 static int
@@ -219,7 +281,9 @@ school_year(struct world *w, int64_t school, const char *township,
         return ERR_DB;
     struct demo_person *people;
     size_t npeople;
-    int rc = load_people(w, township, &people, &npeople);
+    int rc = load_local(w, township);
+    if (rc == 0)
+        rc = load_people(w, township, &people, &npeople);
     if (rc != 0)
         return rc;
     /* Members and cadres, the pools sessions draw from. */
@@ -257,18 +321,18 @@ school_year(struct world *w, int64_t school, const char *township,
                                  9 * 3600;
                 if (starts >= now)
                     break;
-                int64_t halves = c->halves, id;
-                int64_t ends = starts + halves * 1800 + 1800;
+                struct demo_session ds = {0, teacher_for(w, pl->type, c, k),
+                                          starts, c->halves, c};
+                int64_t ends = starts + ds.halves * 1800 + 1800;
                 const int64_t *r = pl->onsite ? NULL : &room;
-                rc = db_int1(w->db, Q_CLASS_INSERT, &id, "inniinsiiii",
+                rc = db_int1(w->db, Q_CLASS_INSERT, &ds.id, "inniinsiiii",
                              program, &c->id,
-                             c->teacher ? &c->teacher : NULL, starts, ends,
-                             r, pl->onsite ? "村级现场教学点" : "", halves,
+                             ds.teacher ? &ds.teacher : NULL, starts, ends,
+                             r, pl->onsite ? "村级现场教学点" : "", ds.halves,
                              (int64_t)(want + 20), (int64_t)1, now);
                 w->n->sessions++;
                 if (rc == 0)
-                    rc = attend(w, id, c, starts, halves,
-                                pl->cadres ? cadres : members,
+                    rc = attend(w, &ds, pl->cadres ? cadres : members,
                                 pl->cadres ? nc : nm, want);
             }
         }
@@ -325,9 +389,18 @@ int
 demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
              bool county, int64_t now, struct demo_counts *n)
 {
-    struct world w = {db, k, s, county, NULL, 0, {30, 25, 25, 20, 90, 80,
-                                                  60, 10}, n};
-    int rc = load_courses(&w);
+    struct world w = {db,   k, s, county, NULL, 0,
+                      {30, 25, 25, 20, 90, 80, 60, 10, 10},
+                      n,    {0}, 0};
+    /* Rated under the rating rule of the year, as live ratings are. */
+    char day[11];
+    int year;
+    rules_day(now, day, &year);
+    int rc = rating_rule_of(db, year, &w.rule);
+    if (rc == ERR_NOTFOUND)
+        rc = 0; /* none configured: the defaults above */
+    if (rc == 0)
+        rc = load_courses(&w);
     for (int t = 0; rc == 0 && t < 13; t++) {
         char code[16];
         str_fmt(code, sizeof(code), "3717230%02d", t + 1);
@@ -337,5 +410,70 @@ demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
             rc = school_year(&w, school, code, now);
     }
     free(w.courses);
+    return rc;
+}
+
+/* Why a school declines an order (the orderer reads it). */
+static const char *const reasons[] = {
+    "本季度已安排同类课程，请关注下季度培训计划",
+    "报名人数不足，将与相邻镇街合并开班",
+    "该课程授课教师本季度无法安排，已列入下期计划",
+};
+
+int
+demo_orders(struct db *db, uint64_t *s, int64_t now, struct demo_counts *n)
+{
+    struct audit_who who = {0, "demo", "", "", "cli"};
+    int rc = 0;
+    for (int t = 0; rc == 0 && t < 13; t++) {
+        char code[16];
+        str_fmt(code, sizeof(code), "3717230%02d", t + 1);
+        int64_t school, placed;
+        json_t *items = json_array();
+        rc = db_int1(db, Q_DEMO_SCHOOL_OF, &school, "s", code);
+        if (rc == 0)
+            rc = order_table(db, code, 0, now + 1, items, &placed);
+        size_t m = json_array_size(items);
+        /* Most ordered first: the top course becomes a themed class on a
+         * morning a week or two ahead, its orderers enrolled. */
+        if (rc == 0 && m > 0) {
+            json_t *top = json_array_get(items, 0);
+            int64_t day = now + (7 + t % 7) * 86400;
+            struct order_convert c = {
+                .course_id = json_integer_value(json_object_get(top,
+                                                                "course_id")),
+                .school_id = school,
+                .starts_at = day - (day + RULES_CST_OFFSET) % 86400 +
+                             9 * 3600,
+            };
+            struct field_error e;
+            int64_t program, session, k;
+            rc = order_convert(db, &c, &who, &program, &session, &k, &e);
+            n->converted += rc == 0 ? k : 0;
+        }
+        /* The least ordered course's open orders are declined. */
+        if (rc == 0 && m > 2) {
+            json_t *last = json_array_get(items, m - 1);
+            struct db_res *r = db_query(
+                db, Q_ORDER_OPEN_OF, "is",
+                (int64_t)json_integer_value(json_object_get(last,
+                                                            "course_id")),
+                code);
+            int64_t ids[16];
+            size_t k = 0;
+            while (r && db_next(r) > 0 && k < NELEM(ids))
+                ids[k++] = db_int(r, 0);
+            if (r == NULL)
+                rc = ERR_DB;
+            else
+                db_end(r);
+            const char *why = reasons[demo_rnd(s) % NELEM(reasons)];
+            for (size_t i = 0; rc == 0 && i < k; i++) {
+                rc = order_decline(db, ids[i], why, &who);
+                n->declined++;
+            }
+        }
+        json_decref(items);
+    }
     return rc;
 }

@@ -20,7 +20,7 @@ extern const size_t demo_nsurnames;
 
 struct demo_counts {
     int64_t schools, teachers, courses, sessions, attendance, evaluations;
-    int64_t orders, survey_responses;
+    int64_t orders, survey_responses, enrollments, converted, declined;
 };
 
 /* Schools, rooms, teachers and the catalog, inside the caller's
@@ -33,6 +33,14 @@ struct keyring;
  * transaction. */
 int demo_classes(struct db *db, const struct keyring *k, uint64_t *s,
                  bool county, int64_t now, struct demo_counts *n);
+
+/* Once the county is written (each call its own transaction, as through
+ * the API): every school turns the course most ordered in its township
+ * into a themed class a week or two ahead, enrolling the orderers
+ * (order_convert), and declines the open orders of a little-wanted course
+ * with a reason (order_decline). */
+int demo_orders(struct db *db, uint64_t *s, int64_t now,
+                struct demo_counts *n);
 
 /* The county's needs survey, published and answered by every fifteenth
  * member, and a township's draft. Inside the caller's transaction. */

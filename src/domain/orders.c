@@ -3,6 +3,7 @@
  */
 #include "orders.h"
 
+#include "classes.h"
 #include "people.h"
 #include "record.h"
 #include "rules.h"
@@ -20,11 +21,13 @@ static const struct col mine_cols[] = {
     {"reason", COL_TEXT},     {"program_id", COL_INT},
     {"session_id", COL_INT},  {"created_at", COL_TIME},
 };
-static const struct col demand_cols[] = {
-    {"course_id", COL_INT},
-    {"course_title", COL_TEXT},
-    {"module_name", COL_TEXT},
-    {"orders", COL_INT},
+static const struct col table_cols[] = {
+    {"township_code", COL_TEXT}, {"township_name", COL_TEXT},
+    {"school_id", COL_INT},      {"school_name", COL_TEXT},
+    {"course_id", COL_INT},      {"course_title", COL_TEXT},
+    {"module_name", COL_TEXT},   {"orders", COL_INT},
+    {"placed", COL_INT},         {"accepted", COL_INT},
+    {"declined", COL_INT},
 };
 
 static int
@@ -72,10 +75,20 @@ order_mine(struct db *db, int64_t person_id, json_t *items)
 }
 
 int
-order_demand(struct db *db, const char *township, json_t *items)
+order_table(struct db *db, const char *township, int64_t from, int64_t to,
+            json_t *items, int64_t *placed)
 {
-    return record_rows(db_query(db, Q_ORDER_DEMAND, "s", township),
-                       demand_cols, NELEM(demand_cols), items);
+    int rc = record_rows(db_query(db, Q_ORDER_TABLE, "iis", from, to,
+                                  township),
+                         table_cols, NELEM(table_cols), items);
+    *placed = 0;
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        *placed += json_integer_value(json_object_get(v, "placed"));
+    }
+    return rc;
 }
 
 int
@@ -102,8 +115,30 @@ order_convert(struct db *db, const struct order_convert *c,
                           ? json_integer_value(json_array_get(teachers, 0))
                           : 0;
     json_decref(course);
-    if (c->ends_at <= c->starts_at)
+    /* The first session lasts 3 hours by default, longer when the
+     * course's 学时 need it (up to a day's cap); like every session it
+     * carries no more 学时 than its length counts, the rest of a longer
+     * course going to the sessions the school adds. */
+    char day0[11];
+    int year0;
+    rules_day(c->starts_at, day0, &year0);
+    struct hour_rule hr;
+    if ((rc = hours_rule(db, year0, &hr)) != 0)
+        return rc == ERR_NOTFOUND
+                   ? fail(e, "starts_at", "这一年没有学时计算规则")
+                   : ERR_DB;
+    int64_t ends = c->ends_at, want = halves * 1800;
+    if (want > hr.day_cap_minutes * 60)
+        want = hr.day_cap_minutes * 60;
+    if (ends == 0)
+        ends = c->starts_at + (want > 3 * 3600 ? want : 3 * 3600);
+    if (ends <= c->starts_at)
         return fail(e, "ends_at", "结束时间应晚于开始时间");
+    int64_t fits = rules_session_max_halves(&hr, ends - c->starts_at);
+    if (halves > fits)
+        halves = fits;
+    if (halves == 0)
+        return fail(e, "ends_at", "课时太短，不足半个学时");
     int64_t room = 0;
     if (db_int1(db, Q_SCHOOL_FIRST_ROOM, &room, "i", c->school_id) != 0)
         room = 0;
@@ -126,7 +161,7 @@ order_convert(struct db *db, const struct order_convert *c,
     char from[11], to[11];
     int year;
     rules_day(c->starts_at, from, &year);
-    rules_day(c->ends_at, to, &year);
+    rules_day(ends, to, &year);
     if (db_begin(db) != 0)
         return ERR_DB;
     int64_t now = now_unix();
@@ -137,7 +172,7 @@ order_convert(struct db *db, const struct order_convert *c,
     int64_t capacity = (int64_t)count > 30 ? (int64_t)count : 30;
     if (rc == 0)
         rc = db_int1(db, Q_CLASS_INSERT, session, "inniinsiiii", *program,
-                     &c->course_id, teacher_p, c->starts_at, c->ends_at,
+                     &c->course_id, teacher_p, c->starts_at, ends,
                      room_p, room ? "" : "党校", halves, capacity,
                      (int64_t)0, now);
     int64_t by = who->user_id;

@@ -23,13 +23,19 @@ int order_create(struct db *db, int64_t person_id, int64_t course_id,
                  struct field_error *e);
 /* The person's orders, newest first, with their outcome. */
 int order_mine(struct db *db, int64_t person_id, json_t *items);
-/* Open orders of a township, ranked by course. */
-int order_demand(struct db *db, const char *township, json_t *items);
+/* The orders of a township (NULL: every township) per course: open now
+ * ("orders", the demand a school acts on, most first) and placed in
+ * [from, to) with how many of those were accepted or declined; every
+ * course with an open order or one placed in the range. *placed sums
+ * the placed: the county report's 点单数 for the same range. */
+int order_table(struct db *db, const char *township, int64_t from,
+                int64_t to, json_t *items, int64_t *placed);
 
 struct order_convert {
     int64_t course_id, school_id;
     const char *title;          /* NULL: the course's title */
-    int64_t starts_at, ends_at; /* the first session */
+    int64_t starts_at, ends_at; /* the first session; ends_at 0: 3 hours,
+                                 * or as long as the course's 学时 need */
 };
 /* Creates the themed class and its first session (a room of the school),
  * enrols every orderer and marks the orders accepted, in one transaction.

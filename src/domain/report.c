@@ -4,34 +4,23 @@
 #include "report.h"
 
 #include "classes.h"
+#include "orders.h"
+#include "record.h"
 #include "rules.h"
+#include "teaching.h"
 
 #include "../core/err.h"
+#include "../core/util.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* The program types of SPEC §4.3, each present in sessions_by_type. */
 static const char *const types[] = {
     "weekly_lesson", "weekend_lecture", "village_cadre", "themed_class",
     "onsite",        "skills",          "skills_outreach", "talent_return"};
-
-/* Runs q and reads its one row's first n integers into v. */
-static int
-ints(struct db *db, enum query q, const char *types_, const char *t,
-     int64_t from, int64_t to, int n, int64_t *v)
-{
-    struct db_res *r =
-        strcmp(types_, "") == 0  ? db_query(db, q, "")
-        : strcmp(types_, "s") == 0 ? db_query(db, q, "s", t)
-                                   : db_query(db, q, "sii", t, from, to);
-    if (r == NULL)
-        return ERR_DB;
-    int rc = db_next(r);
-    for (int i = 0; rc > 0 && i < n; i++)
-        v[i] = db_int(r, i);
-    db_end(r);
-    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
-}
 
 /* Sets key's field of obj[type] to v. */
 static void
@@ -42,16 +31,21 @@ set_in(json_t *o, const char *type, const char *key, int64_t v)
         json_object_set_new(x, key, json_integer(v));
 }
 
+/* Sessions, person-times and persons per program type: the sessions as
+ * the session list counts them (its WHERE), the attendance from the
+ * attendance rows, which carry their session's type, township and start
+ * (a session with attendance is never voided). */
 static json_t *
 by_type(struct db *db, const char *t, int64_t from, int64_t to)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+    for (size_t i = 0; i < NELEM(types); i++)
         json_object_set_new(o, types[i],
                             json_pack("{s:i, s:i, s:i}", "sessions", 0,
                                       "person_times", 0, "persons", 0));
-    struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sii", t,
-                                from, to);
+    struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sniisn", t,
+                                (const int64_t *)NULL, from, to,
+                                (const char *)NULL, (const int64_t *)NULL);
     int rc = r ? 0 : -1;
     while (r && (rc = db_next(r)) > 0)
         set_in(o, db_text(r, 0), "sessions", db_int(r, 1));
@@ -76,7 +70,8 @@ by_type(struct db *db, const char *t, int64_t from, int64_t to)
 
 /* How many members the year's targets bind, and how many meet theirs:
  * the denominator from the members' (status, flags) kinds, the numerator
- * from those who attended; rules.c decides who is bound to what. */
+ * from those who attended; rules.c decides who is bound to what and who
+ * meets it, as for hours_behind, the list these figures open. */
 static int
 study_hours(struct db *db, const char *t, int year, int64_t *bound,
             int64_t *meeting)
@@ -107,77 +102,152 @@ study_hours(struct db *db, const char *t, int year, int64_t *bound,
         if (w != TARGET_MEMBER && w != TARGET_CADRE)
             continue;
         int k = w == TARGET_CADRE;
-        *meeting += db_int(r, 2) >= h[k] * 60 && db_int(r, 3) >= c[k];
+        *meeting += rules_target_met(db_int(r, 2), db_int(r, 3), h[k], c[k]);
     }
     db_end(r);
     return rc < 0 ? ERR_DB : 0;
+}
+
+/* The rating rule of the year a range ends in (the minimum count and the
+ * prior's weight), or the defaults when none is configured. */
+static int
+rule_for(struct db *db, int64_t to, struct rating_rule *rule)
+{
+    char day[11];
+    int year;
+    rules_day(to - 1, day, &year);
+    *rule = (struct rating_rule){30, 25, 25, 20, 90, 80, 60, 10, 10};
+    int rc = rating_rule_of(db, year, rule);
+    return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+/* The evaluations f selects, summed: the report's figures and the
+ * ranking's totals. */
+static int
+eval_summary(struct db *db, const struct report_filter *f,
+             const struct rating_rule *rule, json_t **out, double *mean)
+{
+    struct db_res *r = db_query(db, Q_EVAL_SUMMARY, "siis", f->township,
+                                f->from, f->to, f->module);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    int64_t v[5] = {0, 0, 0, 0, 0};
+    for (int i = 0; rc > 0 && i < 5; i++)
+        v[i] = db_int(r, i);
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    *mean = v[0] ? (double)v[2] / 100.0 / (double)v[0] : 0;
+    /* A rate carries its count and says when that count is too few to
+     * mean much (SPEC §2.8), as a teacher's does. */
+    *out = json_pack("{s:I, s:I, s:I, s:o, s:b, s:o, s:I, s:i}",
+                     "evaluations", (json_int_t)v[0], "evaluators",
+                     (json_int_t)v[1], "excellent", (json_int_t)v[3],
+                     "excellence_rate",
+                     v[0] ? json_real((double)v[3] / (double)v[0])
+                          : json_null(),
+                     "excellence_too_few", v[0] < rule->min_ratings, "mean",
+                     v[0] ? json_real(*mean) : json_null(),
+                     "without_teacher", (json_int_t)v[4], "min_ratings",
+                     rule->min_ratings);
+    return *out ? 0 : ERR_DB;
+}
+
+/* A count from one of the lists' own functions, which was asked for no
+ * rows: its total is the figure. */
+static int
+count_of(int rc, json_t *none)
+{
+    json_array_clear(none);
+    return rc == 0 ? 0 : ERR_DB;
 }
 
 int
 report_county(struct db *db, const char *t, int64_t from, int64_t to,
               int64_t pool_min, json_t **out)
 {
-    int64_t schools, rooms, teachers[2], ev[3], cat[2], themed, vt[2];
-    int64_t orders;
-    int rc = ints(db, Q_REPORT_SCHOOLS, "s", t, 0, 0, 1, &schools);
+    *out = NULL;
+    int64_t schools = 0, meeting_11n = 0, rooms = 0, teachers[2] = {0, 0};
+    int64_t courses = 0, modules = 0, themed = 0, orders = 0, covered = 0;
+    json_t *none = json_array();
+    struct teacher_filter county = {.township = t, .level = "county"};
+    struct teacher_filter own = {.township = t, .level = "township"};
+    struct course_filter published = {.published_only = true};
+    struct program_filter themed_f = {.township = t, .type = "themed_class",
+                                      .dated = true, .from = from, .to = to};
+    struct report_filter rf = {t, NULL, from, to};
+    int rc = count_of(school_list(db, t, pool_min, 0, 1, 0, none, &schools),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_FUNCTION_ROOMS, "s", t, 0, 0, 1, &rooms);
+        rc = count_of(school_list(db, t, pool_min, 1, 1, 0, none,
+                                  &meeting_11n),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_TEACHERS, "s", t, 0, 0, 2, teachers);
+        rc = count_of(room_list(db, t, true, 1, 0, none, &rooms), none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_EVALUATIONS, "sii", t, from, to, 3, ev);
+        rc = count_of(teacher_list(db, &county, 1, 0, none, &teachers[0]),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_CATALOG, "", t, 0, 0, 2, cat);
+        rc = count_of(teacher_list(db, &own, 1, 0, none, &teachers[1]),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_THEMED_CLASSES, "sii", t, from, to, 1,
-                  &themed);
+        rc = count_of(course_list(db, &published, 1, 0, none, &courses),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_VILLAGE_TRAINING, "sii", t, from, to, 2, vt);
+        rc = count_of(program_list(db, &themed_f, 1, 0, none, &themed),
+                      none);
     if (rc == 0)
-        rc = ints(db, Q_REPORT_ORDERS, "sii", t, from, to, 1, &orders);
-    if (rc != 0)
-        return ERR_DB;
-    int64_t meeting_11n = 0;
-    struct db_res *r = db_query(db, Q_REPORT_POOL, "s", t);
-    if (r == NULL)
-        return ERR_DB;
-    while ((rc = db_next(r)) > 0)
-        meeting_11n += db_int(r, 0) >= pool_min;
-    db_end(r);
-    if (rc < 0)
-        return ERR_DB;
+        rc = count_of(report_villages(db, &rf, 1, 0, none, &covered), none);
+    json_decref(none);
+    if (rc == 0)
+        rc = db_int1(db, Q_MODULE_COUNT, &modules, "");
+    if (rc == 0)
+        rc = db_int1(db, Q_REPORT_ORDERS, &orders, "sii", t, from, to);
+    struct rating_rule rule;
+    json_t *ev = NULL;
+    double mean;
+    if (rc == 0)
+        rc = rule_for(db, to, &rule);
+    if (rc == 0)
+        rc = eval_summary(db, &rf, &rule, &ev, &mean);
     /* Study hours are yearly: the year the range ends in. */
     char day[11];
     int year;
     rules_day(to - 1, day, &year);
-    int64_t bound, meeting;
-    if (study_hours(db, t, year, &bound, &meeting) != 0)
+    int64_t bound = 0, meeting = 0;
+    if (rc == 0)
+        rc = study_hours(db, t, year, &bound, &meeting);
+    json_t *types_ = rc == 0 ? by_type(db, t, from, to) : NULL;
+    if (types_ == NULL) {
+        json_decref(ev);
         return ERR_DB;
-    json_t *types_ = by_type(db, t, from, to);
-    if (types_ == NULL)
-        return ERR_DB;
+    }
     json_t *skills = json_object_get(types_, "skills");
     json_t *outreach = json_object_get(types_, "skills_outreach");
+    json_t *cadre = json_object_get(types_, "village_cadre");
     *out = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o,"
+        "{s:I, s:I, s:I, s:I, s:I, s:O, s:O, s:O, s:O, s:O,"
         " s:n, s:n, s:n, s:I, s:I, s:I, s:I, s:n, s:n, s:n, s:O,"
-        " s:{s:I, s:I, s:n}, s:n,"
+        " s:{s:I, s:O, s:n}, s:n,"
         " s:{s:O, s:O, s:O, s:O, s:n, s:n},"
         " s:n, s:n, s:n, s:n, s:n, s:n,"
         " s:{s:I, s:I, s:i}}",
         "schools", (json_int_t)schools, "function_rooms", (json_int_t)rooms,
         "teachers_county", (json_int_t)teachers[0], "teachers_township",
         (json_int_t)teachers[1], "schools_meeting_11n",
-        (json_int_t)meeting_11n, "evaluations", (json_int_t)ev[0],
-        "evaluators", (json_int_t)ev[1], "excellence_rate",
-        ev[0] ? json_real((double)ev[2] / (double)ev[0]) : json_null(),
-        "funds_allocated_fen", "funds_spent_fen", "funds_spent_by_category",
-        "modules", (json_int_t)cat[0], "courses_published",
-        (json_int_t)cat[1], "orders", (json_int_t)orders, "themed_classes",
-        (json_int_t)themed,
+        (json_int_t)meeting_11n, "evaluations",
+        json_object_get(ev, "evaluations"), "evaluators",
+        json_object_get(ev, "evaluators"), "excellence_rate",
+        json_object_get(ev, "excellence_rate"), "excellent",
+        json_object_get(ev, "excellent"), "excellence_too_few",
+        json_object_get(ev, "excellence_too_few"), "funds_allocated_fen",
+        "funds_spent_fen", "funds_spent_by_category", "modules",
+        (json_int_t)modules, "courses_published", (json_int_t)courses,
+        "orders", (json_int_t)orders, "themed_classes", (json_int_t)themed,
         "routes", "sites", "onsite_trainees", "sessions_by_type", types_,
-        "village_training", "villages_covered", (json_int_t)vt[0],
-        "persons", (json_int_t)vt[1], "exam_pass_rate",
+        "village_training", "villages_covered", (json_int_t)covered,
+        "persons", json_object_get(cadre, "persons"), "exam_pass_rate",
         "activities_by_type", "skills", "sessions",
         json_object_get(skills, "sessions"), "person_times",
         json_object_get(skills, "person_times"), "outreach_sessions",
@@ -188,5 +258,116 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         "study_hours", "persons_meeting_target", (json_int_t)meeting,
         "persons_total", (json_int_t)bound, "year", year);
     json_decref(types_);
+    json_decref(ev);
     return *out ? 0 : ERR_DB;
+}
+
+/* One teacher of the ranking, before it is written out. */
+struct ranked {
+    int64_t id, n, sum, excellent;
+    double mean, shrunk;
+    bool too_few;
+    json_t *row;
+};
+
+/* Ranked before unranked (too few ratings); then by the shrunk mean, the
+ * count, the id: a total order, so the ranking is the same every time. */
+static int
+cmp_ranked(const void *a_, const void *b_)
+{
+    const struct ranked *a = a_, *b = b_;
+    if (a->too_few != b->too_few)
+        return a->too_few ? 1 : -1;
+    if (a->shrunk != b->shrunk)
+        return a->shrunk > b->shrunk ? -1 : 1;
+    if (a->n != b->n)
+        return a->n > b->n ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
+}
+
+int
+report_ranking(struct db *db, const struct report_filter *f, json_t *items,
+               json_t **summary)
+{
+    *summary = NULL;
+    struct rating_rule rule;
+    double prior;
+    int rc = rule_for(db, f->to, &rule);
+    if (rc == 0)
+        rc = eval_summary(db, f, &rule, summary, &prior);
+    if (rc != 0)
+        return rc;
+    struct db_res *r = db_query(db, Q_EVAL_BY_TEACHER, "siis", f->township,
+                                f->from, f->to, f->module);
+    if (r == NULL)
+        return ERR_DB;
+    struct ranked *t = NULL;
+    size_t n = 0, cap = 0;
+    while ((rc = db_next(r)) > 0) {
+        if (n == cap)
+            t = xrealloc(t, (cap = cap ? cap * 2 : 32) * sizeof(*t));
+        struct ranked *x = &t[n++];
+        x->id = db_int(r, 0);
+        x->n = db_int(r, 4);
+        x->sum = db_int(r, 5);
+        x->excellent = db_int(r, 6);
+        x->mean = x->n ? (double)x->sum / 100.0 / (double)x->n : 0;
+        x->shrunk = rules_shrunk_mean(x->mean, x->n, prior,
+                                      rule.prior_weight);
+        x->too_few = x->n < rule.min_ratings;
+        x->row = json_pack("{s:I, s:s, s:s, s:s?}", "teacher_id",
+                           (json_int_t)x->id, "name", db_text(r, 1), "level",
+                           db_text(r, 2), "township_code",
+                           db_null(r, 3) ? NULL : db_text(r, 3));
+    }
+    db_end(r);
+    if (rc < 0) {
+        for (size_t i = 0; i < n; i++)
+            json_decref(t[i].row);
+        free(t);
+        json_decref(*summary);
+        *summary = NULL;
+        return ERR_DB;
+    }
+    if (n)
+        qsort(t, n, sizeof(*t), cmp_ranked);
+    int64_t rank = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct ranked *x = &t[i];
+        json_object_set_new(x->row, "rank",
+                            x->too_few ? json_null() : json_integer(++rank));
+        json_object_set_new(x->row, "evaluations", json_integer(x->n));
+        json_object_set_new(x->row, "mean", json_real(x->mean));
+        json_object_set_new(x->row, "ranked_mean", json_real(x->shrunk));
+        json_object_set_new(x->row, "excellent", json_integer(x->excellent));
+        json_object_set_new(
+            x->row, "excellence_rate",
+            x->too_few ? json_null()
+                       : json_real((double)x->excellent / (double)x->n));
+        json_object_set_new(x->row, "too_few", json_boolean(x->too_few));
+        json_array_append_new(items, x->row);
+    }
+    free(t);
+    return 0;
+}
+
+static const struct col village_cols[] = {
+    {"id", COL_INT},
+    {"code", COL_TEXT},
+    {"name", COL_TEXT},
+    {"township_code", COL_TEXT},
+    {"township_name", COL_TEXT},
+};
+
+int
+report_villages(struct db *db, const struct report_filter *f, int64_t page,
+                int64_t per_page, json_t *items, int64_t *total)
+{
+    if (db_int1(db, Q_COVERED_COUNT, total, "sii", f->township, f->from,
+                f->to) != 0)
+        return ERR_DB;
+    return record_rows(db_query(db, Q_COVERED_LIST, "siiii", f->township,
+                                f->from, f->to, per_page,
+                                (page - 1) * per_page),
+                       village_cols, NELEM(village_cols), items);
 }

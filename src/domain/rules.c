@@ -33,14 +33,49 @@ rules_day(int64_t t, char day[11], int *year)
     day[10] = '\0';
 }
 
-int64_t
-rules_credit(int64_t half_hours, int64_t credited_today)
+void
+rules_default_period(int64_t now, char from[11], char to[11])
 {
-    int64_t want = half_hours * 30;
-    int64_t left = RULES_DAY_CAP_MINUTES - credited_today;
-    if (left < 0)
-        left = 0;
-    return want < left ? want : left;
+    int year;
+    rules_day(now, to, &year);
+    memcpy(from, to, 5); /* "YYYY-" */
+    memcpy(from + 5, "01-01", 6);
+}
+
+int64_t
+rules_session_max_halves(const struct hour_rule *r, int64_t seconds)
+{
+    if (seconds <= 0)
+        return 0;
+    int64_t minutes = seconds / 60;
+    /* round_half(minutes / 60): halves of an hour, half up */
+    int64_t halves = (minutes + 15) / 30;
+    int64_t cap = r->day_cap_minutes / 30;
+    if (r->day_minutes > 0 && minutes >= r->day_minutes && halves < cap)
+        halves = cap;
+    else if (r->half_day_minutes > 0 && minutes >= r->half_day_minutes &&
+             halves < cap / 2)
+        halves = cap / 2;
+    return halves < cap ? halves : cap;
+}
+
+void
+rules_credit_day(const struct hour_rule *r, size_t n, const int64_t *halves,
+                 int64_t *minutes)
+{
+    int64_t left = r->day_cap_minutes;
+    for (size_t i = 0; i < n; i++) {
+        int64_t want = halves[i] > 0 ? halves[i] * 30 : 0;
+        minutes[i] = want < left ? want : left;
+        left -= minutes[i];
+    }
+}
+
+bool
+rules_target_met(int64_t minutes, int64_t classes, int64_t hours,
+                 int64_t min_classes)
+{
+    return minutes >= hours * 60 && classes >= min_classes;
 }
 
 static bool
@@ -165,20 +200,20 @@ rules_grace_check(const struct keyring *k, const char *token, int64_t now,
 int
 rules_rating_total(const struct rating_rule *r, const int s[4])
 {
-    int sum = r->w_content * s[0] + r->w_method * s[1] +
-              r->w_effect * s[2] + r->w_attitude * s[3];
-    /* sum is the total × 100; tenths, rounded half up */
-    return (sum + 5) / 10;
+    /* The weights sum to 100, so the weighted sum is the total in
+     * hundredths, exactly: no rounding before the grade is taken. */
+    return r->w_content * s[0] + r->w_method * s[1] + r->w_effect * s[2] +
+           r->w_attitude * s[3];
 }
 
 const char *
 rules_grade(const struct rating_rule *r, int t)
 {
-    if (t >= r->excellent * 10)
+    if (t >= r->excellent * 100)
         return "excellent";
-    if (t >= r->good * 10)
+    if (t >= r->good * 100)
         return "good";
-    if (t >= r->pass * 10)
+    if (t >= r->pass * 100)
         return "pass";
     return "fail";
 }

@@ -20,11 +20,18 @@ static const struct col school_cols[] = {
     {"township_name", COL_TEXT}, {"name", COL_TEXT},
     {"address", COL_TEXT},    {"county_teachers", COL_INT},
     {"own_teachers", COL_INT}, {"rooms", COL_INT},
+    {"function_rooms", COL_INT},
 };
 static const struct col room_cols[] = {
     {"id", COL_INT},   {"school_id", COL_INT},     {"name", COL_TEXT},
     {"kind", COL_TEXT}, {"kind_name", COL_TEXT},   {"capacity", COL_INT},
     {"voided", COL_SET},
+};
+static const struct col rooms_cols[] = {
+    {"id", COL_INT},   {"school_id", COL_INT},     {"name", COL_TEXT},
+    {"kind", COL_TEXT}, {"kind_name", COL_TEXT},   {"capacity", COL_INT},
+    {"voided", COL_SET}, {"school_name", COL_TEXT},
+    {"township_code", COL_TEXT}, {"township_name", COL_TEXT},
 };
 static const struct col check_cols[] = {
     {"year", COL_INT},       {"fixed_site", COL_BOOL},
@@ -102,13 +109,14 @@ mark_pool(json_t *school, int64_t pool_min)
 }
 
 int
-school_list(struct db *db, const char *township, int64_t pool_min,
+school_list(struct db *db, const char *township, int64_t pool_min, int pool,
             int64_t page, int64_t per_page, json_t *items, int64_t *total)
 {
-    if (db_int1(db, Q_SCHOOL_COUNT, total, "s", township) != 0)
+    int64_t p = pool;
+    if (db_int1(db, Q_SCHOOL_COUNT, total, "sii", township, p, pool_min) != 0)
         return ERR_DB;
-    int rc = record_rows(db_query(db, Q_SCHOOL_LIST, "sii", township,
-                                  per_page, (page - 1) * per_page),
+    int rc = record_rows(db_query(db, Q_SCHOOL_LIST, "siiii", township, p,
+                                  pool_min, per_page, (page - 1) * per_page),
                          school_cols, NELEM(school_cols), items);
     size_t i;
     json_t *v;
@@ -168,6 +176,18 @@ school_rooms(struct db *db, int64_t school_id, json_t *items)
 {
     return record_rows(db_query(db, Q_ROOM_LIST, "i", school_id), room_cols,
                        NELEM(room_cols), items);
+}
+
+int
+room_list(struct db *db, const char *township, bool function_only,
+          int64_t page, int64_t per_page, json_t *items, int64_t *total)
+{
+    int64_t f = function_only;
+    if (db_int1(db, Q_ROOMS_COUNT, total, "si", township, f) != 0)
+        return ERR_DB;
+    return record_rows(db_query(db, Q_ROOMS_LIST, "siii", township, f,
+                                per_page, (page - 1) * per_page),
+                       rooms_cols, NELEM(rooms_cols), items);
 }
 
 int

@@ -26,9 +26,11 @@ struct field_error {
 /* --- schools ---------------------------------------------------------- */
 
 /* pool_min: county teachers a school needs (the "11" of 11+N); each
- * school carries county_teachers, own_teachers and pool_short. */
+ * school carries county_teachers, own_teachers, rooms, function_rooms and
+ * pool_short. pool: 0 every school, 1 those meeting 11+N, -1 those
+ * short of it (the county report counts with the same query). */
 int school_list(struct db *db, const char *township, int64_t pool_min,
-                int64_t page, int64_t per_page, json_t *items,
+                int pool, int64_t page, int64_t per_page, json_t *items,
                 int64_t *total);
 /* With its township in township[16]: 0, ERR_NOTFOUND, ERR_DB. */
 int school_get(struct db *db, int64_t id, json_t **out, char township[16]);
@@ -42,6 +44,11 @@ int room_create(struct db *db, int64_t school_id, const char *name,
                 const char *kind, int64_t capacity,
                 const struct audit_who *who, int64_t *id,
                 struct field_error *e);
+/* The rooms of the schools of a township (NULL: the county), function
+ * rooms only (功能室: the kinds room_kinds marks) or all, each with its
+ * school and township. */
+int room_list(struct db *db, const char *township, bool function_only,
+              int64_t page, int64_t per_page, json_t *items, int64_t *total);
 /* A room with the township of its school. */
 int room_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* The yearly standardisation check (四有). */

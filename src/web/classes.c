@@ -95,8 +95,9 @@ web_sessions(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    int64_t total;
-    if (class_list(db, &f, page, per_page, items, &total) != 0) {
+    int64_t total, times, persons;
+    if (class_list(db, &f, page, per_page, items, &total) != 0 ||
+        class_totals(db, &f, &times, &persons) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -128,16 +129,25 @@ web_sessions(struct req *req)
     html_raw(o, " <input type=\"date\" name=\"to\" value=\"");
     html_attr(o, to ? to : "");
     html_raw(o, "\"></label>");
-    if (t) {
-        html_raw(o, "<input type=\"hidden\" name=\"township\" value=\"");
-        html_attr(o, t);
-        html_raw(o, "\">");
-    }
+    if (req->user->role_bit & R_ADMINS)
+        web_scope_fields(req, f.township, NULL, NULL);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Show"));
-    html_raw(o, "</button></form><p class=\"meta\" id=\"session-total\">");
+    html_raw(o, "</button></form>");
+    if (req->user->role_bit & R_ADMINS)
+        web_scope_note(req, f.township,
+                       from && *from && to && *to ? from : NULL, to);
+    /* What the county report counts of these sessions: sessions,
+     * person-times (attendance records) and persons (distinct people). */
+    html_raw(o, "<p class=\"meta\" id=\"session-total\">");
     strbuf_printf(o, "%lld ", (long long)total);
     html_txt(o, T("sessions"));
+    strbuf_printf(o, " · <span id=\"session-person-times\">%lld</span> ",
+                  (long long)times);
+    html_txt(o, T("person-times"));
+    strbuf_printf(o, " · <span id=\"session-persons\">%lld</span> ",
+                  (long long)persons);
+    html_txt(o, T("persons"));
     html_raw(o, "</p>");
     html_raw(o, "<table id=\"session-table\"><thead><tr><th>");
     const char *heads[] = {"Time", "Program", "Course", "Teacher",

@@ -1,9 +1,11 @@
 /*
  * hours.c - /hours, study hours (学时) of a township for a year: how many
- * members the targets bind, how many meet theirs, and who is behind, in
- * pinyin order. Never a ranking of people by hours (SPEC.md §2.7): the
- * list is of those behind, by name, and shows each one's own progress.
- * The county report's study-hours figures link here.
+ * members the targets bind, how many meet theirs, and the list of those
+ * behind (the default), those meeting it (?status=meeting, the county
+ * report's 学时达标) or all bound (?status=all), in pinyin order. Never a
+ * ranking of people by hours (SPEC.md §2.7): the list is by name and
+ * shows each one's own progress. The county report's study-hours
+ * figures link here.
  */
 #include "web.h"
 
@@ -20,31 +22,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The lists of the page: who is behind (the default), who meets the
+ * target (the report's 学时达标), everyone bound by one. */
+static const struct {
+    const char *code, *label;
+} statuses[] = {
+    {"behind", "Behind their target"},
+    {"meeting", "Meeting the target"},
+    {"all", "Members bound by a target"},
+};
+
 int
 web_hours(struct req *req)
 {
     int64_t page, per_page, y;
     char today[11];
-    int year;
+    int year, status;
     rules_day(now_unix(), today, &year);
+    const char *t;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        req_query_int_or_400(req, "year", 2000, 2100, year, &y) != 0)
+        req_query_int_or_400(req, "year", 2000, 2100, year, &y) != 0 ||
+        api_township_filter(req, &t) != 0 ||
+        api_hours_status_or_400(req, &status) != 0)
         return req->status;
     year = (int)y;
-    const char *t = req_query(req, "township");
-    if (t && *t == '\0')
-        t = NULL;
-    if (t && api_check_township(req, t) != 0)
-        return req->status;
-    if (t == NULL)
-        t = api_scope(req);
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total, bound, meeting;
-    if (hours_behind(db, t, year, page, per_page, items, &total, &bound,
-                     &meeting) != 0) {
+    if (hours_behind(db, t, year, (enum hours_status)status, page, per_page,
+                     items, &total, &bound, &meeting) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -59,24 +67,23 @@ web_hours(struct req *req)
                   " <input type=\"number\" name=\"year\" min=\"2000\" "
                   "max=\"2100\" value=\"%d\"></label>",
                   year);
-    if (api_scope(req) == NULL) {
-        json_t *tws = json_array();
-        int64_t n;
-        org_townships(db, 1, 100, tws, &n);
-        web_code_select(req, "township", "Township", tws, T("The whole county"),
-                        t, NULL);
-        json_decref(tws);
-    }
-    html_raw(o, "<button type=\"submit\">");
+    web_scope_fields(req, t, NULL, NULL);
+    html_raw(o, "<select name=\"status\">");
+    for (size_t k = 0; k < sizeof(statuses) / sizeof(statuses[0]); k++)
+        web_select_option(req, statuses[k].code, T(statuses[k].label),
+                          statuses[status].code);
+    html_raw(o, "</select><button type=\"submit\">");
     html_txt(o, T("Show"));
-    html_raw(o, "</button></form><div class=\"figures\">");
+    html_raw(o, "</button></form>");
+    web_scope_note(req, t, NULL, NULL);
+    html_raw(o, "<div class=\"figures\">");
     const struct {
         const char *label, *id;
         int64_t n;
     } figs[] = {
         {"Members bound by a target", "bound", bound},
         {"Members meeting the hours target", "meeting", meeting},
-        {"Behind their target", "behind", total},
+        {"Behind their target", "behind", bound - meeting},
     };
     for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
         html_raw(o, "<div class=\"figure\"><span class=\"label\">");
@@ -91,14 +98,17 @@ web_hours(struct req *req)
         web_chart(req, "hours-chart",
                   json_pack("{s:s, s:[s,s], s:[I,I]}", "type", "pie", "labels",
                             T("Meeting the target"), T("Behind their target"),
-                            "values", (json_int_t)meeting, (json_int_t)total));
+                            "values", (json_int_t)meeting,
+                            (json_int_t)(bound - meeting)));
     else {
         html_raw(o, "<p class=\"muted\">");
         html_txt(o, T("No hours target is configured for this year."));
         html_raw(o, "</p>");
     }
     html_raw(o, "<h2>");
-    html_txt(o, T("Behind their target"));
+    html_txt(o, T(statuses[status].label));
+    strbuf_printf(o, " <span id=\"hours-total\">%lld</span>",
+                  (long long)total);
     html_raw(o, "</h2><p class=\"meta\">");
     html_txt(o, T("In pinyin order of name; this is not a ranking."));
     html_raw(o, "</p><table id=\"behind\"><thead><tr>");
@@ -135,9 +145,9 @@ web_hours(struct req *req)
     strbuf_init(&extra, 0);
     strbuf_printf(&extra, "&year=%d", year);
     web_query_arg(&extra, "township", req_query(req, "township"));
-    char *x = strbuf_take(&extra, NULL);
-    web_pager(req, "/hours", page, per_page, total, x ? x : "");
-    free(x);
+    web_query_arg(&extra, "status", statuses[status].code);
+    web_pager(req, "/hours", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
     html_raw(o, "</section>");
     return web_page_end_charts(req);
 }

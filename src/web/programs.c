@@ -57,7 +57,8 @@ school_items(struct req *req, struct db *db)
     json_t *items = json_array();
     int64_t n;
     return web_loaded(
-        req, db, school_list(db, api_scope(req), 0, 1, 100, items, &n), items);
+        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n),
+        items);
 }
 
 /* The schools as {"code": id, "name"} for web_code_select. */
@@ -114,10 +115,17 @@ web_programs(struct req *req)
     if (schools == NULL)
         return req->status;
     const char *sel = name_by_id(schools, school) ? num(req, school) : NULL;
+    /* The county report links here with a township and a period: the
+     * programs with a session in it. */
+    struct program_filter f = {.type = type, .school_id = sel ? school : 0};
+    char a[11] = "", b[11] = "";
+    f.dated = api_has_period(req);
+    if (api_township_filter(req, &f.township) != 0 ||
+        (f.dated && api_period_or_400(req, &f.from, &f.to, a, b) != 0))
+        return req->status;
     json_t *items = web_owned(req, json_array());
     int64_t total;
-    if (program_list(db, api_scope(req), type, sel ? school : 0, page, per_page,
-                     items, &total) != 0)
+    if (program_list(db, &f, page, per_page, items, &total) != 0)
         return api_db_error(req, db);
     web_page_begin(req, T("Training programs"), "/programs");
     struct strbuf *o = &req->out;
@@ -127,11 +135,14 @@ web_programs(struct req *req)
     web_code_select(req, "type", NULL, types, T("All types"), type, NULL);
     web_code_select(req, "school_id", NULL, school_codes(req, schools),
                     T("All schools"), sel, NULL);
+    web_scope_fields(req, f.township, a, b);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Filter"));
     html_raw(o, "</button><a class=\"button\" href=\"/programs/new\">");
     html_txt(o, T("New program"));
-    html_raw(o, "</a></form><div id=\"program-table\"><table><thead><tr>");
+    html_raw(o, "</a></form>");
+    web_scope_note(req, f.township, f.dated ? a : NULL, b);
+    html_raw(o, "<div id=\"program-table\"><table><thead><tr>");
     web_th(req, "Title");
     web_th(req, "Training type");
     web_th(req, "School");
@@ -152,13 +163,14 @@ web_programs(struct req *req)
         web_td(req, web_date(req, web_jstr(v, "to")));
         strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    web_total_foot(req, 6, "program-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "type", type);
     web_query_arg(&extra, "school_id", sel);
+    web_query_arg(&extra, "township", f.township);
+    web_query_arg(&extra, "from", a);
+    web_query_arg(&extra, "to", b);
     web_pager(req, "/programs", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
     html_raw(o, "</div>");

@@ -1,10 +1,13 @@
 /*
- * schools.c - the schools (阵地) pages and the school's course orders:
- * the list is the "11+N" view (county teachers per school, those short
- * flagged); a school's page shows its rooms and takes the yearly 四有
- * check; /orders shows the school's demand ranked by course and turns a
- * course's orders into a themed class in one step. Same domain calls as
- * /api/v1/schools and /api/v1/orders.
+ * schools.c - the schools (阵地) pages and the course orders: the list is
+ * the "11+N" view (county teachers per school, those short flagged, a
+ * township and ?pool=met|short to choose); /rooms the rooms of the
+ * schools (?function=1: the function rooms); a school's page shows its
+ * rooms and takes the yearly 四有 check; /orders shows every school's
+ * orders (a school admin its own) per course for a period, open demand
+ * first, and turns a course's open orders into a themed class in one
+ * step. Same domain calls as /api/v1/schools, /api/v1/rooms and
+ * /api/v1/orders, so the county report's figures count what they show.
  */
 #include "web.h"
 
@@ -28,16 +31,29 @@ num(json_t *v, const char *key)
     return (long long)json_integer_value(json_object_get(v, key));
 }
 
+/* The 11+N choices of the schools list. */
+static const struct {
+    const char *code, *label;
+} pools[] = {
+    {"", "All schools"},
+    {"met", "Meeting 11+N"},
+    {"short", "Short of 11"},
+};
+
 int
 web_schools(struct req *req)
 {
+    const char *t;
+    int pool;
+    if (api_township_filter(req, &t) != 0 || api_pool_or_400(req, &pool))
+        return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
-    if (school_list(db, api_scope(req), app_config.pool_min_county_teachers,
-                    1, 100, items, &total) != 0) {
+    if (school_list(db, t, app_config.pool_min_county_teachers, pool, 1, 100,
+                    items, &total) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -45,15 +61,25 @@ web_schools(struct req *req)
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Schools"));
-    html_raw(o, "</h1><table id=\"school-table\"><thead><tr>");
+    html_raw(o, "</h1>");
+    web_scope_form_begin(req, "school-filters", "/schools", t, NULL, NULL);
+    html_raw(o, "<select name=\"pool\">");
+    const char *sel = pools[pool == 1 ? 1 : pool == -1 ? 2 : 0].code;
+    for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++)
+        web_select_option(req, pools[k].code, T(pools[k].label), sel);
+    html_raw(o, "</select>");
+    web_scope_form_end(req, t, NULL, NULL);
+    html_raw(o, "<table id=\"school-table\"><thead><tr>");
     web_th(req, "Name");
     web_th(req, "Township");
     web_th(req, "County teachers");
     web_th(req, "Township teachers");
+    web_th(req, "Function rooms");
     web_th(req, "Rooms");
     html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *v;
+    long long rooms = 0, function_rooms = 0;
     json_array_foreach(items, i, v)
     {
         bool short_ = json_is_true(json_object_get(v, "pool_short"));
@@ -68,11 +94,82 @@ web_schools(struct req *req)
             html_txt(o, T("short of 11"));
             html_raw(o, "</span>");
         }
-        strbuf_printf(o, "</td><td>%lld</td><td>%lld</td></tr>",
-                      num(v, "own_teachers"), num(v, "rooms"));
+        strbuf_printf(o, "</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
+                      num(v, "own_teachers"), num(v, "function_rooms"),
+                      num(v, "rooms"));
+        rooms += num(v, "rooms");
+        function_rooms += num(v, "function_rooms");
     }
-    html_raw(o, "</tbody></table>");
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, ": <span id=\"school-total\">%lld</span></td>"
+                     "<td><a href=\"",
+                  (long long)total);
+    struct strbuf q;
+    strbuf_init(&q, 0);
+    web_query_arg(&q, "function", "1");
+    web_query_arg(&q, "township", t);
+    html_attr(o, web_url(req, "/rooms", strbuf_str(&q)));
+    strbuf_printf(o, "\">%lld</a></td><td>%lld</td></tr></tfoot></table>",
+                  function_rooms, rooms);
+    strbuf_cleanup(&q);
     json_decref(items);
+    return web_page_end(req);
+}
+
+/* /rooms: the rooms of the schools, with ?function=1 the function rooms
+ * (功能室) that the county report counts; classrooms are not. */
+int
+web_rooms(struct req *req)
+{
+    int64_t page, per_page, function, total;
+    const char *t;
+    if (req_paging_or_400(req, &page, &per_page) != 0 ||
+        api_township_filter(req, &t) != 0 ||
+        req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = web_owned(req, json_array());
+    if (room_list(db, t, function == 1, page, per_page, items, &total) != 0)
+        return api_db_error(req, db);
+    const char *title = function ? T("Function rooms") : T("Rooms");
+    web_page_begin(req, title, "/schools");
+    struct strbuf *o = &req->out;
+    web_h1(req, title);
+    web_scope_form_begin(req, "room-filters", "/rooms", t, NULL, NULL);
+    html_raw(o, "<select name=\"function\">");
+    const char *sel = function ? "1" : "0";
+    web_select_option(req, "0", T("Every room"), sel);
+    web_select_option(req, "1", T("Function rooms"), sel);
+    html_raw(o, "</select>");
+    web_scope_form_end(req, t, NULL, NULL);
+    html_raw(o, "<table id=\"room-table\"><thead><tr>");
+    web_th(req, "Room name");
+    web_th(req, "Kind");
+    web_th(req, "Schools");
+    web_th(req, "Township");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(items, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td(req, web_jstr(v, "name"));
+        web_td(req, web_jstr(v, "kind_name"));
+        web_td_link(req, web_path_id(req, "/schools", num(v, "school_id")),
+                    web_jstr(v, "school_name"));
+        web_td(req, web_jstr(v, "township_name"));
+        html_raw(o, "</tr>");
+    }
+    web_total_foot(req, 4, "room-total", total);
+    struct strbuf extra;
+    strbuf_init(&extra, 0);
+    web_query_arg(&extra, "township", t);
+    web_query_arg(&extra, "function", function ? "1" : NULL);
+    web_pager(req, "/rooms", page, per_page, total, strbuf_str(&extra));
+    strbuf_cleanup(&extra);
     return web_page_end(req);
 }
 
@@ -221,82 +318,79 @@ web_school_check(struct req *req)
                                            (long long)id));
 }
 
-/* The school of the caller's township, for /orders; 0 or -1 answered. */
-static int
-my_school(struct req *req, struct db *db, int64_t *id)
-{
-    int64_t want;
-    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &want))
-        return -1;
-    json_t *items = json_array();
-    int64_t total;
-    if (school_list(db, api_scope(req), 0, 1, 100, items, &total) != 0) {
-        json_decref(items);
-        api_db_error(req, db);
-        return -1;
-    }
-    *id = 0;
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        if (*id == 0 || json_integer_value(json_object_get(v, "id")) == want)
-            *id = json_integer_value(json_object_get(v, "id"));
-    }
-    json_decref(items);
-    if (*id == 0) {
-        http_error(req, 404, "not_found", NULL, "%s", T("No school yet."));
-        return -1;
-    }
-    return 0;
-}
-
+/* /orders: course orders per township and course, for a county admin
+ * every school's (or one township's, chosen above the table), for a
+ * school admin its own: open now (the demand a school turns into a
+ * themed class in one step, most first) and placed in the period, the
+ * county report's 点单数, with what became of those. */
 int
 web_orders(struct req *req)
 {
-    struct db *db = api_db(req);
-    int64_t school;
-    if (db == NULL || my_school(req, db, &school) != 0)
+    const char *t;
+    int64_t from, to, school;
+    char a[11], b[11];
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
+        api_township_filter(req, &t) != 0 ||
+        api_period_or_400(req, &from, &to, a, b) != 0)
         return req->status;
-    json_t *s;
-    char township[16];
-    if (school_get(db, school, &s, township) != 0)
-        return api_db_error(req, db);
-    json_t *items = json_array();
-    if (order_demand(db, township, items) != 0) {
-        json_decref(items);
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    char tw[16];
+    if (school) { /* an older link: the school's township */
+        json_t *s;
+        if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+            return req->status;
+        str_copy(tw, sizeof(tw), web_jstr(s, "township_code"));
         json_decref(s);
-        return api_db_error(req, db);
+        t = tw;
     }
+    json_t *items = web_owned(req, json_array());
+    int64_t placed;
+    if (order_table(db, t, from, to, items, &placed) != 0)
+        return api_db_error(req, db);
     web_page_begin(req, T("Course orders"), "/orders");
     struct strbuf *o = &req->out;
-    html_raw(o, "<h1>");
-    html_txt(o, T("Course orders"));
-    html_raw(o, " · ");
-    html_txt(o, web_jstr(s, "name"));
-    html_raw(o, "</h1><table id=\"demand\"><thead><tr>");
+    web_h1(req, T("Course orders"));
+    web_scope_form_begin(req, "order-filters", "/orders", t, a, b);
+    web_scope_form_end(req, t, a, b);
+    html_raw(o, "<table id=\"demand\"><thead><tr>");
+    web_th(req, "Schools");
     web_th(req, "Course");
     web_th(req, "Module");
-    web_th(req, "Orders");
+    web_th(req, "Open orders");
+    web_th(req, "Orders placed in the period");
+    web_th(req, "Accepted");
+    web_th(req, "Declined");
     html_raw(o, "<th></th></tr></thead><tbody>");
     size_t i;
     json_t *v;
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr>");
+        const char *sname = web_jstr(v, "school_name");
+        web_td(req, sname ? sname : web_jstr(v, "township_name"));
         web_td(req, web_jstr(v, "course_title"));
         web_td(req, web_jstr(v, "module_name"));
-        strbuf_printf(o, "<td>%lld</td><td>", num(v, "orders"));
-        char action[96];
-        str_fmt(action, sizeof(action), "/orders/convert?school_id=%lld"
-                "&course_id=%lld", (long long)school, num(v, "course_id"));
-        web_form_begin(req, "convert-form", action);
-        web_form_end(req, T("Open a themed class"), NULL);
+        strbuf_printf(o, "<td>%lld</td><td>%lld</td><td>%lld</td>"
+                         "<td>%lld</td><td>",
+                      num(v, "orders"), num(v, "placed"), num(v, "accepted"),
+                      num(v, "declined"));
+        if (num(v, "orders") > 0 && num(v, "school_id") > 0) {
+            char action[96];
+            str_fmt(action, sizeof(action),
+                    "/orders/convert?school_id=%lld&course_id=%lld",
+                    num(v, "school_id"), num(v, "course_id"));
+            web_form_begin(req, "convert-form", action);
+            web_form_end(req, T("Open a themed class"), NULL);
+        }
         html_raw(o, "</td></tr>");
     }
-    html_raw(o, "</tbody></table>");
-    json_decref(items);
-    json_decref(s);
+    html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
+    html_txt(o, T("Total"));
+    strbuf_printf(o, "</td><td id=\"order-total\">%lld</td>"
+                     "<td colspan=\"3\"></td></tr></tfoot></table>",
+                  (long long)placed);
     return web_page_end(req);
 }
 
@@ -320,7 +414,6 @@ web_orders_convert(struct req *req)
         .school_id = school,
         .starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600,
     };
-    c.ends_at = c.starts_at + 3 * 3600;
     struct audit_who who = api_who(req);
     struct field_error e;
     int64_t program, session, n;

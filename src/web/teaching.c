@@ -72,7 +72,8 @@ school_items(struct req *req, struct db *db)
     json_t *items = json_array();
     int64_t n;
     return web_loaded(
-        req, db, school_list(db, api_scope(req), 0, 1, 100, items, &n), items);
+        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n),
+        items);
 }
 
 static json_t *
@@ -199,11 +200,12 @@ web_teachers(struct req *req)
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
-    /* The county report links here with a township. */
-    const char *tw = web_nonempty(req_query(req, "township"));
-    if (tw && api_check_township(req, tw) != 0)
+    /* The county report links here with a township, shown (and for
+     * county roles chosen) above the table: the count is the report's. */
+    const char *tw;
+    if (api_township_filter(req, &tw) != 0)
         return req->status;
-    struct teacher_filter f = {.township = tw ? tw : api_scope(req)};
+    struct teacher_filter f = {.township = tw};
     f.q = web_nonempty(req_query(req, "q"));
     f.level = web_nonempty(req_query(req, "level"));
     if (f.q && strlen(f.q) > 64)
@@ -236,26 +238,42 @@ web_teachers(struct req *req)
     web_select_option(req, "", T("All levels"), f.level);
     for (size_t k = 0; k < 3; k++)
         web_select_option(req, levels[k][0], T(levels[k][1]), f.level);
-    html_raw(o, "</select><select name=\"school_id\">");
+    html_raw(o, "</select>");
+    web_scope_fields(req, tw, NULL, NULL);
+    html_raw(o, "<select name=\"school_id\">");
     web_select_option(req, "", T("All schools"), sel);
     json_array_foreach(schools, i, v) web_select_option(
         req, arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
         web_jstr(v, "name"), sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
+    html_raw(o, "<p class=\"filters\"><a id=\"ranking-link\" href=\"");
+    struct strbuf rq;
+    strbuf_init(&rq, 0);
+    web_query_arg(&rq, "township", tw);
+    html_attr(o, web_url(req, "/teachers/ranking", strbuf_str(&rq)));
+    strbuf_cleanup(&rq);
+    html_raw(o, "\">");
+    html_txt(o, T("Teacher ranking"));
+    html_raw(o, "</a></p>");
+    web_scope_note(req, tw, NULL, NULL);
     html_raw(o, "<div id=\"teacher-table\"><table><thead><tr>");
     web_th(req, "Full name");
     web_th(req, "Level");
     web_th(req, "Modules");
     web_th(req, "Schools");
-    web_th(req, "Ratings");
+    web_th(req, "Ratings, all time");
     web_th(req, "Mean score");
     web_th(req, "Excellence rate");
     html_raw(o, "</tr></thead><tbody>");
+    struct rating_prior prior; /* once for the page, not once a row */
+    if (rating_prior(db, &prior) != 0)
+        return api_db_error(req, db);
     json_array_foreach(items, i, v)
     {
         json_t *r;
-        if (rating_summary(db, Q_RATING_TEACHER, web_id_of(v), &r) != 0)
+        if (rating_summary_with(db, Q_RATING_TEACHER, web_id_of(v), &prior,
+                                &r) != 0)
             return api_db_error(req, db);
         web_owned(req, r);
         html_raw(o, "<tr>");
@@ -540,7 +558,7 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     if (towns == NULL)
         return req->status;
     all = web_owned(req, json_array());
-    if (school_list(db, NULL, 0, 1, 100, all, &n) != 0 ||
+    if (school_list(db, NULL, 0, 0, 1, 100, all, &n) != 0 ||
         rating_summary(db, Q_RATING_TEACHER, web_id_of(t), &rating) != 0 ||
         class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
         return api_db_error(req, db);
@@ -758,6 +776,24 @@ web_courses(struct req *req)
     web_select_option(req, "1", T("Published only"), pub);
     html_raw(o, "</select>");
     web_search_end(req, county ? "/courses/new" : NULL, T("New course"));
+    /* The catalog's modules, each opening its published courses: the
+     * county report's 教学模块 counts these rows. */
+    html_raw(o, "<table id=\"modules\"><thead><tr>");
+    web_th(req, "Modules");
+    html_raw(o, "</tr></thead><tbody>");
+    size_t i;
+    json_t *v;
+    json_array_foreach(modules, i, v)
+    {
+        html_raw(o, "<tr>");
+        web_td_link(req,
+                    arena_printf(&req->arena, "/courses?published=1&module=%s",
+                                 web_jstr(v, "code")),
+                    web_jstr(v, "name"));
+        html_raw(o, "</tr>");
+    }
+    web_total_foot(req, 1, "module-total",
+                   (int64_t)json_array_size(modules));
     html_raw(o, "<div id=\"course-table\"><table><thead><tr>");
     web_th(req, "Title");
     web_th(req, "Module");
@@ -766,8 +802,6 @@ web_courses(struct req *req)
     web_th(req, "Course teachers");
     web_th(req, "Published");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr>");
@@ -784,9 +818,7 @@ web_courses(struct req *req)
                         : T("Not published"));
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
-    html_txt(o, T("Total"));
-    strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
+    web_total_foot(req, 6, "course-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "q", f.q);

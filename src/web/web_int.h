@@ -41,6 +41,32 @@ int web_page_end_charts(struct req *req);
 /* "‹ P / N ›" links to base?page=…&extra. */
 void web_pager(struct req *req, const char *base, int64_t page,
                int64_t per_page, int64_t total, const char *extra);
+/* report.c: what a list the county report links to counts. Inside a
+ * page's filter form: for county roles a township select (a school
+ * admin's list is its own township's), and From and To dates unless from
+ * is NULL. */
+void web_scope_fields(struct req *req, const char *township,
+                      const char *from, const char *to);
+/* The line under the filters that says it: "文亭街道 · 2026年1月1日 –
+ * 2026年12月2日" (the county when township is NULL; no dates when from
+ * is NULL). */
+void web_scope_note(struct req *req, const char *township, const char *from,
+                    const char *to);
+/* A list's filter form (id, action) opening with the scope's fields; the
+ * caller adds its own, then web_scope_form_end writes the button, closes
+ * the form and writes the scope note. */
+void web_scope_form_begin(struct req *req, const char *id, const char *action,
+                          const char *township, const char *from,
+                          const char *to);
+void web_scope_form_end(struct req *req, const char *township,
+                        const char *from, const char *to);
+/* Closes a list's table with its total: "Total: N", N in a span with id
+ * (what the county report's figure counts). */
+void web_total_foot(struct req *req, int colspan, const char *id,
+                    int64_t total);
+/* path with query, a string of "&name=value" (web_query_arg): "path?…",
+ * or path alone when query is empty (never a bare "?"). */
+const char *web_url(struct req *req, const char *path, const char *query);
 /* A role's name in the page's language. */
 const char *web_role_label(struct req *req, const char *code);
 /* A township's name, or code itself when there is none. */

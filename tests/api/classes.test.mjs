@@ -45,7 +45,7 @@ describe('classes', () => {
   const sessionNow = async (over = {}) => {
     const p = await program();
     const r = await sa('POST', '/api/v1/sessions', {
-      json: { program_id: p.id, course_id: course.id, teacher_id: teacherId, starts_at: cst(-10), ends_at: cst(80),
+      json: { program_id: p.id, course_id: course.id, teacher_id: teacherId, starts_at: cst(-10), ends_at: cst(110),
         room_id: room.id, hours: 2, capacity: 30, ...over },
     });
     assert.equal(r.status, 201, r.text);
@@ -64,12 +64,14 @@ describe('classes', () => {
     assert.equal(s.hours, 2);
     assert.equal(s.township_code, W);
     assert.equal(s.enrolled, 0);
-    const base = { program_id: p.id, starts_at: cst(60), ends_at: cst(120), room_id: room.id, hours: 2, capacity: 10 };
+    const base = { program_id: p.id, starts_at: cst(60), ends_at: cst(180), room_id: room.id, hours: 2, capacity: 10 };
     const otherRoom = (await ca('GET', `/api/v1/schools/${otherSchool.id}/rooms`)).json.items[0];
     for (const [over, field] of [
       [{ ends_at: cst(30) }, 'ends_at'], [{ starts_at: '明天上午' }, 'starts_at'], [{ hours: 0.3 }, 'hours'],
       [{ capacity: 0 }, 'capacity'], [{ room_id: otherRoom.id }, 'room_id'], [{ room_id: undefined }, 'place'],
       [{ course_id: 99999999 }, 'course_id'], [{ teacher_id: 99999999 }, 'teacher_id'],
+      // 学时 within the session's length (DOMAIN §1.5): 2 hours carry 2.
+      [{ hours: 8 }, 'hours'], [{ hours: 2.5 }, 'hours'],
     ]) assertError(await sa('POST', '/api/v1/sessions', { json: { ...base, ...over } }), 422, 'invalid_field', field);
     assertError(await sa2('POST', '/api/v1/sessions', { json: base }), 404, 'not_found');
     assertError(await sa2('GET', `/api/v1/sessions/${s.id}`), 404, 'not_found');
@@ -152,11 +154,11 @@ describe('classes', () => {
 
   test('classes-1.4 check-in is open from 30 minutes before the start to the end', async () => {
     for (const [from, to] of [[120, 180], [-180, -60]]) {
-      const s = await sessionNow({ starts_at: cst(from), ends_at: cst(to) });
+      const s = await sessionNow({ starts_at: cst(from), ends_at: cst(to), hours: 1 });
       const t = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
       assertError(await trainee('POST', '/api/v1/checkin', { json: { token: t } }), 403, 'checkin_closed');
     }
-    const soon = await sessionNow({ starts_at: cst(20), ends_at: cst(80) });
+    const soon = await sessionNow({ starts_at: cst(20), ends_at: cst(80), hours: 1 });
     const t = (await sa('GET', `/api/v1/sessions/${soon.id}/checkin-code`)).json.token;
     assert.equal((await trainee('POST', '/api/v1/checkin', { json: { token: t } })).status, 201);
   });

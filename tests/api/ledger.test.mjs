@@ -63,10 +63,13 @@ describe('ledger', () => {
     s = list[0];
     const e = await sa('POST', `/api/v1/sessions/${s.id}/enrollments`, { json: { person_id: trainee.user.person_id, waitlist: true } });
     assert.ok([201, 409].includes(e.status), e.text);
-    // A trainee of the same township who takes no part in the session.
-    const people = (await ca('GET', `/api/v1/people?township=${A}&political_status=member&per_page=20`)).json.items;
+    // A trainee of the same township who takes no part in the session
+    // (not on its roster: the demo enrols those who attend).
+    const people = (await ca('GET', `/api/v1/people?township=${A}&political_status=member&per_page=100`)).json.items;
+    const onRoster = new Set((await sa('GET', `/api/v1/sessions/${s.id}/roster`)).json.items.map((x) => x.person_id));
+    const outsider = people.find((p) => !onRoster.has(p.id) && p.id !== trainee.user.person_id);
     const name = `tr_${rand(3)}`;
-    await createUser(sys, { username: name, password: 'Initial#2026x', role: 'trainee', township_code: A, person_id: people[7].id });
+    await createUser(sys, { username: name, password: 'Initial#2026x', role: 'trainee', township_code: A, person_id: outsider.id });
     other = await activate(srv.base, name, 'Initial#2026x', 'Final#2026xyz');
     const me = (await teacher('GET', '/api/v1/me/teaching')).json;
     const taught = (await ca('GET', `/api/v1/sessions?teacher_id=${me.id}&from=2000-01-01&per_page=100`)).json.items;

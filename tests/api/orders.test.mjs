@@ -41,7 +41,14 @@ describe('orders', () => {
     const after = await demand();
     for (const c of courses.slice(0, 2)) assert.equal(after.get(c.id), (before.get(c.id) || 0) + 1);
     assertError(await sa2('GET', `/api/v1/orders?school_id=${school.id}`), 404, 'not_found');
-    assertError(await ca('GET', '/api/v1/orders'), 400, 'invalid_param', 'school_id');
+    // The county admin sees every school's demand, and can pick one.
+    const all = await ca('GET', '/api/v1/orders');
+    assert.equal(all.status, 200, all.text);
+    assert.ok(new Set(all.json.items.map((x) => x.township_code)).size > 1, 'more than one township');
+    const ours = all.json.items.filter((x) => x.township_code === school.township_code);
+    assert.deepEqual((await ca('GET', `/api/v1/orders?township=${school.township_code}`)).json.items, ours);
+    assertError(await sa('GET', '/api/v1/orders?township=371723002'), 403, 'forbidden_township');
+    assertError(await ca('GET', '/api/v1/orders?from=2026-13-01'), 400, 'invalid_param', 'from');
     const c = await sa('POST', '/api/v1/orders/convert', { json: { course_id: courses[0].id, school_id: school.id } });
     assert.equal(c.status, 201, c.text);
     assert.equal(c.json.type, 'themed_class');

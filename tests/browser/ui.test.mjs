@@ -438,7 +438,7 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   assert.equal(program.status, 201, JSON.stringify(program.body));
   const t = (m) => new Date(Date.now() + m * 60000 + 8 * 3600000).toISOString().slice(0, 16);
   const sess = await api('POST', '/api/v1/sessions', { program_id: program.body.id, course_id: course.id,
-    teacher_id: course.teacher_ids[0], starts_at: t(-5), ends_at: t(90), room_id: room.id, hours: 2, capacity: 40 });
+    teacher_id: course.teacher_ids[0], starts_at: t(-5), ends_at: t(115), room_id: room.id, hours: 2, capacity: 40 });
   assert.equal(sess.status, 201, JSON.stringify(sess.body));
 
   // The admin opens the display page: a QR code and the address it holds.
@@ -501,17 +501,67 @@ test('ui-2.2 the county report page: every program type, figures from records an
   await page.waitForSelector('#chart-by-type canvas');
   await page.waitForSelector('#chart-hours canvas');
   await page.screenshot({ path: 'build/screenshots/report.png', fullPage: true });
+  // The page is valid UTF-8 (no heap bytes in a link) and every href
+  // parses, with no bare "?".
+  const bytesOk = await page.evaluate(async () => {
+    const b = await (await fetch('/report')).arrayBuffer();
+    try { new TextDecoder('utf-8', { fatal: true }).decode(b); return true; } catch { return false; }
+  });
+  assert.ok(bytesOk, 'the report page is valid UTF-8');
+  const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href')));
+  for (const h of hrefs) {
+    assert.doesNotMatch(h, /[\x00-\x1f\x7f-\x9f\ufffd]|\?$|\?&/, h);
+    assert.doesNotThrow(() => new URL(h, base), h);
+  }
+  // Every linked figure opens a list that counts exactly the figure.
+  const figureValue = {
+    'fig-schools': api.schools, 'fig-function-rooms': api.function_rooms, 'fig-schools-11n': api.schools_meeting_11n,
+    'fig-teachers-county': api.teachers_county, 'fig-teachers-township': api.teachers_township,
+    'fig-modules': api.modules, 'fig-courses': api.courses_published, 'fig-orders': api.orders,
+    'fig-themed-classes': api.themed_classes, 'fig-villages-covered': api.village_training.villages_covered,
+    'fig-village-persons': api.village_training.persons, 'fig-evaluations': api.evaluations,
+    'fig-evaluators': api.evaluators, 'fig-skills-sessions': api.skills.sessions,
+    'fig-skills-outreach': api.skills.outreach_sessions, 'fig-hours-meeting': api.study_hours.persons_meeting_target,
+    'fig-hours-bound': api.study_hours.persons_total,
+  };
+  // Where each list shows its count.
+  const countOn = (id, path) => ({
+    '/schools': '#school-total', '/rooms': '#room-total', '/teachers': '#teacher-table tfoot',
+    '/courses': id === 'fig-modules' ? '#module-total' : '#course-total', '/orders': '#order-total',
+    '/programs': '#program-total', '/report/villages': '#covered-total', '/hours': '#hours-total',
+    '/teachers/ranking': id === 'fig-evaluators' ? '#rank-evaluators' : '#rank-evaluations',
+    '/sessions': id === 'fig-village-persons' ? '#session-persons' : '#session-total',
+  })[path];
+  const links = await page.$$eval('.figure a', (as) => as.map((a) => [a.closest('.figure').id, a.getAttribute('href')]));
+  assert.ok(links.length >= 17, `${links.length} linked figures`);
+  for (const [id, href] of links) {
+    if (!(id in figureValue)) continue; // the excellence rate: a rate, checked below
+    const u = new URL(href, base);
+    await page.goto(u.toString());
+    const sel = countOn(id, u.pathname);
+    assert.ok(sel, `a count for ${u.pathname}`);
+    const n = Number((await page.textContent(sel)).match(/\d+/)[0]);
+    assert.equal(n, figureValue[id], `${id} → ${href}`);
+    // The list says what it counts: the same township and period.
+    if (u.searchParams.has('from'))
+      assert.match(await page.textContent('#scope'), new RegExp(`${Number(api.to.slice(5, 7))}月${Number(api.to.slice(8))}日`));
+  }
+  await page.goto(base + '/report');
   // A program type's figures open its sessions in the same range.
   const weekly = api.sessions_by_type.weekly_lesson.sessions;
   await Promise.all([page.waitForNavigation(), page.locator('#by-type tbody tr').first().locator('a').first().click()]);
   assert.equal(new URL(page.url()).searchParams.get('type'), 'weekly_lesson');
   assert.match(await page.textContent('#session-total'), new RegExp(`^${weekly} `));
-  // The study-hours figures open the list of who is behind, with the same counts.
+  assert.equal(await page.textContent('#session-person-times'), String(api.sessions_by_type.weekly_lesson.person_times));
+  assert.equal(await page.textContent('#session-persons'), String(api.sessions_by_type.weekly_lesson.persons));
+  // The study-hours figures open the members meeting the target, with the same counts.
   await page.goBack();
-  await Promise.all([page.waitForNavigation(), page.click('#fig-hours-bound a')]);
+  await Promise.all([page.waitForNavigation(), page.click('#fig-hours-meeting a')]);
   assert.equal(new URL(page.url()).pathname, '/hours');
+  assert.equal(new URL(page.url()).searchParams.get('status'), 'meeting');
   assert.equal(await page.textContent('#hours-bound'), String(api.study_hours.persons_total));
   assert.equal(await page.textContent('#hours-meeting'), String(api.study_hours.persons_meeting_target));
+  assert.equal(await page.textContent('#hours-total'), String(api.study_hours.persons_meeting_target));
   // The county teachers' figure opens the teacher pool, filtered the same way.
   await page.goBack();
   await Promise.all([page.waitForNavigation(), page.click('#fig-teachers-county a')]);
@@ -577,11 +627,13 @@ test('ui-2.4 a school admin records the 四有 check and turns course orders int
   await Promise.all([page.waitForNavigation(), page.click('#room-form button[type=submit]')]);
   assert.equal(await page.locator('#rooms li').count(), rooms + 1);
   assert.match(await page.textContent('#rooms'), new RegExp(room));
-  // The demo county has open orders: the most wanted course becomes a class.
+  // The demo county has open orders: the most wanted course becomes a
+  // class. (Columns: school, course, module, open, placed in the period,
+  // accepted, declined.)
   await page.goto(base + '/orders');
   const first = page.locator('#demand tbody tr').first();
-  const course = (await first.locator('td').first().textContent()).trim();
-  const wanted = Number((await first.locator('td').nth(2).textContent()).trim());
+  const course = (await first.locator('td').nth(1).textContent()).trim();
+  const wanted = Number((await first.locator('td').nth(3).textContent()).trim());
   assert.ok(wanted >= 1);
   await Promise.all([page.waitForNavigation(), first.locator('button').click()]);
   assert.equal(await page.textContent('main h1'), '签到表');

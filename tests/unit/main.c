@@ -13,7 +13,8 @@ main(void)
         return 1;
     const struct unit_group *groups[] = {&core_group, &http_group,
                                          &auth_group, &db_group,
-                                         &people_group, &rules_group};
+                                         &people_group, &rules_group,
+                                         &hours_group};
     int failed = 0;
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
         failed += _cmocka_run_group_tests(groups[i]->name, groups[i]->tests,

@@ -76,6 +76,26 @@ strbuf_grows_and_sticks_on_overflow(void **state)
     assert_int_equal(n, 4000);
     assert_memory_equal(p + 3996, "0999", 4);
     free(p);
+    /* Nothing appended: the taken string is "", whatever the heap held
+     * (the report's links carried heap bytes after "?" once). */
+    for (int i = 0; i < 64; i++) {
+        char *junk = malloc(256);
+        memset(junk, 0xd6, 256);
+        free(junk);
+        strbuf_init(&sb, 0);
+        p = strbuf_take(&sb, &n);
+        assert_non_null(p);
+        assert_int_equal(n, 0);
+        assert_string_equal(p, "");
+        free(p);
+    }
+    /* Appended, then reset: "" as well. */
+    strbuf_init(&sb, 0);
+    strbuf_puts(&sb, "abc");
+    strbuf_reset(&sb);
+    p = strbuf_take(&sb, &n);
+    assert_string_equal(p, "");
+    free(p);
 }
 
 static void

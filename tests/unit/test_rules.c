@@ -1,8 +1,9 @@
 /*
  * test_rules.c - the counting rules of teaching (domain/rules.c): the day
- * and year of a moment in China time, minutes credited under the daily
- * cap, whom the yearly targets bind, the rotating check-in token, a
- * rating's total and grade, and the shrunk mean.
+ * and year of a moment in China time, the 学时 a session may carry and
+ * the minutes a day credits under a dated cap, whom the yearly targets
+ * bind, the rotating check-in token, a rating's exact total and grade,
+ * the report's default period, and the shrunk mean.
  */
 #include "unit.h"
 
@@ -46,16 +47,75 @@ the_year_ends_at_midnight_china_time(void **state)
     assert_string_equal(day, "2027-01-01");
 }
 
+/* The rule of 2019 on: 60 minutes a 学时, 8 a day, half a day 4. */
+static const struct hour_rule cap8 = {"hour60-cap8", 480, 180, 360};
+
 static void
-credit_is_minutes_within_the_daily_cap(void **state)
+session_hours_fit_its_length(void **state)
 {
     (void)state;
-    assert_int_equal(rules_credit(6, 0), 180);   /* 3 学时 */
-    assert_int_equal(rules_credit(3, 0), 90);    /* 1.5 学时 */
-    assert_int_equal(rules_credit(6, 400), 80);  /* 8 学时 a day at most */
-    assert_int_equal(rules_credit(6, 480), 0);
-    assert_int_equal(rules_credit(6, 600), 0);
-    assert_int_equal(rules_credit(16, 0), 480);
+    static const struct {
+        int64_t minutes, halves;
+    } v[] = {
+        {0, 0},     {20, 1},    {60, 2},    {89, 3},   {90, 3},
+        {95, 3},    /* 1.58 h: round_half gives 1.5 学时 */
+        {105, 4},   /* 1.75 h: half up, 2 学时 */
+        {120, 4},   {179, 6},   {180, 8},  /* half a day counts 4 */
+        {240, 8},   {300, 10},  {359, 12}, {360, 16}, /* a day counts 8 */
+        {540, 16},  {1440, 16}, /* never more than the daily cap */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        int64_t got = rules_session_max_halves(&cap8, v[i].minutes * 60);
+        if (got != v[i].halves)
+            fail_msg("%lld minutes: %lld halves, want %lld",
+                     (long long)v[i].minutes, (long long)got,
+                     (long long)v[i].halves);
+    }
+    /* A session of 1 hour cannot carry 8 学时 (16 halves). */
+    assert_true(16 > rules_session_max_halves(&cap8, 3600));
+    assert_int_equal(rules_session_max_halves(&cap8, -60), 0);
+    /* Another year's rule, with a cap of 10: a day may count 10. */
+    static const struct hour_rule cap10 = {"hour60-cap10", 600, 180, 360};
+    assert_int_equal(rules_session_max_halves(&cap10, 540 * 60), 20);
+    assert_int_equal(rules_session_max_halves(&cap10, 200 * 60), 10);
+}
+
+static void
+a_day_is_credited_in_order_of_session_start(void **state)
+{
+    (void)state;
+    /* halves of the day's sessions in order of start -> minutes */
+    static const struct {
+        size_t n;
+        int64_t halves[4], want[4];
+        const struct hour_rule *rule;
+    } v[] = {
+        {1, {6}, {180}, &cap8},
+        {1, {16}, {480}, &cap8},
+        {2, {16, 4}, {480, 0}, &cap8},        /* a full day, then 2 h */
+        {2, {4, 16}, {120, 360}, &cap8},      /* 2 h first: it keeps them */
+        {3, {6, 6, 6}, {180, 180, 120}, &cap8},
+        {4, {3, 16, 2, 2}, {90, 390, 0, 0}, &cap8},
+        {2, {0, 6}, {0, 180}, &cap8},
+        {2, {2, 2}, {60, 60}, &cap8},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        int64_t got[4] = {-1, -1, -1, -1};
+        rules_credit_day(v[i].rule, v[i].n, v[i].halves, got);
+        for (size_t k = 0; k < v[i].n; k++)
+            if (got[k] != v[i].want[k])
+                fail_msg("vector %zu session %zu: %lld, want %lld", i, k,
+                         (long long)got[k], (long long)v[i].want[k]);
+    }
+    /* The cap is the rule's, not a constant: 10 学时 in another year. */
+    static const struct hour_rule cap10 = {"hour60-cap10", 600, 180, 360};
+    int64_t h[2] = {16, 6}, m[2];
+    rules_credit_day(&cap10, 2, h, m);
+    assert_int_equal(m[0], 480);
+    assert_int_equal(m[1], 120);
+    assert_true(rules_target_met(32 * 60, 0, 32, 0));
+    assert_false(rules_target_met(32 * 60 - 1, 1, 32, 0));
+    assert_false(rules_target_met(56 * 60, 0, 56, 1));
 }
 
 static void
@@ -129,21 +189,42 @@ static void
 ratings_total_and_grade(void **state)
 {
     (void)state;
-    struct rating_rule r = {30, 25, 25, 20, 90, 80, 60, 10};
+    struct rating_rule r = {30, 25, 25, 20, 90, 80, 60, 10, 10};
     int s1[4] = {90, 80, 100, 70};
-    assert_int_equal(rules_rating_total(&r, s1), 860);
-    assert_string_equal(rules_grade(&r, 860), "good");
+    assert_int_equal(rules_rating_total(&r, s1), 8600);
+    assert_string_equal(rules_grade(&r, 8600), "good");
     int all[4] = {100, 100, 100, 100}, none[4] = {0, 0, 0, 0};
-    assert_int_equal(rules_rating_total(&r, all), 1000);
+    assert_int_equal(rules_rating_total(&r, all), 10000);
     assert_int_equal(rules_rating_total(&r, none), 0);
-    int odd[4] = {91, 90, 90, 90}; /* 90.3 */
-    assert_int_equal(rules_rating_total(&r, odd), 903);
-    assert_string_equal(rules_grade(&r, 900), "excellent");
-    assert_string_equal(rules_grade(&r, 899), "good");
-    assert_string_equal(rules_grade(&r, 800), "good");
-    assert_string_equal(rules_grade(&r, 799), "pass");
-    assert_string_equal(rules_grade(&r, 600), "pass");
-    assert_string_equal(rules_grade(&r, 599), "fail");
+    int odd[4] = {91, 90, 90, 90}; /* 90.30 */
+    assert_int_equal(rules_rating_total(&r, odd), 9030);
+    /* 89.95 is 良好: graded exactly, never after rounding to 90.0. */
+    int near[4] = {90, 90, 89, 91};
+    assert_int_equal(rules_rating_total(&r, near), 8995);
+    assert_string_equal(rules_grade(&r, rules_rating_total(&r, near)),
+                        "good");
+    assert_string_equal(rules_grade(&r, 9000), "excellent");
+    assert_string_equal(rules_grade(&r, 8999), "good");
+    assert_string_equal(rules_grade(&r, 8000), "good");
+    assert_string_equal(rules_grade(&r, 7999), "pass");
+    assert_string_equal(rules_grade(&r, 6000), "pass");
+    assert_string_equal(rules_grade(&r, 5999), "fail");
+}
+
+static void
+the_default_period_is_the_year_to_date(void **state)
+{
+    (void)state;
+    char from[11], to[11];
+    /* 2026-12-02 13:00 China time */
+    rules_default_period(1796187600, from, to);
+    assert_string_equal(from, "2026-01-01");
+    assert_string_equal(to, "2026-12-02");
+    /* 1 Jan 00:30 China time is still the first day of the new year,
+     * though it is 31 December in UTC. */
+    rules_default_period(1798734600, from, to);
+    assert_string_equal(from, "2027-01-01");
+    assert_string_equal(to, "2027-01-01");
 }
 
 static void
@@ -162,10 +243,12 @@ shrunk_mean_pulls_few_ratings_toward_the_prior(void **state)
 
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(the_year_ends_at_midnight_china_time),
-    cmocka_unit_test(credit_is_minutes_within_the_daily_cap),
+    cmocka_unit_test(session_hours_fit_its_length),
+    cmocka_unit_test(a_day_is_credited_in_order_of_session_start),
     cmocka_unit_test(targets_bind_members_cadres_and_not_the_exempt),
     cmocka_unit_test(the_token_turns_over_every_30_seconds),
     cmocka_unit_test(ratings_total_and_grade),
+    cmocka_unit_test(the_default_period_is_the_year_to_date),
     cmocka_unit_test(shrunk_mean_pulls_few_ratings_toward_the_prior),
 };
 

@@ -22,4 +22,4 @@ struct unit_group {
     const struct unit_group var = {name_, arr, sizeof(arr) / sizeof(arr[0])}
 
 extern const struct unit_group core_group, http_group, auth_group,
-    db_group, people_group, rules_group;
+    db_group, people_group, rules_group, hours_group;
