@@ -81,6 +81,13 @@ int db_exec_script(struct db *db, const char *sql);
  * ERR_INVAL: use pg_dump. */
 int db_backup(struct db *db, const char *path);
 
+/* Called once per table by db_table_counts. */
+typedef void (*db_count_fn)(const char *table, int64_t rows, void *ctx);
+/* Counts the rows of every table of the schema, the table names read
+ * from the database's own catalogue (so a table added tomorrow is
+ * counted too), and calls fn for each in name order. 0, or ERR_DB. */
+int db_table_counts(struct db *db, db_count_fn fn, void *ctx);
+
 /* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
 int db_migrate(struct db *db);
 /* Current schema version, or < 0 on error. */

@@ -30,6 +30,9 @@ struct db_ops {
     int (*exec_script)(struct db *db, const char *sql);
     int (*backup)(struct db *db, const char *path);
     int (*prepare_only)(struct db *db, enum query q);
+    /* The row count of table (a name from Q_TABLE_NAMES, quoted as an
+     * identifier by the backend). */
+    int (*count_rows)(struct db *db, const char *table, int64_t *out);
 };
 
 struct db {

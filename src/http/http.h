@@ -32,6 +32,15 @@ enum route_flags {
     ROUTE_NO_CSRF = 1 << 3,        /* a write that needs no CSRF token (log-in) */
 };
 
+/* The name of each route flag ("page", "upload", ...), for `dangxiao
+ * routes`; NULL-name terminated. http_routes_check refuses a route with a
+ * flag bit that has no name here, so a new flag cannot be left out. */
+struct http_flag_name {
+    unsigned bit;
+    const char *name;
+};
+extern const struct http_flag_name http_route_flag_names[];
+
 /* A handler returns the HTTP status it answered with (STYLE 11). */
 typedef int (*handler_fn)(struct req *req);
 
