@@ -349,10 +349,12 @@ web_home(struct req *req)
         int64_t all = 0, today = 0;
         int64_t now = now_unix();
         int64_t midnight = now - (now + 8 * 3600) % 86400; /* Asia/Shanghai */
-        if (db_int1(db, Q_AUDIT_COUNT, &all, "ssii", (const char *)NULL,
-                    (const char *)NULL, (int64_t)0, INT64_MAX) != 0 ||
-            db_int1(db, Q_AUDIT_COUNT, &today, "ssii", (const char *)NULL,
-                    (const char *)NULL, midnight, INT64_MAX) != 0)
+        if (db_int1(db, Q_AUDIT_COUNT, &all, "sssii", (const char *)NULL,
+                    (const char *)NULL, (const char *)NULL, (int64_t)0,
+                    INT64_MAX) != 0 ||
+            db_int1(db, Q_AUDIT_COUNT, &today, "sssii", (const char *)NULL,
+                    (const char *)NULL, (const char *)NULL, midnight,
+                    INT64_MAX) != 0)
             return api_db_error(req, db);
         stat(req, all, T("Audit records"));
         stat(req, today, T("Audit records today"));
@@ -677,8 +679,8 @@ web_audit(struct req *req)
     if (db == NULL)
         return req->status;
     int64_t total;
-    if (db_int1(db, Q_AUDIT_COUNT, &total, "ssii", event, (const char *)NULL,
-                (int64_t)0, INT64_MAX) != 0)
+    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event, (const char *)NULL,
+                (const char *)NULL, (int64_t)0, INT64_MAX) != 0)
         return api_db_error(req, db);
     web_page_begin(req, T("Audit log"), "/audit");
     struct strbuf *o = &req->out;
@@ -702,8 +704,9 @@ web_audit(struct req *req)
     html_raw(o, "</th><th>");
     html_txt(o, T("Result"));
     html_raw(o, "</th><th>IP</th></tr></thead><tbody>");
-    struct db_res *r = db_query(db, Q_AUDIT_LIST, "ssiiii", event,
-                                (const char *)NULL, (int64_t)0, INT64_MAX,
+    struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event,
+                                (const char *)NULL, (const char *)NULL,
+                                (int64_t)0, INT64_MAX,
                                 per_page, (page - 1) * per_page);
     if (r == NULL)
         return api_db_error(req, db);
