@@ -101,8 +101,8 @@ strbuf_printf(struct strbuf *sb, const char *fmt, ...)
 char *
 strbuf_take(struct strbuf *sb, size_t *len)
 {
-    if (sb->p == NULL)
-        grow(sb, 0);
+    if (sb->p == NULL && grow(sb, 0))
+        sb->p[0] = '\0'; /* nothing was appended: still a string */
     char *p = sb->p;
     if (len)
         *len = sb->len;

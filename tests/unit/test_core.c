@@ -76,6 +76,14 @@ strbuf_grows_and_sticks_on_overflow(void **state)
     assert_int_equal(n, 4000);
     assert_memory_equal(p + 3996, "0999", 4);
     free(p);
+    /* An empty buffer is taken as "", terminated (the report's links
+     * once carried heap bytes from an unterminated one). */
+    strbuf_init(&sb, 0);
+    p = strbuf_take(&sb, &n);
+    assert_non_null(p);
+    assert_int_equal(n, 0);
+    assert_string_equal(p, "");
+    free(p);
 }
 
 static void
