@@ -261,6 +261,12 @@ db_rollback(struct db *db)
 }
 
 int
+db_analyze(struct db *db)
+{
+    return db->kind == DB_PG ? db->ops->exec_script(db, "ANALYZE") : 0;
+}
+
+int
 db_check_queries(struct db *db)
 {
     for (int q = 0; q < Q__COUNT; q++) {

@@ -81,6 +81,13 @@ int db_exec_script(struct db *db, const char *sql);
  * ERR_INVAL: use pg_dump. */
 int db_backup(struct db *db, const char *path);
 
+/* Refreshes the planner's statistics after a bulk load (ANALYZE on
+ * PostgreSQL; nothing on SQLite, whose plans do not depend on them
+ * here). Without it PostgreSQL plans a fresh county's queries for empty
+ * tables until autovacuum catches up: one list took minutes. 0 or
+ * ERR_DB. */
+int db_analyze(struct db *db);
+
 /* Called once per table by db_table_counts. */
 typedef void (*db_count_fn)(const char *table, int64_t rows, void *ctx);
 /* Counts the rows of every table of the schema, the table names read

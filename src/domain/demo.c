@@ -271,6 +271,8 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
         db_rollback(db);
         return rc;
     }
+    if ((rc = db_analyze(db)) != 0)
+        return rc;
     /* The trainee is a Party member of 文亭街道 on the roster, so that it
      * can check in, rate and see its hours. */
     int64_t member = 0;
