@@ -293,6 +293,16 @@ dispatch(struct http_server *s, struct req *req)
             return;
         }
     }
+    /* A page's form is text: a value with a NUL or bytes that are not
+     * UTF-8 is a malformed request, refused before any handler reads it
+     * (a JSON body gets the same from the JSON parser). */
+    const char *bad;
+    if (req->page && is_write(req->method) && !req_form_text_ok(req, &bad)) {
+        http_error(req, 400, "bad_form", *bad ? bad : NULL,
+                   "the form holds a NUL or bytes that are not UTF-8%s%s",
+                   *bad ? " in " : "", bad);
+        return;
+    }
     if (s->o.prepare)
         s->o.prepare(req);
     r->fn(req);
