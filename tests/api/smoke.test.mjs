@@ -118,7 +118,8 @@ const SOURCES = {
   'programs/{id}': byTownship('programs'),
   'courses/{id}': { mine: (fx) => pick(fx.courses, () => true), foreign: () => null, missing: MISSING_ID },
   // A school admin reads its township's teachers and those serving one of
-  // its schools; a teacher reads only itself.
+  // its schools, never another township's own teacher; a teacher reads
+  // only itself.
   'teachers/{id}': {
     mine(fx, u) {
       if (u.role === 'teacher') return fx.me[u.name].teacher ? String(fx.me[u.name].teacher) : null;
@@ -127,7 +128,7 @@ const SOURCES = {
     foreign(fx, u) {
       if (u.role === 'teacher') return pick(fx.teachers, (t) => t.id !== fx.me[u.name].teacher);
       if (u.rule !== 'required') return null;
-      return pick(fx.teachers, (t) => !teacherOf(fx, u, t));
+      return pick(fx.teachers, (t) => t.township !== null && !teacherOf(fx, u, t));
     },
     missing: MISSING_ID,
   },
@@ -290,6 +291,8 @@ function checkBody(base, path, res, bytes, page) {
   const problems = [];
   const links = [];
   const ct = res.headers.get('content-type') || '';
+  if (res.status >= 400 && page && !/text\/html/.test(ct))
+    problems.push(`a page's ${res.status} as ${ct}, not the error page`);
   if (res.status >= 400 && !page) {
     let j = null;
     try { j = JSON.parse(Buffer.from(bytes).toString('utf8')); } catch { /* below */ }
