@@ -328,15 +328,29 @@ read_password(char *buf, size_t len)
     return n ? 0 : -1;
 }
 
+/* A command with one action (user add, db counts): true when argv[1] is
+ * it; else false with *rc the usage's exit code (0 for --help). */
+static bool
+one_action(int argc, char **argv, const char *cmd, const char *action,
+           int *rc)
+{
+    if (argc >= 2 && strcmp(argv[1], action) == 0)
+        return true;
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+        *rc = usage(0);
+        return false;
+    }
+    fprintf(stderr, "dangxiao: %s: the only action is '%s'\n", cmd, action);
+    *rc = usage(2);
+    return false;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-            return usage(0);
-        fprintf(stderr, "dangxiao: user: the only action is 'add'\n");
-        return usage(2);
-    }
+    int rc;
+    if (!one_action(argc, argv, "user", "add", &rc))
+        return rc;
     struct opts o;
     const char *pos[1];
     int n;
@@ -369,7 +383,7 @@ cmd_user(int argc, char **argv)
     int64_t id;
     const char *field = NULL, *why = NULL;
     /* The operator at the console sets a final password (API.md). */
-    int rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
+    rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
                               false, false, &who, &id, &field, &why);
     sodium_memzero(pw, sizeof(pw));
     if (rc != 0)
@@ -480,12 +494,9 @@ print_count(const char *table, int64_t rows, void *ctx)
 static int
 cmd_db(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "counts") != 0) {
-        if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-            return usage(0);
-        fprintf(stderr, "dangxiao: db: the only action is 'counts'\n");
-        return usage(2);
-    }
+    int rc;
+    if (!one_action(argc, argv, "db", "counts", &rc))
+        return rc;
     struct opts o;
     int n;
     if (parse_opts(argc - 1, argv + 1, O_DB, &o, NULL, 0, &n) != 0)
@@ -504,7 +515,7 @@ cmd_db(int argc, char **argv)
         return 1;
     }
     json_t *counts = json_object();
-    int rc = db_table_counts(db, print_count, counts);
+    rc = db_table_counts(db, print_count, counts);
     if (rc == 0) {
         json_dumpf(counts, stdout, JSON_INDENT(1));
         putchar('\n');

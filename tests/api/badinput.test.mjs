@@ -147,6 +147,11 @@ const today = () => china(Date.now()).slice(0, 10);
 // body), setup(ctx) → {params, body} (records a case needs are made
 // here, before the counts are read), and valid: the status the valid
 // request gets.
+// A void (or a decline): a fresh record of the maker, and a reason.
+const VOID = (make, reason) => ({
+  as: 'school_admin', valid: 204,
+  setup: async (c) => ({ params: [(await c[make]()).id], body: { reason } }),
+});
 const ROUTES = {
   'POST /api/v1/session': {
     as: 'anonymous', valid: 200,
@@ -176,10 +181,7 @@ const ROUTES = {
     as: 'school_admin', valid: 200,
     setup: async (c) => ({ params: [(await c.newVillage()).id], body: { name: '改名测试村' } }),
   },
-  'POST /api/v1/villages/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newVillage()).id], body: { reason: '撤村并居' } }),
-  },
+  'POST /api/v1/villages/{id}/void': VOID('newVillage', '撤村并居'),
   'POST /api/v1/orgs': {
     as: 'school_admin', valid: 201,
     setup: (c) => ({ body: { name: '坏输入测试支部', type: 'rural', township_code: W, '?village_code': c.village.code } }),
@@ -188,10 +190,7 @@ const ROUTES = {
     as: 'school_admin', valid: 200,
     setup: async (c) => ({ params: [(await c.newOrg()).id], body: { '?name': '改名测试支部', '?type': 'community' } }),
   },
-  'POST /api/v1/orgs/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newOrg()).id], body: { reason: '合并' } }),
-  },
+  'POST /api/v1/orgs/{id}/void': VOID('newOrg', '合并'),
   'POST /api/v1/schools': {
     as: 'county_admin', valid: null, why: 'every township of the demo has its school already, and a township has one',
     setup: () => ({ body: { township_code: '371723005', name: `坏输入党校${rand(2)}`, '?address': '镇政府院内' } }),
@@ -242,10 +241,7 @@ const ROUTES = {
       starts_at: china(Date.now() + 86400e3), ends_at: china(Date.now() + 86400e3 + 2 * 3600e3),
       '?place': '党校一楼', hours: 2, capacity: 40 } }),
   },
-  'POST /api/v1/sessions/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newSession()).id], body: { reason: '暴雨预警，改期' } }),
-  },
+  'POST /api/v1/sessions/{id}/void': VOID('newSession', '暴雨预警，改期'),
   'POST /api/v1/sessions/{id}/enrollments': {
     as: 'school_admin', valid: 201,
     setup: async (c) => ({ params: [(await c.newSession()).id], body: { person_id: c.person.id, '?waitlist': false } }),
@@ -281,10 +277,7 @@ const ROUTES = {
     as: 'school_admin', valid: 201,
     setup: async (c) => ({ body: { course_id: (await c.newOrder()).course_id, school_id: c.school.id, '?title': '坏输入主题班' } }),
   },
-  'POST /api/v1/orders/{id}/decline': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newOrder()).id], body: { reason: '本季度已安排同类课程' } }),
-  },
+  'POST /api/v1/orders/{id}/decline': VOID('newOrder', '本季度已安排同类课程'),
   'POST /api/v1/sessions/{id}/notes': {
     as: 'school_admin', valid: 201,
     setup: (c) => ({ params: [c.session.id], body: { kind: 'discussion', body: '第一组讨论了村规民约。', '?group': '第一组' } }),
@@ -293,18 +286,12 @@ const ROUTES = {
     as: 'school_admin', valid: 204,
     setup: async (c) => ({ params: [(await c.newNote()).id], body: { answer: '按月工资收入的比例。' } }),
   },
-  'POST /api/v1/notes/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newNote()).id], body: { reason: '重复记录' } }),
-  },
+  'POST /api/v1/notes/{id}/void': VOID('newNote', '重复记录'),
   'POST /api/v1/sessions/{id}/photos': {
     as: 'school_admin', kind: 'upload', type: 'image/png', valid: 201,
     setup: (c) => ({ params: [c.session.id], body: c.png }),
   },
-  'POST /api/v1/photos/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newPhoto()).id], body: { reason: '拍摄模糊' } }),
-  },
+  'POST /api/v1/photos/{id}/void': VOID('newPhoto', '拍摄模糊'),
   'POST /api/v1/surveys': {
     as: 'school_admin', valid: 201,
     setup: () => ({ body: { title: '坏输入问卷', '?intro': '请如实填写', '?township_code': W,
@@ -345,10 +332,7 @@ const ROUTES = {
     as: 'school_admin', valid: 200,
     setup: async (c) => ({ params: [(await c.newPerson()).id], body: { '?name': '改名', '?phone': '13900001111' } }),
   },
-  'POST /api/v1/people/{id}/void': {
-    as: 'school_admin', valid: 204,
-    setup: async (c) => ({ params: [(await c.newPerson()).id], body: { reason: '迁出本镇' } }),
-  },
+  'POST /api/v1/people/{id}/void': VOID('newPerson', '迁出本镇'),
 };
 
 // -------------------------------------------------------- mutations

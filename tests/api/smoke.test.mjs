@@ -75,6 +75,16 @@ const pick = (list, ok) => {
   const r = (list || []).find(ok);
   return r ? String(r.id) : null;
 };
+// The user's own records of a kind (fx.me[name][kind], read as that
+// user); foreign: one of the kind's that is not among them.
+const own = (kind) => ({
+  mine: (fx, u) => pick(fx.me[u.name][kind], () => true),
+  foreign(fx, u) {
+    const mine = new Set(fx.me[u.name][kind].map((s) => s.id));
+    return pick(fx[kind], (s) => !mine.has(s.id));
+  },
+  missing: MISSING_ID,
+});
 const ADMIN = new Set(['county_admin', 'school_admin']);
 const teacherOf = (fx, u, t) => u.rule !== 'required' || t.township === u.township ||
   t.school_ids.some((id) => fx.schools.some((s) => s.id === id && s.township === u.township));
@@ -141,35 +151,14 @@ const SOURCES = {
   },
   // Admins by township; others the surveys open to them.
   'surveys/{id}': {
-    mine(fx, u) {
-      if (ADMIN.has(u.role)) return byTownship('surveys').mine(fx, u);
-      return pick(fx.me[u.name].surveys, () => true);
-    },
-    foreign(fx, u) {
-      if (ADMIN.has(u.role)) return byTownship('surveys').foreign(fx, u);
-      const own = new Set(fx.me[u.name].surveys.map((s) => s.id));
-      return pick(fx.surveys, (s) => !own.has(s.id));
-    },
+    mine: (fx, u) => (ADMIN.has(u.role) ? byTownship('surveys') : own('surveys')).mine(fx, u),
+    foreign: (fx, u) => (ADMIN.has(u.role) ? byTownship('surveys') : own('surveys')).foreign(fx, u),
     missing: MISSING_ID,
   },
   // A trainee's own session and survey pages: the sessions it takes part
   // in, the surveys open to it.
-  'me/sessions/{id}': {
-    mine: (fx, u) => pick(fx.me[u.name].sessions, () => true),
-    foreign(fx, u) {
-      const own = new Set(fx.me[u.name].sessions.map((s) => s.id));
-      return pick(fx.sessions, (s) => !own.has(s.id));
-    },
-    missing: MISSING_ID,
-  },
-  'me/surveys/{id}': {
-    mine: (fx, u) => pick(fx.me[u.name].surveys, () => true),
-    foreign(fx, u) {
-      const own = new Set(fx.me[u.name].surveys.map((s) => s.id));
-      return pick(fx.surveys, (s) => !own.has(s.id));
-    },
-    missing: MISSING_ID,
-  },
+  'me/sessions/{id}': own('sessions'),
+  'me/surveys/{id}': own('surveys'),
   'assets/{name}': { mine: (fx) => fx.asset, foreign: () => null, missing: 'no-such-asset.css' },
   // The QR code's address and the grace token it turns into.
   // A token that names nothing may also be malformed (400) or expired
