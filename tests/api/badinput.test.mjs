@@ -18,7 +18,7 @@
 //   control  each text field with ESC and BEL in it → 422 naming it
 //   bodies   truncated JSON, [], null, a byte that is not UTF-8, a
 //            duplicate key, no body, the wrong Content-Type → 400
-//   oversized a 70 KB body → 413
+//   oversized a 70 KB body, sized or chunked → 413
 //   ids      a path {id} of abc, 0, -1, 2^63 or one that names nothing
 //            → 404
 // and last the valid request itself, which must succeed: a table whose
@@ -47,7 +47,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import {
-  BIN, startServer, req, session, createUser, activate, rand,
+  BIN, startServer, req, rawRequest, session, createUser, activate, rand,
 } from './lib.mjs';
 
 const TABLE = JSON.parse(execFileSync(BIN, ['routes'], { encoding: 'utf8' }));
@@ -408,7 +408,9 @@ function jsonCases(valid) {
   if (first) cases.push({ group: 'bodies', name: 'a duplicate key', body: `{${JSON.stringify(first[0])}:${JSON.stringify(first[1])},${s.slice(1)}`, want: bad });
   cases.push({ group: 'bodies', name: 'no body', body: '', want: bad });
   cases.push({ group: 'bodies', name: 'Content-Type text/plain', body: s, type: 'text/plain', want: bad });
-  cases.push({ group: 'oversized', name: 'a 70 KB body', body: `{"pad":"${'x'.repeat(70 * 1024)}",${s.slice(1)}`, want: { status: [413] } });
+  const big = `{"pad":"${'x'.repeat(70 * 1024)}",${s.slice(1)}`;
+  cases.push({ group: 'oversized', name: 'a 70 KB body', body: big, want: { status: [413] } });
+  cases.push({ group: 'oversized', name: 'a 70 KB chunked body', body: big, chunked: true, want: { status: [413] } });
   return cases;
 }
 
@@ -582,7 +584,9 @@ function formCases(valid) {
       cases.push({ group: 'fields', name: `${name} = ${n}`, body: enc(set(n)), want: bad });
   }
   cases.push({ group: 'bodies', name: 'no body', body: '', want: bad });
-  cases.push({ group: 'oversized', name: 'a 70 KB body', body: `pad=${'x'.repeat(70 * 1024)}&${formBody(valid)}`, want: { status: [413] } });
+  const big = `pad=${'x'.repeat(70 * 1024)}&${formBody(valid)}`;
+  cases.push({ group: 'oversized', name: 'a 70 KB body', body: big, want: { status: [413] } });
+  cases.push({ group: 'oversized', name: 'a 70 KB chunked body', body: big, chunked: true, want: { status: [413] } });
   return cases;
 }
 
@@ -772,6 +776,24 @@ describe('badinput', () => {
     diff.oversized = c.diff;
   }
 
+  // Sends body with Transfer-Encoding: chunked, in 8 KB chunks, over a
+  // socket of its own; answers like req().
+  async function chunked(method, p, headers, body, as) {
+    const u = new URL(base);
+    const h = { ...headers, Host: u.host, 'Transfer-Encoding': 'chunked', Connection: 'close' };
+    if (as) { h.Cookie = as.cookie; h['X-CSRF-Token'] = as.csrf; }
+    const b = Buffer.from(body);
+    const parts = [Buffer.from(`${method} ${p} HTTP/1.1\r\n` +
+      Object.entries(h).map(([k, v]) => `${k}: ${v}\r\n`).join('') + '\r\n')];
+    for (let i = 0; i < b.length; i += 8192) {
+      const c = b.subarray(i, i + 8192);
+      parts.push(Buffer.from(`${c.length.toString(16)}\r\n`), c, Buffer.from('\r\n'));
+    }
+    parts.push(Buffer.from('0\r\n\r\n'));
+    const x = await rawRequest(base, Buffer.concat(parts));
+    return { status: x.status, headers: { get: (k) => x.headers[k.toLowerCase()] ?? null }, text: x.body, json: x.json };
+  }
+
   // Sets up the route's caller and records, reads the counts, sends the
   // cases of the groups, and reads the counts again. Returns {diff, send}.
   async function runCases(r, entry, res, groups) {
@@ -807,6 +829,7 @@ describe('badinput', () => {
         }
       }
       const p = path(c.id !== undefined ? [c.id, ...params.slice(1)] : params, c.query || query);
+      if (c.chunked) return chunked(r.method, p, headers, b, as);
       return as ? as(r.method, p, { body: b, headers }) : req(base, r.method, p, { body: b, headers });
     };
     const judge = (c, x) => {

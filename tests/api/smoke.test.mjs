@@ -39,7 +39,10 @@ const isPage = (r) => r.flags.includes('page');
 const YEAR = new Date().getUTCFullYear();
 const MISSING_ID = '987654321';
 const CRAWL_MAX = 2000; // links requested per user, at most
-const SLOW_MS = 10000;   // a GET slower than this fails
+// A GET slower than this fails: not a speed test (bench/ is), a net for
+// a plan that takes minutes. Under ASan, with other suites beside it on
+// the 2-core box, a page queued behind the county's exports took 11 s.
+const SLOW_MS = 30000;
 
 // Known failures that another branch fixes: `METHOD PATTERN as USER` →
 // the reason, shown as a todo so that the suite stays green until the
