@@ -1,7 +1,8 @@
 /*
  * main.c - the command line (API.md): init, serve, demo, user add, backup,
- * audit verify. Start-up order for serve: arguments -> settings (file,
- * then environment, then flags) -> database open + migrate -> HTTP.
+ * audit verify, and for the tests routes and db counts. Start-up order
+ * for serve: arguments -> settings (file, then environment, then flags)
+ * -> database open + migrate -> HTTP.
  *
  * A wrong argument prints the usage and exits 2; a runtime failure exits 1.
  */
@@ -42,6 +43,9 @@ static const char usage_text[] =
     "                  [--person ID]           (password read from stdin)\n"
     "  dangxiao backup --db DB FILE            consistent online copy\n"
     "  dangxiao audit verify --db DB           check the audit hash chain\n"
+    "  dangxiao routes                         the route and role tables as\n"
+    "                                          JSON (for the tests)\n"
+    "  dangxiao db counts --db DB              rows of every table, as JSON\n"
     "  dangxiao --help | CMD --help\n"
     "\n"
     "DB is a SQLite file path or a postgresql:// URI; DANGXIAO_DB is the\n"
@@ -324,15 +328,29 @@ read_password(char *buf, size_t len)
     return n ? 0 : -1;
 }
 
+/* A command with one action (user add, db counts): true when argv[1] is
+ * it; else false with *rc the usage's exit code (0 for --help). */
+static bool
+one_action(int argc, char **argv, const char *cmd, const char *action,
+           int *rc)
+{
+    if (argc >= 2 && strcmp(argv[1], action) == 0)
+        return true;
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+        *rc = usage(0);
+        return false;
+    }
+    fprintf(stderr, "dangxiao: %s: the only action is '%s'\n", cmd, action);
+    *rc = usage(2);
+    return false;
+}
+
 static int
 cmd_user(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "add") != 0) {
-        if (argc >= 2 && strcmp(argv[1], "--help") == 0)
-            return usage(0);
-        fprintf(stderr, "dangxiao: user: the only action is 'add'\n");
-        return usage(2);
-    }
+    int rc;
+    if (!one_action(argc, argv, "user", "add", &rc))
+        return rc;
     struct opts o;
     const char *pos[1];
     int n;
@@ -365,7 +383,7 @@ cmd_user(int argc, char **argv)
     int64_t id;
     const char *field = NULL, *why = NULL;
     /* The operator at the console sets a final password (API.md). */
-    int rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
+    rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
                               false, false, &who, &id, &field, &why);
     sodium_memzero(pw, sizeof(pw));
     if (rc != 0)
@@ -442,6 +460,69 @@ cmd_audit(int argc, char **argv)
                (long long)bad, why, (long long)rows);
     else
         fprintf(stderr, "dangxiao: audit verify: %s\n", db_errmsg(db));
+    db_close(db);
+    return rc == 0 ? 0 : 1;
+}
+
+/* Prints the route table and the role table as JSON: the smoke and
+ * bad-input tests walk every route from it, so a route added tomorrow is
+ * tested the day it lands. */
+static int
+cmd_routes(int argc, char **argv)
+{
+    struct opts o;
+    int n;
+    if (parse_opts(argc, argv, 0, &o, NULL, 0, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    json_t *j = api_routes_json();
+    int rc = json_dumpf(j, stdout, JSON_INDENT(1)) == 0 ? 0 : 1;
+    json_decref(j);
+    putchar('\n');
+    return rc;
+}
+
+static void
+print_count(const char *table, int64_t rows, void *ctx)
+{
+    json_object_set_new(ctx, table, json_integer(rows));
+}
+
+/* db counts: the row count of every table, as one JSON object. The
+ * database is opened as it is, not migrated: counting changes nothing. */
+static int
+cmd_db(int argc, char **argv)
+{
+    int rc;
+    if (!one_action(argc, argv, "db", "counts", &rc))
+        return rc;
+    struct opts o;
+    int n;
+    if (parse_opts(argc - 1, argv + 1, O_DB, &o, NULL, 0, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    /* SQLite would create a missing file; a count must not. */
+    if (strncmp(o.db, "postgres", 8) != 0 && access(o.db, F_OK) != 0) {
+        fprintf(stderr, "dangxiao: no database at %s\n", o.db);
+        return 1;
+    }
+    char err[512];
+    struct db *db;
+    if (db_open(o.db, &db, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return 1;
+    }
+    json_t *counts = json_object();
+    rc = db_table_counts(db, print_count, counts);
+    if (rc == 0) {
+        json_dumpf(counts, stdout, JSON_INDENT(1));
+        putchar('\n');
+    } else {
+        fprintf(stderr, "dangxiao: db counts: %s\n", db_errmsg(db));
+    }
+    json_decref(counts);
     db_close(db);
     return rc == 0 ? 0 : 1;
 }
@@ -556,7 +637,8 @@ main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"init", cmd_init},     {"serve", cmd_serve},
                 {"demo", cmd_demo},     {"user", cmd_user},
-                {"backup", cmd_backup}, {"audit", cmd_audit}};
+                {"backup", cmd_backup}, {"audit", cmd_audit},
+                {"routes", cmd_routes}, {"db", cmd_db}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

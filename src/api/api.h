@@ -19,6 +19,12 @@ extern struct keyring *app_keys;
 
 /* The route table, NULL-method terminated. */
 extern const struct route api_routes[];
+/* The route table and the role table as JSON, for `dangxiao routes` (the
+ * tests walk every route from it): {"roles":[{"code","label",
+ * "township"}], "routes":[{"method","pattern","access":"public"|"user",
+ * "roles":[codes],"flags":[names]}]}. The caller frees it with
+ * json_decref. */
+json_t *api_routes_json(void);
 
 /* This worker thread's connection, opened on first use. On failure answers
  * 500 and returns NULL. */

@@ -292,3 +292,33 @@ const struct route api_routes[] = {
     {"GET", "/audit", web_audit, USER(R_AUDITOR), ROUTE_PAGE},
     {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0},
 };
+
+json_t *
+api_routes_json(void)
+{
+    json_t *rl = json_array();
+    for (const struct role *r = roles; r->code; r++)
+        json_array_append_new(
+            rl, json_pack("{s:s,s:s,s:s}", "code", r->code, "label",
+                          r->label, "township",
+                          role_township_rule_name(r->township)));
+    json_t *routes = json_array();
+    for (const struct route *rt = api_routes; rt->method; rt++) {
+        json_t *who = json_array(), *flags = json_array();
+        if (rt->access == ACCESS_USER)
+            for (const struct role *r = roles; r->code; r++)
+                if (rt->roles & r->bit)
+                    json_array_append_new(who, json_string(r->code));
+        for (const struct http_flag_name *f = http_route_flag_names;
+             f->name; f++)
+            if (rt->flags & f->bit)
+                json_array_append_new(flags, json_string(f->name));
+        json_array_append_new(
+            routes,
+            json_pack("{s:s,s:s,s:s,s:o,s:o}", "method", rt->method,
+                      "pattern", rt->pattern, "access",
+                      rt->access == ACCESS_PUBLIC ? "public" : "user",
+                      "roles", who, "flags", flags));
+    }
+    return json_pack("{s:o,s:o}", "roles", rl, "routes", routes);
+}

@@ -9,6 +9,7 @@
 #include "../core/util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define Q_DEF(name, types, sqlite, pg) {#name, types, sqlite, pg},
@@ -269,6 +270,12 @@ db_rollback(struct db *db)
 }
 
 int
+db_analyze(struct db *db)
+{
+    return db->kind == DB_PG ? db->ops->exec_script(db, "ANALYZE") : 0;
+}
+
+int
 db_check_queries(struct db *db)
 {
     for (int q = 0; q < Q__COUNT; q++) {
@@ -289,4 +296,41 @@ db_check_queries(struct db *db)
         }
     }
     return 0;
+}
+
+int
+db_table_counts(struct db *db, db_count_fn fn, void *ctx)
+{
+    /* The names are read in full first: a backend keeps one result per
+     * query open, and counting runs statements of its own. */
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    int rc = 0;
+    struct db_res *r = db_query(db, Q_TABLE_NAMES, "");
+    if (r == NULL)
+        return db->last_err ? db->last_err : ERR_DB;
+    int step;
+    while ((step = db_next(r)) > 0) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 32;
+            names = xrealloc(names, cap * sizeof(*names));
+        }
+        names[n++] = xstrdup(db_text(r, 0));
+    }
+    db_end(r);
+    if (step < 0) {
+        rc = db->last_err ? db->last_err : ERR_DB;
+        goto out;
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t rows;
+        if ((rc = db->ops->count_rows(db, names[i], &rows)) != 0)
+            goto out;
+        fn(names[i], rows, ctx);
+    }
+out:
+    for (size_t i = 0; i < n; i++)
+        free(names[i]);
+    free(names);
+    return rc;
 }

@@ -83,6 +83,20 @@ int db_exec_script(struct db *db, const char *sql);
  * ERR_INVAL: use pg_dump. */
 int db_backup(struct db *db, const char *path);
 
+/* Refreshes the planner's statistics after a bulk load (ANALYZE on
+ * PostgreSQL; nothing on SQLite, whose plans do not depend on them
+ * here). Without it PostgreSQL plans a fresh county's queries for empty
+ * tables until autovacuum catches up: one list took minutes. 0 or
+ * ERR_DB. */
+int db_analyze(struct db *db);
+
+/* Called once per table by db_table_counts. */
+typedef void (*db_count_fn)(const char *table, int64_t rows, void *ctx);
+/* Counts the rows of every table of the schema, the table names read
+ * from the database's own catalogue (so a table added tomorrow is
+ * counted too), and calls fn for each in name order. 0, or ERR_DB. */
+int db_table_counts(struct db *db, db_count_fn fn, void *ctx);
+
 /* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
 int db_migrate(struct db *db);
 /* Current schema version, or < 0 on error. */

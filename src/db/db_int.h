@@ -31,6 +31,9 @@ struct db_ops {
     int (*backup)(struct db *db, const char *path);
     /* Prepares q and tells how many parameters the statement wants. */
     int (*prepare_only)(struct db *db, enum query q, int *nparams);
+    /* The row count of table (a name from Q_TABLE_NAMES, quoted as an
+     * identifier by the backend). */
+    int (*count_rows)(struct db *db, const char *table, int64_t *out);
 };
 
 struct db {

@@ -230,6 +230,34 @@ pg_prepare_only(struct db *db, enum query q, int *nparams)
     return 0;
 }
 
+static int
+pg_count_rows(struct db *db, const char *table, int64_t *out)
+{
+    struct db_pg *p = (struct db_pg *)db;
+    check_conn(p);
+    char *id = PQescapeIdentifier(p->conn, table, strlen(table));
+    if (id == NULL) {
+        db_set_error(db, ERR_DB, "%s: %s", table, PQerrorMessage(p->conn));
+        return ERR_DB;
+    }
+    char sql[600];
+    int e = str_fmt(sql, sizeof(sql), "SELECT count(*) FROM %s", id);
+    PQfreemem(id);
+    if (e != 0) {
+        db_set_error(db, ERR_INVAL, "%s: table name too long", table);
+        return ERR_INVAL;
+    }
+    PGresult *res = PQexec(p->conn, sql);
+    if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
+        e = set_result_error(p, res, table);
+    } else if (parse_i64(PQgetvalue(res, 0, 0), out) != 0) {
+        db_set_error(db, ERR_DB, "%s: count is not a number", table);
+        e = ERR_DB;
+    }
+    PQclear(res);
+    return e;
+}
+
 static void
 pg_close(struct db *db)
 {
@@ -255,6 +283,7 @@ static const struct db_ops pg_ops = {
     .exec_script = pg_exec_script,
     .backup = pg_backup,
     .prepare_only = pg_prepare_only,
+    .count_rows = pg_count_rows,
 };
 
 int

@@ -217,6 +217,24 @@ sq_prepare_only(struct db *db, enum query q, int *nparams)
     return 0;
 }
 
+static int
+sq_count_rows(struct db *db, const char *table, int64_t *out)
+{
+    struct db_sqlite *s = (struct db_sqlite *)db;
+    /* %w doubles the double quotes inside an identifier. */
+    char *sql = sqlite3_mprintf("SELECT count(*) FROM \"%w\"", table);
+    sqlite3_stmt *st = NULL;
+    int e = 0;
+    int rc = sqlite3_prepare_v2(s->h, sql, -1, &st, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        *out = sqlite3_column_int64(st, 0);
+    else
+        e = map_rc(s, rc, table);
+    sqlite3_finalize(st);
+    sqlite3_free(sql);
+    return e;
+}
+
 static void
 sq_close(struct db *db)
 {
@@ -239,6 +257,7 @@ static const struct db_ops sqlite_ops = {
     .exec_script = sq_exec_script,
     .backup = sq_backup,
     .prepare_only = sq_prepare_only,
+    .count_rows = sq_count_rows,
 };
 
 /* SQLite keeps memory statistics behind one process-wide mutex, which the

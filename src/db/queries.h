@@ -27,6 +27,12 @@
       "VALUES ($1, $2, $3)", NULL)                                           \
     Q(MIGRATION_LOCK, "",                                                     \
       "SELECT 1", "SELECT pg_advisory_xact_lock(72417231)")                   \
+    /* the schema's tables, from the database's own catalogue */             \
+    Q(TABLE_NAMES, "",                                                       \
+      "SELECT name FROM sqlite_master WHERE type = 'table' "                 \
+      "AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",            \
+      "SELECT tablename FROM pg_tables "                                     \
+      "WHERE schemaname = current_schema() ORDER BY tablename")              \
     /* -- townships and villages --------------------------------------- */ \
     /* code, name, kind, valid_from, valid_to, code_is_placeholder */       \
     Q(TOWNSHIP_LIST, "ii",                                                   \

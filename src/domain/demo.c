@@ -275,6 +275,8 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
      * calls, each its own transaction, as an admin would. */
     if ((rc = demo_orders(db, &s, now_unix(), &counts)) != 0)
         return rc;
+    if ((rc = db_analyze(db)) != 0)
+        return rc;
     /* The trainee is a Party member of 文亭街道 on the roster, so that it
      * can check in, rate and see its hours. */
     int64_t member = 0;

@@ -27,3 +27,14 @@ role_find(const char *code)
             return r;
     return NULL;
 }
+
+const char *
+role_township_rule_name(enum township_rule t)
+{
+    switch (t) {
+    case TOWNSHIP_NONE: return "none";
+    case TOWNSHIP_REQUIRED: return "required";
+    case TOWNSHIP_OPTIONAL: return "optional";
+    }
+    return "?";
+}

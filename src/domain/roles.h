@@ -40,5 +40,8 @@ struct role {
 
 /* The role with this code, or NULL. */
 const struct role *role_find(const char *code);
+/* "none", "required" or "optional": the township rule's name, as
+ * `dangxiao routes` prints it. */
+const char *role_township_rule_name(enum township_rule t);
 /* NULL-code terminated table of all roles. */
 extern const struct role roles[];

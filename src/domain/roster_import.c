@@ -260,6 +260,9 @@ import_rows(struct db *db, const struct keyring *k, const struct xlsx_row *rows,
                 rc = db_commit(db);
             if (rc != 0)
                 db_rollback(db);
+            /* A large roster changes the planner's picture of people. */
+            if (rc == 0 && out->imported >= 1000)
+                rc = db_analyze(db);
         }
         free(ds);
     } else {

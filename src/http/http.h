@@ -32,6 +32,15 @@ enum route_flags {
     ROUTE_NO_CSRF = 1 << 3,        /* a write that needs no CSRF token (log-in) */
 };
 
+/* The name of each route flag ("page", "upload", ...), for `dangxiao
+ * routes`; NULL-name terminated. http_routes_check refuses a route with a
+ * flag bit that has no name here, so a new flag cannot be left out. */
+struct http_flag_name {
+    unsigned bit;
+    const char *name;
+};
+extern const struct http_flag_name http_route_flag_names[];
+
 /* A handler returns the HTTP status it answered with (STYLE 11). */
 typedef int (*handler_fn)(struct req *req);
 
@@ -143,6 +152,11 @@ const char *req_form(struct req *req, const char *name);
 /* Whether the form body holds name=value (checkboxes send one pair per
  * ticked box). */
 bool req_form_has(struct req *req, const char *name, const char *value);
+/* Whether every name and value of a form body decodes to UTF-8 text with
+ * no NUL (req_form cuts a value at a %00, so a handler could not tell).
+ * When not, *bad is the first field at fault ("" when its name is the
+ * fault). A body that is not a form passes: its handler refuses it. */
+bool req_form_text_ok(struct req *req, const char **bad);
 
 /* The content of the file field name in a multipart/form-data body (a
  * browser's upload form): 0 with data/len pointing into the body, or -1

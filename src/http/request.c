@@ -43,9 +43,10 @@ hexval(char c)
     return -1;
 }
 
-/* Decodes a form-urlencoded token of length n into the arena. */
+/* Decodes a form-urlencoded token of length n into the arena; *len gets
+ * the decoded length (a %00 makes it longer than strlen). */
 static char *
-form_decode(struct arena *a, const char *s, size_t n)
+form_decode_n(struct arena *a, const char *s, size_t n, size_t *len)
 {
     char *out = arena_alloc(a, n + 1), *o = out;
     for (size_t i = 0; i < n; i++) {
@@ -60,7 +61,15 @@ form_decode(struct arena *a, const char *s, size_t n)
         }
     }
     *o = '\0';
+    *len = (size_t)(o - out);
     return out;
+}
+
+static char *
+form_decode(struct arena *a, const char *s, size_t n)
+{
+    size_t len;
+    return form_decode_n(a, s, n, &len);
 }
 
 /* Calls fn for each name=value pair of a form body; stops when fn
@@ -108,6 +117,37 @@ req_form_has(struct req *req, const char *name, const char *value)
 {
     struct form_match m = {req, name, value};
     return form_each(req, match_pair, &m);
+}
+
+struct form_check {
+    struct req *req;
+    const char *bad;
+};
+
+/* Stops at the first name or value that decodes to a NUL or to bytes
+ * that are not UTF-8. */
+static bool
+bad_pair(const char *name, size_t nl, const char *value, size_t vl,
+         void *ud)
+{
+    struct form_check *c = ud;
+    size_t n, v;
+    const char *dn = form_decode_n(&c->req->arena, name, nl, &n);
+    const char *dv = form_decode_n(&c->req->arena, value, vl, &v);
+    bool name_ok = strlen(dn) == n && utf8_chars(dn) >= 0;
+    if (name_ok && strlen(dv) == v && utf8_chars(dv) >= 0)
+        return false;
+    c->bad = name_ok ? dn : "";
+    return true;
+}
+
+bool
+req_form_text_ok(struct req *req, const char **bad)
+{
+    struct form_check c = {req, NULL};
+    bool found = form_each(req, bad_pair, &c);
+    *bad = c.bad;
+    return !found;
 }
 
 const char *

@@ -48,11 +48,31 @@ static const struct {
     {"Referrer-Policy", "same-origin"},
 };
 
+const struct http_flag_name http_route_flag_names[] = {
+    {ROUTE_PAGE, "page"},
+    {ROUTE_UPLOAD, "upload"},
+    {ROUTE_PW_CHANGE_OK, "pw_change_ok"},
+    {ROUTE_NO_CSRF, "no_csrf"},
+    {0, NULL},
+};
+
 int
 http_routes_check(const struct route *routes, char *err, size_t errlen)
 {
+    unsigned named = 0;
+    for (const struct http_flag_name *f = http_route_flag_names; f->name;
+         f++)
+        named |= f->bit;
     for (int i = 0; routes[i].method; i++) {
         const struct route *r = &routes[i];
+        if (r->flags & ~named) {
+            str_fmt(err, errlen,
+                    "route %s %s: flag 0x%x has no name in "
+                    "http_route_flag_names",
+                    r->method, r->pattern ? r->pattern : "(null)",
+                    r->flags & ~named);
+            return ERR_INVAL;
+        }
         if (r->fn == NULL || r->pattern == NULL || r->pattern[0] != '/') {
             str_fmt(err, errlen, "route %s %s: no handler or bad pattern",
                     r->method, r->pattern ? r->pattern : "(null)");
@@ -272,6 +292,16 @@ dispatch(struct http_server *s, struct req *req)
                        "missing or wrong X-CSRF-Token header");
             return;
         }
+    }
+    /* A page's form is text: a value with a NUL or bytes that are not
+     * UTF-8 is a malformed request, refused before any handler reads it
+     * (a JSON body gets the same from the JSON parser). */
+    const char *bad;
+    if (req->page && is_write(req->method) && !req_form_text_ok(req, &bad)) {
+        http_error(req, 400, "bad_form", *bad ? bad : NULL,
+                   "the form holds a NUL or bytes that are not UTF-8%s%s",
+                   *bad ? " in " : "", bad);
+        return;
     }
     if (s->o.prepare)
         s->o.prepare(req);

@@ -401,6 +401,10 @@ web_orders_convert(struct req *req)
     if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
         req_query_int_or_400(req, "course_id", 1, INT64_MAX, 0, &course))
         return req->status;
+    if (school == 0 || course == 0) /* absent: both are needed */
+        return http_error(req, 400, "invalid_param",
+                          school == 0 ? "school_id" : "course_id", "%s",
+                          T("Choose the school and the course."));
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
@@ -421,6 +425,8 @@ web_orders_convert(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 409, "no_open_orders", NULL, "%s",
                           T("No open orders for this course."));
+    if (rc == ERR_INVAL)
+        return http_error(req, 422, "invalid_field", e.field, "%s", e.why);
     if (rc != 0)
         return api_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena,

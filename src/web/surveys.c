@@ -309,9 +309,11 @@ web_survey_create(struct req *req)
     }
     int rc = ERR_INVAL;
     int64_t id = 0;
+    /* Out here: e.e.field may point into e.field, and the form below
+     * shows it. */
+    struct survey_error e;
     if (db) {
         struct audit_who who = api_who(req);
-        struct survey_error e;
         rc = survey_create(db, def, township, closes_at, &who, &id, &e);
         if (rc == ERR_INVAL) {
             f.err_field = e.e.field;

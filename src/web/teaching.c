@@ -1140,9 +1140,13 @@ web_course_publish(struct req *req)
     json_t *c = course_of_path(req, &db);
     if (c == NULL)
         return req->status;
+    /* The form sends 1 or 0; anything else publishes nothing. */
+    const char *p = req_form(req, "published");
+    if (p == NULL || (strcmp(p, "1") != 0 && strcmp(p, "0") != 0))
+        return http_error(req, 422, "invalid_field", "published", "%s",
+                          T("Publish or unpublish: published is 1 or 0."));
     struct audit_who who = api_who(req);
-    int rc = course_publish(db, web_id_of(c),
-                            req_form_has(req, "published", "1"), &who);
+    int rc = course_publish(db, web_id_of(c), strcmp(p, "1") == 0, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));

@@ -2,6 +2,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import {
@@ -263,6 +264,16 @@ describe('demo data', () => {
       assert.equal(Object.keys(per).length, 13, 'every township has villages');
       const codes = new Set(v.json.items.map((x) => x.code));
       assert.equal(codes.size, 469, 'village codes are unique');
+      // Fresh from the demo, PostgreSQL must plan with statistics: without
+      // them the members-behind list was a nested loop that took minutes
+      // until autovacuum happened to run. The demo analyses its tables.
+      if (isPG) {
+        const q = spawnSync('psql', [s.db, '-XAt', '-c', "SELECT count(*) FROM pg_stat_user_tables " +
+          "WHERE relname IN ('people', 'attendance') AND last_analyze IS NOT NULL"], { encoding: 'utf8' });
+        assert.equal(q.stdout.trim(), '2', `the demo left people/attendance unanalysed: ${q.stdout}${q.stderr}`);
+      }
+      const behind = await ca('GET', '/api/v1/hours/behind?per_page=5');
+      assert.equal(behind.status, 200, behind.text);
     } finally { await s.stop(); }
   });
 
@@ -277,5 +288,68 @@ describe('demo data', () => {
       } finally { await s.stop(); }
     }
     assert.deepEqual(lists[0], lists[1]);
+  });
+});
+
+// The commands the smoke and bad-input suites read the server with.
+describe('cli for the tests: routes and db counts', () => {
+  let srv;
+  before(async () => { srv = await startServer(); });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('cli-7.1 routes prints the route table and the role table as JSON', async () => {
+    const r = await run(BIN, ['routes']);
+    assert.equal(r.code, 0, r.stderr);
+    const t = JSON.parse(r.stdout);
+    const codes = t.roles.map((x) => x.code);
+    for (const c of ['county_admin', 'school_admin', 'sysadmin', 'auditor']) assert.ok(codes.includes(c), c);
+    assert.equal(t.roles.find((x) => x.code === 'school_admin').township, 'required');
+    const find = (m, p) => t.routes.find((x) => x.method === m && x.pattern === p);
+    assert.deepEqual(find('GET', '/healthz'), { method: 'GET', pattern: '/healthz', access: 'public', roles: [], flags: [] });
+    assert.deepEqual(find('GET', '/api/v1/audit').roles, ['auditor']);
+    assert.deepEqual(find('POST', '/api/v1/session').flags, ['no_csrf']);
+    assert.ok(find('GET', '/').flags.includes('page'));
+    for (const x of t.routes) {
+      assert.ok(x.access === 'public' || x.roles.length > 0, `${x.method} ${x.pattern}`);
+      for (const c of x.roles) assert.ok(codes.includes(c), `${x.method} ${x.pattern}: ${c}`);
+    }
+    // What it prints is what the server answers: a route from the table
+    // is there, a route it lacks is not.
+    const ca = await session(srv.base, 'county_admin');
+    assert.equal((await ca('GET', '/api/v1/townships')).status, 200);
+    assert.ok(find('GET', '/api/v1/townships'));
+    assert.equal((await ca('GET', '/api/v1/no-such-route')).status, 404);
+    const x = await run(BIN, ['routes', 'extra']);
+    assert.equal(x.code, 2, `routes extra: exit ${x.code}`);
+  });
+
+  test('cli-7.2 db counts prints every table\'s rows; a write shows in it', async () => {
+    const counts = async () => {
+      const r = await srv.cli(['db', 'counts']);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout);
+    };
+    const before = await counts();
+    for (const t of ['townships', 'villages', 'people', 'audit_log', 'users'])
+      assert.equal(typeof before[t], 'number', `no count for ${t}`);
+    assert.equal(before.townships, 13);
+    const ca = await session(srv.base, 'county_admin');
+    const v = await ca('POST', '/api/v1/villages', { json: { name: `计数村${rand(3)}`, township_code: '371723004' } });
+    assert.equal(v.status, 201, v.text);
+    const after = await counts();
+    assert.equal(after.villages, before.villages + 1);
+    assert.deepEqual(Object.keys(after).sort(), Object.keys(before).sort());
+  });
+
+  test('cli-7.3 db counts: a missing SQLite file is an error and is not created; no --db is a usage error', async () => {
+    const file = tmp('.db');
+    const r = await run(BIN, ['db', 'counts', '--db', file], { env: childEnv() });
+    notCrashed(r);
+    assert.equal(r.code, 1, `exit ${r.code}: ${r.stderr}`);
+    assert.ok(!fs.existsSync(file), 'db counts created the file');
+    const u = await run(BIN, ['db', 'counts'], { env: childEnv() });
+    assert.equal(u.code, 2, `no --db: exit ${u.code}`);
+    const w = await run(BIN, ['db', 'drop'], { env: childEnv() });
+    assert.equal(w.code, 2, `db drop: exit ${w.code}`);
   });
 });

@@ -157,6 +157,54 @@ rollback_undoes(void **state)
     assert_int_equal(before, after);
 }
 
+struct counts {
+    int tables;
+    int64_t townships, villages, weird;
+};
+
+static void
+count_one(const char *table, int64_t rows, void *ctx)
+{
+    struct counts *c = ctx;
+    c->tables++;
+    if (strcmp(table, "townships") == 0)
+        c->townships = rows;
+    else if (strcmp(table, "villages") == 0)
+        c->villages = rows;
+    else if (strcmp(table, "we\"ird; x") == 0)
+        c->weird = rows;
+}
+
+/* db counts: every table of the catalogue, a new one included, even one
+ * whose name needs quoting. */
+static void
+table_counts_follow_the_catalogue(void **state)
+{
+    struct fixture *f = *state;
+    struct counts c = {0, -1, -1, -1};
+    assert_int_equal(db_table_counts(f->db, count_one, &c), 0);
+    assert_true(c.tables >= 20);
+    assert_int_equal(c.townships, 13);
+    assert_int_equal(c.villages, 0);
+    assert_int_equal(c.weird, -1);
+    int64_t id;
+    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                             (const char *)NULL, "计数村", "371723001",
+                             "2026-01-01", (int64_t)0, (int64_t)1),
+                     0);
+    assert_int_equal(db_exec_script(f->db,
+                                    "CREATE TABLE \"we\"\"ird; x\"(a);"
+                                    "INSERT INTO \"we\"\"ird; x\" "
+                                    "VALUES (1), (2)"),
+                     0);
+    int before = c.tables;
+    c = (struct counts){0, -1, -1, -1};
+    assert_int_equal(db_table_counts(f->db, count_one, &c), 0);
+    assert_int_equal(c.tables, before + 1);
+    assert_int_equal(c.villages, 1);
+    assert_int_equal(c.weird, 2);
+}
+
 static void
 audit_chain_detects_tampering(void **state)
 {
@@ -264,6 +312,8 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(unique_violation_is_conflict, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(rollback_undoes, setup, teardown),
+    cmocka_unit_test_setup_teardown(table_counts_follow_the_catalogue, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(backup_copies_the_database, setup,

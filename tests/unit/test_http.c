@@ -67,6 +67,14 @@ undeclared_access_is_refused(void **state)
         {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0},
     };
     assert_int_equal(http_routes_check(twice, err, sizeof(err)), ERR_INVAL);
+    /* A flag that `dangxiao routes` could not name. */
+    const struct route unnamed[] = {
+        {"GET", "/a", dummy, ACCESS_PUBLIC, 0, 1u << 30},
+        {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0},
+    };
+    assert_int_equal(http_routes_check(unnamed, err, sizeof(err)),
+                     ERR_INVAL);
+    assert_non_null(strstr(err, "http_route_flag_names"));
 }
 
 static void
