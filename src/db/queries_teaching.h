@@ -96,14 +96,15 @@
     "LEFT JOIN courses c ON c.id = cs.course_id "                            \
     "LEFT JOIN teachers t ON t.id = cs.teacher_id "
 /* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive), $5
- * program type, $6 teacher */
+ * program type, $6 teacher, $7 school */
 #define SESSION_WHERE                                                         \
     "WHERE cs.voided_at IS NULL "                                             \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "                \
     "AND cs.starts_at >= $3 AND cs.starts_at < $4 "                          \
     "AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "                        \
-    "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "
+    "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "                \
+    "AND (CAST($7 AS BIGINT) IS NULL OR p.school_id = $7) "
 
 /* Minutes and concentrated classes of attendance, per person, in a
  * year. */
@@ -192,6 +193,16 @@
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
     Q(CLASS_ATTENDANCE_COUNT,                                                 \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1", NULL)          \
+    /* whether teacher $1 is within reach of township $2: a county       \
+     * teacher, one with no township (the county's invited ones), one of  \
+     * that township, or one assigned to one of its schools */            \
+    Q(TEACHER_IN_REACH,                                                       \
+      "SELECT COUNT(*) FROM teachers t WHERE t.id = $1 "                      \
+      "AND t.voided_at IS NULL AND (t.level = 'county' "                      \
+      "OR t.township_code IS NULL OR t.township_code = $2 OR EXISTS ("       \
+      " SELECT 1 FROM teacher_schools ts JOIN schools s "                     \
+      " ON s.id = ts.school_id WHERE ts.teacher_id = t.id "                   \
+      " AND s.township_code = $2))", NULL)                                    \
     Q(TEACHER_OF_USER,                                                        \
       "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
       "ORDER BY id LIMIT 1", NULL)                                            \
@@ -248,7 +259,7 @@
       "RETURNING id", NULL)                                                   \
     Q(CLASS_LIST,                                                           \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
-      "LIMIT $7 OFFSET $8", NULL)                                             \
+      "LIMIT $8 OFFSET $9", NULL)                                             \
     Q(CLASS_COUNT,                                                          \
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
