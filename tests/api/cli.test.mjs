@@ -61,8 +61,10 @@ describe('cli without a database', () => {
 describe('cli with a database', () => {
   let srv;
   // `user add USERNAME --db DB --role ROLE ...` exactly as the usage shows it.
+  // The key file goes with the database: user add hashes the name as the
+  // server counts log-ins, and reads the person's numbers to refuse them.
   const userAdd = (name, opts, input) => run(BIN, ['user', 'add', name, '--db', srv.db, ...opts],
-    { input, env: childEnv() });
+    { input, env: childEnv(srv.dbh.env || {}) });
   before(async () => { srv = await startServer(); });
   after(async () => { if (srv) await srv.stop(); });
 
