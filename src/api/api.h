@@ -42,6 +42,17 @@ typedef int (*offload_fn)(struct req *req, void *ctx);
  * Retry-After; or, without a pool, fn's own result. */
 int api_offload(struct req *req, offload_fn fn, void *ctx);
 
+/* Answers a log-in's outcome (a page or the API's JSON); Retry-After is
+ * already set for a lock or a throttle. */
+typedef int (*login_answer_fn)(struct req *req,
+                               const struct login_result *res, void *ctx);
+/* Logs username in from req's address (auth_login): on the hashing pool,
+ * unless the name is locked or the address past its limit (then no
+ * hashing is needed), and answers through answer(req, res, ctx). Returns
+ * the status, or 0 when deferred. */
+int api_login(struct req *req, const char *username, const char *password,
+              login_answer_fn answer, void *ctx);
+
 /* The account behind req->user (same strings). */
 struct account *api_account(struct req *req);
 /* Who/where for audit rows. */

@@ -17,28 +17,65 @@
 #include <stdio.h>
 #include <string.h>
 
-struct login_args {
+/* A log-in under way, in the request's arena. */
+struct login_job {
     const char *username, *password;
+    login_answer_fn answer;
+    void *ctx;
 };
 
-/* Answers a log-in's outcome (after auth_login). */
+/* The log-in itself, on the hashing pool (or inline, see api_login). */
 static int
-login_answer(struct req *req, const struct login_result *res)
+login_run(struct req *req, void *arg)
 {
-    if (res->outcome == LOGIN_LOCKED || res->outcome == LOGIN_THROTTLED) {
+    const struct login_job *l = arg;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who where = api_who(req);
+    where.username = l->username;
+    struct login_result res;
+    if (auth_login(db, &req->arena, l->username, l->password, &where,
+                   &res) != 0)
+        return api_db_error(req, db);
+    if (res.outcome == LOGIN_LOCKED || res.outcome == LOGIN_THROTTLED)
         http_header_add(req, "Retry-After",
                         arena_printf(&req->arena, "%lld",
-                                     (long long)res->retry_after));
-        if (res->outcome == LOGIN_THROTTLED)
-            return http_error(req, 429, "too_many_attempts", NULL,
-                              "too many failed log-ins from this address: "
-                              "try again in %lld seconds",
-                              (long long)res->retry_after);
+                                     (long long)res.retry_after));
+    return l->answer(req, &res, l->ctx);
+}
+
+int
+api_login(struct req *req, const char *username, const char *password,
+          login_answer_fn answer, void *ctx)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct login_job *l = arena_alloc(&req->arena, sizeof(*l));
+    *l = (struct login_job){username, password, answer, ctx};
+    /* A locked name or an address past its limit costs no hashing: it is
+     * recorded and answered here. */
+    if (!auth_login_hashes(db, username, req->ip))
+        return login_run(req, l);
+    return api_offload(req, login_run, l);
+}
+
+/* The API's answer to a log-in. */
+static int
+login_answer(struct req *req, const struct login_result *res, void *ctx)
+{
+    (void)ctx;
+    if (res->outcome == LOGIN_THROTTLED)
+        return http_error(req, 429, "too_many_attempts", NULL,
+                          "too many failed log-ins from this address: "
+                          "try again in %lld seconds",
+                          (long long)res->retry_after);
+    if (res->outcome == LOGIN_LOCKED)
         return http_error(req, 429, "locked", NULL,
                           "too many failed log-ins: the account is locked "
                           "for another %lld seconds",
                           (long long)res->retry_after);
-    }
     if (res->outcome != LOGIN_OK)
         return http_error(req, 401, "bad_credentials", NULL,
                           "wrong username or password");
@@ -49,43 +86,19 @@ login_answer(struct req *req, const struct login_result *res)
                                res->csrf));
 }
 
-/* The log-in itself, on the hashing pool (or inline, see below). */
-static int
-login_run(struct req *req, void *ctx)
-{
-    const struct login_args *l = ctx;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who where = api_who(req);
-    where.username = l->username;
-    struct login_result res;
-    if (auth_login(db, &req->arena, l->username, l->password, &where,
-                   &res) != 0)
-        return api_db_error(req, db);
-    return login_answer(req, &res);
-}
-
 int
 api_session_create(struct req *req)
 {
     json_t *body = req_json_or_400(req);
     if (body == NULL)
         return req->status;
-    struct login_args *l = arena_zalloc(&req->arena, sizeof(*l));
-    if (json_str_or_422(req, body, "username", true, 1, 64, &l->username) !=
+    const char *username, *password;
+    if (json_str_or_422(req, body, "username", true, 1, 64, &username) !=
             0 ||
-        json_str_or_422(req, body, "password", true, 1, 4096,
-                        &l->password) != 0)
+        json_str_or_422(req, body, "password", true, 1, 4096, &password) !=
+            0)
         return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    /* A locked name or an address past its limit costs no hashing: it is
-     * recorded and answered here. */
-    if (!auth_login_hashes(db, l->username, req->ip))
-        return login_run(req, l);
-    return api_offload(req, login_run, l);
+    return api_login(req, username, password, login_answer, NULL);
 }
 
 int

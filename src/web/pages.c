@@ -271,45 +271,28 @@ web_login_form(struct req *req)
     return login_page(req, 200, NULL, NULL);
 }
 
-struct page_login {
-    const char *username, *password;
-};
-
-/* The log-in itself, on the hashing pool (api_offload) unless the name
- * is locked or the address past its limit: then no hashing is done. */
+/* The page's answer to a log-in (api_login). */
 static int
-page_login_run(struct req *req, void *ctx)
+page_login_answer(struct req *req, const struct login_result *res, void *ctx)
 {
-    const struct page_login *l = ctx;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who where = api_who(req);
-    where.username = l->username;
-    struct login_result res;
-    if (auth_login(db, &req->arena, l->username, l->password, &where,
-                   &res) != 0)
-        return api_db_error(req, db);
-    if (res.outcome == LOGIN_LOCKED || res.outcome == LOGIN_THROTTLED) {
-        http_header_add(req, "Retry-After",
-                        arena_printf(&req->arena, "%lld",
-                                     (long long)res.retry_after));
+    const char *username = ctx;
+    if (res->outcome == LOGIN_LOCKED || res->outcome == LOGIN_THROTTLED) {
         const char *fmt =
-            res.outcome == LOGIN_LOCKED
+            res->outcome == LOGIN_LOCKED
                 ? T("Too many failed attempts: the account is "
                     "locked. Try again in %lld minutes.")
                 : T("Too many failed log-ins from this address. Try "
                     "again in %lld minutes.");
-        return login_page(req, 429, l->username,
+        return login_page(req, 429, username,
                           arena_printf(&req->arena, fmt,
-                                       (long long)(res.retry_after + 59) /
+                                       (long long)(res->retry_after + 59) /
                                            60));
     }
-    if (res.outcome != LOGIN_OK)
-        return login_page(req, 401, l->username,
+    if (res->outcome != LOGIN_OK)
+        return login_page(req, 401, username,
                           T("Wrong username or password."));
-    api_set_session_cookie(req, res.token);
-    if (res.acct.must_change_password)
+    api_set_session_cookie(req, res->token);
+    if (res->acct.must_change_password)
         return http_redirect(req, "/password");
     const char *next = req_form(req, "next");
     return http_redirect(req, safe_next(next) ? next : "/");
@@ -318,20 +301,16 @@ page_login_run(struct req *req, void *ctx)
 int
 web_login(struct req *req)
 {
-    struct page_login *l = arena_zalloc(&req->arena, sizeof(*l));
-    l->username = req_form(req, "username");
-    l->password = req_form(req, "password");
-    if (l->username == NULL || l->password == NULL || *l->username == '\0' ||
-        *l->password == '\0' || utf8_chars(l->username) < 0 ||
-        strlen(l->username) > 64 || strlen(l->password) > 256)
-        return login_page(req, 422, l->username,
+    const char *username = req_form(req, "username");
+    const char *password = req_form(req, "password");
+    if (username == NULL || password == NULL || *username == '\0' ||
+        *password == '\0' || utf8_chars(username) < 0 ||
+        strlen(username) > 64 || strlen(password) > 256)
+        return login_page(req, 422, username,
                           T("Enter your username and password."));
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    if (!auth_login_hashes(db, l->username, req->ip))
-        return page_login_run(req, l);
-    return api_offload(req, page_login_run, l);
+    /* The name to show again if the log-in fails. */
+    char *shown = arena_strdup(&req->arena, username);
+    return api_login(req, username, password, page_login_answer, shown);
 }
 
 int
