@@ -368,8 +368,20 @@ describe('session (hashing pool: a queue of 1, real argon2 cost)', () => {
     assert.equal(busy.res.headers.get('retry-after'), '1');
     assert.equal((await login(base, 'teacher')).status, 200);
   });
+});
 
-  test('session-5.2 /healthz keeps its latency while 16 clients flood the log-in', async () => {
+describe('session (a log-in flood with the real argon2 cost)', () => {
+  let srv, base;
+  before(async () => {
+    // The default queue (64): the 16 flooders wait for the hashing thread,
+    // as in the issue, instead of a storm of cheap 503s.
+    srv = await startServer({ env: { DANGXIAO_ARGON2_MEMLIMIT_KIB: '65536',
+      DANGXIAO_ARGON2_OPSLIMIT: '2', DANGXIAO_LOGIN_ADDR_MAX_FAILURES: '100000' } });
+    base = srv.base;
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('session-5.2 /healthz keeps its latency while 16 clients flood the log-in', async (t) => {
     // bench/login_flood.mjs measures the same over 10 s (p50/p99).
     const until = Date.now() + 3000;
     const flood = async (k) => {
@@ -389,7 +401,9 @@ describe('session (hashing pool: a queue of 1, real argon2 cost)', () => {
     await Promise.all([probe(), ...Array.from({ length: 16 }, (_, k) => flood(k))]);
     times.sort((a, b) => a - b);
     const p50 = times[Math.floor(times.length / 2)];
-    const slow = times.filter((t) => t > 250).length;
+    const slow = times.filter((x) => x > 250).length;
+    t.diagnostic(`/healthz under the flood: p50 ${p50.toFixed(1)} ms, ` +
+      `max ${times[times.length - 1].toFixed(1)} ms, ${times.length} probes`);
     // Before the pool: p50 ~370 ms, every probe behind a hashing.
     assert.ok(times.length >= 20, `${times.length} probes`);
     assert.ok(p50 < 100, `p50 ${p50.toFixed(1)} ms`);
