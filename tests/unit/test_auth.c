@@ -5,10 +5,12 @@
 #include "unit.h"
 
 #include "../../src/core/err.h"
+#include "../../src/core/workq.h"
 #include "../../src/domain/audit.h"
 #include "../../src/domain/auth.h"
 #include "../../src/domain/roles.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static void
@@ -181,9 +183,57 @@ audit_hash_covers_every_field(void **state)
     assert_string_not_equal(a, b);
 }
 
+/* A job that waits until the test lets it go. */
+struct gate {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int started, open, done;
+};
+
+static void
+gated(void *arg)
+{
+    struct gate *g = arg;
+    pthread_mutex_lock(&g->mu);
+    g->started++;
+    pthread_cond_broadcast(&g->cv);
+    while (!g->open)
+        pthread_cond_wait(&g->cv, &g->mu);
+    g->done++;
+    pthread_mutex_unlock(&g->mu);
+}
+
+/* The hashing pool: one running, max_waiting waiting, the next refused;
+ * what was queued still runs at free. */
+static void
+workq_is_bounded(void **state)
+{
+    (void)state;
+    struct gate g = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
+                     0, 0};
+    struct workq *q = workq_new(1, 2);
+    assert_non_null(q);
+    assert_int_equal(workq_submit(q, gated, &g), 0);
+    pthread_mutex_lock(&g.mu);
+    while (g.started == 0)
+        pthread_cond_wait(&g.cv, &g.mu);
+    pthread_mutex_unlock(&g.mu);
+    assert_int_equal(workq_submit(q, gated, &g), 0);
+    assert_int_equal(workq_submit(q, gated, &g), 0);
+    assert_int_equal(workq_waiting(q), 2);
+    assert_int_equal(workq_submit(q, gated, &g), ERR_RANGE);
+    pthread_mutex_lock(&g.mu);
+    g.open = 1;
+    pthread_cond_broadcast(&g.cv);
+    pthread_mutex_unlock(&g.mu);
+    workq_free(q);
+    assert_int_equal(g.done, 3);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(password_policy_vectors),
     cmocka_unit_test(password_policy_refuses_the_weak),
+    cmocka_unit_test(workq_is_bounded),
     cmocka_unit_test(argon2id_hash_verifies),
     cmocka_unit_test(roles_table),
     cmocka_unit_test(audit_hash_covers_every_field),
