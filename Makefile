@@ -17,7 +17,7 @@ WARN    := -Wall -Wextra -Werror -Wstrict-prototypes -Wmissing-prototypes \
 BASE    := -std=c17 -D_GNU_SOURCE -pthread $(WARN) -MMD -MP
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-LDLIBS  = $(PKG_LIBS) -pthread -lm
+LDLIBS  = $(PKG_LIBS) -lcrack -pthread -lm
 
 REL_CFLAGS  := -O2 -g
 ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \

@@ -30,7 +30,7 @@ PKGS="build-essential pkg-config libmicrohttpd-dev libjansson-dev
 libsqlite3-dev sqlite3 libpq-dev postgresql libsodium-dev libssl-dev
 libqrencode-dev libxlsxwriter-dev libminizip-dev libexpat1-dev libicu-dev
 libcmocka-dev gettext wrk chromium fonts-wqy-zenhei curl clang unzip zip
-libclang-rt-14-dev rime-data-stroke"
+libclang-rt-14-dev rime-data-stroke libcrack2-dev cracklib-runtime"
 # node may come from elsewhere (nodesource, nvm): only ask apt when missing.
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
 	PKGS="$PKGS nodejs npm"

@@ -12,6 +12,7 @@
 #include "core/keyring.h"
 #include "core/log.h"
 #include "core/util.h"
+#include "core/workq.h"
 #include "db/db.h"
 #include "domain/attend_queue.h"
 #include "domain/audit.h"
@@ -249,6 +250,11 @@ apply_auth_settings(const struct config *c)
         .password_max_age_days = c->password_max_age_days,
         .opslimit = (unsigned long long)c->argon2_opslimit,
         .memlimit = (size_t)c->argon2_memlimit_kib * 1024,
+        .token_max_age_days = c->token_max_age_days,
+        .addr_max_failures = c->login_addr_max_failures,
+        .addr_window_seconds = c->login_addr_window_seconds,
+        .policy_refresh_seconds = c->policy_refresh_seconds,
+        .cracklib_dict = c->cracklib_dict,
     };
     auth_configure(&s);
 }
@@ -305,6 +311,7 @@ cmd_demo(int argc, char **argv)
         close_keys(k);
         return 1;
     }
+    auth_set_keys(k);
     int rc = demo_build(db, k, scale, (uint64_t)o.seed, stdout);
     close_keys(k);
     if (rc == ERR_CONFLICT)
@@ -371,28 +378,50 @@ cmd_user(int argc, char **argv)
     if (load_settings(&c, NULL, false) != 0)
         return 2;
     apply_auth_settings(&c);
+    char err[600];
+    if (auth_dict_check(err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        return 1;
+    }
     char pw[300];
     if (read_password(pw, sizeof(pw)) != 0) {
         fprintf(stderr, "dangxiao: give the password on standard input\n");
         return 1;
     }
-    struct db *db = open_db(o.db);
-    if (db == NULL)
+    /* The keys: to hash the name as log-ins count it, and to read the
+     * linked person's numbers that the password must not hold. */
+    struct keyring *k = open_keys(&c, o.db, false);
+    if (k == NULL) {
+        sodium_memzero(pw, sizeof(pw));
         return 1;
+    }
+    auth_set_keys(k);
+    struct db *db = open_db(o.db);
+    if (db == NULL || auth_prepare(db) != 0) {
+        sodium_memzero(pw, sizeof(pw));
+        if (db)
+            db_close(db);
+        close_keys(k);
+        return 1;
+    }
     struct audit_who who = {0, "console", "", "", "cli"};
     int64_t id;
-    const char *field = NULL, *why = NULL;
-    /* The operator at the console sets a final password (API.md). */
-    rc = auth_user_create(db, pos[0], pw, o.role, o.township, o.person,
-                              false, false, &who, &id, &field, &why);
+    struct user_error e = {0};
+    /* The operator at the console: any role (the three administrators
+     * only here), and a final password held to the same policy. */
+    struct user_new u = {pos[0], pw, o.role, o.township, o.person,
+                         USER_BY_CONSOLE};
+    rc = auth_user_create(db, &u, &who, &id, &e);
     sodium_memzero(pw, sizeof(pw));
     if (rc != 0)
-        fprintf(stderr, "dangxiao: user add: %s%s%s\n", field ? field : "",
-                field ? ": " : "", why ? why : db_errmsg(db));
+        fprintf(stderr, "dangxiao: user add: %s%s%s\n",
+                e.field ? e.field : "", e.field ? ": " : "",
+                e.why ? e.why : db_errmsg(db));
     else
         printf("user %s created (id %lld, role %s)\n", pos[0], (long long)id,
                o.role);
     db_close(db);
+    close_keys(k);
     return rc == 0 ? 0 : 1;
 }
 
@@ -560,9 +589,17 @@ cmd_serve(int argc, char **argv)
     struct db *db = open_db(app_config.db);
     if (db == NULL)
         return 1;
+    char err[600] = "";
     app_keys = open_keys(&app_config, app_config.db, false);
     if (app_keys == NULL) {
         db_close(db);
+        return 1;
+    }
+    auth_set_keys(app_keys);
+    if (auth_dict_check(err, sizeof(err)) != 0 || auth_prepare(db) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err[0] ? err : db_errmsg(db));
+        db_close(db);
+        close_keys(app_keys);
         return 1;
     }
     int64_t rekeyed = 0;
@@ -598,10 +635,18 @@ cmd_serve(int argc, char **argv)
         .routes = api_routes,
         .authenticate = api_authenticate,
     };
-    char err[256];
+    /* Password hashing runs on its own bounded pool (log-in floods). */
+    app_hash_pool = workq_new((int)app_config.hash_threads,
+                              (int)app_config.hash_queue);
+    if (app_hash_pool == NULL) {
+        fprintf(stderr, "dangxiao: cannot start the hashing threads\n");
+        attend_queue_stop();
+        return 1;
+    }
     struct http_server *s = http_start(&ho, err, sizeof(err));
     if (s == NULL) {
         fprintf(stderr, "dangxiao: %s\n", err);
+        workq_free(app_hash_pool);
         attend_queue_stop();
         return 1;
     }
@@ -609,6 +654,8 @@ cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     log_info("signal %d: finishing requests in flight, then stopping", sig);
     http_stop(s, 10000);
+    workq_free(app_hash_pool);
+    app_hash_pool = NULL;
     attend_queue_stop();
     api_db_close_all();
     close_keys(app_keys);

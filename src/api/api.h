@@ -16,6 +16,9 @@
 extern struct config app_config;
 /* The field-encryption keys (loaded by main before serving). */
 extern struct keyring *app_keys;
+struct workq;
+/* The password-hashing pool (started by main; NULL: hash inline). */
+extern struct workq *app_hash_pool;
 
 /* The route table, NULL-method terminated. */
 extern const struct route api_routes[];
@@ -36,6 +39,26 @@ void api_db_close_all(void);
  * cookie, and the UI language. */
 int api_authenticate(struct req *req);
 
+/* Work a handler hands to the password-hashing pool: it answers req
+ * (with the usual helpers) on a pool thread. */
+typedef int (*offload_fn)(struct req *req, void *ctx);
+/* Runs fn(req, ctx) on the hashing pool and answers when it is done; the
+ * worker thread is free meanwhile. ctx must live in req's arena. Returns
+ * 0 (deferred); or, when the pool's queue is full, answers 503 busy with
+ * Retry-After; or, without a pool, fn's own result. */
+int api_offload(struct req *req, offload_fn fn, void *ctx);
+
+/* Answers a log-in's outcome (a page or the API's JSON); Retry-After is
+ * already set for a lock or a throttle. */
+typedef int (*login_answer_fn)(struct req *req,
+                               const struct login_result *res, void *ctx);
+/* Logs username in from req's address (auth_login): on the hashing pool,
+ * unless the name is locked or the address past its limit (then no
+ * hashing is needed), and answers through answer(req, res, ctx). Returns
+ * the status, or 0 when deferred. */
+int api_login(struct req *req, const char *username, const char *password,
+              login_answer_fn answer, void *ctx);
+
 /* The account behind req->user (same strings). */
 struct account *api_account(struct req *req);
 /* Who/where for audit rows. */
@@ -45,11 +68,19 @@ struct audit_who api_who(struct req *req);
  * *out, ERR_NOTFOUND or ERR_DB; township[16] gets the record's. */
 typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
                              char township[16]);
-/* Reads record id for the caller. A record outside the caller's township
- * does not exist for it (404, as for a missing one). Returns 0 with *out
+/* Reads record id for the caller. A record the caller may not see does
+ * not exist for it (404, as for a missing one): one outside its township,
+ * and for sessions and teachers the rules of ctx.c's scope_rules (a
+ * teacher sees its own record and the sessions it teaches; a school
+ * admin the teachers within its reach). Returns 0 with *out
  * set (the caller frees it), or -1 having answered 404 or 500. */
 int api_get_scoped(struct req *req, struct db *db, record_get_fn get,
                    int64_t id, const char *what, json_t **out);
+
+/* The teacher record of a caller with the teacher role: 0 with *id (0
+ * when the caller is not a teacher, or its account is linked to none),
+ * or ERR_DB. */
+int api_my_teacher(struct req *req, struct db *db, int64_t *id);
 
 /* GET of record {id} of the path: the record as the caller may see it
  * (api_get_scoped), 200. Returns the status. */
@@ -110,10 +141,18 @@ int api_session_delete(struct req *req);
 int api_me(struct req *req);
 int api_me_password(struct req *req);
 int api_tokens_create(struct req *req);
+int api_tokens_list(struct req *req);
+int api_tokens_delete(struct req *req);
 int api_users_list(struct req *req);
 int api_users_create(struct req *req);
 int api_users_get(struct req *req);
 int api_users_update(struct req *req);
+int api_users_disable(struct req *req);
+int api_users_enable(struct req *req);
+int api_users_unlock(struct req *req);
+int api_security_policy_get(struct req *req);
+int api_security_policy_update(struct req *req);
+int api_security_role_changes(struct req *req);
 int api_townships_list(struct req *req);
 int api_villages_list(struct req *req);
 int api_villages_create(struct req *req);
@@ -190,6 +229,14 @@ int api_plans_get(struct req *req);
 int api_plans_find(struct req *req);
 int api_hours_behind(struct req *req);
 int api_people_hours(struct req *req);
+struct class_filter;
+/* The scope of a session list, shared by the API and the page: the
+ * school_id parameter, and the township (api_township_filter) - except
+ * for a teacher, whose list holds the sessions it teaches, in any
+ * township (*empty when it teaches none, or asks for another teacher's).
+ * 0, or -1 having answered 400/403/500. */
+int api_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
+                       bool *empty);
 /* Checks the caller in to session_id (window, linked person, once): 0
  * with *out the attendance, or the status it answered with. */
 int checkin_with(struct req *req, int64_t session_id, json_t **out);

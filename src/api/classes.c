@@ -119,16 +119,44 @@ day_param(struct req *req, const char *name, int64_t def, int64_t *out)
 }
 
 int
+api_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
+                   bool *empty)
+{
+    *empty = false;
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0,
+                             &f->school_id) != 0)
+        return -1;
+    /* Another township's school gives an empty list, as for programs: the
+     * township scope still applies. */
+    if (!(req->user->role_bit & R_TEACHER))
+        return api_township_filter(req, &f->township);
+    /* A teacher sees the sessions it teaches, in any township. */
+    const char *t = req_query(req, "township");
+    f->township = t && *t ? t : NULL;
+    int64_t mine;
+    if (api_my_teacher(req, db, &mine) != 0) {
+        api_db_error(req, db);
+        return -1;
+    }
+    if (mine == 0 || (f->teacher_id && f->teacher_id != mine))
+        *empty = true;
+    f->teacher_id = mine;
+    return 0;
+}
+
+int
 api_sessions_list(struct req *req)
 {
     int64_t page, per_page;
     struct class_filter f = {.type = req_query(req, "type")};
-    if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &f.township) != 0 ||
+    struct db *db = api_db(req);
+    bool empty;
+    if (db == NULL || req_paging_or_400(req, &page, &per_page) != 0 ||
         req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0,
                              &f.program_id) ||
         req_query_int_or_400(req, "teacher_id", 1, INT64_MAX, 0,
                              &f.teacher_id) ||
+        api_sessions_scope(req, db, &f, &empty) != 0 ||
         day_param(req, "from", INT64_MIN / 2, &f.from) ||
         day_param(req, "to", INT64_MAX / 2, &f.to))
         return req->status;
@@ -139,13 +167,10 @@ api_sessions_list(struct req *req)
     if (f.type && strlen(f.type) > 32)
         return http_error(req, 400, "invalid_param", "type",
                           "type is a program type code");
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
     json_t *items = json_array();
-    int64_t total, times, persons;
-    if (class_list(db, &f, page, per_page, items, &total) != 0 ||
-        class_totals(db, &f, &times, &persons) != 0) {
+    int64_t total = 0, times = 0, persons = 0;
+    if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
+                   class_totals(db, &f, &times, &persons) != 0)) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -281,6 +306,16 @@ api_sessions_roster(struct req *req)
     if (class_roster(db, id, items) != 0) {
         json_decref(items);
         return api_db_error(req, db);
+    }
+    /* A teacher sees who is on its session's list, never an ID number,
+     * not even masked. */
+    if (!(req->user->role_bit & R_ADMINS)) {
+        size_t i;
+        json_t *p;
+        json_array_foreach(items, i, p)
+        {
+            json_object_del(p, "id_number_masked");
+        }
     }
     return api_list_all(req, items);
 }

@@ -10,7 +10,10 @@
 #include "../core/log.h"
 #include "../core/sheet.h"
 #include "../core/util.h"
+#include "../core/workq.h"
+#include "../domain/classes.h"
 #include "../domain/org.h"
+#include "../domain/policy.h"
 #include "../domain/roles.h"
 #include "../domain/teaching.h"
 
@@ -21,6 +24,7 @@
 
 struct config app_config;
 struct keyring *app_keys;
+struct workq *app_hash_pool;
 
 /* One connection per worker thread (SQLite and libpq handles are not
  * shared between threads); all are listed so they close at exit. */
@@ -224,7 +228,8 @@ api_set_session_cookie(struct req *req, const char *token)
         arena_printf(&req->arena,
                      "dx_session=%s; Path=/; HttpOnly; SameSite=Lax; "
                      "Max-Age=%lld%s",
-                     token, (long long)app_config.session_absolute_seconds,
+                     token,
+                     (long long)policy_get(POL_SESSION_ABSOLUTE_SECONDS),
                      app_config.cookie_secure ? "; Secure" : ""));
 }
 
@@ -239,6 +244,118 @@ api_clear_session_cookie(struct req *req)
                           "Max-Age=0");
 }
 
+/* A handler's work moved to the hashing pool, and what it needs. */
+struct offload {
+    struct req *req;
+    offload_fn fn;
+    void *ctx;
+};
+
+/* On a pool thread: the work, then the answer goes out. The thread has
+ * its own database connection (api_db's, one per thread). */
+static void
+run_offloaded(void *arg)
+{
+    struct offload *o = arg;
+    o->fn(o->req, o->ctx);
+    if (!o->req->answered) {
+        log_error("%s %s: offloaded handler gave no answer", o->req->method,
+                  o->req->path);
+        http_error(o->req, 500, "internal", NULL, "internal error");
+    }
+    http_resume(o->req);
+}
+
+int
+api_offload(struct req *req, offload_fn fn, void *ctx)
+{
+    if (app_hash_pool == NULL)
+        return fn(req, ctx);
+    struct offload *o = arena_alloc(&req->arena, sizeof(*o));
+    *o = (struct offload){req, fn, ctx};
+    if (workq_submit(app_hash_pool, run_offloaded, o) != 0) {
+        http_header_add(req, "Retry-After", "1");
+        return http_error(req, 503, "busy", NULL,
+                          "服务器繁忙，请稍后再试 (too many log-ins at "
+                          "once)");
+    }
+    /* From here the pool thread owns the answer; this one only marks the
+     * request as deferred (the HTTP layer then suspends or queues it,
+     * under its own lock, whichever of the two threads is first). */
+    http_defer(req);
+    return 0;
+}
+
+int
+api_my_teacher(struct req *req, struct db *db, int64_t *id)
+{
+    *id = 0;
+    if (req->user == NULL || !(req->user->role_bit & R_TEACHER))
+        return 0;
+    int rc = teacher_of_user(db, req->user->user_id, id);
+    return rc == ERR_NOTFOUND ? 0 : rc;
+}
+
+/* The township rule: a record of the caller's township, or any for a
+ * county-wide role. */
+static int
+in_township(struct req *req, struct db *db, int64_t id, json_t *rec,
+            const char *township, bool *ok)
+{
+    (void)db;
+    (void)id;
+    (void)rec;
+    const char *scope = api_scope(req);
+    *ok = scope == NULL || strcmp(scope, township) == 0;
+    return 0;
+}
+
+/* A session: a teacher sees the sessions it teaches, wherever they are;
+ * the others by the township rule. */
+static int
+session_visible(struct req *req, struct db *db, int64_t id, json_t *rec,
+                const char *township, bool *ok)
+{
+    if (!(req->user->role_bit & R_TEACHER))
+        return in_township(req, db, id, rec, township, ok);
+    int64_t mine;
+    int rc = api_my_teacher(req, db, &mine);
+    *ok = rc == 0 && mine != 0 &&
+          json_integer_value(json_object_get(rec, "teacher_id")) == mine;
+    return rc;
+}
+
+/* A teacher record: a teacher sees its own only (its ratings are its
+ * own, SPEC §2.8); a school admin the county's teachers, the invited ones
+ * and its township's (teacher_in_reach); the county all. */
+static int
+teacher_visible(struct req *req, struct db *db, int64_t id, json_t *rec,
+                const char *township, bool *ok)
+{
+    (void)rec;
+    (void)township;
+    if (req->user->role_bit & R_TEACHER) {
+        int64_t mine;
+        int rc = api_my_teacher(req, db, &mine);
+        *ok = rc == 0 && mine != 0 && mine == id;
+        return rc;
+    }
+    const char *scope = api_scope(req);
+    *ok = scope == NULL;
+    return scope ? teacher_in_reach(db, id, scope, ok) : 0;
+}
+
+/* Who sees a record of each kind, declared once: kinds not listed follow
+ * the township rule. */
+static const struct {
+    record_get_fn get;
+    int (*visible)(struct req *req, struct db *db, int64_t id, json_t *rec,
+                   const char *township, bool *ok);
+} scope_rules[] = {
+    {class_get, session_visible},
+    {teacher_get, teacher_visible},
+};
+
 int
 api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
                const char *what, json_t **out)
@@ -246,11 +363,21 @@ api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
     char township[16];
     *out = NULL;
     int rc = get(db, id, out, township);
-    const char *scope = api_scope(req);
-    if (rc == 0 && scope && strcmp(scope, township) != 0) {
-        json_decref(*out);
-        *out = NULL;
-        rc = ERR_NOTFOUND;
+    if (rc == 0 && req->user) {
+        bool ok = false;
+        int (*visible)(struct req *, struct db *, int64_t, json_t *,
+                       const char *, bool *) = in_township;
+        for (size_t i = 0; i < sizeof(scope_rules) / sizeof(scope_rules[0]);
+             i++)
+            if (scope_rules[i].get == get)
+                visible = scope_rules[i].visible;
+        rc = visible(req, db, id, *out, township, &ok);
+        if (rc == 0 && !ok)
+            rc = ERR_NOTFOUND;
+        if (rc != 0) {
+            json_decref(*out);
+            *out = NULL;
+        }
     }
     if (rc == 0)
         return 0;

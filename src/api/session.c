@@ -1,6 +1,13 @@
 /*
  * session.c - POST/DELETE /api/v1/session, GET /api/v1/me,
- * POST /api/v1/me/password, POST /api/v1/tokens.
+ * POST /api/v1/me/password, GET/POST /api/v1/tokens and
+ * DELETE /api/v1/tokens/{id}.
+ *
+ * A log-in or a password change hashes passwords (argon2id: tens of
+ * milliseconds and 64 MiB each): that part runs on the hashing pool
+ * (api_offload), so that a flood of log-ins leaves the HTTP workers free
+ * for everyone else. What needs no hashing - a locked name, an address
+ * past its limit - is answered at once.
  */
 #include "api.h"
 
@@ -10,6 +17,75 @@
 #include <stdio.h>
 #include <string.h>
 
+/* A log-in under way, in the request's arena. */
+struct login_job {
+    const char *username, *password;
+    login_answer_fn answer;
+    void *ctx;
+};
+
+/* The log-in itself, on the hashing pool (or inline, see api_login). */
+static int
+login_run(struct req *req, void *arg)
+{
+    const struct login_job *l = arg;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who where = api_who(req);
+    where.username = l->username;
+    struct login_result res;
+    if (auth_login(db, &req->arena, l->username, l->password, &where,
+                   &res) != 0)
+        return api_db_error(req, db);
+    if (res.outcome == LOGIN_LOCKED || res.outcome == LOGIN_THROTTLED)
+        http_header_add(req, "Retry-After",
+                        arena_printf(&req->arena, "%lld",
+                                     (long long)res.retry_after));
+    return l->answer(req, &res, l->ctx);
+}
+
+int
+api_login(struct req *req, const char *username, const char *password,
+          login_answer_fn answer, void *ctx)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct login_job *l = arena_alloc(&req->arena, sizeof(*l));
+    *l = (struct login_job){username, password, answer, ctx};
+    /* A locked name or an address past its limit costs no hashing: it is
+     * recorded and answered here. */
+    if (!auth_login_hashes(db, username, req->ip))
+        return login_run(req, l);
+    return api_offload(req, login_run, l);
+}
+
+/* The API's answer to a log-in. */
+static int
+login_answer(struct req *req, const struct login_result *res, void *ctx)
+{
+    (void)ctx;
+    if (res->outcome == LOGIN_THROTTLED)
+        return http_error(req, 429, "too_many_attempts", NULL,
+                          "too many failed log-ins from this address: "
+                          "try again in %lld seconds",
+                          (long long)res->retry_after);
+    if (res->outcome == LOGIN_LOCKED)
+        return http_error(req, 429, "locked", NULL,
+                          "too many failed log-ins: the account is locked "
+                          "for another %lld seconds",
+                          (long long)res->retry_after);
+    if (res->outcome != LOGIN_OK)
+        return http_error(req, 401, "bad_credentials", NULL,
+                          "wrong username or password");
+    api_set_session_cookie(req, res->token);
+    return http_json(req, 200,
+                     json_pack("{s:o, s:s}", "user",
+                               api_user_json(&res->acct), "csrf_token",
+                               res->csrf));
+}
+
 int
 api_session_create(struct req *req)
 {
@@ -17,31 +93,12 @@ api_session_create(struct req *req)
     if (body == NULL)
         return req->status;
     const char *username, *password;
-    if (json_str_or_422(req, body, "username", true, 1, 64, &username) != 0 ||
-        json_str_or_422(req, body, "password", true, 1, 4096, &password) != 0)
+    if (json_str_or_422(req, body, "username", true, 1, 64, &username) !=
+            0 ||
+        json_str_or_422(req, body, "password", true, 1, 4096, &password) !=
+            0)
         return req->status;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who where = api_who(req);
-    where.username = username;
-    struct login_result res;
-    if (auth_login(db, &req->arena, username, password, &where, &res) != 0)
-        return api_db_error(req, db);
-    if (res.outcome == LOGIN_LOCKED) {
-        return http_error(req, 429, "locked", NULL,
-                          "too many failed log-ins: the account is locked "
-                          "for another %lld seconds",
-                          (long long)res.retry_after);
-    }
-    if (res.outcome != LOGIN_OK)
-        return http_error(req, 401, "bad_credentials", NULL,
-                          "wrong username or password");
-    api_set_session_cookie(req, res.token);
-    return http_json(req, 200,
-                     json_pack("{s:o, s:s}", "user",
-                               api_user_json(&res.acct), "csrf_token",
-                               res.csrf));
+    return api_login(req, username, password, login_answer, NULL);
 }
 
 int
@@ -51,10 +108,12 @@ api_session_delete(struct req *req)
     if (db == NULL)
         return req->status;
     struct audit_who who = api_who(req);
-    if (req->user->via_cookie &&
-        auth_logout(db, api_account(req), &who) != 0)
+    /* A cookie's session ends; a bearer token used to log out is revoked
+     * (auth_logout says why the user's other tokens stay). */
+    if (auth_logout(db, api_account(req), &who) != 0)
         return api_db_error(req, db);
-    api_clear_session_cookie(req);
+    if (req->user->via_cookie)
+        api_clear_session_cookie(req);
     return http_no_content(req);
 }
 
@@ -64,25 +123,21 @@ api_me(struct req *req)
     return http_json(req, 200, api_user_json(api_account(req)));
 }
 
-int
-api_me_password(struct req *req)
-{
-    json_t *body = req_json_or_400(req);
-    if (body == NULL)
-        return req->status;
+struct password_args {
     const char *old_pw, *new_pw;
-    if (json_str_or_422(req, body, "old_password", true, 1, 256, &old_pw) !=
-            0 ||
-        json_str_or_422(req, body, "new_password", true, 1, 256, &new_pw) !=
-            0)
-        return req->status;
+};
+
+static int
+password_run(struct req *req, void *ctx)
+{
+    const struct password_args *p = ctx;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     struct audit_who who = api_who(req);
     const char *why = NULL;
-    int rc = auth_change_password(db, api_account(req), old_pw, new_pw, &who,
-                                  &why);
+    int rc = auth_change_password(db, api_account(req), p->old_pw, p->new_pw,
+                                  &who, &why);
     switch (rc) {
     case 0:
         return http_no_content(req);
@@ -98,6 +153,21 @@ api_me_password(struct req *req)
     default:
         return api_db_error(req, db);
     }
+}
+
+int
+api_me_password(struct req *req)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct password_args *p = arena_zalloc(&req->arena, sizeof(*p));
+    if (json_str_or_422(req, body, "old_password", true, 1, 256,
+                        &p->old_pw) != 0 ||
+        json_str_or_422(req, body, "new_password", true, 1, 256,
+                        &p->new_pw) != 0)
+        return req->status;
+    return api_offload(req, password_run, p);
 }
 
 int
@@ -117,7 +187,53 @@ api_tokens_create(struct req *req)
     int64_t id;
     if (auth_token_create(db, api_account(req), name, &who, token, &id) != 0)
         return api_db_error(req, db);
-    return http_json(req, 201,
-                     json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id,
-                               "name", name, "token", token));
+    json_t *items = json_array();
+    json_t *v = NULL;
+    if (auth_token_list(db, api_account(req)->id, items) == 0) {
+        size_t i;
+        json_t *t;
+        json_array_foreach(items, i, t)
+        {
+            if (json_integer_value(json_object_get(t, "id")) == id)
+                v = json_incref(t);
+        }
+    }
+    json_decref(items);
+    if (v == NULL)
+        return api_db_error(req, db);
+    json_object_set_new(v, "token", json_string(token));
+    return http_json(req, 201, v);
+}
+
+int
+api_tokens_list(struct req *req)
+{
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    json_t *items = json_array();
+    if (auth_token_list(db, api_account(req)->id, items) != 0) {
+        json_decref(items);
+        return api_db_error(req, db);
+    }
+    return api_list_all(req, items);
+}
+
+int
+api_tokens_delete(struct req *req)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    struct db *db = api_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = api_who(req);
+    /* Only one's own: another user's token is as missing as none. */
+    int rc = auth_token_revoke(db, api_account(req)->id, id, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such token");
+    if (rc != 0)
+        return api_db_error(req, db);
+    return http_no_content(req);
 }

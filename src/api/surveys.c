@@ -21,11 +21,16 @@
 int
 api_surveys_list(struct req *req)
 {
+    /* ?township=: the surveys that township's people are asked (the
+     * county's and its own), within the caller's scope. */
+    const char *township;
+    if (api_township_filter(req, &township) != 0)
+        return req->status;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    if (survey_list(db, api_scope(req), items) != 0) {
+    if (survey_list(db, township, items) != 0) {
         json_decref(items);
         return api_db_error(req, db);
     }

@@ -306,6 +306,18 @@ api_teachers_list(struct req *req)
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
+    /* A teacher's list holds its own record only: the pool and the
+     * others' ratings are the admins'. */
+    int64_t mine;
+    if (api_my_teacher(req, db, &mine) != 0)
+        return api_db_error(req, db);
+    if (req->user->role_bit & R_TEACHER) {
+        json_t *items = json_array(), *v;
+        char tw[16];
+        if (mine && teacher_get(db, mine, &v, tw) == 0)
+            json_array_append_new(items, v);
+        return api_list_all(req, items);
+    }
     json_t *items = json_array();
     int64_t total;
     if (teacher_list(db, &f, page, per_page, items, &total) != 0) {
@@ -378,10 +390,10 @@ api_teachers_get(struct req *req)
     if (db == NULL)
         return req->status;
     json_t *v, *rating;
-    char tw[16];
-    int rc = teacher_get(db, id, &v, tw);
-    if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "teacher");
+    /* A teacher reads its own record only, a school admin those within
+     * its reach (api_get_scoped); others are 404, as missing ones. */
+    if (api_get_scoped(req, db, teacher_get, id, "teacher", &v) != 0)
+        return req->status;
     if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
         json_decref(v);
         return api_db_error(req, db);

@@ -51,6 +51,24 @@ static const struct setting settings[] = {
     {"password_max_age_days", SET_INT, "90", 0, 3650,
      OFF(password_max_age_days), 0,
      "days after which a password must be changed; 0 = never"},
+    {"token_max_age_days", SET_INT, "90", 1, 3650,
+     OFF(token_max_age_days), 0,
+     "days after which an API token stops working"},
+    {"login_addr_max_failures", SET_INT, "100", 1, 1000000,
+     OFF(login_addr_max_failures), 0,
+     "failed log-ins from one client address per window before 429"},
+    {"login_addr_window_seconds", SET_INT, "900", 1, 86400,
+     OFF(login_addr_window_seconds), 0,
+     "the window of login_addr_max_failures"},
+    {"policy_refresh_seconds", SET_INT, "5", 0, 3600,
+     OFF(policy_refresh_seconds), 0,
+     "how often a server re-reads the security policy from the database"},
+    {"hash_threads", SET_INT, "1", 1, 64, OFF(hash_threads), 0,
+     "threads that hash passwords (log-in, password change)"},
+    {"hash_queue", SET_INT, "64", 1, 100000, OFF(hash_queue), 0,
+     "password hashings that may wait; past it 503 with Retry-After"},
+    {"cracklib_dict", SET_STR, "", 0, 0, STR(cracklib_dict),
+     "cracklib dictionary of common passwords; default: the system's"},
     {"argon2_opslimit", SET_INT, "2", 1, 16, OFF(argon2_opslimit), 0,
      "argon2id passes"},
     {"argon2_memlimit_kib", SET_INT, "65536", 8, 1 << 20,
@@ -144,6 +162,17 @@ apply(struct config *c, const struct setting *s, const char *value,
         return 0;
     }
     return ERR_INVAL;
+}
+
+int
+config_bounds(const char *key, int64_t *min, int64_t *max)
+{
+    const struct setting *s = find(key);
+    if (s == NULL || s->type != SET_INT)
+        return ERR_NOTFOUND;
+    *min = s->min;
+    *max = s->max;
+    return 0;
 }
 
 int

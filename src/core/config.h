@@ -35,6 +35,13 @@ struct config {
     int64_t checkin_slot_seconds;  /* the QR code turns over this often */
     int64_t photo_max_bytes;       /* a ledger photo's size limit */
     int64_t photos_per_session;    /* ledger photos a session keeps */
+    int64_t token_max_age_days;    /* an API token's life */
+    int64_t login_addr_max_failures; /* per client address and window */
+    int64_t login_addr_window_seconds;
+    int64_t policy_refresh_seconds; /* re-read security_policy this often */
+    int64_t hash_threads;          /* the password-hashing pool */
+    int64_t hash_queue;            /* hashings that may wait */
+    char cracklib_dict[512];       /* "" = cracklib's default */
 };
 
 /* Fills c with every setting's default. */
@@ -55,5 +62,7 @@ int config_load_env(struct config *c, char **envp, bool apply_db, char *err,
  * reason in err. */
 int config_set(struct config *c, const char *key, const char *value,
                char *err, size_t errlen);
+/* The bounds of the integer setting key: 0, or ERR_NOTFOUND. */
+int config_bounds(const char *key, int64_t *min, int64_t *max);
 /* Writes the settings table (name, default, help) to stdout. */
 void config_print_help(void);

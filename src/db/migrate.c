@@ -587,6 +587,42 @@ static const struct migration migrations[] = {
      "  voided_at BIGINT, void_reason TEXT);"
      "CREATE INDEX session_photos_session ON session_photos(session_id, id);",
      NULL, NULL},
+    {11, "token expiry, the security policy, log-in failure counting",
+     /* Bearer tokens end: each has an expiry (existing ones get the
+      * default 90 days from their creation), a last-used time written at
+      * most once a minute, and the moment it was revoked. */
+     "ALTER TABLE api_tokens ADD COLUMN expires_at BIGINT;"
+     "ALTER TABLE api_tokens ADD COLUMN last_used_at BIGINT;"
+     "ALTER TABLE api_tokens ADD COLUMN revoked_at BIGINT;"
+     "UPDATE api_tokens SET expires_at = created_at + 90 * 86400;"
+     "CREATE INDEX api_tokens_user ON api_tokens(user_id, id);"
+     /* The password, lockout and session policy the security
+      * administrator (secadmin) sets: a row overrides the setting of the
+      * same name, so several servers on one database share it. */
+     "CREATE TABLE security_policy ("
+     "  name TEXT PRIMARY KEY,"
+     "  value BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  updated_by TEXT NOT NULL);"
+     /* Failed log-ins in a row, per keyed hash of the normalised
+      * username, for names that exist and names that do not alike, so
+      * that both behave the same (and the table does not say which names
+      * were tried). users.name_key is the same hash, to show a lock. */
+     "CREATE TABLE login_failures ("
+     "  name_key TEXT PRIMARY KEY,"
+     "  failures INTEGER NOT NULL,"
+     "  locked_until BIGINT NOT NULL DEFAULT 0,"
+     "  updated_at BIGINT NOT NULL);"
+     "CREATE INDEX login_failures_updated ON login_failures(updated_at);"
+     "ALTER TABLE users ADD COLUMN name_key TEXT;"
+     "CREATE INDEX users_name_key ON users(name_key);"
+     /* Failed log-ins per client address in a fixed window. */
+     "CREATE TABLE login_addresses ("
+     "  ip TEXT PRIMARY KEY,"
+     "  window_start BIGINT NOT NULL,"
+     "  failures INTEGER NOT NULL);"
+     "CREATE INDEX login_addresses_window ON login_addresses(window_start);",
+     NULL, NULL},
     {13, "dated 学时 rule, function rooms, exact rating totals",
      /* The daily cap and the session-length rule of 学时 are dated
       * configuration like the yearly targets (DOMAIN.md §1.5): the row

@@ -65,62 +65,124 @@
     /* -- users ----------------------------------------------------------- */\
     /* id, username, password_hash, role, township_code, person_id,        \
      * must_change_password, password_changed_at, failed_count,            \
-     * locked_until, disabled */                                            \
+     * locked_until, disabled: the failures and the lock are those of the  \
+     * account's name in login_failures */                                 \
     Q(USER_BY_NAME, "s",                                                     \
       "SELECT id, username, password_hash, role, township_code, person_id, " \
-      "must_change_password, password_changed_at, failed_count, "            \
-      "locked_until, disabled FROM users WHERE username = $1", NULL)         \
+      "must_change_password, password_changed_at, 0, 0, disabled "           \
+      "FROM users WHERE username = $1", NULL)                                \
     Q(USER_BY_ID, "i",                                                       \
-      "SELECT id, username, password_hash, role, township_code, person_id, " \
-      "must_change_password, password_changed_at, failed_count, "            \
-      "locked_until, disabled FROM users WHERE id = $1", NULL)               \
+      "SELECT u.id, u.username, u.password_hash, u.role, u.township_code, "  \
+      "u.person_id, u.must_change_password, u.password_changed_at, "         \
+      "COALESCE(f.failures, 0), COALESCE(f.locked_until, 0), u.disabled "    \
+      "FROM users u LEFT JOIN login_failures f ON f.name_key = u.name_key "  \
+      "WHERE u.id = $1", NULL)                                               \
     Q(USER_LIST, "ii",                                                       \
-      "SELECT id, username, '', role, township_code, person_id, "            \
-      "must_change_password, password_changed_at, failed_count, "            \
-      "locked_until, disabled FROM users ORDER BY id LIMIT $1 OFFSET $2",    \
-      NULL)                                                                  \
-    Q(USER_COUNT, "",                                                         \
-      "SELECT COUNT(*) FROM users", NULL)                                     \
+      "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
+      "u.must_change_password, u.password_changed_at, "                      \
+      "COALESCE(f.failures, 0), COALESCE(f.locked_until, 0), u.disabled "    \
+      "FROM users u LEFT JOIN login_failures f ON f.name_key = u.name_key "  \
+      "ORDER BY u.id LIMIT $1 OFFSET $2", NULL)                              \
+    Q(USER_COUNT, "", "SELECT COUNT(*) FROM users", NULL)                     \
     Q(USER_COUNT_LOCKED, "i",                                                \
-      "SELECT COUNT(*) FROM users WHERE locked_until > $1", NULL)            \
-    Q(USER_INSERT, "ssssniii",                                               \
+      "SELECT COUNT(*) FROM users u JOIN login_failures f "                  \
+      "ON f.name_key = u.name_key WHERE f.locked_until > $1", NULL)          \
+    Q(USER_INSERT, "ssssniiis",                                              \
       "INSERT INTO users(username, password_hash, role, township_code, "     \
       "person_id, must_change_password, password_changed_at, is_demo, "      \
-      "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7) "             \
+      "created_at, name_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $7, $9) "\
       "RETURNING id", NULL)                                                  \
-    Q(USER_FAILED_LOGIN, "i",                                                \
-      "UPDATE users SET failed_count = failed_count + 1 WHERE id = $1 "      \
-      "RETURNING failed_count", NULL)                                        \
-    Q(USER_LOCK, "ii",                                                       \
-      "UPDATE users SET locked_until = $1, failed_count = 0 WHERE id = $2",  \
-      NULL)                                                                  \
-    Q(USER_GOOD_LOGIN, "i",                                                  \
-      "UPDATE users SET failed_count = 0, locked_until = 0 "                 \
-      "WHERE id = $1 AND (failed_count <> 0 OR locked_until <> 0)", NULL)    \
     Q(USER_SET_PASSWORD, "siii",                                             \
       "UPDATE users SET password_hash = $1, must_change_password = $2, "     \
       "password_changed_at = $3 WHERE id = $4", NULL)                        \
-    Q(USER_UPDATE, "ssii",                                                   \
-      "UPDATE users SET role = $1, township_code = $2, disabled = $3 "       \
-      "WHERE id = $4", NULL)                                                 \
+    /* a new hash of the same password (argon2 settings changed) */         \
+    Q(USER_REHASH, "si",                                                     \
+      "UPDATE users SET password_hash = $1 WHERE id = $2", NULL)             \
+    Q(USER_UPDATE, "ssini",                                                  \
+      "UPDATE users SET role = $1, township_code = $2, disabled = $3, "      \
+      "person_id = $4 WHERE id = $5", NULL)                                  \
+    /* accounts made before name keys existed */                             \
+    Q(USER_NO_NAME_KEY, "",                                                  \
+      "SELECT id, username FROM users WHERE name_key IS NULL", NULL)         \
+    Q(USER_SET_NAME_KEY, "si",                                               \
+      "UPDATE users SET name_key = $1 WHERE id = $2", NULL)                  \
     Q(PWHIST_INSERT, "isi",                                                  \
       "INSERT INTO password_history(user_id, password_hash, created_at) "    \
       "VALUES ($1, $2, $3)", NULL)                                           \
     Q(PWHIST_RECENT, "ii",                                                   \
       "SELECT password_hash FROM password_history WHERE user_id = $1 "       \
       "ORDER BY id DESC LIMIT $2", NULL)                                     \
+    /* name_pinyin, birth_date, id_number_enc, phone_enc: what a password  \
+     * must not be made of (compared, never shown) */                      \
+    Q(PERSON_SECRETS, "i",                                                   \
+      "SELECT name_pinyin, birth_date, id_number_enc, phone_enc "            \
+      "FROM people WHERE id = $1 AND voided_at IS NULL", NULL)               \
+    /* -- failed log-ins ------------------------------------------------ */\
+    /* failures, locked_until */                                             \
+    Q(LOGIN_NAME_STATE, "s",                                                 \
+      "SELECT failures, locked_until FROM login_failures WHERE name_key = $1",\
+      NULL)                                                                  \
+    Q(LOGIN_NAME_FAILED, "si",                                               \
+      "INSERT INTO login_failures(name_key, failures, updated_at) "          \
+      "VALUES ($1, 1, $2) ON CONFLICT(name_key) DO UPDATE SET "              \
+      "failures = login_failures.failures + 1, updated_at = $2 "             \
+      "RETURNING failures", NULL)                                            \
+    Q(LOGIN_NAME_LOCK, "is",                                                 \
+      "UPDATE login_failures SET locked_until = $1, failures = 0 "           \
+      "WHERE name_key = $2", NULL)                                           \
+    Q(LOGIN_NAME_CLEAR, "s",                                                 \
+      "DELETE FROM login_failures WHERE name_key = $1", NULL)                \
+    /* names quiet since $1 whose lock is over by $2 */                      \
+    Q(LOGIN_NAME_PURGE, "ii",                                                \
+      "DELETE FROM login_failures WHERE updated_at < $1 "                    \
+      "AND locked_until < $2", NULL)                                         \
+    /* failures, window_start */                                             \
+    Q(LOGIN_ADDR_STATE, "s",                                                 \
+      "SELECT failures, window_start FROM login_addresses WHERE ip = $1",    \
+      NULL)                                                                  \
+    /* one more failure from $1 at $2; a window that began before $3 is    \
+     * over and a new one begins */                                         \
+    Q(LOGIN_ADDR_FAILED, "sii",                                              \
+      "INSERT INTO login_addresses(ip, window_start, failures) "             \
+      "VALUES ($1, $2, 1) ON CONFLICT(ip) DO UPDATE SET "                    \
+      "failures = CASE WHEN login_addresses.window_start <= $3 THEN 1 "      \
+      "ELSE login_addresses.failures + 1 END, "                              \
+      "window_start = CASE WHEN login_addresses.window_start <= $3 "         \
+      "THEN $2 ELSE login_addresses.window_start END "                       \
+      "RETURNING failures, window_start", NULL)                              \
+    Q(LOGIN_ADDR_PURGE, "i",                                                 \
+      "DELETE FROM login_addresses WHERE window_start <= $1", NULL)          \
+    /* -- the security policy ------------------------------------------ */ \
+    /* name, value, updated_at, updated_by */                                \
+    Q(POLICY_LIST, "",                                                       \
+      "SELECT name, value, updated_at, updated_by FROM security_policy "     \
+      "ORDER BY name", NULL)                                                 \
+    Q(POLICY_SET, "siis",                                                    \
+      "INSERT INTO security_policy(name, value, updated_at, updated_by) "    \
+      "VALUES ($1, $2, $3, $4) ON CONFLICT(name) DO UPDATE SET "             \
+      "value = $2, updated_at = $3, updated_by = $4", NULL)                  \
+    Q(POLICY_RESET, "s", "DELETE FROM security_policy WHERE name = $1", NULL) \
+    /* Role changes for the security administrator's review: accounts  \
+     * created with a role, and roles and townships changed. id, at,     \
+     * username (who), role, event, object, detail */                    \
+    Q(ROLE_CHANGES, "ii",                                                    \
+      "SELECT id, at, username, role, event, object, detail FROM audit_log " \
+      "WHERE event IN ('user_create', 'user_role_change') "                  \
+      "ORDER BY id DESC LIMIT $1 OFFSET $2", NULL)                           \
+    Q(ROLE_CHANGES_COUNT, "",                                                \
+      "SELECT COUNT(*) FROM audit_log "                                      \
+      "WHERE event IN ('user_create', 'user_role_change')", NULL)            \
     /* -- sessions and tokens ------------------------------------------ */ \
     Q(SESSION_INSERT, "sisis",                                               \
       "INSERT INTO sessions(token_hash, user_id, csrf, created_at, "         \
       "last_seen_at, ip) VALUES ($1, $2, $3, $4, $4, $5) RETURNING id",      \
       NULL)                                                                  \
-    /* the user columns of USER_BY_ID, then session id, csrf,             \
-     * created_at, last_seen_at */                                          \
+    /* the user columns of USER_BY_ID (no lock: a session is not a         \
+     * log-in), then session id, csrf, created_at, last_seen_at */         \
     Q(SESSION_LOOKUP, "s",                                                   \
       "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
-      "u.must_change_password, u.password_changed_at, u.failed_count, "      \
-      "u.locked_until, u.disabled, s.id, s.csrf, s.created_at, "             \
-      "s.last_seen_at "                                                      \
+      "u.must_change_password, u.password_changed_at, 0, 0, u.disabled, "    \
+      "s.id, s.csrf, s.created_at, s.last_seen_at "                          \
       "FROM sessions s JOIN users u ON u.id = s.user_id "                    \
       "WHERE s.token_hash = $1", NULL)                                       \
     Q(SESSION_TOUCH, "ii",                                                   \
@@ -132,16 +194,32 @@
     Q(SESSION_PURGE, "ii",                                                   \
       "DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2",     \
       NULL)                                                                  \
-    Q(TOKEN_INSERT, "sisi",                                                  \
-      "INSERT INTO api_tokens(token_hash, user_id, name, created_at) "       \
-      "VALUES ($1, $2, $3, $4) RETURNING id", NULL)                          \
-    /* the user columns of USER_BY_ID, then the token id */              \
-    Q(TOKEN_LOOKUP, "s",                                                     \
+    Q(TOKEN_INSERT, "sisii",                                                 \
+      "INSERT INTO api_tokens(token_hash, user_id, name, created_at, "       \
+      "expires_at) VALUES ($1, $2, $3, $4, $5) RETURNING id", NULL)          \
+    /* the user columns of USER_BY_ID, then the token id and when it was   \
+     * last used; only a live token ($2: now) */                            \
+    Q(TOKEN_LOOKUP, "si",                                                    \
       "SELECT u.id, u.username, '', u.role, u.township_code, u.person_id, "  \
-      "u.must_change_password, u.password_changed_at, u.failed_count, "      \
-      "u.locked_until, u.disabled, t.id "                                    \
+      "u.must_change_password, u.password_changed_at, 0, 0, u.disabled, "    \
+      "t.id, COALESCE(t.last_used_at, 0) "                                   \
       "FROM api_tokens t JOIN users u ON u.id = t.user_id "                  \
-      "WHERE t.token_hash = $1 AND t.revoked = 0", NULL)                     \
+      "WHERE t.token_hash = $1 AND t.revoked = 0 AND t.expires_at > $2",     \
+      NULL)                                                                  \
+    Q(TOKEN_TOUCH, "ii",                                                     \
+      "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", NULL)         \
+    /* id, name, created_at, last_used_at, expires_at: a user's live ones */ \
+    Q(TOKEN_LIST, "ii",                                                      \
+      "SELECT id, name, created_at, last_used_at, expires_at "               \
+      "FROM api_tokens WHERE user_id = $1 AND revoked = 0 "                  \
+      "AND expires_at > $2 ORDER BY id", NULL)                               \
+    Q(TOKEN_REVOKE, "iii",                                                   \
+      "UPDATE api_tokens SET revoked = 1, revoked_at = $1 "                  \
+      "WHERE id = $2 AND user_id = $3 AND revoked = 0 AND expires_at > $1", \
+      NULL)                                                                  \
+    Q(TOKEN_REVOKE_USER, "ii",                                               \
+      "UPDATE api_tokens SET revoked = 1, revoked_at = $1 "                  \
+      "WHERE user_id = $2 AND revoked = 0", NULL)                            \
     /* -- audit log ------------------------------------------------------ */\
     Q(AUDIT_LOCK, "",                                                         \
       "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")                   \

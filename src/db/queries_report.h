@@ -82,7 +82,7 @@
       "GROUP BY e.teacher_id, t.name, t.level, t.township_code", NULL)        \
     Q(MODULE_COUNT, "", "SELECT COUNT(*) FROM modules", NULL)                 \
     /* type, sessions: as the session list counts them */                  \
-    Q(REPORT_SESSIONS_BY_TYPE, "sniisn",                                      \
+    Q(REPORT_SESSIONS_BY_TYPE, "sniisnn",                                     \
       "SELECT p.type, COUNT(*) FROM class_sessions cs "                       \
       "JOIN programs p ON p.id = cs.program_id "                              \
       "JOIN schools s ON s.id = p.school_id " SESSION_WHERE                   \

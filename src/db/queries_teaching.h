@@ -120,14 +120,15 @@
     "LEFT JOIN courses c ON c.id = cs.course_id "                            \
     "LEFT JOIN teachers t ON t.id = cs.teacher_id "
 /* $1 township, $2 program, $3 from (unix), $4 to (unix, exclusive), $5
- * program type, $6 teacher */
+ * program type, $6 teacher, $7 school */
 #define SESSION_WHERE                                                         \
     "WHERE cs.voided_at IS NULL "                                             \
     "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
     "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "                \
     "AND cs.starts_at >= $3 AND cs.starts_at < $4 "                          \
     "AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "                        \
-    "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "
+    "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "                \
+    "AND (CAST($7 AS BIGINT) IS NULL OR p.school_id = $7) "
 
 /* Minutes and concentrated classes of attendance, per person, in a
  * year. */
@@ -226,6 +227,16 @@
       "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
     Q(CLASS_ATTENDANCE_COUNT, "i",                                            \
       "SELECT COUNT(*) FROM attendance WHERE session_id = $1", NULL)          \
+    /* whether teacher $1 is within reach of township $2: a county       \
+     * teacher, one with no township (the county's invited ones), one of  \
+     * that township, or one assigned to one of its schools */            \
+    Q(TEACHER_IN_REACH, "is",                                                 \
+      "SELECT COUNT(*) FROM teachers t WHERE t.id = $1 "                      \
+      "AND t.voided_at IS NULL AND (t.level = 'county' "                      \
+      "OR t.township_code IS NULL OR t.township_code = $2 OR EXISTS ("       \
+      " SELECT 1 FROM teacher_schools ts JOIN schools s "                     \
+      " ON s.id = ts.school_id WHERE ts.teacher_id = t.id "                   \
+      " AND s.township_code = $2))", NULL)                                    \
     Q(TEACHER_OF_USER, "i",                                                   \
       "SELECT id FROM teachers WHERE user_id = $1 AND voided_at IS NULL "     \
       "ORDER BY id LIMIT 1", NULL)                                            \
@@ -284,16 +295,16 @@
       "starts_at, ends_at, room_id, place, half_hours, capacity, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) "    \
       "RETURNING id", NULL)                                                   \
-    Q(CLASS_LIST, "sniisnii",                                               \
+    Q(CLASS_LIST, "sniisnnii",                                              \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
-      "LIMIT $7 OFFSET $8", NULL)                                             \
-    Q(CLASS_COUNT, "sniisn",                                                \
+      "LIMIT $8 OFFSET $9", NULL)                                             \
+    Q(CLASS_COUNT, "sniisnn",                                               \
       "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
       "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
       SESSION_WHERE, NULL)                                                    \
     Q(CLASS_GET, "i", SESSION_SELECT "WHERE cs.id = $1", NULL)              \
     /* person-times and persons of the sessions a list shows */            \
-    Q(CLASS_TOTALS, "sniisn",                                                 \
+    Q(CLASS_TOTALS, "sniisnn",                                                \
       "SELECT COUNT(a.id), COUNT(DISTINCT a.person_id) "                      \
       "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
       "JOIN schools s ON s.id = p.school_id "                                 \

@@ -165,6 +165,15 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
             return ERR_DB;
         if (rc == 0)
             return fail(e, "teacher_id", "没有这位教师");
+        /* A county teacher, an invited one, or one of this township's:
+         * never another township's own pool. */
+        bool ok;
+        if (teacher_in_reach(db, in->teacher_id, township, &ok) != 0)
+            return ERR_DB;
+        if (!ok)
+            return fail(e, "teacher_id",
+                        "这位教师属于其他镇街的师资库：请选县级教师、特邀教师"
+                        "或本镇街的教师");
     }
     if (in->room_id) {
         rc = db_int1(db, Q_ROOM_SCHOOL, &v, "i", in->room_id);
@@ -212,12 +221,13 @@ class_list(struct db *db, const struct class_filter *f, int64_t page,
 {
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
-    if (db_int1(db, Q_CLASS_COUNT, total, "sniisn", f->township, prog,
-                f->from, f->to, f->type, teacher))
+    const int64_t *school = f->school_id ? &f->school_id : NULL;
+    if (db_int1(db, Q_CLASS_COUNT, total, "sniisnn", f->township, prog,
+                f->from, f->to, f->type, teacher, school))
         return ERR_DB;
-    return record_rows(db_query(db, Q_CLASS_LIST, "sniisnii", f->township,
+    return record_rows(db_query(db, Q_CLASS_LIST, "sniisnnii", f->township,
                                 prog, f->from, f->to, f->type, teacher,
-                                per_page, (page - 1) * per_page),
+                                school, per_page, (page - 1) * per_page),
                        class_cols, NELEM(class_cols), items);
 }
 
@@ -227,8 +237,10 @@ class_totals(struct db *db, const struct class_filter *f,
 {
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
-    struct db_res *r = db_query(db, Q_CLASS_TOTALS, "sniisn", f->township,
-                                prog, f->from, f->to, f->type, teacher);
+    const int64_t *school = f->school_id ? &f->school_id : NULL;
+    struct db_res *r = db_query(db, Q_CLASS_TOTALS, "sniisnn", f->township,
+                                prog, f->from, f->to, f->type, teacher,
+                                school);
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);

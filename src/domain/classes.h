@@ -51,14 +51,15 @@ int class_create(struct db *db, const struct class_input *in, bool is_demo,
                  const struct audit_who *who, int64_t *id,
                  struct field_error *e);
 /* Which sessions a list shows: those starting in [from, to), of a
- * township, program, program type and teacher when these are given
- * (NULL, 0). */
+ * township, program, program type, teacher and school when these are
+ * given (NULL, 0). */
 struct class_filter {
     const char *township;
     int64_t program_id;
     const char *type;
     int64_t teacher_id;
     int64_t from, to;
+    int64_t school_id;
 };
 int class_list(struct db *db, const struct class_filter *f, int64_t page,
                int64_t per_page, json_t *items, int64_t *total);

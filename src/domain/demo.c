@@ -64,6 +64,7 @@ static const struct demo_user demo_users[] = {
     {"trainee", "trainee", "371723001"},
     {"guide", "guide", "371723001"},
     {"sysadmin", "sysadmin", NULL},
+    {"secadmin", "secadmin", NULL},
     {"auditor", "auditor", NULL},
 };
 
@@ -285,14 +286,15 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     for (size_t i = 0; i < NELEM(demo_users); i++) {
         const struct demo_user *u = &demo_users[i];
         int64_t id;
-        const char *field = NULL, *why = NULL;
+        struct user_error e = {0};
         int64_t person = strcmp(u->role, "trainee") == 0 ? member : 0;
-        rc = auth_user_create(db, u->username, DEMO_PASSWORD, u->role,
-                              u->township, person, false, true, &who, &id,
-                              &field, &why);
+        /* USER_BY_DEMO: the printed demo password, past the policy. */
+        struct user_new un = {u->username, DEMO_PASSWORD, u->role,
+                              u->township, person, USER_BY_DEMO};
+        rc = auth_user_create(db, &un, &who, &id, &e);
         if (rc != 0) {
             fprintf(stderr, "demo: user %s: %s\n", u->username,
-                    why ? why : db_errmsg(db));
+                    e.why ? e.why : db_errmsg(db));
             return rc;
         }
         /* The teacher logs in as the busiest teacher of the pool, to see

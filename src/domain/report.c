@@ -43,9 +43,10 @@ by_type(struct db *db, const char *t, int64_t from, int64_t to)
         json_object_set_new(o, types[i],
                             json_pack("{s:i, s:i, s:i}", "sessions", 0,
                                       "person_times", 0, "persons", 0));
-    struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sniisn", t,
+    struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sniisnn", t,
                                 (const int64_t *)NULL, from, to,
-                                (const char *)NULL, (const int64_t *)NULL);
+                                (const char *)NULL, (const int64_t *)NULL,
+                                (const int64_t *)NULL);
     int rc = r ? 0 : -1;
     while (r && (rc = db_next(r)) > 0)
         set_in(o, db_text(r, 0), "sessions", db_int(r, 1));

@@ -459,6 +459,15 @@ teacher_link_username(struct db *db, int64_t teacher_id,
 }
 
 int
+teacher_in_reach(struct db *db, int64_t id, const char *township, bool *ok)
+{
+    int64_t n = 0;
+    int rc = db_int1(db, Q_TEACHER_IN_REACH, &n, "is", id, township);
+    *ok = rc == 0 && n > 0;
+    return rc == 0 ? 0 : ERR_DB;
+}
+
+int
 teacher_of_user(struct db *db, int64_t user_id, int64_t *id)
 {
     return db_int1(db, Q_TEACHER_OF_USER, id, "i", user_id);

@@ -100,6 +100,13 @@ int teacher_link_user(struct db *db, int64_t teacher_id, int64_t user_id,
 int teacher_link_username(struct db *db, int64_t teacher_id,
                           const char *username, const struct audit_who *who,
                           struct field_error *e);
+/* Whether a township's school may see and schedule teacher id: a county
+ * teacher, an invited one of the county (no township), one of its own
+ * township, or one assigned to one of its schools (SPEC.md §2.3: the
+ * shared county pool plus the school's own N). Another township's own
+ * pool is out of reach. 0 with *ok, or ERR_DB. */
+int teacher_in_reach(struct db *db, int64_t id, const char *township,
+                     bool *ok);
 /* The teacher record of an account: 0 with *id, ERR_NOTFOUND, ERR_DB. */
 int teacher_of_user(struct db *db, int64_t user_id, int64_t *id);
 

@@ -11,6 +11,7 @@
 
 #include <stdarg.h>
 #include <string.h>
+#include <strings.h>
 
 void
 http_header_add(struct req *req, const char *name, const char *value)
@@ -56,7 +57,12 @@ http_error(struct req *req, int status, const char *code, const char *field,
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (field)
         json_object_set_new(e, "field", json_string(field));
-    if (status == 429)
+    /* A 429 says when to come back: the handler's own time when it gave
+     * one (a lock's end), else a minute. */
+    bool has_retry = false;
+    for (struct http_header *h = req->headers; h; h = h->next)
+        has_retry = has_retry || strcasecmp(h->name, "Retry-After") == 0;
+    if (status == 429 && !has_retry)
         http_header_add(req, "Retry-After", "60");
     return http_json(req, status, json_pack("{s:o}", "error", e));
 }

@@ -88,16 +88,15 @@ web_sessions(struct req *req)
     }
     if (t && *t == '\0')
         t = NULL;
-    if (t && api_check_township(req, t) != 0)
-        return req->status;
-    f.township = t ? t : api_scope(req);
     struct db *db = api_db(req);
-    if (db == NULL)
+    bool empty;
+    /* The API's scope: a teacher lists the sessions it teaches. */
+    if (db == NULL || api_sessions_scope(req, db, &f, &empty) != 0)
         return req->status;
     json_t *items = json_array();
-    int64_t total, times, persons;
-    if (class_list(db, &f, page, per_page, items, &total) != 0 ||
-        class_totals(db, &f, &times, &persons) != 0) {
+    int64_t total = 0, times = 0, persons = 0;
+    if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
+                   class_totals(db, &f, &times, &persons) != 0)) {
         json_decref(items);
         return api_db_error(req, db);
     }
@@ -131,6 +130,10 @@ web_sessions(struct req *req)
     html_raw(o, "\"></label>");
     if (req->user->role_bit & R_ADMINS)
         web_scope_fields(req, f.township, NULL, NULL);
+    if (f.school_id)
+        strbuf_printf(o, "<input type=\"hidden\" name=\"school_id\" "
+                         "value=\"%lld\">",
+                      (long long)f.school_id);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Show"));
     html_raw(o, "</button></form>");
@@ -163,13 +166,11 @@ web_sessions(struct req *req)
     json_array_foreach(items, i, v)
     {
         html_raw(o, "<tr><td>");
-        if (req->user->role_bit & R_ADMINS) {
-            strbuf_printf(o, "<a href=\"/sessions/%lld\">", int_of(v, "id"));
-            html_txt(o, web_local_time(req, text_of(v, "starts_at")));
-            html_raw(o, "</a>");
-        } else {
-            html_txt(o, web_local_time(req, text_of(v, "starts_at")));
-        }
+        /* A teacher opens the sessions it teaches (the only ones it
+         * lists); the check-in screen and sheet are the school's. */
+        strbuf_printf(o, "<a href=\"/sessions/%lld\">", int_of(v, "id"));
+        html_txt(o, web_local_time(req, text_of(v, "starts_at")));
+        html_raw(o, "</a>");
         html_raw(o, "</td><td>");
         html_txt(o, T(type_label(text_of(v, "program_type"))));
         html_raw(o, " · ");
@@ -181,13 +182,16 @@ web_sessions(struct req *req)
         strbuf_printf(o, "</td><td>%lld/%lld</td><td>%lld</td><td>",
                       int_of(v, "enrolled"), int_of(v, "capacity"),
                       int_of(v, "attended"));
-        strbuf_printf(o, "<a href=\"/sessions/%lld/display\">",
-                      int_of(v, "id"));
-        html_txt(o, T("Check-in screen"));
-        strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
-                      int_of(v, "id"));
-        html_txt(o, T("Sign-in sheet"));
-        html_raw(o, "</a></td></tr>");
+        if (req->user->role_bit & R_ADMINS) {
+            strbuf_printf(o, "<a href=\"/sessions/%lld/display\">",
+                          int_of(v, "id"));
+            html_txt(o, T("Check-in screen"));
+            strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
+                          int_of(v, "id"));
+            html_txt(o, T("Sign-in sheet"));
+            html_raw(o, "</a>");
+        }
+        html_raw(o, "</td></tr>");
     }
     html_raw(o, "</tbody></table>");
     json_decref(items);
@@ -197,6 +201,8 @@ web_sessions(struct req *req)
     web_query_arg(&extra, "from", from);
     web_query_arg(&extra, "to", to);
     web_query_arg(&extra, "township", t);
+    if (f.school_id)
+        strbuf_printf(&extra, "&school_id=%lld", (long long)f.school_id);
     char *x = strbuf_take(&extra, NULL);
     web_pager(req, "/sessions", page, per_page, total, x ? x : "");
     free(x);

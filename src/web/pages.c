@@ -14,6 +14,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/org.h"
+#include "../domain/policy.h"
 #include "../domain/roles.h"
 #include "../http/html.h"
 
@@ -47,6 +48,7 @@ static const struct nav_item {
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/me/surveys", "Questionnaires", "☑", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
+    {"/security", "Security policy", "⚿", R_SECADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
     {"/password", "Change password", "⚙", R_ANY},
 };
@@ -269,6 +271,33 @@ web_login_form(struct req *req)
     return login_page(req, 200, NULL, NULL);
 }
 
+/* The page's answer to a log-in (api_login). */
+static int
+page_login_answer(struct req *req, const struct login_result *res, void *ctx)
+{
+    const char *username = ctx;
+    if (res->outcome == LOGIN_LOCKED || res->outcome == LOGIN_THROTTLED) {
+        const char *fmt =
+            res->outcome == LOGIN_LOCKED
+                ? T("Too many failed attempts: the account is "
+                    "locked. Try again in %lld minutes.")
+                : T("Too many failed log-ins from this address. Try "
+                    "again in %lld minutes.");
+        return login_page(req, 429, username,
+                          arena_printf(&req->arena, fmt,
+                                       (long long)(res->retry_after + 59) /
+                                           60));
+    }
+    if (res->outcome != LOGIN_OK)
+        return login_page(req, 401, username,
+                          T("Wrong username or password."));
+    api_set_session_cookie(req, res->token);
+    if (res->acct.must_change_password)
+        return http_redirect(req, "/password");
+    const char *next = req_form(req, "next");
+    return http_redirect(req, safe_next(next) ? next : "/");
+}
+
 int
 web_login(struct req *req)
 {
@@ -279,30 +308,9 @@ web_login(struct req *req)
         strlen(username) > 64 || strlen(password) > 256)
         return login_page(req, 422, username,
                           T("Enter your username and password."));
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who where = api_who(req);
-    where.username = username;
-    struct login_result res;
-    if (auth_login(db, &req->arena, username, password, &where, &res) != 0)
-        return api_db_error(req, db);
-    if (res.outcome == LOGIN_LOCKED) {
-        const char *fmt = T("Too many failed attempts: the account is "
-                            "locked. Try again in %lld minutes.");
-        return login_page(req, 429, username,
-                          arena_printf(&req->arena, fmt,
-                                       (long long)(res.retry_after + 59) /
-                                           60));
-    }
-    if (res.outcome != LOGIN_OK)
-        return login_page(req, 401, username,
-                          T("Wrong username or password."));
-    api_set_session_cookie(req, res.token);
-    if (res.acct.must_change_password)
-        return http_redirect(req, "/password");
-    const char *next = req_form(req, "next");
-    return http_redirect(req, safe_next(next) ? next : "/");
+    /* The name to show again if the log-in fails. */
+    char *shown = arena_strdup(&req->arena, username);
+    return api_login(req, username, password, page_login_answer, shown);
 }
 
 int
@@ -344,6 +352,13 @@ web_home(struct req *req)
             db_int1(db, Q_USER_COUNT_LOCKED, &locked, "i", now_unix()) != 0)
             return api_db_error(req, db);
         stat(req, users, T("Accounts"));
+        stat(req, locked, T("Locked accounts"));
+    } else if (bit & R_SECADMIN) {
+        int64_t changes = 0, locked = 0;
+        if (db_int1(db, Q_ROLE_CHANGES_COUNT, &changes, "") != 0 ||
+            db_int1(db, Q_USER_COUNT_LOCKED, &locked, "i", now_unix()) != 0)
+            return api_db_error(req, db);
+        stat(req, changes, T("Role changes to review"));
         stat(req, locked, T("Locked accounts"));
     } else if (bit & R_AUDITOR) {
         int64_t all = 0, today = 0;
@@ -408,8 +423,9 @@ password_page(struct req *req, int status, const char *old_err,
     web_field_error(req, confirm_err);
     html_raw(o, "<p class=\"hint\">");
     html_txt(o, T("At least 8 characters, with three of: capital letters, "
-                  "small letters, digits, symbols. Not your username, and "
-                  "none of your last 5 passwords."));
+                  "small letters, digits, symbols. Not a common password, "
+                  "not your username, name, birth date, ID number or "
+                  "phone, and none of your last 5 passwords."));
     html_raw(o, "</p>");
     web_form_end(req, T("Save"), NULL);
     web_page_end(req);
@@ -423,30 +439,22 @@ web_password_form(struct req *req)
     return password_page(req, 200, NULL, NULL, NULL);
 }
 
-int
-web_password(struct req *req)
+struct page_password {
+    const char *old_pw, *new_pw;
+};
+
+/* The change itself, on the hashing pool: it hashes up to seven times. */
+static int
+page_password_run(struct req *req, void *ctx)
 {
-    const char *old_pw = req_form(req, "old_password");
-    const char *new_pw = req_form(req, "new_password");
-    const char *confirm = req_form(req, "confirm");
-    if (old_pw == NULL || *old_pw == '\0')
-        return password_page(req, 422, T("Enter your current password."),
-                             NULL, NULL);
-    if (new_pw == NULL || *new_pw == '\0')
-        return password_page(req, 422, NULL, T("Enter a new password."),
-                             NULL);
-    if (confirm == NULL || strcmp(new_pw, confirm) != 0)
-        return password_page(req, 422, NULL, NULL,
-                             T("The two new passwords differ."));
-    if (strlen(old_pw) > 256 || strlen(new_pw) > 256)
-        return password_page(req, 422, NULL, T("Too long."), NULL);
+    const struct page_password *p = ctx;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     struct audit_who who = api_who(req);
     const char *why = NULL;
-    int rc = auth_change_password(db, api_account(req), old_pw, new_pw, &who,
-                                  &why);
+    int rc = auth_change_password(db, api_account(req), p->old_pw, p->new_pw,
+                                  &who, &why);
     switch (rc) {
     case 0:
         return http_redirect(req, "/?changed=1");
@@ -455,10 +463,31 @@ web_password(struct req *req)
                              NULL, NULL);
     case ERR_INVAL:
     case ERR_CONFLICT:
-        return password_page(req, 422, NULL, why, NULL);
+        return password_page(req, 422, NULL, web_why(req, why), NULL);
     default:
         return api_db_error(req, db);
     }
+}
+
+int
+web_password(struct req *req)
+{
+    struct page_password *p = arena_zalloc(&req->arena, sizeof(*p));
+    p->old_pw = req_form(req, "old_password");
+    p->new_pw = req_form(req, "new_password");
+    const char *confirm = req_form(req, "confirm");
+    if (p->old_pw == NULL || *p->old_pw == '\0')
+        return password_page(req, 422, T("Enter your current password."),
+                             NULL, NULL);
+    if (p->new_pw == NULL || *p->new_pw == '\0')
+        return password_page(req, 422, NULL, T("Enter a new password."),
+                             NULL);
+    if (confirm == NULL || strcmp(p->new_pw, confirm) != 0)
+        return password_page(req, 422, NULL, NULL,
+                             T("The two new passwords differ."));
+    if (strlen(p->old_pw) > 256 || strlen(p->new_pw) > 256)
+        return password_page(req, 422, NULL, T("Too long."), NULL);
+    return api_offload(req, page_password_run, p);
 }
 
 /* --- lists ------------------------------------------------------------ */
@@ -528,10 +557,17 @@ user_form(struct req *req, struct db *db, const struct user_form *f)
     html_raw(o, "</p><label>");
     html_txt(o, T("Role"));
     html_raw(o, "<select name=\"role\">");
+    /* The three administrators are made at the console only. */
     for (const struct role *r = roles; r->code; r++)
-        web_select_option(req, r->code, web_role_label(req, r->code), f->role);
+        if (!r->console_only)
+            web_select_option(req, r->code, web_role_label(req, r->code),
+                              f->role);
     html_raw(o, "</select></label>");
     web_field_error(req, f->err_role);
+    html_raw(o, "<p class=\"hint\">");
+    html_txt(o, T("System, security and audit administrators are set up "
+                  "at the server's console (dangxiao user add)."));
+    html_raw(o, "</p>");
     web_code_select(req, "township_code", "Township", towns,
                     T("(county-wide)"), f->township, f->err_township);
     json_decref(towns);
@@ -616,54 +652,74 @@ web_users(struct req *req)
     return users_page(req, 200, &f);
 }
 
-int
-web_users_create(struct req *req)
+struct page_user {
+    struct user_form f;
+    struct user_new u;
+};
+
+/* The account creation, on the hashing pool. */
+static int
+page_user_run(struct req *req, void *ctx)
 {
-    struct user_form f = {
-        .username = req_form(req, "username"),
-        .role = req_form(req, "role"),
-        .township = req_form(req, "township_code"),
-    };
-    const char *password = req_form(req, "password");
-    const char *township = f.township && *f.township ? f.township : NULL;
-    if (f.username == NULL || *f.username == '\0') {
-        f.err_username = T("Enter a username.");
-        return users_page(req, 422, &f);
-    }
-    if (password == NULL || *password == '\0' || strlen(password) > 256) {
-        f.err_password = T("Enter an initial password.");
-        return users_page(req, 422, &f);
-    }
+    struct page_user *p = ctx;
+    struct user_form *f = &p->f;
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;
     struct audit_who who = api_who(req);
     int64_t id;
-    const char *field = NULL, *why = NULL;
-    int rc = auth_user_create(db, f.username, password,
-                              f.role ? f.role : "", township, 0, true, false,
-                              &who, &id, &field, &why);
+    struct user_error e = {0};
+    int rc = auth_user_create(db, &p->u, &who, &id, &e);
     if (rc == 0) {
         struct strbuf loc;
         strbuf_init(&loc, 0);
         strbuf_puts(&loc, "/users?created=");
-        html_urlenc(&loc, f.username);
+        html_urlenc(&loc, f->username);
         const char *l = arena_strdup(&req->arena, strbuf_str(&loc));
         strbuf_cleanup(&loc);
         return http_redirect(req, l);
     }
-    if (rc == ERR_DB || rc == ERR_NOMEM)
+    if (e.code == NULL || strcmp(e.code, "internal") == 0)
         return api_db_error(req, db);
-    const char *msg = web_why(req, why);
-    if (field && strcmp(field, "username") == 0)
-        f.err_username = msg;
-    else if (field && strcmp(field, "password") == 0)
-        f.err_password = msg;
-    else if (field && strcmp(field, "role") == 0)
-        f.err_role = msg;
+    const char *msg = web_why(req, e.why);
+    if (e.field && strcmp(e.field, "username") == 0)
+        f->err_username = msg;
+    else if (e.field && strcmp(e.field, "password") == 0)
+        f->err_password = msg;
+    else if (e.field && strcmp(e.field, "role") == 0)
+        f->err_role = msg;
     else
-        f.err_township = msg;
-    return users_page(req, rc == ERR_CONFLICT ? 409 : 422, &f);
+        f->err_township = msg;
+    return users_page(req,
+                      rc == ERR_CONFLICT ? 409 : rc == ERR_DENIED ? 403 : 422,
+                      f);
+}
+
+int
+web_users_create(struct req *req)
+{
+    struct page_user *p = arena_zalloc(&req->arena, sizeof(*p));
+    struct user_form *f = &p->f;
+    f->username = req_form(req, "username");
+    f->role = req_form(req, "role");
+    f->township = req_form(req, "township_code");
+    const char *password = req_form(req, "password");
+    if (f->username == NULL || *f->username == '\0') {
+        f->err_username = T("Enter a username.");
+        return users_page(req, 422, f);
+    }
+    if (password == NULL || *password == '\0' || strlen(password) > 256) {
+        f->err_password = T("Enter an initial password.");
+        return users_page(req, 422, f);
+    }
+    p->u = (struct user_new){
+        .username = f->username,
+        .password = password,
+        .role = f->role ? f->role : "",
+        .township_code = f->township && *f->township ? f->township : NULL,
+        .origin = USER_BY_API,
+    };
+    return api_offload(req, page_user_run, p);
 }
 
 int
@@ -679,21 +735,41 @@ web_audit(struct req *req)
     if (db == NULL)
         return req->status;
     int64_t total;
-    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event, (const char *)NULL,
-                (const char *)NULL, (int64_t)0, INT64_MAX) != 0)
+    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event,
+                (const char *)NULL, (const char *)NULL, (int64_t)0,
+                INT64_MAX) != 0)
         return api_db_error(req, db);
     web_page_begin(req, T("Audit log"), "/audit");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
     html_txt(o, T("Audit log"));
     html_raw(o, "</h1><form class=\"filters\" method=\"get\" "
-                "action=\"/audit\"><input name=\"event\" placeholder=\"");
+                "action=\"/audit\" id=\"audit-filters\">"
+                "<input name=\"event\" list=\"audit-events\" "
+                "placeholder=\"");
     html_attr(o, T("Event, e.g. login_failure"));
     html_raw(o, "\" value=\"");
     html_attr(o, event ? event : "");
-    html_raw(o, "\"><button type=\"submit\">");
+    html_raw(o, "\"><datalist id=\"audit-events\">");
+    /* The events an auditor looks for most; any event can be typed. */
+    static const char *const events[] = {
+        "user_role_change", "user_create", "user_disable", "user_enable",
+        "user_unlock", "security_policy_change", "login_failure",
+        "lockout", "login_throttle", "login_success", "logout",
+        "password_change", "token_create", "token_revoke", "person_reveal",
+        "person_export",
+    };
+    for (size_t i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+        html_raw(o, "<option value=\"");
+        html_attr(o, events[i]);
+        html_raw(o, "\">");
+    }
+    html_raw(o, "</datalist><button type=\"submit\">");
     html_txt(o, T("Filter"));
-    html_raw(o, "</button></form><table><thead><tr><th>");
+    html_raw(o, "</button> <a href=\"/audit?event=user_role_change\" "
+                "id=\"audit-role-changes\">");
+    html_txt(o, T("Role changes"));
+    html_raw(o, "</a></form><table><thead><tr><th>");
     html_txt(o, T("Time"));
     html_raw(o, "</th><th>");
     html_txt(o, T("User"));
@@ -706,8 +782,8 @@ web_audit(struct req *req)
     html_raw(o, "</th><th>IP</th></tr></thead><tbody>");
     struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event,
                                 (const char *)NULL, (const char *)NULL,
-                                (int64_t)0, INT64_MAX,
-                                per_page, (page - 1) * per_page);
+                                (int64_t)0, INT64_MAX, per_page,
+                                (page - 1) * per_page);
     if (r == NULL)
         return api_db_error(req, db);
     while (db_next(r) > 0) {

@@ -21,6 +21,7 @@
 #include "../domain/classes.h"
 #include "../domain/org.h"
 #include "../domain/people.h"
+#include "../domain/roles.h"
 #include "../domain/rules.h"
 #include "../domain/teaching.h"
 #include "../http/html.h"
@@ -493,6 +494,12 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         q = NULL;
     json_t *found = web_owned(req, json_array());
     int64_t nfound = 0;
+    /* A teacher on its own session's page: the session, who is on its
+     * list (names, never ID numbers), the questions and the ledger; the
+     * enrolment, the call-off and the check-in screen are the school's. */
+    bool admin = (req->user->role_bit & R_ADMINS) != 0;
+    if (!admin)
+        q = NULL;
     if (q) {
         struct people_filter pf = {.township = api_scope(req), .q = q};
         if (people_list(db, &pf, 1, 20, found, &nfound) != 0)
@@ -514,11 +521,14 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     html_raw(o, "<table class=\"record\" id=\"session\">");
     html_raw(o, "<tr><th>");
     html_txt(o, T("Program"));
-    html_raw(o, "</th><td><a href=\"");
-    html_attr(o, web_path_id(req, "/programs", int_of(s, "program_id")));
-    html_raw(o, "\">");
+    html_raw(o, "</th><td>");
+    if (admin) {
+        html_raw(o, "<a href=\"");
+        html_attr(o, web_path_id(req, "/programs", int_of(s, "program_id")));
+        html_raw(o, "\">");
+    }
     html_txt(o, web_jstr(s, "program_title"));
-    html_raw(o, "</a></td></tr>");
+    html_raw(o, admin ? "</a></td></tr>" : "</td></tr>");
     web_row(req, "Teacher", web_jstr(s, "teacher_name"));
     web_row(req, "Starts", web_local_time(req, web_jstr(s, "starts_at")));
     web_row(req, "Ends", web_local_time(req, web_jstr(s, "ends_at")));
@@ -534,18 +544,22 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     html_txt(o, T("Waiting list"));
     strbuf_printf(o, "</th><td id=\"waiting\">%lld</td></tr></table>",
                   int_of(s, "waiting"));
-    strbuf_printf(o, "<p><a href=\"/sessions/%lld/display\">", (long long)sid);
-    html_txt(o, T("Check-in screen"));
-    strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
-                  (long long)sid);
-    html_txt(o, T("Sign-in sheet"));
-    html_raw(o, "</a></p>");
+    if (admin) {
+        strbuf_printf(o, "<p><a href=\"/sessions/%lld/display\">",
+                      (long long)sid);
+        html_txt(o, T("Check-in screen"));
+        strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
+                      (long long)sid);
+        html_txt(o, T("Sign-in sheet"));
+        html_raw(o, "</a></p>");
+    }
     /* Enrolled first, then the waiting list (the query's order). */
     html_raw(o, "<h2>");
     html_txt(o, T("List of this session"));
     html_raw(o, "</h2><table id=\"roster\"><thead><tr>");
     web_th(req, "Full name");
-    web_th(req, "ID number");
+    if (admin)
+        web_th(req, "ID number");
     web_th(req, "State");
     web_th(req, "Attended");
     html_raw(o, "</tr></thead><tbody>");
@@ -557,14 +571,21 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         bool waiting = st && strcmp(st, "waiting") == 0;
         html_raw(o, waiting ? "<tr class=\"waiting\">" : "<tr>");
         web_td(req, web_jstr(v, "name"));
-        web_td(req, web_jstr(v, "id_number_masked"));
+        if (admin)
+            web_td(req, web_jstr(v, "id_number_masked"));
         web_td(req, waiting ? T("On the waiting list") : T("Has a seat"));
         web_td(req, json_is_true(json_object_get(v, "attended"))
                         ? T("Checked in")
                         : "");
         html_raw(o, "</tr>");
     }
-    html_raw(o, "</tbody></table><h2>");
+    html_raw(o, "</tbody></table>");
+    if (!admin) {
+        if (web_ledger_sections(req, db, sid) != 0)
+            return req->status;
+        return web_finish(req, status);
+    }
+    html_raw(o, "<h2>");
     html_txt(o, T("Enrol a person"));
     html_raw(o, "</h2>");
     const char *base = web_path_id(req, "/sessions", sid);

@@ -163,24 +163,6 @@ listed(json_t *items, json_t *id)
     return false;
 }
 
-/* Whether a school admin may see teacher t (township tw): its own
- * township's, or one serving a school of its township. */
-static bool
-teacher_visible(struct req *req, json_t *t, const char *tw, json_t *schools)
-{
-    const char *scope = api_scope(req);
-    if (scope == NULL || strcmp(scope, tw) == 0)
-        return true;
-    size_t i;
-    json_t *x;
-    json_array_foreach(json_object_get(t, "school_ids"), i, x)
-    {
-        if (listed(schools, x))
-            return true;
-    }
-    return false;
-}
-
 /* Whether the caller may change teacher t: the county admin any; a
  * school admin its township's own and invited teachers. */
 static bool
@@ -515,32 +497,19 @@ web_teacher_create(struct req *req)
     return teacher_new_page(req, 422, &f);
 }
 
-/* The teacher {id} of the path as the caller may see it; NULL having
- * answered 404 or 500. tw gets its township ("" for none). */
+/* The teacher {id} of the path as the caller may see it (the API's rule,
+ * api_get_scoped: a school admin sees the county's and invited teachers
+ * and its own township's); NULL having answered 404 or 500. tw gets its
+ * township ("" for none). */
 static json_t *
 teacher_of_path(struct req *req, struct db **db, char tw[16])
 {
-    int64_t id;
-    json_t *t;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+    json_t *t = web_record_of_path(req, db, teacher_get, NO_TEACHER, true);
+    if (t == NULL)
         return NULL;
-    int rc = teacher_get(*db, id, &t, tw);
-    if (rc == ERR_NOTFOUND)
-        goto not_found;
-    if (rc != 0) {
-        api_db_error(req, *db);
-        return NULL;
-    }
-    web_owned(req, t);
-    json_t *schools = school_items(req, *db);
-    if (schools == NULL)
-        return NULL;
-    if (!json_is_true(json_object_get(t, "voided")) &&
-        teacher_visible(req, t, tw, schools))
-        return t;
-not_found:
-    http_error(req, 404, "not_found", NULL, "%s", T(NO_TEACHER));
-    return NULL;
+    const char *town = web_jstr(t, "township_code");
+    str_copy(tw, 16, town ? town : "");
+    return t;
 }
 
 /* A teacher's page: what it is, its ratings and sessions, and the edit

@@ -20,6 +20,8 @@ int web_password(struct req *req);
 int web_users(struct req *req);
 int web_users_create(struct req *req);
 int web_audit(struct req *req);
+int web_security(struct req *req);
+int web_security_update(struct req *req);
 int web_report(struct req *req);
 int web_ranking(struct req *req);
 int web_report_villages(struct req *req);

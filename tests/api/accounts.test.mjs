@@ -79,13 +79,75 @@ describe('accounts', () => {
       }
       // Nothing was created.
       assertError((await login(base, username, 'WangWei2026')).res, 401, 'bad_credentials');
-      // Three classes and 8 characters are enough.
+      // Three classes and 8 characters, far from any word, are enough.
       const ok = await sys('POST', '/api/v1/users',
-        { json: { username, password: 'abcdEF12', role: 'county_admin' } });
+        { json: { username, password: 'Kq7vRm2x', role: 'county_admin' } });
       assert.equal(ok.status, 201, ok.text);
       const ok2 = await sys('POST', '/api/v1/users',
-        { json: { username: 'sym_' + uniq(), password: 'abcdefg1!', role: 'county_admin' } });
+        { json: { username: 'sym_' + uniq(), password: 'ywpz9!qkrm', role: 'county_admin' } });
       assert.equal(ok2.status, 201, ok2.text);
+    });
+
+    test('accounts-1.9 the passwords the issue saw accepted are each 422 weak_password with a reason', async () => {
+      const username = 'weak_' + uniq();
+      for (const password of ['Password1', 'P@ssw0rd', 'Qwerty123', 'Abc12345', 'Aa1aaaaa',
+        DEMO_PASSWORD, 'Chengwu@2026', `${username}#1A`, `${username.toUpperCase()}!x`,
+        'abcdEF12', 'abcdefg1!']) {
+        const r = await sys('POST', '/api/v1/users', { json: { username, password, role: 'county_admin' } });
+        assertError(r, 422, 'weak_password', 'password');
+        assert.ok(/[\u4e00-\u9fff]/.test(r.json.error.message), `a reason in Chinese for ${password}: ${r.text}`);
+      }
+      assertError((await login(base, username, 'Password1')).res, 401, 'bad_credentials');
+      // The same policy on a password change.
+      const u = 'wk_' + uniq();
+      await createUser(sys, { username: u, password: 'Init!Pass2026', role: 'county_admin' });
+      const s = await session(base, u, 'Init!Pass2026');
+      for (const np of ['P@ssw0rd', DEMO_PASSWORD, 'Qwerty123!'])
+        assertError(await s('POST', '/api/v1/me/password', { json: { old_password: 'Init!Pass2026', new_password: np } }),
+          422, 'weak_password', 'new_password');
+    });
+
+    test('accounts-1.10 a password made of the linked person\'s name, birth date, ID number or phone is refused', async () => {
+      const ca = await session(base, 'county_admin');
+      // 张三丰, born 1980-01-01, ID 371723198001010010, phone 13812345678.
+      const pr = await ca('POST', '/api/v1/people', { json: { name: '张三丰', id_number: '371723198001010010',
+        phone: '13812345678', political_status: 'member', township_code: '371723003' } });
+      assert.equal(pr.status, 201, pr.text);
+      const username = 'pp_' + uniq();
+      const mk = (password) => sys('POST', '/api/v1/users', { json: { username, password, role: 'trainee',
+        township_code: '371723003', person_id: pr.json.id } });
+      for (const [password, why] of [['Zhangsanfeng#1', '拼音'], ['Kq!19800101x', '出生日期'], ['Kq!x800101', '出生日期'],
+        ['Id!371723198001010010', '身份证'], ['Kq!x01010010', '身份证'], ['Ph!13812345678', '手机']]) {
+        const r = await mk(password);
+        assertError(r, 422, 'weak_password', 'password');
+        assert.ok(r.json.error.message.includes(why), `${password}: ${r.json.error.message}`);
+      }
+      const ok = await mk('Kq7!vRm2xT');
+      assert.equal(ok.status, 201, ok.text);
+      assert.equal(ok.json.person_id, pr.json.id);
+      // A person that does not exist is refused.
+      assertError(await sys('POST', '/api/v1/users', { json: { username: 'np_' + uniq(), password: 'Kq7!vRm2xT',
+        role: 'trainee', township_code: '371723003', person_id: 987654321 } }), 422, 'invalid_field', 'person_id');
+    });
+
+    test('accounts-1.11 the three administrator roles are never given through the API, nor on the page', async () => {
+      for (const role of ['sysadmin', 'secadmin', 'auditor']) {
+        const username = 'adm_' + role + '_' + uniq();
+        const r = await sys('POST', '/api/v1/users', { json: { username, password: 'Init!Pass2026', role } });
+        assertError(r, 403, 'admin_role_console_only', 'role');
+        assertError((await login(base, username, 'Init!Pass2026')).res, 401, 'bad_credentials');
+        const form = new URLSearchParams({ _csrf: sys.csrf, username, password: 'Init!Pass2026', role });
+        const page = await sys('POST', '/users', { body: form.toString(),
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+        assert.equal(page.status, 403, page.text.slice(0, 200));
+        assertError((await login(base, username, 'Init!Pass2026')).res, 401, 'bad_credentials');
+      }
+      // The form offers the business roles only.
+      const f = await sys('GET', '/users');
+      assert.equal(f.status, 200);
+      for (const role of ['sysadmin', 'secadmin', 'auditor'])
+        assert.doesNotMatch(f.text, new RegExp(`<option value="${role}"`));
+      assert.match(f.text, /<option value="county_admin"/);
     });
 
     test('accounts-1.5 a duplicate username is 409 username_taken', async () => {
@@ -404,13 +466,16 @@ describe('accounts', () => {
       assert.ok(v.json.items.length > 0);
       for (const x of v.json.items) assert.equal(String(x.township_code), '371723003');
       assertError(await s('GET', '/api/v1/villages?township=371723001'), 403, 'forbidden_township');
-      r = await sys('PATCH', `/api/v1/users/${u.id}`, { json: { role: 'auditor', township_code: null } });
+      // Into an administrator role: never through the API (accounts-6.2).
+      assertError(await sys('PATCH', `/api/v1/users/${u.id}`, { json: { role: 'auditor', township_code: null } }),
+        403, 'admin_role_console_only', 'role');
+      r = await sys('PATCH', `/api/v1/users/${u.id}`, { json: { role: 'guide', township_code: '371723003' } });
       assert.equal(r.status, 200, r.text);
       const stale2 = await s('GET', '/api/v1/villages');
-      assert.ok([401, 403].includes(stale2.status), `auditor-to-be still reads villages: ${stale2.status}`);
+      assert.ok([401, 403].includes(stale2.status), `guide-to-be still reads villages: ${stale2.status}`);
       await current();
       assertError(await s('GET', '/api/v1/villages'), 403, 'forbidden');
-      assert.equal((await s('GET', '/api/v1/audit')).status, 200);
+      assert.equal((await s('GET', '/api/v1/me')).json.role, 'guide');
     });
 
     test('accounts-5.7 bad ids and paging on /users', async () => {
@@ -433,6 +498,197 @@ describe('accounts', () => {
       assert.equal(r.status, 200, r.text);
       const l = await login(base, username, 'Init!Pass2026');
       assert.equal(l.status, 200, l.res.text);
+    });
+  });
+
+  describe('三员分立 and one\'s own account', () => {
+    let byName;
+    before(async () => {
+      const list = await listUsers();
+      byName = Object.fromEntries(list.items.map((u) => [u.username, u]));
+    });
+
+    test('accounts-6.1 no account changes its own role, township, person or state: 403 own_account', async () => {
+      const me = sys.user.id;
+      for (const body of [{ role: 'county_admin' }, { role: 'sysadmin' }, { township_code: '371723001' },
+        { township_code: null }, { person_id: 1 }, { disabled: true }, { unlock: true }]) {
+        const r = await sys('PATCH', `/api/v1/users/${me}`, { json: body });
+        assertError(r, 403, 'own_account');
+      }
+      for (const action of ['disable', 'enable', 'unlock'])
+        assertError(await sys('POST', `/api/v1/users/${me}/${action}`), 403, 'own_account');
+      // The escalation of the issue: the same session still sees no ID
+      // numbers, nor any business data.
+      assert.equal((await sys('GET', '/api/v1/me')).json.role, 'sysadmin');
+      assertError(await sys('GET', '/api/v1/people?per_page=1'), 403, 'forbidden');
+      assertError(await sys('GET', '/api/v1/people/1?reveal=id_number'), 403, 'forbidden');
+      assertError(await sys('GET', '/api/v1/reports/county'), 403, 'forbidden');
+    });
+
+    test('accounts-6.2 an administrator account is never turned into a business one, nor a business one into an administrator', async () => {
+      for (const name of ['auditor', 'secadmin']) {
+        const id = byName[name].id;
+        for (const body of [{ role: 'county_admin' }, { role: 'school_admin', township_code: '371723001' },
+          { role: 'sysadmin' }, { township_code: '371723001' }, { person_id: 1 }])
+          assertError(await sys('PATCH', `/api/v1/users/${id}`, { json: body }), 403, 'admin_role_console_only');
+        const g = await sys('GET', `/api/v1/users/${id}`);
+        assert.equal(g.json.role, name);
+      }
+      const u = await createUser(sys, { username: 'biz_' + uniq(), password: 'Init!Pass2026', role: 'county_admin' });
+      for (const role of ['sysadmin', 'secadmin', 'auditor'])
+        assertError(await sys('PATCH', `/api/v1/users/${u.id}`, { json: { role } }), 403, 'admin_role_console_only', 'role');
+      assert.equal((await sys('GET', `/api/v1/users/${u.id}`)).json.role, 'county_admin');
+    });
+
+    test('accounts-6.3 a change of a business role is audited as user_role_change with from and to', async () => {
+      const u = await createUser(sys, { username: 'rch_' + uniq(), password: 'Init!Pass2026', role: 'county_admin' });
+      const r = await sys('PATCH', `/api/v1/users/${u.id}`, { json: { role: 'school_admin', township_code: '371723004' } });
+      assert.equal(r.status, 200, r.text);
+      const aud = await session(base, 'auditor');
+      const rows = (await aud('GET', `/api/v1/audit?event=user_role_change&object=user:${u.id}`)).json;
+      assert.equal(rows.total, 1, JSON.stringify(rows));
+      const d = rows.items[0].detail;
+      assert.equal(d.role_from, 'county_admin');
+      assert.equal(d.role_to, 'school_admin');
+      assert.equal(d.township_from ?? null, null);
+      assert.equal(d.township_to, '371723004');
+      assert.equal(rows.items[0].username, 'sysadmin');
+      // The filter holds only such rows; the page filters the same.
+      const all = (await aud('GET', '/api/v1/audit?event=user_role_change&per_page=500')).json;
+      assert.ok(all.items.length >= 1 && all.items.every((x) => x.event === 'user_role_change'));
+      const page = await aud('GET', '/audit?event=user_role_change');
+      assert.equal(page.status, 200, page.text.slice(0, 300));
+      assert.match(page.text, new RegExp(`user:${u.id}`));
+      assert.match(page.text, /list="audit-events"/);
+      // A disable is its own event, not a role change.
+      await sys('POST', `/api/v1/users/${u.id}/disable`);
+      assert.equal((await aud('GET', `/api/v1/audit?event=user_role_change&object=user:${u.id}`)).json.total, 1);
+    });
+
+    test('accounts-6.4 disable, enable and unlock: sysadmin only, audited, the disabled account loses every way in', async () => {
+      const username = 'st_' + uniq();
+      const u = await createUser(sys, { username, password: 'Init!Pass2026', role: 'county_admin' });
+      const s = await activate(base, username, 'Init!Pass2026', 'Final!Pass2026');
+      const tok = (await s('POST', '/api/v1/tokens', { json: { name: 'cron' } })).json.token;
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: tok })).status, 200);
+      for (const who of ['county_admin', 'school_admin', 'secadmin', 'auditor', 'teacher', 'trainee', 'guide']) {
+        const o = await session(base, who);
+        for (const action of ['disable', 'enable', 'unlock'])
+          assertError(await o('POST', `/api/v1/users/${u.id}/${action}`), 403, 'forbidden');
+      }
+      assertError(await sys('POST', '/api/v1/users/987654321/disable'), 404, 'not_found');
+      const d = await sys('POST', `/api/v1/users/${u.id}/disable`);
+      assert.equal(d.status, 200, d.text);
+      assert.equal(d.json.disabled, true);
+      assertError(await s('GET', '/api/v1/me'), 401, 'unauthenticated');
+      assertError(await req(base, 'GET', '/api/v1/me', { bearer: tok }), 401, 'unauthenticated');
+      assertError((await login(base, username, 'Final!Pass2026')).res, 401, 'bad_credentials');
+      const e = await sys('POST', `/api/v1/users/${u.id}/enable`);
+      assert.equal(e.status, 200, e.text);
+      assert.equal(e.json.disabled, false);
+      assert.equal((await login(base, username, 'Final!Pass2026')).status, 200);
+      // Its tokens stay revoked: a disable ends them for good.
+      assertError(await req(base, 'GET', '/api/v1/me', { bearer: tok }), 401, 'unauthenticated');
+      for (let i = 0; i < 5; i++) await login(base, username, `Wrong!${i}pass`);
+      assertError((await login(base, username, 'Final!Pass2026')).res, 429, 'locked');
+      assert.equal((await sys('GET', `/api/v1/users/${u.id}`)).json.locked, true);
+      const un = await sys('POST', `/api/v1/users/${u.id}/unlock`);
+      assert.equal(un.status, 200, un.text);
+      assert.equal(un.json.locked, false);
+      assert.equal((await login(base, username, 'Final!Pass2026')).status, 200);
+      const aud = await session(base, 'auditor');
+      for (const ev of ['user_disable', 'user_enable', 'user_unlock']) {
+        const rows = (await aud('GET', `/api/v1/audit?event=${ev}&object=user:${u.id}`)).json;
+        assert.equal(rows.total, 1, `${ev}: ${JSON.stringify(rows)}`);
+        assert.equal(rows.items[0].username, 'sysadmin');
+      }
+    });
+  });
+
+  describe('tokens end', () => {
+    test('accounts-7.1 GET /tokens lists one\'s own tokens, never the secret; expiry 90 days by default', async () => {
+      const username = 'tk_' + uniq();
+      await createUser(sys, { username, password: 'Init!Pass2026', role: 'county_admin' });
+      const s = await activate(base, username, 'Init!Pass2026', 'Final!Pass2026');
+      const a = await s('POST', '/api/v1/tokens', { json: { name: 'report-export' } });
+      const b = await s('POST', '/api/v1/tokens', { json: { name: 'backup' } });
+      assert.equal(a.status, 201, a.text);
+      const l = await s('GET', '/api/v1/tokens');
+      assert.equal(l.status, 200, l.text);
+      assert.deepEqual(l.json.items.map((x) => x.name), ['report-export', 'backup']);
+      for (const x of l.json.items) {
+        assert.deepEqual(Object.keys(x).sort(), ['created_at', 'expires_at', 'id', 'last_used_at', 'name']);
+        assert.equal(x.last_used_at, null);
+        const days = (Date.parse(x.expires_at) - Date.parse(x.created_at)) / 86400000;
+        assert.equal(days, 90);
+      }
+      assert.ok(!l.text.includes(a.json.token.slice(4)) && !l.text.includes(b.json.token.slice(4)), 'a secret listed');
+      // Another user's list does not hold them.
+      const other = await (await session(base, 'county_admin'))('GET', '/api/v1/tokens');
+      assert.ok(!other.json.items.some((x) => x.id === a.json.id));
+      // Used: last_used_at is set, then written at most once a minute.
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: a.json.token })).status, 200);
+      const used = (await s('GET', '/api/v1/tokens')).json.items.find((x) => x.id === a.json.id);
+      assert.ok(used.last_used_at, JSON.stringify(used));
+      await new Promise((r) => setTimeout(r, 1100));
+      assert.equal((await req(base, 'GET', '/api/v1/townships', { bearer: a.json.token })).status, 200);
+      const again = (await s('GET', '/api/v1/tokens')).json.items.find((x) => x.id === a.json.id);
+      assert.equal(again.last_used_at, used.last_used_at, 'written again within the minute');
+    });
+
+    test('accounts-7.2 DELETE /tokens/{id} revokes one\'s own at once; another user\'s is 404 and keeps working', async () => {
+      const ca = await session(base, 'county_admin');
+      const mine = (await ca('POST', '/api/v1/tokens', { json: { name: 'to-revoke' } })).json;
+      const keep = (await ca('POST', '/api/v1/tokens', { json: { name: 'to-keep' } })).json;
+      const sa = await session(base, 'school_admin');
+      assertError(await sa('DELETE', `/api/v1/tokens/${mine.id}`), 404, 'not_found');
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: mine.token })).status, 200);
+      const d = await ca('DELETE', `/api/v1/tokens/${mine.id}`);
+      assert.equal(d.status, 204, d.text);
+      assertError(await req(base, 'GET', '/api/v1/me', { bearer: mine.token }), 401, 'unauthenticated');
+      assertError(await ca('DELETE', `/api/v1/tokens/${mine.id}`), 404, 'not_found');
+      assertError(await ca('DELETE', '/api/v1/tokens/987654321'), 404, 'not_found');
+      assertError(await req(base, 'DELETE', `/api/v1/tokens/${keep.id}`, { cookie: ca.cookie }), 403, 'csrf');
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: keep.token })).status, 200);
+      assert.ok(!(await ca('GET', '/api/v1/tokens')).json.items.some((x) => x.id === mine.id));
+      assertError(await req(base, 'GET', '/api/v1/tokens'), 401, 'unauthenticated');
+      const aud = await session(base, 'auditor');
+      assert.equal((await aud('GET', `/api/v1/audit?event=token_revoke&object=token:${mine.id}`)).json.total, 1);
+    });
+
+    test('accounts-7.3 a password change revokes every token; a log-out with a token revokes that one only', async () => {
+      const username = 'tp_' + uniq();
+      await createUser(sys, { username, password: 'Init!Pass2026', role: 'county_admin' });
+      const s = await activate(base, username, 'Init!Pass2026', 'Final!Pass2026');
+      const t1 = (await s('POST', '/api/v1/tokens', { json: { name: 'a' } })).json.token;
+      const t2 = (await s('POST', '/api/v1/tokens', { json: { name: 'b' } })).json.token;
+      const t3 = (await s('POST', '/api/v1/tokens', { json: { name: 'c' } })).json.token;
+      // A browser's log-out ends its cookie session, not the scripts'
+      // tokens (auth_logout says why).
+      const s2 = await session(base, username, 'Final!Pass2026');
+      assert.equal((await s2('DELETE', '/api/v1/session')).status, 204);
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: t1 })).status, 200);
+      // A log-out sent with a token is that client's: the token ends.
+      assert.equal((await req(base, 'DELETE', '/api/v1/session', { bearer: t1 })).status, 204);
+      assertError(await req(base, 'GET', '/api/v1/me', { bearer: t1 }), 401, 'unauthenticated');
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: t2 })).status, 200);
+      // The password change: all of them.
+      const r = await s('POST', '/api/v1/me/password', { json: { old_password: 'Final!Pass2026', new_password: 'Second!Pass2026' } });
+      assert.equal(r.status, 204, r.text);
+      for (const t of [t2, t3])
+        assertError(await req(base, 'GET', '/api/v1/me', { bearer: t }), 401, 'unauthenticated');
+      assert.equal((await s('GET', '/api/v1/tokens')).json.items.length, 0);
+      assert.equal((await s('GET', '/api/v1/me')).status, 200, 'the session that changed it goes on');
+    });
+
+    test('accounts-7.4 an expired token is refused and no longer listed', async () => {
+      const ca = await session(base, 'county_admin');
+      const t = (await ca('POST', '/api/v1/tokens', { json: { name: 'old' } })).json;
+      assert.equal((await req(base, 'GET', '/api/v1/me', { bearer: t.token })).status, 200);
+      await srv.sql(`UPDATE api_tokens SET expires_at = ${Math.floor(Date.now() / 1000) - 1} WHERE id = ${t.id}`);
+      assertError(await req(base, 'GET', '/api/v1/me', { bearer: t.token }), 401, 'unauthenticated');
+      assert.ok(!(await ca('GET', '/api/v1/tokens')).json.items.some((x) => x.id === t.id));
+      assertError(await ca('DELETE', `/api/v1/tokens/${t.id}`), 404, 'not_found');
     });
   });
 });

@@ -128,10 +128,12 @@ describe('audit', () => {
     assert.equal(r.success, true);
   });
 
-  test('audit-1.8 user_update by sysadmin', async () => {
-    const r = find(await all(), (x) => x.event === 'user_update' && x.username === 'sysadmin' &&
-      (JSON.stringify(x).includes(u1) || JSON.stringify(x).includes(String(u1Id))), `user_update of ${u1}`);
+  test('audit-1.8 a role change by sysadmin is its own event, user_role_change, with from and to', async () => {
+    const r = find(await all(), (x) => x.event === 'user_role_change' && x.username === 'sysadmin' &&
+      (JSON.stringify(x).includes(u1) || JSON.stringify(x).includes(String(u1Id))), `user_role_change of ${u1}`);
     assert.equal(r.success, true);
+    assert.equal(r.detail.role_from, 'county_admin');
+    assert.equal(r.detail.role_to, 'school_admin');
   });
 
   test('audit-1.9 token_create, without the token itself', async () => {

@@ -47,7 +47,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import {
-  BIN, startServer, req, rawRequest, session, createUser, activate, rand,
+  BIN, DEMO_USERS, startServer, req, rawRequest, session, createUser, activate, rand,
 } from './lib.mjs';
 
 const TABLE = JSON.parse(execFileSync(BIN, ['routes'], { encoding: 'utf8' }));
@@ -165,6 +165,14 @@ const ROUTES = {
     setup: () => ({ body: { old_password: PW, new_password: `${PW}!b` } }),
   },
   'POST /api/v1/tokens': { as: 'trainee', valid: 201, setup: () => ({ body: { name: '坏输入令牌' } }) },
+  'DELETE /api/v1/tokens/{id}': {
+    as: 'trainee', kind: 'none', valid: 204,
+    setup: async (c) => {
+      const r = await c.as.trainee('POST', '/api/v1/tokens', { json: { name: '待撤销令牌' } });
+      assert.equal(r.status, 201, `token: ${r.status} ${r.text}`);
+      return { params: [r.json.id] };
+    },
+  },
   'POST /api/v1/users': {
     as: 'sysadmin', valid: 201,
     setup: () => ({ body: { username: `bi_${rand(3)}`, password: PW, role: 'teacher', '?township_code': W } }),
@@ -172,6 +180,24 @@ const ROUTES = {
   'PATCH /api/v1/users/{id}': {
     as: 'sysadmin', valid: 200,
     setup: async (c) => ({ params: [(await c.newUser('trainee')).id], body: { '?disabled': true } }),
+  },
+  'POST /api/v1/users/{id}/disable': {
+    as: 'sysadmin', kind: 'none', valid: 200,
+    setup: async (c) => ({ params: [(await c.newUser('trainee')).id] }),
+  },
+  'POST /api/v1/users/{id}/enable': {
+    as: 'sysadmin', kind: 'none', valid: 200,
+    setup: async (c) => ({ params: [(await c.newUser('trainee')).id] }),
+  },
+  'POST /api/v1/users/{id}/unlock': {
+    as: 'sysadmin', kind: 'none', valid: 200,
+    setup: async (c) => ({ params: [(await c.newUser('trainee')).id] }),
+  },
+  'PATCH /api/v1/security/policy': {
+    // The value the demo runs with, so the valid request changes nothing
+    // the other cases depend on.
+    as: 'secadmin', valid: 200,
+    setup: () => ({ body: { '?lockout_threshold': 5 } }),
   },
   'POST /api/v1/villages': {
     as: 'school_admin', valid: 201,
@@ -459,6 +485,7 @@ function idCases(r) {
 const F = (o) => ({ kind: 'form', valid: 303, ...o });
 const FORMS = {
   'POST /login': F({ as: 'anonymous', setup: (c) => ({ body: { username: c.loginUser, password: PW, '?next': '/' } }) }),
+  'POST /security': F({ as: 'secadmin', setup: () => ({ body: { '?lockout_threshold': 5 } }) }),
   'POST /logout': F({ as: (c) => c.fresh('trainee'), kind: 'none', setup: () => ({}) }),
   'POST /password': F({ as: (c) => c.freshUser('pwp'), setup: () => ({ body: { old_password: PW, new_password: `${PW}!c`, confirm: `${PW}!c` } }) }),
   'POST /villages': F({ as: 'county_admin', setup: () => ({ body: { name: '表单测试村', '?code': '', township_code: W } }) }),
@@ -606,7 +633,7 @@ describe('badinput', () => {
   before(async () => {
     srv = await startServer();
     base = srv.base;
-    for (const u of ['county_admin', 'school_admin', 'school_admin2', 'teacher', 'trainee', 'guide', 'sysadmin', 'auditor'])
+    for (const u of DEMO_USERS)
       ctx.as[u] = await session(base, u);
     await fixtures(ctx, base);
   });

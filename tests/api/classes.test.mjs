@@ -195,7 +195,9 @@ describe('classes', () => {
     assertError(await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: { scores } }), 409, 'already_rated');
     for (const bad of [{}, { scores: { ...scores, content: 101 } }, { scores: { ...scores, effect: -1 } }, { scores: { content: 90 } }])
       assert.equal((await trainee('POST', `/api/v1/sessions/${s.id}/evaluations`, { json: bad })).status, 422);
-    const tp = await teacher('GET', `/api/v1/teachers/${nt.json.id}`);
+    // Another teacher's ratings are not this teacher's to read.
+    assertError(await teacher('GET', `/api/v1/teachers/${nt.json.id}`), 404, 'not_found');
+    const tp = await ca('GET', `/api/v1/teachers/${nt.json.id}`);
     assert.equal(tp.status, 200, tp.text);
     assert.equal(tp.json.rating.evaluations, 1);
     assert.equal(tp.json.rating.mean, 94);
@@ -204,8 +206,10 @@ describe('classes', () => {
     // Shrunk toward the county mean: below this single 94.
     assert.ok(tp.json.rating.ranked_mean < 94);
     assert.ok(!/rater|person/.test(JSON.stringify(tp.json.rating)));
-    // A demo teacher with many ratings shows its rate.
-    const rated = await teacher('GET', `/api/v1/teachers/${teacherId}`);
+    // The demo teacher, the busiest of the pool, shows its own rate.
+    const myId = (await teacher('GET', '/api/v1/me/teaching')).json.id;
+    const rated = await teacher('GET', `/api/v1/teachers/${myId}`);
+    assert.equal(rated.status, 200, rated.text);
     if (rated.json.rating.evaluations >= 10) {
       assert.equal(rated.json.rating.too_few, false);
       assert.ok(rated.json.rating.excellence_rate >= 0 && rated.json.rating.excellence_rate <= 1);
@@ -246,5 +250,107 @@ describe('classes', () => {
     const audit = await session(srv.base, 'auditor');
     const rows = (await audit('GET', `/api/v1/audit?object=session:${s.id}`)).json.items;
     assert.ok(rows.some((x) => x.event === 'session_void'), JSON.stringify(rows));
+  });
+
+  test('classes-1.9 a session takes a county, an invited or its own township\'s teacher, never another\'s pool', async () => {
+    const Y = '371723002';
+    const ownY = await sa2('POST', '/api/v1/teachers', { json: { name: '永昌讲师', level: 'township', modules: ['health'] } });
+    const invitedY = await sa2('POST', '/api/v1/teachers', { json: { name: '永昌特邀讲师', level: 'invited', modules: ['health'] } });
+    const ownW = await sa('POST', '/api/v1/teachers', { json: { name: '文亭讲师', level: 'township', modules: ['health'] } });
+    const invitedC = await ca('POST', '/api/v1/teachers', { json: { name: '县特邀讲师', level: 'invited', modules: ['health'] } });
+    const countyT = await ca('POST', '/api/v1/teachers', { json: { name: '县讲师乙', level: 'county', modules: ['health'] } });
+    for (const r of [ownY, invitedY, ownW, invitedC, countyT]) assert.equal(r.status, 201, r.text);
+    assert.equal(ownY.json.township_code, Y);
+    const p = await program();
+    const body = (teacher_id) => ({ program_id: p.id, course_id: course.id, teacher_id, starts_at: cst(60),
+      ends_at: cst(150), room_id: room.id, hours: 1, capacity: 30 });
+    const count = async () => (await ca('GET', `/api/v1/sessions?program_id=${p.id}`)).json.total;
+    // Another township's own pool, whoever asks: 422 on teacher_id.
+    for (const who of [sa, ca])
+      for (const t of [ownY, invitedY])
+        assertError(await who('POST', '/api/v1/sessions', { json: body(t.json.id) }), 422, 'invalid_field', 'teacher_id');
+    assert.equal(await count(), 0);
+    for (const t of [ownW, invitedC, countyT]) {
+      const r = await sa('POST', '/api/v1/sessions', { json: body(t.json.id) });
+      assert.equal(r.status, 201, `${t.json.name}: ${r.text}`);
+    }
+    assert.equal(await count(), 3);
+    // The same rule in the page's form.
+    const form = new URLSearchParams({ _csrf: sa.csrf, course_id: String(course.id), teacher_id: String(ownY.json.id),
+      starts_at: cst(60), ends_at: cst(150), room_id: String(room.id), hours: '1', capacity: '30' });
+    const page = await sa('POST', `/programs/${p.id}/sessions`,
+      { body: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(page.status, 422, page.text.slice(0, 300));
+    assert.match(page.text, /其他镇街的师资库/);
+    assert.equal(await count(), 3);
+    form.set('teacher_id', String(ownW.json.id));
+    const ok = await sa('POST', `/programs/${p.id}/sessions`,
+      { body: form.toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(ok.status, 303, ok.text.slice(0, 300));
+    assert.equal(await count(), 4);
+  });
+
+  test('classes-1.10 a teacher lists and opens the sessions it teaches, with names but no ID numbers', async () => {
+    const mine = (await teacher('GET', '/api/v1/me/teaching')).json.id;
+    const all = await teacher('GET', '/api/v1/sessions?from=2000-01-01&per_page=500');
+    assert.equal(all.status, 200, all.text);
+    const want = (await ca('GET', `/api/v1/sessions?teacher_id=${mine}&from=2000-01-01&per_page=500`)).json;
+    assert.ok(want.total > 0, 'the demo teacher teaches');
+    assert.equal(all.json.total, want.total);
+    assert.ok(all.json.items.every((x) => x.teacher_id === mine), 'only its own sessions');
+    // Another teacher's filter is nobody's for it; a township narrows.
+    const other = (await ca('GET', '/api/v1/sessions?from=2000-01-01&per_page=500')).json.items.find((x) => x.teacher_id && x.teacher_id !== mine);
+    assert.ok(other);
+    assert.equal((await teacher('GET', `/api/v1/sessions?teacher_id=${other.teacher_id}&from=2000-01-01`)).json.total, 0);
+    const byTown = (await teacher('GET', `/api/v1/sessions?township=${W}&from=2000-01-01&per_page=500`)).json;
+    assert.ok(byTown.items.every((x) => x.teacher_id === mine && x.township_code === W));
+    // Its own session: the record, its page and its list; another's is 404.
+    const own = want.items[0];
+    assert.equal((await teacher('GET', `/api/v1/sessions/${own.id}`)).status, 200);
+    assertError(await teacher('GET', `/api/v1/sessions/${other.id}`), 404, 'not_found');
+    const roster = await teacher('GET', `/api/v1/sessions/${own.id}/roster`);
+    assert.equal(roster.status, 200, roster.text);
+    for (const x of roster.json.items) {
+      assert.ok(x.name);
+      assert.ok(!('id_number_masked' in x) && !('id_number' in x), JSON.stringify(x));
+    }
+    assertError(await teacher('GET', `/api/v1/sessions/${other.id}/roster`), 404, 'not_found');
+    const page = await teacher('GET', `/sessions/${own.id}`);
+    assert.equal(page.status, 200, page.text.slice(0, 300));
+    assert.match(page.text, /id="roster"/);
+    assert.doesNotMatch(page.text, /\d{3}\*{4,}/, 'no ID number, not even masked');
+    assert.doesNotMatch(page.text, /enrol-search|void-form|\/display"/, 'no admin forms or links');
+    assert.equal((await teacher('GET', `/sessions/${other.id}`)).status, 404);
+    // The list page: its own sessions, each a link to its page.
+    const list = await teacher('GET', '/sessions?from=2000-01-01&per_page=500');
+    assert.equal(list.status, 200);
+    const ids = [...list.text.matchAll(/href="\/sessions\/(\d+)"/g)].map((m) => Number(m[1]));
+    assert.ok(ids.length > 0 && ids.every((id) => want.items.some((x) => x.id === id)), JSON.stringify(ids.slice(0, 10)));
+    assert.ok(!ids.includes(other.id));
+    // The school admin's page still has the ID column and the forms.
+    const adminPage = await sa('GET', `/sessions/${own.id}`);
+    if (adminPage.status === 200) assert.match(adminPage.text, /enrol-search/);
+  });
+
+  test('classes-1.11 the session list honours school_id, within the caller\'s township', async () => {
+    const all = (await ca('GET', '/api/v1/sessions?from=2000-01-01&per_page=1')).json.total;
+    const w = await ca('GET', `/api/v1/sessions?school_id=${school.id}&from=2000-01-01&per_page=500`);
+    assert.equal(w.status, 200, w.text);
+    assert.ok(w.json.total > 0 && w.json.total < all, `${w.json.total} of ${all}`);
+    assert.ok(w.json.items.every((x) => x.school_id === school.id));
+    const o = await ca('GET', `/api/v1/sessions?school_id=${otherSchool.id}&from=2000-01-01&per_page=500`);
+    assert.ok(o.json.items.every((x) => x.school_id === otherSchool.id));
+    assert.equal(w.json.total + o.json.total <= all, true);
+    // A school admin: its own school's, and nothing of another's.
+    assert.equal((await sa('GET', `/api/v1/sessions?school_id=${school.id}&from=2000-01-01`)).json.total, w.json.total);
+    assert.equal((await sa('GET', `/api/v1/sessions?school_id=${otherSchool.id}&from=2000-01-01`)).json.total, 0);
+    assertError(await ca('GET', '/api/v1/sessions?school_id=abc'), 400, 'invalid_param', 'school_id');
+    assertError(await ca('GET', '/api/v1/sessions?school_id=0'), 400, 'invalid_param', 'school_id');
+    // The page counts the same.
+    const page = await ca('GET', `/sessions?school_id=${school.id}&from=2000-01-01`);
+    assert.equal(page.status, 200);
+    const n = Number((/id="session-total">(\d+)/.exec(page.text) || [])[1]);
+    assert.equal(n, w.json.total);
+    assert.match(page.text, new RegExp(`name="school_id" value="${school.id}"`));
   });
 });

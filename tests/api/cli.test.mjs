@@ -62,8 +62,10 @@ describe('cli without a database', () => {
 describe('cli with a database', () => {
   let srv;
   // `user add USERNAME --db DB --role ROLE ...` exactly as the usage shows it.
+  // The key file goes with the database: user add hashes the name as the
+  // server counts log-ins, and reads the person's numbers to refuse them.
   const userAdd = (name, opts, input) => run(BIN, ['user', 'add', name, '--db', srv.db, ...opts],
-    { input, env: childEnv() });
+    { input, env: childEnv(srv.dbh.env || {}) });
   before(async () => { srv = await startServer(); });
   after(async () => { if (srv) await srv.stop(); });
 
@@ -106,6 +108,39 @@ describe('cli with a database', () => {
     for (const u of ['dave', 'erin', 'frank'])
       assert.equal((await login(srv.base, u, 'Str0ng!Pass')).status, 401, `${u} was created`);
     assert.equal((await login(srv.base, 'teacher')).status, 200, 'duplicate user add changed teacher');
+  });
+
+  test('cli-2.6 user add gives the three administrator roles, held to the same password policy', async () => {
+    for (const [name, role] of [['sec2', 'secadmin'], ['aud2', 'auditor'], ['sys2', 'sysadmin']]) {
+      const r = await userAdd(name, ['--role', role], 'Kq7!vRm2xT\n');
+      assert.equal(r.code, 0, `exit ${r.code}: ${r.stderr}`);
+      const l = await login(srv.base, name, 'Kq7!vRm2xT');
+      assert.equal(l.status, 200, l.res.text);
+      assert.equal(l.body.user.role, role);
+      assert.equal(l.body.user.must_change_password, false);
+    }
+    for (const pw of ['P@ssw0rd', 'Dangxiao@2026', 'Password1', 'Qwerty123', 'Weaker#2026weaker']) {
+      const r = await userAdd('weakling', ['--role', 'secadmin'], pw + '\n');
+      notCrashed(r);
+      if (pw.startsWith('Weaker')) { assert.equal(r.code, 0, r.stderr); continue; }
+      assert.notEqual(r.code, 0, `${pw} accepted`);
+      assert.match(r.stderr, /password/);
+      assert.equal((await login(srv.base, 'weakling', pw)).status, 401);
+    }
+  });
+
+  test('cli-2.7 user add with --person refuses a password made of that person\'s ID number or phone', async () => {
+    const ca = await session(srv.base, 'county_admin');
+    const p = await ca('POST', '/api/v1/people', { json: { name: '李四', id_number: '371723197512310029',
+      phone: '13912345678', political_status: 'member', township_code: '371723005' } });
+    assert.equal(p.status, 201, p.text);
+    for (const pw of ['Id!371723197512310029', 'Ph!13912345678', 'Lisi#x19751231', 'Kq!xx12310029'])  {
+      const r = await userAdd('lisi', ['--role', 'trainee', '--township', '371723005', '--person', String(p.json.id)], pw + '\n');
+      notCrashed(r);
+      assert.notEqual(r.code, 0, `${pw} accepted`);
+    }
+    const ok = await userAdd('lisi', ['--role', 'trainee', '--township', '371723005', '--person', String(p.json.id)], 'Kq7!vRm2xT\n');
+    assert.equal(ok.code, 0, ok.stderr);
   });
 
   test('cli-2.5 init on an existing database is harmless (migrate): exit 0', async () => {

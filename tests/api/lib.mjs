@@ -24,7 +24,7 @@ export const isPG = PG_ADMIN !== '' ||
   /^postgres(ql)?:\/\//.test(process.env.DX_DB || '');
 export const DEMO_PASSWORD = 'Dangxiao@2026';
 export const DEMO_USERS = ['county_admin', 'school_admin', 'school_admin2',
-  'teacher', 'trainee', 'guide', 'sysadmin', 'auditor'];
+  'teacher', 'trainee', 'guide', 'sysadmin', 'secadmin', 'auditor'];
 export const TOWNSHIPS = ['文亭街道', '永昌街道', '大田集镇', '天宫庙镇', '汶上集镇',
   '南鲁集镇', '伯乐集镇', '苟村集镇', '白浮图镇', '孙寺镇', '九女集镇', '党集镇',
   '张楼镇'].map((name, i) => ({ code: String(371723001 + i), name }));
@@ -83,6 +83,16 @@ function psql(uri, sql) {
     { encoding: 'utf8' });
   if (r.status !== 0)
     throw new Error(`psql ${sql}: exit ${r.status}: ${r.stderr || r.error}`);
+  return r.stdout;
+}
+
+// Runs SQL on a server's database behind its back (sqlite3 or psql): for
+// states the API cannot make, such as a token past its expiry.
+export function sqlExec(uri, sql) {
+  if (/^postgres(ql)?:\/\//.test(uri)) return psql(uri, sql);
+  const r = spawnSync('sqlite3', ['-bail', '-cmd', '.timeout 5000', uri, sql], { encoding: 'utf8' });
+  if (r.status !== 0)
+    throw new Error(`sqlite3 ${sql}: exit ${r.status}: ${r.stderr || r.error}`);
   return r.stdout;
 }
 
@@ -159,6 +169,7 @@ export async function startServer(opts = {}) {
       const s = await spawnServer(db, port, opts);
       s.cli = cli;
       s.dbh = dbh;
+      s.sql = (sql) => sqlExec(db, sql);
       const stop = s.stop;
       s.stop = async () => {
         try { return await stop(); } finally { dbh.drop(); }

@@ -1,6 +1,7 @@
 // Log-in, log-out, cookie, request-body errors, lockout, timeouts.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import {
   startServer, req, login, session, assertError, assertRawError, rawRequest,
   createUser, sleep, DEMO_PASSWORD, SECURITY_HEADERS,
@@ -284,6 +285,129 @@ describe('session (lockout 2 s)', () => {
       assertError((await login(base, username, pw)).res, 429, 'locked');
       assert.equal((await login(base, 'trainee')).status, 200);
     });
+
+    test('session-1.20 a name that does not exist answers exactly as one that does, "locked" after 5 included', async () => {
+      await sleep(2200); // the lock of 1.19 ends
+      const ghost = 'ghost_' + Date.now().toString(36);
+      const strip = (r) => ({ status: r.status, body: r.text.replace(/\d+ seconds/, 'N seconds'),
+        retry: r.headers.get('retry-after') !== null });
+      const known = [], unknown = [];
+      for (let i = 0; i < 6; i++) {
+        known.push(strip((await login(base, username, i < 5 ? `Bad!${i}zzzz` : pw)).res));
+        unknown.push(strip((await login(base, ghost, i < 5 ? `Bad!${i}zzzz` : pw)).res));
+      }
+      assert.deepEqual(unknown, known);
+      for (const r of known.slice(0, 5)) assert.equal(r.status, 401);
+      assert.equal(known[5].status, 429);
+      assert.match(known[5].body, /"code":"locked"/);
+      assert.equal(known[5].retry, true, 'Retry-After on 429');
+      const l = await login(base, ghost, pw);
+      const after = Number(l.res.headers.get('retry-after'));
+      assert.ok(after >= 1 && after <= 2, `Retry-After ${after} (lockout 2 s)`);
+    });
+
+    test('session-1.21 the lock of a name is audited the same for both; the names are kept only as keyed hashes', async () => {
+      const aud = await session(base, 'auditor');
+      const rows = (await aud('GET', '/api/v1/audit?event=lockout&per_page=500')).json.items;
+      assert.ok(rows.some((x) => x.object === 'username'), 'the lock of a name without an account');
+      assert.ok(rows.some((x) => x.object.startsWith('user:')), 'the lock of an account');
+      const dump = srv.sql('SELECT name_key FROM login_failures');
+      assert.ok(!/ghost_|lock_/.test(dump), 'a tried name is stored as itself');
+    });
+  });
+});
+
+describe('session (per-address limit: 6 failures in 3 s)', () => {
+  let srv, base;
+  before(async () => {
+    srv = await startServer({ env: { DANGXIAO_LOGIN_ADDR_MAX_FAILURES: '6', DANGXIAO_LOGIN_ADDR_WINDOW_SECONDS: '3' } });
+    base = srv.base;
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('session-4.1 past the limit every log-in from the address is 429 too_many_attempts, then the window ends', async () => {
+    for (let i = 0; i < 6; i++)
+      assertError((await login(base, `nobody${i}`, 'Wrong!Pass123')).res, 401, 'bad_credentials');
+    const r = await login(base, 'teacher');
+    assertError(r.res, 429, 'too_many_attempts');
+    assert.equal(r.cookie, null);
+    const ra = Number(r.res.headers.get('retry-after'));
+    assert.ok(ra >= 1 && ra <= 3, `Retry-After ${ra}`);
+    // The page says so in Chinese, with the same status.
+    const page = await req(base, 'POST', '/login', { body: 'username=teacher&password=x',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+    assert.equal(page.status, 429);
+    assert.match(page.text, /此地址登录失败次数过多/);
+    await sleep(3200);
+    const ok = await login(base, 'teacher');
+    assert.equal(ok.status, 200, ok.res.text);
+    const aud = await session(base, 'auditor');
+    const rows = (await aud('GET', '/api/v1/audit?event=login_throttle')).json;
+    assert.equal(rows.total, 1, 'the limit is audited once, its refusals write nothing');
+  });
+});
+
+describe('session (hashing pool: a queue of 1, real argon2 cost)', () => {
+  let srv, base;
+  before(async () => {
+    srv = await startServer({ env: { DANGXIAO_HASH_QUEUE: '1', DANGXIAO_ARGON2_MEMLIMIT_KIB: '65536',
+      DANGXIAO_ARGON2_OPSLIMIT: '2', DANGXIAO_LOGIN_ADDR_MAX_FAILURES: '100000' } });
+    base = srv.base;
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('session-5.1 log-ins past the queue are 503 busy with Retry-After; the others are answered', async () => {
+    const rs = await Promise.all(Array.from({ length: 12 }, (_, i) =>
+      login(base, `flood${i}`, 'Wrong!Pass123')));
+    const st = rs.map((r) => r.status);
+    assert.ok(st.every((x) => x === 401 || x === 503), JSON.stringify(st));
+    assert.ok(st.includes(503), `no 503 among ${JSON.stringify(st)}`);
+    assert.ok(st.includes(401), `none answered among ${JSON.stringify(st)}`);
+    const busy = rs.find((r) => r.status === 503);
+    assertError(busy.res, 503, 'busy');
+    assert.equal(busy.res.headers.get('retry-after'), '1');
+    assert.equal((await login(base, 'teacher')).status, 200);
+  });
+});
+
+describe('session (a log-in flood with the real argon2 cost)', () => {
+  let srv, base;
+  before(async () => {
+    // The default queue (64): the 16 flooders wait for the hashing thread,
+    // as in the issue, instead of a storm of cheap 503s.
+    srv = await startServer({ env: { DANGXIAO_ARGON2_MEMLIMIT_KIB: '65536',
+      DANGXIAO_ARGON2_OPSLIMIT: '2', DANGXIAO_LOGIN_ADDR_MAX_FAILURES: '100000' } });
+    base = srv.base;
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  test('session-5.2 /healthz keeps its latency while 16 clients flood the log-in', async (t) => {
+    // bench/login_flood.mjs measures the same over 10 s (p50/p99).
+    const until = Date.now() + 3000;
+    const flood = async (k) => {
+      for (let n = 0; Date.now() < until; n++)
+        await login(base, `fl_${k}_${n}`, 'Wrong!Pass123');
+    };
+    const times = [];
+    const probe = async () => {
+      await sleep(300);
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        assert.equal((await req(base, 'GET', '/healthz')).status, 200);
+        times.push(performance.now() - t0);
+        await sleep(25);
+      }
+    };
+    await Promise.all([probe(), ...Array.from({ length: 16 }, (_, k) => flood(k))]);
+    times.sort((a, b) => a - b);
+    const p50 = times[Math.floor(times.length / 2)];
+    const slow = times.filter((x) => x > 250).length;
+    t.diagnostic(`/healthz under the flood: p50 ${p50.toFixed(1)} ms, ` +
+      `max ${times[times.length - 1].toFixed(1)} ms, ${times.length} probes`);
+    // Before the pool: p50 ~370 ms, every probe behind a hashing.
+    assert.ok(times.length >= 20, `${times.length} probes`);
+    assert.ok(p50 < 100, `p50 ${p50.toFixed(1)} ms`);
+    assert.ok(slow <= times.length / 10, `${slow} of ${times.length} probes over 250 ms`);
   });
 });
 

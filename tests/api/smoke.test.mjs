@@ -49,10 +49,6 @@ const SLOW_MS = 30000;
 // the reason, shown as a todo so that the suite stays green until the
 // merge; the lead deletes each line once its branch has landed.
 const TODO = {
-  'GET /api/v1/teachers/{id} as school_admin': 'branch access: a school admin reads a teacher outside its township (issue 9, teachers and scope)',
-  'GET /api/v1/teachers/{id} as school_admin2': 'branch access: a school admin reads a teacher outside its township (issue 9, teachers and scope)',
-  'GET /api/v1/teachers/{id} as teacher': 'branch access: a teacher reads another teacher and its ratings (issue 9, teachers and scope)',
-  'GET /api/v1/sessions/{id} as teacher': 'branch access: a teacher cannot open a session it teaches, and opens one it does not (issue 9)',
 };
 
 // ------------------------------------------------------------------ ids

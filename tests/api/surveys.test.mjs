@@ -212,4 +212,27 @@ describe('surveys', () => {
     assert.equal((await sa('GET', `/api/v1/surveys/${demo.id}/results`)).json.responses
       + (await sa2('GET', `/api/v1/surveys/${demo.id}/results`)).json.responses, sum);
   });
+
+  test('surveys-1.5 the list honours township=: that township\'s people\'s surveys, within the caller\'s scope', async () => {
+    const mk = async (who, title) => {
+      const r = await who('POST', '/api/v1/surveys', { json: { title, questions: questions() } });
+      assert.equal(r.status, 201, r.text);
+      return r.json;
+    };
+    const a = await mk(sa, '文亭问卷' + rand(2));
+    const b = await mk(sa2, '永昌问卷' + rand(2));
+    const c = await mk(ca, '全县问卷' + rand(2));
+    const ids = (r) => r.json.items.map((x) => x.id);
+    const all = await ca('GET', '/api/v1/surveys');
+    assert.ok([a.id, b.id, c.id].every((id) => ids(all).includes(id)));
+    const onlyB = await ca('GET', `/api/v1/surveys?township=${B}`);
+    assert.equal(onlyB.status, 200, onlyB.text);
+    assert.ok(ids(onlyB).includes(b.id) && ids(onlyB).includes(c.id));
+    assert.ok(!ids(onlyB).includes(a.id), 'another township\'s survey in the filtered list');
+    assert.ok(onlyB.json.items.every((x) => x.township_code === null || x.township_code === B));
+    assert.ok(onlyB.json.total < all.json.total);
+    // A school admin: its own township only.
+    assert.deepEqual(ids(await sa(`GET`, `/api/v1/surveys?township=${A}`)), ids(await sa('GET', '/api/v1/surveys')));
+    assertError(await sa('GET', `/api/v1/surveys?township=${B}`), 403, 'forbidden_township');
+  });
 });

@@ -144,7 +144,8 @@ describe('teaching catalog', () => {
     assert.ok(mine.json.items.every((x) => x.township_code === W || x.school_ids.includes(wSchool.id)));
     const other = await sa2('GET', '/api/v1/teachers?per_page=500');
     assert.ok(!other.json.items.some((x) => x.id === own.json.id));
-    assert.ok((await teacher('GET', `/api/v1/teachers/${t.json.id}`)).status === 200);
+    // A teacher reads its own record only (teaching-1.8).
+    assertError(await teacher('GET', `/api/v1/teachers/${t.json.id}`), 404, 'not_found');
     assertError(await trainee('GET', '/api/v1/teachers'), 403, 'forbidden');
     assertError(await ca('GET', '/api/v1/teachers?level=famous'), 400, 'invalid_param', 'level');
     assertError(await ca('GET', '/api/v1/teachers/99999999'), 404, 'not_found');
@@ -186,6 +187,46 @@ describe('teaching catalog', () => {
     assertError(await ca('PATCH', `/api/v1/courses/${c.json.id}`, { json: {} }), 422, 'missing_field', 'published');
     assert.equal((await ca('GET', '/api/v1/courses?per_page=1')).json.total, total);
   });
+  test('teaching-1.8 who reads a teacher: a school admin the county\'s, invited and its own; a teacher itself', async () => {
+    const county = await ca('POST', '/api/v1/teachers', { json: { name: '县讲师甲', level: 'county', modules: ['health'] } });
+    const invitedCounty = await ca('POST', '/api/v1/teachers', { json: { name: '特邀专家', level: 'invited', modules: ['policy_law'] } });
+    const ownW = await sa('POST', '/api/v1/teachers', { json: { name: '文亭土专家', level: 'township', modules: ['rural_revitalization'] } });
+    const ownY = await sa2('POST', '/api/v1/teachers', { json: { name: '永昌土专家', level: 'township', modules: ['rural_revitalization'] } });
+    const invitedY = await sa2('POST', '/api/v1/teachers', { json: { name: '永昌特邀', level: 'invited', modules: ['health'] } });
+    for (const r of [county, invitedCounty, ownW, ownY, invitedY]) assert.equal(r.status, 201, r.text);
+    assert.equal(invitedY.json.township_code, Y);
+    // The school admin of 文亭: the county's, the county's invited, its own.
+    for (const r of [county, invitedCounty, ownW]) {
+      const g = await sa('GET', `/api/v1/teachers/${r.json.id}`);
+      assert.equal(g.status, 200, `${r.json.name}: ${g.text}`);
+      assert.ok(g.json.rating, 'with its ratings');
+    }
+    // Another township's own and invited teachers do not exist for it.
+    for (const r of [ownY, invitedY]) {
+      assertError(await sa('GET', `/api/v1/teachers/${r.json.id}`), 404, 'not_found');
+      const page = await sa('GET', `/teachers/${r.json.id}`);
+      assert.equal(page.status, 404, `page /teachers/${r.json.id}: ${page.status}`);
+      assert.doesNotMatch(page.text, new RegExp(r.json.name));
+    }
+    assert.equal((await sa('GET', `/teachers/${county.json.id}`)).status, 200);
+    assert.equal((await sa2('GET', `/api/v1/teachers/${ownY.json.id}`)).status, 200);
+    assertError(await sa2('GET', `/api/v1/teachers/${ownW.json.id}`), 404, 'not_found');
+    // The county admin reads all.
+    for (const r of [county, invitedCounty, ownW, ownY, invitedY])
+      assert.equal((await ca('GET', `/api/v1/teachers/${r.json.id}`)).status, 200);
+    // A teacher: its own record and ratings, no one else's.
+    const me = (await teacher('GET', '/api/v1/me/teaching')).json;
+    const own = await teacher('GET', `/api/v1/teachers/${me.id}`);
+    assert.equal(own.status, 200, own.text);
+    assert.deepEqual(own.json.rating, me.rating);
+    for (const r of [county, invitedCounty, ownW])
+      assertError(await teacher('GET', `/api/v1/teachers/${r.json.id}`), 404, 'not_found');
+    const list = await teacher('GET', '/api/v1/teachers?per_page=500');
+    assert.equal(list.status, 200, list.text);
+    assert.deepEqual(list.json.items.map((x) => x.id), [me.id]);
+    assert.equal((await teacher('GET', '/teachers/' + me.id)).status, 403);
+  });
+
   test('teaching-1.7 a teacher sees its own rating aggregates, never a single rating', async () => {
     const me = await teacher('GET', '/api/v1/me/teaching');
     assert.equal(me.status, 200, me.text);

@@ -34,7 +34,13 @@ setup(void **state)
         fprintf(stderr, "setup: %s\n", err);
         return -1;
     }
-    struct auth_settings s = {5, 1800, 1800, 43200, 90, 1, 8192 * 1024};
+    struct auth_settings s = {.lockout_threshold = 5,
+                              .lockout_seconds = 1800,
+                              .idle_seconds = 1800,
+                              .absolute_seconds = 43200,
+                              .password_max_age_days = 90,
+                              .opslimit = 1,
+                              .memlimit = 8192 * 1024};
     auth_configure(&s);
     *state = f;
     return 0;
@@ -271,24 +277,27 @@ users_and_lockout(void **state)
     struct fixture *f = *state;
     struct audit_who w = {0, "tester", "", "127.0.0.1", "cli"};
     int64_t id;
-    const char *field = NULL, *why = NULL;
-    assert_int_equal(auth_user_create(f->db, "ann", "Str0ng!Pass",
-                                      "school_admin", "371723001", 0, true,
-                                      false, &w, &id, &field, &why),
-                     0);
-    assert_int_equal(auth_user_create(f->db, "ann", "Str0ng!Pass",
-                                      "county_admin", NULL, 0, true, false,
-                                      &w, &id, &field, &why),
-                     ERR_CONFLICT);
-    assert_int_equal(auth_user_create(f->db, "bob", "Str0ng!Pass",
-                                      "school_admin", NULL, 0, true, false,
-                                      &w, &id, &field, &why),
-                     ERR_NOTFOUND);
-    assert_string_equal(field, "township_code");
-    assert_int_equal(auth_user_create(f->db, "bob", "weak", "county_admin",
-                                      NULL, 0, true, false, &w, &id, &field,
-                                      &why),
-                     ERR_RANGE);
+    struct user_error e = {0};
+    struct user_new u = {"ann", "Str0ng!Pass", "school_admin", "371723001",
+                         0, USER_BY_API};
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), 0);
+    u.role = "county_admin";
+    u.township_code = NULL;
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), ERR_CONFLICT);
+    u = (struct user_new){"bob", "Str0ng!Pass", "school_admin", NULL, 0,
+                          USER_BY_API};
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), ERR_NOTFOUND);
+    assert_string_equal(e.field, "township_code");
+    u = (struct user_new){"bob", "weak", "county_admin", NULL, 0,
+                          USER_BY_API};
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), ERR_RANGE);
+    /* The three administrators only from the console. */
+    u = (struct user_new){"carl", "Str0ng!Pass", "secadmin", NULL, 0,
+                          USER_BY_API};
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), ERR_DENIED);
+    assert_string_equal(e.code, "admin_role_console_only");
+    u.origin = USER_BY_CONSOLE;
+    assert_int_equal(auth_user_create(f->db, &u, &w, &id, &e), 0);
     struct arena a;
     arena_init(&a, 0);
     struct login_result res;
@@ -300,6 +309,14 @@ users_and_lockout(void **state)
                      0);
     assert_int_equal(res.outcome, LOGIN_LOCKED);
     assert_true(res.retry_after > 0);
+    /* A name with no account locks the same way, after as many. */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(auth_login(f->db, &a, "nobody", "wrong", &w, &res),
+                         0);
+        assert_int_equal(res.outcome, LOGIN_BAD);
+    }
+    assert_int_equal(auth_login(f->db, &a, "nobody", "x", &w, &res), 0);
+    assert_int_equal(res.outcome, LOGIN_LOCKED);
     arena_cleanup(&a);
 }
 
