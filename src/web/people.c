@@ -121,21 +121,25 @@ web_people(struct req *req)
     html_raw(o, "</a><a class=\"button\" href=\"/people/import\">");
     html_txt(o, T("Import"));
     html_raw(o, "</a></form>");
+    /* The filters as the exports' query: "&a=1&b=2", sent as "?a=1&b=2"
+     * (the exports take exactly these parameters, and nothing else). */
     struct strbuf q;
     strbuf_init(&q, 0);
-    strbuf_puts(&q, "?x=1");
     web_query_arg(&q, "q", f.q);
     web_query_arg(&q, "political_status", f.political_status);
     web_query_arg(&q, "flag", f.flag);
     web_query_arg(&q, "sort", f.strokes ? "strokes" : NULL);
+    const char *qs = q.len ? arena_printf(&req->arena, "?%s",
+                                          strbuf_str(&q) + 1)
+                           : "";
     html_raw(o, "<p class=\"exports\">");
     html_txt(o, T("Export (numbers masked):"));
     html_raw(o, " <a id=\"export-xlsx\" href=\"");
     html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.xlsx%s",
-                              strbuf_str(&q)));
+                              qs));
     html_raw(o, "\">Excel (.xlsx)</a> · <a id=\"export-csv\" href=\"");
     html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.csv%s",
-                              strbuf_str(&q)));
+                              qs));
     html_raw(o, "\">CSV</a></p>");
     strbuf_cleanup(&q);
     html_raw(o, "<div id=\"people-table\"><table><thead><tr>");
