@@ -133,6 +133,8 @@ struct http_options {
     size_t max_url;                /* request target; longer: 414 */
     size_t max_header;             /* header lines; more: 431 */
     size_t connection_memory;      /* libmicrohttpd's pool per connection */
+    int idle_timeout;              /* seconds a connection may be silent;
+                                    * 0: 30 */
     const struct route *routes;    /* NULL-method terminated */
     authenticate_fn authenticate;
     prepare_fn prepare;

@@ -925,15 +925,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             log_access(line,
                        n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
     }
-    if (req->linger) {
-        /* Refused while its body was coming: read out the rest for a
-         * moment, so that the client sees the answer (linger.c). */
-        const union MHD_ConnectionInfo *ci =
-            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-        int fd = ci ? dup(ci->connect_fd) : -1;
-        if (fd >= 0)
-            linger_add(fd);
-    }
+    bool linger = req->linger;
     body_free(req->body, req->body_cap);
     budget_give(req->body_held);
     arena_cleanup(&req->arena);
@@ -941,6 +933,17 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(req);
     *con_cls = NULL;
     atomic_fetch_sub(&s->active, 1);
+    if (linger) {
+        /* Refused while its body was coming: read out the rest for a
+         * moment, so that the client sees the answer (linger.c). Last,
+         * so that all the request held is back when the client sees the
+         * end of the stream. */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        int fd = ci ? dup(ci->connect_fd) : -1;
+        if (fd >= 0)
+            linger_add(fd);
+    }
 }
 
 static int
@@ -1042,7 +1045,8 @@ http_start(const struct http_options *o, char *err, size_t errlen)
         (struct sockaddr *)&sin, MHD_OPTION_THREAD_POOL_SIZE, workers,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(o->idle_timeout ? o->idle_timeout : 30),
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory,
         MHD_OPTION_END);
