@@ -31,6 +31,8 @@
  */
 #include "http_int.h"
 
+#include "html.h"
+
 #include "../core/err.h"
 #include "../core/log.h"
 #include "../core/util.h"
@@ -589,8 +591,13 @@ decide(struct http_server *s, struct req *req)
         (r->access == ACCESS_USER ||
          (req->body_declared != 0 && !(r->flags & ROUTE_ANON_BODY)))) {
         if (req->page) {
-            http_redirect(req, arena_printf(&req->arena, "/login?next=%s",
-                                            req->path));
+            /* The path percent-encoded: it may hold any byte (%0d%0a). */
+            struct strbuf next;
+            strbuf_init(&next, 0);
+            strbuf_puts(&next, "/login?next=");
+            html_urlenc(&next, req->path);
+            http_redirect(req, arena_strdup(&req->arena, strbuf_str(&next)));
+            strbuf_cleanup(&next);
             return;
         }
         http_error(req, 401, "unauthenticated", NULL, "log in first");

@@ -262,6 +262,13 @@ describe('edge', () => {
     assert.doesNotMatch(r, /Connection: close/i);
   });
 
+  test('edge-2.5 the log-in redirect of an anonymous page carries its path percent-encoded', async () => {
+    const r = await req(base, 'GET', '/people/1%0d%0aSet-Cookie:%20x=1');
+    assert.equal(r.status, 303);
+    assert.equal(r.headers.get('location'), '/login?next=/people/1%0D%0ASet-Cookie%3A%20x%3D1');
+    assert.equal(r.setCookies.filter((c) => /^x=/.test(c)).length, 0);
+  });
+
   test('edge-4.1 a 45 KB URL is 414 in the API shape, or the Chinese error page for a browser', async () => {
     const long = 'a'.repeat(45000);
     const r = await rawRequest(base, `GET /api/v1/people?q=${long} HTTP/1.1\r\n${H}Connection: close\r\n\r\n`);
