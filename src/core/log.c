@@ -9,9 +9,11 @@
 #include "err.h"
 #include "util.h"
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static FILE *access_fp;
 static int access_owned;
@@ -128,6 +130,34 @@ log_msg(enum log_level lvl, const char *fmt, ...)
     fprintf(stderr, "%s %s %s\n", ts, names[lvl], esc);
 }
 
+/* A file sink is written in blocks and flushed once a second by its own
+ * thread: a write per request cost a third of the throughput under load,
+ * and a line still reaches the file (tail -f) within a second. A crash
+ * loses at most the last second. */
+static struct {
+    pthread_t thread;
+    pthread_mutex_t lock;
+    pthread_cond_t wake;
+    bool running, stop;
+} flusher = {.lock = PTHREAD_MUTEX_INITIALIZER,
+             .wake = PTHREAD_COND_INITIALIZER};
+
+static void *
+flush_loop(void *arg)
+{
+    (void)arg;
+    pthread_mutex_lock(&flusher.lock);
+    while (!flusher.stop) {
+        struct timespec t;
+        clock_gettime(CLOCK_REALTIME, &t);
+        t.tv_sec += 1;
+        pthread_cond_timedwait(&flusher.wake, &flusher.lock, &t);
+        fflush(access_fp); /* takes the stream's own lock */
+    }
+    pthread_mutex_unlock(&flusher.lock);
+    return NULL;
+}
+
 int
 log_access_open(const char *where)
 {
@@ -142,15 +172,26 @@ log_access_open(const char *where)
     if (access_fp == NULL)
         return ERR_IO;
     access_owned = 1;
-    /* A line is written when its request ends: tail -f sees it, and a
-     * crash loses none (one write per request). */
-    setvbuf(access_fp, NULL, _IOLBF, 0);
+    setvbuf(access_fp, NULL, _IOFBF, 64 * 1024);
+    flusher.stop = false;
+    flusher.running =
+        pthread_create(&flusher.thread, NULL, flush_loop, NULL) == 0;
+    if (!flusher.running) /* no thread: a line is written as it ends */
+        setvbuf(access_fp, NULL, _IOLBF, 0);
     return 0;
 }
 
 void
 log_access_close(void)
 {
+    if (flusher.running) {
+        pthread_mutex_lock(&flusher.lock);
+        flusher.stop = true;
+        pthread_cond_signal(&flusher.wake);
+        pthread_mutex_unlock(&flusher.lock);
+        pthread_join(flusher.thread, NULL);
+        flusher.running = false;
+    }
     if (access_fp && access_owned)
         fclose(access_fp);
     access_fp = NULL;

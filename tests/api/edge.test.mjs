@@ -80,6 +80,17 @@ function conversation(base, head, { next = () => null, timeout = 20000 } = {}) {
 
 const chunk = (b) => Buffer.concat([Buffer.from(b.length.toString(16) + '\r\n'), b, Buffer.from('\r\n')]);
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+// The access log's lines, once it holds at least n (it is flushed once a
+// second).
+async function logLines(file, n) {
+  let lines = [];
+  for (let i = 0; i < 40; i++) {
+    lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    if (lines.length >= n) break;
+    await sleep(100);
+  }
+  return lines;
+}
 const healthy = async (base) => assert.equal((await req(base, 'GET', '/healthz')).status, 200);
 const H = 'Host: 127.0.0.1\r\n';
 
@@ -306,8 +317,16 @@ describe('edge', () => {
     assert.match(huge.body, /too big/);
     await healthy(base);
     // Still counted (under route "none": no route was known) and logged.
-    const m = await req(base, 'GET', '/metrics');
-    assert.match(m.text, /dangxiao_http_requests_total\{method="",route="none",status="431"\} [1-9]/);
+    const counted = /dangxiao_http_requests_total\{method="",route="none",status="431"\} [1-9]/;
+    let m;
+    for (let i = 0; i < 40; i++) { // counted when the connection ends
+      m = await req(base, 'GET', '/metrics');
+      if (counted.test(m.text)) break;
+      await sleep(100);
+    }
+    assert.match(m.text, counted);
+    for (let i = 0; i < 40 && !/ 127\.0\.0\.1 - \/api\/v1\/me 431 /.test(fs.readFileSync(logFile, 'utf8')); i++)
+      await sleep(100);
     assert.match(fs.readFileSync(logFile, 'utf8'), / 127\.0\.0\.1 - \/api\/v1\/me 431 /);
   });
 
@@ -367,6 +386,7 @@ describe('edge', () => {
   });
 
   test('edge-7.1 a path with %0a and other control bytes does not split the access log', async () => {
+    await sleep(1200); // what came before is on disk
     const before = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length;
     const forged = '2026-01-01T00:00:00Z 10.0.0.1 GET /admin 200 1us u=1';
     const paths = [`/x%0a${encodeURIComponent(forged)}`, '/x%0d%0ay', '/x%1b%5b2J', '/x%ff%fe', '/x%5c%22',
@@ -375,8 +395,9 @@ describe('edge', () => {
       const r = await req(base, 'GET', p);
       assert.equal(r.status, 404);
     }
-    await sleep(200);
-    const lines = fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
+    const lines = await logLines(logFile, before + paths.length);
+    await sleep(300); // and no more than that
+    assert.equal(fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean).length, lines.length);
     assert.equal(lines.length, before + paths.length, lines.slice(before).join('\n'));
     const mine = lines.slice(before);
     assert.ok(mine.every((l) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ 127\.0\.0\.1 GET \/x/.test(l)), mine.join('\n'));
