@@ -185,7 +185,8 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/audit", api_audit_list, USER(R_AUDITOR), 0,
      PAGED ",event,from,object,to,username"},
     /* Pages */
-    {"GET", "/assets/{name}", web_asset, PUB, 0, NULL},
+    /* v is the build's ETag in the pages' links (a cache buster). */
+    {"GET", "/assets/{name}", web_asset, PUB, 0, "v"},
     {"GET", "/login", web_login_form, PUB, ROUTE_PAGE, "next"},
     {"POST", "/login", web_login, PUB,
      ROUTE_PAGE | ROUTE_NO_CSRF | ROUTE_ANON_BODY, "next"},
@@ -214,7 +215,7 @@ const struct route api_routes[] = {
     {"POST", "/orgs/{id}", web_org_update, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"POST", "/orgs/{id}/void", web_org_void, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"GET", "/people", web_people, USER(R_ADMINS), ROUTE_PAGE,
-     PAGED ",flag,political_status,q,sort"},
+     PAGED ",flag,political_status,q,sort,township"},
     {"POST", "/people", web_person_create, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"GET", "/people/new", web_person_new, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"GET", "/people/import", web_people_import_form, USER(R_ADMINS),

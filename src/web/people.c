@@ -67,7 +67,11 @@ web_people(struct req *req)
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
     struct people_filter f = {0};
-    f.township = api_scope(req);
+    /* ?township= as the API takes it (a link to one township's roster),
+     * within the caller's scope. */
+    if (api_township_filter(req, &f.township) != 0)
+        return req->status;
+    const char *tw = req_query(req, "township"); /* kept in the links */
     f.q = req_query(req, "q");
     f.political_status = req_query(req, "political_status");
     f.flag = req_query(req, "flag");
@@ -114,7 +118,13 @@ web_people(struct req *req)
     html_raw(o, "</select><select name=\"sort\">");
     web_select_option(req, "pinyin", T("By pinyin"), sort);
     web_select_option(req, "strokes", T("By surname strokes"), sort);
-    html_raw(o, "</select><button type=\"submit\">");
+    html_raw(o, "</select>");
+    if (tw && *tw) {
+        html_raw(o, "<input type=\"hidden\" name=\"township\" value=\"");
+        html_attr(o, tw);
+        html_raw(o, "\">");
+    }
+    html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Search"));
     html_raw(o, "</button><a class=\"button\" href=\"/people/new\">");
     html_txt(o, T("Add a person"));
@@ -125,6 +135,7 @@ web_people(struct req *req)
      * (the exports take exactly these parameters, and nothing else). */
     struct strbuf q;
     strbuf_init(&q, 0);
+    web_query_arg(&q, "township", tw);
     web_query_arg(&q, "q", f.q);
     web_query_arg(&q, "political_status", f.political_status);
     web_query_arg(&q, "flag", f.flag);
@@ -181,6 +192,7 @@ web_people(struct req *req)
     html_raw(o, "</td></tr></tfoot></table>");
     struct strbuf extra;
     strbuf_init(&extra, 0);
+    web_query_arg(&extra, "township", tw);
     web_query_arg(&extra, "q", f.q);
     web_query_arg(&extra, "political_status", f.political_status);
     web_query_arg(&extra, "flag", f.flag);

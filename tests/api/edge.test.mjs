@@ -361,6 +361,12 @@ describe('edge', () => {
     assert.equal((await req(base, 'GET', `/login?${wechat}`)).status, 200);
     assert.equal((await ca('GET', `/?${wechat}`)).status, 200);
     assert.equal((await ca('GET', `/people?q=%E5%BC%A0&from=timeline&lang=zh`)).status, 200);
+    // The roster page takes ?township= as the API does, within scope.
+    const w = await ca('GET', '/people?township=371723002&per_page=5');
+    assert.equal(w.status, 200);
+    assert.ok(!w.text.includes('371723001'), 'another township on its roster page');
+    assert.equal((await sa('GET', '/people?township=371723002')).status, 403);
+    assert.equal((await sa('GET', '/people?township=371723001')).status, 200);
     // The QR check-in page a phone opens from WeChat: its own answer
     // about the token, not one about the parameters.
     const c = await req(base, 'GET', `/c/nosuchtoken?${wechat}`);
@@ -378,10 +384,16 @@ describe('edge', () => {
     const rev = await ca('GET', `/people/${id}?reveal=1`);
     assert.equal(rev.status, 200);
     assert.equal(rev.headers.get('cache-control'), 'no-store');
+    // The assets as the pages link them (with their ?v= cache buster).
+    const home = await ca('GET', '/');
+    const assets = [...home.text.matchAll(/(?:href|src)="(\/assets\/[^"]+)"/g)].map((m) => m[1].replaceAll('&amp;', '&'));
+    assert.ok(assets.length >= 2 && assets.every((a) => /\?v=/.test(a)), assets.join(' '));
     for (const who of [ca, null]) {
-      const a = await req(base, 'GET', '/assets/app.css', who ? { cookie: who.cookie } : {});
-      assert.equal(a.status, 200);
-      assert.match(a.headers.get('cache-control'), /max-age=31536000/);
+      for (const u of assets) {
+        const a = await req(base, 'GET', u, who ? { cookie: who.cookie } : {});
+        assert.equal(a.status, 200, u);
+        assert.match(a.headers.get('cache-control'), /max-age=31536000/);
+      }
     }
   });
 
