@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {
   BIN, startServer, session, req, login, rawRequest, assertError,
-  assertRawError, sleep, rand,
+  assertRawError, sleep, rand, createUser,
 } from './lib.mjs';
 
 const ASAN = /\/asan\//.test(BIN);
@@ -234,6 +234,15 @@ describe('edge', () => {
     const n = await conversation(base, head(sa), { timeout: 5000 });
     assert.equal(n.status, 403);
     assert.equal(n.json.error.code, 'csrf');
+    // An account that must change its initial password: 403 unread.
+    const sys = await session(base, 'sysadmin');
+    const username = 'edge_' + rand(3);
+    await createUser(sys, { username, password: 'Edge!Init2026x', role: 'school_admin', township_code: '371723001' });
+    const fresh = await login(base, username, 'Edge!Init2026x');
+    assert.equal(fresh.status, 200);
+    const pw = await conversation(base, head({ cookie: fresh.cookie }, `X-CSRF-Token: ${fresh.csrf}\r\n`), { timeout: 5000 });
+    assert.equal(pw.status, 403);
+    assert.equal(pw.json.error.code, 'password_change_required');
     // A bearer token needs no CSRF header; an unknown one is 401 unread.
     const b = await conversation(base, `POST /api/v1/people/import HTTP/1.1\r\n${H}Authorization: Bearer nope\r\n` +
       `Content-Type: text/csv\r\nContent-Length: ${8 * MB}\r\n\r\n`, { timeout: 5000 });
