@@ -58,11 +58,11 @@ http_error(struct req *req, int status, const char *code, const char *field,
 {
     /* A page's message is in the reader's language: the catalog's
      * translation of the format, with the same conversions. */
-    if (req->page && page_translate)
-        fmt = page_translate(req, fmt);
+    const char *f = req->page && page_translate ? page_translate(req, fmt)
+                                                : fmt;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = arena_vprintf(&req->arena, fmt, ap);
+    char *msg = arena_vprintf(&req->arena, f, ap);
     va_end(ap);
     if (req->page)
         return http_error_page(req, status, msg);
