@@ -499,6 +499,24 @@ check_param(void *cls, enum MHD_ValueKind kind, const char *key,
     return MHD_NO;
 }
 
+/* A body over its route's limit: 413, on the headers or as it arrives. */
+static void
+refuse_too_large(struct req *req)
+{
+    http_error(req, 413, "body_too_large", NULL,
+               "the request body is larger than %zu bytes", req->body_limit);
+}
+
+/* A body the budget cannot hold now: 503, to be tried again. */
+static void
+refuse_busy(struct req *req)
+{
+    http_header_add(req, "Retry-After", "5");
+    http_error(req, 503, "busy", NULL,
+               "the server is receiving too many uploads; try again in a "
+               "moment");
+}
+
 /* 1 when the X-CSRF-Token header or the form's _csrf field matches the
  * session's token, 0 when it is missing or wrong, -1 when only the body
  * (not yet read) can tell. */
@@ -630,18 +648,13 @@ decide(struct http_server *s, struct req *req)
         req->csrf = 1; /* nothing to check */
     }
     if (req->body_declared > (int64_t)req->body_limit) {
-        http_error(req, 413, "body_too_large", NULL,
-                   "the request body is larger than %zu bytes",
-                   req->body_limit);
+        refuse_too_large(req);
         return;
     }
     if (req->body_declared > 0) {
         size_t need = body_alloc_size((size_t)req->body_declared + 1);
         if (!budget_take(need)) {
-            http_header_add(req, "Retry-After", "5");
-            http_error(req, 503, "busy", NULL,
-                       "the server is receiving too many uploads; try "
-                       "again in a moment");
+            refuse_busy(req);
             return;
         }
         req->body_held = need;
@@ -657,9 +670,7 @@ body_append(struct req *req, const char *data, size_t n)
     if (n > req->body_limit - req->body_len ||
         (req->body_declared > 0 &&
          req->body_len + n > (size_t)req->body_declared)) {
-        http_error(req, 413, "body_too_large", NULL,
-                   "the request body is larger than %zu bytes",
-                   req->body_limit);
+        refuse_too_large(req);
         return -1;
     }
     size_t need = req->body_len + n + 1;
@@ -674,10 +685,7 @@ body_append(struct req *req, const char *data, size_t n)
         cap = body_alloc_size(cap);
         if (cap > req->body_held) {
             if (!budget_take(cap - req->body_held)) {
-                http_header_add(req, "Retry-After", "5");
-                http_error(req, 503, "busy", NULL,
-                           "the server is receiving too many uploads; try "
-                           "again in a moment");
+                refuse_busy(req);
                 return -1;
             }
             req->body_held = cap;
