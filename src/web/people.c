@@ -60,6 +60,19 @@ flags_text(struct req *req, json_t *flags)
     }
 }
 
+/* The list's filters as query arguments ("&name=value"...), for the
+ * exports and the pager. */
+static void
+filter_args(struct strbuf *sb, const struct people_filter *f,
+            const char *township)
+{
+    web_query_arg(sb, "township", township);
+    web_query_arg(sb, "q", f->q);
+    web_query_arg(sb, "political_status", f->political_status);
+    web_query_arg(sb, "flag", f->flag);
+    web_query_arg(sb, "sort", f->strokes ? "strokes" : NULL);
+}
+
 int
 web_people(struct req *req)
 {
@@ -135,11 +148,7 @@ web_people(struct req *req)
      * (the exports take exactly these parameters, and nothing else). */
     struct strbuf q;
     strbuf_init(&q, 0);
-    web_query_arg(&q, "township", tw);
-    web_query_arg(&q, "q", f.q);
-    web_query_arg(&q, "political_status", f.political_status);
-    web_query_arg(&q, "flag", f.flag);
-    web_query_arg(&q, "sort", f.strokes ? "strokes" : NULL);
+    filter_args(&q, &f, tw);
     const char *qs = q.len ? arena_printf(&req->arena, "?%s",
                                           strbuf_str(&q) + 1)
                            : "";
@@ -192,11 +201,7 @@ web_people(struct req *req)
     html_raw(o, "</td></tr></tfoot></table>");
     struct strbuf extra;
     strbuf_init(&extra, 0);
-    web_query_arg(&extra, "township", tw);
-    web_query_arg(&extra, "q", f.q);
-    web_query_arg(&extra, "political_status", f.political_status);
-    web_query_arg(&extra, "flag", f.flag);
-    web_query_arg(&extra, "sort", f.strokes ? "strokes" : NULL);
+    filter_args(&extra, &f, tw);
     web_pager(req, "/people", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
     html_raw(o, "</div>");
