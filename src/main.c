@@ -632,8 +632,16 @@ cmd_serve(int argc, char **argv)
         .workers = (int)app_config.workers,
         .max_json_body = (size_t)app_config.max_json_body,
         .max_upload = (size_t)app_config.max_upload,
+        /* A photo, and the form's other fields around it. */
+        .max_photo = (size_t)(app_config.photo_max_bytes +
+                              app_config.max_json_body),
+        .body_budget = (size_t)app_config.body_budget_bytes,
+        .max_url = (size_t)app_config.max_url_bytes,
+        .max_header = (size_t)app_config.max_header_bytes,
+        .connection_memory = (size_t)app_config.connection_memory_bytes,
         .routes = api_routes,
         .authenticate = api_authenticate,
+        .translate = web_translate,
     };
     /* Password hashing runs on its own bounded pool (log-in floods). */
     app_hash_pool = workq_new((int)app_config.hash_threads,

@@ -94,7 +94,9 @@ int api_write_error(struct req *req, struct db *db, int rc,
 /* A list's ?township= within the caller's scope, else the scope (NULL:
  * the county). 0, or -1 having answered 403. */
 int api_township_filter(struct req *req, const char **out);
-/* Answers a whole list (one page holding every item). */
+/* Answers a whole list: one page holding every item, or with ?page= or
+ * ?per_page= that page of it, as every list is paged (SPEC §4.2). Takes
+ * ownership of items. */
 int api_list_all(struct req *req, json_t *items);
 /* The period of ?from= and ?to= (China dates, "to" inclusive), the
  * calendar year to date where one is absent (rules_default_period): the

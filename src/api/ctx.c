@@ -431,7 +431,20 @@ int
 api_list_all(struct req *req, json_t *items)
 {
     int64_t n = (int64_t)json_array_size(items);
-    return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    if (req_query(req, "page") == NULL && req_query(req, "per_page") == NULL)
+        return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
+    /* Paged like every list (SPEC §4.2) when the caller asks. */
+    int64_t page, per_page;
+    if (req_paging_or_400(req, &page, &per_page) != 0) {
+        json_decref(items);
+        return req->status;
+    }
+    json_t *slice = json_array();
+    for (int64_t i = (page - 1) * per_page; i < n && i < page * per_page;
+         i++)
+        json_array_append(slice, json_array_get(items, (size_t)i));
+    json_decref(items);
+    return http_json(req, 200, http_list(slice, n, page, per_page));
 }
 
 int

@@ -353,8 +353,9 @@ api_photo_get(struct req *req)
     strbuf_append(&req->out, data, len);
     free(data);
     /* Served as stored: the type was checked on upload, and nosniff (sent
-     * with every answer) keeps a browser from guessing another. */
-    http_header_add(req, "Cache-Control", "private, max-age=86400");
+     * with every answer) keeps a browser from guessing another. Like every
+     * answer to a logged-in caller it is not cached (no-store, server.c):
+     * class photos must not stay behind on a shared office computer. */
     return http_body(req, 200, arena_strdup(&req->arena, mime));
 }
 

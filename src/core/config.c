@@ -38,6 +38,20 @@ static const struct setting settings[] = {
      0, "largest JSON or form body in bytes"},
     {"max_upload", SET_INT, "8388608", 1024, 256 << 20, OFF(max_upload), 0,
      "largest file upload in bytes"},
+    {"body_budget_bytes", SET_INT, "67108864", 64 << 10, 16LL << 30,
+     OFF(body_budget_bytes), 0,
+     "request bodies in flight, all together, in bytes; past it: 503"},
+    {"max_url_bytes", SET_INT, "8192", 256, 1 << 20, OFF(max_url_bytes), 0,
+     "longest request target (path and query) in bytes; past it: 414"},
+    {"max_header_bytes", SET_INT, "16384", 1024, 1 << 20,
+     OFF(max_header_bytes), 0,
+     "largest request header lines in bytes; past them: 431"},
+    {"connection_memory_bytes", SET_INT, "65536", 16 << 10, 16 << 20,
+     OFF(connection_memory_bytes), 0,
+     "memory each connection keeps for the request head and the answer's "
+     "headers (libmicrohttpd's pool); 32768 or less is taken from the "
+     "heap, which is faster for clients that open a connection per "
+     "request, but libmicrohttpd then answers heads over ~30 KB itself"},
     {"lockout_threshold", SET_INT, "5", 3, 20, OFF(lockout_threshold), 0,
      "failed log-ins in a row that lock an account"},
     {"lockout_seconds", SET_INT, "1800", 1, 86400, OFF(lockout_seconds), 0,

@@ -18,6 +18,10 @@ struct config {
     int64_t workers;              /* 0 = one per core */
     int64_t max_json_body;        /* bytes */
     int64_t max_upload;           /* bytes */
+    int64_t body_budget_bytes;    /* all bodies in flight together */
+    int64_t max_url_bytes;        /* request target; longer: 414 */
+    int64_t max_header_bytes;     /* header lines; more: 431 */
+    int64_t connection_memory_bytes; /* libmicrohttpd's pool per connection */
     int64_t lockout_threshold;    /* failures in a row */
     int64_t lockout_seconds;
     int64_t session_idle_seconds;

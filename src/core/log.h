@@ -5,6 +5,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 
@@ -20,5 +21,13 @@ int log_access_open(const char *where);
 void log_access_close(void);
 /* Whether an access log is open (so callers can skip formatting). */
 bool log_access_enabled(void);
-/* Writes one already formatted line (no newline needed). */
+/* Writes one already formatted line (no newline needed), escaped. */
 void log_access(const char *line, int len);
+
+/* Copies n bytes of in to out (cap bytes, always NUL-terminated) so that
+ * the copy is one printable line: backslash, tab, CR and LF become \\,
+ * \t, \r and \n; other control characters (C0, DEL, the UTF-8 encoded
+ * C1 range as \u0080..\u009f) and bytes that are not well-formed UTF-8
+ * become \xHH; other UTF-8 text is kept. Stops before a piece that would
+ * not fit. Returns the length written. Every log line passes here. */
+size_t log_escape(char *out, size_t cap, const char *in, size_t n);

@@ -4,8 +4,14 @@
  *
  * It knows nothing of users or databases. The application gives it a
  * route table and an authenticate hook; every route must declare who may
- * call it (ACCESS_PUBLIC, or ACCESS_USER with a role mask), and the server
+ * call it (ACCESS_PUBLIC, or ACCESS_USER with a role mask), how large a
+ * body it takes and which query parameters it reads, and the server
  * refuses to start if one does not. Role bits are opaque numbers here.
+ *
+ * Everything about a request is decided on its headers, before the first
+ * body byte is kept: the route, the caller, the access rule and the body's
+ * limit. A body is held in a buffer that grows with the bytes that arrive,
+ * and every body in flight draws on one memory budget.
  */
 #pragma once
 
@@ -30,6 +36,9 @@ enum route_flags {
     ROUTE_UPLOAD = 1 << 1,         /* body limit is max_upload, not JSON */
     ROUTE_PW_CHANGE_OK = 1 << 2,   /* allowed while a password change is due */
     ROUTE_NO_CSRF = 1 << 3,        /* a write that needs no CSRF token (log-in) */
+    ROUTE_PHOTO = 1 << 4,          /* body limit is a photo and its form */
+    ROUTE_ANON_BODY = 1 << 5,      /* takes a (small) body from anonymous
+                                    * callers: the log-in forms */
 };
 
 /* The name of each route flag ("page", "upload", ...), for `dangxiao
@@ -51,6 +60,10 @@ struct route {
     enum access access;
     unsigned roles;       /* ACCESS_USER: role bits allowed; must be != 0 */
     unsigned flags;       /* enum route_flags */
+    const char *query;    /* the query parameters it reads, "a,b,c"; NULL:
+                           * none. Any other one is a 400 unknown_param
+                           * (lang is read everywhere; pages also take the
+                           * parameters WeChat appends to shared links) */
 };
 
 /* Who is calling, filled by the authenticate hook. */
@@ -82,8 +95,14 @@ struct req {
     int nparams;
     char *body;                    /* NUL-terminated, may hold NULs */
     size_t body_len;
-    size_t body_limit;
-    bool body_too_large;
+    size_t body_limit;             /* the route's limit in bytes */
+    size_t body_cap;               /* bytes allocated for body */
+    size_t body_held;              /* bytes drawn from the body budget */
+    int64_t body_declared;         /* Content-Length, -1 chunked, 0 none */
+    size_t target_len;             /* the request target as sent, bytes */
+    int phase;                     /* server.c: how far the request got */
+    int csrf;                      /* server.c: 1 checked, -1 not yet */
+    bool linger;                   /* server.c: refused mid-body */
     const char *ip;
     struct principal *user;        /* NULL when not logged in */
     void *conn;                    /* struct MHD_Connection * */
@@ -109,15 +128,26 @@ struct req {
 typedef int (*authenticate_fn)(struct req *req);
 /* Called before a route's handler runs and after access checks pass. */
 typedef void (*prepare_fn)(struct req *req);
+/* Translates a message (an English msgid, possibly a printf format) into
+ * req->lang for a page's error; returns msgid when it has no translation. */
+typedef const char *(*translate_fn)(struct req *req, const char *msgid);
 
 struct http_options {
-    const char *listen;            /* "127.0.0.1:8080" */
+    const char *listen;            /* "127.0.0.1:8080"; port 0: any */
     int workers;                   /* threads; 0 = one per core */
-    size_t max_json_body;
-    size_t max_upload;
+    size_t max_json_body;          /* JSON and form bodies */
+    size_t max_upload;             /* ROUTE_UPLOAD bodies */
+    size_t max_photo;              /* ROUTE_PHOTO bodies */
+    size_t body_budget;            /* all bodies in flight together */
+    size_t max_url;                /* request target; longer: 414 */
+    size_t max_header;             /* header lines; more: 431 */
+    size_t connection_memory;      /* libmicrohttpd's pool per connection */
+    int idle_timeout;              /* seconds a connection may be silent;
+                                    * 0: 30 */
     const struct route *routes;    /* NULL-method terminated */
     authenticate_fn authenticate;
     prepare_fn prepare;
+    translate_fn translate;        /* NULL: pages' errors stay English */
 };
 
 struct http_server;
@@ -126,11 +156,17 @@ struct http_server;
  * starts listening. Returns NULL with the reason in err. */
 struct http_server *http_start(const struct http_options *o, char *err,
                                size_t errlen);
+/* The port it listens on (the one the system chose for port 0). */
+int http_port(const struct http_server *s);
 /* Stops accepting, lets requests in flight finish (up to grace_ms), then
  * stops the threads and frees the server. */
 void http_stop(struct http_server *s, int grace_ms);
-/* Validates a route table; 0, or ERR_INVAL with the first bad route named
- * in err. Exposed for the unit tests. */
+/* Validates a route table: every route declares its access rule, a body
+ * limit only where a body belongs (none on GET), flags that agree with each
+ * other (a body from anonymous callers only on a public route, and small;
+ * no CSRF exemption for logged-in callers) and a well-formed list of
+ * query parameters. 0, or ERR_INVAL with the first bad route named in err.
+ * Exposed for the unit tests. */
 int http_routes_check(const struct route *routes, char *err, size_t errlen);
 /* Matches method+path against routes. Returns the route index, -1 when
  * no pattern matches, -2 when a pattern matches but not the method. Fills
@@ -143,8 +179,13 @@ int http_route_match(const struct route *routes, const char *method,
 
 /* A request header, or NULL. */
 const char *req_header(struct req *req, const char *name);
-/* A query-string argument, or NULL. */
+/* A query-string argument, or NULL. name must be one the route declares
+ * (struct route.query): reading another is a bug, logged, and fatal in
+ * the sanitizer builds so that the tests catch it. */
 const char *req_query(struct req *req, const char *name);
+/* Whether a request for route r may carry query parameter name: one it
+ * declares, lang, or (pages only) one WeChat appends to shared links. */
+bool http_query_allowed(const struct route *r, const char *name);
 /* A cookie, or NULL. */
 const char *req_cookie(struct req *req, const char *name);
 /* A field of an application/x-www-form-urlencoded body, or NULL. */
@@ -238,3 +279,5 @@ json_t *http_list(json_t *items, int64_t total, int64_t page,
 /* --- metrics (metrics.c) ------------------------------------------- */
 /* Writes the Prometheus text exposition into req->out. */
 void http_metrics_render(struct req *req);
+/* Bytes the bodies in flight hold from the body budget now. */
+size_t http_body_bytes_in_flight(void);

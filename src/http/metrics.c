@@ -1,6 +1,8 @@
 /*
  * metrics.c - request counters by route and status, and a latency
- * histogram by route, in the Prometheus text format. Counters are relaxed
+ * histogram by route, and the bytes request bodies hold, in the
+ * Prometheus text format. Requests libmicrohttpd refused before any route
+ * was known count under route="none". Counters are relaxed
  * atomics: a scrape may see a request counted in one series and not yet
  * in another, which Prometheus tolerates.
  */
@@ -13,8 +15,9 @@
 #include <string.h>
 
 /* Status codes we keep a series for; anything else counts as "other". */
-static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403, 404,
-                               405, 409, 410, 413, 422, 429, 500, 503, 0};
+static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403,
+                               404, 405, 409, 410, 413, 414, 415, 422,
+                               429, 431, 500, 503, 505, 0};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 
 /* Upper bounds in seconds; the last bucket is +Inf. */
@@ -146,4 +149,9 @@ http_metrics_render(struct req *req)
         labels(sb, slot);
         strbuf_printf(sb, "} %llu\n", cum);
     }
+    strbuf_printf(sb, "# HELP dangxiao_http_body_bytes Bytes the request "
+                      "bodies in flight hold of the body budget.\n"
+                      "# TYPE dangxiao_http_body_bytes gauge\n"
+                      "dangxiao_http_body_bytes %zu\n",
+                  http_body_bytes_in_flight());
 }

@@ -5,6 +5,7 @@
 #include "http_int.h"
 
 #include "../core/err.h"
+#include "../core/log.h"
 #include "../core/util.h"
 
 #include <microhttpd.h>
@@ -18,9 +19,84 @@ req_header(struct req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+/* The sanitizer builds (the tests, the fuzzer) stop at a handler that
+ * reads an undeclared query parameter; a release build logs it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define STRICT_ROUTES 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define STRICT_ROUTES 1
+#endif
+#endif
+#ifndef STRICT_ROUTES
+#define STRICT_ROUTES 0
+#endif
+
+/* Read by the application on every route: the UI language. */
+static const char *const everywhere[] = {"lang"};
+
+/* What WeChat's browser appends to a link shared in a chat, a group or
+ * Moments and opened there: from=singlemessage|groupmessage|timeline,
+ * isappinstalled=0, scene and subscene (where it was opened), clicktime
+ * and enterid (when), ascene, and nsukey (its link check). Trainees open
+ * shared links in WeChat, so pages take them (and ignore them). */
+static const char *const wechat[] = {"from",    "isappinstalled", "scene",
+                                     "subscene", "clicktime",     "enterid",
+                                     "ascene",  "nsukey"};
+
+static bool
+in_table(const char *const *t, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* Whether name is one of the comma-separated names of list. */
+static bool
+in_list(const char *list, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        if (n == nl && memcmp(p, name, n) == 0)
+            return true;
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return false;
+}
+
+bool
+http_query_allowed(const struct route *r, const char *name)
+{
+    if (in_table(everywhere, sizeof(everywhere) / sizeof(everywhere[0]),
+                 name))
+        return true;
+    if (r == NULL)
+        return false;
+    if (in_list(r->query, name))
+        return true;
+    return (r->flags & ROUTE_PAGE) &&
+           in_table(wechat, sizeof(wechat) / sizeof(wechat[0]), name);
+}
+
 const char *
 req_query(struct req *req, const char *name)
 {
+    if (req->route && !http_query_allowed(req->route, name)) {
+        /* A handler reading what its route does not declare: the
+         * parameter is refused (400) before the handler runs, so the
+         * filter could never work. */
+        log_error("bug: %s %s reads query parameter %s, which its route "
+                  "does not declare (src/api/routes.c)",
+                  req->route->method, req->route->pattern, name);
+#if STRICT_ROUTES
+        abort();
+#endif
+    }
     return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND,
                                        name);
 }

@@ -44,13 +44,26 @@ http_json(struct req *req, int status, json_t *v)
     return status;
 }
 
+/* Set once at start (http_start), read by every worker. */
+static translate_fn page_translate;
+
+void
+http_set_translate(translate_fn fn)
+{
+    page_translate = fn;
+}
+
 int
 http_error(struct req *req, int status, const char *code, const char *field,
            const char *fmt, ...)
 {
+    /* A page's message is in the reader's language: the catalog's
+     * translation of the format, with the same conversions. */
+    const char *f = req->page && page_translate ? page_translate(req, fmt)
+                                                : fmt;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = arena_vprintf(&req->arena, fmt, ap);
+    char *msg = arena_vprintf(&req->arena, f, ap);
     va_end(ap);
     if (req->page)
         return http_error_page(req, status, msg);

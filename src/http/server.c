@@ -1,14 +1,37 @@
 /*
  * server.c - libmicrohttpd glue: start and stop, the per-request life
- * cycle (first call: route + limits; body calls: collect; last call:
- * access checks, handler, response), and the access log.
+ * cycle and the access log.
  *
- * libmicrohttpd calls the access handler several times per request. We
- * answer on a later call, never the first one, for every request with no
- * early error: answering on the first call turns keep-alive off in
- * 0.9.75 (PERF.md, pitfall 1).
+ * A request is decided on its headers. libmicrohttpd calls the access
+ * handler several times per request; on the FIRST call we know the
+ * method, the path, the headers and the query, and there we decide
+ * everything that does not need the body: the request's framing, its
+ * route (404, 405), its query parameters, its body limit, who is calling
+ * (cookie or bearer token), the route's access rule (401, 403, 403
+ * password_change_required), an X-CSRF-Token header if there is one, and
+ * the body's share of the memory budget. A request refused there never
+ * has a body byte kept. The body calls append what arrives to a buffer
+ * that grows with it; the last call runs the handler.
+ *
+ * We answer on a later call, never the first one, for every request with
+ * no early error, and for an early error on a request without a body:
+ * answering on the first call turns keep-alive off in 0.9.75 (PERF.md,
+ * pitfall 1). An early error on a request with a body is queued on the
+ * first call, so that libmicrohttpd skips the body and closes.
+ *
+ * libmicrohttpd 0.9.75 accepts a queued answer only on the first and the
+ * last call: a chunked body that passes its limit (or the budget) while it
+ * arrives is answered by writing our error straight to the socket and
+ * closing the connection (send_raw), without reading the rest.
+ *
+ * Some malformed requests libmicrohttpd answers itself, with its own HTML,
+ * before our handler can see them; docs/ARCHITECTURE.md lists them. They
+ * still reach the access log and the metrics, through the URI callback
+ * (on_uri) that creates every request.
  */
 #include "http_int.h"
+
+#include "html.h"
 
 #include "../core/err.h"
 #include "../core/log.h"
@@ -24,6 +47,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -32,6 +57,13 @@ struct http_server {
     struct http_options o;
     int nroutes;
     atomic_int active;      /* requests between first call and completion */
+};
+
+/* How far a request got (req->phase). */
+enum {
+    PHASE_NEW = 0,  /* created by on_uri; libmicrohttpd may yet refuse it */
+    PHASE_HEADERS,  /* decided on its headers; body or last call next */
+    PHASE_QUEUED,   /* its answer is queued or sent: nothing more to do */
 };
 
 /* Sent with every answer (SPEC §5; 等保 2.0 web hardening). The pages use
@@ -53,8 +85,147 @@ const struct http_flag_name http_route_flag_names[] = {
     {ROUTE_UPLOAD, "upload"},
     {ROUTE_PW_CHANGE_OK, "pw_change_ok"},
     {ROUTE_NO_CSRF, "no_csrf"},
+    {ROUTE_PHOTO, "photo"},
+    {ROUTE_ANON_BODY, "anon_body"},
     {0, NULL},
 };
+
+/* Bodies in flight hold bytes of one budget, per process: what their
+ * buffers have allocated, or for a body of known length what it will
+ * need. */
+static atomic_size_t bodies_held;
+static size_t body_budget;
+
+size_t
+http_body_bytes_in_flight(void)
+{
+    return atomic_load(&bodies_held);
+}
+
+/* Takes n bytes from the budget; false when that would pass it. */
+static bool
+budget_take(size_t n)
+{
+    size_t cur = atomic_load(&bodies_held);
+    do {
+        if (n > body_budget || cur > body_budget - n)
+            return false;
+    } while (!atomic_compare_exchange_weak(&bodies_held, &cur, cur + n));
+    return true;
+}
+
+static void
+budget_give(size_t n)
+{
+    atomic_fetch_sub(&bodies_held, n);
+}
+
+/* A body buffer up to this size lives on the heap; a larger one is mapped
+ * on its own, grows with mremap and goes back to the system the moment
+ * the request ends (from the heap, freed pages of large bodies could stay
+ * resident long after an upload flood). */
+#define BODY_HEAP_MAX (64 * 1024)
+
+/* The bytes a body buffer of n bytes really takes. */
+static size_t
+body_alloc_size(size_t n)
+{
+    if (n <= BODY_HEAP_MAX)
+        return n;
+    size_t page = (size_t)sysconf(_SC_PAGESIZE);
+    return (n + page - 1) / page * page;
+}
+
+/* Grows body (cap bytes, NULL when 0) to ncap bytes (a body_alloc_size
+ * value), keeping its contents; aborts on OOM, as xrealloc does. */
+static char *
+body_realloc(char *body, size_t cap, size_t ncap)
+{
+    if (ncap <= BODY_HEAP_MAX)
+        return xrealloc(body, ncap);
+    void *p;
+    if (cap > BODY_HEAP_MAX) {
+        p = mremap(body, cap, ncap, MREMAP_MAYMOVE);
+    } else {
+        p = mmap(NULL, ncap, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p != MAP_FAILED && body) {
+            memcpy(p, body, cap);
+            free(body);
+        }
+    }
+    if (p == MAP_FAILED) {
+        log_error("out of memory for a request body of %zu bytes", ncap);
+        abort();
+    }
+    return p;
+}
+
+static void
+body_free(char *body, size_t cap)
+{
+    if (cap > BODY_HEAP_MAX)
+        munmap(body, cap);
+    else
+        free(body);
+}
+
+/* --- the route table ------------------------------------------------ */
+
+static bool
+is_get(const char *m)
+{
+    return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0;
+}
+
+/* A query declaration is names of [a-z0-9_] separated by single commas,
+ * each once. Returns NULL when it is one, else what is wrong. */
+static const char *
+query_decl_error(const char *q)
+{
+    if (q == NULL)
+        return NULL;
+    const char *p = q;
+    for (;;) {
+        size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+        if (n == 0)
+            return "an empty or badly spelled name";
+        for (const char *o = q; o < p;) {
+            size_t on = strcspn(o, ",");
+            if (on == n && memcmp(o, p, n) == 0)
+                return "a name twice";
+            o += on + 1;
+        }
+        if (p[n] == '\0')
+            return NULL;
+        if (p[n] != ',')
+            return "a character other than a-z, 0-9, _ and ,";
+        p += n + 1;
+    }
+}
+
+/* The flag combinations a route may not declare, with why. */
+static const char *
+flags_error(const struct route *r)
+{
+    unsigned f = r->flags;
+    if (is_get(r->method) && (f & (ROUTE_UPLOAD | ROUTE_PHOTO |
+                                   ROUTE_ANON_BODY | ROUTE_NO_CSRF)))
+        return "a GET takes no body, so no body limit or CSRF exemption";
+    if ((f & ROUTE_UPLOAD) && (f & ROUTE_PHOTO))
+        return "two body limits (upload and photo)";
+    if ((f & ROUTE_ANON_BODY) && r->access != ACCESS_PUBLIC)
+        return "a body from anonymous callers on a route that needs log-in";
+    if ((f & ROUTE_ANON_BODY) && (f & (ROUTE_UPLOAD | ROUTE_PHOTO)))
+        return "a large body from anonymous callers";
+    if ((f & ROUTE_NO_CSRF) && r->access != ACCESS_PUBLIC)
+        return "no CSRF check for logged-in callers";
+    if ((f & ROUTE_PW_CHANGE_OK) && r->access != ACCESS_USER)
+        return "a password-change exemption on a public route";
+    if ((f & ROUTE_PAGE) && strncmp(r->pattern, "/api/", 5) == 0)
+        return "a page under /api/";
+    return NULL;
+}
 
 int
 http_routes_check(const struct route *routes, char *err, size_t errlen)
@@ -73,6 +244,7 @@ http_routes_check(const struct route *routes, char *err, size_t errlen)
                     r->flags & ~named);
             return ERR_INVAL;
         }
+        const char *why;
         if (r->fn == NULL || r->pattern == NULL || r->pattern[0] != '/') {
             str_fmt(err, errlen, "route %s %s: no handler or bad pattern",
                     r->method, r->pattern ? r->pattern : "(null)");
@@ -88,6 +260,17 @@ http_routes_check(const struct route *routes, char *err, size_t errlen)
         if (r->access == ACCESS_USER && r->roles == 0) {
             str_fmt(err, errlen, "route %s %s allows no role", r->method,
                     r->pattern);
+            return ERR_INVAL;
+        }
+        if ((why = flags_error(r)) != NULL) {
+            str_fmt(err, errlen, "route %s %s declares %s", r->method,
+                    r->pattern, why);
+            return ERR_INVAL;
+        }
+        if ((why = query_decl_error(r->query)) != NULL) {
+            str_fmt(err, errlen,
+                    "route %s %s: its query parameters \"%s\" hold %s",
+                    r->method, r->pattern, r->query, why);
             return ERR_INVAL;
         }
         for (int j = 0; j < i; j++)
@@ -156,6 +339,8 @@ http_route_match(const struct route *routes, const char *method,
     return path_known ? -2 : -1;
 }
 
+/* --- a request's life ----------------------------------------------- */
+
 static const char *
 client_ip(struct req *req, struct MHD_Connection *conn)
 {
@@ -174,30 +359,59 @@ client_ip(struct req *req, struct MHD_Connection *conn)
     return arena_strdup(&req->arena, buf);
 }
 
-static struct req *
-req_new(struct http_server *s, struct MHD_Connection *conn, const char *url,
-        const char *method)
+/* libmicrohttpd's URI callback: called once per request, as soon as the
+ * request line is in, before the headers are parsed. The request object
+ * is made here so that it exists (and is logged and counted) even when
+ * libmicrohttpd goes on to refuse the request itself. */
+static void *
+on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 {
+    struct http_server *s = cls;
     struct req *req = xcalloc(1, sizeof(*req));
     arena_init(&req->arena, 4096);
     strbuf_init(&req->out, 0);
     req->conn = conn;
     req->t_start_ns = now_mono_ns();
-    req->method = arena_strdup(&req->arena, method);
-    req->path = arena_strdup(&req->arena, url);
+    req->target_len = strlen(uri);
+    req->method = "-";
+    req->path = arena_strndup(&req->arena, uri, strcspn(uri, "?"));
     req->ip = client_ip(req, conn);
     req->lang = "zh";
+    req->route_index = -1;
+    atomic_fetch_add(&s->active, 1);
+    return req;
+}
+
+/* Accept names a type a browser asks for as a page. */
+static bool
+wants_html(struct req *req)
+{
+    const char *a = req_header(req, "Accept");
+    return a && strstr(a, "text/html") != NULL;
+}
+
+/* First call: the route and its limit. */
+static void
+req_begin(struct http_server *s, struct req *req, const char *url,
+          const char *method)
+{
+    req->method = arena_strdup(&req->arena, method);
+    req->path = arena_strdup(&req->arena, url);
     req->route_index = http_route_match(s->o.routes, method, url,
                                         req->params, &req->nparams,
                                         &req->arena);
     if (req->route_index >= 0) {
         req->route = &s->o.routes[req->route_index];
         req->page = (req->route->flags & ROUTE_PAGE) != 0;
+        unsigned f = req->route->flags;
+        req->body_limit = is_get(req->route->method) ? 0
+                          : (f & ROUTE_UPLOAD)        ? s->o.max_upload
+                          : (f & ROUTE_PHOTO)         ? s->o.max_photo
+                                                      : s->o.max_json_body;
+    } else {
+        /* No route: a browser asking for a page gets the error page. */
+        req->page = strncmp(url, "/api/", 5) != 0 && wants_html(req);
     }
-    req->body_limit = (req->route && (req->route->flags & ROUTE_UPLOAD))
-                          ? s->o.max_upload
-                          : s->o.max_json_body;
-    return req;
 }
 
 static bool
@@ -227,9 +441,167 @@ answer_405(struct http_server *s, struct req *req)
                "%s is not allowed on %s", req->method, req->path);
 }
 
-static void
-dispatch(struct http_server *s, struct req *req)
+/* What the headers say about the body's framing. */
+struct framing {
+    int cl, te;          /* Content-Length and Transfer-Encoding lines */
+    const char *cl_value, *te_value;
+    size_t header_bytes; /* names and values, as a check of the total */
+};
+
+static enum MHD_Result
+count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+             const char *value)
 {
+    (void)kind;
+    struct framing *f = cls;
+    f->header_bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    if (strcasecmp(key, "Content-Length") == 0) {
+        f->cl++;
+        f->cl_value = value;
+    } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
+        f->te++;
+        f->te_value = value;
+    }
+    return MHD_YES;
+}
+
+/* The request's framing: 0 with req->body_declared set (-1: chunked), or
+ * -1 having answered 400. A body's length is either one Content-Length or
+ * "Transfer-Encoding: chunked", never both: when the two disagree, a
+ * proxy in front and this server could see different requests. */
+static int
+check_framing(struct req *req, const struct framing *f)
+{
+    /* Refused or not, a body may follow: an error is answered at once and
+     * the connection closed, since where this request ends is unknown. */
+    if (f->te || f->cl)
+        req->body_declared = -1;
+    if (f->te > 1 || (f->te && strcasecmp(f->te_value, "chunked") != 0)) {
+        http_error(req, 400, "bad_framing", NULL,
+                   "only one Transfer-Encoding, chunked, is understood");
+        return -1;
+    }
+    if (f->te && f->cl) {
+        http_error(req, 400, "bad_framing", NULL,
+                   "Content-Length and Transfer-Encoding may not both be "
+                   "given");
+        return -1;
+    }
+    if (f->cl > 1) {
+        http_error(req, 400, "bad_framing", NULL,
+                   "Content-Length may be given only once");
+        return -1;
+    }
+    if (f->cl) {
+        /* libmicrohttpd answered a Content-Length that is not a number
+         * already; this is its value, digits only. */
+        unsigned long long n = strtoull(f->cl_value, NULL, 10);
+        req->body_declared = n > INT64_MAX ? INT64_MAX : (int64_t)n;
+    }
+    return 0;
+}
+
+struct query_check {
+    const struct route *r;
+    const char *bad;
+};
+
+static enum MHD_Result
+check_param(void *cls, enum MHD_ValueKind kind, const char *key,
+            const char *value)
+{
+    (void)kind;
+    (void)value;
+    struct query_check *q = cls;
+    if (key == NULL || *key == '\0') /* a bare "?" or a trailing "&" */
+        return MHD_YES;
+    if (http_query_allowed(q->r, key))
+        return MHD_YES;
+    q->bad = key;
+    return MHD_NO;
+}
+
+/* A body over its route's limit: 413, on the headers or as it arrives. */
+static void
+refuse_too_large(struct req *req)
+{
+    http_error(req, 413, "body_too_large", NULL,
+               "the request body is larger than %zu bytes", req->body_limit);
+}
+
+/* A body the budget cannot hold now: 503, to be tried again. */
+static void
+refuse_busy(struct req *req)
+{
+    http_header_add(req, "Retry-After", "5");
+    http_error(req, 503, "busy", NULL,
+               "the server is receiving too many uploads; try again in a "
+               "moment");
+}
+
+/* 1 when the X-CSRF-Token header or the form's _csrf field matches the
+ * session's token, 0 when it is missing or wrong, -1 when only the body
+ * (not yet read) can tell. */
+static int
+csrf_verdict(struct req *req, bool body_read)
+{
+    const char *t = req_header(req, "X-CSRF-Token");
+    if (t == NULL && body_read) {
+        t = req_form(req, "_csrf");
+        const char *mp;
+        size_t mpl;
+        if (t == NULL && req_multipart_file(req, "_csrf", &mp, &mpl) == 0)
+            t = arena_strndup(&req->arena, mp, mpl);
+    }
+    if (t == NULL && !body_read) {
+        /* Only a form or a multipart body can carry the field. */
+        const char *ct = req_header(req, "Content-Type");
+        bool form = ct && (strncasecmp(ct, "application/x-www-form-"
+                                           "urlencoded", 33) == 0 ||
+                           strncasecmp(ct, "multipart/form-data", 19) == 0);
+        if (form && req->body_declared != 0)
+            return -1;
+    }
+    size_t tl = t ? strlen(t) : 0;
+    if (t == NULL || req->user->csrf == NULL ||
+        tl != strlen(req->user->csrf) ||
+        sodium_memcmp(t, req->user->csrf, tl) != 0)
+        return 0;
+    return 1;
+}
+
+static void
+csrf_refuse(struct req *req)
+{
+    http_error(req, 403, "csrf", NULL,
+               "missing or wrong X-CSRF-Token header");
+}
+
+/* The decision on the headers (first call). Answers the request when it
+ * is refused; otherwise leaves it to the body and last calls. */
+static void
+decide(struct http_server *s, struct req *req)
+{
+    struct MHD_Connection *conn = req->conn;
+    struct framing f = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, count_header, &f);
+    const union MHD_ConnectionInfo *hs = MHD_get_connection_info(
+        conn, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);
+    size_t head = hs ? hs->header_size : f.header_bytes;
+    if (check_framing(req, &f) != 0)
+        return;
+    if (req->target_len > s->o.max_url) {
+        http_error(req, 414, "uri_too_long", NULL,
+                   "the address is longer than %zu bytes", s->o.max_url);
+        return;
+    }
+    if (head > req->target_len + s->o.max_header ||
+        f.header_bytes > s->o.max_header) {
+        http_error(req, 431, "headers_too_large", NULL,
+                   "the request headers are larger than %zu bytes",
+                   s->o.max_header);
+        return;
+    }
     if (req->route_index == -1) {
         http_error(req, 404, "not_found", NULL, "no such resource: %s",
                    req->path);
@@ -239,31 +611,42 @@ dispatch(struct http_server *s, struct req *req)
         answer_405(s, req);
         return;
     }
-    if (req->body_too_large) {
-        http_error(req, 413, "body_too_large", NULL,
-                   "the request body is larger than %zu bytes",
-                   req->body_limit);
+    const struct route *r = req->route;
+    if (req->body_declared != 0 && req->body_limit == 0) {
+        http_error(req, 400, "body_not_allowed", NULL,
+                   "a %s request takes no body", req->method);
+        return;
+    }
+    struct query_check q = {r, NULL};
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_param, &q);
+    if (q.bad) {
+        http_error(req, 400, "unknown_param",
+                   arena_strdup(&req->arena, q.bad),
+                   "unknown query parameter: %s", q.bad);
         return;
     }
     if (s->o.authenticate(req) != 0 || req->answered)
         return;
-    const struct route *r = req->route;
-    if (r->access == ACCESS_USER) {
-        if (req->user == NULL) {
-            if (req->page) {
-                http_redirect(req, arena_printf(&req->arena,
-                                                "/login?next=%s", req->path));
-                return;
-            }
-            http_error(req, 401, "unauthenticated", NULL,
-                       "log in first");
+    if (req->user == NULL &&
+        (r->access == ACCESS_USER ||
+         (req->body_declared != 0 && !(r->flags & ROUTE_ANON_BODY)))) {
+        if (req->page) {
+            /* The path percent-encoded: it may hold any byte (%0d%0a). */
+            struct strbuf next;
+            strbuf_init(&next, 0);
+            strbuf_puts(&next, "/login?next=");
+            html_urlenc(&next, req->path);
+            http_redirect(req, arena_strdup(&req->arena, strbuf_str(&next)));
+            strbuf_cleanup(&next);
             return;
         }
-        if ((r->roles & req->user->role_bit) == 0) {
-            http_error(req, 403, "forbidden", NULL,
-                       "the role %s may not do this", req->user->role);
-            return;
-        }
+        http_error(req, 401, "unauthenticated", NULL, "log in first");
+        return;
+    }
+    if (r->access == ACCESS_USER && (r->roles & req->user->role_bit) == 0) {
+        http_error(req, 403, "forbidden", NULL,
+                   "the role %s may not do this", req->user->role);
+        return;
     }
     if (req->user && req->user->must_change_password &&
         !(r->flags & ROUTE_PW_CHANGE_OK) && r->access == ACCESS_USER) {
@@ -277,22 +660,77 @@ dispatch(struct http_server *s, struct req *req)
     }
     if (is_write(req->method) && req->user && req->user->via_cookie &&
         !(r->flags & ROUTE_NO_CSRF)) {
-        const char *t = req_header(req, "X-CSRF-Token");
-        if (t == NULL)
-            t = req_form(req, "_csrf");
-        const char *mp;
-        size_t mpl;
-        if (t == NULL && req_multipart_file(req, "_csrf", &mp, &mpl) == 0)
-            t = arena_strndup(&req->arena, mp, mpl);
-        size_t tl = t ? strlen(t) : 0;
-        if (t == NULL || req->user->csrf == NULL ||
-            tl != strlen(req->user->csrf) ||
-            sodium_memcmp(t, req->user->csrf, tl) != 0) {
-            http_error(req, 403, "csrf", NULL,
-                       "missing or wrong X-CSRF-Token header");
+        int v = csrf_verdict(req, false);
+        if (v == 0) {
+            csrf_refuse(req);
             return;
         }
+        req->csrf = v;
+    } else {
+        req->csrf = 1; /* nothing to check */
     }
+    if (req->body_declared > (int64_t)req->body_limit) {
+        refuse_too_large(req);
+        return;
+    }
+    if (req->body_declared > 0) {
+        size_t need = body_alloc_size((size_t)req->body_declared + 1);
+        if (!budget_take(need)) {
+            refuse_busy(req);
+            return;
+        }
+        req->body_held = need;
+    }
+}
+
+/* Appends n body bytes; 0, or -1 having answered 413 or 503. The buffer
+ * grows with what arrives, up to what the request declared (or, chunked,
+ * the route's limit); a chunked body takes its budget as it grows. */
+static int
+body_append(struct req *req, const char *data, size_t n)
+{
+    if (n > req->body_limit - req->body_len ||
+        (req->body_declared > 0 &&
+         req->body_len + n > (size_t)req->body_declared)) {
+        refuse_too_large(req);
+        return -1;
+    }
+    size_t need = req->body_len + n + 1;
+    if (need > req->body_cap) {
+        size_t most = (req->body_declared > 0 ? (size_t)req->body_declared
+                                              : req->body_limit) + 1;
+        size_t cap = req->body_cap ? req->body_cap * 2 : 4096;
+        if (cap < need)
+            cap = need;
+        if (cap > most)
+            cap = most;
+        cap = body_alloc_size(cap);
+        if (cap > req->body_held) {
+            if (!budget_take(cap - req->body_held)) {
+                refuse_busy(req);
+                return -1;
+            }
+            req->body_held = cap;
+        }
+        req->body = body_realloc(req->body, req->body_cap, cap);
+        req->body_cap = cap;
+    }
+    memcpy(req->body + req->body_len, data, n);
+    req->body_len += n;
+    req->body[req->body_len] = '\0';
+    return 0;
+}
+
+/* The last call: what the body could tell (a form's CSRF field), then the
+ * handler. */
+static void
+dispatch(struct http_server *s, struct req *req)
+{
+    if (req->csrf < 0 && csrf_verdict(req, true) != 1) {
+        csrf_refuse(req);
+        return;
+    }
+    const struct route *r = req->route;
     /* A page's form is text: a value with a NUL or bytes that are not
      * UTF-8 is a malformed request, refused before any handler reads it
      * (a JSON body gets the same from the JSON parser). */
@@ -314,13 +752,46 @@ dispatch(struct http_server *s, struct req *req)
     }
 }
 
+/* Calls fn for each header of req's answer: the security headers, the
+ * handler's own, and Cache-Control. An answer to a logged-in caller is
+ * never cached (SPEC §5): on a route that needs log-in it is no-store
+ * whatever the handler said; on a public one (the assets) the handler's
+ * own Cache-Control stands, and no-store when it set none. */
+static void
+each_header(struct req *req,
+            void (*fn)(void *ud, const char *name, const char *value),
+            void *ud)
+{
+    for (size_t i = 0;
+         i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
+        fn(ud, security_headers[i].name, security_headers[i].value);
+    bool own_cc = false;
+    for (struct http_header *h = req->headers; h; h = h->next)
+        if (strcasecmp(h->name, "Cache-Control") == 0)
+            own_cc = true;
+    bool no_store = req->user && (!own_cc || req->route == NULL ||
+                                  req->route->access == ACCESS_USER);
+    for (struct http_header *h = req->headers; h; h = h->next)
+        if (!no_store || strcasecmp(h->name, "Cache-Control") != 0)
+            fn(ud, h->name, h->value);
+    if (no_store)
+        fn(ud, "Cache-Control", "no-store");
+}
+
+static void
+add_to_response(void *ud, const char *name, const char *value)
+{
+    MHD_add_response_header(ud, name, value);
+}
+
 /* Queues req's answer: its body (taken from req->out, or the borrowed
- * static buffer of http_static, which is not copied), content type,
- * the security headers and the handler's own headers. */
+ * static buffer of http_static, which is not copied), content type and
+ * headers. */
 static enum MHD_Result
 queue(struct req *req)
 {
     struct MHD_Response *resp;
+    req->phase = PHASE_QUEUED;
     if (req->static_data) {
         resp = MHD_create_response_from_buffer(
             req->static_len, (void *)(uintptr_t)req->static_data,
@@ -336,16 +807,51 @@ queue(struct req *req)
     if (resp == NULL)
         return MHD_NO;
     MHD_add_response_header(resp, "Content-Type", req->out_type);
-    for (size_t i = 0;
-         i < sizeof(security_headers) / sizeof(security_headers[0]); i++)
-        MHD_add_response_header(resp, security_headers[i].name,
-                                security_headers[i].value);
-    for (struct http_header *h = req->headers; h; h = h->next)
-        MHD_add_response_header(resp, h->name, h->value);
+    each_header(req, add_to_response, resp);
     enum MHD_Result rc = MHD_queue_response(req->conn, (unsigned)req->status,
                                             resp);
     MHD_destroy_response(resp);
     return rc;
+}
+
+static void
+add_to_raw(void *ud, const char *name, const char *value)
+{
+    strbuf_printf(ud, "%s: %s\r\n", name, value);
+}
+
+/* Writes req's answer (an error: no static body) straight to the
+ * connection's socket, marked Connection: close; the caller then returns
+ * MHD_NO, and libmicrohttpd closes the connection without reading the
+ * rest of the body. A short write is dropped: the client is going. */
+static void
+send_raw(struct req *req)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(req->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    req->phase = PHASE_QUEUED;
+    if (ci == NULL)
+        return;
+    const char *reason = MHD_get_reason_phrase_for((unsigned)req->status);
+    struct strbuf sb;
+    strbuf_init(&sb, 1024);
+    strbuf_printf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+                       "Content-Length: %zu\r\nConnection: close\r\n",
+                  req->status, reason ? reason : "", req->out_type,
+                  req->out.len);
+    each_header(req, add_to_raw, &sb);
+    strbuf_puts(&sb, "\r\n");
+    strbuf_append(&sb, strbuf_str(&req->out), req->out.len);
+    const char *p = strbuf_str(&sb);
+    size_t left = sb.len;
+    while (left > 0) {
+        ssize_t n = send(ci->connect_fd, p, left, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        p += n;
+        left -= (size_t)n;
+    }
+    strbuf_cleanup(&sb);
 }
 
 /* Suspension and resumption of deferred requests happen under one lock,
@@ -392,51 +898,38 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     (void)version;
     struct http_server *s = cls;
     struct req *req = *con_cls;
-    if (req == NULL) {
-        req = req_new(s, conn, url, method);
-        *con_cls = req;
-        atomic_fetch_add(&s->active, 1);
-        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     "Content-Length");
-        if (cl) {
-            char *end;
-            unsigned long long n = strtoull(cl, &end, 10);
-            if (*end != '\0' || n > req->body_limit) {
-                /* Refuse before reading the body: answering now makes
-                 * libmicrohttpd skip it and close the connection. */
-                req->body_too_large = true;
-                http_error(req, 413, "body_too_large", NULL,
-                           "the request body is larger than %zu bytes",
-                           req->body_limit);
-                return queue(req);
-            }
-            if (n > 0)
-                req->body = arena_alloc(&req->arena, (size_t)n + 1);
+    if (req == NULL) /* not seen by on_uri: cannot happen, but be whole */
+        *con_cls = req = on_uri(s, url, conn);
+    if (req->phase == PHASE_NEW) {
+        req->phase = PHASE_HEADERS;
+        req_begin(s, req, url, method);
+        decide(s, req);
+        /* Refused with a body coming: answer now, so that libmicrohttpd
+         * skips the body and closes. Without one, on the next call. */
+        if (req->answered && req->body_declared != 0) {
+            req->linger = true;
+            return queue(req);
         }
         return MHD_YES;
     }
     if (*upload_data_size != 0) {
         size_t n = *upload_data_size;
         *upload_data_size = 0;
-        if (req->body_too_large)
-            return MHD_YES;
-        if (req->body_len + n > req->body_limit) {
-            req->body_too_large = true; /* chunked: discard the rest */
-            return MHD_YES;
+        if (req->phase != PHASE_HEADERS || req->answered)
+            return MHD_YES; /* answered already: not ours to keep */
+        if (body_append(req, upload_data, n) != 0) {
+            send_raw(req);
+            req->linger = true;
+            return MHD_NO;
         }
-        if (req->body == NULL) {
-            req->body = arena_alloc(&req->arena, req->body_limit + 1);
-        }
-        memcpy(req->body + req->body_len, upload_data, n);
-        req->body_len += n;
-        req->body[req->body_len] = '\0';
         return MHD_YES;
     }
     if (req->deferred) /* called again after http_resume */
         return req->ready ? queue(req) : MHD_YES;
-    if (req->answered)
-        return MHD_YES; /* already queued (early 413) */
-    dispatch(s, req);
+    if (req->phase == PHASE_QUEUED)
+        return MHD_YES;
+    if (!req->answered)
+        dispatch(s, req);
     if (req->deferred)
         return defer_or_queue(req);
     return queue(req);
@@ -446,17 +939,23 @@ static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
 {
-    (void)conn;
     (void)toe;
     struct http_server *s = cls;
     struct req *req = *con_cls;
     if (req == NULL)
         return;
+    if (req->phase == PHASE_NEW) {
+        /* libmicrohttpd refused it before our handler saw it. */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
+        req->status = ci ? (int)ci->http_status : 0;
+    }
     int64_t ns = now_mono_ns() - req->t_start_ns;
     metrics_observe(req->route_index, req->status, ns);
     if (log_access_enabled()) {
         /* The timestamp is formatted once a second per thread, and the
-         * duration in whole microseconds: this runs for every request. */
+         * duration in whole microseconds: this runs for every request.
+         * log_access escapes what the client wrote (the path). */
         static _Thread_local int64_t ts_sec = -1;
         static _Thread_local char ts[21];
         int64_t now = now_unix();
@@ -464,7 +963,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             time_iso(now, ts);
             ts_sec = now;
         }
-        char line[512];
+        char line[1024];
         int n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus u=%lld",
                          ts, req->ip, req->method, req->path, req->status,
                          (long long)(ns / 1000),
@@ -473,11 +972,25 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             log_access(line,
                        n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
     }
+    bool linger = req->linger;
+    body_free(req->body, req->body_cap);
+    budget_give(req->body_held);
     arena_cleanup(&req->arena);
     strbuf_cleanup(&req->out);
     free(req);
     *con_cls = NULL;
     atomic_fetch_sub(&s->active, 1);
+    if (linger) {
+        /* Refused while its body was coming: read out the rest for a
+         * moment, so that the client sees the answer (linger.c). Last,
+         * so that all the request held is back when the client sees the
+         * end of the stream. */
+        const union MHD_ConnectionInfo *ci =
+            MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        int fd = ci ? dup(ci->connect_fd) : -1;
+        if (fd >= 0)
+            linger_add(fd);
+    }
 }
 
 static int
@@ -498,7 +1011,7 @@ parse_listen(const char *listen, struct sockaddr_in *sin, char *err,
     memcpy(host, listen, hl);
     host[hl] = '\0';
     int64_t port;
-    if (parse_i64(colon + 1, &port) != 0 || port < 1 || port > 65535) {
+    if (parse_i64(colon + 1, &port) != 0 || port < 0 || port > 65535) {
         str_fmt(err, errlen, "listen: bad port in '%s'", listen);
         return ERR_INVAL;
     }
@@ -514,11 +1027,51 @@ parse_listen(const char *listen, struct sockaddr_in *sin, char *err,
     return 0;
 }
 
+/* Limits that cannot work together; NULL when they can. */
+static const char *
+limits_error(const struct http_options *o)
+{
+    /* libmicrohttpd keeps the request line and the headers in the
+     * connection's memory, with a copy of the Cookie header and a record
+     * per header and query parameter: a head within our limits must fit,
+     * or libmicrohttpd refuses it with its own answer instead of ours. */
+    if (o->connection_memory < o->max_url + 2 * o->max_header + 8192)
+        return "connection_memory_bytes must be at least max_url_bytes + "
+               "2 x max_header_bytes + 8192";
+    size_t largest = o->max_upload > o->max_photo ? o->max_upload
+                                                  : o->max_photo;
+    if (largest < o->max_json_body)
+        largest = o->max_json_body;
+    if (o->body_budget < body_alloc_size(largest + 1))
+        return "body_budget_bytes must hold the largest body a route "
+               "takes (max_upload, photo_max_bytes, max_json_body)";
+    return NULL;
+}
+
+int
+http_port(const struct http_server *s)
+{
+    const union MHD_DaemonInfo *di =
+        MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
+    return di ? di->port : 0;
+}
+
 struct http_server *
 http_start(const struct http_options *o, char *err, size_t errlen)
 {
     if (http_routes_check(o->routes, err, errlen) != 0)
         return NULL;
+    const char *why = limits_error(o);
+    if (why) {
+        str_copy(err, errlen, why);
+        return NULL;
+    }
+    body_budget = o->body_budget;
+    http_set_translate(o->translate);
+    if (linger_start() != 0) {
+        str_copy(err, errlen, "cannot start the lingering-close thread");
+        return NULL;
+    }
     struct sockaddr_in sin;
     if (parse_listen(o->listen, &sin, err, errlen) != 0)
         return NULL;
@@ -538,11 +1091,16 @@ http_start(const struct http_options *o, char *err, size_t errlen)
         0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&sin, MHD_OPTION_THREAD_POOL_SIZE, workers,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)30,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000, MHD_OPTION_END);
+        MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
+        MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)(o->idle_timeout ? o->idle_timeout : 30),
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory,
+        MHD_OPTION_END);
     if (s->d == NULL) {
         str_fmt(err, errlen, "cannot listen on %s (in use, or no rights)",
                 o->listen);
+        linger_stop();
         metrics_free();
         free(s);
         return NULL;
@@ -567,6 +1125,7 @@ http_stop(struct http_server *s, int grace_ms)
     MHD_stop_daemon(s->d);
     if (fd != MHD_INVALID_SOCKET)
         close(fd);
+    linger_stop();
     metrics_free();
     free(s);
 }

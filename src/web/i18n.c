@@ -7,6 +7,8 @@
 
 #include "assets.h"
 
+#include "../http/http.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -68,4 +70,10 @@ tr(const char *lang, const char *msgid)
             lo = mid + 1;
     }
     return msgid;
+}
+
+const char *
+web_translate(struct req *req, const char *msgid)
+{
+    return tr(req->lang, msgid);
 }

@@ -10,3 +10,8 @@ int i18n_init(void);
 /* The text of msgid in lang ("zh" or "en"); msgid itself when there is
  * no translation. */
 const char *tr(const char *lang, const char *msgid);
+
+struct req;
+/* tr() in the request's language: the HTTP layer's translate hook, so
+ * that a page's error reads in Chinese. */
+const char *web_translate(struct req *req, const char *msgid);

@@ -60,6 +60,19 @@ flags_text(struct req *req, json_t *flags)
     }
 }
 
+/* The list's filters as query arguments ("&name=value"...), for the
+ * exports and the pager. */
+static void
+filter_args(struct strbuf *sb, const struct people_filter *f,
+            const char *township)
+{
+    web_query_arg(sb, "township", township);
+    web_query_arg(sb, "q", f->q);
+    web_query_arg(sb, "political_status", f->political_status);
+    web_query_arg(sb, "flag", f->flag);
+    web_query_arg(sb, "sort", f->strokes ? "strokes" : NULL);
+}
+
 int
 web_people(struct req *req)
 {
@@ -67,7 +80,11 @@ web_people(struct req *req)
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
     struct people_filter f = {0};
-    f.township = api_scope(req);
+    /* ?township= as the API takes it (a link to one township's roster),
+     * within the caller's scope. */
+    if (api_township_filter(req, &f.township) != 0)
+        return req->status;
+    const char *tw = req_query(req, "township"); /* kept in the links */
     f.q = req_query(req, "q");
     f.political_status = req_query(req, "political_status");
     f.flag = req_query(req, "flag");
@@ -114,28 +131,35 @@ web_people(struct req *req)
     html_raw(o, "</select><select name=\"sort\">");
     web_select_option(req, "pinyin", T("By pinyin"), sort);
     web_select_option(req, "strokes", T("By surname strokes"), sort);
-    html_raw(o, "</select><button type=\"submit\">");
+    html_raw(o, "</select>");
+    if (tw && *tw) {
+        html_raw(o, "<input type=\"hidden\" name=\"township\" value=\"");
+        html_attr(o, tw);
+        html_raw(o, "\">");
+    }
+    html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Search"));
     html_raw(o, "</button><a class=\"button\" href=\"/people/new\">");
     html_txt(o, T("Add a person"));
     html_raw(o, "</a><a class=\"button\" href=\"/people/import\">");
     html_txt(o, T("Import"));
     html_raw(o, "</a></form>");
+    /* The filters as the exports' query: "&a=1&b=2", sent as "?a=1&b=2"
+     * (the exports take exactly these parameters, and nothing else). */
     struct strbuf q;
     strbuf_init(&q, 0);
-    strbuf_puts(&q, "?x=1");
-    web_query_arg(&q, "q", f.q);
-    web_query_arg(&q, "political_status", f.political_status);
-    web_query_arg(&q, "flag", f.flag);
-    web_query_arg(&q, "sort", f.strokes ? "strokes" : NULL);
+    filter_args(&q, &f, tw);
+    const char *qs = q.len ? arena_printf(&req->arena, "?%s",
+                                          strbuf_str(&q) + 1)
+                           : "";
     html_raw(o, "<p class=\"exports\">");
     html_txt(o, T("Export (numbers masked):"));
     html_raw(o, " <a id=\"export-xlsx\" href=\"");
     html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.xlsx%s",
-                              strbuf_str(&q)));
+                              qs));
     html_raw(o, "\">Excel (.xlsx)</a> · <a id=\"export-csv\" href=\"");
     html_attr(o, arena_printf(&req->arena, "/api/v1/people/export.csv%s",
-                              strbuf_str(&q)));
+                              qs));
     html_raw(o, "\">CSV</a></p>");
     strbuf_cleanup(&q);
     html_raw(o, "<div id=\"people-table\"><table><thead><tr>");
@@ -177,10 +201,7 @@ web_people(struct req *req)
     html_raw(o, "</td></tr></tfoot></table>");
     struct strbuf extra;
     strbuf_init(&extra, 0);
-    web_query_arg(&extra, "q", f.q);
-    web_query_arg(&extra, "political_status", f.political_status);
-    web_query_arg(&extra, "flag", f.flag);
-    web_query_arg(&extra, "sort", f.strokes ? "strokes" : NULL);
+    filter_args(&extra, &f, tw);
     web_pager(req, "/people", page, per_page, total, strbuf_str(&extra));
     strbuf_cleanup(&extra);
     html_raw(o, "</div>");

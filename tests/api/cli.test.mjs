@@ -340,9 +340,11 @@ describe('cli for the tests: routes and db counts', () => {
     for (const c of ['county_admin', 'school_admin', 'sysadmin', 'auditor']) assert.ok(codes.includes(c), c);
     assert.equal(t.roles.find((x) => x.code === 'school_admin').township, 'required');
     const find = (m, p) => t.routes.find((x) => x.method === m && x.pattern === p);
-    assert.deepEqual(find('GET', '/healthz'), { method: 'GET', pattern: '/healthz', access: 'public', roles: [], flags: [] });
+    assert.deepEqual(find('GET', '/healthz'), { method: 'GET', pattern: '/healthz', access: 'public', roles: [], flags: [], query: [] });
     assert.deepEqual(find('GET', '/api/v1/audit').roles, ['auditor']);
-    assert.deepEqual(find('POST', '/api/v1/session').flags, ['no_csrf']);
+    assert.deepEqual(find('POST', '/api/v1/session').flags, ['no_csrf', 'anon_body']);
+    // The query parameters each route's handler reads.
+    assert.ok(find('GET', '/api/v1/people').query.includes('township'));
     assert.ok(find('GET', '/').flags.includes('page'));
     for (const x of t.routes) {
       assert.ok(x.access === 'public' || x.roles.length > 0, `${x.method} ${x.pattern}`);

@@ -160,7 +160,7 @@ describe('ledger', () => {
     assert.equal(g.status, 200);
     assert.equal(g.headers.get('content-type'), 'image/png');
     assert.equal(g.headers.get('x-content-type-options'), 'nosniff');
-    assert.match(g.headers.get('cache-control'), /private/);
+    assert.equal(g.headers.get('cache-control'), 'no-store');
     assert.ok(Buffer.from(await g.arrayBuffer()).equals(png));
     assertError(await sa2('GET', `/api/v1/photos/${p2.json.id}`), 404, 'not_found');
     assertError(await trainee('GET', `/api/v1/photos/${p2.json.id}`), 403, 'forbidden');

@@ -9,6 +9,7 @@
 #include "../../src/core/err.h"
 #include "../../src/core/image.h"
 #include "../../src/core/jsonw.h"
+#include "../../src/core/log.h"
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
 
@@ -96,6 +97,50 @@ strbuf_grows_and_sticks_on_overflow(void **state)
     p = strbuf_take(&sb, &n);
     assert_string_equal(p, "");
     free(p);
+}
+
+/* Escapes n bytes into a fresh buffer of cap bytes. */
+static const char *
+esc(const char *in, size_t n, size_t cap)
+{
+    static char out[256];
+    assert_true(cap <= sizeof(out));
+    size_t len = log_escape(out, cap, in, n);
+    assert_int_equal(len, strlen(out));
+    assert_true(len < cap);
+    return out;
+}
+
+#define ESC(lit) esc(lit, sizeof(lit) - 1, 256)
+
+static void
+log_lines_cannot_be_forged(void **state)
+{
+    (void)state;
+    /* A path with %0a decoded: one line, the newline visible. */
+    assert_string_equal(ESC("GET /a\n2026-01-01T00:00:00Z 1.2.3.4 GET /x 200"),
+                        "GET /a\\n2026-01-01T00:00:00Z 1.2.3.4 GET /x 200");
+    assert_string_equal(ESC("a\rb\tc\\d"), "a\\rb\\tc\\\\d");
+    assert_string_equal(ESC("\x1b[2J\a\x7f"), "\\x1b[2J\\x07\\x7f");
+    assert_string_equal(ESC("a\0b"), "a\\x00b");
+    /* Chinese stays readable; what is not UTF-8 is shown as bytes. */
+    assert_string_equal(ESC("/people?q=张三"), "/people?q=张三");
+    assert_string_equal(ESC("\xff\xfe"), "\\xff\\xfe");
+    assert_string_equal(ESC("\xc0\xaf"), "\\xc0\\xaf");          /* overlong */
+    assert_string_equal(ESC("\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* surrogate */
+    assert_string_equal(ESC("\xf4\x90\x80\x80"), "\\xf4\\x90\\x80\\x80");
+    assert_string_equal(ESC("\xe5\xbc"), "\\xe5\\xbc"); /* cut short */
+    assert_string_equal(ESC("\xf0\x9f\x98\x80"), "\xf0\x9f\x98\x80");
+    /* C1 controls (U+0085 NEL, U+009B CSI) are escaped, U+00A0 is not. */
+    assert_string_equal(ESC("a\xc2\x85" "b\xc2\x9b" "c\xc2\xa0"),
+                        "a\\u0085b\\u009bc\xc2\xa0");
+    /* A short buffer: never half an escape or half a character. */
+    assert_string_equal(esc("ab\ncd", 5, 4), "ab");
+    assert_string_equal(esc("ab\ncd", 5, 5), "ab\\n");
+    assert_string_equal(esc("a张", 4, 4), "a");
+    assert_string_equal(esc("a张", 4, 5), "a张");
+    assert_string_equal(esc("abcdef", 6, 4), "abc");
+    assert_string_equal(esc("abc", 3, 1), "");
 }
 
 static void
@@ -467,6 +512,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(arena_allocates_and_resets),
     cmocka_unit_test(strbuf_grows_and_sticks_on_overflow),
     cmocka_unit_test(json_writer_places_commas_and_escapes),
+    cmocka_unit_test(log_lines_cannot_be_forged),
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
