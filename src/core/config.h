@@ -35,6 +35,7 @@ struct config {
     int64_t checkin_slot_seconds;  /* the QR code turns over this often */
     int64_t photo_max_bytes;       /* a ledger photo's size limit */
     int64_t photos_per_session;    /* ledger photos a session keeps */
+    int64_t audit_checkpoint_seconds; /* 0 = the server writes none */
 };
 
 /* Fills c with every setting's default. */

@@ -77,9 +77,18 @@ int db_last_err(const struct db *db);
 
 /* Runs a migration: db-specific schema text with several statements. */
 int db_exec_script(struct db *db, const char *sql);
-/* Consistent online copy to path (SQLite backup API). PostgreSQL answers
- * ERR_INVAL: use pg_dump. */
+/* Consistent online copy to path: SQLite through its backup API (a
+ * snapshot even while others write); PostgreSQL through pg_dump (custom
+ * format, the connection's parameters passed in its environment, never on
+ * its command line). 0; ERR_IO with the reason in db_errmsg (ERR_NOTFOUND
+ * when pg_dump is not installed). */
 int db_backup(struct db *db, const char *path);
+/* Replaces this database's contents with the copy at path that
+ * db_backup wrote: SQLite page by page through the backup API;
+ * PostgreSQL through pg_restore, into a database that must be empty.
+ * 0, ERR_IO / ERR_NOTFOUND as db_backup, ERR_CONFLICT when a PostgreSQL
+ * target already holds tables. */
+int db_restore(struct db *db, const char *path);
 
 /* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
 int db_migrate(struct db *db);

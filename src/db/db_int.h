@@ -29,6 +29,7 @@ struct db_ops {
     void (*end)(struct db_res *r);
     int (*exec_script)(struct db *db, const char *sql);
     int (*backup)(struct db *db, const char *path);
+    int (*restore)(struct db *db, const char *path);
     int (*prepare_only)(struct db *db, enum query q);
 };
 

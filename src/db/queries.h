@@ -19,6 +19,10 @@
       "INSERT INTO schema_migrations(version, name, applied_at) "            \
       "VALUES ($1, $2, $3)", NULL)                                           \
     Q(MIGRATION_LOCK, "SELECT 1", "SELECT pg_advisory_xact_lock(72417231)")  \
+    /* when a migration was applied; 0 when it was not */                 \
+    Q(MIGRATION_APPLIED_AT,                                                  \
+      "SELECT COALESCE(MAX(applied_at), 0) FROM schema_migrations "          \
+      "WHERE version = $1", NULL)                                            \
     /* -- townships and villages --------------------------------------- */ \
     /* code, name, kind, valid_from, valid_to, code_is_placeholder */       \
     Q(TOWNSHIP_LIST,                                                         \
@@ -129,11 +133,11 @@
     /* -- audit log ------------------------------------------------------ */\
     Q(AUDIT_LOCK, "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")     \
     Q(AUDIT_LAST,                                                            \
-      "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL)       \
+      "SELECT id, hash, mac FROM audit_log ORDER BY id DESC LIMIT 1", NULL)  \
     Q(AUDIT_INSERT,                                                          \
       "INSERT INTO audit_log(id, at, user_id, username, role, event, "       \
-      "object, success, ip, client, detail, prev_hash, hash) "               \
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",     \
+      "object, success, ip, client, detail, prev_hash, hash, mac) "          \
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",\
       NULL)                                                                  \
     /* id, at, user_id, username, role, event, object, success, ip,       \
      * client, detail, prev_hash, hash */                                  \
@@ -153,7 +157,7 @@
       "AND at >= $4 AND at < $5", NULL)                                      \
     Q(AUDIT_SCAN,                                                            \
       "SELECT id, at, user_id, username, role, event, object, success, ip, " \
-      "client, detail, prev_hash, hash FROM audit_log WHERE id > $1 "        \
+      "client, detail, prev_hash, hash, mac FROM audit_log WHERE id > $1 "   \
       "ORDER BY id LIMIT 1000", NULL)
 
 /* The people list: filters shared by the count and both sort orders.
@@ -265,6 +269,10 @@
     Q(DERIVED_VERSION_SET,                                                    \
       "UPDATE derived_versions SET version = $1 WHERE name = $2", NULL)       \
     Q(PEOPLE_NAMES, "SELECT id, name FROM people ORDER BY id", NULL)          \
+    /* id, id_number_enc, id_number_hash, phone_enc, phone_hash */          \
+    Q(PEOPLE_SEALED,                                                          \
+      "SELECT id, id_number_enc, id_number_hash, phone_enc, phone_hash "      \
+      "FROM people WHERE id > $1 ORDER BY id LIMIT 1000", NULL)               \
     Q(PERSON_SET_STROKES,                                                     \
       "UPDATE people SET sort_strokes = $1 WHERE id = $2", NULL)              \
     Q(PERSON_INSERT,                                                          \

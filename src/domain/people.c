@@ -11,6 +11,7 @@
 #include "../core/sheet.h"
 #include "../core/util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -844,6 +845,50 @@ people_rekey(struct db *db, int64_t *n)
         db_rollback(db);
     *n = count;
     return rc;
+}
+
+/* Whether sealed opens under k for field and hashes back to hash. */
+static bool
+opens(const struct keyring *k, const char *field, const char *sealed,
+      const char *hash)
+{
+    char plain[64], h[65];
+    if (keyring_open(k, field, sealed, plain, sizeof(plain)) != 0)
+        return false;
+    keyring_hash(k, field, plain, h);
+    sodium_memzero(plain, sizeof(plain));
+    return hash && strcmp(h, hash) == 0;
+}
+
+int
+people_check_keys(struct db *db, const struct keyring *k, int64_t *checked,
+                  int64_t *bad, int64_t *first_bad)
+{
+    int64_t last = 0;
+    *checked = *bad = *first_bad = 0;
+    for (;;) {
+        struct db_res *r = db_query(db, Q_PEOPLE_SEALED, "i", last);
+        if (r == NULL)
+            return ERR_DB;
+        int rc, got = 0;
+        while ((rc = db_next(r)) > 0) {
+            got++;
+            last = db_int(r, 0);
+            bool ok = opens(k, "id_number", db_text(r, 1), db_text(r, 2));
+            (*checked)++;
+            if (db_text(r, 3)) {
+                ok = opens(k, "phone", db_text(r, 3), db_text(r, 4)) && ok;
+                (*checked)++;
+            }
+            if (!ok && (*bad)++ == 0)
+                *first_bad = last;
+        }
+        db_end(r);
+        if (rc < 0)
+            return ERR_DB;
+        if (got == 0)
+            return 0;
+    }
 }
 
 int
