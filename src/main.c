@@ -11,6 +11,7 @@
 #include "core/err.h"
 #include "core/keyring.h"
 #include "core/log.h"
+#include "core/syslog.h"
 #include "core/util.h"
 #include "db/db.h"
 #include "domain/attend_queue.h"
@@ -31,7 +32,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -289,12 +289,19 @@ close_store(struct store *st)
     st->k = NULL;
 }
 
+/* How a command opens its store. */
+enum {
+    ST_CREATE_KEYS = 1 << 0, /* make the key file when there is none */
+    ST_READ_ONLY = 1 << 1,   /* writes no audit row but an upgrade's */
+};
+
 /* Opens uri with the key file at keys (NULL: the configured one). 0, or 1
  * with the reason printed. */
 static int
 open_store(const struct config *c, const char *uri, const char *keys,
-           bool create_keys, struct store *st)
+           unsigned how, struct store *st)
 {
+    bool create_keys = how & ST_CREATE_KEYS;
     memset(st, 0, sizeof(*st));
     if (keys)
         str_copy(st->key_path, sizeof(st->key_path), keys);
@@ -307,7 +314,8 @@ open_store(const struct config *c, const char *uri, const char *keys,
         return 1;
     }
     bool keyed_now;
-    if (audit_ensure_keyed(st->db, started, &keyed_now) != 0) {
+    if (audit_ensure_keyed(st->db, started, !(how & ST_READ_ONLY),
+                           &keyed_now) != 0) {
         fprintf(stderr, "dangxiao: keying the audit chain: %s\n",
                 db_errmsg(st->db));
         close_store(st);
@@ -344,7 +352,7 @@ cmd_init(int argc, char **argv)
     if (load_settings(&c, NULL, false) != 0)
         return 2;
     struct store st;
-    if (open_store(&c, o.db, NULL, true, &st) != 0)
+    if (open_store(&c, o.db, NULL, ST_CREATE_KEYS, &st) != 0)
         return 1;
     printf("database ready: schema version %d\n", db_schema_version(st.db));
     close_store(&st);
@@ -372,7 +380,7 @@ cmd_demo(int argc, char **argv)
         return 2;
     apply_auth_settings(&c);
     struct store st;
-    if (open_store(&c, o.db, NULL, true, &st) != 0)
+    if (open_store(&c, o.db, NULL, ST_CREATE_KEYS, &st) != 0)
         return 1;
     int rc = demo_build(st.db, st.k, scale, (uint64_t)o.seed, stdout);
     if (rc == ERR_CONFLICT)
@@ -431,7 +439,7 @@ cmd_user(int argc, char **argv)
         return 1;
     }
     struct store st;
-    if (open_store(&c, o.db, NULL, false, &st) != 0) {
+    if (open_store(&c, o.db, NULL, 0, &st) != 0) {
         sodium_memzero(pw, sizeof(pw));
         return 1;
     }
@@ -665,7 +673,7 @@ cmd_backup(int argc, char **argv)
         return 2;
     umask(077); /* the copy holds what the live database holds */
     struct store st;
-    if (open_store(&c, o.db, NULL, false, &st) != 0)
+    if (open_store(&c, o.db, NULL, 0, &st) != 0)
         return 1;
     char keys[1100];
     str_fmt(keys, sizeof(keys), "%s.keys", file);
@@ -841,7 +849,7 @@ cmd_restore(int argc, char **argv)
         goto out;
     /* Migrated to this version (an older backup keys its chain now),
      * then checked with the backup's own key file. */
-    if (open_store(&c, into, keys_in, false, &st) != 0)
+    if (open_store(&c, into, keys_in, ST_READ_ONLY, &st) != 0)
         goto out;
     if (check_db(st.db, st.k, cps, ncps, file, &ck) != 0) {
         printf("restore refused: %s is not put in place%s\n", file,
@@ -859,7 +867,7 @@ cmd_restore(int argc, char **argv)
         }
         tmp[0] = '\0';
     }
-    if (open_store(&c, o.db, NULL, false, &st) != 0)
+    if (open_store(&c, o.db, NULL, 0, &st) != 0)
         goto out;
     audit_copy(st.db, "restore", file, keys_in, &ck, true);
     printf("restored %s into %s: audit chain intact (%lld rows), the keys "
@@ -903,7 +911,7 @@ cmd_audit(int argc, char **argv)
     if (o.checkpoint && load_checkpoints(o.checkpoint, &cps, &ncps) != 0)
         return 1;
     struct store st;
-    if (open_store(&c, o.db, NULL, false, &st) != 0) {
+    if (open_store(&c, o.db, NULL, ST_READ_ONLY, &st) != 0) {
         free(cps);
         return 1;
     }
@@ -912,7 +920,11 @@ cmd_audit(int argc, char **argv)
         struct audit_head h;
         char line[256];
         rc = audit_head(st.db, &h);
-        if (rc == 0) {
+        if (rc == 0 && h.rows == 0) {
+            fprintf(stderr, "dangxiao: the audit log is empty: nothing to "
+                            "check against later (audit verify says why)\n");
+            rc = ERR_INVAL;
+        } else if (rc == 0) {
             audit_checkpoint_line(&h, now_unix(), line, sizeof(line));
             printf("%s\n", line);
         } else {
@@ -953,7 +965,7 @@ log_checkpoint(struct db *db)
     char line[256];
     audit_checkpoint_line(&h, now_unix(), line, sizeof(line));
     log_info("%s", line);
-    syslog(LOG_NOTICE, "%s", line);
+    syslog_notice(line);
 }
 
 /* Waits for a stop signal; meanwhile writes a checkpoint at once and then
@@ -1012,7 +1024,7 @@ cmd_serve(int argc, char **argv)
         return 1;
     }
     struct store st;
-    if (open_store(&app_config, app_config.db, NULL, false, &st) != 0)
+    if (open_store(&app_config, app_config.db, NULL, 0, &st) != 0)
         return 1;
     app_keys = st.k;
     int64_t rekeyed = 0;
@@ -1069,7 +1081,7 @@ cmd_serve(int argc, char **argv)
         close_store(&st);
         return 1;
     }
-    openlog("dangxiao", LOG_PID, LOG_AUTHPRIV);
+    syslog_open("dangxiao");
     int sig = wait_for_signal(&set, cp_db,
                               app_config.audit_checkpoint_seconds);
     log_info("signal %d: finishing requests in flight, then stopping", sig);
@@ -1080,7 +1092,7 @@ cmd_serve(int argc, char **argv)
         db_close(cp_db);
     close_store(&st);
     app_keys = NULL;
-    closelog();
+    syslog_close();
     log_access_close();
     log_info("stopped");
     return 0;

@@ -217,7 +217,8 @@ audit_record(struct db *db, const struct audit_who *who, const char *event,
 }
 
 int
-audit_ensure_keyed(struct db *db, int64_t started, bool *keyed_now)
+audit_ensure_keyed(struct db *db, int64_t started, bool record_loss,
+                   bool *keyed_now)
 {
     *keyed_now = false;
     if (!chain.set)
@@ -242,6 +243,10 @@ audit_ensure_keyed(struct db *db, int64_t started, bool *keyed_now)
     /* Keyed by this process (a fresh or just-upgraded database), or keyed
      * before and now without a keyed row: those were deleted. */
     const char *cause = applied >= started ? "upgrade" : "keyed_rows_missing";
+    if (!record_loss && applied < started) {
+        db_rollback(db);
+        return 0;
+    }
     json_t *d = json_pack("{s:I, s:s, s:s}", "unkeyed_rows",
                           (json_int_t)last_id, "unkeyed_head",
                           found ? head : "", "cause", cause);
