@@ -89,9 +89,6 @@ enum {
     O_CHECKPOINT = 1 << 8, O_KEYS = 1 << 9, O_FORCE = 1 << 10
 };
 
-/* When this process started: audit_ensure_keyed tells a chain keyed now
- * from one keyed before. */
-static int64_t started;
 
 /* Parses argv (after the command words) allowing the options in mask;
  * positional arguments are returned in pos (up to npos). Returns 0 or 2. */
@@ -314,8 +311,8 @@ open_store(const struct config *c, const char *uri, const char *keys,
         return 1;
     }
     bool keyed_now;
-    if (audit_ensure_keyed(st->db, started, !(how & ST_READ_ONLY),
-                           &keyed_now) != 0) {
+    if (audit_ensure_keyed(st->db, !(how & ST_READ_ONLY), &keyed_now) !=
+        0) {
         fprintf(stderr, "dangxiao: keying the audit chain: %s\n",
                 db_errmsg(st->db));
         close_store(st);
@@ -1101,7 +1098,6 @@ cmd_serve(int argc, char **argv)
 int
 main(int argc, char **argv)
 {
-    started = now_unix();
     if (sodium_init() < 0) {
         fprintf(stderr, "dangxiao: libsodium failed to start\n");
         return 1;

@@ -92,6 +92,9 @@ int db_restore(struct db *db, const char *path);
 
 /* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
 int db_migrate(struct db *db);
+/* Whether db_migrate ran migration version (< 64) on this handle, in
+ * this process (rather than finding it done). */
+bool db_migrated_here(const struct db *db, int version);
 /* Current schema version, or < 0 on error. */
 int db_schema_version(struct db *db);
 /* Prepares every query in the table once; used by tests and `init` to

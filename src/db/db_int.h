@@ -38,6 +38,7 @@ struct db {
     enum db_kind kind;
     int last_err;
     int changes;        /* rows changed by the last statement */
+    uint64_t migrated_here; /* bit v: migration v ran on this handle */
     char errmsg[512];
 };
 

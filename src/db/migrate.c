@@ -631,6 +631,13 @@ expand(const struct db *db, const char *sql)
     return strbuf_take(&sb, NULL);
 }
 
+bool
+db_migrated_here(const struct db *db, int version)
+{
+    return version >= 0 && version < 64 &&
+           (db->migrated_here >> version & 1) != 0;
+}
+
 int
 db_schema_version(struct db *db)
 {
@@ -690,6 +697,8 @@ db_migrate(struct db *db)
         }
         log_info("database migrated to version %d: %s", m->version,
                  m->name);
+        if (m->version < 64)
+            db->migrated_here |= (uint64_t)1 << m->version;
     }
     return 0;
 }

@@ -19,10 +19,6 @@
       "INSERT INTO schema_migrations(version, name, applied_at) "            \
       "VALUES ($1, $2, $3)", NULL)                                           \
     Q(MIGRATION_LOCK, "SELECT 1", "SELECT pg_advisory_xact_lock(72417231)")  \
-    /* when a migration was applied; 0 when it was not */                 \
-    Q(MIGRATION_APPLIED_AT,                                                  \
-      "SELECT COALESCE(MAX(applied_at), 0) FROM schema_migrations "          \
-      "WHERE version = $1", NULL)                                            \
     /* -- townships and villages --------------------------------------- */ \
     /* code, name, kind, valid_from, valid_to, code_is_placeholder */       \
     Q(TOWNSHIP_LIST,                                                         \

@@ -217,15 +217,14 @@ audit_record(struct db *db, const struct audit_who *who, const char *event,
 }
 
 int
-audit_ensure_keyed(struct db *db, int64_t started, bool record_loss,
-                   bool *keyed_now)
+audit_ensure_keyed(struct db *db, bool record_loss, bool *keyed_now)
 {
     *keyed_now = false;
     if (!chain.set)
         return ERR_INVAL;
     if (db_begin(db) != 0)
         return ERR_DB;
-    int64_t dummy, last_id = 0, applied = 0;
+    int64_t dummy, last_id = 0;
     char head[65] = "";
     bool keyed = false;
     int rc = db_int1(db, Q_AUDIT_LOCK, &dummy, "");
@@ -234,16 +233,12 @@ audit_ensure_keyed(struct db *db, int64_t started, bool record_loss,
         db_rollback(db);
         return found < 0 ? ERR_DB : 0;
     }
-    rc = db_int1(db, Q_MIGRATION_APPLIED_AT, &applied, "i",
-                 (int64_t)CHAIN_MIGRATION);
-    if (rc != 0) {
-        db_rollback(db);
-        return ERR_DB;
-    }
-    /* Keyed by this process (a fresh or just-upgraded database), or keyed
-     * before and now without a keyed row: those were deleted. */
-    const char *cause = applied >= started ? "upgrade" : "keyed_rows_missing";
-    if (!record_loss && applied < started) {
+    /* Keyed now, by the handle that just migrated it (a fresh or an
+     * upgraded database), or keyed before and now without a keyed row:
+     * those were deleted. */
+    bool upgrade = db_migrated_here(db, CHAIN_MIGRATION);
+    const char *cause = upgrade ? "upgrade" : "keyed_rows_missing";
+    if (!record_loss && !upgrade) {
         db_rollback(db);
         return 0;
     }
@@ -262,15 +257,15 @@ audit_ensure_keyed(struct db *db, int64_t started, bool record_loss,
         return rc;
     }
     *keyed_now = true;
-    if (strcmp(cause, "upgrade") == 0 && last_id > 0)
-        log_info("audit log: chain keyed (HMAC-SM3) from row %lld; rows "
-                 "1-%lld keep their unkeyed SM3 hashes",
-                 (long long)last_id + 1, (long long)last_id);
-    else
+    if (strcmp(cause, "upgrade") != 0)
         log_error("audit log: the chain was keyed before, but no keyed row "
                   "is left: rows were deleted. Row %lld records it; `dangxiao "
                   "audit verify` reports it",
                   (long long)last_id + 1);
+    else if (last_id > 0)
+        log_info("audit log: chain keyed (HMAC-SM3) from row %lld; rows "
+                 "1-%lld keep their unkeyed SM3 hashes",
+                 (long long)last_id + 1, (long long)last_id);
     return 0;
 }
 

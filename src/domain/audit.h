@@ -69,14 +69,12 @@ int audit_record(struct db *db, const struct audit_who *who,
 
 /* Keys the chain of a database: when its last row is unkeyed (or there
  * is none), appends the `audit_keyed` row that starts the keyed chain.
- * started is when this process started (unix seconds): when schema
- * migration 12 was applied before that, the chain was keyed once already
- * and its keyed rows are gone. Then, with record_loss, the row written
- * says so (audit_verify reports it); without (a command that only reads,
- * like verify), nothing is written. 0, ERR_INVAL (no key) or ERR_DB.
- * *keyed_now tells whether a row was written. */
-int audit_ensure_keyed(struct db *db, int64_t started, bool record_loss,
-                       bool *keyed_now);
+ * Unless db's handle itself just ran schema migration 12, the chain was
+ * keyed once already and its keyed rows are gone. Then, with record_loss,
+ * the row written says so (audit_verify reports it); without (a command
+ * that only reads, like verify), nothing is written. 0, ERR_INVAL (no
+ * key) or ERR_DB. *keyed_now tells whether a row was written. */
+int audit_ensure_keyed(struct db *db, bool record_loss, bool *keyed_now);
 
 /* The plain SM3 hash of an unkeyed row and the HMAC-SM3 of a keyed one,
  * as 64 hex characters + NUL into out. audit_mac returns ERR_INVAL when

@@ -138,6 +138,18 @@ one_text(struct db *db, enum query q, const char *arg, char *out,
         return ERR_INVAL;                                                    \
     } while (0)
 
+/* A name's sort keys, or why it is not a name: one line of text, no
+ * control character (SPEC §3). Every way a name comes in passes here: the
+ * API and the pages (which check it too), the roster import and the
+ * demo. */
+static const char *
+name_keys(const char *name, struct name_keys *nk)
+{
+    if (name == NULL || text_check(name, TEXT_LINE) != 0)
+        return "姓名不能含有控制字符（换行、制表符等）";
+    return hanzi_name_keys(name, nk) == 0 ? NULL : "姓名无效";
+}
+
 /* Checks the references of a person in township t: village, org,
  * category. */
 static int
@@ -244,8 +256,9 @@ people_insert(struct db *db, const struct keyring *k,
         REFUSE("political_status", "政治面貌应为 member、probationary、"
                                    "activist 或 masses");
     struct name_keys nk;
-    if (hanzi_name_keys(in->name, &nk) != 0)
-        REFUSE("name", "姓名无效");
+    const char *why = name_keys(in->name, &nk);
+    if (why)
+        REFUSE("name", why);
     int rc = check_refs(db, in->township_code, in->village_code, in->has_org,
                         in->org_id, in->member_category, e);
     if (rc != 0)
@@ -379,8 +392,9 @@ people_update(struct db *db, const struct keyring *k, int64_t id,
     else
         str_copy(n_flags, sizeof(n_flags), flags);
     struct name_keys nk;
-    if (hanzi_name_keys(n_name, &nk) != 0)
-        REFUSE("name", "姓名无效");
+    const char *why = name_keys(n_name, &nk);
+    if (why)
+        REFUSE("name", why);
     rc = check_refs(db, n_township, n_village, has_org, n_org, n_category, e);
     if (rc != 0)
         return rc;

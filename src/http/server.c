@@ -273,6 +273,10 @@ dispatch(struct http_server *s, struct req *req)
             return;
         }
     }
+    /* A form's text is checked here, once for every page that takes one
+     * (JSON bodies are, in req_json_or_400). */
+    if (is_write(req->method) && req_form_check_or_422(req) != 0)
+        return;
     if (s->o.prepare)
         s->o.prepare(req);
     r->fn(req);

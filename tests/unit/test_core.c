@@ -339,6 +339,60 @@ str_blank_sees_ascii_and_ideographic_spaces(void **state)
     assert_false(str_blank("\xe3\x80")); /* a cut U+3000 is not a space */
 }
 
+/* What a text field may hold: the first code point it may not, by kind. */
+static void
+text_check_refuses_control_characters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        long line, lines; /* text_check for TEXT_LINE, TEXT_LINES */
+    } v[] = {
+        {"张三", 0, 0},
+        {"Zhang San-3.(x)", 0, 0},
+        {"\xe3\x80\x80 ideographic space", 0, 0},
+        {"emoji \xf0\x9f\x98\x80", 0, 0},
+        {"\xe2\x80\x8e left-to-right mark", 0, 0}, /* U+200E is kept */
+        {"a\tb", 0x09, 0},
+        {"a\nb", 0x0A, 0},
+        {"a\rb", 0x0D, 0x0D}, /* the readers turn it into LF first */
+        {"\x1b[31mred", 0x1B, 0x1B},
+        {"bell\a", 0x07, 0x07},
+        {"\x01", 0x01, 0x01},
+        {"\x0b vertical tab", 0x0B, 0x0B},
+        {"del\x7f", 0x7F, 0x7F},
+        {"nel \xc2\x85", 0x85, 0x85},
+        {"csi \xc2\x9b", 0x9B, 0x9B},
+        {"\xc2\xa0 nbsp", 0, 0},
+        {"line \xe2\x80\xa8 sep", 0x2028, 0x2028},
+        {"para \xe2\x80\xa9", 0x2029, 0x2029},
+        {"\xe2\x80\xaeRLO", 0x202E, 0x202E},
+        {"\xe2\x80\xaaLRE", 0x202A, 0x202A},
+        {"\xe2\x81\xa6LRI", 0x2066, 0x2066},
+        {"\xe2\x81\xa9PDI", 0x2069, 0x2069},
+        {"\xe2\x81\xaa", 0, 0}, /* U+206A: not an isolate */
+        {"ok\tthen\x1b", 0x09, 0x1B},
+        {"\xff", -1, -1},
+        {"\xc0\x80", -1, -1}, /* an overlong NUL */
+        {"\xed\xa0\x80", -1, -1}, /* a surrogate */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (text_check(v[i].s, TEXT_LINE) != v[i].line ||
+            text_check(v[i].s, TEXT_LINES) != v[i].lines)
+            fail_msg("text_check(\"%s\"): %ld %ld, want %ld %ld", v[i].s,
+                     text_check(v[i].s, TEXT_LINE),
+                     text_check(v[i].s, TEXT_LINES), v[i].line, v[i].lines);
+    }
+    char s[] = "a\r\nb\rc\n\r\r\nd";
+    assert_int_equal(text_lf(s, strlen(s)), 9);
+    assert_string_equal(s, "a\nb\nc\n\n\nd");
+    char e[] = "";
+    assert_int_equal(text_lf(e, 0), 0);
+    char r[] = "\r";
+    assert_int_equal(text_lf(r, 1), 1);
+    assert_string_equal(r, "\n");
+}
+
 /* Every prefix of a real picture is that picture cut short: ERR_RANGE
  * with its type, never "not a picture", until the header is whole; from
  * then on 0 with the right size. Under ASan this also shows no reader
@@ -450,6 +504,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
+    cmocka_unit_test(text_check_refuses_control_characters),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
