@@ -87,4 +87,42 @@ describe('export', () => {
     assert.ok(lines.length > 0 && lines.every((l) => l.split(',')[6] === '371723002'));
     assertError(await aud('GET', '/api/v1/people/export.xlsx'), 403, 'forbidden');
   });
+
+  // Names that a spreadsheet would run; after export-1.x, whose counts
+  // they would change.
+  const FORMULAS = ['=HYPERLINK("http://e.cn","点")', "-2+3+cmd|'/C calc'!A0", '@SUM(1+1)', '+1+1'];
+  const idNumber = (seq) => {
+    const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const d = '37172319700101' + String(seq).padStart(3, '0');
+    const sum = [...d].reduce((a, c, i) => a + Number(c) * w[i], 0);
+    return d + '10X98765432'[sum % 11];
+  };
+
+  test('export-2.1 CSV: a name that is a formula comes out as text, with a leading quote', async () => {
+    for (const [i, name] of FORMULAS.entries()) {
+      const c = await sa('POST', '/api/v1/people', {
+        json: { name, id_number: idNumber(300 + i), political_status: 'member', township_code: '371723001' },
+      });
+      assert.equal(c.status, 201, `${name}: ${c.text}`);
+    }
+    const r = await get(sa, '/api/v1/people/export.csv');
+    const text = r.buf.subarray(3).toString('utf8');
+    for (const name of FORMULAS) {
+      const cell = `"'${name.replaceAll('"', '""')}"`;
+      assert.ok(text.includes(cell + ','), `${name} not written as ${cell}`);
+    }
+    // No line begins with a formula character: every name cell is safe.
+    for (const line of text.trim().split('\r\n').slice(1))
+      assert.doesNotMatch(line, /^[=+\-@\t\r]/, line);
+  });
+
+  test('export-2.2 xlsx: the same names are shared strings, never formulas', async () => {
+    const r = await get(sa, '/api/v1/people/export.xlsx');
+    const { sheet, strings } = xlsxText(r.buf);
+    assert.doesNotMatch(sheet, /<f[ >]/, 'a formula cell in the export');
+    const esc = (x) => x.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+    for (const name of FORMULAS)
+      assert.ok(strings.includes(`<t>${esc(name)}</t>`) || strings.includes(`<t>${name}</t>`),
+        `${name} not among the shared strings`);
+  });
 });

@@ -9,10 +9,13 @@
 #include "../../src/core/err.h"
 #include "../../src/core/image.h"
 #include "../../src/core/jsonw.h"
+#include "../../src/core/sheet.h"
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
+#include "../../src/core/xlsx.h"
 
 #include <jansson.h>
+#include <minizip/unzip.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -393,6 +396,91 @@ text_check_refuses_control_characters(void **state)
     assert_string_equal(r, "\n");
 }
 
+/* A CSV export never hands a spreadsheet a formula; numbers stay numbers
+ * and the .xlsx writer has no formula at all. */
+static void
+csv_export_neutralises_formulas(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out; /* out: the cell as written */
+    } v[] = {
+        {"=HYPERLINK(\"http://x.cn\",\"点我\")",
+         "\"'=HYPERLINK(\"\"http://x.cn\"\",\"\"点我\"\")\""},
+        {"=1+1", "\"'=1+1\""},
+        {"+1+1", "\"'+1+1\""},
+        {"-2+3+cmd|' /C calc'!A0", "\"'-2+3+cmd|' /C calc'!A0\""},
+        {"@SUM(A1:A9)", "\"'@SUM(A1:A9)\""},
+        {"\t=1", "\"'\t=1\""},
+        {"\r=1", "\"'\r=1\""},
+        {"  =1", "\"'  =1\""},
+        {"+86 138 0000 0000", "\"'+86 138 0000 0000\""},
+        /* Left alone: numbers, a lone sign, text with = inside. */
+        {"-5", "-5"},
+        {"+8613800000000", "+8613800000000"},
+        {"-12.50", "-12.50"},
+        {"-", "-"},
+        {"张三", "张三"},
+        {"a=b", "a=b"},
+        {"3717************12", "3717************12"},
+        {"1,2", "\"1,2\""},
+        {"-1.", "\"'-1.\""},
+        {"-.5", "\"'-.5\""},
+    };
+    const char *heads[] = {"h"};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct sheet *s = sheet_new("t", 1, heads, NULL);
+        const char *cells[] = {v[i].in};
+        sheet_add_row(s, cells);
+        char *buf;
+        size_t len;
+        assert_int_equal(sheet_csv(s, &buf, &len), 0);
+        char want[128];
+        snprintf(want, sizeof(want), "\xEF\xBB\xBFh\r\n%s\r\n", v[i].out);
+        if (strcmp(buf, want) != 0)
+            fail_msg("cell %s written as %s", v[i].in, buf + 6);
+        free(buf);
+        sheet_free(s);
+    }
+    /* The .xlsx of the same cells holds strings only, no formula. */
+    struct sheet *s = sheet_new("t", 1, heads, NULL);
+    const char *cells[] = {"=HYPERLINK(\"http://x.cn\",\"x\")"};
+    sheet_add_row(s, cells);
+    char *buf;
+    size_t len;
+    assert_int_equal(sheet_xlsx(s, &buf, &len), 0);
+    sheet_free(s);
+    struct xlsx x;
+    char err[128];
+    assert_int_equal(xlsx_read(buf, len, &x, err, sizeof(err)), 0);
+    assert_int_equal(x.nrows, 2);
+    assert_string_equal(x.rows[1].cells[0],
+                        "=HYPERLINK(\"http://x.cn\",\"x\")");
+    assert_false(x.rows[1].numeric[0]);
+    xlsx_free(&x);
+    /* In the sheet's XML: a shared-string cell (t="s"), no <f>. */
+    char path[] = "/tmp/dxunit-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0 && write(fd, buf, len) == (ssize_t)len);
+    close(fd);
+    free(buf);
+    unzFile z = unzOpen(path);
+    unlink(path);
+    assert_non_null(z);
+    assert_int_equal(unzLocateFile(z, "xl/worksheets/sheet1.xml", 0), UNZ_OK);
+    assert_int_equal(unzOpenCurrentFile(z), UNZ_OK);
+    char xml[8192];
+    int got = unzReadCurrentFile(z, xml, sizeof(xml) - 1);
+    assert_true(got > 0);
+    xml[got] = '\0';
+    unzCloseCurrentFile(z);
+    unzClose(z);
+    assert_null(strstr(xml, "<f>"));
+    assert_null(strstr(xml, "<f "));
+    assert_non_null(strstr(xml, "r=\"A2\""));
+    assert_non_null(strstr(strstr(xml, "r=\"A2\""), "t=\"s\""));
+}
+
 /* Every prefix of a real picture is that picture cut short: ERR_RANGE
  * with its type, never "not a picture", until the header is whole; from
  * then on 0 with the right size. Under ASan this also shows no reader
@@ -505,6 +593,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
     cmocka_unit_test(text_check_refuses_control_characters),
+    cmocka_unit_test(csv_export_neutralises_formulas),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
