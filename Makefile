@@ -30,7 +30,7 @@ GEN_SRC := build/gen/assets.c
 REL_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/assets.o
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/assets.o
 
-UNIT_SRC := $(wildcard tests/unit/*.c) tests/fake/req.c
+UNIT_SRC := $(wildcard tests/unit/*.c) $(wildcard tests/fake/*.c)
 
 # Files embedded in the binary: name=path. Front-end assets come from npm
 # (package-lock.json); our own CSS and the translation catalog from here.

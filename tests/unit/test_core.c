@@ -13,6 +13,7 @@
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
 #include "../../src/core/xlsx.h"
+#include "../fake/xlsx.h"
 
 #include <jansson.h>
 #include <minizip/unzip.h>
@@ -481,6 +482,103 @@ csv_export_neutralises_formulas(void **state)
     assert_non_null(strstr(strstr(xml, "r=\"A2\""), "t=\"s\""));
 }
 
+/* Reads a one-sheet .xlsx built from sheet XML (rows inside
+ * <sheetData>) and shared strings; the reader's answer, err filled. */
+static int
+read_sheet(const char *rows, const char *strings, struct xlsx *x,
+           char err[256])
+{
+    char sheet[300000];
+    int n = snprintf(sheet, sizeof(sheet),
+                     "<worksheet><sheetData>%s</sheetData></worksheet>", rows);
+    assert_true(n > 0 && (size_t)n < sizeof(sheet));
+    char *buf;
+    size_t len;
+    assert_int_equal(fake_xlsx(sheet, (size_t)n, strings, &buf, &len), 0);
+    err[0] = '\0';
+    int rc = xlsx_read(buf, len, x, err, 256);
+    free(buf);
+    return rc;
+}
+
+/* Cell references, row numbers, shared-string indexes and sizes from the
+ * file are numbers an attacker writes: none overflows, each is refused
+ * or read as nothing. */
+static void
+xlsx_references_are_bounded(void **state)
+{
+    (void)state;
+    struct xlsx x;
+    char err[256];
+    const char *sst = "<sst><si><t>张三</t></si><si><t>李四</t></si></sst>";
+    /* A sheet as Excel writes it. */
+    assert_int_equal(read_sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+                                "<c r=\"C1\"><v>42</v></c></row>"
+                                "<row r=\"3\"><c r=\"B3\" t=\"s\"><v>1</v></c>"
+                                "</row>",
+                                sst, &x, err),
+                     0);
+    assert_int_equal(x.nrows, 2);
+    assert_string_equal(x.rows[0].cells[0], "张三");
+    assert_string_equal(x.rows[0].cells[1], "");
+    assert_string_equal(x.rows[0].cells[2], "42");
+    assert_true(x.rows[0].numeric[2]);
+    assert_int_equal(x.rows[1].line, 3);
+    assert_string_equal(x.rows[1].cells[1], "李四");
+    xlsx_free(&x);
+    /* Column letters that once overflowed an int (the known bug), and
+     * a column just past the last we keep. */
+    static const char *const bad_refs[] = {
+        "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ1", "ZZZZZZ1", "BM1", "1", "",
+    };
+    for (size_t i = 0; i < sizeof(bad_refs) / sizeof(bad_refs[0]); i++) {
+        char row[256];
+        snprintf(row, sizeof(row), "<row r=\"1\"><c r=\"%s\"><v>1</v></c></row>",
+                 bad_refs[i]);
+        if (read_sheet(row, NULL, &x, err) != ERR_INVAL)
+            fail_msg("cell reference \"%s\" was accepted", bad_refs[i]);
+        assert_non_null(strstr(err, "reference"));
+    }
+    /* The last column we keep (BL = 64) is fine. */
+    assert_int_equal(read_sheet("<row r=\"1\"><c r=\"BL1\"><v>1</v></c></row>",
+                                NULL, &x, err),
+                     0);
+    assert_int_equal(x.rows[0].n, 64);
+    xlsx_free(&x);
+    /* Row numbers: past Excel's last row, not a number, negative, 0. */
+    static const char *const bad_rows[] = {
+        "99999999999999999999999", "1048577", "-1", "0", "1x", "",
+    };
+    for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
+        char row[256];
+        snprintf(row, sizeof(row), "<row r=\"%s\"><c r=\"A1\"><v>1</v></c></row>",
+                 bad_rows[i]);
+        if (read_sheet(row, NULL, &x, err) != ERR_INVAL)
+            fail_msg("row number \"%s\" was accepted", bad_rows[i]);
+    }
+    /* Shared-string indexes out of range read as an empty cell. */
+    assert_int_equal(read_sheet("<row r=\"1\">"
+                                "<c r=\"A1\" t=\"s\"><v>2</v></c>"
+                                "<c r=\"B1\" t=\"s\"><v>-1</v></c>"
+                                "<c r=\"C1\" t=\"s\"><v>99999999999999999999</v></c>"
+                                "<c r=\"D1\" t=\"s\"><v>1</v></c></row>",
+                                sst, &x, err),
+                     0);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(x.rows[0].cells[i], "");
+    assert_string_equal(x.rows[0].cells[3], "李四");
+    xlsx_free(&x);
+    /* A cell longer than Excel allows (32,767 characters). */
+    static char xs[140001], big[200000];
+    memset(xs, 'x', sizeof(xs) - 1);
+    snprintf(big, sizeof(big),
+             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>%s</t></is>"
+             "</c></row>",
+             xs);
+    assert_int_equal(read_sheet(big, NULL, &x, err), ERR_INVAL);
+    assert_non_null(strstr(err, "longer than"));
+}
+
 /* Every prefix of a real picture is that picture cut short: ERR_RANGE
  * with its type, never "not a picture", until the header is whole; from
  * then on 0 with the right size. Under ASan this also shows no reader
@@ -594,6 +692,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
     cmocka_unit_test(text_check_refuses_control_characters),
     cmocka_unit_test(csv_export_neutralises_formulas),
+    cmocka_unit_test(xlsx_references_are_bounded),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),
