@@ -220,6 +220,20 @@ text_check(const char *s, enum text_kind kind)
     return 0;
 }
 
+void
+utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len = utf8_next(p, &cp);
+        if (len == 0)
+            *p++ = '?';
+        else
+            p += (size_t)len;
+    }
+}
+
 size_t
 text_lf(char *s, size_t len)
 {

@@ -56,9 +56,14 @@ enum text_kind {
     TEXT_LINE,   /* one line */
     TEXT_LINES,  /* tab and line feed allowed */
 };
-/* 0 when s may be a field of that kind; the first code point it may not
- * hold (> 0); -1 when s is not UTF-8. */
+/* 0 when s may be a field of that kind (it is UTF-8, then); else what
+ * comes first: a code point it may not hold (> 0), or -1 for bytes that
+ * are not UTF-8. */
 long text_check(const char *s, enum text_kind kind);
+/* Replaces each byte of s that is not part of valid UTF-8 with '?', in
+ * place: text that quotes a client's bytes (a parser's message, a path)
+ * can then go into JSON, which takes only UTF-8. */
+void utf8_scrub(char *s);
 /* Turns CR LF and a lone CR into LF, in place; returns the new length. */
 size_t text_lf(char *s, size_t len);
 

@@ -6,6 +6,7 @@
 
 #include "../../src/api/api.h"
 #include "../../src/core/err.h"
+#include "../../src/core/util.h"
 #include "../../src/domain/roles.h"
 #include "../../src/http/html.h"
 #include "../../src/http/http.h"
@@ -183,6 +184,33 @@ json_bodies_refuse_control_characters(void **state)
     }
 }
 
+/* Found by fuzz_json: jansson's message quotes the bad bytes, and an
+ * error message that is not UTF-8 made json_pack fail: a 400 with an
+ * empty body. Now the message is scrubbed and the body is the shape. */
+static void
+bad_json_answers_in_the_error_shape(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"reason\":\"\\u202\xde\xbd\xbc\xdd\"}", "{\"a\":\xff}", "\xc3",
+        "{\"a\":1,}", "[1]", "",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        struct fake_req f;
+        fake_req_init(&f, "POST", "application/json", bodies[i],
+                      strlen(bodies[i]), false);
+        assert_null(req_json_or_400(&f.req));
+        assert_int_equal(f.req.status, 400);
+        const char *code = fake_req_error_code(&f);
+        if (code == NULL || strcmp(code, "bad_json") != 0)
+            fail_msg("body %zu: answer %s", i, f.req.out.p);
+        fake_req_cleanup(&f);
+    }
+    char s[] = "ok\xff\xe5\xbc\xa0\xe5\xbc.";
+    utf8_scrub(s);
+    assert_string_equal(s, "ok?\xe5\xbc\xa0??.");
+}
+
 /* One line or several: the field helpers on what the body let through. */
 static void
 field_helpers_keep_lines_apart(void **state)
@@ -274,6 +302,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(routes_match_with_parameters),
     cmocka_unit_test(html_writers_escape),
     cmocka_unit_test(json_bodies_refuse_control_characters),
+    cmocka_unit_test(bad_json_answers_in_the_error_shape),
     cmocka_unit_test(field_helpers_keep_lines_apart),
     cmocka_unit_test(forms_refuse_control_characters),
 };
