@@ -6,6 +6,8 @@
 #   make test     install what is missing, then unit, API (SQLite and a
 #                 throwaway PostgreSQL, release and ASan/UBSan) and browser
 #                 tests; ends with "N passed, N failed"
+#   make fuzz     every libFuzzer target (build/fuzz/<name>) for
+#                 FUZZ_SECONDS (600) each
 #   make bench    wrk against the real server and a bare libmicrohttpd one
 #   make asan     build build/asan/dangxiao with ASan + UBSan
 

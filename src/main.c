@@ -49,7 +49,7 @@ static const char usage_text[] =
     "  dangxiao backup --db DB FILE            consistent online copy: FILE\n"
     "                  and its key file FILE.keys (mode 0600)\n"
     "  dangxiao restore --db DB FILE [--keys KEYFILE] [--force]\n"
-    "                  restore a backup (and FILE.keys) into DB\n"
+    "                  [--checkpoint CP]       a backup (and FILE.keys) into DB\n"
     "  dangxiao audit verify --db DB [--checkpoint FILE]\n"
     "                                          check the audit chain\n"
     "  dangxiao audit checkpoint --db DB       print the chain's head\n"
