@@ -11,17 +11,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
-  BIN, run, childEnv, startServer, session, isPG, PG_ADMIN, rand,
+  BIN, run, childEnv, startServer, session, isPG, PG_ADMIN, rand, idNumber,
 } from './lib.mjs';
 
 const tmp = (ext) => path.join(os.tmpdir(), `dx-bak-${process.pid}-${rand(4)}${ext}`);
 const A = '371723001';
-function idNumber(birth, seq) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const d = '371723' + birth.replaceAll('-', '') + String(seq).padStart(3, '0');
-  const s = [...d].reduce((a, c, i) => a + Number(c) * w[i], 0);
-  return d + '10X98765432'[s % 11];
-}
 const psql = (uri, sql) => {
   const r = spawnSync('psql', [uri, '-X', '-q', '-At', '-v', 'ON_ERROR_STOP=1', '-c', sql], { encoding: 'utf8' });
   assert.equal(r.status, 0, `${sql}: ${r.stderr}`);

@@ -5,16 +5,10 @@
 // nothing.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, session, assertError, rand } from './lib.mjs';
+import { startServer, session, assertError, rand, idNumber } from './lib.mjs';
 
 const A = '371723001';
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
-function idNumber(birth, seq) {
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  const d = '371723' + birth.replaceAll('-', '') + String(seq).padStart(3, '0');
-  const s = [...d].reduce((a, c, i) => a + Number(c) * w[i], 0);
-  return d + '10X98765432'[s % 11];
-}
 const form = (o) => new URLSearchParams(o).toString();
 
 describe('text', () => {
