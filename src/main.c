@@ -1043,6 +1043,16 @@ cmd_serve(int argc, char **argv)
         close_store(&st);
         return 1;
     }
+    /* Block the stop signals in every thread, before the first one
+     * starts: a thread that did not block them would take a SIGTERM
+     * while main is not in sigtimedwait (writing a checkpoint) and die
+     * of it. main waits for them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
     /* The migration connection becomes the check-in writer's. */
     if (attend_queue_start(st.db) != 0) {
         close_store(&st);
@@ -1052,14 +1062,6 @@ cmd_serve(int argc, char **argv)
         return 1;
     }
     st.db = NULL;
-
-    /* Block the stop signals in every thread; main waits for them. */
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGINT);
-    pthread_sigmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
 
     struct http_options ho = {
         .listen = app_config.listen,
