@@ -204,6 +204,22 @@ describe('backup and restore', () => {
     assert.ok(!fs.existsSync(t.uri));
   });
 
+  test('backup-1.7 PostgreSQL without pg_dump: the key file is saved, and it says what to run', async () => {
+    if (!isPG) return;
+    const f = tmp('.dump');
+    cleanup.push(() => { for (const s of ['', '.keys']) fs.rmSync(f + s, { force: true }); });
+    const r = await backup([f], { PATH: '/nonexistent' });
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /pg_dump is not installed/);
+    assert.match(r.stderr, /DATABASE IS NOT BACKED UP/);
+    assert.match(r.stderr, /pg_dump --format=custom/);
+    assert.ok(fs.existsSync(f + '.keys'), 'the key file was not saved');
+    assert.ok(!fs.existsSync(f));
+    const aud = await session(srv.base, 'auditor');
+    const b = (await aud('GET', '/api/v1/audit?event=backup')).json.items;
+    assert.equal(b[0].success, false);
+  });
+
   test('backup-1.6 bad use: no FILE, an unknown option', async () => {
     assert.equal((await backup([])).code, 2);
     assert.equal((await run(BIN, ['restore', '--db', tmp('.db')], { env: childEnv() })).code, 2);
