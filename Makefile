@@ -6,6 +6,8 @@
 #   make test     install what is missing, then unit, API (SQLite and a
 #                 throwaway PostgreSQL, release and ASan/UBSan) and browser
 #                 tests; ends with "N passed, N failed"
+#   make fuzz     every libFuzzer target (build/fuzz/<name>) for
+#                 FUZZ_SECONDS (600) each
 #   make bench    wrk against the real server and a bare libmicrohttpd one
 #   make asan     build build/asan/dangxiao with ASan + UBSan
 
@@ -30,7 +32,7 @@ GEN_SRC := build/gen/assets.c
 REL_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/assets.o
 ASAN_OBJ := $(LIB_SRC:%.c=build/asan/obj/%.o) build/asan/obj/gen/assets.o
 
-UNIT_SRC := $(wildcard tests/unit/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c) $(wildcard tests/fake/*.c)
 
 # Files embedded in the binary: name=path. Front-end assets come from npm
 # (package-lock.json); our own CSS and the translation catalog from here.
@@ -40,7 +42,7 @@ ASSETS := htmx.min.js=node_modules/htmx.org/dist/htmx.min.js \
           app.css=static/app.css \
           zh_CN.mo=build/gen/zh_CN.mo
 
-.PHONY: all asan run test unit bench deps clean format fuzz
+.PHONY: all asan run test unit bench deps clean format fuzz fuzz-build
 
 all: build/dangxiao
 
@@ -104,20 +106,55 @@ build/asan/unit: $(ASAN_OBJ) $(UNIT_SRC:%.c=build/asan/obj/%.o)
 	@echo "  LINK    $@"
 	@$(CC) -fsanitize=address,undefined -o $@ $^ $(LDLIBS) -lcmocka
 
-# libFuzzer over our own parsers (tests/fuzz/fuzz.c), built with clang.
-FUZZ_FLAGS := -std=c17 -D_GNU_SOURCE -pthread -g -O1 \
-              -fsanitize=fuzzer,address,undefined
-build/fuzz/fuzz: $(LIB_SRC) build/gen/assets.c tests/fuzz/fuzz.c
-	@mkdir -p $(@D)
-	@echo "  FUZZ    $@"
-	@clang $(FUZZ_FLAGS) $(PKG_CFLAGS) -o $@ $(LIB_SRC) build/gen/assets.c \
-	    tests/fuzz/fuzz.c $(LDLIBS)
+# libFuzzer targets, one binary each: tests/fuzz/fuzz_<name>.c becomes
+# build/fuzz/<name>, seeded from tests/fuzz/seeds/<name>/ (any new
+# fuzz_*.c is picked up). The server's objects are built once with clang
+# for all of them (build/fuzz/obj).
+FUZZ_SRC    := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES  := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BIN    := $(FUZZ_NAMES:%=build/fuzz/%)
+FUZZ_SAN    := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread -g -O1 $(WARN) \
+               -Wno-unused-command-line-argument $(FUZZ_SAN) \
+               -fsanitize=fuzzer-no-link
+FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzz/obj/%.o) build/fuzz/obj/gen/assets.o
+# The stand-ins replace libmicrohttpd's header lookup for a request with no
+# connection; the http target runs a real daemon, so it links without them.
+FUZZ_FAKE   := $(patsubst %.c,build/fuzz/obj/%.o,$(wildcard tests/fake/*.c))
 
-FUZZ_SECONDS ?= 60
-fuzz: build/fuzz/fuzz
-	@mkdir -p build/fuzz/corpus
-	build/fuzz/fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    build/fuzz/corpus tests/fuzz/seeds
+build/fuzz/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -Ibuild/gen -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/gen/%.o: build/gen/%.c
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@"
+	@clang -std=c17 -g -O1 $(FUZZ_SAN) -c -o $@ $<
+
+$(filter-out build/fuzz/http,$(FUZZ_BIN)): build/fuzz/%: \
+        build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_OBJ) $(FUZZ_FAKE)
+	@echo "  FUZZ    $@"
+	@clang $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+build/fuzz/http: build/fuzz/obj/tests/fuzz/fuzz_http.o $(FUZZ_OBJ)
+	@echo "  FUZZ    $@"
+	@clang $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+fuzz-build: $(FUZZ_BIN)
+
+# make fuzz: every target for FUZZ_SECONDS (default 600) each, one after
+# the other; new inputs go to build/fuzz/corpus/<name>, crashes to
+# build/fuzz/crash-<name>-*.
+FUZZ_SECONDS ?= 600
+fuzz: $(FUZZ_BIN)
+	@for n in $(FUZZ_NAMES); do \
+	    mkdir -p build/fuzz/corpus/$$n tests/fuzz/seeds/$$n; \
+	    echo "== fuzz $$n for $(FUZZ_SECONDS) s"; \
+	    build/fuzz/$$n -max_total_time=$(FUZZ_SECONDS) -max_len=65536 \
+	        -artifact_prefix=build/fuzz/crash-$$n- \
+	        build/fuzz/corpus/$$n tests/fuzz/seeds/$$n || exit 1; \
+	done
 
 run: deps build/dangxiao
 	@test -f build/demo.db || { rm -f build/demo-logins.txt && \
@@ -130,7 +167,7 @@ run: deps build/dangxiao
 
 test: deps
 	@$(MAKE) --no-print-directory -s build/dangxiao build/asan/dangxiao \
-	    build/unit build/asan/unit build/fuzz/fuzz
+	    build/unit build/asan/unit $(FUZZ_BIN)
 	@tests/run.sh
 
 bench: deps build/dangxiao
@@ -138,6 +175,7 @@ bench: deps build/dangxiao
 
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/unit/*.c' \
+	    'tests/fuzz/*.c' 'tests/fake/*.c' \
 	    'bench/*.c' 'tools/*.c')
 
 clean:

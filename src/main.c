@@ -1,8 +1,9 @@
 /*
  * main.c - the command line (API.md): init, serve, demo, user add, backup,
- * audit verify, and for the tests routes and db counts. Start-up order
- * for serve: arguments -> settings (file, then environment, then flags)
- * -> database open + migrate -> HTTP.
+ * restore, audit verify and audit checkpoint, and for the tests routes and
+ * db counts. Start-up order for serve: arguments -> settings (file, then
+ * environment, then flags) -> key file -> database open + migrate + keyed
+ * audit chain -> HTTP.
  *
  * A wrong argument prints the usage and exits 2; a runtime failure exits 1.
  */
@@ -11,6 +12,7 @@
 #include "core/err.h"
 #include "core/keyring.h"
 #include "core/log.h"
+#include "core/syslog.h"
 #include "core/util.h"
 #include "core/workq.h"
 #include "db/db.h"
@@ -23,12 +25,16 @@
 #include "domain/roles.h"
 #include "web/i18n.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
@@ -42,8 +48,13 @@ static const char usage_text[] =
     "  dangxiao demo  --db DB [--scale county|small] [--seed N]\n"
     "  dangxiao user add USERNAME --db DB --role ROLE [--township CODE]\n"
     "                  [--person ID]           (password read from stdin)\n"
-    "  dangxiao backup --db DB FILE            consistent online copy\n"
-    "  dangxiao audit verify --db DB           check the audit hash chain\n"
+    "  dangxiao backup --db DB FILE            consistent online copy: FILE\n"
+    "                  and its key file FILE.keys (mode 0600)\n"
+    "  dangxiao restore --db DB FILE [--keys KEYFILE] [--force]\n"
+    "                  [--checkpoint CP]       a backup (and FILE.keys) into DB\n"
+    "  dangxiao audit verify --db DB [--checkpoint FILE]\n"
+    "                                          check the audit chain\n"
+    "  dangxiao audit checkpoint --db DB       print the chain's head\n"
     "  dangxiao routes                         the route and role tables as\n"
     "                                          JSON (for the tests)\n"
     "  dangxiao db counts --db DB              rows of every table, as JSON\n"
@@ -51,7 +62,16 @@ static const char usage_text[] =
     "\n"
     "DB is a SQLite file path or a postgresql:// URI; DANGXIAO_DB is the\n"
     "default. Settings come from --config FILE and DANGXIAO_* variables;\n"
-    "`dangxiao serve --help` lists them.\n";
+    "`dangxiao serve --help` lists them. The key file (key_file, default\n"
+    "DB.keys beside a SQLite file) holds the field-encryption keys and the\n"
+    "audit chain's key: without it the data cannot be read.\n"
+    "\n"
+    "backup on PostgreSQL runs pg_dump (custom format) into FILE; restore\n"
+    "runs pg_restore into DB, which must be a new, empty database. restore\n"
+    "refuses to replace an existing SQLite file or a different key file\n"
+    "unless --force (the old key file is kept as KEYFILE.replaced-TIME);\n"
+    "it checks the audit chain and that the keys open every sealed value\n"
+    "before it puts anything in place.\n";
 
 static int
 usage(int code)
@@ -63,14 +83,17 @@ usage(int code)
 /* Options shared by the subcommands; each command says which it takes. */
 struct opts {
     const char *db, *listen, *config, *scale, *role, *township;
+    const char *checkpoint, *keys;
     int64_t seed, person;
-    bool help;
+    bool help, force;
 };
 
 enum {
     O_DB = 1 << 0, O_LISTEN = 1 << 1, O_CONFIG = 1 << 2, O_SCALE = 1 << 3,
-    O_SEED = 1 << 4, O_ROLE = 1 << 5, O_TOWNSHIP = 1 << 6, O_PERSON = 1 << 7
+    O_SEED = 1 << 4, O_ROLE = 1 << 5, O_TOWNSHIP = 1 << 6, O_PERSON = 1 << 7,
+    O_CHECKPOINT = 1 << 8, O_KEYS = 1 << 9, O_FORCE = 1 << 10
 };
+
 
 /* Parses argv (after the command words) allowing the options in mask;
  * positional arguments are returned in pos (up to npos). Returns 0 or 2. */
@@ -87,15 +110,19 @@ parse_opts(int argc, char **argv, unsigned mask, struct opts *o,
         {"role", required_argument, 0, 'r'},
         {"township", required_argument, 0, 't'},
         {"person", required_argument, 0, 'p'},
+        {"checkpoint", required_argument, 0, 'C'},
+        {"keys", required_argument, 0, 'k'},
+        {"force", no_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     static const struct {
         int ch;
         unsigned bit;
-    } bits[] = {{'d', O_DB},     {'l', O_LISTEN}, {'c', O_CONFIG},
-                {'s', O_SCALE},  {'S', O_SEED},   {'r', O_ROLE},
-                {'t', O_TOWNSHIP}, {'p', O_PERSON}};
+    } bits[] = {{'d', O_DB},       {'l', O_LISTEN},     {'c', O_CONFIG},
+                {'s', O_SCALE},    {'S', O_SEED},       {'r', O_ROLE},
+                {'t', O_TOWNSHIP}, {'p', O_PERSON},     {'C', O_CHECKPOINT},
+                {'k', O_KEYS},     {'f', O_FORCE}};
     memset(o, 0, sizeof(*o));
     o->db = getenv("DANGXIAO_DB");
     o->seed = 1;
@@ -128,6 +155,9 @@ parse_opts(int argc, char **argv, unsigned mask, struct opts *o,
         case 's': o->scale = optarg; break;
         case 'r': o->role = optarg; break;
         case 't': o->township = optarg; break;
+        case 'C': o->checkpoint = optarg; break;
+        case 'k': o->keys = optarg; break;
+        case 'f': o->force = true; break;
         case 'S':
         case 'p': {
             int64_t v;
@@ -210,14 +240,12 @@ key_path(const struct config *c, const char *db, char *out, size_t outlen)
     return str_fmt(out, outlen, "%s.keys", db);
 }
 
-/* Loads the keyring (creating the file when create) and the ICU services
- * the roster needs. */
+/* Loads the keyring at path (creating the file when create) and the ICU
+ * services the roster needs, and hands the audit chain its key. */
 static struct keyring *
-open_keys(const struct config *c, const char *db, bool create)
+open_keys(const char *path, bool create)
 {
-    char path[1100], err[1200];
-    if (key_path(c, db, path, sizeof(path)) != 0)
-        return NULL;
+    char err[1200];
     struct keyring *k = keyring_load(path, create, err, sizeof(err));
     if (k == NULL) {
         fprintf(stderr, "dangxiao: %s%s\n", err,
@@ -229,14 +257,73 @@ open_keys(const struct config *c, const char *db, bool create)
         keyring_free(k);
         return NULL;
     }
+    unsigned char ak[32];
+    keyring_audit_key(k, ak);
+    audit_set_key(ak);
+    sodium_memzero(ak, sizeof(ak));
     return k;
 }
 
 static void
 close_keys(struct keyring *k)
 {
+    audit_set_key(NULL);
     keyring_free(k);
     hanzi_cleanup();
+}
+
+/* What a command works on: the key file and the database, migrated, its
+ * audit chain keyed. */
+struct store {
+    struct db *db;
+    struct keyring *k;
+    char key_path[1100];
+};
+
+static void
+close_store(struct store *st)
+{
+    if (st->db)
+        db_close(st->db);
+    if (st->k)
+        close_keys(st->k);
+    st->db = NULL;
+    st->k = NULL;
+}
+
+/* How a command opens its store. */
+enum {
+    ST_CREATE_KEYS = 1 << 0, /* make the key file when there is none */
+    ST_READ_ONLY = 1 << 1,   /* writes no audit row but an upgrade's */
+};
+
+/* Opens uri with the key file at keys (NULL: the configured one). 0, or 1
+ * with the reason printed. */
+static int
+open_store(const struct config *c, const char *uri, const char *keys,
+           unsigned how, struct store *st)
+{
+    bool create_keys = how & ST_CREATE_KEYS;
+    memset(st, 0, sizeof(*st));
+    if (keys)
+        str_copy(st->key_path, sizeof(st->key_path), keys);
+    else if (key_path(c, uri, st->key_path, sizeof(st->key_path)) != 0)
+        return 1;
+    if ((st->k = open_keys(st->key_path, create_keys)) == NULL)
+        return 1;
+    if ((st->db = open_db(uri)) == NULL) {
+        close_store(st);
+        return 1;
+    }
+    bool keyed_now;
+    if (audit_ensure_keyed(st->db, !(how & ST_READ_ONLY), &keyed_now) !=
+        0) {
+        fprintf(stderr, "dangxiao: keying the audit chain: %s\n",
+                db_errmsg(st->db));
+        close_store(st);
+        return 1;
+    }
+    return 0;
 }
 
 static void
@@ -271,15 +358,11 @@ cmd_init(int argc, char **argv)
     struct config c;
     if (load_settings(&c, NULL, false) != 0)
         return 2;
-    struct keyring *k = open_keys(&c, o.db, true);
-    if (k == NULL)
+    struct store st;
+    if (open_store(&c, o.db, NULL, ST_CREATE_KEYS, &st) != 0)
         return 1;
-    close_keys(k);
-    struct db *db = open_db(o.db);
-    if (db == NULL)
-        return 1;
-    printf("database ready: schema version %d\n", db_schema_version(db));
-    db_close(db);
+    printf("database ready: schema version %d\n", db_schema_version(st.db));
+    close_store(&st);
     return 0;
 }
 
@@ -303,23 +386,17 @@ cmd_demo(int argc, char **argv)
     if (load_settings(&c, NULL, false) != 0)
         return 2;
     apply_auth_settings(&c);
-    struct keyring *k = open_keys(&c, o.db, true);
-    if (k == NULL)
+    struct store st;
+    if (open_store(&c, o.db, NULL, ST_CREATE_KEYS, &st) != 0)
         return 1;
-    struct db *db = open_db(o.db);
-    if (db == NULL) {
-        close_keys(k);
-        return 1;
-    }
-    auth_set_keys(k);
-    int rc = demo_build(db, k, scale, (uint64_t)o.seed, stdout);
-    close_keys(k);
+    auth_set_keys(st.k);
+    int rc = demo_build(st.db, st.k, scale, (uint64_t)o.seed, stdout);
     if (rc == ERR_CONFLICT)
         fprintf(stderr, "dangxiao: the database already holds villages; "
                         "demo needs a fresh one\n");
     else if (rc != 0)
-        fprintf(stderr, "dangxiao: demo: %s\n", db_errmsg(db));
-    db_close(db);
+        fprintf(stderr, "dangxiao: demo: %s\n", db_errmsg(st.db));
+    close_store(&st);
     return rc == 0 ? 0 : 1;
 }
 
@@ -388,20 +465,18 @@ cmd_user(int argc, char **argv)
         fprintf(stderr, "dangxiao: give the password on standard input\n");
         return 1;
     }
-    /* The keys: to hash the name as log-ins count it, and to read the
-     * linked person's numbers that the password must not hold. */
-    struct keyring *k = open_keys(&c, o.db, false);
-    if (k == NULL) {
+    struct store st;
+    if (open_store(&c, o.db, NULL, 0, &st) != 0) {
         sodium_memzero(pw, sizeof(pw));
         return 1;
     }
-    auth_set_keys(k);
-    struct db *db = open_db(o.db);
-    if (db == NULL || auth_prepare(db) != 0) {
+    /* The keys: to hash the name as log-ins count it, and to read the
+     * linked person's numbers that the password must not hold. */
+    auth_set_keys(st.k);
+    if (auth_prepare(st.db) != 0) {
         sodium_memzero(pw, sizeof(pw));
-        if (db)
-            db_close(db);
-        close_keys(k);
+        fprintf(stderr, "dangxiao: %s\n", db_errmsg(st.db));
+        close_store(&st);
         return 1;
     }
     struct audit_who who = {0, "console", "", "", "cli"};
@@ -411,18 +486,209 @@ cmd_user(int argc, char **argv)
      * only here), and a final password held to the same policy. */
     struct user_new u = {pos[0], pw, o.role, o.township, o.person,
                          USER_BY_CONSOLE};
-    rc = auth_user_create(db, &u, &who, &id, &e);
+    rc = auth_user_create(st.db, &u, &who, &id, &e);
     sodium_memzero(pw, sizeof(pw));
     if (rc != 0)
         fprintf(stderr, "dangxiao: user add: %s%s%s\n",
                 e.field ? e.field : "", e.field ? ": " : "",
-                e.why ? e.why : db_errmsg(db));
+                e.why ? e.why : db_errmsg(st.db));
     else
         printf("user %s created (id %lld, role %s)\n", pos[0], (long long)id,
                o.role);
-    db_close(db);
-    close_keys(k);
+    close_store(&st);
     return rc == 0 ? 0 : 1;
+}
+
+/* --- backup, restore and the audit chain ------------------------------ */
+
+/* Copies the file src to dst through dst.tmp (mode 0600, synced, then
+ * renamed into place). 0, or ERR_IO with the reason printed. */
+static int
+copy_file(const char *src, const char *dst)
+{
+    char tmp[1200];
+    str_fmt(tmp, sizeof(tmp), "%s.tmp", dst);
+    FILE *in = fopen(src, "rb");
+    int fd = -1, rc = ERR_IO;
+    if (in == NULL) {
+        fprintf(stderr, "dangxiao: %s: %s\n", src, strerror(errno));
+        return ERR_IO;
+    }
+    unlink(tmp);
+    fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0600);
+    if (fd < 0) {
+        fprintf(stderr, "dangxiao: %s: %s\n", tmp, strerror(errno));
+        goto out;
+    }
+    char buf[8192];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof(buf), in)) > 0)
+        if (write(fd, buf, got) != (ssize_t)got) {
+            fprintf(stderr, "dangxiao: %s: %s\n", tmp, strerror(errno));
+            goto out;
+        }
+    if (ferror(in) || fsync(fd) != 0) {
+        fprintf(stderr, "dangxiao: copying %s failed\n", src);
+        goto out;
+    }
+    close(fd);
+    fd = -1;
+    if (rename(tmp, dst) != 0) {
+        fprintf(stderr, "dangxiao: %s: %s\n", dst, strerror(errno));
+        goto out;
+    }
+    rc = 0;
+out:
+    if (fd >= 0)
+        close(fd);
+    if (rc != 0)
+        unlink(tmp);
+    fclose(in);
+    sodium_memzero(buf, sizeof(buf));
+    return rc;
+}
+
+/* Whether the files a and b hold the same bytes (false when one cannot
+ * be read). */
+static bool
+same_bytes(const char *a, const char *b)
+{
+    FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+    bool same = fa && fb;
+    while (same) {
+        int ca = getc(fa), cb = getc(fb);
+        same = ca == cb;
+        if (ca == EOF)
+            break;
+    }
+    if (fa)
+        fclose(fa);
+    if (fb)
+        fclose(fb);
+    return same;
+}
+
+/* SHA-256 of a file as hex ("" when it cannot be read). */
+static void
+file_sha256(const char *path, char hex[65])
+{
+    hex[0] = '\0';
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL)
+        return;
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char buf[65536], h[crypto_hash_sha256_BYTES];
+    size_t got;
+    while ((got = fread(buf, 1, sizeof(buf), fp)) > 0)
+        crypto_hash_sha256_update(&st, buf, got);
+    bool ok = !ferror(fp);
+    fclose(fp);
+    crypto_hash_sha256_final(&st, h);
+    if (ok)
+        hex_encode(h, sizeof(h), hex);
+}
+
+/* Reads every checkpoint in a file: each line that carries "rows=N
+ * hash=HEX" (a checkpoint line, or the log or syslog line holding one).
+ * 0, or 1 with the reason printed. Free *out. */
+static int
+load_checkpoints(const char *path, struct audit_head **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    FILE *fp = fopen(path, "r");
+    if (fp == NULL) {
+        fprintf(stderr, "dangxiao: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    char line[1024];
+    size_t cap = 0;
+    while (fgets(line, sizeof(line), fp)) {
+        struct audit_head h;
+        if (audit_checkpoint_parse(line, &h) != 0)
+            continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = xrealloc(*out, cap * sizeof(**out));
+        }
+        (*out)[(*n)++] = h;
+    }
+    fclose(fp);
+    if (*n == 0) {
+        fprintf(stderr, "dangxiao: %s holds no checkpoint (a line with "
+                        "rows=N hash=HEX)\n", path);
+        free(*out);
+        *out = NULL;
+        return 1;
+    }
+    return 0;
+}
+
+/* What a check of a database found: its audit chain, and whether its
+ * key file opens its sealed values. */
+struct checked {
+    struct audit_verdict v;
+    int chain;                  /* audit_verify's answer */
+    int64_t sealed, bad, first_bad;
+};
+
+/* Checks db's audit chain (against cps) and that k opens its sealed
+ * values; prints what it finds. 0 when both hold, 1 otherwise. */
+static int
+check_db(struct db *db, const struct keyring *k, const struct audit_head *cps,
+         size_t ncps, const char *what, struct checked *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->chain = audit_verify(db, cps, ncps, &c->v);
+    if (c->chain == ERR_DB) {
+        fprintf(stderr, "dangxiao: %s: %s\n", what, db_errmsg(db));
+        return 1;
+    }
+    if (c->chain != 0) {
+        printf("%s: audit log BROKEN at row %lld: %s (%lld rows before it "
+               "are intact)\n",
+               what, (long long)c->v.bad_id, c->v.why, (long long)c->v.rows);
+        return 1;
+    }
+    if (people_check_keys(db, k, &c->sealed, &c->bad, &c->first_bad) != 0) {
+        fprintf(stderr, "dangxiao: %s: %s\n", what, db_errmsg(db));
+        return 1;
+    }
+    if (c->bad) {
+        printf("%s: the key file does NOT open %lld of %lld sealed values "
+               "(first: person %lld): wrong key file\n",
+               what, (long long)c->bad, (long long)c->sealed,
+               (long long)c->first_bad);
+        return 1;
+    }
+    return 0;
+}
+
+/* The audit row of a backup or a restore, in its own transaction. */
+static void
+audit_copy(struct db *db, const char *event, const char *file,
+           const char *keys, const struct checked *c, bool ok)
+{
+    char sha[65];
+    file_sha256(file, sha);
+    json_t *d = json_pack("{s:s, s:s, s:s, s:I, s:I}", "file", file, "keys",
+                          keys, "sha256", sha, "audit_rows",
+                          (json_int_t)c->v.rows, "sealed_checked",
+                          (json_int_t)c->sealed);
+    char *ds = json_dumps(d, JSON_COMPACT);
+    json_decref(d);
+    struct audit_who who = {0, "console", "", "", "cli"};
+    if (audit_record(db, &who, event, "database", ok, ds) != 0)
+        fprintf(stderr, "dangxiao: cannot write the %s's audit row: %s\n",
+                event, db_errmsg(db));
+    free(ds);
+}
+
+static bool
+is_pg(const char *uri)
+{
+    return strncmp(uri, "postgres", 8) == 0;
 }
 
 static int
@@ -439,57 +705,288 @@ cmd_backup(int argc, char **argv)
         fprintf(stderr, "dangxiao: backup needs the FILE to write\n");
         return usage(2);
     }
-    struct db *db = open_db(o.db);
-    if (db == NULL)
+    const char *file = pos[0];
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    umask(077); /* the copy holds what the live database holds */
+    struct store st;
+    if (open_store(&c, o.db, NULL, 0, &st) != 0)
         return 1;
-    int rc = db_backup(db, pos[0]);
-    if (rc != 0) {
-        fprintf(stderr, "dangxiao: backup: %s\n", db_errmsg(db));
-    } else {
-        struct audit_who who = {0, "console", "", "", "cli"};
-        char detail[1100];
-        char *qs = NULL;
-        json_t *d = json_pack("{s:s}", "file", pos[0]);
-        qs = json_dumps(d, JSON_COMPACT);
-        json_decref(d);
-        str_copy(detail, sizeof(detail), qs);
-        free(qs);
-        audit_record(db, &who, "backup", "database", true, detail);
-        printf("backup written to %s\n", pos[0]);
+    char keys[1100];
+    str_fmt(keys, sizeof(keys), "%s.keys", file);
+    struct checked ck = {0};
+    /* The key file first: a database copy without it cannot be read. */
+    int rc = copy_file(st.key_path, keys) == 0 ? 0 : 1;
+    if (rc == 0 && db_backup(st.db, file) != 0) {
+        fprintf(stderr, "dangxiao: backup: %s\n", db_errmsg(st.db));
+        if (db_last_err(st.db) == ERR_NOTFOUND)
+            fprintf(stderr,
+                    "dangxiao: the key file is saved as %s, but the "
+                    "DATABASE IS NOT BACKED UP. Install pg_dump, or run\n"
+                    "  pg_dump --format=custom --no-owner --file FILE "
+                    "DATABASE\nand keep FILE with %s.\n",
+                    keys, keys);
+        rc = 1;
     }
+    if (rc == 0)
+        chmod(file, 0600);
+    /* A SQLite copy is checked as a restore would check it; a pg_dump
+     * archive is checked by `dangxiao restore` into a new database. */
+    if (rc == 0 && !is_pg(o.db)) {
+        struct db *copy;
+        char err[512];
+        if (db_open(file, &copy, err, sizeof(err)) != 0) {
+            fprintf(stderr, "dangxiao: %s\n", err);
+            rc = 1;
+        } else {
+            rc = check_db(copy, st.k, NULL, 0, file, &ck);
+            db_close(copy);
+        }
+    }
+    audit_copy(st.db, "backup", file, keys, &ck, rc == 0);
+    if (rc == 0 && is_pg(o.db))
+        printf("backup written: %s (pg_dump archive; `dangxiao restore` puts "
+               "it into a new database) and %s (the key file)\n",
+               file, keys);
+    else if (rc == 0)
+        printf("backup written: %s (audit chain intact, %lld rows; the keys "
+               "open all %lld sealed values) and %s (the key file)\n",
+               file, (long long)ck.v.rows, (long long)ck.sealed, keys);
+    if (rc == 0)
+        printf("Keep the two together and off this machine: without %s the "
+               "ID and phone numbers in %s cannot be read.\n",
+               keys, file);
+    close_store(&st);
+    return rc;
+}
+
+/* Removes a SQLite file's -wal and -shm (and -journal): left beside a
+ * replaced file, SQLite would apply an old log to the new one. */
+static void
+remove_sidecars(const char *path)
+{
+    static const char *const ext[] = {"-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof(ext) / sizeof(ext[0]); i++) {
+        char p[1200];
+        str_fmt(p, sizeof(p), "%s%s", path, ext[i]);
+        unlink(p);
+    }
+}
+
+/* Puts the backup's key file at dest: nothing to do when the same file is
+ * there; another one is kept as dest.replaced-TIME with --force, else
+ * refused. 0 or 1. */
+static int
+install_keys(const char *from, const char *dest, bool force, bool dry)
+{
+    if (access(dest, F_OK) == 0 && !same_bytes(from, dest)) {
+        if (!force) {
+            fprintf(stderr, "dangxiao: %s holds other keys than %s: the "
+                            "restored data needs the backup's. Add --force "
+                            "to replace it (the old one is kept beside "
+                            "it)\n", dest, from);
+            return 1;
+        }
+        if (dry)
+            return 0;
+        char old[1200];
+        str_fmt(old, sizeof(old), "%s.replaced-%lld", dest,
+                (long long)now_unix());
+        if (rename(dest, old) != 0) {
+            fprintf(stderr, "dangxiao: %s: %s\n", old, strerror(errno));
+            return 1;
+        }
+        printf("the key file that was at %s is now %s\n", dest, old);
+    } else if (dry || access(dest, F_OK) == 0) {
+        return 0;
+    }
+    return copy_file(from, dest) == 0 ? 0 : 1;
+}
+
+static int
+cmd_restore(int argc, char **argv)
+{
+    struct opts o;
+    const char *pos[1];
+    int n;
+    if (parse_opts(argc, argv, O_DB | O_KEYS | O_FORCE | O_CHECKPOINT, &o,
+                   pos, 1, &n) != 0)
+        return usage(2);
+    if (o.help)
+        return usage(0);
+    if (n != 1) {
+        fprintf(stderr, "dangxiao: restore needs the backup FILE\n");
+        return usage(2);
+    }
+    const char *file = pos[0];
+    bool pg = is_pg(o.db);
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    char keys_in[1100], key_dest[1100], tmp[1200] = "";
+    if (o.keys)
+        str_copy(keys_in, sizeof(keys_in), o.keys);
+    else
+        str_fmt(keys_in, sizeof(keys_in), "%s.keys", file);
+    if (key_path(&c, o.db, key_dest, sizeof(key_dest)) != 0)
+        return 1;
+    if (access(file, R_OK) != 0 || access(keys_in, R_OK) != 0) {
+        fprintf(stderr, "dangxiao: %s: %s%s\n",
+                access(file, R_OK) != 0 ? file : keys_in, strerror(errno),
+                access(file, R_OK) == 0
+                    ? " (the backup's key file: without it the data cannot "
+                      "be read; give it with --keys)"
+                    : "");
+        return 1;
+    }
+    if (!pg && strcmp(file, o.db) == 0) {
+        fprintf(stderr, "dangxiao: restore into the backup itself?\n");
+        return 2;
+    }
+    if (!pg && access(o.db, F_OK) == 0 && !o.force) {
+        fprintf(stderr, "dangxiao: %s exists: restore would replace it. "
+                        "Stop the servers on it and add --force\n", o.db);
+        return 1;
+    }
+    if (install_keys(keys_in, key_dest, o.force, true) != 0)
+        return 1;
+    struct audit_head *cps = NULL;
+    size_t ncps = 0;
+    if (o.checkpoint && load_checkpoints(o.checkpoint, &cps, &ncps) != 0)
+        return 1;
+    umask(077);
+    int rc = 1;
+    struct store st = {0};
+    struct checked ck;
+    /* SQLite: into a new file beside DB, checked, then renamed over it,
+     * so a failed check leaves DB as it was. PostgreSQL: into DB, which
+     * must be empty. */
+    const char *into = o.db;
+    if (!pg) {
+        str_fmt(tmp, sizeof(tmp), "%s.restoring-XXXXXX", o.db);
+        int fd = mkstemp(tmp);
+        if (fd < 0) {
+            fprintf(stderr, "dangxiao: %s: %s\n", tmp, strerror(errno));
+            goto out;
+        }
+        close(fd);
+        into = tmp;
+    }
+    struct db *db;
+    char err[512];
+    if (db_open(into, &db, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        goto out;
+    }
+    int r = db_restore(db, file);
+    if (r != 0)
+        fprintf(stderr, "dangxiao: restore: %s\n", db_errmsg(db));
     db_close(db);
-    return rc == 0 ? 0 : 1;
+    if (r != 0)
+        goto out;
+    /* Migrated to this version (an older backup keys its chain now),
+     * then checked with the backup's own key file. */
+    if (open_store(&c, into, keys_in, ST_READ_ONLY, &st) != 0)
+        goto out;
+    if (check_db(st.db, st.k, cps, ncps, file, &ck) != 0) {
+        printf("restore refused: %s is not put in place%s\n", file,
+               pg ? " (drop the database it was restored into)" : "");
+        goto out;
+    }
+    close_store(&st);
+    if (install_keys(keys_in, key_dest, o.force, false) != 0)
+        goto out;
+    if (!pg) {
+        remove_sidecars(o.db);
+        if (rename(tmp, o.db) != 0) {
+            fprintf(stderr, "dangxiao: %s: %s\n", o.db, strerror(errno));
+            goto out;
+        }
+        tmp[0] = '\0';
+    }
+    if (open_store(&c, o.db, NULL, 0, &st) != 0)
+        goto out;
+    audit_copy(st.db, "restore", file, keys_in, &ck, true);
+    printf("restored %s into %s: audit chain intact (%lld rows), the keys "
+           "open all %lld sealed values; key file %s\n",
+           file, o.db, (long long)ck.v.rows, (long long)ck.sealed, key_dest);
+    rc = 0;
+out:
+    close_store(&st);
+    if (tmp[0]) {
+        unlink(tmp);
+        remove_sidecars(tmp);
+    }
+    free(cps);
+    return rc;
 }
 
 static int
 cmd_audit(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
-        fprintf(stderr, "dangxiao: audit: the only action is 'verify'\n");
+    bool verify = argc >= 2 && strcmp(argv[1], "verify") == 0;
+    bool checkpoint = argc >= 2 && strcmp(argv[1], "checkpoint") == 0;
+    if (!verify && !checkpoint) {
+        if (argc >= 2 && strcmp(argv[1], "--help") == 0)
+            return usage(0);
+        fprintf(stderr, "dangxiao: audit: the actions are 'verify' and "
+                        "'checkpoint'\n");
         return usage(2);
     }
     struct opts o;
     int n;
-    if (parse_opts(argc - 1, argv + 1, O_DB, &o, NULL, 0, &n) != 0)
+    if (parse_opts(argc - 1, argv + 1, O_DB | (verify ? O_CHECKPOINT : 0),
+                   &o, NULL, 0, &n) != 0)
         return usage(2);
     if (o.help)
         return usage(0);
-    struct db *db = open_db(o.db);
-    if (db == NULL)
+    struct config c;
+    if (load_settings(&c, NULL, false) != 0)
+        return 2;
+    struct audit_head *cps = NULL;
+    size_t ncps = 0;
+    if (o.checkpoint && load_checkpoints(o.checkpoint, &cps, &ncps) != 0)
         return 1;
-    int64_t rows, bad;
-    char why[128];
-    int rc = audit_verify(db, &rows, &bad, why, sizeof(why));
-    if (rc == 0)
-        printf("audit log ok: %lld rows, hash chain intact\n",
-               (long long)rows);
-    else if (rc == ERR_INVAL)
-        printf("audit log BROKEN at row %lld: %s (%lld rows before it are "
-               "intact)\n",
-               (long long)bad, why, (long long)rows);
-    else
-        fprintf(stderr, "dangxiao: audit verify: %s\n", db_errmsg(db));
-    db_close(db);
+    struct store st;
+    if (open_store(&c, o.db, NULL, ST_READ_ONLY, &st) != 0) {
+        free(cps);
+        return 1;
+    }
+    int rc = 0;
+    if (checkpoint) {
+        struct audit_head h;
+        char line[256];
+        rc = audit_head(st.db, &h);
+        if (rc == 0 && h.rows == 0) {
+            fprintf(stderr, "dangxiao: the audit log is empty: nothing to "
+                            "check against later (audit verify says why)\n");
+            rc = ERR_INVAL;
+        } else if (rc == 0) {
+            audit_checkpoint_line(&h, now_unix(), line, sizeof(line));
+            printf("%s\n", line);
+        } else {
+            fprintf(stderr, "dangxiao: audit checkpoint: %s\n",
+                    db_errmsg(st.db));
+        }
+    } else {
+        struct audit_verdict v;
+        rc = audit_verify(st.db, cps, ncps, &v);
+        if (rc == 0)
+            printf("audit log ok: %lld rows, chain intact (keyed from row "
+                   "%lld)%s\n",
+                   (long long)v.rows, (long long)v.keyed_from,
+                   ncps ? ", matches every checkpoint" : "");
+        else if (rc == ERR_INVAL)
+            printf("audit log BROKEN at row %lld: %s (%lld rows before it "
+                   "are intact)\n",
+                   (long long)v.bad_id, v.why, (long long)v.rows);
+        else
+            fprintf(stderr, "dangxiao: audit verify: %s\n",
+                    db_errmsg(st.db));
+    }
+    close_store(&st);
+    free(cps);
     return rc == 0 ? 0 : 1;
 }
 
@@ -556,9 +1053,50 @@ cmd_db(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
+/* Writes the audit chain's head to the log and to syslog (AUTHPRIV, so
+ * it lands in auth.log or the journal), for safe-keeping off the box. */
+static void
+log_checkpoint(struct db *db)
+{
+    struct audit_head h;
+    if (audit_head(db, &h) != 0) {
+        log_error("audit checkpoint: %s", db_errmsg(db));
+        return;
+    }
+    char line[256];
+    audit_checkpoint_line(&h, now_unix(), line, sizeof(line));
+    log_info("%s", line);
+    syslog_notice(line);
+}
+
+/* Waits for a stop signal; meanwhile writes a checkpoint at once and then
+ * every period seconds (never when period is 0). Returns the signal. */
+static int
+wait_for_signal(const sigset_t *set, struct db *cp_db, int64_t period)
+{
+    int sig = 0;
+    if (period <= 0 || cp_db == NULL) {
+        sigwait(set, &sig);
+        return sig;
+    }
+    int64_t next = now_unix();
+    for (;;) {
+        if (now_unix() >= next) {
+            log_checkpoint(cp_db);
+            next = now_unix() + period;
+        }
+        int64_t left = next - now_unix();
+        struct timespec ts = {left > 0 ? (time_t)left : 0, 0};
+        sig = sigtimedwait(set, NULL, &ts);
+        if (sig > 0)
+            return sig;
+    }
+}
+
 static int
 cmd_serve(int argc, char **argv)
 {
+    char err[600] = "";
     struct opts o;
     int n;
     if (parse_opts(argc, argv, O_DB | O_LISTEN | O_CONFIG, &o, NULL, 0, &n) !=
@@ -586,46 +1124,55 @@ cmd_serve(int argc, char **argv)
                 app_config.access_log);
         return 1;
     }
-    struct db *db = open_db(app_config.db);
-    if (db == NULL)
+    struct store st;
+    if (open_store(&app_config, app_config.db, NULL, 0, &st) != 0)
         return 1;
-    char err[600] = "";
-    app_keys = open_keys(&app_config, app_config.db, false);
-    if (app_keys == NULL) {
-        db_close(db);
-        return 1;
-    }
+    app_keys = st.k;
     auth_set_keys(app_keys);
-    if (auth_dict_check(err, sizeof(err)) != 0 || auth_prepare(db) != 0) {
-        fprintf(stderr, "dangxiao: %s\n", err[0] ? err : db_errmsg(db));
-        db_close(db);
-        close_keys(app_keys);
+    err[0] = '\0';
+    if (auth_dict_check(err, sizeof(err)) != 0 || auth_prepare(st.db) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err[0] ? err : db_errmsg(st.db));
+        close_store(&st);
         return 1;
     }
     int64_t rekeyed = 0;
-    if (people_rekey(db, &rekeyed) != 0) {
+    if (people_rekey(st.db, &rekeyed) != 0) {
         fprintf(stderr, "dangxiao: recomputing sort keys: %s\n",
-                db_errmsg(db));
-        db_close(db);
+                db_errmsg(st.db));
+        close_store(&st);
         return 1;
     }
     if (rekeyed)
         log_info("姓氏笔画 sort keys recomputed for %lld people",
                  (long long)rekeyed);
-    /* The migration connection becomes the check-in writer's. */
-    if (attend_queue_start(db) != 0) {
-        db_close(db);
-        fprintf(stderr, "dangxiao: cannot start the check-in writer\n");
+    /* The checkpoints of the audit chain read on a connection of their
+     * own, from this thread. */
+    struct db *cp_db = NULL;
+    if (app_config.audit_checkpoint_seconds > 0 &&
+        db_open(app_config.db, &cp_db, err, sizeof(err)) != 0) {
+        fprintf(stderr, "dangxiao: %s\n", err);
+        close_store(&st);
         return 1;
     }
-
-    /* Block the stop signals in every thread; main waits for them. */
+    /* Block the stop signals in every thread, before the first one
+     * starts: a thread that did not block them would take a SIGTERM
+     * while main is not in sigtimedwait (writing a checkpoint) and die
+     * of it. main waits for them. */
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGINT);
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* The migration connection becomes the check-in writer's. */
+    if (attend_queue_start(st.db) != 0) {
+        close_store(&st);
+        if (cp_db)
+            db_close(cp_db);
+        fprintf(stderr, "dangxiao: cannot start the check-in writer\n");
+        return 1;
+    }
+    st.db = NULL;
 
     struct http_options ho = {
         .listen = app_config.listen,
@@ -656,17 +1203,25 @@ cmd_serve(int argc, char **argv)
         fprintf(stderr, "dangxiao: %s\n", err);
         workq_free(app_hash_pool);
         attend_queue_stop();
+        if (cp_db)
+            db_close(cp_db);
+        close_store(&st);
         return 1;
     }
-    int sig = 0;
-    sigwait(&set, &sig);
+    syslog_open("dangxiao");
+    int sig = wait_for_signal(&set, cp_db,
+                              app_config.audit_checkpoint_seconds);
     log_info("signal %d: finishing requests in flight, then stopping", sig);
     http_stop(s, 10000);
     workq_free(app_hash_pool);
     app_hash_pool = NULL;
     attend_queue_stop();
     api_db_close_all();
-    close_keys(app_keys);
+    if (cp_db)
+        db_close(cp_db);
+    close_store(&st);
+    app_keys = NULL;
+    syslog_close();
     log_access_close();
     log_info("stopped");
     return 0;
@@ -692,8 +1247,9 @@ main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = {{"init", cmd_init},     {"serve", cmd_serve},
                 {"demo", cmd_demo},     {"user", cmd_user},
-                {"backup", cmd_backup}, {"audit", cmd_audit},
-                {"routes", cmd_routes}, {"db", cmd_db}};
+                {"backup", cmd_backup}, {"restore", cmd_restore},
+                {"audit", cmd_audit}, {"routes", cmd_routes},
+                {"db", cmd_db}};
     for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
         if (strcmp(cmd, cmds[i].name) == 0)
             return cmds[i].fn(argc - 1, argv + 1);

@@ -8,7 +8,8 @@
 #      script starts and stops itself (tests/pg.sh), with the release and
 #      the ASan/UBSan binary
 #   3. the browser test (playwright-core driving Debian's chromium)
-#   4. a short libFuzzer run over our own parsers (tests/fuzz/fuzz.c)
+#   4. a short libFuzzer run of each target (tests/fuzz/fuzz_<name>.c, built
+#      as build/fuzz/<name>): FUZZ_SECONDS (default 20) split between them
 #   5. lint: checks of the source itself (tests/lint/: every call that
 #      names a query passes the parameter types the query table declares)
 #
@@ -143,15 +144,28 @@ if [[ " $only " == *" browser "* ]]; then
 fi
 
 if [[ " $only " == *" fuzz "* ]]; then
-    # One case: the fuzzer ran its time without a crash, leak or UB report.
-    mkdir -p build/fuzz/corpus
-    if build/fuzz/fuzz -max_total_time="${FUZZ_SECONDS:-20}" -max_len=4096 \
-        build/fuzz/corpus tests/fuzz/seeds >"$logdir/fuzz.log" 2>&1; then
-        count fuzz 1 0
-    else
-        tail -40 "$logdir/fuzz.log"
-        count fuzz 0 1
-    fi
+    # One case per target: it ran its share of the time without a crash,
+    # a leak, a UB report or a broken promise.
+    names=()
+    for f in tests/fuzz/fuzz_*.c; do
+        n=${f#tests/fuzz/fuzz_}
+        names+=("${n%.c}")
+    done
+    each=$(( ${FUZZ_SECONDS:-20} / ${#names[@]} ))
+    [ "$each" -lt 2 ] && each=2
+    for n in "${names[@]}"; do
+        mkdir -p "build/fuzz/corpus/$n" "tests/fuzz/seeds/$n"
+        if [ -x "build/fuzz/$n" ] &&
+            "build/fuzz/$n" -max_total_time="$each" -max_len=65536 \
+                -artifact_prefix="build/fuzz/crash-$n-" \
+                "build/fuzz/corpus/$n" "tests/fuzz/seeds/$n" \
+                >"$logdir/fuzz-$n.log" 2>&1; then
+            count "fuzz-$n" 1 0
+        else
+            tail -40 "$logdir/fuzz-$n.log" 2>/dev/null
+            count "fuzz-$n" 0 1
+        fi
+    done
 fi
 
 echo

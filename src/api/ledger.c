@@ -102,7 +102,7 @@ api_notes_create(struct req *req)
     const char *kind, *text, *group;
     if (body == NULL ||
         json_str_or_422(req, body, "kind", true, 1, 16, &kind) ||
-        json_str_or_422(req, body, "body", true, 1, NOTE_MAX_CHARS, &text) ||
+        json_text_or_422(req, body, "body", true, 1, NOTE_MAX_CHARS, &text) ||
         json_str_or_422(req, body, "group", false, 1, NOTE_GROUP_MAX_CHARS,
                         &group))
         return req->status;
@@ -165,7 +165,7 @@ api_note_answer(struct req *req)
     json_t *body = req_json_or_400(req);
     const char *answer;
     if (body == NULL ||
-        json_str_or_422(req, body, "answer", true, 1, NOTE_MAX_CHARS, &answer))
+        json_text_or_422(req, body, "answer", true, 1, NOTE_MAX_CHARS, &answer))
         return req->status;
     struct db *db = api_db(req);
     int64_t id;

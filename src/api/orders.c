@@ -29,7 +29,7 @@ api_orders_create(struct req *req)
     const char *note;
     if (json_int_or_422(req, body, "course_id", true, 1, INT64_MAX, &has,
                         &course) ||
-        json_str_or_422(req, body, "note", false, 0, 200, &note))
+        json_text_or_422(req, body, "note", false, 0, 200, &note))
         return req->status;
     struct account *a = api_account(req);
     if (a->person_id == 0)

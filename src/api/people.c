@@ -348,10 +348,12 @@ export(struct req *req, bool xlsx)
         return http_error(req, 400, "invalid_param", "reveal",
                           "reveal=id_number is the only choice");
     if (want && (reason == NULL || utf8_chars(reason) < 2 ||
-                 utf8_chars(reason) > 200))
+                 utf8_chars(reason) > 200 ||
+                 text_check(reason, TEXT_LINE) != 0))
         return http_error(req, 400, "invalid_param", "reason",
                           "an unmasked export needs a reason (2 to 200 "
-                          "characters), which is recorded");
+                          "characters on one line, no control characters), "
+                          "which is recorded");
     struct db *db = api_db(req);
     if (db == NULL)
         return req->status;

@@ -45,7 +45,7 @@ api_surveys_create(struct req *req)
         return req->status;
     const char *township, *closes, *title, *intro;
     if (json_str_or_422(req, body, "title", true, 1, 64, &title) ||
-        json_str_or_422(req, body, "intro", false, 0, 500, &intro) ||
+        json_text_or_422(req, body, "intro", false, 0, 500, &intro) ||
         json_str_or_422(req, body, "township_code", false, 1, 15, &township) ||
         json_str_or_422(req, body, "closes_at", false, 16, 25, &closes))
         return req->status;

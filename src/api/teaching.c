@@ -247,7 +247,7 @@ api_school_checks_put(struct req *req)
                                         "equipment", "books"};
     if (json_int_or_422(req, body, "year", true, 2000, 2100, &has_year,
                         &c.year) ||
-        json_str_or_422(req, body, "note", false, 0, 500, &c.note))
+        json_text_or_422(req, body, "note", false, 0, 500, &c.note))
         return req->status;
     for (int i = 0; i < 4; i++)
         if (json_bool_or_422(req, body, items[i], true, &v[i]) != 0)
@@ -506,7 +506,7 @@ api_courses_create(struct req *req)
         json_str_or_422(req, body, "module_code", true, 1, 32, &in.module) ||
         json_halves_or_422(req, body, "hours", true, 80, &in.half_hours) ||
         json_str_or_422(req, body, "format", true, 1, 16, &in.format) ||
-        json_str_or_422(req, body, "description", false, 0, 2000,
+        json_text_or_422(req, body, "description", false, 0, 2000,
                         &in.description) ||
         json_bool_or_422(req, body, "published", false, &published) ||
         json_ids_or_422(req, body, "teacher_ids", 10, &teachers,

@@ -109,6 +109,10 @@ static const struct setting settings[] = {
      OFF(photos_per_session), 0, "most ledger photos one session keeps"},
     {"metrics_public", SET_BOOL, "false", 0, 1, OFF(metrics_public), 0,
      "serve /metrics to any address, not only loopback"},
+    {"audit_checkpoint_seconds", SET_INT, "86400", 0, 31 * 86400,
+     OFF(audit_checkpoint_seconds), 0,
+     "how often the server writes the audit chain's head (rows and hash) "
+     "to its log and syslog, and once at start; 0 = never"},
 };
 
 #define NSETTINGS (sizeof(settings) / sizeof(settings[0]))

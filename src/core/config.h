@@ -46,6 +46,7 @@ struct config {
     int64_t hash_threads;          /* the password-hashing pool */
     int64_t hash_queue;            /* hashings that may wait */
     char cracklib_dict[512];       /* "" = cracklib's default */
+    int64_t audit_checkpoint_seconds; /* 0 = the server writes none */
 };
 
 /* Fills c with every setting's default. */

@@ -259,6 +259,14 @@ keyring_open(const struct keyring *k, const char *field, const char *sealed,
 }
 
 void
+keyring_audit_key(const struct keyring *k, unsigned char out[32])
+{
+    /* Subkey 1 of the hash key under the context "dxaudit1": knowing the
+     * audit key tells nothing about the hash key, nor the reverse. */
+    crypto_kdf_derive_from_key(out, 32, 1, "dxaudit1", k->hash_key);
+}
+
+void
 keyring_hash(const struct keyring *k, const char *field, const char *value,
              char out[65])
 {

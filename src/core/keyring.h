@@ -9,6 +9,11 @@
  *                       what finds duplicates)
  *     1 <64 hex>        encryption keys by id; the highest id encrypts
  *     2 <64 hex>
+ *
+ * The audit chain's MAC key (audit.c, HMAC-SM3) is not a line of its own:
+ * it is derived from the hash key (BLAKE2b KDF, context "dxaudit1"), so
+ * every key file made before the chain was keyed already holds it, and a
+ * backup of the key file carries it. Like the hash key it never rotates.
  */
 #pragma once
 
@@ -41,5 +46,8 @@ int keyring_open(const struct keyring *k, const char *field,
  * duplicate detection, without storing the value. */
 void keyring_hash(const struct keyring *k, const char *field,
                   const char *value, char out[65]);
+/* The audit chain's MAC key (32 bytes into out), derived from the hash
+ * key; see above. */
+void keyring_audit_key(const struct keyring *k, unsigned char out[32]);
 /* The id of the key that sealed a value, or -1. */
 int keyring_key_id(const char *sealed);

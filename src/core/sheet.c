@@ -139,16 +139,51 @@ sheet_xlsx(const struct sheet *s, char **buf, size_t *len)
     return rc;
 }
 
+/* Whether v is a plain signed decimal number: "-5", "+86", "3.50". */
+static bool
+plain_number(const char *v)
+{
+    if (*v == '+' || *v == '-')
+        v++;
+    size_t digits = strspn(v, "0123456789");
+    if (digits == 0)
+        return false;
+    v += digits;
+    if (*v == '.') {
+        size_t frac = strspn(v + 1, "0123456789");
+        if (frac == 0)
+            return false;
+        v += 1 + frac;
+    }
+    return *v == '\0';
+}
+
+bool
+sheet_formula_like(const char *v)
+{
+    const char *p = v;
+    while (*p == ' ')
+        p++;
+    if (strchr("=+-@\t\r", *p) == NULL || *p == '\0')
+        return false;
+    /* A sign alone, or a signed number, is read as a number or as text,
+     * never run: "-5" in a count column stays a number. */
+    return !(p[1] == '\0' || plain_number(p));
+}
+
 static void
 csv_cell(struct strbuf *sb, const char *v)
 {
     if (v == NULL)
         return;
-    if (strpbrk(v, ",\"\r\n") == NULL) {
+    bool neutral = sheet_formula_like(v);
+    if (!neutral && strpbrk(v, ",\"\r\n") == NULL) {
         strbuf_puts(sb, v);
         return;
     }
     strbuf_putc(sb, '"');
+    if (neutral)
+        strbuf_putc(sb, '\'');
     for (; *v; v++) {
         if (*v == '"')
             strbuf_putc(sb, '"');

@@ -165,40 +165,103 @@ str_blank(const char *s)
     return true;
 }
 
+/* Decodes one UTF-8 sequence at p: its length (cp set), or 0 when it is
+ * not valid UTF-8. */
+static int
+utf8_next(const unsigned char *p, unsigned *cp)
+{
+    int len;
+    if (*p < 0x80) {
+        *cp = *p;
+        return 1;
+    } else if ((*p & 0xE0) == 0xC0) {
+        len = 2;
+        *cp = *p & 0x1F;
+    } else if ((*p & 0xF0) == 0xE0) {
+        len = 3;
+        *cp = *p & 0x0F;
+    } else if ((*p & 0xF8) == 0xF0) {
+        len = 4;
+        *cp = *p & 0x07;
+    } else {
+        return 0;
+    }
+    for (int i = 1; i < len; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        *cp = (*cp << 6) | (p[i] & 0x3F);
+    }
+    if ((len == 2 && *cp < 0x80) || (len == 3 && *cp < 0x800) ||
+        (len == 4 && *cp < 0x10000) || *cp > 0x10FFFF ||
+        (*cp >= 0xD800 && *cp <= 0xDFFF))
+        return 0;
+    return len;
+}
+
+long
+text_check(const char *s, enum text_kind kind)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len = utf8_next(p, &cp);
+        if (len == 0)
+            return -1;
+        p += (size_t)len;
+        if (cp >= 0x20 && cp < 0x7F)
+            continue;
+        if ((cp == '\t' || cp == '\n') && kind == TEXT_LINES)
+            continue;
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 ||
+            cp == 0x2029 || (cp >= 0x202A && cp <= 0x202E) ||
+            (cp >= 0x2066 && cp <= 0x2069))
+            return (long)cp;
+    }
+    return 0;
+}
+
+void
+utf8_scrub(char *s)
+{
+    unsigned char *p = (unsigned char *)s;
+    while (*p) {
+        unsigned cp;
+        int len = utf8_next(p, &cp);
+        if (len == 0)
+            *p++ = '?';
+        else
+            p += (size_t)len;
+    }
+}
+
+size_t
+text_lf(char *s, size_t len)
+{
+    char *w = s;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] != '\r') {
+            *w++ = s[i];
+            continue;
+        }
+        *w++ = '\n';
+        if (i + 1 < len && s[i + 1] == '\n')
+            i++;
+    }
+    *w = '\0';
+    return (size_t)(w - s);
+}
+
 long
 utf8_chars(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     long n = 0;
     while (*p) {
-        int len;
         unsigned cp;
-        if (*p < 0x80) {
-            len = 1;
-            cp = *p;
-        } else if ((*p & 0xE0) == 0xC0) {
-            len = 2;
-            cp = *p & 0x1F;
-        } else if ((*p & 0xF0) == 0xE0) {
-            len = 3;
-            cp = *p & 0x0F;
-        } else if ((*p & 0xF8) == 0xF0) {
-            len = 4;
-            cp = *p & 0x07;
-        } else {
-            return -1;
-        }
-        for (int i = 1; i < len; i++) {
-            if ((p[i] & 0xC0) != 0x80)
-                return -1;
-            cp = (cp << 6) | (p[i] & 0x3F);
-        }
-        /* Overlong forms, surrogates and values past U+10FFFF. */
-        if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-            (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
-            (cp >= 0xD800 && cp <= 0xDFFF))
-            return -1;
-        p += len;
+        int len = utf8_next(p, &cp);
+        if (len == 0)
+            return -1; /* also overlong forms, surrogates, past U+10FFFF */
+        p += (size_t)len;
         n++;
     }
     return n;

@@ -43,6 +43,30 @@ long utf8_chars(const char *s);
  * nothing: text a form may not be left with. */
 bool str_blank(const char *s);
 
+/* What a text field may hold. No text holds a C0 control but tab and
+ * line feed, DEL, a C1 control (U+0080-U+009F, read as escapes by
+ * terminals), the line and paragraph separators U+2028/U+2029 (line
+ * breaks in JavaScript and in log viewers) or a bidirectional embedding,
+ * override or isolate (U+202A-U+202E, U+2066-U+2069: they reorder how a
+ * name or a log line reads). A one-line field (a name, a title, a reason)
+ * holds no tab or line feed either; a multi-line one (notes, intros,
+ * minutes, free-text answers) may. Carriage returns are never kept: the
+ * body readers turn CR LF and a lone CR into LF first (text_lf). */
+enum text_kind {
+    TEXT_LINE,   /* one line */
+    TEXT_LINES,  /* tab and line feed allowed */
+};
+/* 0 when s may be a field of that kind (it is UTF-8, then); else what
+ * comes first: a code point it may not hold (> 0), or -1 for bytes that
+ * are not UTF-8. */
+long text_check(const char *s, enum text_kind kind);
+/* Replaces each byte of s that is not part of valid UTF-8 with '?', in
+ * place: text that quotes a client's bytes (a parser's message, a path)
+ * can then go into JSON, which takes only UTF-8. */
+void utf8_scrub(char *s);
+/* Turns CR LF and a lone CR into LF, in place; returns the new length. */
+size_t text_lf(char *s, size_t len);
+
 /* Parses a base-10 int64 occupying the whole string; 0 or ERR_INVAL. */
 int parse_i64(const char *s, int64_t *out);
 

@@ -17,8 +17,19 @@
 #include <string.h>
 #include <unistd.h>
 
-enum { XLSX_MAX_ROWS = 200000, XLSX_MAX_COLS = 64,
-       XLSX_MAX_PART = 64 << 20 };
+/* What a file may make us hold. A zip member of 64 MiB can come from a
+ * few hundred KiB of upload, so the sheet's cells and strings are counted
+ * as they are read, not trusted from the file. */
+enum {
+    XLSX_MAX_ROWS = 200000,
+    XLSX_MAX_COLS = 64,
+    XLSX_MAX_PART = 64 << 20,       /* one zip member, uncompressed */
+    XLSX_MAX_ROW_NUMBER = 1048576,  /* Excel's last row */
+    XLSX_MAX_CELL = 32767 * 4,      /* Excel's 32,767 characters, in bytes */
+    XLSX_MAX_STRINGS = 1000000,     /* shared strings */
+    XLSX_MAX_CELLS = 1000000,       /* cells kept, over all rows */
+    XLSX_MAX_TEXT = 64 << 20,       /* bytes of text kept, over all */
+};
 
 /* Reads one member of the zip into a NUL-terminated buffer. */
 static char *
@@ -54,6 +65,8 @@ struct sst {
     int n, cap;
     struct strbuf cur;
     bool in_t;
+    size_t text;   /* bytes kept */
+    bool overflow; /* too many strings, or too much text */
 };
 
 static void XMLCALL
@@ -74,6 +87,12 @@ sst_end(void *ud, const XML_Char *el)
     if (strcmp(el, "t") == 0) {
         p->in_t = false;
     } else if (strcmp(el, "si") == 0) {
+        p->text += p->cur.len;
+        if (p->overflow || p->n == XLSX_MAX_STRINGS ||
+            p->cur.len > XLSX_MAX_CELL || p->text > XLSX_MAX_TEXT) {
+            p->overflow = true;
+            return;
+        }
         if (p->n == p->cap) {
             p->cap = p->cap ? p->cap * 2 : 256;
             p->s = xrealloc(p->s, (size_t)p->cap * sizeof(char *));
@@ -86,7 +105,8 @@ static void XMLCALL
 sst_text(void *ud, const XML_Char *s, int len)
 {
     struct sst *p = ud;
-    if (p->in_t)
+    /* Past a cell's limit the string is refused at </si>: stop growing. */
+    if (p->in_t && p->cur.len <= XLSX_MAX_CELL)
         strbuf_append(&p->cur, s, (size_t)len);
 }
 
@@ -105,16 +125,34 @@ struct sheet_parse {
     char type[16];
     bool in_v, in_t;
     struct strbuf val;
+    size_t kept_cells, kept_text; /* so far, over all rows */
     bool overflow;
+    bool bad_ref;       /* a cell or row reference that is not one */
 };
 
+/* The column of a cell reference ("A1" 0, "AB7" 27), or -1 when it has
+ * no column letters or names a column past the ones we keep: counting
+ * stops there, so "ZZZZZZZZZZZZ1" cannot overflow. */
 static int
 col_index(const char *ref)
 {
     int c = 0;
-    for (; *ref >= 'A' && *ref <= 'Z'; ref++)
+    for (; *ref >= 'A' && *ref <= 'Z'; ref++) {
         c = c * 26 + (*ref - 'A' + 1);
+        if (c > XLSX_MAX_COLS)
+            return -1;
+    }
     return c - 1;
+}
+
+/* The row number of <row r="N">: 1 to Excel's last row, or -1. */
+static int
+row_number(const char *r)
+{
+    int64_t n;
+    if (parse_i64(r, &n) != 0 || n < 1 || n > XLSX_MAX_ROW_NUMBER)
+        return -1;
+    return (int)n;
 }
 
 static const char *
@@ -131,7 +169,8 @@ flush_row(struct sheet_parse *p)
 {
     if (p->ncells == 0)
         return;
-    if (p->out->nrows == XLSX_MAX_ROWS) {
+    p->kept_cells += (size_t)p->ncells;
+    if (p->out->nrows == XLSX_MAX_ROWS || p->kept_cells > XLSX_MAX_CELLS) {
         p->overflow = true;
         return;
     }
@@ -160,10 +199,16 @@ sh_start(void *ud, const XML_Char *el, const XML_Char **attr)
     struct sheet_parse *p = ud;
     if (strcmp(el, "row") == 0) {
         const char *r = attr_get(attr, "r");
-        p->row = r ? atoi(r) : p->row + 1;
+        p->row = r ? row_number(r) : p->row + 1;
+        if (p->row < 1 || p->row > XLSX_MAX_ROW_NUMBER) {
+            p->bad_ref = true;
+            p->row = 0;
+        }
     } else if (strcmp(el, "c") == 0) {
         const char *r = attr_get(attr, "r"), *t = attr_get(attr, "t");
         p->col = r ? col_index(r) : p->ncells;
+        if (r && p->col < 0)
+            p->bad_ref = true;
         str_copy(p->type, sizeof(p->type), t ? t : "n");
         strbuf_reset(&p->val);
     } else if (strcmp(el, "v") == 0) {
@@ -189,6 +234,10 @@ sh_end(void *ud, const XML_Char *el)
         const char *v = strbuf_str(&p->val);
         char *text;
         bool numeric = false;
+        if (p->val.len > XLSX_MAX_CELL) {
+            p->overflow = true;
+            return;
+        }
         if (strcmp(p->type, "s") == 0) {
             int64_t i;
             text = xstrdup(parse_i64(v, &i) == 0 && i >= 0 && i < p->sst->n
@@ -197,6 +246,12 @@ sh_end(void *ud, const XML_Char *el)
         } else {
             text = xstrdup(v);
             numeric = strcmp(p->type, "n") == 0 && *v;
+        }
+        p->kept_text += strlen(text);
+        if (p->kept_text > XLSX_MAX_TEXT) {
+            free(text);
+            p->overflow = true;
+            return;
         }
         free(p->cells[p->col]);
         p->cells[p->col] = text;
@@ -212,7 +267,8 @@ static void XMLCALL
 sh_text(void *ud, const XML_Char *s, int len)
 {
     struct sheet_parse *p = ud;
-    if (p->in_v || p->in_t)
+    /* Past a cell's limit it is refused at </c>: stop growing. */
+    if ((p->in_v || p->in_t) && p->val.len <= XLSX_MAX_CELL)
         strbuf_append(&p->val, s, (size_t)len);
 }
 
@@ -331,8 +387,17 @@ xlsx_read(const char *data, size_t len, struct xlsx *out, char *err,
     }
     char sp[300];
     sheet_path(z, sp, sizeof(sp));
+    if (rc == 0 && sst.overflow) {
+        str_fmt(err, errlen, "the shared strings hold more than %d strings "
+                             "or %d MiB of text, or a string longer than "
+                             "Excel allows", XLSX_MAX_STRINGS,
+                XLSX_MAX_TEXT >> 20);
+        rc = ERR_INVAL;
+    }
     xml = rc == 0 ? member(z, sp, &n) : NULL;
-    if (xml == NULL) {
+    if (rc != 0) {
+        /* said above */
+    } else if (xml == NULL) {
         str_copy(err, errlen, "the .xlsx file has no worksheet we can read");
         rc = ERR_INVAL;
     } else {
@@ -344,11 +409,20 @@ xlsx_read(const char *data, size_t len, struct xlsx *out, char *err,
             free(p.cells[i]);
         strbuf_cleanup(&p.val);
         free(xml);
-        if (rc != 0)
+        if (rc != 0) {
             str_copy(err, errlen, "the worksheet is not valid XML");
-        else if (p.overflow) {
-            str_fmt(err, errlen, "more than %d rows or %d columns",
-                    XLSX_MAX_ROWS, XLSX_MAX_COLS);
+        } else if (p.bad_ref) {
+            str_fmt(err, errlen, "the worksheet has a cell or row reference "
+                                 "past column %d or row %d, or one that is "
+                                 "not a reference", XLSX_MAX_COLS,
+                    XLSX_MAX_ROW_NUMBER);
+            rc = ERR_INVAL;
+        } else if (p.overflow) {
+            str_fmt(err, errlen, "more than %d rows or %d columns, %d cells "
+                                 "or %d MiB of text, or a cell longer than "
+                                 "Excel allows",
+                    XLSX_MAX_ROWS, XLSX_MAX_COLS, XLSX_MAX_CELLS,
+                    XLSX_MAX_TEXT >> 20);
             rc = ERR_INVAL;
         }
     }

@@ -245,6 +245,12 @@ db_backup(struct db *db, const char *path)
 }
 
 int
+db_restore(struct db *db, const char *path)
+{
+    return db->ops->restore(db, path);
+}
+
+int
 db_begin(struct db *db)
 {
     return db->ops->exec_script(db, db->kind == DB_SQLITE ? "BEGIN IMMEDIATE"

@@ -79,9 +79,18 @@ int db_last_err(const struct db *db);
 
 /* Runs a migration: db-specific schema text with several statements. */
 int db_exec_script(struct db *db, const char *sql);
-/* Consistent online copy to path (SQLite backup API). PostgreSQL answers
- * ERR_INVAL: use pg_dump. */
+/* Consistent online copy to path: SQLite through its backup API (a
+ * snapshot even while others write); PostgreSQL through pg_dump (custom
+ * format, the connection's parameters passed in its environment, never on
+ * its command line). 0; ERR_IO with the reason in db_errmsg (ERR_NOTFOUND
+ * when pg_dump is not installed). */
 int db_backup(struct db *db, const char *path);
+/* Replaces this database's contents with the copy at path that
+ * db_backup wrote: SQLite page by page through the backup API;
+ * PostgreSQL through pg_restore, into a database that must be empty.
+ * 0, ERR_IO / ERR_NOTFOUND as db_backup, ERR_CONFLICT when a PostgreSQL
+ * target already holds tables. */
+int db_restore(struct db *db, const char *path);
 
 /* Refreshes the planner's statistics after a bulk load (ANALYZE on
  * PostgreSQL; nothing on SQLite, whose plans do not depend on them
@@ -99,6 +108,9 @@ int db_table_counts(struct db *db, db_count_fn fn, void *ctx);
 
 /* Creates or upgrades the schema (migrate.c). 0 or ERR_DB. */
 int db_migrate(struct db *db);
+/* Whether db_migrate ran migration version (< 64) on this handle, in
+ * this process (rather than finding it done). */
+bool db_migrated_here(const struct db *db, int version);
 /* Current schema version, or < 0 on error. */
 int db_schema_version(struct db *db);
 /* Prepares every query in the table once and checks that each statement

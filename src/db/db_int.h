@@ -29,6 +29,7 @@ struct db_ops {
     void (*end)(struct db_res *r);
     int (*exec_script)(struct db *db, const char *sql);
     int (*backup)(struct db *db, const char *path);
+    int (*restore)(struct db *db, const char *path);
     /* Prepares q and tells how many parameters the statement wants. */
     int (*prepare_only)(struct db *db, enum query q, int *nparams);
     /* The row count of table (a name from Q_TABLE_NAMES, quoted as an
@@ -41,6 +42,7 @@ struct db {
     enum db_kind kind;
     int last_err;
     int changes;        /* rows changed by the last statement */
+    uint64_t migrated_here; /* bit v: migration v ran on this handle */
     char errmsg[512];
 };
 

@@ -9,9 +9,12 @@
 #include "../core/util.h"
 
 #include <libpq-fe.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 struct db_res {
     struct db *db;       /* must be first: see db.c */
@@ -200,14 +203,97 @@ pg_exec_script(struct db *db, const char *sql)
     return e;
 }
 
+/* Runs a PostgreSQL client program (pg_dump, pg_restore) against this
+ * connection's database. Its parameters (host, port, user, password,
+ * database, SSL mode...) go in the program's environment as libpq's own
+ * PG* variables: on its command line a password would show in ps. */
+static int
+run_tool(struct db_pg *p, const char *const argv[])
+{
+    extern char **environ;
+    PQconninfoOption *opts = PQconninfo(p->conn);
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        k++;
+    char **env = xcalloc(n + k + 1, sizeof(char *));
+    char **ours = xcalloc(k + 1, sizeof(char *));
+    size_t m = 0, nours = 0;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(environ[i], "PG", 2) != 0) /* ours replace the caller's */
+            env[m++] = environ[i];
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (o->envvar && o->val && *o->val) {
+            size_t len = strlen(o->envvar) + strlen(o->val) + 2;
+            char *v = xmalloc(len);
+            str_fmt(v, len, "%s=%s", o->envvar, o->val);
+            env[m++] = ours[nours++] = v;
+        }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execvpe(argv[0], (char *const *)(uintptr_t)argv, env);
+        _exit(127);
+    }
+    for (size_t i = 0; i < nours; i++) {
+        explicit_bzero(ours[i], strlen(ours[i]));
+        free(ours[i]);
+    }
+    free(ours);
+    free(env);
+    PQconninfoFree(opts);
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+        db_set_error(&p->base, ERR_IO, "%s: cannot run it", argv[0]);
+        return ERR_IO;
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127) {
+        db_set_error(&p->base, ERR_NOTFOUND,
+                     "%s is not installed (Debian: apt-get install "
+                     "postgresql-client)", argv[0]);
+        return ERR_NOTFOUND;
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        db_set_error(&p->base, ERR_IO, "%s failed (exit %d); its message is "
+                     "above", argv[0],
+                     WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+        return ERR_IO;
+    }
+    return 0;
+}
+
 static int
 pg_backup(struct db *db, const char *path)
 {
-    (void)path;
-    db_set_error(db, ERR_INVAL,
-                 "online backup of PostgreSQL is done with pg_dump, e.g. "
-                 "pg_dump -Fc -f FILE 'postgresql://…' (see README)");
-    return ERR_INVAL;
+    /* The custom format: compressed, restored by pg_restore, one
+     * consistent snapshot (pg_dump reads in one repeatable-read
+     * transaction while the servers go on writing). */
+    const char *argv[] = {"pg_dump", "--format=custom", "--no-owner",
+                          "--file", path, NULL};
+    return run_tool((struct db_pg *)db, argv);
+}
+
+static int
+pg_restore(struct db *db, const char *path)
+{
+    struct db_pg *p = (struct db_pg *)db;
+    PGresult *res = PQexec(p->conn, "SELECT COUNT(*) FROM pg_tables "
+                                    "WHERE schemaname = 'public'");
+    bool empty = PQresultStatus(res) == PGRES_TUPLES_OK &&
+                 strcmp(PQgetvalue(res, 0, 0), "0") == 0;
+    PQclear(res);
+    if (!empty) {
+        db_set_error(db, ERR_CONFLICT,
+                     "database %s already holds tables: restore into a new, "
+                     "empty database (createdb), then point the servers at "
+                     "it", PQdb(p->conn));
+        return ERR_CONFLICT;
+    }
+    const char *argv[] = {"pg_restore", "--no-owner", "--exit-on-error",
+                          "--single-transaction", "--dbname",
+                          PQdb(p->conn), path, NULL};
+    return run_tool(p, argv);
 }
 
 static int
@@ -282,6 +368,7 @@ static const struct db_ops pg_ops = {
     .end = pg_end,
     .exec_script = pg_exec_script,
     .backup = pg_backup,
+    .restore = pg_restore,
     .prepare_only = pg_prepare_only,
     .count_rows = pg_count_rows,
 };

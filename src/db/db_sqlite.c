@@ -208,6 +208,42 @@ sq_backup(struct db *db, const char *path)
 }
 
 static int
+sq_restore(struct db *db, const char *path)
+{
+    struct db_sqlite *s = (struct db_sqlite *)db;
+    sqlite3 *src;
+    /* Read-write (without CREATE) if we may, so that closing it removes
+     * the -wal and -shm a WAL-mode copy needs while open; read-only from
+     * read-only media. */
+    int rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READWRITE, NULL);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(src);
+        rc = sqlite3_open_v2(path, &src, SQLITE_OPEN_READONLY, NULL);
+    }
+    if (rc != SQLITE_OK) {
+        db_set_error(db, ERR_IO, "%s: %s", path, sqlite3_errmsg(src));
+        sqlite3_close(src);
+        return ERR_IO;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(s->h, "main", src, "main");
+    if (b == NULL) {
+        db_set_error(db, ERR_DB, "restore: %s", sqlite3_errmsg(s->h));
+        sqlite3_close(src);
+        return ERR_DB;
+    }
+    rc = sqlite3_backup_step(b, -1);
+    sqlite3_backup_finish(b);
+    int e = 0;
+    if (rc != SQLITE_DONE) {
+        /* NOTADB and the like: the file is not a database. */
+        db_set_error(db, ERR_IO, "%s: %s", path, sqlite3_errstr(rc));
+        e = ERR_IO;
+    }
+    sqlite3_close(src);
+    return e;
+}
+
+static int
 sq_prepare_only(struct db *db, enum query q, int *nparams)
 {
     sqlite3_stmt *st = prepare((struct db_sqlite *)db, q);
@@ -256,6 +292,7 @@ static const struct db_ops sqlite_ops = {
     .end = sq_end,
     .exec_script = sq_exec_script,
     .backup = sq_backup,
+    .restore = sq_restore,
     .prepare_only = sq_prepare_only,
     .count_rows = sq_count_rows,
 };

@@ -221,14 +221,13 @@
       "UPDATE api_tokens SET revoked = 1, revoked_at = $1 "                  \
       "WHERE user_id = $2 AND revoked = 0", NULL)                            \
     /* -- audit log ------------------------------------------------------ */\
-    Q(AUDIT_LOCK, "",                                                         \
-      "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")                   \
+    Q(AUDIT_LOCK, "", "SELECT 1", "SELECT pg_advisory_xact_lock(72417232)")   \
     Q(AUDIT_LAST, "",                                                        \
-      "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1", NULL)       \
-    Q(AUDIT_INSERT, "iinssssisssss",                                         \
+      "SELECT id, hash, mac FROM audit_log ORDER BY id DESC LIMIT 1", NULL)  \
+    Q(AUDIT_INSERT, "iinssssissssss",                                        \
       "INSERT INTO audit_log(id, at, user_id, username, role, event, "       \
-      "object, success, ip, client, detail, prev_hash, hash) "               \
-      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",     \
+      "object, success, ip, client, detail, prev_hash, hash, mac) "          \
+      "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",\
       NULL)                                                                  \
     /* id, at, user_id, username, role, event, object, success, ip,       \
      * client, detail, prev_hash, hash */                                  \
@@ -248,7 +247,7 @@
       "AND at >= $4 AND at < $5", NULL)                                      \
     Q(AUDIT_SCAN, "i",                                                       \
       "SELECT id, at, user_id, username, role, event, object, success, ip, " \
-      "client, detail, prev_hash, hash FROM audit_log WHERE id > $1 "        \
+      "client, detail, prev_hash, hash, mac FROM audit_log WHERE id > $1 "   \
       "ORDER BY id LIMIT 1000", NULL)
 
 /* The people list: filters shared by the count and both sort orders.
@@ -362,8 +361,11 @@
       "SELECT version FROM derived_versions WHERE name = $1", NULL)           \
     Q(DERIVED_VERSION_SET, "is",                                              \
       "UPDATE derived_versions SET version = $1 WHERE name = $2", NULL)       \
-    Q(PEOPLE_NAMES, "",                                                       \
-      "SELECT id, name FROM people ORDER BY id", NULL)                        \
+    Q(PEOPLE_NAMES, "", "SELECT id, name FROM people ORDER BY id", NULL)      \
+    /* id, id_number_enc, id_number_hash, phone_enc, phone_hash */          \
+    Q(PEOPLE_SEALED, "i",                                                     \
+      "SELECT id, id_number_enc, id_number_hash, phone_enc, phone_hash "      \
+      "FROM people WHERE id > $1 ORDER BY id LIMIT 1000", NULL)               \
     Q(PERSON_SET_STROKES, "si",                                               \
       "UPDATE people SET sort_strokes = $1 WHERE id = $2", NULL)              \
     Q(PERSON_INSERT, "sssssssssssssssnsssssii",                               \

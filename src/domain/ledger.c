@@ -58,13 +58,15 @@ ledger_is_teacher(struct db *db, int64_t session_id, int64_t user_id)
     return c.teacher == teacher;
 }
 
-/* Text of min..max characters; with min > 0, not only spaces either (a
- * form's textarea counts spaces as filled in). */
+/* Text of min..max characters of that kind (a note and an answer may
+ * hold several lines; a group name and a caption one); with min > 0, not
+ * only spaces either (a form's textarea counts spaces as filled in). */
 static bool
-text_ok(const char *s, long min, long max)
+text_ok(const char *s, long min, long max, enum text_kind kind)
 {
     long n = s ? utf8_chars(s) : -1;
-    return n >= min && n <= max && (min == 0 || !str_blank(s));
+    return n >= min && n <= max && (min == 0 || !str_blank(s)) &&
+           text_check(s, kind) == 0;
 }
 
 int
@@ -76,9 +78,10 @@ note_create(struct db *db, int64_t session_id, const char *kind,
     if (!question && !(kind && strcmp(kind, "discussion") == 0))
         return fail(e, "kind",
                     "应为 question（提问）或 discussion（讨论记录）");
-    if (!text_ok(body, 1, NOTE_MAX_CHARS))
-        return fail(e, "body", "内容应为 1–2000 个字");
-    if (group && (question || !text_ok(group, 1, NOTE_GROUP_MAX_CHARS)))
+    if (!text_ok(body, 1, NOTE_MAX_CHARS, TEXT_LINES))
+        return fail(e, "body", "内容应为 1–2000 个字，不含控制字符");
+    if (group &&
+        (question || !text_ok(group, 1, NOTE_GROUP_MAX_CHARS, TEXT_LINE)))
         return fail(e, "group", question ? "提问不分组" : "组名应为 1–32 个字");
     if (db_begin(db) != 0)
         return ERR_DB;
@@ -119,8 +122,8 @@ int
 note_answer(struct db *db, int64_t id, const char *answer,
             const struct audit_who *who, struct field_error *e)
 {
-    if (!text_ok(answer, 1, NOTE_MAX_CHARS))
-        return fail(e, "answer", "回答应为 1–2000 个字");
+    if (!text_ok(answer, 1, NOTE_MAX_CHARS, TEXT_LINES))
+        return fail(e, "answer", "回答应为 1–2000 个字，不含控制字符");
     if (db_begin(db) != 0)
         return ERR_DB;
     int64_t by = who->user_id;
@@ -163,7 +166,8 @@ photo_add(struct db *db, int64_t session_id, const void *data, size_t len,
         *why = PHOTO_EMPTY;
     else if (len > (size_t)max_bytes)
         *why = PHOTO_TOO_LARGE;
-    else if (caption && !text_ok(caption, 0, PHOTO_CAPTION_MAX_CHARS))
+    else if (caption &&
+             !text_ok(caption, 0, PHOTO_CAPTION_MAX_CHARS, TEXT_LINE))
         *why = PHOTO_CAPTION;
     else {
         int rc = image_sniff(data, len, &in);

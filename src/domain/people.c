@@ -11,6 +11,7 @@
 #include "../core/sheet.h"
 #include "../core/util.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +138,18 @@ one_text(struct db *db, enum query q, const char *arg, char *out,
         return ERR_INVAL;                                                    \
     } while (0)
 
+/* A name's sort keys, or why it is not a name: one line of text, no
+ * control character (SPEC §3). Every way a name comes in passes here: the
+ * API and the pages (which check it too), the roster import and the
+ * demo. */
+static const char *
+name_keys(const char *name, struct name_keys *nk)
+{
+    if (name == NULL || text_check(name, TEXT_LINE) != 0)
+        return "姓名不能含有控制字符（换行、制表符等）";
+    return hanzi_name_keys(name, nk) == 0 ? NULL : "姓名无效";
+}
+
 /* Checks the references of a person in township t: village, org,
  * category. */
 static int
@@ -243,8 +256,9 @@ people_insert(struct db *db, const struct keyring *k,
         REFUSE("political_status", "政治面貌应为 member、probationary、"
                                    "activist 或 masses");
     struct name_keys nk;
-    if (hanzi_name_keys(in->name, &nk) != 0)
-        REFUSE("name", "姓名无效");
+    const char *why = name_keys(in->name, &nk);
+    if (why)
+        REFUSE("name", why);
     int rc = check_refs(db, in->township_code, in->village_code, in->has_org,
                         in->org_id, in->member_category, e);
     if (rc != 0)
@@ -378,8 +392,9 @@ people_update(struct db *db, const struct keyring *k, int64_t id,
     else
         str_copy(n_flags, sizeof(n_flags), flags);
     struct name_keys nk;
-    if (hanzi_name_keys(n_name, &nk) != 0)
-        REFUSE("name", "姓名无效");
+    const char *why = name_keys(n_name, &nk);
+    if (why)
+        REFUSE("name", why);
     rc = check_refs(db, n_township, n_village, has_org, n_org, n_category, e);
     if (rc != 0)
         return rc;
@@ -844,6 +859,50 @@ people_rekey(struct db *db, int64_t *n)
         db_rollback(db);
     *n = count;
     return rc;
+}
+
+/* Whether sealed opens under k for field and hashes back to hash. */
+static bool
+opens(const struct keyring *k, const char *field, const char *sealed,
+      const char *hash)
+{
+    char plain[64], h[65];
+    if (keyring_open(k, field, sealed, plain, sizeof(plain)) != 0)
+        return false;
+    keyring_hash(k, field, plain, h);
+    sodium_memzero(plain, sizeof(plain));
+    return hash && strcmp(h, hash) == 0;
+}
+
+int
+people_check_keys(struct db *db, const struct keyring *k, int64_t *checked,
+                  int64_t *bad, int64_t *first_bad)
+{
+    int64_t last = 0;
+    *checked = *bad = *first_bad = 0;
+    for (;;) {
+        struct db_res *r = db_query(db, Q_PEOPLE_SEALED, "i", last);
+        if (r == NULL)
+            return ERR_DB;
+        int rc, got = 0;
+        while ((rc = db_next(r)) > 0) {
+            got++;
+            last = db_int(r, 0);
+            bool ok = opens(k, "id_number", db_text(r, 1), db_text(r, 2));
+            (*checked)++;
+            if (db_text(r, 3)) {
+                ok = opens(k, "phone", db_text(r, 3), db_text(r, 4)) && ok;
+                (*checked)++;
+            }
+            if (!ok && (*bad)++ == 0)
+                *first_bad = last;
+        }
+        db_end(r);
+        if (rc < 0)
+            return ERR_DB;
+        if (got == 0)
+            return 0;
+    }
 }
 
 int

@@ -124,5 +124,13 @@ struct sheet *people_export(struct db *db, const struct keyring *k,
  * PEOPLE_STROKES_VERSION (needs hanzi_init); *n people rekeyed. */
 int people_rekey(struct db *db, int64_t *n);
 
+/* Whether keys k open this database's sealed values: every person's ID
+ * number (and phone) must decrypt, and hash again to the stored keyed
+ * hash (which proves the hash key as well). *checked values tried, *bad
+ * of them failed, *first_bad the first such person (0 when none). 0 or
+ * ERR_DB. A restore runs it before it trusts a backup's key file. */
+int people_check_keys(struct db *db, const struct keyring *k,
+                      int64_t *checked, int64_t *bad, int64_t *first_bad);
+
 /* The township of a living person: 0, ERR_NOTFOUND, ERR_DB. */
 int person_township(struct db *db, int64_t id, char township[16]);

@@ -158,6 +158,24 @@ import_rows(struct db *db, const struct keyring *k, const struct xlsx_row *rows,
         for (int c = 0; c < C_COUNT; c++)
             v[c] = at[c] >= 0 && at[c] < r->n ? r->cells[at[c]] : "";
         out->rows++;
+        /* Every cell we read is one line of text: a line feed inside a
+         * quoted CSV field, an ESC or a BEL is refused where it is. */
+        int bad_col = -1;
+        for (int c = 0; c < C_COUNT && bad_col < 0; c++)
+            if (text_check(v[c], TEXT_LINE) != 0)
+                bad_col = c;
+        if (bad_col >= 0) {
+            char why[96];
+            long cp = text_check(v[bad_col], TEXT_LINE);
+            if (cp < 0)
+                str_copy(why, sizeof(why), "不是有效的 UTF-8 文字");
+            else
+                str_fmt(why, sizeof(why),
+                        "含有换行、制表符或其他控制字符 (U+%04lX)",
+                        (unsigned long)cp);
+            reject(out, row, (enum col)bad_col, why);
+            continue;
+        }
         if (at[C_ID] >= 0 && at[C_ID] < r->n && r->numeric[at[C_ID]]) {
             reject(out, row, C_ID, idcard_strerror(IDCARD_NUMERIC));
             continue;

@@ -50,20 +50,29 @@ fail(struct survey_error *e, const char *why, const char *fmt, ...)
     return ERR_INVAL;
 }
 
-/* A string member of 1..max characters (0 allowed when !required). */
+/* A string member of 1..max characters (0 allowed when !required) of
+ * that kind of text (a title and an option are one line; an intro and a
+ * free-text answer may be several). *bad gets NULL, msg (the length's
+ * reason) or the reason a control character is refused. */
 static const char *
-text_of(json_t *o, const char *key, long max, bool required, bool *bad)
+text_of(json_t *o, const char *key, long max, bool required,
+        enum text_kind kind, const char *msg, const char **bad)
 {
     json_t *v = json_object_get(o, key);
-    *bad = false;
+    *bad = NULL;
     if (v == NULL || json_is_null(v)) {
-        *bad = required;
+        *bad = required ? msg : NULL;
         return NULL;
     }
     const char *s = json_string_value(v);
     long n = s ? utf8_chars(s) : -1;
     if (s == NULL || n < (required ? 1 : 0) || n > max) {
-        *bad = true;
+        *bad = msg;
+        return NULL;
+    }
+    if (text_check(s, kind) != 0) {
+        *bad = kind == TEXT_LINE ? "不能含有换行、制表符等控制字符"
+                                 : "不能含有控制字符";
         return NULL;
     }
     return s;
@@ -72,7 +81,7 @@ text_of(json_t *o, const char *key, long max, bool required, bool *bad)
 static int
 check_question(json_t *q, size_t i, struct survey_error *e)
 {
-    bool bad;
+    const char *bad;
     if (!json_is_object(q))
         return fail(e, "每道题应是一个对象", "questions[%zu]", i);
     const char *kind = json_string_value(json_object_get(q, "kind"));
@@ -82,9 +91,9 @@ check_question(json_t *q, size_t i, struct survey_error *e)
     if (k == NELEM(kinds))
         return fail(e, "题型应为单选、多选或填空 (single, multi, text)",
                     "questions[%zu].kind", i);
-    text_of(q, "text", 200, true, &bad);
+    text_of(q, "text", 200, true, TEXT_LINE, "题目应为 1–200 个字", &bad);
     if (bad)
-        return fail(e, "题目应为 1–200 个字", "questions[%zu].text", i);
+        return fail(e, bad, "questions[%zu].text", i);
     json_t *req = json_object_get(q, "required");
     if (req && !json_is_boolean(req))
         return fail(e, "应为 true 或 false", "questions[%zu].required", i);
@@ -101,8 +110,10 @@ check_question(json_t *q, size_t i, struct survey_error *e)
     for (size_t j = 0; j < json_array_size(opts); j++) {
         const char *s = json_string_value(json_array_get(opts, j));
         long n = s ? utf8_chars(s) : -1;
-        if (n < 1 || n > 60)
-            return fail(e, "每个选项应为 1–60 个字",
+        if (n < 1 || n > 60 || text_check(s, TEXT_LINE) != 0)
+            return fail(e,
+                        n < 1 || n > 60 ? "每个选项应为 1–60 个字"
+                                        : "不能含有换行、制表符等控制字符",
                         "questions[%zu].options[%zu]", i, j);
         for (size_t m = 0; m < j; m++)
             if (strcmp(s, json_string_value(json_array_get(opts, m))) == 0)
@@ -116,13 +127,15 @@ survey_create(struct db *db, json_t *def, const char *township,
               int64_t closes_at, const struct audit_who *who, int64_t *id,
               struct survey_error *e)
 {
-    bool bad;
-    const char *title = text_of(def, "title", 64, true, &bad);
+    const char *bad;
+    const char *title =
+        text_of(def, "title", 64, true, TEXT_LINE, "标题应为 1–64 个字", &bad);
     if (bad)
-        return fail(e, "标题应为 1–64 个字", "title");
-    const char *intro = text_of(def, "intro", 500, false, &bad);
+        return fail(e, bad, "title");
+    const char *intro =
+        text_of(def, "intro", 500, false, TEXT_LINES, "说明最多 500 个字", &bad);
     if (bad)
-        return fail(e, "说明最多 500 个字", "intro");
+        return fail(e, bad, "intro");
     json_t *qs = json_object_get(def, "questions");
     if (!json_is_array(qs) || json_array_size(qs) == 0 ||
         json_array_size(qs) > SURVEY_MAX_QUESTIONS)
@@ -315,12 +328,11 @@ check_answer(json_t *q, json_t *a, size_t i, int choices[], size_t *nchoices,
     *nchoices = 0;
     *text = NULL;
     if (strcmp(kind, "text") == 0) {
-        bool bad;
-        *text = text_of(a, "text", 500, false, &bad);
+        const char *bad, *msg = "填空题的回答应为 500 字以内的文字";
+        *text = text_of(a, "text", 500, false, TEXT_LINES, msg, &bad);
         if (bad || json_object_get(a, "choice") ||
             json_object_get(a, "choices"))
-            return fail(e, "填空题的回答应为 500 字以内的文字",
-                        "answers[%zu].text", i);
+            return fail(e, bad ? bad : msg, "answers[%zu].text", i);
         if (*text && (*text)[0] == '\0')
             *text = NULL;
         return 0;

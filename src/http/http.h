@@ -193,11 +193,14 @@ const char *req_form(struct req *req, const char *name);
 /* Whether the form body holds name=value (checkboxes send one pair per
  * ticked box). */
 bool req_form_has(struct req *req, const char *name, const char *value);
-/* Whether every name and value of a form body decodes to UTF-8 text with
- * no NUL (req_form cuts a value at a %00, so a handler could not tell).
- * When not, *bad is the first field at fault ("" when its name is the
- * fault). A body that is not a form passes: its handler refuses it. */
-bool req_form_text_ok(struct req *req, const char **bad);
+/* Checks every field of a form body (application/x-www-form-urlencoded)
+ * as req_json_or_400 checks a JSON body's strings: a name or value with a
+ * character no text may hold, a %00 or bytes that are not UTF-8 answers
+ * 422 invalid_field naming it, and -1.
+ * 0 when the body is fine or not a form. The server runs it before any
+ * write's handler. Values read with req_form have CR LF turned into LF
+ * (a textarea sends CR LF). */
+int req_form_check_or_422(struct req *req);
 
 /* The content of the file field name in a multipart/form-data body (a
  * browser's upload form): 0 with data/len pointing into the body, or -1
@@ -214,21 +217,29 @@ int req_paging_or_400(struct req *req, int64_t *page, int64_t *per_page);
 int req_param_id_or_404(struct req *req, int i, int64_t *out);
 
 /* Parses the body as a JSON object. On failure answers 400 bad_json /
- * bad_content_type and returns NULL. The object is freed with the
+ * bad_content_type and returns NULL. Every string in it, at any depth,
+ * has its CR LF and lone CR turned into LF, and must hold no character
+ * that no text may (text_check's TEXT_LINES): else 422 invalid_field
+ * naming it ("questions[2].text") and NULL. The object is freed with the
  * request. */
 json_t *req_json_or_400(struct req *req);
-/* Reads a string field: required or optional (absent or null gives
+/* Reads a one-line string field (TEXT_LINE: no control characters, tab
+ * and line feed included): required or optional (absent or null gives
  * *out = NULL), length counted in characters between min and max. On a
  * bad value answers 422 (missing_field / invalid_field) and returns -1. */
 int json_str_or_422(struct req *req, json_t *obj, const char *name,
                     bool required, long min, long max, const char **out);
+/* The same for a multi-line field (notes, intros, minutes, free-text
+ * answers: TEXT_LINES keeps tab and line feed). */
+int json_text_or_422(struct req *req, json_t *obj, const char *name,
+                     bool required, long min, long max, const char **out);
 int json_bool_or_422(struct req *req, json_t *obj, const char *name,
                      bool required, int *out); /* -1 absent, 0, 1 */
 int json_int_or_422(struct req *req, json_t *obj, const char *name,
                     bool required, int64_t min, int64_t max, bool *present,
                     int64_t *out);
-/* A list of names (absent or null: empty), NULL-terminated in the
- * request's arena. */
+/* A list of one-line names (absent or null: empty), NULL-terminated in
+ * the request's arena. */
 int json_strs_or_422(struct req *req, json_t *obj, const char *name,
                      size_t max_items, long max_len, const char ***out);
 /* A list of distinct positive ids (absent or null: n = 0). */

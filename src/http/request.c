@@ -119,8 +119,9 @@ hexval(char c)
     return -1;
 }
 
-/* Decodes a form-urlencoded token of length n into the arena; *len gets
- * the decoded length (a %00 makes it longer than strlen). */
+/* Decodes a form-urlencoded token of length n into the arena, with CR LF
+ * and a lone CR turned into LF; *len gets the decoded length (a %00 makes
+ * it longer than strlen). */
 static char *
 form_decode_n(struct arena *a, const char *s, size_t n, size_t *len)
 {
@@ -137,7 +138,7 @@ form_decode_n(struct arena *a, const char *s, size_t n, size_t *len)
         }
     }
     *o = '\0';
-    *len = (size_t)(o - out);
+    *len = text_lf(out, (size_t)(o - out));
     return out;
 }
 
@@ -146,6 +147,32 @@ form_decode(struct arena *a, const char *s, size_t n)
 {
     size_t len;
     return form_decode_n(a, s, n, &len);
+}
+
+/* What bad_text is told besides a character: not UTF-8, or a %00 in a
+ * form (which a C string would end at). */
+enum { TEXT_NOT_UTF8 = -1, TEXT_NUL = -2 };
+
+/* Answers 422 for text that holds cp (> 0: a character no such field
+ * may hold; else TEXT_NOT_UTF8 or TEXT_NUL) in field. */
+static int
+bad_text(struct req *req, const char *field, long cp)
+{
+    if (cp == TEXT_NOT_UTF8)
+        return http_error(req, 422, "invalid_field", field,
+                          "%s is not UTF-8 text", field);
+    if (cp == TEXT_NUL)
+        cp = 0; /* shown as the character it is, U+0000 */
+    if (req->page)
+        return http_error(req, 422, "invalid_field", field,
+                          "“%s”含有不可见的控制字符 (U+%04lX)，请删去后再提交。"
+                          " / %s holds a control character (U+%04lX).",
+                          field, (unsigned long)cp, field,
+                          (unsigned long)cp);
+    return http_error(req, 422, "invalid_field", field,
+                      "%s must not hold control characters (it holds "
+                      "U+%04lX)",
+                      field, (unsigned long)cp);
 }
 
 /* Calls fn for each name=value pair of a form body; stops when fn
@@ -173,6 +200,51 @@ form_each(struct req *req, bool (*fn)(const char *name, size_t nl,
     return false;
 }
 
+struct form_check {
+    struct req *req;
+    const char *field; /* the first bad field */
+    long cp;
+};
+
+/* text_check of a form token as decoded, TEXT_NUL when it holds a %00. */
+static long
+token_check(struct arena *a, const char *s, size_t n, enum text_kind kind,
+            const char **decoded)
+{
+    size_t len;
+    *decoded = form_decode_n(a, s, n, &len);
+    if (strlen(*decoded) != len)
+        return TEXT_NUL;
+    return text_check(*decoded, kind);
+}
+
+static bool
+check_pair(const char *name, size_t nl, const char *value, size_t vl,
+           void *ud)
+{
+    struct form_check *c = ud;
+    const char *n, *v;
+    long bad_name = token_check(&c->req->arena, name, nl, TEXT_LINE, &n);
+    long cp = bad_name ? bad_name
+                       : token_check(&c->req->arena, value, vl, TEXT_LINES,
+                                     &v);
+    if (cp == 0)
+        return false;
+    c->field = bad_name ? "(a field name)" : n;
+    c->cp = cp;
+    return true;
+}
+
+int
+req_form_check_or_422(struct req *req)
+{
+    struct form_check c = {req, NULL, 0};
+    if (!form_each(req, check_pair, &c))
+        return 0;
+    bad_text(req, c.field, c.cp);
+    return -1;
+}
+
 struct form_match {
     struct req *req;
     const char *name, *value;
@@ -193,37 +265,6 @@ req_form_has(struct req *req, const char *name, const char *value)
 {
     struct form_match m = {req, name, value};
     return form_each(req, match_pair, &m);
-}
-
-struct form_check {
-    struct req *req;
-    const char *bad;
-};
-
-/* Stops at the first name or value that decodes to a NUL or to bytes
- * that are not UTF-8. */
-static bool
-bad_pair(const char *name, size_t nl, const char *value, size_t vl,
-         void *ud)
-{
-    struct form_check *c = ud;
-    size_t n, v;
-    const char *dn = form_decode_n(&c->req->arena, name, nl, &n);
-    const char *dv = form_decode_n(&c->req->arena, value, vl, &v);
-    bool name_ok = strlen(dn) == n && utf8_chars(dn) >= 0;
-    if (name_ok && strlen(dv) == v && utf8_chars(dv) >= 0)
-        return false;
-    c->bad = name_ok ? dn : "";
-    return true;
-}
-
-bool
-req_form_text_ok(struct req *req, const char **bad)
-{
-    struct form_check c = {req, NULL};
-    bool found = form_each(req, bad_pair, &c);
-    *bad = c.bad;
-    return !found;
 }
 
 const char *
@@ -295,6 +336,65 @@ json_decref_cb(void *p)
     json_decref(p);
 }
 
+/* Where a value sits in the body: key under path ("name",
+ * "questions[2].text"), or its index when key is NULL. */
+static const char *
+path_join(struct req *req, const char *path, const char *key, size_t index)
+{
+    if (key)
+        return path ? arena_printf(&req->arena, "%s.%s", path, key)
+                    : arena_strdup(&req->arena, key);
+    return arena_printf(&req->arena, "%s[%zu]", path ? path : "", index);
+}
+
+/* Normalises line ends in every string under v (v is the value at key,
+ * or at index, under path) and checks it holds only what text may
+ * (TEXT_LINES; keys TEXT_LINE). 0, or -1 answered. Paths are built only
+ * for containers and for the field at fault. */
+static int
+text_walk(struct req *req, json_t *v, const char *path, const char *key,
+          size_t index)
+{
+    long cp = 0;
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        size_t n = json_string_length(v);
+        if (memchr(s, '\r', n)) {
+            char *t = arena_strndup(&req->arena, s, n);
+            n = text_lf(t, n);
+            json_string_setn(v, t, n);
+            s = json_string_value(v);
+        }
+        /* jansson refuses \u0000, so s is the whole string. */
+        if ((cp = text_check(s, TEXT_LINES)) == 0)
+            return 0;
+    } else if (json_is_object(v) || json_is_array(v)) {
+        const char *here = key || path ? path_join(req, path, key, index)
+                                       : NULL;
+        const char *k;
+        json_t *x;
+        size_t i;
+        json_object_foreach(v, k, x)
+        {
+            if ((cp = text_check(k, TEXT_LINE)) != 0)
+                break;
+            if (text_walk(req, x, here, k, 0) != 0)
+                return -1;
+        }
+        json_array_foreach(v, i, x)
+        if (text_walk(req, x, here, NULL, i) != 0)
+            return -1;
+        if (cp == 0)
+            return 0;
+        bad_text(req, here ? here : "body", cp); /* the key's object */
+        return -1;
+    } else {
+        return 0;
+    }
+    bad_text(req, path_join(req, path, key, index), cp);
+    return -1;
+}
+
 json_t *
 req_json_or_400(struct req *req)
 {
@@ -323,12 +423,15 @@ req_json_or_400(struct req *req)
                    "the body must be a JSON object");
         return NULL;
     }
+    if (text_walk(req, v, NULL, NULL, 0) != 0)
+        return NULL;
     return v;
 }
 
-int
-json_str_or_422(struct req *req, json_t *obj, const char *name,
-                bool required, long min, long max, const char **out)
+/* json_str_or_422 and json_text_or_422, by the kind of text. */
+static int
+json_text(struct req *req, json_t *obj, const char *name, bool required,
+          long min, long max, enum text_kind kind, const char **out)
 {
     json_t *v = json_object_get(obj, name);
     *out = NULL;
@@ -349,9 +452,9 @@ json_str_or_422(struct req *req, json_t *obj, const char *name,
                    "%s must not contain NUL characters", name);
         return -1;
     }
-    long n = utf8_chars(s);
-    if (n < 0) {
-        http_error(req, 422, "invalid_field", name, "%s is not UTF-8", name);
+    long n = utf8_chars(s), cp = text_check(s, kind);
+    if (n < 0 || cp != 0) {
+        bad_text(req, name, n < 0 ? -1 : cp);
         return -1;
     }
     if (n < min || n > max || (min > 0 && str_blank(s))) {
@@ -366,6 +469,20 @@ json_str_or_422(struct req *req, json_t *obj, const char *name,
     }
     *out = s;
     return 0;
+}
+
+int
+json_str_or_422(struct req *req, json_t *obj, const char *name,
+                bool required, long min, long max, const char **out)
+{
+    return json_text(req, obj, name, required, min, max, TEXT_LINE, out);
+}
+
+int
+json_text_or_422(struct req *req, json_t *obj, const char *name,
+                 bool required, long min, long max, const char **out)
+{
+    return json_text(req, obj, name, required, min, max, TEXT_LINES, out);
 }
 
 int
@@ -434,6 +551,12 @@ json_strs_or_422(struct req *req, json_t *obj, const char *name,
     json_array_foreach(v, i, x)
     {
         const char *s = json_string_value(x);
+        if (s && strlen(s) == json_string_length(x) && utf8_chars(s) >= 0 &&
+            text_check(s, TEXT_LINE) != 0) {
+            bad_text(req, path_join(req, name, NULL, i),
+                     text_check(s, TEXT_LINE));
+            return -1;
+        }
         if (s == NULL || strlen(s) != json_string_length(x) ||
             *s == '\0' || utf8_chars(s) < 0 || utf8_chars(s) > max_len) {
             http_error(req, 422, "invalid_field", name,

@@ -65,6 +65,9 @@ http_error(struct req *req, int status, const char *code, const char *field,
     va_start(ap, fmt);
     char *msg = arena_vprintf(&req->arena, f, ap);
     va_end(ap);
+    /* A message may quote the client's bytes (jansson's "near '...'"):
+     * json_pack refuses what is not UTF-8, which left an empty body. */
+    utf8_scrub(msg);
     if (req->page)
         return http_error_page(req, status, msg);
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);

@@ -731,16 +731,13 @@ dispatch(struct http_server *s, struct req *req)
         return;
     }
     const struct route *r = req->route;
-    /* A page's form is text: a value with a NUL or bytes that are not
-     * UTF-8 is a malformed request, refused before any handler reads it
-     * (a JSON body gets the same from the JSON parser). */
-    const char *bad;
-    if (req->page && is_write(req->method) && !req_form_text_ok(req, &bad)) {
-        http_error(req, 400, "bad_form", *bad ? bad : NULL,
-                   "the form holds a NUL or bytes that are not UTF-8%s%s",
-                   *bad ? " in " : "", bad);
+    /* A form's text is checked here, once for every page that takes one
+     * (JSON bodies are, in req_json_or_400): a value with a NUL, bytes
+     * that are not UTF-8 or a control character is refused before any
+     * handler reads it (req_form returns C strings, so a handler could
+     * not tell a%00b from a). */
+    if (is_write(req->method) && req_form_check_or_422(req) != 0)
         return;
-    }
     if (s->o.prepare)
         s->o.prepare(req);
     r->fn(req);

@@ -43,7 +43,7 @@ bool
 web_text_ok(const char *s, long max)
 {
     long n = s ? utf8_chars(s) : -1;
-    return n > 0 && n <= max;
+    return n > 0 && n <= max && text_check(s, TEXT_LINE) == 0;
 }
 
 void

@@ -83,7 +83,10 @@ const char *web_err_for(const char *err_field, const char *err,
 /* The domain's reason (Chinese) for a bad value, or "Not valid." in
  * English. */
 const char *web_why(struct req *req, const char *why);
-/* Whether s is given, valid UTF-8, and at most max characters. */
+/* Whether s is given, valid UTF-8, at most max characters, and one line
+ * (no tab, line feed or other control character: text_check). The server
+ * has refused other control characters in any form field before the page
+ * handler runs (req_form_check_or_422). */
 bool web_text_ok(const char *s, long max);
 /* The hidden _csrf field every POST form carries. */
 void web_csrf(struct req *req);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startServer, session, assertError } from './lib.mjs';
+import { startServer, session, assertError, idNumber } from './lib.mjs';
 
 const FULL_ID = /(?<!\d)\d{17}[\dX](?!\d)/;
 
@@ -86,5 +86,37 @@ describe('export', () => {
     const lines = r.buf.subarray(3).toString('utf8').trim().split('\r\n').slice(1);
     assert.ok(lines.length > 0 && lines.every((l) => l.split(',')[6] === '371723002'));
     assertError(await aud('GET', '/api/v1/people/export.xlsx'), 403, 'forbidden');
+  });
+
+  // Names that a spreadsheet would run; after export-1.x, whose counts
+  // they would change.
+  const FORMULAS = ['=HYPERLINK("http://e.cn","点")', "-2+3+cmd|'/C calc'!A0", '@SUM(1+1)', '+1+1'];
+
+  test('export-2.1 CSV: a name that is a formula comes out as text, with a leading quote', async () => {
+    for (const [i, name] of FORMULAS.entries()) {
+      const c = await sa('POST', '/api/v1/people', {
+        json: { name, id_number: idNumber('1970-01-01', 300 + i), political_status: 'member', township_code: '371723001' },
+      });
+      assert.equal(c.status, 201, `${name}: ${c.text}`);
+    }
+    const r = await get(sa, '/api/v1/people/export.csv');
+    const text = r.buf.subarray(3).toString('utf8');
+    for (const name of FORMULAS) {
+      const cell = `"'${name.replaceAll('"', '""')}"`;
+      assert.ok(text.includes(cell + ','), `${name} not written as ${cell}`);
+    }
+    // No line begins with a formula character: every name cell is safe.
+    for (const line of text.trim().split('\r\n').slice(1))
+      assert.doesNotMatch(line, /^[=+\-@\t\r]/, line);
+  });
+
+  test('export-2.2 xlsx: the same names are shared strings, never formulas', async () => {
+    const r = await get(sa, '/api/v1/people/export.xlsx');
+    const { sheet, strings } = xlsxText(r.buf);
+    assert.doesNotMatch(sheet, /<f[ >]/, 'a formula cell in the export');
+    const esc = (x) => x.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;');
+    for (const name of FORMULAS)
+      assert.ok(strings.includes(`<t>${esc(name)}</t>`) || strings.includes(`<t>${name}</t>`),
+        `${name} not among the shared strings`);
   });
 });

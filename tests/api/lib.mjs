@@ -32,6 +32,15 @@ export const TOWNSHIPS = ['文亭街道', '永昌街道', '大田集镇', '天�
 const START_TIMEOUT = Number(process.env.DX_START_TIMEOUT || 15000);
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A valid 18-digit ID number (GB 11643 check digit) of 成武县 for a birth
+// date YYYY-MM-DD and a sequence number (odd: male, even: female).
+export function idNumber(birth, seq) {
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  const d = '371723' + birth.replaceAll('-', '') + String(seq).padStart(3, '0');
+  const s = [...d].reduce((a, c, i) => a + Number(c) * w[i], 0);
+  return d + '10X98765432'[s % 11];
+}
 export const rand = (n = 6) => crypto.randomBytes(n).toString('hex');
 
 // The environment for every child: the parent's, minus any DANGXIAO_*

@@ -10,10 +10,14 @@
 #include "../../src/core/image.h"
 #include "../../src/core/jsonw.h"
 #include "../../src/core/log.h"
+#include "../../src/core/sheet.h"
 #include "../../src/core/strbuf.h"
 #include "../../src/core/util.h"
+#include "../../src/core/xlsx.h"
+#include "../fake/xlsx.h"
 
 #include <jansson.h>
+#include <minizip/unzip.h>
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -404,6 +408,242 @@ str_blank_sees_ascii_and_ideographic_spaces(void **state)
     assert_false(str_blank("\xe3\x80")); /* a cut U+3000 is not a space */
 }
 
+/* What a text field may hold: the first code point it may not, by kind. */
+static void
+text_check_refuses_control_characters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        long line, lines; /* text_check for TEXT_LINE, TEXT_LINES */
+    } v[] = {
+        {"张三", 0, 0},
+        {"Zhang San-3.(x)", 0, 0},
+        {"\xe3\x80\x80 ideographic space", 0, 0},
+        {"emoji \xf0\x9f\x98\x80", 0, 0},
+        {"\xe2\x80\x8e left-to-right mark", 0, 0}, /* U+200E is kept */
+        {"a\tb", 0x09, 0},
+        {"a\nb", 0x0A, 0},
+        {"a\rb", 0x0D, 0x0D}, /* the readers turn it into LF first */
+        {"\x1b[31mred", 0x1B, 0x1B},
+        {"bell\a", 0x07, 0x07},
+        {"\x01", 0x01, 0x01},
+        {"\x0b vertical tab", 0x0B, 0x0B},
+        {"del\x7f", 0x7F, 0x7F},
+        {"nel \xc2\x85", 0x85, 0x85},
+        {"csi \xc2\x9b", 0x9B, 0x9B},
+        {"\xc2\xa0 nbsp", 0, 0},
+        {"line \xe2\x80\xa8 sep", 0x2028, 0x2028},
+        {"para \xe2\x80\xa9", 0x2029, 0x2029},
+        {"\xe2\x80\xaeRLO", 0x202E, 0x202E},
+        {"\xe2\x80\xaaLRE", 0x202A, 0x202A},
+        {"\xe2\x81\xa6LRI", 0x2066, 0x2066},
+        {"\xe2\x81\xa9PDI", 0x2069, 0x2069},
+        {"\xe2\x81\xaa", 0, 0}, /* U+206A: not an isolate */
+        {"ok\tthen\x1b", 0x09, 0x1B},
+        {"\xff", -1, -1},
+        {"\xc0\x80", -1, -1}, /* an overlong NUL */
+        {"\xed\xa0\x80", -1, -1}, /* a surrogate */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        if (text_check(v[i].s, TEXT_LINE) != v[i].line ||
+            text_check(v[i].s, TEXT_LINES) != v[i].lines)
+            fail_msg("text_check(\"%s\"): %ld %ld, want %ld %ld", v[i].s,
+                     text_check(v[i].s, TEXT_LINE),
+                     text_check(v[i].s, TEXT_LINES), v[i].line, v[i].lines);
+    }
+    char s[] = "a\r\nb\rc\n\r\r\nd";
+    assert_int_equal(text_lf(s, strlen(s)), 9);
+    assert_string_equal(s, "a\nb\nc\n\n\nd");
+    char e[] = "";
+    assert_int_equal(text_lf(e, 0), 0);
+    char r[] = "\r";
+    assert_int_equal(text_lf(r, 1), 1);
+    assert_string_equal(r, "\n");
+}
+
+/* A CSV export never hands a spreadsheet a formula; numbers stay numbers
+ * and the .xlsx writer has no formula at all. */
+static void
+csv_export_neutralises_formulas(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *out; /* out: the cell as written */
+    } v[] = {
+        {"=HYPERLINK(\"http://x.cn\",\"点我\")",
+         "\"'=HYPERLINK(\"\"http://x.cn\"\",\"\"点我\"\")\""},
+        {"=1+1", "\"'=1+1\""},
+        {"+1+1", "\"'+1+1\""},
+        {"-2+3+cmd|' /C calc'!A0", "\"'-2+3+cmd|' /C calc'!A0\""},
+        {"@SUM(A1:A9)", "\"'@SUM(A1:A9)\""},
+        {"\t=1", "\"'\t=1\""},
+        {"\r=1", "\"'\r=1\""},
+        {"  =1", "\"'  =1\""},
+        {"+86 138 0000 0000", "\"'+86 138 0000 0000\""},
+        /* Left alone: numbers, a lone sign, text with = inside. */
+        {"-5", "-5"},
+        {"+8613800000000", "+8613800000000"},
+        {"-12.50", "-12.50"},
+        {"-", "-"},
+        {"张三", "张三"},
+        {"a=b", "a=b"},
+        {"3717************12", "3717************12"},
+        {"1,2", "\"1,2\""},
+        {"-1.", "\"'-1.\""},
+        {"-.5", "\"'-.5\""},
+    };
+    const char *heads[] = {"h"};
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct sheet *s = sheet_new("t", 1, heads, NULL);
+        const char *cells[] = {v[i].in};
+        sheet_add_row(s, cells);
+        char *buf;
+        size_t len;
+        assert_int_equal(sheet_csv(s, &buf, &len), 0);
+        char want[128];
+        snprintf(want, sizeof(want), "\xEF\xBB\xBFh\r\n%s\r\n", v[i].out);
+        if (strcmp(buf, want) != 0)
+            fail_msg("cell %s written as %s", v[i].in, buf + 6);
+        free(buf);
+        sheet_free(s);
+    }
+    /* The .xlsx of the same cells holds strings only, no formula. */
+    struct sheet *s = sheet_new("t", 1, heads, NULL);
+    const char *cells[] = {"=HYPERLINK(\"http://x.cn\",\"x\")"};
+    sheet_add_row(s, cells);
+    char *buf;
+    size_t len;
+    assert_int_equal(sheet_xlsx(s, &buf, &len), 0);
+    sheet_free(s);
+    struct xlsx x;
+    char err[128];
+    assert_int_equal(xlsx_read(buf, len, &x, err, sizeof(err)), 0);
+    assert_int_equal(x.nrows, 2);
+    assert_string_equal(x.rows[1].cells[0],
+                        "=HYPERLINK(\"http://x.cn\",\"x\")");
+    assert_false(x.rows[1].numeric[0]);
+    xlsx_free(&x);
+    /* In the sheet's XML: a shared-string cell (t="s"), no <f>. */
+    char path[] = "/tmp/dxunit-xlsx-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0 && write(fd, buf, len) == (ssize_t)len);
+    close(fd);
+    free(buf);
+    unzFile z = unzOpen(path);
+    unlink(path);
+    assert_non_null(z);
+    assert_int_equal(unzLocateFile(z, "xl/worksheets/sheet1.xml", 0), UNZ_OK);
+    assert_int_equal(unzOpenCurrentFile(z), UNZ_OK);
+    char xml[8192];
+    int got = unzReadCurrentFile(z, xml, sizeof(xml) - 1);
+    assert_true(got > 0);
+    xml[got] = '\0';
+    unzCloseCurrentFile(z);
+    unzClose(z);
+    assert_null(strstr(xml, "<f>"));
+    assert_null(strstr(xml, "<f "));
+    assert_non_null(strstr(xml, "r=\"A2\""));
+    assert_non_null(strstr(strstr(xml, "r=\"A2\""), "t=\"s\""));
+}
+
+/* Reads a one-sheet .xlsx built from sheet XML (rows inside
+ * <sheetData>) and shared strings; the reader's answer, err filled. */
+static int
+read_sheet(const char *rows, const char *strings, struct xlsx *x,
+           char err[256])
+{
+    char sheet[300000];
+    int n = snprintf(sheet, sizeof(sheet),
+                     "<worksheet><sheetData>%s</sheetData></worksheet>", rows);
+    assert_true(n > 0 && (size_t)n < sizeof(sheet));
+    char *buf;
+    size_t len;
+    assert_int_equal(fake_xlsx(sheet, (size_t)n, strings, &buf, &len), 0);
+    err[0] = '\0';
+    int rc = xlsx_read(buf, len, x, err, 256);
+    free(buf);
+    return rc;
+}
+
+/* Cell references, row numbers, shared-string indexes and sizes from the
+ * file are numbers an attacker writes: none overflows, each is refused
+ * or read as nothing. */
+static void
+xlsx_references_are_bounded(void **state)
+{
+    (void)state;
+    struct xlsx x;
+    char err[256];
+    const char *sst = "<sst><si><t>张三</t></si><si><t>李四</t></si></sst>";
+    /* A sheet as Excel writes it. */
+    assert_int_equal(read_sheet("<row r=\"1\"><c r=\"A1\" t=\"s\"><v>0</v></c>"
+                                "<c r=\"C1\"><v>42</v></c></row>"
+                                "<row r=\"3\"><c r=\"B3\" t=\"s\"><v>1</v></c>"
+                                "</row>",
+                                sst, &x, err),
+                     0);
+    assert_int_equal(x.nrows, 2);
+    assert_string_equal(x.rows[0].cells[0], "张三");
+    assert_string_equal(x.rows[0].cells[1], "");
+    assert_string_equal(x.rows[0].cells[2], "42");
+    assert_true(x.rows[0].numeric[2]);
+    assert_int_equal(x.rows[1].line, 3);
+    assert_string_equal(x.rows[1].cells[1], "李四");
+    xlsx_free(&x);
+    /* Column letters that once overflowed an int (the known bug), and
+     * a column just past the last we keep. */
+    static const char *const bad_refs[] = {
+        "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ1", "ZZZZZZ1", "BM1", "1", "",
+    };
+    for (size_t i = 0; i < sizeof(bad_refs) / sizeof(bad_refs[0]); i++) {
+        char row[256];
+        snprintf(row, sizeof(row), "<row r=\"1\"><c r=\"%s\"><v>1</v></c></row>",
+                 bad_refs[i]);
+        if (read_sheet(row, NULL, &x, err) != ERR_INVAL)
+            fail_msg("cell reference \"%s\" was accepted", bad_refs[i]);
+        assert_non_null(strstr(err, "reference"));
+    }
+    /* The last column we keep (BL = 64) is fine. */
+    assert_int_equal(read_sheet("<row r=\"1\"><c r=\"BL1\"><v>1</v></c></row>",
+                                NULL, &x, err),
+                     0);
+    assert_int_equal(x.rows[0].n, 64);
+    xlsx_free(&x);
+    /* Row numbers: past Excel's last row, not a number, negative, 0. */
+    static const char *const bad_rows[] = {
+        "99999999999999999999999", "1048577", "-1", "0", "1x", "",
+    };
+    for (size_t i = 0; i < sizeof(bad_rows) / sizeof(bad_rows[0]); i++) {
+        char row[256];
+        snprintf(row, sizeof(row), "<row r=\"%s\"><c r=\"A1\"><v>1</v></c></row>",
+                 bad_rows[i]);
+        if (read_sheet(row, NULL, &x, err) != ERR_INVAL)
+            fail_msg("row number \"%s\" was accepted", bad_rows[i]);
+    }
+    /* Shared-string indexes out of range read as an empty cell. */
+    assert_int_equal(read_sheet("<row r=\"1\">"
+                                "<c r=\"A1\" t=\"s\"><v>2</v></c>"
+                                "<c r=\"B1\" t=\"s\"><v>-1</v></c>"
+                                "<c r=\"C1\" t=\"s\"><v>99999999999999999999</v></c>"
+                                "<c r=\"D1\" t=\"s\"><v>1</v></c></row>",
+                                sst, &x, err),
+                     0);
+    for (int i = 0; i < 3; i++)
+        assert_string_equal(x.rows[0].cells[i], "");
+    assert_string_equal(x.rows[0].cells[3], "李四");
+    xlsx_free(&x);
+    /* A cell longer than Excel allows (32,767 characters). */
+    static char xs[140001], big[200000];
+    memset(xs, 'x', sizeof(xs) - 1);
+    snprintf(big, sizeof(big),
+             "<row r=\"1\"><c r=\"A1\" t=\"inlineStr\"><is><t>%s</t></is>"
+             "</c></row>",
+             xs);
+    assert_int_equal(read_sheet(big, NULL, &x, err), ERR_INVAL);
+    assert_non_null(strstr(err, "longer than"));
+}
+
 /* Every prefix of a real picture is that picture cut short: ERR_RANGE
  * with its type, never "not a picture", until the header is whole; from
  * then on 0 with the right size. Under ASan this also shows no reader
@@ -516,6 +756,9 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(str_copy_reports_truncation),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
+    cmocka_unit_test(text_check_refuses_control_characters),
+    cmocka_unit_test(csv_export_neutralises_formulas),
+    cmocka_unit_test(xlsx_references_are_bounded),
     cmocka_unit_test(dates_must_exist),
     cmocka_unit_test(parse_i64_takes_whole_numbers_only),
     cmocka_unit_test(config_reads_file_and_env),

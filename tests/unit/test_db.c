@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include "../../src/core/err.h"
+#include "../../src/core/util.h"
 #include "../../src/db/db.h"
 #include "../../src/domain/audit.h"
 #include "../../src/domain/auth.h"
@@ -145,24 +146,6 @@ unique_violation_is_conflict(void **state)
                         (int64_t)0, (int64_t)1) < 0);
 }
 
-static void
-rollback_undoes(void **state)
-{
-    struct fixture *f = *state;
-    int64_t before, after, id;
-    db_int1(f->db, Q_VILLAGE_COUNT, &before, "ss", (const char *)NULL,
-            (const char *)NULL);
-    assert_int_equal(db_begin(f->db), 0);
-    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
-                             (const char *)NULL, "回滚村", "371723002",
-                             "2026-01-01", (int64_t)0, (int64_t)1),
-                     0);
-    db_rollback(f->db);
-    db_int1(f->db, Q_VILLAGE_COUNT, &after, "ss", (const char *)NULL,
-            (const char *)NULL);
-    assert_int_equal(before, after);
-}
-
 struct counts {
     int tables;
     int64_t townships, villages, weird;
@@ -212,41 +195,351 @@ table_counts_follow_the_catalogue(void **state)
 }
 
 static void
-audit_chain_detects_tampering(void **state)
+rollback_undoes(void **state)
 {
     struct fixture *f = *state;
+    int64_t before, after, id;
+    db_int1(f->db, Q_VILLAGE_COUNT, &before, "ss", (const char *)NULL,
+            (const char *)NULL);
+    assert_int_equal(db_begin(f->db), 0);
+    assert_int_equal(db_int1(f->db, Q_VILLAGE_INSERT, &id, "ssssii",
+                             (const char *)NULL, "回滚村", "371723002",
+                             "2026-01-01", (int64_t)0, (int64_t)1),
+                     0);
+    db_rollback(f->db);
+    db_int1(f->db, Q_VILLAGE_COUNT, &after, "ss", (const char *)NULL,
+            (const char *)NULL);
+    assert_int_equal(before, after);
+}
+
+/* --- the keyed audit chain ------------------------------------------ */
+
+#define GENESIS64                                                          \
+    "00000000000000000000000000000000"                                     \
+    "00000000000000000000000000000000"
+
+/* Runs sql on the file with a connection of its own, as someone holding
+ * the file but not the key would. */
+static void
+tamper(struct fixture *f, const char *sql)
+{
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    char *msg = NULL;
+    int rc = sqlite3_exec(h, sql, NULL, NULL, &msg);
+    if (rc != SQLITE_OK)
+        fprintf(stderr, "tamper: %s: %s\n", sql, msg);
+    sqlite3_free(msg);
+    sqlite3_close(h);
+    assert_int_equal(rc, SQLITE_OK);
+}
+
+/* The chain keyed, then n more rows. */
+static void
+keyed_chain(struct fixture *f, int n)
+{
+    bool now;
+    assert_int_equal(audit_ensure_keyed(f->db, true, &now), 0);
+    assert_true(now);
     struct audit_who w = {0, "tester", "county_admin", "127.0.0.1", "cli"};
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < n; i++)
         assert_int_equal(audit_record(f->db, &w, "test_event", "x", true,
                                       "{\"n\":1}"),
                          0);
-    int64_t rows, bad;
-    char why[128];
-    assert_int_equal(audit_verify(f->db, &rows, &bad, why, sizeof(why)), 0);
-    assert_true(rows >= 5);
-    /* The triggers refuse an edit and a delete of a fresh row. */
+}
+
+/* Recomputes rows from..last as an attacker would: a plain SM3 chain
+ * (key NULL), or a MAC under a key of their own, with mac as the column.
+ * event, when not NULL, replaces every row's event first. */
+static void
+rechain(struct fixture *f, int64_t from, int64_t to, const unsigned char *key,
+        const char *mac, const char *event)
+{
     sqlite3 *h;
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(h,
-                                      "UPDATE audit_log SET object='y' "
-                                      "WHERE id=3",
-                                      NULL, NULL, NULL),
-                         SQLITE_OK);
-    assert_int_not_equal(sqlite3_exec(h, "DELETE FROM audit_log WHERE id=3",
-                                      NULL, NULL, NULL),
-                         SQLITE_OK);
-    /* Someone with the file drops the trigger and edits row 3. */
-    assert_int_equal(sqlite3_exec(h,
-                                  "DROP TRIGGER audit_no_update;"
-                                  "UPDATE audit_log SET success=0 "
-                                  "WHERE id=3",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    sqlite3_exec(h, "DROP TRIGGER IF EXISTS audit_no_update", NULL, NULL,
+                 NULL);
+    char prev[65] = GENESIS64;
+    sqlite3_stmt *st;
+    if (from > 1) {
+        sqlite3_prepare_v2(h, "SELECT hash FROM audit_log WHERE id = ?", -1,
+                           &st, NULL);
+        sqlite3_bind_int64(st, 1, from - 1);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        snprintf(prev, sizeof(prev), "%s", sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_prepare_v2(h,
+                       "SELECT id, at, user_id, username, role, event, "
+                       "object, success, ip, client, detail FROM audit_log "
+                       "WHERE id BETWEEN ? AND ? ORDER BY id",
+                       -1, &st, NULL);
+    sqlite3_bind_int64(st, 1, from);
+    sqlite3_bind_int64(st, 2, to);
+    struct {
+        struct audit_row r;
+        char text[7][128];
+    } rows[64];
+    int n = 0;
+    while (n < 64 && sqlite3_step(st) == SQLITE_ROW) {
+        struct audit_row *r = &rows[n].r;
+        r->id = sqlite3_column_int64(st, 0);
+        r->at = sqlite3_column_int64(st, 1);
+        r->user_id = sqlite3_column_int64(st, 2);
+        r->success = sqlite3_column_int(st, 7) != 0;
+        const int cols[7] = {3, 4, 5, 6, 8, 9, 10};
+        for (int i = 0; i < 7; i++)
+            snprintf(rows[n].text[i], 128, "%s",
+                     (const char *)sqlite3_column_text(st, cols[i]));
+        if (event)
+            snprintf(rows[n].text[2], 128, "%s", event);
+        r->username = rows[n].text[0];
+        r->role = rows[n].text[1];
+        r->event = rows[n].text[2];
+        r->object = rows[n].text[3];
+        r->ip = rows[n].text[4];
+        r->client = rows[n].text[5];
+        r->detail = rows[n].text[6];
+        n++;
+    }
+    sqlite3_finalize(st);
+    if (key)
+        audit_set_key(key);
+    sqlite3_prepare_v2(h,
+                       "UPDATE audit_log SET prev_hash = ?, hash = ?, "
+                       "mac = ?, event = ? WHERE id = ?",
+                       -1, &st, NULL);
+    for (int i = 0; i < n; i++) {
+        char out[65];
+        if (key)
+            assert_int_equal(audit_mac(prev, &rows[i].r, out), 0);
+        else
+            audit_hash(prev, &rows[i].r, out);
+        sqlite3_bind_text(st, 1, prev, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 2, out, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 3, mac, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 4, rows[i].r.event, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_int64(st, 5, rows[i].r.id);
+        assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+        sqlite3_reset(st);
+        snprintf(prev, sizeof(prev), "%s", out);
+    }
+    sqlite3_finalize(st);
     sqlite3_close(h);
-    assert_int_equal(audit_verify(f->db, &rows, &bad, why, sizeof(why)),
+    unit_set_audit_key();
+}
+
+/* audit_verify's answer, with the verdict in v. */
+static int
+verify(struct fixture *f, const struct audit_head *cps, size_t n,
+       struct audit_verdict *v)
+{
+    return audit_verify(f->db, cps, n, v);
+}
+
+static void
+audit_chain_keyed_verifies(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 5);
+    struct audit_verdict v;
+    assert_int_equal(verify(f, NULL, 0, &v), 0);
+    assert_int_equal(v.rows, 6);
+    assert_int_equal(v.keyed_from, 1);
+    /* A second start keys nothing more. */
+    bool now = true;
+    assert_int_equal(audit_ensure_keyed(f->db, true, &now), 0);
+    assert_false(now);
+    struct audit_head h;
+    assert_int_equal(audit_head(f->db, &h), 0);
+    assert_int_equal(h.rows, 6);
+    assert_int_equal(strlen(h.hash), 64);
+    assert_int_equal(verify(f, &h, 1, &v), 0);
+    /* The triggers refuse an edit and a delete of a fresh row. */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE audit_log SET object='y' "
+                                          "WHERE id=3", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM audit_log WHERE id=3",
+                                      NULL, NULL, NULL),
+                         SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void
+audit_chain_no_key_no_row(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 1);
+    audit_set_key(NULL);
+    struct audit_who w = {0, "tester", "", "", "cli"};
+    assert_int_equal(audit_record(f->db, &w, "e", "o", true, "{}"),
                      ERR_INVAL);
-    assert_int_equal(bad, 3);
-    assert_int_equal(rows, 2);
+    bool now;
+    assert_int_equal(audit_ensure_keyed(f->db, true, &now), ERR_INVAL);
+    unit_set_audit_key();
+    struct audit_head h;
+    assert_int_equal(audit_head(f->db, &h), 0);
+    assert_int_equal(h.rows, 2);
+}
+
+static void
+audit_chain_edit(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 5);
+    tamper(f, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET success=0 WHERE id=3");
+    struct audit_verdict v;
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 3);
+    assert_int_equal(v.rows, 2);
+    assert_non_null(strstr(v.why, "MAC"));
+}
+
+/* Rewritten, then the chain recomputed without the key: as plain SM3,
+ * or as a MAC under another key. */
+static void
+audit_chain_recomputed(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 5);
+    struct audit_verdict v;
+    tamper(f, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET detail='{\"n\":2}' WHERE id=3");
+    rechain(f, 3, 6, NULL, "sm3", NULL);
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 3);
+    assert_non_null(strstr(v.why, "unkeyed row after"));
+    /* The whole chain as plain SM3: the keying row is then unkeyed... */
+    rechain(f, 1, 6, NULL, "sm3", NULL);
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 1);
+    /* ...and with it renamed too, no row is keyed at all. */
+    rechain(f, 1, 6, NULL, "sm3", "test_event");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 7);
+    assert_non_null(strstr(v.why, "no row is keyed"));
+    /* Under a key of the attacker's own. */
+    static const unsigned char other[32] = "not the key file's audit key..";
+    rechain(f, 1, 6, other, "hmac-sm3", "audit_keyed");
+    rechain(f, 2, 6, other, "hmac-sm3", "test_event");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 1);
+    assert_non_null(strstr(v.why, "MAC"));
+}
+
+static void
+audit_chain_delete_and_reorder(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 5);
+    struct audit_verdict v;
+    /* Rows 3 and 4 swap places (their ids swapped). */
+    tamper(f, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET id = 100 WHERE id = 3;"
+              "UPDATE audit_log SET id = 3 WHERE id = 4;"
+              "UPDATE audit_log SET id = 4 WHERE id = 100;");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 3);
+    /* Back in order, then row 4 deleted. */
+    tamper(f, "UPDATE audit_log SET id = 100 WHERE id = 3;"
+              "UPDATE audit_log SET id = 3 WHERE id = 4;"
+              "UPDATE audit_log SET id = 4 WHERE id = 100;");
+    assert_int_equal(verify(f, NULL, 0, &v), 0);
+    tamper(f, "DROP TRIGGER audit_keep; DELETE FROM audit_log WHERE id = 4");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 5);
+    assert_non_null(strstr(v.why, "missing"));
+    /* Renumbered to close the gap: the chain still breaks there. */
+    tamper(f, "UPDATE audit_log SET id = id - 1 WHERE id > 4");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 4);
+}
+
+static void
+audit_chain_truncated(void **state)
+{
+    struct fixture *f = *state;
+    keyed_chain(f, 5);
+    struct audit_head cp;
+    assert_int_equal(audit_head(f->db, &cp), 0);
+    tamper(f, "DROP TRIGGER audit_keep; DELETE FROM audit_log WHERE id > 4");
+    struct audit_verdict v;
+    /* Without a checkpoint a shorter chain is intact... */
+    assert_int_equal(verify(f, NULL, 0, &v), 0);
+    assert_int_equal(v.rows, 4);
+    /* ...with one, it is cut. */
+    assert_int_equal(verify(f, &cp, 1, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 5);
+    assert_non_null(strstr(v.why, "deleted from its end"));
+    /* The server goes on appending: as many rows again, other hashes. */
+    struct audit_who w = {0, "tester", "", "", "cli"};
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(audit_record(f->db, &w, "later", "x", true, "{}"),
+                         0);
+    assert_int_equal(verify(f, &cp, 1, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 6);
+    assert_non_null(strstr(v.why, "checkpoint"));
+    /* Everything deleted. */
+    tamper(f, "DELETE FROM audit_log");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_non_null(strstr(v.why, "empty"));
+    /* A server starts on it (a handle that finds the schema migrated): a
+     * command that only reads writes nothing; one that writes keys the
+     * chain again, and that row says the keyed rows were gone. */
+    struct db *later;
+    char err[256];
+    assert_int_equal(db_open(f->path, &later, err, sizeof(err)), 0);
+    assert_int_equal(db_migrate(later), 0);
+    bool now;
+    assert_int_equal(audit_ensure_keyed(later, false, &now), 0);
+    assert_false(now);
+    assert_int_equal(audit_ensure_keyed(later, true, &now), 0);
+    assert_true(now);
+    db_close(later);
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 1);
+    assert_non_null(strstr(v.why, "deleted"));
+}
+
+/* A database from before the keyed chain: its rows keep their SM3
+ * hashes, and the keying row's MAC covers their head. */
+static void
+audit_chain_unkeyed_prefix(void **state)
+{
+    struct fixture *f = *state;
+    char prev[65] = GENESIS64;
+    for (int64_t id = 1; id <= 3; id++) {
+        struct audit_row r = {id,  1000 + id, 0,      "old", "",   "legacy",
+                              "x", true,      "1.2.3", "web", "{}"};
+        char h[65];
+        audit_hash(prev, &r, h);
+        assert_int_equal(db_exec(f->db, Q_AUDIT_INSERT, "iinssssissssss",
+                                 id, r.at, (int64_t *)NULL, r.username,
+                                 r.role, r.event, r.object, (int64_t)1, r.ip,
+                                 r.client, r.detail, prev, h, "sm3"),
+                         1);
+        snprintf(prev, sizeof(prev), "%s", h);
+    }
+    keyed_chain(f, 2);
+    struct audit_verdict v;
+    assert_int_equal(verify(f, NULL, 0, &v), 0);
+    assert_int_equal(v.rows, 6);
+    assert_int_equal(v.keyed_from, 4);
+    /* Row 2 rewritten and the unkeyed prefix recomputed: the keying row no
+     * longer follows it, and moving its prev_hash breaks its MAC. */
+    tamper(f, "DROP TRIGGER audit_no_update;"
+              "UPDATE audit_log SET username='someone' WHERE id=2");
+    rechain(f, 2, 3, NULL, "sm3", NULL);
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 4);
+    tamper(f, "UPDATE audit_log SET prev_hash = "
+              "(SELECT hash FROM audit_log WHERE id = 3) WHERE id = 4");
+    assert_int_equal(verify(f, NULL, 0, &v), ERR_INVAL);
+    assert_int_equal(v.bad_id, 4);
+    assert_non_null(strstr(v.why, "MAC"));
 }
 
 static void
@@ -331,7 +624,16 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(rollback_undoes, setup, teardown),
     cmocka_unit_test_setup_teardown(table_counts_follow_the_catalogue, setup,
                                     teardown),
-    cmocka_unit_test_setup_teardown(audit_chain_detects_tampering, setup,
+    cmocka_unit_test_setup_teardown(audit_chain_keyed_verifies, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_no_key_no_row, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_edit, setup, teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_recomputed, setup, teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_delete_and_reorder, setup,
+                                    teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_truncated, setup, teardown),
+    cmocka_unit_test_setup_teardown(audit_chain_unkeyed_prefix, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(backup_copies_the_database, setup,
                                     teardown),

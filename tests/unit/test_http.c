@@ -8,9 +8,11 @@
 
 #include "../../src/api/api.h"
 #include "../../src/core/err.h"
+#include "../../src/core/util.h"
 #include "../../src/domain/roles.h"
 #include "../../src/http/html.h"
 #include "../../src/http/http.h"
+#include "../fake/req.h"
 
 #include <string.h>
 
@@ -267,6 +269,169 @@ html_writers_escape(void **state)
     strbuf_cleanup(&sb);
 }
 
+/* A JSON body: the object, or NULL with the answer's status. */
+static json_t *
+json_body(struct fake_req *f, const char *body)
+{
+    fake_req_init(f, "POST", "application/json", body, strlen(body), false);
+    return req_json_or_400(&f->req);
+}
+
+/* req_json_or_400 refuses a control character in any string of the body,
+ * at any depth, naming where it is; CR LF becomes LF. */
+static void
+json_bodies_refuse_control_characters(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *body, *field; /* NULL field: accepted */
+    } v[] = {
+        {"{\"name\":\"A\\u001bB\"}", "name"},
+        {"{\"name\":\"bell\\u0007\"}", "name"},
+        {"{\"reason\":\"\\u007f\"}", "reason"},
+        {"{\"reason\":\"\\u009b2J\"}", "reason"},
+        {"{\"reason\":\"\\u2028\"}", "reason"},
+        {"{\"name\":\"\\u202e\u0644\"}", "name"},
+        {"{\"questions\":[{\"text\":\"ok\"},{\"text\":\"x\\u0001\"}]}",
+         "questions[1].text"},
+        {"{\"a\":{\"b\":[\"ok\",[\"\\u001f\"]]}}", "a.b[1][0]"},
+        {"{\"x\\u001b\":\"1\"}", "body"},
+        {"{\"a\":{\"x\\u001b\":1}}", "a"},
+        /* Tab and line feed may be in a multi-line field: accepted here. */
+        {"{\"intro\":\"a\\tb\\nc\"}", NULL},
+        {"{\"n\":1,\"b\":true,\"z\":null,\"s\":\"张三\"}", NULL},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct fake_req f;
+        json_t *o = json_body(&f, v[i].body);
+        if (v[i].field == NULL) {
+            if (o == NULL)
+                fail_msg("%s: refused: %s", v[i].body, f.req.out.p);
+        } else {
+            if (o != NULL || f.req.status != 422)
+                fail_msg("%s: status %d", v[i].body, f.req.status);
+            assert_string_equal(fake_req_error_code(&f), "invalid_field");
+            const char *field = fake_req_error_field(&f);
+            if (field == NULL || strcmp(field, v[i].field) != 0)
+                fail_msg("%s: field %s, want %s", v[i].body, field,
+                         v[i].field);
+        }
+        fake_req_cleanup(&f);
+    }
+}
+
+/* Found by fuzz_json: jansson's message quotes the bad bytes, and an
+ * error message that is not UTF-8 made json_pack fail: a 400 with an
+ * empty body. Now the message is scrubbed and the body is the shape. */
+static void
+bad_json_answers_in_the_error_shape(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"reason\":\"\\u202\xde\xbd\xbc\xdd\"}", "{\"a\":\xff}", "\xc3",
+        "{\"a\":1,}", "[1]", "",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        struct fake_req f;
+        fake_req_init(&f, "POST", "application/json", bodies[i],
+                      strlen(bodies[i]), false);
+        assert_null(req_json_or_400(&f.req));
+        assert_int_equal(f.req.status, 400);
+        const char *code = fake_req_error_code(&f);
+        if (code == NULL || strcmp(code, "bad_json") != 0)
+            fail_msg("body %zu: answer %s", i, f.req.out.p);
+        fake_req_cleanup(&f);
+    }
+    char s[] = "ok\xff\xe5\xbc\xa0\xe5\xbc.";
+    utf8_scrub(s);
+    assert_string_equal(s, "ok?\xe5\xbc\xa0??.");
+}
+
+/* One line or several: the field helpers on what the body let through. */
+static void
+field_helpers_keep_lines_apart(void **state)
+{
+    (void)state;
+    struct fake_req f;
+    json_t *o = json_body(&f, "{\"name\":\"a\\r\\nb\",\"intro\":\"a\\r\\nb\\rc\","
+                              "\"tabbed\":\"x\\ty\",\"ok\":\"张三\","
+                              "\"tags\":[\"a\",\"b\\nc\"]}");
+    assert_non_null(o);
+    const char *s;
+    assert_int_equal(json_text_or_422(&f.req, o, "intro", true, 1, 50, &s), 0);
+    assert_string_equal(s, "a\nb\nc"); /* CR LF and CR became LF */
+    assert_int_equal(json_str_or_422(&f.req, o, "ok", true, 1, 50, &s), 0);
+    assert_string_equal(s, "张三");
+    assert_int_equal(json_str_or_422(&f.req, o, "name", true, 1, 50, &s), -1);
+    assert_int_equal(f.req.status, 422);
+    assert_string_equal(fake_req_error_field(&f), "name");
+    assert_int_equal(json_str_or_422(&f.req, o, "tabbed", true, 1, 50, &s),
+                     -1);
+    assert_string_equal(fake_req_error_field(&f), "tabbed");
+    assert_int_equal(json_text_or_422(&f.req, o, "tabbed", true, 1, 50, &s),
+                     0);
+    const char **tags;
+    assert_int_equal(json_strs_or_422(&f.req, o, "tags", 5, 10, &tags), -1);
+    assert_string_equal(fake_req_error_field(&f), "tags[1]");
+    fake_req_cleanup(&f);
+}
+
+/* A form body: every field checked before any handler, CR LF turned
+ * into LF for the readers; on a page the refusal is an HTML page. */
+static void
+forms_refuse_control_characters(void **state)
+{
+    (void)state;
+    static const char ct[] = "application/x-www-form-urlencoded";
+    static const struct {
+        const char *body, *field;
+    } v[] = {
+        {"name=%1B%5B2J&_csrf=x", "name"},
+        {"_csrf=x&reason=a%07", "reason"},
+        {"title=%C2%85", "title"},
+        {"title=%E2%80%A8", "title"},
+        {"name=%FF", "name"},
+        {"%1B=1", "(a field name)"},
+        {"body=line%0D%0Anext%09tab&name=%E5%BC%A0", NULL},
+        {"name=a+b&empty=&novalue", NULL},
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        struct fake_req f;
+        fake_req_init(&f, "POST", ct, v[i].body, strlen(v[i].body), false);
+        int rc = req_form_check_or_422(&f.req);
+        if (v[i].field == NULL) {
+            if (rc != 0)
+                fail_msg("%s: refused: %s", v[i].body, f.req.out.p);
+        } else {
+            if (rc != -1 || f.req.status != 422)
+                fail_msg("%s: rc %d status %d", v[i].body, rc, f.req.status);
+            const char *field = fake_req_error_field(&f);
+            if (field == NULL || strcmp(field, v[i].field) != 0)
+                fail_msg("%s: field %s, want %s", v[i].body, field,
+                         v[i].field);
+        }
+        fake_req_cleanup(&f);
+    }
+    struct fake_req f;
+    const char *b = "body=line%0D%0Anext%0Dlast";
+    fake_req_init(&f, "POST", ct, b, strlen(b), false);
+    assert_string_equal(req_form(&f.req, "body"), "line\nnext\nlast");
+    fake_req_cleanup(&f);
+    /* Not a form: nothing to check. */
+    fake_req_init(&f, "POST", "text/csv", "a,\x1b", 3, false);
+    assert_int_equal(req_form_check_or_422(&f.req), 0);
+    fake_req_cleanup(&f);
+    /* On a page: a Chinese error page naming the field. */
+    b = "name=%1B";
+    fake_req_init(&f, "POST", ct, b, strlen(b), true);
+    assert_int_equal(req_form_check_or_422(&f.req), -1);
+    assert_int_equal(f.req.status, 422);
+    assert_string_equal(f.req.out_type, "text/html; charset=utf-8");
+    assert_non_null(strstr(f.req.out.p, "“name”含有不可见的控制字符"));
+    assert_non_null(strstr(f.req.out.p, "U+001B"));
+    fake_req_cleanup(&f);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test(every_app_route_declares_access),
     cmocka_unit_test(undeclared_access_is_refused),
@@ -275,6 +440,10 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(app_routes_take_bodies_only_where_declared),
     cmocka_unit_test(routes_match_with_parameters),
     cmocka_unit_test(html_writers_escape),
+    cmocka_unit_test(json_bodies_refuse_control_characters),
+    cmocka_unit_test(bad_json_answers_in_the_error_shape),
+    cmocka_unit_test(field_helpers_keep_lines_apart),
+    cmocka_unit_test(forms_refuse_control_characters),
 };
 
 UNIT_GROUP(http_group, "http", tests);
