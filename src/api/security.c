@@ -108,37 +108,29 @@ api_security_role_changes(struct req *req)
     if (db == NULL)
         return req->status;
     int64_t total;
-    if (db_int1(db, Q_ROLE_CHANGES_COUNT, &total, "") != 0)
-        return api_db_error(req, db);
-    struct db_res *r = db_query(db, Q_ROLE_CHANGES, "ii", per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
+    struct role_change *rows;
+    size_t n;
+    if (policy_role_changes(db, &req->arena, per_page, (page - 1) * per_page,
+                            &rows, &n, &total) != 0)
         return api_db_error(req, db);
     json_t *items = json_array();
-    int rc;
-    while ((rc = db_next(r)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+        const struct role_change *c = &rows[i];
         char at[21];
-        time_iso(db_int(r, 1), at);
-        json_t *detail = json_loads(db_text(r, 6), 0, NULL);
+        time_iso(c->at, at);
+        json_t *detail = json_loads(c->detail, 0, NULL);
         json_t *row = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:o}", "id",
-                                (json_int_t)db_int(r, 0), "at", at, "by",
-                                db_text(r, 2), "by_role", db_text(r, 3),
-                                "event", db_text(r, 4), "object",
-                                db_text(r, 5), "detail",
+                                (json_int_t)c->id, "at", at, "by", c->by,
+                                "by_role", c->by_role, "event", c->event,
+                                "object", c->object, "detail",
                                 detail ? detail : json_object());
-        const char *obj = db_text(r, 5);
         int64_t uid;
         json_object_set_new(row, "user_id",
-                            strncmp(obj, "user:", 5) == 0 &&
-                                    parse_i64(obj + 5, &uid) == 0
+                            strncmp(c->object, "user:", 5) == 0 &&
+                                    parse_i64(c->object + 5, &uid) == 0
                                 ? json_integer(uid)
                                 : json_null());
         json_array_append_new(items, row);
-    }
-    db_end(r);
-    if (rc < 0) {
-        json_decref(items);
-        return api_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }

@@ -220,3 +220,33 @@ policy_update(struct db *db, const struct policy_change *c,
     pthread_mutex_unlock(&reload_lock);
     return rc;
 }
+
+int
+policy_role_changes(struct db *db, struct arena *a, int64_t limit,
+                    int64_t offset, struct role_change **out, size_t *n,
+                    int64_t *total)
+{
+    *out = NULL;
+    *n = 0;
+    if (total && db_int1(db, Q_ROLE_CHANGES_COUNT, total, "") != 0)
+        return ERR_DB;
+    struct db_res *r = db_query(db, Q_ROLE_CHANGES, "ii", limit, offset);
+    if (r == NULL)
+        return ERR_DB;
+    struct role_change *rows =
+        arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*rows));
+    int rc;
+    while ((rc = db_next(r)) > 0 && *n < (size_t)limit) {
+        struct role_change *c = &rows[(*n)++];
+        c->id = db_int(r, 0);
+        c->at = db_int(r, 1);
+        c->by = arena_strdup(a, db_text(r, 2));
+        c->by_role = arena_strdup(a, db_text(r, 3));
+        c->event = arena_strdup(a, db_text(r, 4));
+        c->object = arena_strdup(a, db_text(r, 5));
+        c->detail = arena_strdup(a, db_text(r, 6));
+    }
+    db_end(r);
+    *out = rows;
+    return rc < 0 ? ERR_DB : 0;
+}

@@ -12,6 +12,7 @@
 
 #include "audit.h"
 
+#include "../core/arena.h"
 #include "../db/db.h"
 
 #include <stdbool.h>
@@ -70,3 +71,23 @@ int policy_update(struct db *db, const struct policy_change *c,
                   const char **why);
 /* The field named name, or -1. */
 int policy_find(const char *name);
+
+/* An account created with a role, or a role or township changed, as the
+ * audit log recorded it: what the security administrator reviews. The
+ * strings live in the arena the call was given. */
+struct role_change {
+    int64_t id;         /* the audit row */
+    int64_t at;         /* unix time */
+    const char *by;     /* who did it */
+    const char *by_role;
+    const char *event;  /* user_create or user_role_change */
+    const char *object; /* "user:ID" */
+    const char *detail; /* the row's JSON detail: from and to */
+};
+
+/* Reads limit role changes from offset, newest first, into *out (n of
+ * them, in a); *total gets how many there are in all unless total is
+ * NULL. 0 or ERR_DB. */
+int policy_role_changes(struct db *db, struct arena *a, int64_t limit,
+                        int64_t offset, struct role_change **out, size_t *n,
+                        int64_t *total);

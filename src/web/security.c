@@ -67,26 +67,22 @@ role_changes(struct req *req, struct db *db)
     web_th(req, "Account");
     web_th(req, "Change");
     html_raw(o, "</tr></thead><tbody>");
-    struct db_res *r = db_query(db, Q_ROLE_CHANGES, "ii", (int64_t)50,
-                                (int64_t)0);
-    if (r == NULL)
+    struct role_change *rows;
+    size_t n;
+    if (policy_role_changes(db, &req->arena, 50, 0, &rows, &n, NULL) != 0)
         return api_db_error(req, db);
-    int rc;
-    while ((rc = db_next(r)) > 0) {
+    for (size_t i = 0; i < n; i++) {
         char at[21];
-        time_iso(db_int(r, 1) + 8 * 3600, at); /* shown in Beijing time */
+        time_iso(rows[i].at + 8 * 3600, at); /* shown in Beijing time */
         at[10] = ' ';
         at[16] = '\0';
         html_raw(o, "<tr>");
         web_td(req, at);
-        web_td(req, db_text(r, 2));
-        web_td(req, db_text(r, 5));
-        change_cell(req, db_text(r, 4), db_text(r, 6));
+        web_td(req, rows[i].by);
+        web_td(req, rows[i].object);
+        change_cell(req, rows[i].event, rows[i].detail);
         html_raw(o, "</tr>");
     }
-    db_end(r);
-    if (rc < 0)
-        return api_db_error(req, db);
     html_raw(o, "</tbody></table><p class=\"muted\"><a "
                 "href=\"/api/v1/security/role-changes\">");
     html_txt(o, T("All role changes (JSON)"));
