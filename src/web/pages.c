@@ -48,7 +48,7 @@ static const struct nav_item {
     {"/me/hours", "My study hours", "◔", R_TRAINEE},
     {"/me/surveys", "Questionnaires", "☑", R_TRAINEE},
     {"/users", "Accounts", "☰", R_SYSADMIN},
-    {"/security", "Security policy", "⚿", R_SECADMIN},
+    {"/security", "Security policy", "◈", R_SECADMIN},
     {"/audit", "Audit log", "✎", R_AUDITOR},
     {"/password", "Change password", "⚙", R_ANY},
 };

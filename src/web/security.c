@@ -110,7 +110,7 @@ security_page(struct req *req, int status, const char *err_field,
                    T("Saved: every server follows the new policy within "
                      "seconds."));
     web_form_begin(req, "policy-form", "/security");
-    html_raw(o, "<table class=\"record\"><thead><tr>");
+    html_raw(o, "<table class=\"policy\"><thead><tr>");
     web_th(req, "Setting");
     web_th(req, "Value");
     web_th(req, "Default");
