@@ -1263,3 +1263,12 @@ auth_token_revoke(struct db *db, int64_t user_id, int64_t id,
         db_rollback(db);
     return rc;
 }
+
+int
+auth_account_counts(struct db *db, int64_t *accounts, int64_t *locked)
+{
+    if (db_int1(db, Q_USER_COUNT, accounts, "") != 0 ||
+        db_int1(db, Q_USER_COUNT_LOCKED, locked, "i", now_unix()) != 0)
+        return ERR_DB;
+    return 0;
+}

@@ -222,3 +222,7 @@ int auth_token_revoke(struct db *db, int64_t user_id, int64_t id,
 
 /* Whether a township code exists (and is current). */
 bool township_exists(struct db *db, const char *code);
+
+/* How many accounts there are, and how many are locked now (the account
+ * and security administrators' home pages). 0 or ERR_DB. */
+int auth_account_counts(struct db *db, int64_t *accounts, int64_t *locked);

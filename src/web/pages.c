@@ -348,15 +348,17 @@ web_home(struct req *req)
     unsigned bit = req->user->role_bit;
     if (bit & R_SYSADMIN) {
         int64_t users = 0, locked = 0;
-        if (db_int1(db, Q_USER_COUNT, &users, "") != 0 ||
-            db_int1(db, Q_USER_COUNT_LOCKED, &locked, "i", now_unix()) != 0)
+        if (auth_account_counts(db, &users, &locked) != 0)
             return api_db_error(req, db);
         stat(req, users, T("Accounts"));
         stat(req, locked, T("Locked accounts"));
     } else if (bit & R_SECADMIN) {
-        int64_t changes = 0, locked = 0;
-        if (db_int1(db, Q_ROLE_CHANGES_COUNT, &changes, "") != 0 ||
-            db_int1(db, Q_USER_COUNT_LOCKED, &locked, "i", now_unix()) != 0)
+        int64_t changes = 0, users = 0, locked = 0;
+        struct role_change *none;
+        size_t n;
+        if (policy_role_changes(db, &req->arena, 0, 0, &none, &n,
+                                &changes) != 0 ||
+            auth_account_counts(db, &users, &locked) != 0)
             return api_db_error(req, db);
         stat(req, changes, T("Role changes to review"));
         stat(req, locked, T("Locked accounts"));
