@@ -26,7 +26,8 @@ ASAN_CFLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
                -fno-sanitize-recover=undefined
 
 LIB_SRC := $(wildcard src/core/*.c src/http/*.c src/db/*.c src/domain/*.c \
-                      src/api/*.c src/web/*.c)
+                      src/app/*.c src/api/*.c src/web/*.c) \
+                      src/routes.c
 GEN_SRC := build/gen/assets.c
 
 REL_OBJ  := $(LIB_SRC:%.c=build/obj/%.o) build/obj/gen/assets.o

@@ -7,7 +7,8 @@
  *
  * A wrong argument prints the usage and exits 2; a runtime failure exits 1.
  */
-#include "api/api.h"
+#include "app/app.h"
+#include "routes.h"
 #include "core/config.h"
 #include "core/err.h"
 #include "core/keyring.h"
@@ -1002,7 +1003,7 @@ cmd_routes(int argc, char **argv)
         return usage(2);
     if (o.help)
         return usage(0);
-    json_t *j = api_routes_json();
+    json_t *j = routes_json();
     int rc = json_dumpf(j, stdout, JSON_INDENT(1)) == 0 ? 0 : 1;
     json_decref(j);
     putchar('\n');
@@ -1186,8 +1187,8 @@ cmd_serve(int argc, char **argv)
         .max_url = (size_t)app_config.max_url_bytes,
         .max_header = (size_t)app_config.max_header_bytes,
         .connection_memory = (size_t)app_config.connection_memory_bytes,
-        .routes = api_routes,
-        .authenticate = api_authenticate,
+        .routes = routes,
+        .authenticate = app_authenticate,
         .translate = web_translate,
     };
     /* Password hashing runs on its own bounded pool (log-in floods). */
@@ -1216,7 +1217,7 @@ cmd_serve(int argc, char **argv)
     workq_free(app_hash_pool);
     app_hash_pool = NULL;
     attend_queue_stop();
-    api_db_close_all();
+    app_db_close_all();
     if (cp_db)
         db_close(cp_db);
     close_store(&st);

@@ -35,18 +35,18 @@ api_audit_list(struct req *req)
                               "to must be a date YYYY-MM-DD");
         to += 86400; /* "to" is inclusive: up to the end of that day */
     }
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
     if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event, username, object,
                 from, to) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event, username,
                                 object, from, to, per_page,
                                 (page - 1) * per_page);
     if (r == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *items = json_array();
     int rc;
     while ((rc = db_next(r)) > 0) {
@@ -69,7 +69,7 @@ api_audit_list(struct req *req)
     db_end(r);
     if (rc < 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }

@@ -32,7 +32,7 @@ api_programs_list(struct req *req)
     int64_t page, per_page, school = 0;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 ||
+        app_township_filter(req, &township) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school))
         return req->status;
     struct program_filter f = {.township = township, .school_id = school,
@@ -42,17 +42,17 @@ api_programs_list(struct req *req)
     /* With a period, the programs with a session in it (the county
      * report's themed classes). */
     char a[11], b[11];
-    f.dated = api_has_period(req);
-    if (f.dated && api_period_or_400(req, &f.from, &f.to, a, b) != 0)
+    f.dated = app_has_period(req);
+    if (f.dated && app_period_or_400(req, &f.from, &f.to, a, b) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
     if (program_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -72,23 +72,23 @@ api_programs_create(struct req *req)
         json_str_or_422(req, body, "from", true, 10, 10, &in.from) ||
         json_str_or_422(req, body, "to", true, 10, 10, &in.to))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *school;
-    if (api_get_scoped(req, db, school_get, in.school_id, "school", &school))
+    if (app_get_scoped(req, db, school_get, in.school_id, "school", &school))
         return req->status;
     json_decref(school);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = program_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "program");
+        return app_write_error(req, db, rc, &e, "program");
     json_t *v;
     char tw[16];
     if (program_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -119,44 +119,18 @@ day_param(struct req *req, const char *name, int64_t def, int64_t *out)
 }
 
 int
-api_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
-                   bool *empty)
-{
-    *empty = false;
-    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0,
-                             &f->school_id) != 0)
-        return -1;
-    /* Another township's school gives an empty list, as for programs: the
-     * township scope still applies. */
-    if (!(req->user->role_bit & R_TEACHER))
-        return api_township_filter(req, &f->township);
-    /* A teacher sees the sessions it teaches, in any township. */
-    const char *t = req_query(req, "township");
-    f->township = t && *t ? t : NULL;
-    int64_t mine;
-    if (api_my_teacher(req, db, &mine) != 0) {
-        api_db_error(req, db);
-        return -1;
-    }
-    if (mine == 0 || (f->teacher_id && f->teacher_id != mine))
-        *empty = true;
-    f->teacher_id = mine;
-    return 0;
-}
-
-int
 api_sessions_list(struct req *req)
 {
     int64_t page, per_page;
     struct class_filter f = {.type = req_query(req, "type")};
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     bool empty;
     if (db == NULL || req_paging_or_400(req, &page, &per_page) != 0 ||
         req_query_int_or_400(req, "program_id", 1, INT64_MAX, 0,
                              &f.program_id) ||
         req_query_int_or_400(req, "teacher_id", 1, INT64_MAX, 0,
                              &f.teacher_id) ||
-        api_sessions_scope(req, db, &f, &empty) != 0 ||
+        app_sessions_scope(req, db, &f, &empty) != 0 ||
         day_param(req, "from", INT64_MIN / 2, &f.from) ||
         day_param(req, "to", INT64_MAX / 2, &f.to))
         return req->status;
@@ -172,7 +146,7 @@ api_sessions_list(struct req *req)
     if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
                    class_totals(db, &f, &times, &persons) != 0)) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     /* The attendance of every session listed, not only this page's: the
      * county report's person-times and persons. */
@@ -220,24 +194,24 @@ api_sessions_create(struct req *req)
         json_int_or_422(req, body, "capacity", true, 1, 5000, &has,
                         &in.capacity))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *prog;
-    if (api_get_scoped(req, db, program_get, in.program_id, "program",
+    if (app_get_scoped(req, db, program_get, in.program_id, "program",
                        &prog) != 0)
         return req->status;
     json_decref(prog);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = class_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "session");
+        return app_write_error(req, db, rc, &e, "session");
     json_t *v;
     char tw[16];
     if (class_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -248,7 +222,7 @@ my_session(struct req *req, struct db *db, int64_t *id, json_t **out)
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
     json_t *v;
-    if (api_get_scoped(req, db, class_get, *id, "session", &v) != 0)
+    if (app_get_scoped(req, db, class_get, *id, "session", &v) != 0)
         return -1;
     if (json_is_true(json_object_get(v, "voided"))) {
         json_decref(v);
@@ -265,7 +239,7 @@ my_session(struct req *req, struct db *db, int64_t *id, json_t **out)
 int
 api_sessions_get(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     json_t *v;
     if (db == NULL || my_session(req, db, &id, &v) != 0)
@@ -281,31 +255,31 @@ api_sessions_void(struct req *req)
     if (body == NULL ||
         json_str_or_422(req, body, "reason", true, 1, 200, &reason))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_session(req, db, &id, NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = class_void(db, id, reason, &who);
     if (rc == ERR_CONFLICT)
         return http_error(req, 409, "has_attendance", NULL,
                           "已有人签到的课次不能取消，签到记录和学时保留");
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "session");
+        return app_write_error(req, db, rc, NULL, "session");
     return http_no_content(req);
 }
 
 int
 api_sessions_roster(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_session(req, db, &id, NULL) != 0)
         return req->status;
     json_t *items = json_array();
     if (class_roster(db, id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     /* A teacher sees who is on its session's list, never an ID number,
      * not even masked. */
@@ -331,15 +305,15 @@ scoped_person(struct req *req, struct db *db, json_t *body, int64_t *pid)
         return -1;
     struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", *pid);
     if (r == NULL) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     int rc = db_next(r);
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     bool ok = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
     db_end(r);
     if (rc < 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     if (!ok) {
@@ -359,12 +333,12 @@ api_sessions_enroll(struct req *req)
     int waitlist;
     if (json_bool_or_422(req, body, "waitlist", false, &waitlist) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id, person;
     if (db == NULL || my_session(req, db, &id, NULL) != 0 ||
         scoped_person(req, db, body, &person) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *status;
     int rc = class_enroll(db, id, person, waitlist == 1, &who, &status);
     if (rc == ERR_RANGE)
@@ -375,7 +349,7 @@ api_sessions_enroll(struct req *req)
         return http_error(req, 409, "already_enrolled", "person_id",
                           "this person is already on the list");
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "session");
+        return app_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "session_id",
                                          (json_int_t)id, "person_id",
                                          (json_int_t)person, "status",
@@ -388,19 +362,19 @@ api_sessions_attendance(struct req *req)
     json_t *body = req_json_or_400(req);
     if (body == NULL)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id, person;
     if (db == NULL || my_session(req, db, &id, NULL) != 0 ||
         scoped_person(req, db, body, &person) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     json_t *v;
     int rc = class_attend(db, id, person, "roster", now_unix(), &who, &v);
     if (rc == ERR_CONFLICT)
         return http_error(req, 409, "already_checked_in", "person_id",
                           "already recorded for this session");
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "session");
+        return app_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, v);
 }
 
@@ -418,7 +392,7 @@ checkin_url(struct req *req, const char *token)
 int
 api_sessions_checkin_code(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_session(req, db, &id, NULL) != 0)
         return req->status;
@@ -436,7 +410,7 @@ api_sessions_checkin_code(struct req *req)
 int
 api_sessions_checkin_svg(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_session(req, db, &id, NULL) != 0)
         return req->status;
@@ -448,96 +422,6 @@ api_sessions_checkin_svg(struct req *req)
         return http_error(req, 500, "internal", NULL, "QR encoding failed");
     http_header_add(req, "Cache-Control", "no-store");
     return http_body(req, 200, "image/svg+xml");
-}
-
-/* Whether the caller may check in to session now: 0, or the status it
- * answered with (no roster person, no such session, window closed). */
-static int
-checkin_allowed(struct req *req, struct db *db, int64_t session_id,
-                int64_t now)
-{
-    struct account *a = api_account(req);
-    if (a->person_id == 0)
-        return http_error(req, 403, "no_person", NULL,
-                          "此账号未关联花名册中的人员，请由党校管理员在名单上"
-                          "为您签到");
-    struct class_brief s;
-    int rc = class_brief(db, session_id, &s);
-    if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "session");
-    if (now < s.starts - app_config.checkin_open_minutes * 60 ||
-        now > s.ends)
-        return http_error(req, 403, "checkin_closed", NULL,
-                          "签到时间为开课前 %lld 分钟至下课",
-                          (long long)app_config.checkin_open_minutes);
-    return 0;
-}
-
-static json_t *
-attendance_json(int64_t session_id, int64_t person_id,
-                const struct attend_result *r)
-{
-    return json_pack("{s:I, s:I, s:I, s:s, s:s, s:i, s:I, s:s}", "id",
-                     (json_int_t)r->id, "session_id", (json_int_t)session_id,
-                     "person_id", (json_int_t)person_id, "method", "qr",
-                     "day", r->day, "year", r->year, "minutes",
-                     (json_int_t)r->minutes, "rule", r->rule);
-}
-
-/* Answers a recorded (or refused) check-in. */
-static int
-checkin_answer(struct req *req, int rc, int64_t session_id,
-               int64_t person_id, const struct attend_result *r)
-{
-    if (rc == 0)
-        return http_json(req, 201, attendance_json(session_id, person_id, r));
-    if (rc == ERR_CONFLICT)
-        return http_error(req, 409, "already_checked_in", NULL,
-                          "您已经签到过这次课");
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such session");
-    return http_error(req, 500, "internal", NULL, "internal error");
-}
-
-int
-checkin_with(struct req *req, int64_t session_id, json_t **out)
-{
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    int64_t now = now_unix();
-    if (checkin_allowed(req, db, session_id, now) != 0)
-        return req->status;
-    struct account *a = api_account(req);
-    struct attend_result r;
-    int rc;
-    if (attend_queue_running()) {
-        rc = attend_queue_submit(session_id, a->person_id, a->id, now, &r);
-        if (rc == 0)
-            *out = attendance_json(session_id, a->person_id, &r);
-    } else {
-        struct audit_who who = api_who(req);
-        rc = class_attend(db, session_id, a->person_id, "qr", now, &who,
-                          out);
-    }
-    if (rc != 0)
-        return checkin_answer(req, rc, session_id, a->person_id, &r);
-    return 0;
-}
-
-struct pending_checkin {
-    struct req *req;
-    int64_t session_id, person_id;
-};
-
-/* The check-in writer's callback, on its thread: answer the request,
- * then wake its connection. */
-static void
-checkin_done(void *ctx, int rc, const struct attend_result *r)
-{
-    struct pending_checkin *p = ctx;
-    checkin_answer(p->req, rc, p->session_id, p->person_id, r);
-    http_resume(p->req);
 }
 
 int
@@ -558,25 +442,7 @@ api_checkin(struct req *req)
     if (rc != 0)
         return http_error(req, 422, "invalid_field", "token",
                           "not a check-in code");
-    if (!attend_queue_running()) {
-        json_t *v = NULL;
-        if (checkin_with(req, sid, &v) != 0)
-            return req->status;
-        return http_json(req, 201, v);
-    }
-    /* Through the group-commit writer, without holding this worker. */
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    int64_t now = now_unix();
-    if (checkin_allowed(req, db, sid, now) != 0)
-        return req->status;
-    struct account *a = api_account(req);
-    struct pending_checkin *p = arena_alloc(&req->arena, sizeof(*p));
-    *p = (struct pending_checkin){req, sid, a->person_id};
-    http_defer(req);
-    attend_queue_submit_async(sid, a->person_id, a->id, now, checkin_done, p);
-    return 0;
+    return app_checkin_deferred(req, sid);
 }
 
 int
@@ -604,11 +470,11 @@ api_sessions_evaluate(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL,
                           "this account is not linked to a roster person");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
@@ -621,33 +487,11 @@ api_sessions_evaluate(struct req *req)
         return http_error(req, 409, "already_rated", NULL,
                           "you have rated this session already");
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "session");
+        return app_write_error(req, db, rc, NULL, "session");
     return http_json(req, 201, v);
 }
 
 /* --- study hours ------------------------------------------------------ */
-
-int
-api_hours_status_or_400(struct req *req, int *out)
-{
-    static const struct {
-        const char *name;
-        enum hours_status status;
-    } names[] = {{"behind", HOURS_BEHIND},
-                 {"meeting", HOURS_MEETING},
-                 {"all", HOURS_BOUND}};
-    const char *s = req_query(req, "status");
-    *out = HOURS_BEHIND;
-    if (s == NULL || *s == '\0')
-        return 0;
-    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-        if (strcmp(s, names[i].name) == 0) {
-            *out = names[i].status;
-            return 0;
-        }
-    return http_error(req, 400, "invalid_param", "status",
-                      "status is behind, meeting or all");
-}
 
 static int
 year_param(struct req *req, int *year)
@@ -668,23 +512,23 @@ api_people_hours(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0 || year_param(req, &year))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", id);
     if (r == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     int rc = db_next(r);
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     bool mine = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
     db_end(r);
     if (rc < 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     if (!mine)
         return http_error(req, 404, "not_found", NULL, "no such person");
     json_t *v;
     if (hours_person(db, id, year, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }
 
@@ -694,32 +538,32 @@ api_me_hours(struct req *req)
     int year;
     if (year_param(req, &year) != 0)
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 404, "no_person", NULL,
                           "this account is not linked to a roster person");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
     int rc = hours_person(db, a->person_id, year, &v);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "person");
+        return app_write_error(req, db, rc, NULL, "person");
     return http_json(req, 200, v);
 }
 
 int
 api_me_sessions(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     if (a->person_id &&
         class_mine(db, a->person_id, now_unix(), items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -732,10 +576,10 @@ api_hours_behind(struct req *req)
     const char *township;
     int status;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 || year_param(req, &year) ||
-        api_hours_status_or_400(req, &status) != 0)
+        app_township_filter(req, &township) != 0 || year_param(req, &year) ||
+        app_hours_status_or_400(req, &status) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -743,7 +587,7 @@ api_hours_behind(struct req *req)
     if (hours_behind(db, township, year, (enum hours_status)status, page,
                      per_page, items, &total, &bound, &meeting) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_t *v = http_list(items, total, page, per_page);
     json_object_set_new(v, "year", json_integer(year));
@@ -754,7 +598,7 @@ api_hours_behind(struct req *req)
 
 /* --- annual plans ----------------------------------------------------- */
 
-/* A plan's township, for api_get_scoped: that of its school. */
+/* A plan's township, for app_get_scoped: that of its school. */
 static int
 plan_scoped(struct db *db, int64_t id, json_t **out, char township[16])
 {
@@ -812,14 +656,14 @@ api_plans_create(struct req *req)
                        : http_error(req, 422, "invalid_field", "batches",
                                     "each batch is an object");
     }
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, school, "school", &s) != 0)
         return req->status;
     json_decref(s);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = plan_create(db, school, year, title, b, json_array_size(list),
@@ -828,10 +672,10 @@ api_plans_create(struct req *req)
         return http_error(req, 409, "conflict", "year",
                           "this school has a plan for that year already");
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "plan");
+        return app_write_error(req, db, rc, &e, "plan");
     json_t *v;
     if (plan_get(db, id, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -852,11 +696,11 @@ api_plans_find(struct req *req)
         return http_error(req, 400, "invalid_param",
                           school ? "year" : "school_id",
                           "give school_id and year");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, school, "school", &s) != 0)
         return req->status;
     json_decref(s);
     int64_t id;
@@ -865,6 +709,6 @@ api_plans_find(struct req *req)
     if (rc == 0)
         rc = plan_get(db, id, &v);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "plan");
+        return app_write_error(req, db, rc, NULL, "plan");
     return http_json(req, 200, v);
 }

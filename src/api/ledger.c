@@ -28,13 +28,13 @@ static int
 standing(struct req *req, struct db *db, int64_t id, bool *staff,
          bool *participant)
 {
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     const char *role = a->role;
     *staff = *participant = false;
     if (strcmp(role, "county_admin") == 0 ||
         strcmp(role, "school_admin") == 0) {
         json_t *s;
-        if (api_get_scoped(req, db, class_get, id, "session", &s) != 0)
+        if (app_get_scoped(req, db, class_get, id, "session", &s) != 0)
             return -1;
         json_decref(s);
         *staff = true;
@@ -47,13 +47,13 @@ standing(struct req *req, struct db *db, int64_t id, bool *staff,
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     int t = strcmp(role, "teacher") == 0 ? ledger_is_teacher(db, id, a->id) : 0;
     int p = a->person_id ? ledger_participant(db, id, a->person_id) : 0;
     if (t < 0 || p < 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     *staff = t > 0;
@@ -72,7 +72,7 @@ api_notes_list(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     bool staff, participant;
     if (db == NULL || standing(req, db, id, &staff, &participant) != 0)
         return req->status;
@@ -87,7 +87,7 @@ api_notes_list(struct req *req)
     json_t *items = json_array();
     if (note_list(db, id, kind, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -110,7 +110,7 @@ api_notes_create(struct req *req)
     if (!question && strcmp(kind, "discussion") != 0)
         return http_error(req, 422, "invalid_field", "kind",
                           "kind is question or discussion");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     bool staff, participant;
     if (db == NULL || standing(req, db, id, &staff, &participant) != 0)
         return req->status;
@@ -120,14 +120,14 @@ api_notes_create(struct req *req)
     if (!question && !staff)
         return http_error(req, 403, "forbidden", NULL,
                           "讨论记录由管理员或授课教师填写");
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t note;
     int rc = note_create(db, id, kind, text, group,
-                         question ? api_account(req)->person_id : 0, &who,
+                         question ? app_account(req)->person_id : 0, &who,
                          &note, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "note");
+        return app_write_error(req, db, rc, &e, "note");
     return http_json(req, 201,
                      json_pack("{s:I, s:I, s:s}", "id", (json_int_t)note,
                                "session_id", (json_int_t)id, "kind", kind));
@@ -146,7 +146,7 @@ staff_note(struct req *req, struct db *db, int64_t *note, char kind[16])
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     bool staff, participant;
@@ -167,18 +167,18 @@ api_note_answer(struct req *req)
     if (body == NULL ||
         json_text_or_422(req, body, "answer", true, 1, NOTE_MAX_CHARS, &answer))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     char kind[16];
     if (db == NULL || staff_note(req, db, &id, kind) != 0)
         return req->status;
     if (strcmp(kind, "question") != 0)
         return http_error(req, 409, "not_a_question", NULL, "只有提问可以回答");
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int rc = note_answer(db, id, answer, &who, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "note");
+        return app_write_error(req, db, rc, &e, "note");
     return http_no_content(req);
 }
 
@@ -190,15 +190,15 @@ api_note_void(struct req *req)
     if (body == NULL ||
         json_str_or_422(req, body, "reason", true, 1, 200, &reason))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     char kind[16];
     if (db == NULL || staff_note(req, db, &id, kind) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = note_void(db, id, reason, &who);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "note");
+        return app_write_error(req, db, rc, NULL, "note");
     return http_no_content(req);
 }
 
@@ -221,14 +221,14 @@ staff_session(struct req *req, struct db *db, int64_t *id)
 int
 api_photos_list(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || staff_session(req, db, &id) != 0)
         return req->status;
     json_t *items = json_array();
     if (photo_list(db, id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -268,7 +268,7 @@ api_photo_refusal(struct req *req, enum photo_refusal why)
 int
 api_photos_create(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || staff_session(req, db, &id) != 0)
         return req->status;
@@ -285,7 +285,7 @@ api_photos_create(struct req *req)
     if (strcmp(mime, "image/jpeg") != 0 && strcmp(mime, "image/png") != 0 &&
         strcmp(mime, "image/webp") != 0)
         return api_photo_refusal(req, PHOTO_NOT_IMAGE);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     enum photo_refusal why;
     int64_t photo;
     int rc = photo_add(db, id, req->body, req->body_len, mime,
@@ -294,11 +294,11 @@ api_photos_create(struct req *req)
     if (rc == ERR_INVAL)
         return api_photo_refusal(req, why);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *items = json_array();
     if (photo_list(db, id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_t *v = NULL;
     for (size_t i = 0; i < json_array_size(items); i++)
@@ -306,7 +306,7 @@ api_photos_create(struct req *req)
                 json_object_get(json_array_get(items, i), "id")) == photo)
             v = json_incref(json_array_get(items, i));
     json_decref(items);
-    return v ? http_json(req, 201, v) : api_db_error(req, db);
+    return v ? http_json(req, 201, v) : app_db_error(req, db);
 }
 
 /* A photo the caller keeps as staff: 0 with its bytes, or -1. */
@@ -324,7 +324,7 @@ staff_photo(struct req *req, struct db *db, int64_t *id, char mime[16],
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     bool staff, participant;
@@ -342,7 +342,7 @@ staff_photo(struct req *req, struct db *db, int64_t *id, char mime[16],
 int
 api_photo_get(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     char mime[16];
     void *data;
@@ -367,7 +367,7 @@ api_photo_void(struct req *req)
     if (body == NULL ||
         json_str_or_422(req, body, "reason", true, 1, 200, &reason))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     char mime[16];
     void *data;
@@ -375,9 +375,9 @@ api_photo_void(struct req *req)
     if (db == NULL || staff_photo(req, db, &id, mime, &data, &len) != 0)
         return req->status;
     free(data);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = photo_void(db, id, reason, &who);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "photo");
+        return app_write_error(req, db, rc, NULL, "photo");
     return http_no_content(req);
 }

@@ -3,8 +3,6 @@
  */
 #include "api.h"
 
-#include "../web/assets.h"
-
 #include <string.h>
 
 int

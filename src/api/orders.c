@@ -31,14 +31,14 @@ api_orders_create(struct req *req)
                         &course) ||
         json_text_or_422(req, body, "note", false, 0, 200, &note))
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL,
                           "此账号未关联花名册中的人员");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = order_create(db, a->person_id, course, note, &who, &id, &e);
@@ -46,7 +46,7 @@ api_orders_create(struct req *req)
         return http_error(req, 409, "already_ordered", "course_id",
                           "您已点过这门课，正在等待党校安排");
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "person");
+        return app_write_error(req, db, rc, &e, "person");
     return http_json(req, 201, json_pack("{s:I, s:I, s:s}", "id",
                                          (json_int_t)id, "course_id",
                                          (json_int_t)course, "status",
@@ -56,14 +56,14 @@ api_orders_create(struct req *req)
 int
 api_me_orders(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     if (a->person_id && order_mine(db, a->person_id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -75,16 +75,16 @@ api_orders_demand(struct req *req)
     const char *township;
     char a[11], b[11];
     if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
-        api_township_filter(req, &township) != 0 ||
-        api_period_or_400(req, &from, &to, a, b) != 0)
+        app_township_filter(req, &township) != 0 ||
+        app_period_or_400(req, &from, &to, a, b) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     char tw[16];
     if (school) { /* a school's demand is its township's */
         json_t *s;
-        if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+        if (app_get_scoped(req, db, school_get, school, "school", &s) != 0)
             return req->status;
         str_copy(tw, sizeof(tw),
                  json_string_value(json_object_get(s, "township_code")));
@@ -95,7 +95,7 @@ api_orders_demand(struct req *req)
     int64_t placed;
     if (order_table(db, township, from, to, items, &placed) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     int64_t n = (int64_t)json_array_size(items);
     json_t *v = http_list(items, n, 1, n > 0 ? n : 1);
@@ -141,14 +141,14 @@ api_orders_convert(struct req *req)
         opt_time(req, body, "starts_at", &c.starts_at) ||
         opt_time(req, body, "ends_at", &c.ends_at))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, c.school_id, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, c.school_id, "school", &s) != 0)
         return req->status;
     json_decref(s);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t program, session, n;
     int rc = order_convert(db, &c, &who, &program, &session, &n, &e);
@@ -156,11 +156,11 @@ api_orders_convert(struct req *req)
         return http_error(req, 409, "no_open_orders", "course_id",
                           "这门课在本镇街没有待处理的点单");
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "course");
+        return app_write_error(req, db, rc, &e, "course");
     json_t *v;
     char tw[16];
     if (program_get(db, program, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_object_set_new(v, "session_id", json_integer(session));
     json_object_set_new(v, "accepted", json_integer(n));
     return http_json(req, 201, v);
@@ -178,21 +178,21 @@ api_orders_decline(struct req *req)
     const char *reason;
     if (json_str_or_422(req, body, "reason", true, 1, 200, &reason))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     char tw[16];
     int rc = order_township(db, id, tw);
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (rc == 0 && scope && strcmp(scope, tw) != 0)
         rc = ERR_NOTFOUND;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     if (rc == 0)
         rc = order_decline(db, id, reason, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such open order");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_no_content(req);
 }

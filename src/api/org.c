@@ -16,14 +16,14 @@ api_townships_list(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
     if (org_townships(db, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -37,21 +37,21 @@ api_villages_list(struct req *req)
     const char *township = req_query(req, "township");
     if (township && *township == '\0')
         township = NULL;
-    if (township && api_check_township(req, township) != 0)
+    if (township && app_check_township(req, township) != 0)
         return req->status;
     if (township == NULL)
-        township = api_scope(req); /* a school admin sees its own only */
+        township = app_scope(req); /* a school admin sees its own only */
     const char *q = req_query(req, "q");
     if (q && *q == '\0')
         q = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
     if (org_villages(db, township, q, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -71,12 +71,12 @@ api_villages_create(struct req *req)
     if (code && !str_is_digits(code, 12))
         return http_error(req, 422, "invalid_field", "code",
                           "村级区划代码为 12 位数字");
-    if (api_check_township(req, township) != 0)
+    if (app_check_township(req, township) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     int rc = org_village_create(db, code, name, township, false, &who, &id);
     if (rc == ERR_INVAL)
@@ -86,7 +86,7 @@ api_villages_create(struct req *req)
         return http_error(req, 409, "conflict", "code",
                           "这个村级代码已经存在");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *v = json_pack("{s:I, s:s?, s:s, s:s}", "id", (json_int_t)id,
                           "code", code, "name", name, "township_code",
                           township);
@@ -102,16 +102,16 @@ api_orgs_list(struct req *req)
     const char *township = req_query(req, "township");
     if (township && *township == '\0')
         township = NULL;
-    if (township && api_check_township(req, township) != 0)
+    if (township && app_check_township(req, township) != 0)
         return req->status;
     if (township == NULL)
-        township = api_scope(req);
+        township = app_scope(req);
     const char *type = req_query(req, "type"), *q = req_query(req, "q");
     if (type && *type == '\0')
         type = NULL;
     if (q && *q == '\0')
         q = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -119,7 +119,7 @@ api_orgs_list(struct req *req)
     if (org_list(db, township, type, q, page, per_page, items, &total) !=
         0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -138,12 +138,12 @@ api_orgs_create(struct req *req)
         json_str_or_422(req, body, "village_code", false, 12, 12,
                         &village) != 0)
         return req->status;
-    if (api_check_township(req, township) != 0)
+    if (app_check_township(req, township) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     const char *field = NULL, *why = NULL;
     int rc = org_create(db, name, type, township, village, &who, &id, &field,
@@ -151,11 +151,11 @@ api_orgs_create(struct req *req)
     if (rc == ERR_INVAL)
         return http_error(req, 422, "invalid_field", field, "%s", why);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *v;
     char tw[16];
     if (org_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -206,14 +206,14 @@ api_orgs_update(struct req *req)
         return http_error(req, 422, "missing_field", NULL,
                           "nothing to change: give name, type or "
                           "village_code");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+    if (app_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
         return req->status;
     json_decref(v);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *field = NULL, *why = NULL;
     int rc = org_update(db, id, &c, &who, &field, &why);
     if (rc == ERR_INVAL)
@@ -222,10 +222,10 @@ api_orgs_update(struct req *req)
         return http_error(req, 404, "not_found", NULL,
                           "no such organisation, or it has been voided");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     char tw[16];
     if (org_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }
 
@@ -238,20 +238,20 @@ api_orgs_void(struct req *req)
     const char *reason = reason_or_422(req);
     if (reason == NULL)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
-    if (api_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
+    if (app_get_scoped(req, db, org_get, id, "organisation", &v) != 0)
         return req->status;
     json_decref(v);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_void(db, id, reason, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such organisation, or already voided");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_no_content(req);
 }
 
@@ -278,7 +278,7 @@ static int
 village_mine(struct req *req, struct db *db, int64_t id)
 {
     json_t *v;
-    if (api_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
+    if (app_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
         return -1;
     json_decref(v);
     return 0;
@@ -296,20 +296,20 @@ api_villages_update(struct req *req)
     const char *name;
     if (json_str_or_422(req, body, "name", true, 1, 64, &name) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL || village_mine(req, db, id) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_village_rename(db, id, name, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such village, or it has been voided");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *v = NULL;
     char tw[16];
     if (org_village_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }
 
@@ -322,15 +322,15 @@ api_villages_void(struct req *req)
     const char *reason = reason_or_422(req);
     if (reason == NULL)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL || village_mine(req, db, id) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_village_void(db, id, reason, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such village, or already voided");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_no_content(req);
 }

@@ -94,7 +94,7 @@ input_error(struct req *req, struct db *db, int rc,
         return http_error(req, 403, "forbidden_township", "township_code",
                           "you may only act within your own township");
     default:
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
 }
 
@@ -108,10 +108,10 @@ filter_or_400(struct req *req, struct people_filter *f)
     f->township = req_query(req, "township");
     if (f->township && *f->township == '\0')
         f->township = NULL;
-    if (f->township && api_check_township(req, f->township) != 0)
+    if (f->township && app_check_township(req, f->township) != 0)
         return -1;
     if (f->township == NULL)
-        f->township = api_scope(req);
+        f->township = app_scope(req);
     f->political_status = req_query(req, "political_status");
     f->flag = req_query(req, "flag");
     f->q = req_query(req, "q");
@@ -147,13 +147,13 @@ api_people_list(struct req *req)
     struct people_filter f;
     if (filter_or_400(req, &f) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
     struct jw *w = http_list_begin(req);
     if (people_list_write(db, &f, page, per_page, w, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_list_end(req, total, page, per_page);
 }
 
@@ -166,15 +166,15 @@ api_people_create(struct req *req)
     struct person_input in;
     if (read_input(req, body, true, &in) != 0)
         return req->status;
-    if (api_check_township(req, in.township_code) != 0)
+    if (app_check_township(req, in.township_code) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     if (!township_exists(db, in.township_code))
         return http_error(req, 422, "invalid_field", "township_code",
                           "没有这个镇街代码");
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct person_error e;
     int64_t id;
     int rc = people_create(db, app_keys, &in, &who, &id, &e);
@@ -182,7 +182,7 @@ api_people_create(struct req *req)
         return input_error(req, db, rc, &e);
     struct person_view v;
     if (people_get(db, app_keys, id, false, &who, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v.json);
 }
 
@@ -197,10 +197,10 @@ api_people_get(struct req *req)
     if (want && strcmp(reveal, "id_number") != 0)
         return http_error(req, 400, "invalid_param", "reveal",
                           "reveal=id_number is the only choice");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct person_view v;
     /* Look first without revealing, so a reveal is audited only for a
      * person the caller may see. */
@@ -208,8 +208,8 @@ api_people_get(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such person");
     if (rc != 0)
-        return api_db_error(req, db);
-    const char *scope = api_scope(req);
+        return app_db_error(req, db);
+    const char *scope = app_scope(req);
     if (scope && strcmp(scope, v.township) != 0) {
         json_decref(v.json);
         return http_error(req, 404, "not_found", NULL, "no such person");
@@ -219,7 +219,7 @@ api_people_get(struct req *req)
     json_decref(v.json);
     rc = people_get(db, app_keys, id, true, &who, &v);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v.json);
 }
 
@@ -235,20 +235,20 @@ api_people_update(struct req *req)
     struct person_input in;
     if (read_input(req, body, false, &in) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     if (in.township_code && !township_exists(db, in.township_code))
         return http_error(req, 422, "invalid_field", "township_code",
                           "没有这个镇街代码");
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct person_error e;
-    int rc = people_update(db, app_keys, id, &in, api_scope(req), &who, &e);
+    int rc = people_update(db, app_keys, id, &in, app_scope(req), &who, &e);
     if (rc != 0)
         return input_error(req, db, rc, &e);
     struct person_view v;
     if (people_get(db, app_keys, id, false, &who, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v.json);
 }
 
@@ -264,16 +264,16 @@ api_people_void(struct req *req)
     const char *reason;
     if (json_str_or_422(req, body, "reason", true, 1, 200, &reason) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
-    int rc = people_void(db, id, reason, api_scope(req), &who);
+    struct audit_who who = app_who(req);
+    int rc = people_void(db, id, reason, app_scope(req), &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
                           "no such person, or already voided");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_no_content(req);
 }
 
@@ -300,20 +300,20 @@ api_people_import(struct req *req)
                           "sheet) or as text/csv (UTF-8 or GBK)");
     if (req->body == NULL || req->body_len == 0)
         return http_error(req, 400, "bad_file", NULL, "the file is empty");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct import_report rep;
     char err[300];
     int rc = (xlsx ? roster_import_xlsx : roster_import_csv)(
-        db, app_keys, req->body, req->body_len, api_scope(req), all, &who,
+        db, app_keys, req->body, req->body_len, app_scope(req), all, &who,
         &rep, err, sizeof(err));
     if (rc == ERR_INVAL)
         return http_error(req, 422, "bad_file", NULL, "%s", err);
     if (rc != 0) {
         json_decref(rep.rejected);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200,
                      json_pack("{s:i, s:i, s:o, s:s, s:s}", "rows", rep.rows,
@@ -354,20 +354,20 @@ export(struct req *req, bool xlsx)
                           "an unmasked export needs a reason (2 to 200 "
                           "characters on one line, no control characters), "
                           "which is recorded");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int rows;
     struct sheet *s = people_export(db, app_keys, &f, want, &rows);
     if (s == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     char *buf = NULL;
     size_t len = 0;
     int rc = xlsx ? sheet_xlsx(s, &buf, &len) : sheet_csv(s, &buf, &len);
     sheet_free(s);
     if (rc != 0)
-        return api_db_error(req, db);
-    struct audit_who who = api_who(req);
+        return app_db_error(req, db);
+    struct audit_who who = app_who(req);
     json_t *d = json_pack("{s:s, s:i, s:b, s:s?, s:s?, s:s?}", "format",
                           xlsx ? "xlsx" : "csv", "rows", rows, "revealed",
                           want, "reason", want ? reason : NULL, "township",
@@ -378,7 +378,7 @@ export(struct req *req, bool xlsx)
     free(ds);
     if (rc != 0) {
         free(buf);
-        return api_db_error(req, db); /* no audit row, no export */
+        return app_db_error(req, db); /* no audit row, no export */
     }
     strbuf_reset(&req->out);
     strbuf_append(&req->out, buf, len);

@@ -2,7 +2,7 @@
  * report.c - GET /api/v1/reports/county?from=&to=[&township=]: the
  * county report (SPEC.md §4.3) for a date range, China time, "to"
  * inclusive; the calendar year to date by default, the one default of
- * the report everywhere (api_period_or_400). A school admin gets its own
+ * the report everywhere (app_period_or_400). A school admin gets its own
  * township's. Also the lists two of its figures open that have no other
  * home: GET /api/v1/reports/county/villages (覆盖村) and
  * GET /api/v1/teachers/ranking (教师评价排名, the evaluations).
@@ -18,42 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool
-api_has_period(struct req *req)
-{
-    const char *f = req_query(req, "from"), *u = req_query(req, "to");
-    return (f && *f) || (u && *u);
-}
-
-int
-api_period_or_400(struct req *req, int64_t *from, int64_t *to,
-                  char from_s[11], char to_s[11])
-{
-    rules_default_period(now_unix(), from_s, to_s);
-    const char *f = req_query(req, "from"), *u = req_query(req, "to");
-    if (f && *f && str_copy(from_s, 11, f) != 0)
-        from_s[0] = '\0'; /* too long: not a date */
-    if (u && *u && str_copy(to_s, 11, u) != 0)
-        to_s[0] = '\0';
-    if (date_parse(from_s, from) != 0) {
-        http_error(req, 400, "invalid_param", "from",
-                   "from must be a date YYYY-MM-DD");
-        return -1;
-    }
-    if (date_parse(to_s, to) != 0) {
-        http_error(req, 400, "invalid_param", "to",
-                   "to must be a date YYYY-MM-DD");
-        return -1;
-    }
-    if (*to < *from) {
-        http_error(req, 400, "invalid_param", "to", "to is before from");
-        return -1;
-    }
-    *from -= RULES_CST_OFFSET;
-    *to += 86400 - RULES_CST_OFFSET;
-    return 0;
-}
-
 /* The report's range and township from the query: the one default
  * period, a school admin's own township, a township that exists. 0, or
  * -1 having answered 4xx. */
@@ -61,8 +25,8 @@ static int
 report_params(struct req *req, struct db *db, const char **t, int64_t *from,
               int64_t *to, char from_s[11], char to_s[11])
 {
-    if (api_township_filter(req, t) != 0 ||
-        api_period_or_400(req, from, to, from_s, to_s) != 0)
+    if (app_township_filter(req, t) != 0 ||
+        app_period_or_400(req, from, to, from_s, to_s) != 0)
         return -1;
     if (*t && !township_exists(db, *t)) {
         http_error(req, 400, "invalid_param", "township", "no such township");
@@ -82,7 +46,7 @@ set_period(json_t *v, const char *a, const char *b)
 int
 api_report_county(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     const char *t;
     int64_t from, to;
     char a[11], b[11];
@@ -91,7 +55,7 @@ api_report_county(struct req *req)
     json_t *v;
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
                       &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     set_period(v, a, b);
     return http_json(req, 200, v);
 }
@@ -112,7 +76,7 @@ list_params(struct req *req, struct db *db, struct report_filter *f,
 int
 api_report_villages(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     struct report_filter f;
     int64_t page, per_page;
     char a[11], b[11];
@@ -122,7 +86,7 @@ api_report_villages(struct req *req)
     int64_t total;
     if (report_villages(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_t *v = http_list(items, total, page, per_page);
     set_period(v, a, b);
@@ -132,7 +96,7 @@ api_report_villages(struct req *req)
 int
 api_teachers_ranking(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     struct report_filter f;
     int64_t page, per_page;
     char a[11], b[11];
@@ -147,7 +111,7 @@ api_teachers_ranking(struct req *req)
     json_t *all = json_array(), *summary;
     if (report_ranking(db, &f, all, &summary) != 0) {
         json_decref(all);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     /* One page of the ranking, with the totals of all of it. */
     json_t *items = json_array();
@@ -263,7 +227,7 @@ add_rows(struct sheet *sh, struct req *req, const char *prefix, json_t *v)
 int
 api_report_county_xlsx(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     const char *t;
     int64_t from, to;
     char a[11], b[11];
@@ -272,7 +236,7 @@ api_report_county_xlsx(struct req *req)
     json_t *v;
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
                       &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     static const char *const heads[2] = {"指标", "数值"};
     static const bool text[2] = {false, false};
     struct sheet *sh = sheet_new("全县工作报表", 2, heads, text);

@@ -45,12 +45,12 @@ policy_json(const struct policy_view v[POL_COUNT])
 int
 api_security_policy_get(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct policy_view v[POL_COUNT];
     if (policy_read(db, v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, policy_json(v));
 }
 
@@ -85,16 +85,16 @@ api_security_policy_update(struct req *req)
     if (json_object_size(body) == 0)
         return http_error(req, 422, "missing_field", NULL,
                           "give at least one field of the policy");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *field = NULL, *why = NULL;
     int rc = policy_update(db, &c, &who, &field, &why);
     if (rc == ERR_INVAL)
         return http_error(req, 422, "invalid_field", field, "%s", why);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return api_security_policy_get(req);
 }
 
@@ -104,7 +104,7 @@ api_security_role_changes(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
@@ -112,7 +112,7 @@ api_security_role_changes(struct req *req)
     size_t n;
     if (policy_role_changes(db, &req->arena, per_page, (page - 1) * per_page,
                             &rows, &n, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *items = json_array();
     for (size_t i = 0; i < n; i++) {
         const struct role_change *c = &rows[i];

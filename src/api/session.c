@@ -5,7 +5,7 @@
  *
  * A log-in or a password change hashes passwords (argon2id: tens of
  * milliseconds and 64 MiB each): that part runs on the hashing pool
- * (api_offload), so that a flood of log-ins leaves the HTTP workers free
+ * (app_offload), so that a flood of log-ins leaves the HTTP workers free
  * for everyone else. What needs no hashing - a locked name, an address
  * past its limit - is answered at once.
  */
@@ -16,50 +16,6 @@
 
 #include <stdio.h>
 #include <string.h>
-
-/* A log-in under way, in the request's arena. */
-struct login_job {
-    const char *username, *password;
-    login_answer_fn answer;
-    void *ctx;
-};
-
-/* The log-in itself, on the hashing pool (or inline, see api_login). */
-static int
-login_run(struct req *req, void *arg)
-{
-    const struct login_job *l = arg;
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who where = api_who(req);
-    where.username = l->username;
-    struct login_result res;
-    if (auth_login(db, &req->arena, l->username, l->password, &where,
-                   &res) != 0)
-        return api_db_error(req, db);
-    if (res.outcome == LOGIN_LOCKED || res.outcome == LOGIN_THROTTLED)
-        http_header_add(req, "Retry-After",
-                        arena_printf(&req->arena, "%lld",
-                                     (long long)res.retry_after));
-    return l->answer(req, &res, l->ctx);
-}
-
-int
-api_login(struct req *req, const char *username, const char *password,
-          login_answer_fn answer, void *ctx)
-{
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    struct login_job *l = arena_alloc(&req->arena, sizeof(*l));
-    *l = (struct login_job){username, password, answer, ctx};
-    /* A locked name or an address past its limit costs no hashing: it is
-     * recorded and answered here. */
-    if (!auth_login_hashes(db, username, req->ip))
-        return login_run(req, l);
-    return api_offload(req, login_run, l);
-}
 
 /* The API's answer to a log-in. */
 static int
@@ -79,7 +35,7 @@ login_answer(struct req *req, const struct login_result *res, void *ctx)
     if (res->outcome != LOGIN_OK)
         return http_error(req, 401, "bad_credentials", NULL,
                           "wrong username or password");
-    api_set_session_cookie(req, res->token);
+    app_set_session_cookie(req, res->token);
     return http_json(req, 200,
                      json_pack("{s:o, s:s}", "user",
                                api_user_json(&res->acct), "csrf_token",
@@ -98,29 +54,29 @@ api_session_create(struct req *req)
         json_str_or_422(req, body, "password", true, 1, 4096, &password) !=
             0)
         return req->status;
-    return api_login(req, username, password, login_answer, NULL);
+    return app_login(req, username, password, login_answer, NULL);
 }
 
 int
 api_session_delete(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     /* A cookie's session ends; a bearer token used to log out is revoked
      * (auth_logout says why the user's other tokens stay). */
-    if (auth_logout(db, api_account(req), &who) != 0)
-        return api_db_error(req, db);
+    if (auth_logout(db, app_account(req), &who) != 0)
+        return app_db_error(req, db);
     if (req->user->via_cookie)
-        api_clear_session_cookie(req);
+        app_clear_session_cookie(req);
     return http_no_content(req);
 }
 
 int
 api_me(struct req *req)
 {
-    return http_json(req, 200, api_user_json(api_account(req)));
+    return http_json(req, 200, api_user_json(app_account(req)));
 }
 
 struct password_args {
@@ -131,12 +87,12 @@ static int
 password_run(struct req *req, void *ctx)
 {
     const struct password_args *p = ctx;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *why = NULL;
-    int rc = auth_change_password(db, api_account(req), p->old_pw, p->new_pw,
+    int rc = auth_change_password(db, app_account(req), p->old_pw, p->new_pw,
                                   &who, &why);
     switch (rc) {
     case 0:
@@ -151,7 +107,7 @@ password_run(struct req *req, void *ctx)
         return http_error(req, 422, "reused_password", "new_password", "%s",
                           why);
     default:
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
 }
 
@@ -167,7 +123,7 @@ api_me_password(struct req *req)
         json_str_or_422(req, body, "new_password", true, 1, 256,
                         &p->new_pw) != 0)
         return req->status;
-    return api_offload(req, password_run, p);
+    return app_offload(req, password_run, p);
 }
 
 int
@@ -179,17 +135,17 @@ api_tokens_create(struct req *req)
     const char *name;
     if (json_str_or_422(req, body, "name", true, 1, 64, &name) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     char token[64];
     int64_t id;
-    if (auth_token_create(db, api_account(req), name, &who, token, &id) != 0)
-        return api_db_error(req, db);
+    if (auth_token_create(db, app_account(req), name, &who, token, &id) != 0)
+        return app_db_error(req, db);
     json_t *items = json_array();
     json_t *v = NULL;
-    if (auth_token_list(db, api_account(req)->id, items) == 0) {
+    if (auth_token_list(db, app_account(req)->id, items) == 0) {
         size_t i;
         json_t *t;
         json_array_foreach(items, i, t)
@@ -200,7 +156,7 @@ api_tokens_create(struct req *req)
     }
     json_decref(items);
     if (v == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_object_set_new(v, "token", json_string(token));
     return http_json(req, 201, v);
 }
@@ -208,13 +164,13 @@ api_tokens_create(struct req *req)
 int
 api_tokens_list(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    if (auth_token_list(db, api_account(req)->id, items) != 0) {
+    if (auth_token_list(db, app_account(req)->id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -225,15 +181,15 @@ api_tokens_delete(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     /* Only one's own: another user's token is as missing as none. */
-    int rc = auth_token_revoke(db, api_account(req)->id, id, &who);
+    int rc = auth_token_revoke(db, app_account(req)->id, id, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such token");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_no_content(req);
 }

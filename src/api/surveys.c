@@ -24,15 +24,15 @@ api_surveys_list(struct req *req)
     /* ?township=: the surveys that township's people are asked (the
      * county's and its own), within the caller's scope. */
     const char *township;
-    if (api_township_filter(req, &township) != 0)
+    if (app_township_filter(req, &township) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     if (survey_list(db, township, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -56,22 +56,22 @@ api_surveys_create(struct req *req)
                           "(China time)");
     /* A township admin's surveys are its township's. */
     if (township == NULL)
-        township = api_scope(req);
-    if (api_check_township(req, township) != 0)
+        township = app_scope(req);
+    if (app_check_township(req, township) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct survey_error e;
     int64_t id;
     int rc = survey_create(db, body, township, closes_at, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e.e, "survey");
+        return app_write_error(req, db, rc, &e.e, "survey");
     json_t *v;
     char tw[16];
     if (survey_get(db, id, NULL, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -82,7 +82,7 @@ static int
 visible(struct req *req, struct db *db, int64_t id, json_t **out,
         char township[16])
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     int rc = survey_get(db, id, scope, out, township);
     if (rc == 0 && township[0] && scope && strcmp(scope, township) != 0) {
         json_decref(*out);
@@ -93,7 +93,7 @@ visible(struct req *req, struct db *db, int64_t id, json_t **out,
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     return 0;
@@ -102,7 +102,7 @@ visible(struct req *req, struct db *db, int64_t id, json_t **out,
 static bool
 is_admin(struct req *req)
 {
-    const char *role = api_account(req)->role;
+    const char *role = app_account(req)->role;
     return strcmp(role, "county_admin") == 0 ||
            strcmp(role, "school_admin") == 0;
 }
@@ -113,10 +113,10 @@ api_survey_get(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     json_t *v;
     char tw[16];
     if (is_admin(req)) {
@@ -131,7 +131,7 @@ api_survey_get(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such survey");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }
 
@@ -144,7 +144,7 @@ set_state(struct req *req,
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
@@ -152,14 +152,14 @@ set_state(struct req *req,
     if (visible(req, db, id, &v, tw) != 0)
         return req->status;
     json_decref(v);
-    if (api_check_township(req, tw[0] ? tw : NULL) != 0)
+    if (app_check_township(req, tw[0] ? tw : NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = fn(db, id, &who);
     if (rc == ERR_CONFLICT)
         return http_error(req, 409, "wrong_state", NULL, "%s", why);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     if (visible(req, db, id, &v, tw) != 0)
         return req->status;
     return http_json(req, 200, v);
@@ -186,14 +186,14 @@ api_survey_respond(struct req *req)
     json_t *body = req_json_or_400(req);
     if (body == NULL)
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL,
                           "此账号未关联花名册中的人员");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct survey_error e;
     int rc =
         survey_answer(db, app_keys, id, a->person_id,
@@ -212,15 +212,15 @@ api_survey_respond(struct req *req)
         return http_error(req, 409, "already_answered", NULL,
                           "您已经答过这份问卷");
     default:
-        return api_write_error(req, db, rc, &e.e, "survey");
+        return app_write_error(req, db, rc, &e.e, "survey");
     }
 }
 
 int
 api_me_surveys(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -229,7 +229,7 @@ api_me_surveys(struct req *req)
                           : 0;
     if (rc != 0 && rc != ERR_NOTFOUND) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -241,7 +241,7 @@ results(struct req *req, struct db *db, json_t **out, const char **t)
 {
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0 ||
-        api_township_filter(req, t) != 0)
+        app_township_filter(req, t) != 0)
         return -1;
     json_t *v;
     char tw[16];
@@ -249,7 +249,7 @@ results(struct req *req, struct db *db, json_t **out, const char **t)
         return -1;
     json_decref(v);
     if (survey_results(db, id, *t, out) != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     return 0;
@@ -258,7 +258,7 @@ results(struct req *req, struct db *db, json_t **out, const char **t)
 int
 api_survey_results(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *v;
     const char *t;
     if (db == NULL || results(req, db, &v, &t) != 0)
@@ -269,7 +269,7 @@ api_survey_results(struct req *req)
 int
 api_survey_results_xlsx(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *v;
     const char *t;
     if (db == NULL || results(req, db, &v, &t) != 0)

@@ -32,31 +32,16 @@ api_room_kinds_list(struct req *req)
 /* --- schools ---------------------------------------------------------- */
 
 int
-api_pool_or_400(struct req *req, int *pool)
-{
-    const char *p = req_query(req, "pool");
-    *pool = 0;
-    if (p == NULL || *p == '\0')
-        return 0;
-    if (strcmp(p, "met") == 0 || strcmp(p, "short") == 0) {
-        *pool = *p == 'm' ? 1 : -1;
-        return 0;
-    }
-    return http_error(req, 400, "invalid_param", "pool",
-                      "pool is met (11+N reached) or short");
-}
-
-int
 api_schools_list(struct req *req)
 {
     int64_t page, per_page;
     const char *township;
     int pool;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 ||
-        api_pool_or_400(req, &pool) != 0)
+        app_township_filter(req, &township) != 0 ||
+        app_pool_or_400(req, &pool) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -64,7 +49,7 @@ api_schools_list(struct req *req)
     if (school_list(db, township, app_config.pool_min_county_teachers, pool,
                     page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -80,19 +65,19 @@ api_schools_create(struct req *req)
         json_str_or_422(req, body, "name", true, 1, 64, &name) ||
         json_str_or_422(req, body, "address", false, 0, 128, &address))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = school_create(db, township, name, address, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "school");
+        return app_write_error(req, db, rc, &e, "school");
     json_t *v;
     char tw[16];
     if (school_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -104,7 +89,7 @@ my_school(struct req *req, struct db *db, int64_t *id, json_t **school)
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
     json_t *v;
-    if (api_get_scoped(req, db, school_get, *id, "school", &v) != 0)
+    if (app_get_scoped(req, db, school_get, *id, "school", &v) != 0)
         return -1;
     if (school)
         *school = v;
@@ -116,7 +101,7 @@ my_school(struct req *req, struct db *db, int64_t *id, json_t **school)
 int
 api_schools_get(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     json_t *v;
     if (db == NULL || my_school(req, db, &id, &v) != 0)
@@ -127,7 +112,7 @@ api_schools_get(struct req *req)
         json_decref(rooms);
         json_decref(checks);
         json_decref(v);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_object_set_new(v, "room_list", rooms);
     json_object_set_new(v, "checks", checks);
@@ -151,32 +136,32 @@ api_schools_update(struct req *req)
     if (name == NULL && address == NULL)
         return http_error(req, 422, "missing_field", NULL,
                           "nothing to change: give name or address");
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_school(req, db, &id, NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = school_update(db, id, name, address, &who);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "school");
+        return app_write_error(req, db, rc, NULL, "school");
     json_t *v;
     char tw[16];
     if (school_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }
 
 int
 api_rooms_list(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id;
     if (db == NULL || my_school(req, db, &id, NULL) != 0)
         return req->status;
     json_t *items = json_array();
     if (school_rooms(db, id, items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return api_list_all(req, items);
 }
@@ -187,10 +172,10 @@ api_rooms_list_all(struct req *req)
     int64_t page, per_page, function;
     const char *township;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &township) != 0 ||
+        app_township_filter(req, &township) != 0 ||
         req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -198,7 +183,7 @@ api_rooms_list_all(struct req *req)
     if (room_list(db, township, function == 1, page, per_page, items,
                   &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -217,20 +202,20 @@ api_rooms_create(struct req *req)
         json_int_or_422(req, body, "capacity", false, 1, 10000,
                         &has_capacity, &capacity))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t school;
     if (db == NULL || my_school(req, db, &school, NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = room_create(db, school, name, kind, capacity, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "room");
+        return app_write_error(req, db, rc, &e, "room");
     json_t *v;
     char tw[16];
     if (room_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -256,18 +241,18 @@ api_school_checks_put(struct req *req)
     c.teachers = v[1];
     c.equipment = v[2];
     c.books = v[3];
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t school;
     if (db == NULL || my_school(req, db, &school, NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = school_check_put(db, school, &c, &who);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "school");
+        return app_write_error(req, db, rc, NULL, "school");
     json_t *list = json_array();
     if (school_checks(db, school, list) != 0) {
         json_decref(list);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_t *mine = NULL;
     size_t i;
@@ -289,7 +274,7 @@ api_teachers_list(struct req *req)
     int64_t page, per_page, school = 0;
     struct teacher_filter f = {0};
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &f.township) != 0 ||
+        app_township_filter(req, &f.township) != 0 ||
         req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) != 0)
         return req->status;
     f.school_id = school;
@@ -303,14 +288,14 @@ api_teachers_list(struct req *req)
     for (int i = 0; i < 3; i++)
         if (*s[i] && **s[i] == '\0')
             *s[i] = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     /* A teacher's list holds its own record only: the pool and the
      * others' ratings are the admins'. */
     int64_t mine;
-    if (api_my_teacher(req, db, &mine) != 0)
-        return api_db_error(req, db);
+    if (app_my_teacher(req, db, &mine) != 0)
+        return app_db_error(req, db);
     if (req->user->role_bit & R_TEACHER) {
         json_t *items = json_array(), *v;
         char tw[16];
@@ -322,7 +307,7 @@ api_teachers_list(struct req *req)
     int64_t total;
     if (teacher_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -347,7 +332,7 @@ api_teachers_create(struct req *req)
     in.school_ids = schools;
     /* A school admin adds its township's own and invited teachers, for
      * its own school; county teachers are the county's. */
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (scope) {
         if (teacher_level_valid(in.level) &&
             strcmp(in.level, "county") == 0)
@@ -355,28 +340,28 @@ api_teachers_create(struct req *req)
                               "county teachers are added by the county");
         if (in.township == NULL)
             in.township = scope;
-        if (api_check_township(req, in.township) != 0)
+        if (app_check_township(req, in.township) != 0)
             return req->status;
     }
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     for (size_t i = 0; scope && i < in.nschools; i++) {
         json_t *v;
-        if (api_get_scoped(req, db, school_get, schools[i], "school", &v))
+        if (app_get_scoped(req, db, school_get, schools[i], "school", &v))
             return req->status;
         json_decref(v);
     }
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = teacher_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "teacher");
+        return app_write_error(req, db, rc, &e, "teacher");
     json_t *v;
     char tw[16];
     if (teacher_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -386,17 +371,17 @@ api_teachers_get(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v, *rating;
     /* A teacher reads its own record only, a school admin those within
-     * its reach (api_get_scoped); others are 404, as missing ones. */
-    if (api_get_scoped(req, db, teacher_get, id, "teacher", &v) != 0)
+     * its reach (app_get_scoped); others are 404, as missing ones. */
+    if (app_get_scoped(req, db, teacher_get, id, "teacher", &v) != 0)
         return req->status;
     if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
         json_decref(v);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_object_set_new(v, "rating", rating);
     return http_json(req, 200, v);
@@ -413,25 +398,25 @@ api_teachers_link(struct req *req)
     if (body == NULL || json_int_or_422(req, body, "user_id", true, 1,
                                         INT64_MAX, &has, &user))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
     char tw[16];
     int rc = teacher_get(db, id, &v, tw);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "teacher");
+        return app_write_error(req, db, rc, NULL, "teacher");
     json_decref(v);
     /* A township admin links its own township's teachers only. */
-    if (api_check_township(req, tw[0] ? tw : NULL) != 0)
+    if (app_check_township(req, tw[0] ? tw : NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     rc = teacher_link_user(db, id, user, &who, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "teacher");
+        return app_write_error(req, db, rc, &e, "teacher");
     if (teacher_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_object_set_new(v, "user_id", json_integer(user));
     return http_json(req, 200, v);
 }
@@ -439,22 +424,22 @@ api_teachers_link(struct req *req)
 int
 api_me_teaching(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
-    int rc = teacher_of_user(db, api_account(req)->id, &id);
+    int rc = teacher_of_user(db, app_account(req)->id, &id);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 403, "no_teacher", NULL,
                           "此账号未关联师资库中的教师");
     json_t *v, *rating;
     char tw[16];
     if (rc != 0 || teacher_get(db, id, &v, tw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     /* Aggregates only: a teacher never sees a single rating. */
     if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
         json_decref(v);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     json_object_set_new(v, "rating", rating);
     return http_json(req, 200, v);
@@ -479,16 +464,16 @@ api_courses_list(struct req *req)
         f.q = NULL;
     /* Only the admins see what is not published yet. */
     const char *pub = req_query(req, "published");
-    unsigned bit = role_find(api_account(req)->role)->bit;
+    unsigned bit = role_find(app_account(req)->role)->bit;
     f.published_only = !(bit & R_ADMINS) || (pub && strcmp(pub, "1") == 0);
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
     if (course_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -514,18 +499,18 @@ api_courses_create(struct req *req)
         return req->status;
     in.published = published == 1;
     in.teacher_ids = teachers;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = course_create(db, &in, false, &who, &id, &e);
     if (rc != 0)
-        return api_write_error(req, db, rc, &e, "course");
+        return app_write_error(req, db, rc, &e, "course");
     json_t *v;
     if (course_get(db, id, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, v);
 }
 
@@ -535,12 +520,12 @@ api_courses_get(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
     int rc = course_get(db, id, &v);
-    unsigned bit = role_find(api_account(req)->role)->bit;
+    unsigned bit = role_find(app_account(req)->role)->bit;
     if (rc == 0 && !(bit & R_ADMINS) &&
         !json_is_true(json_object_get(v, "published"))) {
         json_decref(v);
@@ -554,7 +539,7 @@ api_courses_get(struct req *req)
         rc = ERR_DB;
     }
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "course");
+        return app_write_error(req, db, rc, NULL, "course");
     return http_json(req, 200, v);
 }
 
@@ -570,15 +555,15 @@ api_courses_update(struct req *req)
     int published;
     if (json_bool_or_422(req, body, "published", true, &published))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = course_publish(db, id, published == 1, &who);
     if (rc != 0)
-        return api_write_error(req, db, rc, NULL, "course");
+        return app_write_error(req, db, rc, NULL, "course");
     json_t *v;
     if (course_get(db, id, &v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, v);
 }

@@ -26,7 +26,7 @@ user_error(struct req *req, struct db *db, int rc, const struct user_error *e)
         if (map[i].rc == rc)
             return http_error(req, map[i].status, e->code, e->field, "%s",
                               e->why);
-    return api_db_error(req, db);
+    return app_db_error(req, db);
 }
 
 /* An account as GET /users/{id} shows it. */
@@ -46,16 +46,16 @@ api_users_list(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
     if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     struct db_res *r = db_query(db, Q_USER_LIST, "ii", per_page,
                                 (page - 1) * per_page);
     if (r == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *items = json_array();
     int rc;
     int64_t now = now_unix();
@@ -74,7 +74,7 @@ api_users_list(struct req *req)
     db_end(r);
     if (rc < 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }
@@ -84,10 +84,10 @@ static int
 create_run(struct req *req, void *ctx)
 {
     const struct user_new *u = ctx;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     struct user_error e = {0};
     int rc = auth_user_create(db, u, &who, &id, &e);
@@ -95,7 +95,7 @@ create_run(struct req *req, void *ctx)
         return user_error(req, db, rc, &e);
     struct account a;
     if (auth_user_get(db, &req->arena, id, &a) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 201, api_user_json(&a));
 }
 
@@ -118,7 +118,7 @@ api_users_create(struct req *req)
                         &has_person, &u->person_id) != 0)
         return req->status;
     u->origin = USER_BY_API;
-    return api_offload(req, create_run, u);
+    return app_offload(req, create_run, u);
 }
 
 int
@@ -127,7 +127,7 @@ api_users_get(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct account a;
@@ -135,7 +135,7 @@ api_users_get(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such user");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_json(req, 200, user_full_json(&a));
 }
 
@@ -146,10 +146,10 @@ update_answer(struct req *req, const struct user_change *c)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct account a;
     struct user_error e = {0};
     int rc = auth_user_update(db, &req->arena, id, c, &who, &a, &e);

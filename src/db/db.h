@@ -7,7 +7,7 @@
  * src/db/, and every value is bound, never formatted into SQL.
  *
  * A struct db is one connection and is used by one thread at a time; the
- * server keeps one per worker thread (api/ctx.c).
+ * server keeps one per worker thread (app/ctx.c).
  */
 #pragma once
 

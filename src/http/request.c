@@ -91,7 +91,7 @@ req_query(struct req *req, const char *name)
          * parameter is refused (400) before the handler runs, so the
          * filter could never work. */
         log_error("bug: %s %s reads query parameter %s, which its route "
-                  "does not declare (src/api/routes.c)",
+                  "does not declare (src/routes.c)",
                   req->route->method, req->route->pattern, name);
 #if STRICT_ROUTES
         abort();

@@ -13,7 +13,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
@@ -88,17 +88,17 @@ web_sessions(struct req *req)
     }
     if (t && *t == '\0')
         t = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     bool empty;
     /* The API's scope: a teacher lists the sessions it teaches. */
-    if (db == NULL || api_sessions_scope(req, db, &f, &empty) != 0)
+    if (db == NULL || app_sessions_scope(req, db, &f, &empty) != 0)
         return req->status;
     json_t *items = json_array();
     int64_t total = 0, times = 0, persons = 0;
     if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
                    class_totals(db, &f, &times, &persons) != 0)) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Sessions"), "/sessions");
     struct strbuf *o = &req->out;
@@ -215,11 +215,11 @@ web_session_display(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, class_get, id, "session", &s) != 0)
+    if (app_get_scoped(req, db, class_get, id, "session", &s) != 0)
         return req->status;
     int64_t now = now_unix(), slot = app_config.checkin_slot_seconds;
     char token[96];
@@ -305,7 +305,7 @@ static int
 do_checkin(struct req *req, int64_t session_id)
 {
     json_t *att = NULL;
-    if (checkin_with(req, session_id, &att) != 0)
+    if (app_checkin(req, session_id, &att) != 0)
         return req->status; /* answered with an error page */
     int rc = checked_in(req, session_id, att);
     json_decref(att);
@@ -369,11 +369,11 @@ web_rate(struct req *req)
                                 "100."));
         s[i] = (int)v;
     }
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL, "%s",
                           T("This account is not linked to the roster."));
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *v;
@@ -389,7 +389,7 @@ web_rate(struct req *req)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such session."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Thank you"), "/");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"phone\"><h1 id=\"rated\">");
@@ -416,8 +416,8 @@ web_rate(struct req *req)
 int
 web_my_hours(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     char day[11];
@@ -425,7 +425,7 @@ web_my_hours(struct req *req)
     rules_day(now_unix(), day, &year);
     json_t *h = NULL;
     if (a->person_id && hours_person(db, a->person_id, year, &h) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("My study hours"), "/me/hours");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"phone\"><h1>");
@@ -465,17 +465,17 @@ web_session_sheet(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, class_get, id, "session", &s) != 0)
+    if (app_get_scoped(req, db, class_get, id, "session", &s) != 0)
         return req->status;
     json_t *roster = json_array();
     if (class_roster(db, id, roster) != 0) {
         json_decref(roster);
         json_decref(s);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Sign-in sheet"), "/sessions");
     struct strbuf *o = &req->out;
@@ -527,8 +527,8 @@ web_session_sheet(struct req *req)
 int
 web_my_schedule(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array(), *orders = json_array();
@@ -536,7 +536,7 @@ web_my_schedule(struct req *req)
                          order_mine(db, a->person_id, orders) != 0)) {
         json_decref(items);
         json_decref(orders);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("My schedule"), "/me/schedule");
     struct strbuf *o = &req->out;
@@ -603,7 +603,7 @@ web_my_courses(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct course_filter f = {.published_only = true};
@@ -614,7 +614,7 @@ web_my_courses(struct req *req)
     int64_t total;
     if (course_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Order a course"), "/me/schedule");
     struct strbuf *o = &req->out;
@@ -654,14 +654,14 @@ web_order_course(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (a->person_id == 0)
         return http_error(req, 403, "no_person", NULL, "%s",
                           T("This account is not linked to the roster."));
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t order;
     int rc = order_create(db, a->person_id, id, NULL, &who, &order, &e);
@@ -672,6 +672,6 @@ web_order_course(struct req *req)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, "/me/schedule");
 }

@@ -8,7 +8,7 @@
 
 #include "i18n.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/util.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
@@ -267,9 +267,9 @@ web_record_of_path(struct req *req, struct db **db, record_get_fn get,
 {
     int64_t id;
     json_t *v;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = app_db(req)) == NULL)
         return NULL;
-    if (api_get_scoped(req, *db, get, id, "record", &v) != 0) {
+    if (app_get_scoped(req, *db, get, id, "record", &v) != 0) {
         if (req->status == 404)
             http_error(req, 404, "not_found", NULL, "%s", T(msgid));
         return NULL;
@@ -288,7 +288,7 @@ web_loaded(struct req *req, struct db *db, int rc, json_t *items)
     web_owned(req, items);
     if (rc == 0)
         return items;
-    api_db_error(req, db);
+    app_db_error(req, db);
     return NULL;
 }
 

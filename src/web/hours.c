@@ -12,7 +12,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
 #include "../domain/org.h"
@@ -42,11 +42,11 @@ web_hours(struct req *req)
     const char *t;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
         req_query_int_or_400(req, "year", 2000, 2100, year, &y) != 0 ||
-        api_township_filter(req, &t) != 0 ||
-        api_hours_status_or_400(req, &status) != 0)
+        app_township_filter(req, &t) != 0 ||
+        app_hours_status_or_400(req, &status) != 0)
         return req->status;
     year = (int)y;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -54,7 +54,7 @@ web_hours(struct req *req)
     if (hours_behind(db, t, year, (enum hours_status)status, page, per_page,
                      items, &total, &bound, &meeting) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Study hours"), "/hours");
     struct strbuf *o = &req->out;

@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
@@ -108,7 +108,7 @@ web_ledger_sections(struct req *req, struct db *db, int64_t sid)
     if (note_list(db, sid, "question", qs) != 0 ||
         note_list(db, sid, "discussion", ds) != 0 ||
         photo_list(db, sid, ps) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     struct strbuf *o = &req->out;
     html_raw(o, "<section id=\"ledger\">");
     const char *err = refusal(req);
@@ -203,7 +203,7 @@ admin_session(struct req *req, struct db *db, int64_t *sid)
 {
     json_t *s;
     if (req_param_id_or_404(req, 0, sid) != 0 ||
-        api_get_scoped(req, db, class_get, *sid, "session", &s) != 0)
+        app_get_scoped(req, db, class_get, *sid, "session", &s) != 0)
         return -1;
     json_decref(s);
     return 0;
@@ -212,14 +212,14 @@ admin_session(struct req *req, struct db *db, int64_t *sid)
 int
 web_session_note(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t sid;
     if (db == NULL || admin_session(req, db, &sid) != 0)
         return req->status;
     const char *group = req_form(req, "group");
     if (group && *group == '\0')
         group = NULL;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = note_create(db, sid, "discussion", req_form(req, "body"), group, 0,
@@ -228,14 +228,14 @@ web_session_note(struct req *req)
         return back(req, sid, strcmp(e.field, "group") == 0 ? "group" : "body",
                     "ledger");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return back(req, sid, NULL, "discussions");
 }
 
 int
 web_note_answer(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t id, sid;
     char kind[16];
     if (db == NULL || req_param_id_or_404(req, 0, &id) != 0)
@@ -245,25 +245,25 @@ web_note_answer(struct req *req)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such question."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_t *s;
-    if (api_get_scoped(req, db, class_get, sid, "session", &s) != 0)
+    if (app_get_scoped(req, db, class_get, sid, "session", &s) != 0)
         return req->status;
     json_decref(s);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     rc = note_answer(db, id, req_form(req, "answer"), &who, &e);
     if (rc == ERR_INVAL)
         return back(req, sid, "body", "ledger");
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return back(req, sid, NULL, "questions");
 }
 
 int
 web_session_photo(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t sid;
     if (db == NULL || admin_session(req, db, &sid) != 0)
         return req->status;
@@ -278,7 +278,7 @@ web_session_photo(struct req *req)
         memcpy(caption, cap, caplen);
         caption[caplen] = '\0';
     }
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     enum photo_refusal why;
     int64_t id;
     /* A browser's part type comes from the file name: the bytes decide. */
@@ -299,7 +299,7 @@ web_session_photo(struct req *req)
                     "ledger");
     }
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return back(req, sid, NULL, "photos");
 }
 
@@ -310,13 +310,13 @@ web_session_photo(struct req *req)
 static int
 my_session(struct req *req, struct db *db, int64_t *sid, json_t **s)
 {
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     char tw[16];
     if (req_param_id_or_404(req, 0, sid) != 0)
         return -1;
     int in = a->person_id ? ledger_participant(db, *sid, a->person_id) : 0;
     if (in < 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     if (in == 0 || class_get(db, *sid, s, tw) != 0) {
@@ -331,14 +331,14 @@ my_session(struct req *req, struct db *db, int64_t *sid, json_t **s)
 int
 web_my_session(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t sid;
     json_t *s;
     if (db == NULL || my_session(req, db, &sid, &s) != 0)
         return req->status;
     json_t *qs = web_owned(req, json_array());
     if (note_list(db, sid, "question", qs) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     const char *title = web_jstr(s, "course_title");
     if (title == NULL)
         title = web_jstr(s, "program_title");
@@ -378,18 +378,18 @@ web_my_session(struct req *req)
 int
 web_my_session_ask(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     int64_t sid;
     json_t *s;
     if (db == NULL || my_session(req, db, &sid, &s) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t id;
     int rc = note_create(db, sid, "question", req_form(req, "body"), NULL,
-                         api_account(req)->person_id, &who, &id, &e);
+                         app_account(req)->person_id, &who, &id, &e);
     if (rc != 0 && rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena, "/me/sessions/%lld%s",
                                            (long long)sid,
                                            rc ? "?ledger=body" : ""));

@@ -9,7 +9,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
@@ -42,11 +42,11 @@ real(struct req *req, json_t *v, const char *fmt, double scale)
 int
 web_my_teaching(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
-    int rc = teacher_of_user(db, api_account(req)->id, &id);
+    int rc = teacher_of_user(db, app_account(req)->id, &id);
     json_t *t = NULL, *rating = NULL, *items = json_array();
     char tw[16];
     int64_t total = 0;
@@ -60,7 +60,7 @@ web_my_teaching(struct req *req)
         json_decref(t);
         json_decref(rating);
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("My teaching"), "/me/teaching");
     struct strbuf *o = &req->out;

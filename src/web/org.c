@@ -7,8 +7,8 @@
  *
  * A school admin sees and changes only its own township, a county role
  * all of them with a township filter: the same domain calls and the same
- * scope rules as /api/v1/villages and /api/v1/orgs (api_scope,
- * api_check_township, api_get_scoped), so a page can no more reach
+ * scope rules as /api/v1/villages and /api/v1/orgs (app_scope,
+ * app_check_township, app_get_scoped), so a page can no more reach
  * another township's record than the API can.
  */
 #include "web.h"
@@ -16,7 +16,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/org.h"
@@ -115,11 +115,11 @@ heading(struct req *req, const char *text)
 static const char *
 new_township(struct req *req, const char *posted)
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     posted = web_nonempty(posted);
     if (scope == NULL)
         return posted ? posted : "";
-    if (posted && api_check_township(req, posted) != 0)
+    if (posted && app_check_township(req, posted) != 0)
         return NULL;
     return scope;
 }
@@ -130,7 +130,7 @@ static const char *
 township_filter(struct req *req, bool *bad)
 {
     const char *t = web_nonempty(req_query(req, "township"));
-    *bad = t && api_check_township(req, t) != 0;
+    *bad = t && app_check_township(req, t) != 0;
     return t;
 }
 
@@ -140,7 +140,7 @@ static void
 township_field(struct req *req, json_t *towns, const char *selected,
                const char *err)
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (scope == NULL) {
         web_code_select(req, "township_code", "Township", towns,
                         T("Choose a township"), selected, err);
@@ -186,7 +186,7 @@ filters_end(struct req *req, json_t *towns, const char *township,
             const char *new_href, const char *new_label)
 {
     struct strbuf *o = &req->out;
-    if (api_scope(req) == NULL)
+    if (app_scope(req) == NULL)
         web_code_select(req, "township", NULL, towns, T("All townships"),
                         township, NULL);
     html_raw(o, "<button type=\"submit\">");
@@ -266,14 +266,14 @@ web_orgs(struct req *req)
     const char *filter = township_filter(req, &bad);
     if (bad)
         return req->status;
-    const char *township = filter ? filter : api_scope(req);
+    const char *township = filter ? filter : app_scope(req);
     const char *q = web_nonempty(req_query(req, "q"));
     const char *type = web_nonempty(req_query(req, "type"));
     if (q && strlen(q) > 64)
         q = NULL;
     if (type && strlen(type) > 32)
         type = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_list(req, db) : NULL;
     json_t *towns = types ? townships(req, db) : NULL;
     json_t *vills = towns ? villages(req, db, township) : NULL;
@@ -282,7 +282,7 @@ web_orgs(struct req *req)
     json_t *items = owned(req, json_array());
     int64_t total;
     if (org_list(db, township, type, q, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Party organisations"), "/orgs");
     struct strbuf *o = &req->out;
     heading(req, T("Party organisations"));
@@ -323,7 +323,7 @@ web_orgs(struct req *req)
 static int
 org_new_page(struct req *req, int status, const struct org_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_list(req, db) : NULL;
     json_t *towns = types ? townships(req, db) : NULL;
     json_t *vills = towns ? villages(req, db, f->township) : NULL;
@@ -375,10 +375,10 @@ web_org_create(struct req *req)
     }
     if (f.err)
         return org_new_page(req, 422, &f);
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     const char *field = NULL, *why = NULL;
     int rc = org_create(db, f.name, f.type ? f.type : "", f.township,
@@ -386,7 +386,7 @@ web_org_create(struct req *req)
     if (rc == 0)
         return redirect_to(req, "/orgs", id);
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = field;
     f.err = web_why(req, why);
     return org_new_page(req, 422, &f);
@@ -485,7 +485,7 @@ web_org_update(struct req *req)
         .set_village = true,
         .village = web_nonempty(f.village), /* none: not in a village */
     };
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *field = NULL, *why = NULL;
     int rc = org_update(db, web_id_of(org), &c, &who, &field, &why);
     if (rc == 0)
@@ -493,7 +493,7 @@ web_org_update(struct req *req)
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_ORG);
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = field;
     f.err = web_why(req, why);
     return org_page(req, db, org, 422, &f);
@@ -513,12 +513,12 @@ web_org_void(struct req *req)
         f.err = T("Give the reason, at most 200 characters.");
         return org_page(req, db, org, 422, &f);
     }
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_void(db, web_id_of(org), reason, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_ORG);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return redirect_to(req, "/orgs", web_id_of(org));
 }
 
@@ -537,15 +537,15 @@ web_villages(struct req *req)
     const char *q = web_nonempty(req_query(req, "q"));
     if (q && strlen(q) > 64)
         q = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *towns = db ? townships(req, db) : NULL;
     if (towns == NULL)
         return req->status;
     json_t *items = owned(req, json_array());
     int64_t total;
-    if (org_villages(db, filter ? filter : api_scope(req), q, page, per_page,
+    if (org_villages(db, filter ? filter : app_scope(req), q, page, per_page,
                      items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Villages"), "/villages");
     struct strbuf *o = &req->out;
     heading(req, T("Villages and communities"));
@@ -584,7 +584,7 @@ struct village_form {
 static int
 village_new_page(struct req *req, int status, const struct village_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *towns = db ? townships(req, db) : NULL;
     if (towns == NULL)
         return req->status;
@@ -637,10 +637,10 @@ web_village_create(struct req *req)
         return req->status;
     if (village_check(req, &f) != 0)
         return village_new_page(req, 422, &f);
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     int rc =
         org_village_create(db, f.code, f.name, f.township, false, &who, &id);
@@ -653,7 +653,7 @@ web_village_create(struct req *req)
         f.err_field = "code";
         f.err = T("This division code is already in use.");
     } else {
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     return village_new_page(req, rc == ERR_CONFLICT ? 409 : 422, &f);
 }
@@ -721,12 +721,12 @@ web_village_rename(struct req *req)
     if (!web_text_ok(name, 64))
         return village_page(req, v, 422, name, "name",
                             T("Enter a name of at most 64 characters."));
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_village_rename(db, web_id_of(v), name, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_VILLAGE);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return redirect_to(req, "/villages", web_id_of(v));
 }
 
@@ -742,11 +742,11 @@ web_village_void(struct req *req)
     if (!web_text_ok(reason, 200))
         return village_page(req, v, 422, web_jstr(v, "name"), "reason",
                             T("Give the reason, at most 200 characters."));
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = org_village_void(db, web_id_of(v), reason, &who);
     if (rc == ERR_NOTFOUND)
         return not_found(req, NO_VILLAGE);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return redirect_to(req, "/villages", web_id_of(v));
 }

@@ -10,7 +10,7 @@
 #include "assets.h"
 #include "i18n.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/org.h"
@@ -98,7 +98,7 @@ web_township_name(struct req *req, const char *code)
 {
     if (code == NULL)
         return NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return code;
     const char *name = code;
@@ -271,7 +271,7 @@ web_login_form(struct req *req)
     return login_page(req, 200, NULL, NULL);
 }
 
-/* The page's answer to a log-in (api_login). */
+/* The page's answer to a log-in (app_login). */
 static int
 page_login_answer(struct req *req, const struct login_result *res, void *ctx)
 {
@@ -291,7 +291,7 @@ page_login_answer(struct req *req, const struct login_result *res, void *ctx)
     if (res->outcome != LOGIN_OK)
         return login_page(req, 401, username,
                           T("Wrong username or password."));
-    api_set_session_cookie(req, res->token);
+    app_set_session_cookie(req, res->token);
     if (res->acct.must_change_password)
         return http_redirect(req, "/password");
     const char *next = req_form(req, "next");
@@ -310,19 +310,19 @@ web_login(struct req *req)
                           T("Enter your username and password."));
     /* The name to show again if the log-in fails. */
     char *shown = arena_strdup(&req->arena, username);
-    return api_login(req, username, password, page_login_answer, shown);
+    return app_login(req, username, password, page_login_answer, shown);
 }
 
 int
 web_logout(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
-    if (auth_logout(db, api_account(req), &who) != 0)
-        return api_db_error(req, db);
-    api_clear_session_cookie(req);
+    struct audit_who who = app_who(req);
+    if (auth_logout(db, app_account(req), &who) != 0)
+        return app_db_error(req, db);
+    app_clear_session_cookie(req);
     return http_redirect(req, "/login");
 }
 
@@ -331,7 +331,7 @@ web_logout(struct req *req)
 int
 web_home(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     web_page_begin(req, T("Home"), "/");
@@ -349,7 +349,7 @@ web_home(struct req *req)
     if (bit & R_SYSADMIN) {
         int64_t users = 0, locked = 0;
         if (auth_account_counts(db, &users, &locked) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         stat(req, users, T("Accounts"));
         stat(req, locked, T("Locked accounts"));
     } else if (bit & R_SECADMIN) {
@@ -359,7 +359,7 @@ web_home(struct req *req)
         if (policy_role_changes(db, &req->arena, 0, 0, &none, &n,
                                 &changes) != 0 ||
             auth_account_counts(db, &users, &locked) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         stat(req, changes, T("Role changes to review"));
         stat(req, locked, T("Locked accounts"));
     } else if (bit & R_AUDITOR) {
@@ -372,14 +372,14 @@ web_home(struct req *req)
             db_int1(db, Q_AUDIT_COUNT, &today, "sssii", (const char *)NULL,
                     (const char *)NULL, (const char *)NULL, midnight,
                     INT64_MAX) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         stat(req, all, T("Audit records"));
         stat(req, today, T("Audit records today"));
     } else {
         struct org_counts c;
-        if (org_counts(db, api_scope(req), &c) != 0)
-            return api_db_error(req, db);
-        if (api_scope(req) == NULL)
+        if (org_counts(db, app_scope(req), &c) != 0)
+            return app_db_error(req, db);
+        if (app_scope(req) == NULL)
             stat(req, c.townships, T("Townships"));
         stat(req, c.villages, T("Villages and communities"));
         stat(req, c.people, T("People on the roster"));
@@ -450,12 +450,12 @@ static int
 page_password_run(struct req *req, void *ctx)
 {
     const struct page_password *p = ctx;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *why = NULL;
-    int rc = auth_change_password(db, api_account(req), p->old_pw, p->new_pw,
+    int rc = auth_change_password(db, app_account(req), p->old_pw, p->new_pw,
                                   &who, &why);
     switch (rc) {
     case 0:
@@ -467,7 +467,7 @@ page_password_run(struct req *req, void *ctx)
     case ERR_CONFLICT:
         return password_page(req, 422, NULL, web_why(req, why), NULL);
     default:
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
 }
 
@@ -489,7 +489,7 @@ web_password(struct req *req)
                              T("The two new passwords differ."));
     if (strlen(p->old_pw) > 256 || strlen(p->new_pw) > 256)
         return password_page(req, 422, NULL, T("Too long."), NULL);
-    return api_offload(req, page_password_run, p);
+    return app_offload(req, page_password_run, p);
 }
 
 /* --- lists ------------------------------------------------------------ */
@@ -583,12 +583,12 @@ users_page(struct req *req, int status, const struct user_form *f)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
     if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Accounts"), "/users");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
@@ -614,7 +614,7 @@ users_page(struct req *req, int status, const struct user_form *f)
     struct db_res *r = db_query(db, Q_USER_LIST, "ii", per_page,
                                 (page - 1) * per_page);
     if (r == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     int64_t now = now_unix();
     while (db_next(r) > 0) {
         html_raw(o, "<tr><td>");
@@ -641,7 +641,7 @@ users_page(struct req *req, int status, const struct user_form *f)
     html_raw(o, "</td></tr></tfoot></table>");
     web_pager(req, "/users", page, per_page, total, "");
     if (user_form(req, db, f) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_end(req);
     req->status = status;
     return status;
@@ -665,10 +665,10 @@ page_user_run(struct req *req, void *ctx)
 {
     struct page_user *p = ctx;
     struct user_form *f = &p->f;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     struct user_error e = {0};
     int rc = auth_user_create(db, &p->u, &who, &id, &e);
@@ -682,7 +682,7 @@ page_user_run(struct req *req, void *ctx)
         return http_redirect(req, l);
     }
     if (e.code == NULL || strcmp(e.code, "internal") == 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     const char *msg = web_why(req, e.why);
     if (e.field && strcmp(e.field, "username") == 0)
         f->err_username = msg;
@@ -721,7 +721,7 @@ web_users_create(struct req *req)
         .township_code = f->township && *f->township ? f->township : NULL,
         .origin = USER_BY_API,
     };
-    return api_offload(req, page_user_run, p);
+    return app_offload(req, page_user_run, p);
 }
 
 int
@@ -733,14 +733,14 @@ web_audit(struct req *req)
     const char *event = req_query(req, "event");
     if (event && (*event == '\0' || strlen(event) > 64))
         event = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t total;
     if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event,
                 (const char *)NULL, (const char *)NULL, (int64_t)0,
                 INT64_MAX) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Audit log"), "/audit");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
@@ -787,7 +787,7 @@ web_audit(struct req *req)
                                 (int64_t)0, INT64_MAX, per_page,
                                 (page - 1) * per_page);
     if (r == NULL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     while (db_next(r) > 0) {
         char at[21];
         time_iso(db_int(r, 1) + 8 * 3600, at); /* shown in Beijing time */

@@ -10,7 +10,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/people.h"
@@ -82,7 +82,7 @@ web_people(struct req *req)
     struct people_filter f = {0};
     /* ?township= as the API takes it (a link to one township's roster),
      * within the caller's scope. */
-    if (api_township_filter(req, &f.township) != 0)
+    if (app_township_filter(req, &f.township) != 0)
         return req->status;
     const char *tw = req_query(req, "township"); /* kept in the links */
     f.q = req_query(req, "q");
@@ -96,14 +96,14 @@ web_people(struct req *req)
         f.political_status = NULL;
     if (f.flag && people_flag_bit(f.flag) < 0)
         f.flag = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
     int64_t total;
     if (people_list(db, &f, page, per_page, items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Roster"), "/people");
     struct strbuf *o = &req->out;
@@ -274,13 +274,13 @@ static int
 person_page(struct req *req, int64_t id, bool reveal, int status,
             const char *err_field, const char *err)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct person_view v;
     int rc = people_get(db, app_keys, id, false, &who, &v);
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (rc == 0 && scope && strcmp(scope, v.township) != 0) {
         json_decref(v.json);
         rc = ERR_NOTFOUND;
@@ -289,11 +289,11 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such person."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     if (reveal) {
         json_decref(v.json);
         if (people_get(db, app_keys, id, true, &who, &v) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
     }
     json_t *p = v.json;
     web_page_begin(req, web_jstr(p, "name"), "/people");
@@ -371,12 +371,12 @@ web_person_update(struct req *req)
     for (size_t i = 0; i < NLABELS(flag_labels); i++)
         if (req_form_has(req, "flags", flag_labels[i].code))
             in.flags |= 1u << people_flag_bit(flag_labels[i].code);
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct person_error e;
-    int rc = people_update(db, app_keys, id, &in, api_scope(req), &who, &e);
+    int rc = people_update(db, app_keys, id, &in, app_scope(req), &who, &e);
     if (rc == 0)
         return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
                                                (long long)id));
@@ -384,7 +384,7 @@ web_person_update(struct req *req)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such person."));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return person_page(req, id, false, 422, e.field, web_why(req, e.why));
 }
 
@@ -398,16 +398,16 @@ web_person_void(struct req *req)
     if (!web_text_ok(reason, 200))
         return person_page(req, id, false, 422, "reason",
                            T("Give the reason, at most 200 characters."));
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
-    int rc = people_void(db, id, reason, api_scope(req), &who);
+    struct audit_who who = app_who(req);
+    int rc = people_void(db, id, reason, app_scope(req), &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such person."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
                                            (long long)id));
 }
@@ -478,7 +478,7 @@ web_person_create(struct req *req)
         .status = req_form(req, "political_status"),
         .village = req_form(req, "village_code"),
     };
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (!web_text_ok(f.name, 32)) {
         f.err_field = "name";
         f.err = T("Enter a name of at most 32 characters.");
@@ -503,10 +503,10 @@ web_person_create(struct req *req)
         .township_code = township,
         .village_code = f.village,
     };
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t id;
     struct person_error e;
     int rc = people_create(db, app_keys, &in, &who, &id, &e);
@@ -514,7 +514,7 @@ web_person_create(struct req *req)
         return http_redirect(req, arena_printf(&req->arena, "/people/%lld",
                                                (long long)id));
     if (rc != ERR_INVAL && rc != ERR_CONFLICT)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return person_form(req, rc == ERR_CONFLICT ? 409 : 422, &f);
@@ -578,21 +578,21 @@ web_people_import(struct req *req)
         err_msg = T("Choose a file to import.");
         status = 422;
     } else {
-        struct db *db = api_db(req);
+        struct db *db = app_db(req);
         if (db == NULL)
             return req->status;
-        struct audit_who who = api_who(req);
+        struct audit_who who = app_who(req);
         /* An .xlsx is a zip: it starts with "PK". */
         bool xlsx = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
         int rc = (xlsx ? roster_import_xlsx : roster_import_csv)(
-            db, app_keys, data, len, api_scope(req), all, &who, &rep, err,
+            db, app_keys, data, len, app_scope(req), all, &who, &rep, err,
             sizeof(err));
         if (rc == ERR_INVAL) {
             err_msg = err;
             status = 422;
         } else if (rc != 0) {
             json_decref(rep.rejected);
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         }
     }
     web_page_begin(req, T("Import a roster"), "/people");

@@ -8,14 +8,14 @@
  *
  * The same domain calls and scope as /api/v1/programs, /api/v1/sessions
  * and /api/v1/plans: a school admin reaches only its township's schools
- * (api_get_scoped: another township's program or session is a 404).
+ * (app_get_scoped: another township's program or session is a 404).
  */
 #include "web.h"
 
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
@@ -58,7 +58,7 @@ school_items(struct req *req, struct db *db)
     json_t *items = json_array();
     int64_t n;
     return web_loaded(
-        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n),
+        req, db, school_list(db, app_scope(req), 0, 0, 1, 100, items, &n),
         items);
 }
 
@@ -110,7 +110,7 @@ web_programs(struct req *req)
     const char *type = web_nonempty(req_query(req, "type"));
     if (type && strlen(type) > 32)
         type = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     json_t *schools = types ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -120,14 +120,14 @@ web_programs(struct req *req)
      * programs with a session in it. */
     struct program_filter f = {.type = type, .school_id = sel ? school : 0};
     char a[11] = "", b[11] = "";
-    f.dated = api_has_period(req);
-    if (api_township_filter(req, &f.township) != 0 ||
-        (f.dated && api_period_or_400(req, &f.from, &f.to, a, b) != 0))
+    f.dated = app_has_period(req);
+    if (app_township_filter(req, &f.township) != 0 ||
+        (f.dated && app_period_or_400(req, &f.from, &f.to, a, b) != 0))
         return req->status;
     json_t *items = web_owned(req, json_array());
     int64_t total;
     if (program_list(db, &f, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Training programs"), "/programs");
     struct strbuf *o = &req->out;
     web_h1(req, T("Training programs"));
@@ -186,7 +186,7 @@ struct program_form {
 static int
 program_new_page(struct req *req, int status, const struct program_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     json_t *schools = types ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -226,7 +226,7 @@ web_program_create(struct req *req)
         .from = req_form(req, "from"),
         .to = req_form(req, "to"),
     };
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *schools = db ? school_items(req, db) : NULL;
     if (schools == NULL)
         return req->status;
@@ -254,14 +254,14 @@ web_program_create(struct req *req)
         .to = f.to,
         .school_id = school,
     };
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
     int rc = program_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
         return http_redirect(req, web_path_id(req, "/programs", id));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return program_new_page(req, 422, &f);
@@ -310,7 +310,7 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
         teacher_list(db, &tf, 1, ALL, teachers, &n) != 0 ||
         school_rooms(db, school, rooms) != 0 ||
         school_get(db, school, &s, stw) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_owned(req, s);
     const char *title = web_jstr(p, "title");
     web_page_begin(req, title, "/programs");
@@ -450,14 +450,14 @@ web_session_create(struct req *req)
     }
     if (f.err)
         return program_page(req, db, p, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
     int rc = class_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
         return http_redirect(req, web_path_id(req, "/sessions", id));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return program_page(req, db, p, 422, &f);
@@ -486,7 +486,7 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     int64_t sid = web_id_of(s);
     json_t *roster = web_owned(req, json_array());
     if (class_roster(db, sid, roster) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     const char *q = web_nonempty(req_query(req, "q"));
     if (q == NULL)
         q = web_nonempty(req_form(req, "q"));
@@ -501,9 +501,9 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     if (!admin)
         q = NULL;
     if (q) {
-        struct people_filter pf = {.township = api_scope(req), .q = q};
+        struct people_filter pf = {.township = app_scope(req), .q = q};
         if (people_list(db, &pf, 1, 20, found, &nfound) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
     }
     const char *title = web_jstr(s, "course_title");
     if (title == NULL)
@@ -667,14 +667,14 @@ web_session_void(struct req *req)
         return session_page_void(req, db, s, 422, NULL,
                                  T("Give a reason of at most 200 "
                                    "characters."));
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = class_void(db, web_id_of(s), reason, &who);
     if (rc == ERR_CONFLICT)
         return session_page_void(req, db, s, 409, NULL,
                                  T("Someone has checked in: the session "
                                    "and its hours stay on record."));
     if (rc != 0 && rc != ERR_NOTFOUND)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, "/sessions");
 }
 
@@ -693,14 +693,14 @@ web_session_enroll(struct req *req)
                             T("Choose a person from the search."));
     /* Only a person of the caller's township, as the API checks. */
     struct person_view view;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = people_get(db, app_keys, person, false, &who, &view);
     if (rc == ERR_NOTFOUND)
         return session_page(req, db, s, 422, T("No such person."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_decref(view.json);
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (scope && strcmp(scope, view.township) != 0)
         return session_page(req, db, s, 422,
                             T("This person is on another township's "
@@ -715,7 +715,7 @@ web_session_enroll(struct req *req)
     if (rc == ERR_NOTFOUND)
         return session_page(req, db, s, 422, T("No such person."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req,
                          arena_printf(&req->arena, "/sessions/%lld?done=%s",
                                       (long long)web_id_of(s), status));
@@ -729,7 +729,7 @@ web_plans(struct req *req)
     int64_t year;
     if (req_query_int_or_400(req, "year", 2000, 2100, this_year(), &year))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     json_t *schools = types ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -780,7 +780,7 @@ web_plans(struct req *req)
             continue;
         }
         if (rc != 0 || plan_get(db, pid, &plan) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         web_owned(req, plan);
         size_t k;
         json_t *b;
@@ -826,7 +826,7 @@ struct plan_form {
 static int
 plan_new_page(struct req *req, int status, const struct plan_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     json_t *schools = types ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -927,7 +927,7 @@ web_plan_create(struct req *req)
         }
         n++;
     }
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *schools = db ? school_items(req, db) : NULL;
     if (schools == NULL)
         return req->status;
@@ -951,7 +951,7 @@ web_plan_create(struct req *req)
     }
     if (f.err)
         return plan_new_page(req, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
     int rc = plan_create(db, school, year, f.title, b, n, &who, &id, &e);
@@ -964,7 +964,7 @@ web_plan_create(struct req *req)
         return plan_new_page(req, 409, &f);
     }
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return plan_new_page(req, 422, &f);

@@ -2,7 +2,7 @@
  * report.c - the county report page (SPEC.md §4.3, §2.18): the same
  * figures as GET /api/v1/reports/county, laid out like the county's
  * yearly summary, for a date range (the calendar year to date unless
- * told: the one default, api_period_or_400) and, for county roles, a
+ * told: the one default, app_period_or_400) and, for county roles, a
  * township. Figures whose capability does not exist yet read "—", never
  * 0. Every counted figure links to the list of exactly the records it
  * counts, with the same period and township (the table `parts`), and
@@ -17,7 +17,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/util.h"
 #include "../domain/auth.h"
 #include "../domain/org.h"
@@ -35,8 +35,8 @@ web_scope_fields(struct req *req, const char *township, const char *from,
                  const char *to)
 {
     struct strbuf *o = &req->out;
-    if (api_scope(req) == NULL) {
-        struct db *db = api_db(req);
+    if (app_scope(req) == NULL) {
+        struct db *db = app_db(req);
         json_t *tws = web_owned(req, json_array());
         int64_t n;
         if (db)
@@ -367,8 +367,8 @@ static int
 page_scope(struct req *req, struct db *db, const char **t, int64_t *from,
            int64_t *to, char from_s[11], char to_s[11])
 {
-    if (api_township_filter(req, t) != 0 ||
-        api_period_or_400(req, from, to, from_s, to_s) != 0)
+    if (app_township_filter(req, t) != 0 ||
+        app_period_or_400(req, from, to, from_s, to_s) != 0)
         return -1;
     if (*t && !township_exists(db, *t)) {
         http_error(req, 400, "invalid_param", "township", "%s",
@@ -381,7 +381,7 @@ page_scope(struct req *req, struct db *db, const char **t, int64_t *from,
 int
 web_report(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     const char *t;
     int64_t f, u;
     char from[11], to[11];
@@ -390,7 +390,7 @@ web_report(struct req *req)
     json_t *r;
     if (report_county(db, t, f, u, app_config.pool_min_county_teachers,
                       &r) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_owned(req, r);
     json_t *sh = json_object_get(r, "study_hours");
     struct scope sc = {from, to, t,
@@ -475,7 +475,7 @@ pct(struct req *req, json_t *v)
 int
 web_ranking(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     struct report_filter f = {0};
     char from[11], to[11];
     if (db == NULL ||
@@ -484,12 +484,12 @@ web_ranking(struct req *req)
     f.module = web_nonempty(req_query(req, "module"));
     json_t *modules = web_owned(req, json_array());
     if (org_code_list(db, Q_MODULE_LIST, modules) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     if (f.module && web_name_of(modules, f.module) == f.module)
         f.module = NULL; /* not a module: no filter */
     json_t *items = web_owned(req, json_array()), *sum;
     if (report_ranking(db, &f, items, &sum) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_owned(req, sum);
     web_page_begin(req, T("Teacher ranking"), "/teachers");
     struct strbuf *o = &req->out;
@@ -606,7 +606,7 @@ web_ranking(struct req *req)
 int
 web_report_villages(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     struct report_filter f = {0};
     int64_t page, per_page, total;
     char from[11], to[11];
@@ -615,7 +615,7 @@ web_report_villages(struct req *req)
         return req->status;
     json_t *items = web_owned(req, json_array());
     if (report_villages(db, &f, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Villages covered (村两委)"), "/report");
     struct strbuf *o = &req->out;
     web_h1(req, T("Villages covered (村两委)"));

@@ -14,7 +14,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/orders.h"
@@ -45,9 +45,9 @@ web_schools(struct req *req)
 {
     const char *t;
     int pool;
-    if (api_township_filter(req, &t) != 0 || api_pool_or_400(req, &pool))
+    if (app_township_filter(req, &t) != 0 || app_pool_or_400(req, &pool))
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -55,7 +55,7 @@ web_schools(struct req *req)
     if (school_list(db, t, app_config.pool_min_county_teachers, pool, 1, 100,
                     items, &total) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Schools"), "/schools");
     struct strbuf *o = &req->out;
@@ -125,15 +125,15 @@ web_rooms(struct req *req)
     int64_t page, per_page, function, total;
     const char *t;
     if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        api_township_filter(req, &t) != 0 ||
+        app_township_filter(req, &t) != 0 ||
         req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = web_owned(req, json_array());
     if (room_list(db, t, function == 1, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     const char *title = function ? T("Function rooms") : T("Rooms");
     web_page_begin(req, title, "/schools");
     struct strbuf *o = &req->out;
@@ -179,7 +179,7 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
             const struct field_error *room_err)
 {
     json_t *s;
-    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, id, "school", &s) != 0)
         return req->status;
     json_t *rooms = json_array(), *checks = json_array();
     if (school_rooms(db, id, rooms) != 0 ||
@@ -187,7 +187,7 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
         json_decref(rooms);
         json_decref(checks);
         json_decref(s);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, web_jstr(s, "name"), "/schools");
     struct strbuf *o = &req->out;
@@ -275,7 +275,7 @@ web_school(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     return db ? school_page(req, db, id, NULL, NULL) : req->status;
 }
 
@@ -285,11 +285,11 @@ web_school_check(struct req *req)
     int64_t id, year;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, id, "school", &s) != 0)
         return req->status;
     json_decref(s);
     const char *y = req_form(req, "year"), *note = req_form(req, "note");
@@ -311,9 +311,9 @@ web_school_check(struct req *req)
         .books = req_form_has(req, "books", "1"),
         .note = note,
     };
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     if (school_check_put(db, id, &c, &who) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena, "/schools/%lld",
                                            (long long)id));
 }
@@ -330,16 +330,16 @@ web_orders(struct req *req)
     int64_t from, to, school;
     char a[11], b[11];
     if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0, &school) ||
-        api_township_filter(req, &t) != 0 ||
-        api_period_or_400(req, &from, &to, a, b) != 0)
+        app_township_filter(req, &t) != 0 ||
+        app_period_or_400(req, &from, &to, a, b) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     char tw[16];
     if (school) { /* an older link: the school's township */
         json_t *s;
-        if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+        if (app_get_scoped(req, db, school_get, school, "school", &s) != 0)
             return req->status;
         str_copy(tw, sizeof(tw), web_jstr(s, "township_code"));
         json_decref(s);
@@ -348,7 +348,7 @@ web_orders(struct req *req)
     json_t *items = web_owned(req, json_array());
     int64_t placed;
     if (order_table(db, t, from, to, items, &placed) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Course orders"), "/orders");
     struct strbuf *o = &req->out;
     web_h1(req, T("Course orders"));
@@ -405,11 +405,11 @@ web_orders_convert(struct req *req)
         return http_error(req, 400, "invalid_param",
                           school == 0 ? "school_id" : "course_id", "%s",
                           T("Choose the school and the course."));
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, school, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, school, "school", &s) != 0)
         return req->status;
     json_decref(s);
     int64_t day = now_unix() + 7 * 86400;
@@ -418,7 +418,7 @@ web_orders_convert(struct req *req)
         .school_id = school,
         .starts_at = day - (day + RULES_CST_OFFSET) % 86400 + 9 * 3600,
     };
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e;
     int64_t program, session, n;
     int rc = order_convert(db, &c, &who, &program, &session, &n, &e);
@@ -428,7 +428,7 @@ web_orders_convert(struct req *req)
     if (rc == ERR_INVAL)
         return http_error(req, 422, "invalid_field", e.field, "%s", e.why);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena,
                                            "/sessions/%lld/sheet",
                                            (long long)session));
@@ -440,16 +440,16 @@ web_school_room(struct req *req)
     int64_t id;
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *s;
-    if (api_get_scoped(req, db, school_get, id, "school", &s) != 0)
+    if (app_get_scoped(req, db, school_get, id, "school", &s) != 0)
         return req->status;
     json_decref(s);
     const char *name = req_form(req, "name"), *kind = req_form(req, "kind");
     struct field_error e = {0};
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int64_t room;
     int rc;
     if (!web_text_ok(name, 32)) {
@@ -469,7 +469,7 @@ web_school_room(struct req *req)
         return st == 200 ? 422 : st;
     }
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, arena_printf(&req->arena, "/schools/%lld#rooms",
                                            (long long)id));
 }

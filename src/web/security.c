@@ -70,7 +70,7 @@ role_changes(struct req *req, struct db *db)
     struct role_change *rows;
     size_t n;
     if (policy_role_changes(db, &req->arena, 50, 0, &rows, &n, NULL) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     for (size_t i = 0; i < n; i++) {
         char at[21];
         time_iso(rows[i].at + 8 * 3600, at); /* shown in Beijing time */
@@ -96,12 +96,12 @@ static int
 security_page(struct req *req, int status, const char *err_field,
               const char *err, const char *const values[POL_COUNT])
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct policy_view v[POL_COUNT];
     if (policy_read(db, v) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Security policy"), "/security");
     struct strbuf *o = &req->out;
     web_h1(req, T("Security policy"));
@@ -164,12 +164,12 @@ web_security(struct req *req)
 int
 web_security_update(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     struct policy_view cur[POL_COUNT];
     if (policy_read(db, cur) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     struct policy_change c;
     memset(&c, 0, sizeof(c));
     const char *values[POL_COUNT] = {0};
@@ -200,7 +200,7 @@ web_security_update(struct req *req)
     if (!sent)
         return security_page(req, 422, policy_fields[0].name,
                              T("Fill in the policy's fields."), values);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     const char *field = NULL, *why = NULL;
     bool any = false;
     for (int i = 0; i < POL_COUNT; i++)
@@ -209,6 +209,6 @@ web_security_update(struct req *req)
     if (rc == ERR_INVAL)
         return security_page(req, 422, field, web_why(req, why), values);
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, "/security?saved=1");
 }

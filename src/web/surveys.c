@@ -12,7 +12,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/org.h"
@@ -59,13 +59,13 @@ audience(struct req *req, json_t *s)
 int
 web_surveys(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    if (survey_list(db, api_scope(req), items) != 0) {
+    if (survey_list(db, app_scope(req), items) != 0) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Questionnaires"), "/surveys");
     struct strbuf *o = &req->out;
@@ -128,10 +128,10 @@ struct survey_form {
 static void
 builder_page(struct req *req, int status, struct survey_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *tws = json_array();
     int64_t total;
-    if (db && api_scope(req) == NULL)
+    if (db && app_scope(req) == NULL)
         org_townships(db, 1, 100, tws, &total);
     web_page_begin(req, T("New questionnaire"), "/surveys");
     struct strbuf *o = &req->out;
@@ -147,7 +147,7 @@ builder_page(struct req *req, int status, struct survey_form *f)
     html_txt(o, f->intro ? f->intro : "");
     html_raw(o, "</textarea></label>");
     web_field_error(req, web_err_for(f->err_field, f->err, "intro"));
-    if (api_scope(req) == NULL)
+    if (app_scope(req) == NULL)
         web_code_select(req, "township_code", "Audience", tws,
                         T("The whole county"), f->township,
                         web_err_for(f->err_field, f->err, "township_code"));
@@ -291,7 +291,7 @@ web_survey_create(struct req *req)
                             f.intro, "questions", qs);
     json_decref(qs);
     int64_t closes_at = 0;
-    const char *township = api_scope(req);
+    const char *township = app_scope(req);
     if (township == NULL && f.township && *f.township)
         township = f.township;
     if (def == NULL) {
@@ -302,7 +302,7 @@ web_survey_create(struct req *req)
         f.err_field = "closes_at";
         f.err = T("Give a date and time.");
     }
-    struct db *db = f.err ? NULL : api_db(req);
+    struct db *db = f.err ? NULL : app_db(req);
     if (f.err == NULL && db == NULL) {
         json_decref(def);
         return req->status;
@@ -313,7 +313,7 @@ web_survey_create(struct req *req)
      * shows it. */
     struct survey_error e;
     if (db) {
-        struct audit_who who = api_who(req);
+        struct audit_who who = app_who(req);
         rc = survey_create(db, def, township, closes_at, &who, &id, &e);
         if (rc == ERR_INVAL) {
             f.err_field = e.e.field;
@@ -332,7 +332,7 @@ web_survey_create(struct req *req)
         return http_redirect(
             req, arena_printf(&req->arena, "/surveys/%lld", (long long)id));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     builder_page(req, 422, &f);
     return req->status;
 }
@@ -347,7 +347,7 @@ admin_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
 {
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     int rc = survey_get(db, *id, scope, s, tw);
     if (rc == 0 && tw[0] && scope && strcmp(scope, tw) != 0) {
         json_decref(*s);
@@ -359,7 +359,7 @@ admin_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     return 0;
@@ -461,7 +461,7 @@ results(struct req *req, json_t *r, const char *filter)
 int
 web_survey(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
@@ -473,13 +473,13 @@ web_survey(struct req *req)
     const char *t = req_query(req, "township");
     if (t && *t == '\0')
         t = NULL;
-    if (t && api_check_township(req, t) != 0)
+    if (t && app_check_township(req, t) != 0)
         return req->status;
     if (t == NULL)
-        t = api_scope(req);
+        t = app_scope(req);
     json_t *r;
     if (survey_results(db, id, t, &r) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     const char *status = web_jstr(r, "status");
     web_page_begin(req, web_jstr(r, "title"), "/surveys");
     struct strbuf *o = &req->out;
@@ -503,14 +503,14 @@ web_survey(struct req *req)
         html_raw(o, "</p>");
     }
     /* Only the survey's own level manages it. */
-    bool manages = api_scope(req) == NULL || tw[0];
+    bool manages = app_scope(req) == NULL || tw[0];
     html_raw(o, "<div class=\"actions noprint\">");
     if (manages && strcmp(status, "draft") == 0)
         state_button(req, id, "publish", T("Publish"));
     if (manages && strcmp(status, "published") == 0)
         state_button(req, id, "close", T("Close"));
     html_raw(o, "</div>");
-    if (tw[0] == '\0' && api_scope(req) == NULL) {
+    if (tw[0] == '\0' && app_scope(req) == NULL) {
         json_t *tws = json_array();
         int64_t total;
         org_townships(db, 1, 100, tws, &total);
@@ -553,7 +553,7 @@ static int
 set_state(struct req *req,
           int (*fn)(struct db *, int64_t, const struct audit_who *))
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
@@ -562,12 +562,12 @@ set_state(struct req *req,
     if (admin_survey(req, db, &id, &s, tw) != 0)
         return req->status;
     json_decref(s);
-    if (api_check_township(req, tw[0] ? tw : NULL) != 0)
+    if (app_check_township(req, tw[0] ? tw : NULL) != 0)
         return req->status;
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = fn(db, id, &who);
     if (rc != 0 && rc != ERR_CONFLICT) /* a second click changes nothing */
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(
         req, arena_printf(&req->arena, "/surveys/%lld", (long long)id));
 }
@@ -589,8 +589,8 @@ web_survey_close(struct req *req)
 int
 web_my_surveys(struct req *req)
 {
-    struct account *a = api_account(req);
-    struct db *db = api_db(req);
+    struct account *a = app_account(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
@@ -599,7 +599,7 @@ web_my_surveys(struct req *req)
                           : 0;
     if (rc != 0 && rc != ERR_NOTFOUND) {
         json_decref(items);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     web_page_begin(req, T("Questionnaires"), "/me/surveys");
     struct strbuf *o = &req->out;
@@ -640,7 +640,7 @@ static int
 open_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
             bool *answered)
 {
-    struct account *a = api_account(req);
+    struct account *a = app_account(req);
     if (req_param_id_or_404(req, 0, id) != 0)
         return -1;
     int rc = a->person_id ? survey_for_person(db, app_keys, *id, a->person_id,
@@ -652,7 +652,7 @@ open_survey(struct req *req, struct db *db, int64_t *id, json_t **s,
         return -1;
     }
     if (rc != 0) {
-        api_db_error(req, db);
+        app_db_error(req, db);
         return -1;
     }
     *answered = json_is_true(json_object_get(*s, "answered"));
@@ -744,7 +744,7 @@ answer_page(struct req *req, int status, int64_t id, json_t *s, bool answered,
 int
 web_my_survey(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
@@ -760,7 +760,7 @@ web_my_survey(struct req *req)
 int
 web_my_survey_answer(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     int64_t id;
@@ -806,9 +806,9 @@ web_my_survey_answer(struct req *req)
         }
         json_array_append_new(answers, a);
     }
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct survey_error e;
-    int rc = survey_answer(db, app_keys, id, api_account(req)->person_id,
+    int rc = survey_answer(db, app_keys, id, app_account(req)->person_id,
                            answers, now_unix(), &who, &e);
     json_decref(answers);
     if (rc == 0 || rc == ERR_CONFLICT) {
@@ -830,7 +830,7 @@ web_my_survey_answer(struct req *req)
         err = T("This questionnaire is not open for you.");
     } else {
         json_decref(s);
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     }
     answer_page(req, 422, id, s, false, err_q, err);
     json_decref(s);

@@ -15,7 +15,7 @@
 #include "i18n.h"
 #include "web_int.h"
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
@@ -72,7 +72,7 @@ school_items(struct req *req, struct db *db)
     json_t *items = json_array();
     int64_t n;
     return web_loaded(
-        req, db, school_list(db, api_scope(req), 0, 0, 1, 100, items, &n),
+        req, db, school_list(db, app_scope(req), 0, 0, 1, 100, items, &n),
         items);
 }
 
@@ -168,7 +168,7 @@ listed(json_t *items, json_t *id)
 static bool
 teacher_editable(struct req *req, json_t *t, const char *tw)
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     return scope == NULL ||
            (strcmp(scope, tw) == 0 &&
             strcmp(web_jstr(t, "level") ? web_jstr(t, "level") : "",
@@ -185,7 +185,7 @@ web_teachers(struct req *req)
     /* The county report links here with a township, shown (and for
      * county roles chosen) above the table: the count is the report's. */
     const char *tw;
-    if (api_township_filter(req, &tw) != 0)
+    if (app_township_filter(req, &tw) != 0)
         return req->status;
     struct teacher_filter f = {.township = tw};
     f.q = web_nonempty(req_query(req, "q"));
@@ -194,7 +194,7 @@ web_teachers(struct req *req)
         f.q = NULL;
     if (f.level && !teacher_level_valid(f.level))
         f.level = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     json_t *schools = modules ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -210,7 +210,7 @@ web_teachers(struct req *req)
     json_t *items = web_owned(req, json_array());
     int64_t total;
     if (teacher_list(db, &f, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_page_begin(req, T("Teacher pool"), "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, T("Teacher pool"));
@@ -250,13 +250,13 @@ web_teachers(struct req *req)
     html_raw(o, "</tr></thead><tbody>");
     struct rating_prior prior; /* once for the page, not once a row */
     if (rating_prior(db, &prior) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     json_array_foreach(items, i, v)
     {
         json_t *r;
         if (rating_summary_with(db, Q_RATING_TEACHER, web_id_of(v), &prior,
                                 &r) != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         web_owned(req, r);
         html_raw(o, "<tr>");
         web_td_link(req, web_path_id(req, "/teachers", web_id_of(v)),
@@ -375,7 +375,7 @@ teacher_fields(struct req *req, json_t *modules, json_t *schools, json_t *towns,
                const struct teacher_form *f)
 {
     struct strbuf *o = &req->out;
-    bool county = api_scope(req) == NULL;
+    bool county = app_scope(req) == NULL;
     web_input(req, "name", "Full name", f->name, "text", t_err(f, "name"));
     html_raw(o, "<label>");
     html_txt(o, T("Level"));
@@ -417,7 +417,7 @@ static int
 teacher_check_form(struct req *req, struct teacher_form *f,
                    struct teacher_input *in)
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (!web_text_ok(f->name, 32)) {
         f->err_field = "name";
         f->err = T("Enter a name of at most 32 characters.");
@@ -450,7 +450,7 @@ teacher_check_form(struct req *req, struct teacher_form *f,
 static int
 teacher_new_page(struct req *req, int status, const struct teacher_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     json_t *schools = modules ? school_items(req, db) : NULL;
     json_t *towns = schools ? township_items(req, db) : NULL;
@@ -474,7 +474,7 @@ web_teacher_new(struct req *req)
 int
 web_teacher_create(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     json_t *schools = modules ? school_items(req, db) : NULL;
     if (schools == NULL)
@@ -484,21 +484,21 @@ web_teacher_create(struct req *req)
     teacher_form_read(req, modules, schools, &f);
     if (teacher_check_form(req, &f, &in) != 0)
         return teacher_new_page(req, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
     int rc = teacher_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
         return http_redirect(req, web_path_id(req, "/teachers", id));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return teacher_new_page(req, 422, &f);
 }
 
 /* The teacher {id} of the path as the caller may see it (the API's rule,
- * api_get_scoped: a school admin sees the county's and invited teachers
+ * app_get_scoped: a school admin sees the county's and invited teachers
  * and its own township's); NULL having answered 404 or 500. tw gets its
  * township ("" for none). */
 static json_t *
@@ -530,7 +530,7 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     if (school_list(db, NULL, 0, 0, 1, 100, all, &n) != 0 ||
         rating_summary(db, Q_RATING_TEACHER, web_id_of(t), &rating) != 0 ||
         class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_owned(req, rating);
     const char *name = web_jstr(t, "name");
     web_page_begin(req, name, "/teachers");
@@ -643,7 +643,7 @@ web_teacher_update(struct req *req)
     teacher_form_read(req, modules, schools, &f);
     /* A school admin keeps the county teachers' other schools: it only
      * changes the ticks of its own township's. */
-    if (api_scope(req)) {
+    if (app_scope(req)) {
         size_t i;
         json_t *x;
         json_array_foreach(json_object_get(t, "school_ids"), i, x)
@@ -654,7 +654,7 @@ web_teacher_update(struct req *req)
     }
     if (teacher_check_form(req, &f, &in) != 0)
         return teacher_page(req, db, t, tw, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int rc = teacher_update(db, web_id_of(t), &in, &who, &e);
     if (rc == 0)
@@ -662,7 +662,7 @@ web_teacher_update(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s", T(NO_TEACHER));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return teacher_page(req, db, t, tw, 422, &f);
@@ -679,7 +679,7 @@ web_teacher_account(struct req *req)
     if (!teacher_editable(req, t, tw))
         return http_error(req, 403, "forbidden", NULL, "%s",
                           T("Only the county changes county teachers."));
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int rc = teacher_link_username(db, web_id_of(t), req_form(req, "username"),
                                    &who, &e);
@@ -688,7 +688,7 @@ web_teacher_account(struct req *req)
                                                "/teachers/%lld?linked=1",
                                                (long long)web_id_of(t)));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     struct teacher_form f;
     teacher_form_of(t, &f);
     f.err_field = "username";
@@ -723,7 +723,7 @@ web_courses(struct req *req)
         f.q = NULL;
     if (f.module && strlen(f.module) > 32)
         f.module = NULL;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     json_t *teachers = modules ? all_teachers(req, db) : NULL;
     if (teachers == NULL)
@@ -731,8 +731,8 @@ web_courses(struct req *req)
     json_t *items = web_owned(req, json_array());
     int64_t total;
     if (course_list(db, &f, page, per_page, items, &total) != 0)
-        return api_db_error(req, db);
-    bool county = api_scope(req) == NULL;
+        return app_db_error(req, db);
+    bool county = app_scope(req) == NULL;
     web_page_begin(req, T("Course catalog"), "/courses");
     struct strbuf *o = &req->out;
     web_h1(req, T("Course catalog"));
@@ -936,7 +936,7 @@ course_check_form(struct req *req, struct course_form *f,
 static int
 course_new_page(struct req *req, int status, const struct course_form *f)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     json_t *teachers = modules ? all_teachers(req, db) : NULL;
     if (teachers == NULL)
@@ -959,7 +959,7 @@ web_course_new(struct req *req)
 int
 web_course_create(struct req *req)
 {
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     json_t *teachers = db ? all_teachers(req, db) : NULL;
     if (teachers == NULL)
         return req->status;
@@ -968,14 +968,14 @@ web_course_create(struct req *req)
     course_form_read(req, teachers, &f);
     if (course_check_form(req, &f, &in) != 0)
         return course_new_page(req, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
     int rc = course_create(db, &in, false, &who, &id, &e);
     if (rc == 0)
         return http_redirect(req, web_path_id(req, "/courses", id));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return course_new_page(req, 422, &f);
@@ -993,7 +993,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     if (teachers == NULL)
         return req->status;
     if (rating_summary(db, Q_RATING_COURSE, web_id_of(c), &rating) != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     web_owned(req, rating);
     const char *title = web_jstr(c, "title");
     bool published = json_is_true(json_object_get(c, "published"));
@@ -1017,7 +1017,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     web_row(req, "Mean score", score(req, rating, "mean"));
     web_row(req, "Excellence rate", rate(req, rating));
     html_raw(o, "</table>");
-    if (api_scope(req) == NULL) {
+    if (app_scope(req) == NULL) {
         char action[64];
         str_fmt(action, sizeof(action), "/courses/%lld/publish",
                 (long long)web_id_of(c));
@@ -1044,7 +1044,7 @@ course_of_path(struct req *req, struct db **db)
 {
     int64_t id;
     json_t *c;
-    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = api_db(req)) == NULL)
+    if (req_param_id_or_404(req, 0, &id) != 0 || (*db = app_db(req)) == NULL)
         return NULL;
     int rc = course_get(*db, id, &c);
     if (rc == 0 && json_is_true(json_object_get(c, "voided"))) {
@@ -1056,7 +1056,7 @@ course_of_path(struct req *req, struct db **db)
         return NULL;
     }
     if (rc != 0) {
-        api_db_error(req, *db);
+        app_db_error(req, *db);
         return NULL;
     }
     return web_owned(req, c);
@@ -1087,7 +1087,7 @@ web_course_update(struct req *req)
     course_form_read(req, teachers, &f);
     if (course_check_form(req, &f, &in) != 0)
         return course_page(req, db, c, 422, &f);
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     struct field_error e = {0};
     int rc = course_update(db, web_id_of(c), &in, &who, &e);
     if (rc == 0)
@@ -1096,7 +1096,7 @@ web_course_update(struct req *req)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));
     if (rc != ERR_INVAL)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
     return course_page(req, db, c, 422, &f);
@@ -1114,12 +1114,12 @@ web_course_publish(struct req *req)
     if (p == NULL || (strcmp(p, "1") != 0 && strcmp(p, "0") != 0))
         return http_error(req, 422, "invalid_field", "published", "%s",
                           T("Publish or unpublish: published is 1 or 0."));
-    struct audit_who who = api_who(req);
+    struct audit_who who = app_who(req);
     int rc = course_publish(db, web_id_of(c), strcmp(p, "1") == 0, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such course."));
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     return http_redirect(req, web_path_id(req, "/courses", web_id_of(c)));
 }

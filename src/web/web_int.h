@@ -6,7 +6,7 @@
  */
 #pragma once
 
-#include "../api/api.h"
+#include "../app/app.h"
 #include "../http/http.h"
 
 #include <jansson.h>
@@ -142,7 +142,7 @@ const char *web_nonempty(const char *s);
 int64_t web_id_of(json_t *v);
 /* "base/id", the address of a record's page. */
 const char *web_path_id(struct req *req, const char *base, int64_t id);
-/* The record {id} of the path as the caller may see it (api_get_scoped:
+/* The record {id} of the path as the caller may see it (app_get_scoped:
  * another township's does not exist for it), released with the request;
  * *db is the connection. With live, a voided record is missing too. NULL
  * having answered 404 (msgid, in the page's language) or 500. */

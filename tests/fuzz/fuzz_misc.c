@@ -64,7 +64,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int n = 0;
         static const char *const methods[] = {"GET", "POST", "PATCH",
                                               "DELETE"};
-        http_route_match(api_routes, methods[size % 4], s, params, &n, &a);
+        http_route_match(routes, methods[size % 4], s, params, &n, &a);
         FUZZ_ASSERT(n >= 0 && n <= 4);
         arena_cleanup(&a);
         break;

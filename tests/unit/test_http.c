@@ -6,7 +6,7 @@
  */
 #include "unit.h"
 
-#include "../../src/api/api.h"
+#include "../../src/routes.h"
 #include "../../src/core/err.h"
 #include "../../src/core/util.h"
 #include "../../src/domain/roles.h"
@@ -28,16 +28,16 @@ every_app_route_declares_access(void **state)
 {
     (void)state;
     char err[256] = "";
-    assert_int_equal(http_routes_check(api_routes, err, sizeof(err)), 0);
-    for (int i = 0; api_routes[i].method; i++) {
-        assert_int_not_equal(api_routes[i].access, ACCESS_UNDECLARED);
+    assert_int_equal(http_routes_check(routes, err, sizeof(err)), 0);
+    for (int i = 0; routes[i].method; i++) {
+        assert_int_not_equal(routes[i].access, ACCESS_UNDECLARED);
         /* The account and audit administrators see no business data:
          * the only routes open to them are their own and the shared
          * account routes. */
-        const char *p = api_routes[i].pattern;
-        if (api_routes[i].access == ACCESS_USER &&
-            (api_routes[i].roles & (R_SYSADMIN | R_AUDITOR)) &&
-            api_routes[i].roles != R_ANY) {
+        const char *p = routes[i].pattern;
+        if (routes[i].access == ACCESS_USER &&
+            (routes[i].roles & (R_SYSADMIN | R_AUDITOR)) &&
+            routes[i].roles != R_ANY) {
             bool own = strncmp(p, "/api/v1/users", 13) == 0 ||
                        strcmp(p, "/users") == 0 ||
                        strcmp(p, "/api/v1/audit") == 0 ||
@@ -189,8 +189,8 @@ static void
 app_routes_take_bodies_only_where_declared(void **state)
 {
     (void)state;
-    for (int i = 0; api_routes[i].method; i++) {
-        const struct route *r = &api_routes[i];
+    for (int i = 0; routes[i].method; i++) {
+        const struct route *r = &routes[i];
         bool big = (r->flags & (ROUTE_UPLOAD | ROUTE_PHOTO)) != 0;
         bool big_ok = strstr(r->pattern, "/import") != NULL ||
                       strstr(r->pattern, "/photos") != NULL;

@@ -3,12 +3,10 @@
  * calling (bearer token or session cookie), the UI language, and the
  * township scope check that every township-bound handler calls.
  */
-#include "api.h"
-
+#include "app.h"
 
 #include "../core/err.h"
 #include "../core/log.h"
-#include "../core/sheet.h"
 #include "../core/util.h"
 #include "../core/workq.h"
 #include "../domain/classes.h"
@@ -34,7 +32,7 @@ static struct db **dbs;
 static size_t ndbs;
 
 struct db *
-api_db(struct req *req)
+app_db(struct req *req)
 {
     if (thread_db)
         return thread_db;
@@ -54,7 +52,7 @@ api_db(struct req *req)
 }
 
 void
-api_db_close_all(void)
+app_db_close_all(void)
 {
     pthread_mutex_lock(&dbs_lock);
     for (size_t i = 0; i < ndbs; i++)
@@ -66,7 +64,7 @@ api_db_close_all(void)
 }
 
 int
-api_db_error(struct req *req, struct db *db)
+app_db_error(struct req *req, struct db *db)
 {
     log_error("%s %s: database: %s", req->method, req->path,
               db ? db_errmsg(db) : "unavailable");
@@ -102,7 +100,7 @@ pick_lang(struct req *req)
 }
 
 /* The account is stored just before the principal in one allocation, so
- * api_account() can find it. */
+ * app_account() can find it. */
 struct caller {
     struct account acct;
     struct principal p;
@@ -125,14 +123,14 @@ fill_principal(struct caller *c, bool via_cookie)
 }
 
 int
-api_authenticate(struct req *req)
+app_authenticate(struct req *req)
 {
     req->lang = pick_lang(req);
     const char *authz = req_header(req, "Authorization");
     const char *cookie = req_cookie(req, "dx_session");
     if (authz == NULL && cookie == NULL)
         return 0;
-    struct db *db = api_db(req);
+    struct db *db = app_db(req);
     if (db == NULL)
         return 500;
     struct caller *c = arena_zalloc(&req->arena, sizeof(*c));
@@ -149,7 +147,7 @@ api_authenticate(struct req *req)
             return 401;
         }
         if (rc != 0)
-            return api_db_error(req, db);
+            return app_db_error(req, db);
         fill_principal(c, false);
         req->user = &c->p;
         return 0;
@@ -158,14 +156,14 @@ api_authenticate(struct req *req)
     if (rc == ERR_NOTFOUND)
         return 0; /* an old or forged cookie is no one */
     if (rc != 0)
-        return api_db_error(req, db);
+        return app_db_error(req, db);
     fill_principal(c, true);
     req->user = &c->p;
     return 0;
 }
 
 struct account *
-api_account(struct req *req)
+app_account(struct req *req)
 {
     if (req->user == NULL)
         return NULL;
@@ -174,7 +172,7 @@ api_account(struct req *req)
 }
 
 struct audit_who
-api_who(struct req *req)
+app_who(struct req *req)
 {
     struct audit_who w = {0, "", "", req->ip, req->page ? "web" : "api"};
     if (req->user) {
@@ -186,7 +184,7 @@ api_who(struct req *req)
 }
 
 const char *
-api_scope(struct req *req)
+app_scope(struct req *req)
 {
     if (req->user == NULL)
         return NULL;
@@ -197,9 +195,9 @@ api_scope(struct req *req)
 }
 
 int
-api_check_township(struct req *req, const char *code)
+app_check_township(struct req *req, const char *code)
 {
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     if (scope == NULL || (code && strcmp(scope, code) == 0))
         return 0;
     http_error(req, 403, "forbidden_township", "township_code",
@@ -207,21 +205,8 @@ api_check_township(struct req *req, const char *code)
     return -1;
 }
 
-json_t *
-api_user_json(const struct account *a)
-{
-    json_t *v = json_pack("{s:I, s:s, s:s, s:s?, s:b}", "id",
-                          (json_int_t)a->id, "username", a->username, "role",
-                          a->role, "township_code", a->township_code,
-                          "must_change_password", a->must_change_password);
-    json_object_set_new(v, "person_id",
-                        a->person_id ? json_integer(a->person_id)
-                                     : json_null());
-    return v;
-}
-
 void
-api_set_session_cookie(struct req *req, const char *token)
+app_set_session_cookie(struct req *req, const char *token)
 {
     http_header_add(
         req, "Set-Cookie",
@@ -234,7 +219,7 @@ api_set_session_cookie(struct req *req, const char *token)
 }
 
 void
-api_clear_session_cookie(struct req *req)
+app_clear_session_cookie(struct req *req)
 {
     http_header_add(req, "Set-Cookie",
                     app_config.cookie_secure
@@ -252,7 +237,7 @@ struct offload {
 };
 
 /* On a pool thread: the work, then the answer goes out. The thread has
- * its own database connection (api_db's, one per thread). */
+ * its own database connection (app_db's, one per thread). */
 static void
 run_offloaded(void *arg)
 {
@@ -267,7 +252,7 @@ run_offloaded(void *arg)
 }
 
 int
-api_offload(struct req *req, offload_fn fn, void *ctx)
+app_offload(struct req *req, offload_fn fn, void *ctx)
 {
     if (app_hash_pool == NULL)
         return fn(req, ctx);
@@ -287,7 +272,7 @@ api_offload(struct req *req, offload_fn fn, void *ctx)
 }
 
 int
-api_my_teacher(struct req *req, struct db *db, int64_t *id)
+app_my_teacher(struct req *req, struct db *db, int64_t *id)
 {
     *id = 0;
     if (req->user == NULL || !(req->user->role_bit & R_TEACHER))
@@ -305,7 +290,7 @@ in_township(struct req *req, struct db *db, int64_t id, json_t *rec,
     (void)db;
     (void)id;
     (void)rec;
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     *ok = scope == NULL || strcmp(scope, township) == 0;
     return 0;
 }
@@ -319,7 +304,7 @@ session_visible(struct req *req, struct db *db, int64_t id, json_t *rec,
     if (!(req->user->role_bit & R_TEACHER))
         return in_township(req, db, id, rec, township, ok);
     int64_t mine;
-    int rc = api_my_teacher(req, db, &mine);
+    int rc = app_my_teacher(req, db, &mine);
     *ok = rc == 0 && mine != 0 &&
           json_integer_value(json_object_get(rec, "teacher_id")) == mine;
     return rc;
@@ -336,11 +321,11 @@ teacher_visible(struct req *req, struct db *db, int64_t id, json_t *rec,
     (void)township;
     if (req->user->role_bit & R_TEACHER) {
         int64_t mine;
-        int rc = api_my_teacher(req, db, &mine);
+        int rc = app_my_teacher(req, db, &mine);
         *ok = rc == 0 && mine != 0 && mine == id;
         return rc;
     }
-    const char *scope = api_scope(req);
+    const char *scope = app_scope(req);
     *ok = scope == NULL;
     return scope ? teacher_in_reach(db, id, scope, ok) : 0;
 }
@@ -357,7 +342,7 @@ static const struct {
 };
 
 int
-api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
+app_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
                const char *what, json_t **out)
 {
     char township[16];
@@ -384,25 +369,12 @@ api_get_scoped(struct req *req, struct db *db, record_get_fn get, int64_t id,
     if (rc == ERR_NOTFOUND)
         http_error(req, 404, "not_found", NULL, "no such %s", what);
     else
-        api_db_error(req, db);
+        app_db_error(req, db);
     return -1;
 }
 
 int
-api_get_answer(struct req *req, record_get_fn get, const char *what)
-{
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    struct db *db = api_db(req);
-    json_t *v;
-    if (db == NULL || api_get_scoped(req, db, get, id, what, &v) != 0)
-        return req->status;
-    return http_json(req, 200, v);
-}
-
-int
-api_write_error(struct req *req, struct db *db, int rc,
+app_write_error(struct req *req, struct db *db, int rc,
                 const struct field_error *e, const char *what)
 {
     if (rc == ERR_INVAL && e)
@@ -412,73 +384,43 @@ api_write_error(struct req *req, struct db *db, int rc,
     if (rc == ERR_CONFLICT)
         return http_error(req, 409, "conflict", NULL, "%s already exists",
                           what);
-    return api_db_error(req, db);
+    return app_db_error(req, db);
 }
 
 int
-api_township_filter(struct req *req, const char **out)
+app_township_filter(struct req *req, const char **out)
 {
     const char *t = req_query(req, "township");
     if (t && *t == '\0')
         t = NULL;
-    if (t && api_check_township(req, t) != 0)
+    if (t && app_check_township(req, t) != 0)
         return -1;
-    *out = t ? t : api_scope(req);
+    *out = t ? t : app_scope(req);
     return 0;
 }
 
 int
-api_list_all(struct req *req, json_t *items)
+app_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
+                   bool *empty)
 {
-    int64_t n = (int64_t)json_array_size(items);
-    if (req_query(req, "page") == NULL && req_query(req, "per_page") == NULL)
-        return http_json(req, 200, http_list(items, n, 1, n > 0 ? n : 1));
-    /* Paged like every list (SPEC §4.2) when the caller asks. */
-    int64_t page, per_page;
-    if (req_paging_or_400(req, &page, &per_page) != 0) {
-        json_decref(items);
-        return req->status;
+    *empty = false;
+    if (req_query_int_or_400(req, "school_id", 1, INT64_MAX, 0,
+                             &f->school_id) != 0)
+        return -1;
+    /* Another township's school gives an empty list, as for programs: the
+     * township scope still applies. */
+    if (!(req->user->role_bit & R_TEACHER))
+        return app_township_filter(req, &f->township);
+    /* A teacher sees the sessions it teaches, in any township. */
+    const char *t = req_query(req, "township");
+    f->township = t && *t ? t : NULL;
+    int64_t mine;
+    if (app_my_teacher(req, db, &mine) != 0) {
+        app_db_error(req, db);
+        return -1;
     }
-    json_t *slice = json_array();
-    for (int64_t i = (page - 1) * per_page; i < n && i < page * per_page;
-         i++)
-        json_array_append(slice, json_array_get(items, (size_t)i));
-    json_decref(items);
-    return http_json(req, 200, http_list(slice, n, page, per_page));
-}
-
-int
-api_code_list(struct req *req, enum query q)
-{
-    struct db *db = api_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    if (org_code_list(db, q, items) != 0) {
-        json_decref(items);
-        return api_db_error(req, db);
-    }
-    return api_list_all(req, items);
-}
-
-int
-api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
-              const char *filename)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = sheet_xlsx(sh, &buf, &len);
-    sheet_free(sh);
-    if (rc != 0)
-        return api_db_error(req, db);
-    strbuf_reset(&req->out);
-    strbuf_append(&req->out, buf, len);
-    free(buf);
-    http_header_add(req, "Content-Disposition",
-                    arena_printf(&req->arena,
-                                 "attachment; filename=\"%s\"", filename));
-    http_header_add(req, "Cache-Control", "no-store");
-    return http_body(req, 200,
-                     "application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet");
+    if (mine == 0 || (f->teacher_id && f->teacher_id != mine))
+        *empty = true;
+    f->teacher_id = mine;
+    return 0;
 }

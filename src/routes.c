@@ -8,12 +8,17 @@
  * field): any other parameter is a 400 before the handler runs, and a
  * handler that reads one not listed here is caught by the ASan tests.
  * Township scope is checked in the handlers through
- * api_check_township()/api_scope().
+ * app_check_township()/app_scope().
+ *
+ * The table binds the handlers of the API (src/api) and of the pages
+ * (src/web), so it sits above both, beside main.c: neither of them
+ * includes the other, and both read the request through src/app.
  */
-#include "api.h"
+#include "routes.h"
 
-#include "../domain/roles.h"
-#include "../web/web.h"
+#include "api/api.h"
+#include "domain/roles.h"
+#include "web/web.h"
 
 #include <string.h>
 
@@ -22,7 +27,7 @@
 /* The query parameters of a paged list (req_paging_or_400). */
 #define PAGED "page,per_page"
 
-const struct route api_routes[] = {
+const struct route routes[] = {
     /* Operations */
     {"GET", "/healthz", api_healthz, PUB, 0, NULL},
     {"GET", "/metrics", api_metrics, PUB, 0, NULL},
@@ -368,7 +373,7 @@ const struct route api_routes[] = {
 };
 
 json_t *
-api_routes_json(void)
+routes_json(void)
 {
     json_t *rl = json_array();
     for (const struct role *r = roles; r->code; r++)
@@ -376,8 +381,8 @@ api_routes_json(void)
             rl, json_pack("{s:s,s:s,s:s}", "code", r->code, "label",
                           r->label, "township",
                           role_township_rule_name(r->township)));
-    json_t *routes = json_array();
-    for (const struct route *rt = api_routes; rt->method; rt++) {
+    json_t *list = json_array();
+    for (const struct route *rt = routes; rt->method; rt++) {
         json_t *who = json_array(), *flags = json_array();
         if (rt->access == ACCESS_USER)
             for (const struct role *r = roles; r->code; r++)
@@ -394,11 +399,11 @@ api_routes_json(void)
             p += n + (p[n] == ',');
         }
         json_array_append_new(
-            routes,
+            list,
             json_pack("{s:s,s:s,s:s,s:o,s:o,s:o}", "method", rt->method,
                       "pattern", rt->pattern, "access",
                       rt->access == ACCESS_PUBLIC ? "public" : "user",
                       "roles", who, "flags", flags, "query", query));
     }
-    return json_pack("{s:o,s:o}", "roles", rl, "routes", routes);
+    return json_pack("{s:o,s:o}", "roles", rl, "routes", list);
 }

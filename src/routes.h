@@ -1,0 +1,18 @@
+/*
+ * routes.h - the route table: every URL the server answers, the API's and
+ * the pages', with who may call it (routes.c).
+ */
+#pragma once
+
+#include "http/http.h"
+
+#include <jansson.h>
+
+/* The route table, NULL-method terminated. */
+extern const struct route routes[];
+/* The route table and the role table as JSON, for `dangxiao routes` (the
+ * tests walk every route from it): {"roles":[{"code","label",
+ * "township"}], "routes":[{"method","pattern","access":"public"|"user",
+ * "roles":[codes],"flags":[names],"query":[names]}]}. The caller frees it
+ * with json_decref. */
+json_t *routes_json(void);
