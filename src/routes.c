@@ -354,6 +354,8 @@ const struct route routes[] = {
     {"GET", "/c/{token}", web_checkin, PUB, ROUTE_PAGE, NULL},
     {"GET", "/c/g/{token}", web_checkin_grace, USER(R_BUSINESS), ROUTE_PAGE,
      NULL},
+    {"POST", "/c/g/{token}", web_checkin_post, USER(R_BUSINESS), ROUTE_PAGE,
+     NULL},
     {"GET", "/me/hours", web_my_hours, USER(R_BUSINESS), ROUTE_PAGE, NULL},
     {"GET", "/me/schedule", web_my_schedule, USER(R_BUSINESS), ROUTE_PAGE,
      NULL},

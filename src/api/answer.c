@@ -57,13 +57,13 @@ api_list_all(struct req *req, json_t *items)
 }
 
 int
-api_code_list(struct req *req, enum query q)
+api_code_list(struct req *req, enum code_list c)
 {
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     json_t *items = json_array();
-    if (org_code_list(db, q, items) != 0) {
+    if (org_code_list(db, c, items) != 0) {
         json_decref(items);
         return app_db_error(req, db);
     }

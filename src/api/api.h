@@ -17,9 +17,9 @@ int api_get_answer(struct req *req, record_get_fn get, const char *what);
  * ?per_page= that page of it, as every list is paged (SPEC §4.2). Takes
  * ownership of items. */
 int api_list_all(struct req *req, json_t *items);
-/* Answers a configurable code list ({"code","name"}): q is one of the
- * *_TYPE_LIST / *_LIST queries of org_code_list. */
-int api_code_list(struct req *req, enum query q);
+enum code_list;
+/* Answers a code list that is data ({"code","name"}, org_code_list). */
+int api_code_list(struct req *req, enum code_list c);
 /* Answers the table as an .xlsx download named filename (ASCII), and
  * frees it. Returns the status. */
 int api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,

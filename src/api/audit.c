@@ -24,7 +24,7 @@ api_audit_list(struct req *req)
         object = NULL;
     if (username && *username == '\0')
         username = NULL;
-    int64_t from = 0, to = INT64_MAX;
+    int64_t from = 0, to = 0; /* 0: no end */
     const char *f = req_query(req, "from"), *t = req_query(req, "to");
     if (f && *f && date_parse(f, &from) != 0)
         return http_error(req, 400, "invalid_param", "from",
@@ -38,38 +38,31 @@ api_audit_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
+    struct audit_filter af = {event, username, object, from, to};
     int64_t total;
-    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event, username, object,
-                from, to) != 0)
-        return app_db_error(req, db);
-    struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event, username,
-                                object, from, to, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
+    struct audit_entry *rows;
+    size_t n;
+    if (audit_count(db, &af, &total) != 0 ||
+        audit_page(db, &req->arena, &af, per_page, (page - 1) * per_page,
+                   &rows, &n) != 0)
         return app_db_error(req, db);
     json_t *items = json_array();
-    int rc;
-    while ((rc = db_next(r)) > 0) {
+    for (size_t i = 0; i < n; i++) {
+        const struct audit_row *e = &rows[i].row;
         char at[21];
-        time_iso(db_int(r, 1), at);
-        json_error_t e;
-        json_t *detail = json_loads(db_text(r, 10), 0, &e);
+        time_iso(e->at, at);
+        json_error_t je;
+        json_t *detail = json_loads(e->detail, 0, &je);
         json_t *row = json_pack(
             "{s:I, s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:o, s:s}", "id",
-            (json_int_t)db_int(r, 0), "at", at, "username", db_text(r, 3),
-            "role", db_text(r, 4), "event", db_text(r, 5), "object",
-            db_text(r, 6), "success", (int)db_int(r, 7), "ip", db_text(r, 8),
-            "client", db_text(r, 9), "detail",
-            detail ? detail : json_object(), "hash", db_text(r, 12));
+            (json_int_t)e->id, "at", at, "username", e->username, "role",
+            e->role, "event", e->event, "object", e->object, "success",
+            e->success, "ip", e->ip, "client", e->client, "detail",
+            detail ? detail : json_object(), "hash", rows[i].hash);
         json_object_set_new(row, "user_id",
-                            db_null(r, 2) ? json_null()
-                                          : json_integer(db_int(r, 2)));
+                            e->user_id ? json_integer(e->user_id)
+                                       : json_null());
         json_array_append_new(items, row);
-    }
-    db_end(r);
-    if (rc < 0) {
-        json_decref(items);
-        return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }

@@ -21,7 +21,7 @@
 int
 api_program_types_list(struct req *req)
 {
-    return api_code_list(req, Q_PROGRAM_TYPE_LIST);
+    return api_code_list(req, CODES_PROGRAM_TYPE);
 }
 
 /* --- programs --------------------------------------------------------- */
@@ -303,16 +303,8 @@ scoped_person(struct req *req, struct db *db, json_t *body, int64_t *pid)
     if (json_int_or_422(req, body, "person_id", true, 1, INT64_MAX, &has,
                         pid) != 0)
         return -1;
-    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", *pid);
-    if (r == NULL) {
-        app_db_error(req, db);
-        return -1;
-    }
-    int rc = db_next(r);
-    const char *scope = app_scope(req);
-    bool ok = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
-    db_end(r);
-    if (rc < 0) {
+    bool ok;
+    if (app_person_visible(req, db, *pid, &ok) != 0) {
         app_db_error(req, db);
         return -1;
     }
@@ -515,14 +507,8 @@ api_people_hours(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    struct db_res *r = db_query(db, Q_PERSON_BRIEF, "i", id);
-    if (r == NULL)
-        return app_db_error(req, db);
-    int rc = db_next(r);
-    const char *scope = app_scope(req);
-    bool mine = rc > 0 && (scope == NULL || strcmp(scope, db_text(r, 0)) == 0);
-    db_end(r);
-    if (rc < 0)
+    bool mine;
+    if (app_person_visible(req, db, id, &mine) != 0)
         return app_db_error(req, db);
     if (!mine)
         return http_error(req, 404, "not_found", NULL, "no such person");

@@ -258,13 +258,13 @@ api_orgs_void(struct req *req)
 int
 api_org_types(struct req *req)
 {
-    return api_code_list(req, Q_ORG_TYPE_LIST);
+    return api_code_list(req, CODES_ORG_TYPE);
 }
 
 int
 api_member_categories(struct req *req)
 {
-    return api_code_list(req, Q_MEMBER_CATEGORY_LIST);
+    return api_code_list(req, CODES_MEMBER_CATEGORY);
 }
 
 int

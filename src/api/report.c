@@ -11,7 +11,7 @@
 
 #include "../core/sheet.h"
 #include "../core/util.h"
-#include "../domain/record.h"
+#include "../domain/org.h"
 #include "../domain/report.h"
 #include "../domain/rules.h"
 
@@ -105,7 +105,7 @@ api_teachers_ranking(struct req *req)
     f.module = req_query(req, "module");
     if (f.module && *f.module == '\0')
         f.module = NULL;
-    if (f.module && record_lookup(db, Q_MODULE_GET, f.module, NULL, 0) <= 0)
+    if (f.module && org_code_exists(db, CODES_MODULE, f.module) <= 0)
         return http_error(req, 400, "invalid_param", "module",
                           "no such module");
     json_t *all = json_array(), *summary;

@@ -12,7 +12,7 @@
 #include "../core/err.h"
 #include "../core/sheet.h"
 #include "../core/util.h"
-#include "../domain/record.h"
+#include "../domain/org.h"
 #include "../domain/rules.h"
 #include "../domain/survey.h"
 
@@ -282,7 +282,7 @@ api_survey_results_xlsx(struct req *req)
     struct sheet *sh = sheet_new(json_string_value(json_object_get(v, "title")),
                                  6, heads, text);
     char where[64] = "全县";
-    if (t && record_lookup(db, Q_TOWNSHIP_GET, t, where, sizeof(where)) < 0)
+    if (t && org_township_name(db, t, where, sizeof(where)) < 0)
         str_copy(where, sizeof(where), t);
     const char *first[6] = {"",
                             "答卷人数",

@@ -20,13 +20,13 @@
 int
 api_modules_list(struct req *req)
 {
-    return api_code_list(req, Q_MODULE_LIST);
+    return api_code_list(req, CODES_MODULE);
 }
 
 int
 api_room_kinds_list(struct req *req)
 {
-    return api_code_list(req, Q_ROOM_KIND_LIST);
+    return api_code_list(req, CODES_ROOM_KIND);
 }
 
 /* --- schools ---------------------------------------------------------- */
@@ -379,7 +379,7 @@ api_teachers_get(struct req *req)
      * its reach (app_get_scoped); others are 404, as missing ones. */
     if (app_get_scoped(req, db, teacher_get, id, "teacher", &v) != 0)
         return req->status;
-    if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
+    if (rating_summary(db, RATING_OF_TEACHER, id, &rating) != 0) {
         json_decref(v);
         return app_db_error(req, db);
     }
@@ -437,7 +437,7 @@ api_me_teaching(struct req *req)
     if (rc != 0 || teacher_get(db, id, &v, tw) != 0)
         return app_db_error(req, db);
     /* Aggregates only: a teacher never sees a single rating. */
-    if (rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0) {
+    if (rating_summary(db, RATING_OF_TEACHER, id, &rating) != 0) {
         json_decref(v);
         return app_db_error(req, db);
     }
@@ -532,7 +532,7 @@ api_courses_get(struct req *req)
         rc = ERR_NOTFOUND;
     }
     json_t *rating;
-    if (rc == 0 && rating_summary(db, Q_RATING_COURSE, id, &rating) == 0) {
+    if (rc == 0 && rating_summary(db, RATING_OF_COURSE, id, &rating) == 0) {
         json_object_set_new(v, "rating", rating);
     } else if (rc == 0) {
         json_decref(v);

@@ -49,32 +49,26 @@ api_users_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    int64_t total;
-    if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
-        return app_db_error(req, db);
-    struct db_res *r = db_query(db, Q_USER_LIST, "ii", per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
+    int64_t total, locked;
+    struct account *rows;
+    size_t n;
+    if (auth_account_counts(db, &total, &locked) != 0 ||
+        auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
+                           &rows, &n) != 0)
         return app_db_error(req, db);
     json_t *items = json_array();
-    int rc;
     int64_t now = now_unix();
-    while ((rc = db_next(r)) > 0) {
-        json_t *u = json_pack(
-            "{s:I, s:s, s:s, s:s?, s:b, s:b, s:b}", "id",
-            (json_int_t)db_int(r, 0), "username", db_text(r, 1), "role",
-            db_text(r, 3), "township_code", db_text(r, 4),
-            "must_change_password", (int)db_int(r, 6), "locked",
-            db_int(r, 9) > now, "disabled", (int)db_int(r, 10));
-        json_object_set_new(u, "person_id",
-                            db_int(r, 5) ? json_integer(db_int(r, 5))
+    for (size_t i = 0; i < n; i++) {
+        const struct account *u = &rows[i];
+        json_t *v = json_pack(
+            "{s:I, s:s, s:s, s:s?, s:b, s:b, s:b}", "id", (json_int_t)u->id,
+            "username", u->username, "role", u->role, "township_code",
+            u->township_code, "must_change_password", u->must_change_password,
+            "locked", u->locked_until > now, "disabled", u->disabled);
+        json_object_set_new(v, "person_id",
+                            u->person_id ? json_integer(u->person_id)
                                          : json_null());
-        json_array_append_new(items, u);
-    }
-    db_end(r);
-    if (rc < 0) {
-        json_decref(items);
-        return app_db_error(req, db);
+        json_array_append_new(items, v);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
 }

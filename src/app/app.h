@@ -51,6 +51,11 @@ int app_check_township(struct req *req, const char *code);
  * the county). 0, or -1 having answered 403. */
 int app_township_filter(struct req *req, const char **out);
 
+/* Whether roster person id exists and is within the caller's township:
+ * 0 with *visible, or ERR_DB. */
+int app_person_visible(struct req *req, struct db *db, int64_t id,
+                       bool *visible);
+
 /* A reader of one township-bound record (org_get, school_get, …): 0 with
  * *out, ERR_NOTFOUND or ERR_DB; township[16] gets the record's. */
 typedef int (*record_get_fn)(struct db *db, int64_t id, json_t **out,
@@ -122,6 +127,11 @@ struct class_filter;
 int app_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
                        bool *empty);
 
+/* Whether the caller may check in to session_id at now: 0, or the status
+ * it answered with (403 no roster person behind the account, 404 no such
+ * session, 403 outside the window). */
+int app_checkin_allowed(struct req *req, struct db *db, int64_t session_id,
+                        int64_t now);
 /* Checks the caller in to session_id (window, linked person, once): 0
  * with *out the attendance, or the status it answered with. */
 int app_checkin(struct req *req, int64_t session_id, json_t **out);

@@ -12,10 +12,8 @@
 #include "../domain/attend_queue.h"
 #include "../domain/classes.h"
 
-/* Whether the caller may check in to session now: 0, or the status it
- * answered with (no roster person, no such session, window closed). */
-static int
-checkin_allowed(struct req *req, struct db *db, int64_t session_id,
+int
+app_checkin_allowed(struct req *req, struct db *db, int64_t session_id,
                 int64_t now)
 {
     struct account *a = app_account(req);
@@ -68,7 +66,7 @@ app_checkin(struct req *req, int64_t session_id, json_t **out)
     if (db == NULL)
         return req->status;
     int64_t now = now_unix();
-    if (checkin_allowed(req, db, session_id, now) != 0)
+    if (app_checkin_allowed(req, db, session_id, now) != 0)
         return req->status;
     struct account *a = app_account(req);
     struct attend_result r;
@@ -116,7 +114,7 @@ app_checkin_deferred(struct req *req, int64_t session_id)
     if (db == NULL)
         return req->status;
     int64_t now = now_unix();
-    if (checkin_allowed(req, db, session_id, now) != 0)
+    if (app_checkin_allowed(req, db, session_id, now) != 0)
         return req->status;
     struct account *a = app_account(req);
     struct pending_checkin *p = arena_alloc(&req->arena, sizeof(*p));

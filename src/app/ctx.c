@@ -11,6 +11,7 @@
 #include "../core/workq.h"
 #include "../domain/classes.h"
 #include "../domain/org.h"
+#include "../domain/people.h"
 #include "../domain/policy.h"
 #include "../domain/roles.h"
 #include "../domain/teaching.h"
@@ -385,6 +386,17 @@ app_write_error(struct req *req, struct db *db, int rc,
         return http_error(req, 409, "conflict", NULL, "%s already exists",
                           what);
     return app_db_error(req, db);
+}
+
+int
+app_person_visible(struct req *req, struct db *db, int64_t id,
+                   bool *visible)
+{
+    char township[16];
+    int rc = person_township(db, id, township);
+    *visible = rc == 0 && (app_scope(req) == NULL ||
+                           strcmp(app_scope(req), township) == 0);
+    return rc == ERR_DB ? ERR_DB : 0;
 }
 
 int

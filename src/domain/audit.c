@@ -4,6 +4,7 @@
  */
 #include "audit.h"
 
+#include "../core/arena.h"
 #include "../core/err.h"
 #include "../core/log.h"
 #include "../core/util.h"
@@ -453,4 +454,62 @@ audit_verify(struct db *db, const struct audit_head *cps, size_t ncps,
             return broken(v, v->rows + 1, why);
         }
     return 0;
+}
+
+/* The columns of AUDIT_LIST, in its order. */
+enum audit_list_col {
+    AL_ID, AL_AT, AL_USER_ID, AL_USERNAME, AL_ROLE, AL_EVENT, AL_OBJECT,
+    AL_SUCCESS, AL_IP, AL_CLIENT, AL_DETAIL, AL_PREV_HASH, AL_HASH,
+};
+
+static int64_t
+filter_to(const struct audit_filter *f)
+{
+    return f->to > 0 ? f->to : INT64_MAX;
+}
+
+int
+audit_count(struct db *db, const struct audit_filter *f, int64_t *n)
+{
+    return db_int1(db, Q_AUDIT_COUNT, n, "sssii", f->event, f->username,
+                   f->object, f->from, filter_to(f)) == 0
+               ? 0
+               : ERR_DB;
+}
+
+int
+audit_page(struct db *db, struct arena *a, const struct audit_filter *f,
+           int64_t limit, int64_t offset, struct audit_entry **out,
+           size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct db_res *r =
+        db_query(db, Q_AUDIT_LIST, "sssiiii", f->event, f->username,
+                 f->object, f->from, filter_to(f), limit, offset);
+    if (r == NULL)
+        return ERR_DB;
+    struct audit_entry *rows =
+        arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*rows));
+    int rc;
+    while ((rc = db_next(r)) > 0 && *n < (size_t)limit) {
+        struct audit_entry *e = &rows[(*n)++];
+        e->row = (struct audit_row){
+            .id = db_int(r, AL_ID),
+            .at = db_int(r, AL_AT),
+            .user_id = db_null(r, AL_USER_ID) ? 0 : db_int(r, AL_USER_ID),
+            .username = arena_strdup(a, db_text(r, AL_USERNAME)),
+            .role = arena_strdup(a, db_text(r, AL_ROLE)),
+            .event = arena_strdup(a, db_text(r, AL_EVENT)),
+            .object = arena_strdup(a, db_text(r, AL_OBJECT)),
+            .success = db_int(r, AL_SUCCESS) != 0,
+            .ip = arena_strdup(a, db_text(r, AL_IP)),
+            .client = arena_strdup(a, db_text(r, AL_CLIENT)),
+            .detail = arena_strdup(a, db_text(r, AL_DETAIL)),
+        };
+        e->hash = arena_strdup(a, db_text(r, AL_HASH));
+    }
+    db_end(r);
+    *out = rows;
+    return rc < 0 ? ERR_DB : 0;
 }

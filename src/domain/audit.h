@@ -94,6 +94,29 @@ void audit_checkpoint_line(const struct audit_head *h, int64_t at,
  * syslog line that carries one). 0, or ERR_NOTFOUND. */
 int audit_checkpoint_parse(const char *line, struct audit_head *out);
 
+/* Which rows of the log to read: a NULL string matches any; [from, to)
+ * in unix seconds, to 0 meaning no end. */
+struct audit_filter {
+    const char *event, *username, *object;
+    int64_t from, to;
+};
+
+/* A row as the auditor reads it, with its chain hash; the strings live
+ * in the arena the read was given. */
+struct audit_entry {
+    struct audit_row row; /* row.user_id 0: none (a failed log-in) */
+    const char *hash;
+};
+
+struct arena;
+/* How many rows match f. 0 or ERR_DB. */
+int audit_count(struct db *db, const struct audit_filter *f, int64_t *n);
+/* Reads limit matching rows from offset, newest first, into *out (n of
+ * them, in a). 0 or ERR_DB. */
+int audit_page(struct db *db, struct arena *a, const struct audit_filter *f,
+               int64_t limit, int64_t offset, struct audit_entry **out,
+               size_t *n);
+
 /* What audit_verify found. */
 struct audit_verdict {
     int64_t rows;           /* rows intact before the first bad one */

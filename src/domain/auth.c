@@ -1272,3 +1272,41 @@ auth_account_counts(struct db *db, int64_t *accounts, int64_t *locked)
         return ERR_DB;
     return 0;
 }
+
+/* The columns of USER_LIST, in its order. */
+enum user_list_col {
+    UL_ID, UL_USERNAME, UL_UNUSED, UL_ROLE, UL_TOWNSHIP, UL_PERSON,
+    UL_MUST_CHANGE, UL_CHANGED_AT, UL_FAILURES, UL_LOCKED_UNTIL,
+    UL_DISABLED,
+};
+
+int
+auth_accounts_page(struct db *db, struct arena *a, int64_t limit,
+                   int64_t offset, struct account **out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    struct db_res *r = db_query(db, Q_USER_LIST, "ii", limit, offset);
+    if (r == NULL)
+        return ERR_DB;
+    struct account *rows =
+        arena_alloc(a, (size_t)(limit > 0 ? limit : 1) * sizeof(*rows));
+    int rc;
+    while ((rc = db_next(r)) > 0 && *n < (size_t)limit) {
+        const char *t = db_text(r, UL_TOWNSHIP);
+        rows[(*n)++] = (struct account){
+            .id = db_int(r, UL_ID),
+            .username = arena_strdup(a, db_text(r, UL_USERNAME)),
+            .role = arena_strdup(a, db_text(r, UL_ROLE)),
+            .township_code = t ? arena_strdup(a, t) : NULL,
+            .person_id = db_int(r, UL_PERSON),
+            .must_change_password = db_int(r, UL_MUST_CHANGE) != 0,
+            .disabled = db_int(r, UL_DISABLED) != 0,
+            .failed_count = db_int(r, UL_FAILURES),
+            .locked_until = db_int(r, UL_LOCKED_UNTIL),
+        };
+    }
+    db_end(r);
+    *out = rows;
+    return rc < 0 ? ERR_DB : 0;
+}

@@ -664,6 +664,18 @@ rating_rule_of(struct db *db, int year, struct rating_rule *rule)
 }
 
 int
+class_attended(struct db *db, int64_t session_id, int64_t person_id,
+               bool *yes)
+{
+    int64_t n = 0;
+    *yes = false;
+    if (db_int1(db, Q_ATTENDED, &n, "ii", session_id, person_id) != 0)
+        return ERR_DB;
+    *yes = n > 0;
+    return 0;
+}
+
+int
 class_evaluate(struct db *db, const struct keyring *k, int64_t session_id,
                int64_t person_id, const int scores[4], int64_t now,
                json_t **out)
@@ -732,11 +744,13 @@ rating_prior(struct db *db, struct rating_prior *p)
 }
 
 int
-rating_summary_with(struct db *db, enum query q, int64_t id,
+rating_summary_with(struct db *db, enum rating_of of, int64_t id,
                     const struct rating_prior *p, json_t **out)
 {
     int64_t n = 0, sum = 0, excellent = 0;
-    struct db_res *r = db_query(db, q, "i", id);
+    struct db_res *r = db_query(
+        db, of == RATING_OF_COURSE ? Q_RATING_COURSE : Q_RATING_TEACHER, "i",
+        id);
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);
@@ -769,11 +783,11 @@ rating_summary_with(struct db *db, enum query q, int64_t id,
 }
 
 int
-rating_summary(struct db *db, enum query q, int64_t id, json_t **out)
+rating_summary(struct db *db, enum rating_of of, int64_t id, json_t **out)
 {
     struct rating_prior p;
     int rc = rating_prior(db, &p);
-    return rc != 0 ? rc : rating_summary_with(db, q, id, &p, out);
+    return rc != 0 ? rc : rating_summary_with(db, of, id, &p, out);
 }
 
 /* --- annual plans ----------------------------------------------------- */

@@ -151,6 +151,9 @@ int hours_behind(struct db *db, const char *township, int year,
                  json_t *items, int64_t *total, int64_t *bound,
                  int64_t *meeting);
 
+/* Whether person attended session_id: 0 with *yes, or ERR_DB. */
+int class_attended(struct db *db, int64_t session_id, int64_t person_id,
+                   bool *yes);
 /* A rating of the teacher of a session by one who attended it:
  * scores content, method, effect, attitude (0..100). 0 with *out
  * {"total","grade"}; ERR_DENIED without attendance; ERR_CONFLICT a
@@ -158,10 +161,13 @@ int hours_behind(struct db *db, const char *township, int year,
 int class_evaluate(struct db *db, const struct keyring *k,
                    int64_t session_id, int64_t person_id,
                    const int scores[4], int64_t now, json_t **out);
+/* What a rating summary is of. */
+enum rating_of { RATING_OF_TEACHER, RATING_OF_COURSE };
 /* Aggregates only: evaluations, mean, ranked_mean (shrunk toward the
- * overall mean), excellence_rate (null under 10 evaluations). q is
- * Q_RATING_TEACHER or Q_RATING_COURSE. */
-int rating_summary(struct db *db, enum query q, int64_t id, json_t **out);
+ * overall mean), excellence_rate (null under 10 evaluations), of teacher
+ * or course id. */
+int rating_summary(struct db *db, enum rating_of of, int64_t id,
+                   json_t **out);
 /* What rating_summary shrinks toward, read once for a list of many: every
  * rating's count and sum (hundredths) and this year's rating rule. */
 struct rating_prior {
@@ -170,7 +176,7 @@ struct rating_prior {
 };
 int rating_prior(struct db *db, struct rating_prior *p);
 /* rating_summary with the prior given. */
-int rating_summary_with(struct db *db, enum query q, int64_t id,
+int rating_summary_with(struct db *db, enum rating_of of, int64_t id,
                         const struct rating_prior *p, json_t **out);
 
 /* The annual plan (年度培训计划) of a school in batches. */

@@ -14,6 +14,12 @@
 #include <string.h>
 
 int
+org_township_name(struct db *db, const char *code, char *name, size_t len)
+{
+    return record_lookup(db, Q_TOWNSHIP_GET, code, name, len);
+}
+
+int
 org_townships(struct db *db, int64_t page, int64_t per_page, json_t *items,
               int64_t *total)
 {
@@ -283,10 +289,27 @@ org_void(struct db *db, int64_t id, const char *reason,
                    json_pack("{s:s}", "reason", reason));
 }
 
+/* Each code list's queries: all current codes, and one by code. */
+static const struct {
+    enum query list, get;
+} code_lists[] = {
+    [CODES_ORG_TYPE] = {Q_ORG_TYPE_LIST, Q_ORG_TYPE_GET},
+    [CODES_MEMBER_CATEGORY] = {Q_MEMBER_CATEGORY_LIST, Q_MEMBER_CATEGORY_GET},
+    [CODES_MODULE] = {Q_MODULE_LIST, Q_MODULE_GET},
+    [CODES_ROOM_KIND] = {Q_ROOM_KIND_LIST, Q_ROOM_KIND_GET},
+    [CODES_PROGRAM_TYPE] = {Q_PROGRAM_TYPE_LIST, Q_PROGRAM_TYPE_GET},
+};
+
 int
-org_code_list(struct db *db, enum query q, json_t *items)
+org_code_exists(struct db *db, enum code_list c, const char *code)
 {
-    struct db_res *r = db_query(db, q, "");
+    return record_lookup(db, code_lists[c].get, code, NULL, 0);
+}
+
+int
+org_code_list(struct db *db, enum code_list c, json_t *items)
+{
+    struct db_res *r = db_query(db, code_lists[c].list, "");
     if (r == NULL)
         return ERR_DB;
     int rc;

@@ -13,6 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* The name of current township code into name: 1 found, 0 no such
+ * township, < 0 ERR_DB. */
+int org_township_name(struct db *db, const char *code, char *name,
+                      size_t len);
+
 /* Lists current townships as JSON objects into items (a JSON array).
  * *total gets the count. 0 or ERR_DB. */
 int org_townships(struct db *db, int64_t page, int64_t per_page,
@@ -70,9 +75,20 @@ int org_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* Voids a live organisation (audited): 0, ERR_NOTFOUND, ERR_DB. */
 int org_void(struct db *db, int64_t id, const char *reason,
              const struct audit_who *who);
-/* The configurable code lists as [{"code","name"}]: q is Q_ORG_TYPE_LIST
- * or Q_MEMBER_CATEGORY_LIST. */
-int org_code_list(struct db *db, enum query q, json_t *items);
+/* The code lists that are data (the county edits them, DOMAIN.md §3):
+ * each has one row of org.c's code_lists. */
+enum code_list {
+    CODES_ORG_TYPE,        /* 党组织类型 */
+    CODES_MEMBER_CATEGORY, /* 人员类别 */
+    CODES_MODULE,          /* 课程模块 */
+    CODES_ROOM_KIND,       /* 功能室类型 */
+    CODES_PROGRAM_TYPE,    /* 培训班类型 */
+};
+/* The current codes of list c as [{"code","name"}] into items. 0 or
+ * ERR_DB. */
+int org_code_list(struct db *db, enum code_list c, json_t *items);
+/* Whether code is current in list c: 1 yes, 0 no, < 0 ERR_DB. */
+int org_code_exists(struct db *db, enum code_list c, const char *code);
 
 /* A village by id (JSON, caller frees; township in township[16]). */
 int org_village_get(struct db *db, int64_t id, json_t **out,

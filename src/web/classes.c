@@ -262,7 +262,8 @@ web_session_display(struct req *req)
     return web_page_end(req);
 }
 
-/* The page after a check-in: what was credited, and the rating form. */
+/* The page after a check-in: what was credited (att; NULL when the
+ * check-in was earlier), and the rating form. */
 static int
 checked_in(struct req *req, int64_t session_id, json_t *att)
 {
@@ -271,9 +272,13 @@ checked_in(struct req *req, int64_t session_id, json_t *att)
     html_raw(o, "<section class=\"phone\"><h1 id=\"checkin-ok\">");
     html_txt(o, T("Checked in"));
     html_raw(o, "</h1><p>");
-    html_txt(o, T("Study hours credited"));
-    strbuf_printf(o, ": %lld ", int_of(att, "minutes"));
-    html_txt(o, T("minutes"));
+    if (att) {
+        html_txt(o, T("Study hours credited"));
+        strbuf_printf(o, ": %lld ", int_of(att, "minutes"));
+        html_txt(o, T("minutes"));
+    } else {
+        html_txt(o, T("You have checked in to this class already."));
+    }
     html_raw(o, "</p><h2>");
     html_txt(o, T("Rate the teacher"));
     strbuf_printf(o, "</h2><form id=\"rate-form\" method=\"post\" "
@@ -312,13 +317,62 @@ do_checkin(struct req *req, int64_t session_id)
     return rc;
 }
 
-int
-web_checkin(struct req *req)
+/* The phone's page for a check-in code: the class (course, time, place,
+ * teacher) and a 签到 button that posts to /c/g/{grace}; nothing is
+ * written until it is pressed (a GET never writes: a link preview or a
+ * second look at the code checks no one in). Someone already checked in
+ * reads so, with the rating form below. */
+static int
+checkin_confirm(struct req *req, int64_t sid, const char *grace)
 {
-    const char *token = req->params[0];
-    int64_t sid, now = now_unix();
-    int rc = rules_token_check(app_keys, token, now,
-                               (int)app_config.checkin_slot_seconds, &sid);
+    struct db *db = app_db(req);
+    if (db == NULL)
+        return req->status;
+    struct account *a = app_account(req);
+    bool done = false;
+    if (a->person_id && class_attended(db, sid, a->person_id, &done) != 0)
+        return app_db_error(req, db);
+    if (done)
+        return checked_in(req, sid, NULL);
+    if (app_checkin_allowed(req, db, sid, now_unix()) != 0)
+        return req->status;
+    json_t *s;
+    char township[16];
+    int rc = class_get(db, sid, &s, township);
+    if (rc != 0)
+        return app_write_error(req, db, rc, NULL, "session");
+    web_page_begin(req, T("Check in"), "/");
+    struct strbuf *o = &req->out;
+    html_raw(o, "<section class=\"phone\"><h1 id=\"checkin-class\">");
+    html_txt(o, text_of(s, "course_title"));
+    html_raw(o, "</h1><p class=\"meta\">");
+    html_txt(o, web_local_time(req, text_of(s, "starts_at")));
+    const char *place = text_of(s, "place");
+    if (*place) {
+        html_raw(o, " · ");
+        html_txt(o, place);
+    }
+    html_raw(o, " · ");
+    html_txt(o, text_of(s, "teacher_name"));
+    html_raw(o, "</p>");
+    json_decref(s);
+    web_form_begin(req, "checkin-form",
+                   arena_printf(&req->arena, "/c/g/%s", grace));
+    web_form_end(req, T("Check in"), NULL);
+    html_raw(o, "</section>");
+    return web_page_end(req);
+}
+
+/* The session of check-in code token, or of grace token when grace;
+ * 0 with *sid, or the status of the 410/400 it answered. */
+static int
+checkin_token(struct req *req, const char *token, bool grace, int64_t *sid)
+{
+    int64_t now = now_unix();
+    int rc = grace ? rules_grace_check(app_keys, token, now, sid)
+                   : rules_token_check(app_keys, token, now,
+                                       (int)app_config.checkin_slot_seconds,
+                                       sid);
     if (rc == ERR_RANGE)
         return http_error(req, 410, "token_expired", NULL, "%s",
                           T("This code has expired: scan the screen "
@@ -326,28 +380,41 @@ web_checkin(struct req *req)
     if (rc != 0)
         return http_error(req, 400, "invalid_token", NULL, "%s",
                           T("This is not a check-in code."));
-    if (req->user == NULL) {
-        char grace[96];
-        rules_grace_token(app_keys, sid, now, grace);
+    return 0;
+}
+
+int
+web_checkin(struct req *req)
+{
+    int64_t sid;
+    if (checkin_token(req, req->params[0], false, &sid) != 0)
+        return req->status;
+    /* The screen's code turns over each slot; the page and its button
+     * carry a grace token instead, good for the time a log-in takes. */
+    char grace[96];
+    rules_grace_token(app_keys, sid, now_unix(), grace);
+    if (req->user == NULL)
         return http_redirect(req, arena_printf(&req->arena,
                                                "/login?next=/c/g/%s",
                                                grace));
-    }
-    return do_checkin(req, sid);
+    return checkin_confirm(req, sid, grace);
 }
 
 int
 web_checkin_grace(struct req *req)
 {
     int64_t sid;
-    int rc = rules_grace_check(app_keys, req->params[0], now_unix(), &sid);
-    if (rc == ERR_RANGE)
-        return http_error(req, 410, "token_expired", NULL, "%s",
-                          T("This code has expired: scan the screen "
-                            "again."));
-    if (rc != 0)
-        return http_error(req, 400, "invalid_token", NULL, "%s",
-                          T("This is not a check-in code."));
+    if (checkin_token(req, req->params[0], true, &sid) != 0)
+        return req->status;
+    return checkin_confirm(req, sid, req->params[0]);
+}
+
+int
+web_checkin_post(struct req *req)
+{
+    int64_t sid;
+    if (checkin_token(req, req->params[0], true, &sid) != 0)
+        return req->status;
     return do_checkin(req, sid);
 }
 

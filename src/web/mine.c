@@ -53,7 +53,7 @@ web_my_teaching(struct req *req)
     struct class_filter f = {
         .teacher_id = id, .from = now_unix() - 90 * 86400, .to = INT64_MAX / 2};
     if (rc == 0 && (teacher_get(db, id, &t, tw) != 0 ||
-                    rating_summary(db, Q_RATING_TEACHER, id, &rating) != 0 ||
+                    rating_summary(db, RATING_OF_TEACHER, id, &rating) != 0 ||
                     class_list(db, &f, 1, 50, items, &total) != 0))
         rc = ERR_DB;
     if (rc != 0 && rc != ERR_NOTFOUND) {

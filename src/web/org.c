@@ -58,7 +58,7 @@ static json_t *
 type_list(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return web_loaded(req, db, org_code_list(db, Q_ORG_TYPE_LIST, items),
+    return web_loaded(req, db, org_code_list(db, CODES_ORG_TYPE, items),
                       items);
 }
 

@@ -101,12 +101,10 @@ web_township_name(struct req *req, const char *code)
     struct db *db = app_db(req);
     if (db == NULL)
         return code;
-    const char *name = code;
-    struct db_res *r = db_query(db, Q_TOWNSHIP_GET, "s", code);
-    if (r && db_next(r) > 0)
-        name = arena_strdup(&req->arena, db_text(r, 0));
-    db_end(r);
-    return name;
+    char name[64];
+    if (org_township_name(db, code, name, sizeof(name)) <= 0)
+        return code;
+    return arena_strdup(&req->arena, name);
 }
 
 /* Opens a page for a logged-in user: top bar, navigation, <main>. */
@@ -366,12 +364,9 @@ web_home(struct req *req)
         int64_t all = 0, today = 0;
         int64_t now = now_unix();
         int64_t midnight = now - (now + 8 * 3600) % 86400; /* Asia/Shanghai */
-        if (db_int1(db, Q_AUDIT_COUNT, &all, "sssii", (const char *)NULL,
-                    (const char *)NULL, (const char *)NULL, (int64_t)0,
-                    INT64_MAX) != 0 ||
-            db_int1(db, Q_AUDIT_COUNT, &today, "sssii", (const char *)NULL,
-                    (const char *)NULL, (const char *)NULL, midnight,
-                    INT64_MAX) != 0)
+        struct audit_filter any = {0}, since = {.from = midnight};
+        if (audit_count(db, &any, &all) != 0 ||
+            audit_count(db, &since, &today) != 0)
             return app_db_error(req, db);
         stat(req, all, T("Audit records"));
         stat(req, today, T("Audit records today"));
@@ -586,8 +581,12 @@ users_page(struct req *req, int status, const struct user_form *f)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    int64_t total;
-    if (db_int1(db, Q_USER_COUNT, &total, "") != 0)
+    int64_t total, locked;
+    struct account *rows;
+    size_t n;
+    if (auth_account_counts(db, &total, &locked) != 0 ||
+        auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
+                           &rows, &n) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Accounts"), "/users");
     struct strbuf *o = &req->out;
@@ -611,30 +610,27 @@ users_page(struct req *req, int status, const struct user_form *f)
     html_raw(o, "</th><th>");
     html_txt(o, T("State"));
     html_raw(o, "</th></tr></thead><tbody>");
-    struct db_res *r = db_query(db, Q_USER_LIST, "ii", per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return app_db_error(req, db);
     int64_t now = now_unix();
-    while (db_next(r) > 0) {
+    for (size_t i = 0; i < n; i++) {
+        const struct account *u = &rows[i];
         html_raw(o, "<tr><td>");
-        html_txt(o, db_text(r, 1));
+        html_txt(o, u->username);
         html_raw(o, "</td><td>");
-        html_txt(o, web_role_label(req, db_text(r, 3)));
+        html_txt(o, web_role_label(req, u->role));
         html_raw(o, "</td><td>");
-        html_txt(o, db_text(r, 4) ? db_text(r, 4) : "—");
+        html_txt(o, u->township_code ? web_township_name(req, u->township_code)
+                                     : "—");
         html_raw(o, "</td><td>");
-        if (db_int(r, 10))
+        if (u->disabled)
             html_txt(o, T("disabled"));
-        else if (db_int(r, 9) > now)
+        else if (u->locked_until > now)
             html_txt(o, T("locked"));
-        else if (db_int(r, 6))
+        else if (u->must_change_password)
             html_txt(o, T("must change password"));
         else
             html_txt(o, T("active"));
         html_raw(o, "</td></tr>");
     }
-    db_end(r);
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);
@@ -736,10 +732,13 @@ web_audit(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
+    struct audit_filter af = {.event = event};
     int64_t total;
-    if (db_int1(db, Q_AUDIT_COUNT, &total, "sssii", event,
-                (const char *)NULL, (const char *)NULL, (int64_t)0,
-                INT64_MAX) != 0)
+    struct audit_entry *rows;
+    size_t n;
+    if (audit_count(db, &af, &total) != 0 ||
+        audit_page(db, &req->arena, &af, per_page, (page - 1) * per_page,
+                   &rows, &n) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Audit log"), "/audit");
     struct strbuf *o = &req->out;
@@ -782,32 +781,26 @@ web_audit(struct req *req)
     html_raw(o, "</th><th>");
     html_txt(o, T("Result"));
     html_raw(o, "</th><th>IP</th></tr></thead><tbody>");
-    struct db_res *r = db_query(db, Q_AUDIT_LIST, "sssiiii", event,
-                                (const char *)NULL, (const char *)NULL,
-                                (int64_t)0, INT64_MAX, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return app_db_error(req, db);
-    while (db_next(r) > 0) {
+    for (size_t i = 0; i < n; i++) {
+        const struct audit_row *e = &rows[i].row;
         char at[21];
-        time_iso(db_int(r, 1) + 8 * 3600, at); /* shown in Beijing time */
+        time_iso(e->at + 8 * 3600, at); /* shown in Beijing time */
         at[10] = ' ';
         at[19] = '\0';
         html_raw(o, "<tr><td>");
         html_txt(o, at);
         html_raw(o, "</td><td>");
-        html_txt(o, db_text(r, 3));
+        html_txt(o, e->username);
         html_raw(o, "</td><td>");
-        html_txt(o, db_text(r, 5));
+        html_txt(o, e->event);
         html_raw(o, "</td><td>");
-        html_txt(o, db_text(r, 6));
+        html_txt(o, e->object);
         html_raw(o, "</td><td>");
-        html_txt(o, db_int(r, 7) ? T("success") : T("failure"));
+        html_txt(o, e->success ? T("success") : T("failure"));
         html_raw(o, "</td><td>");
-        html_txt(o, db_text(r, 8));
+        html_txt(o, e->ip);
         html_raw(o, "</td></tr>");
     }
-    db_end(r);
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"6\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);

@@ -48,7 +48,7 @@ static json_t *
 type_items(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return web_loaded(req, db, org_code_list(db, Q_PROGRAM_TYPE_LIST, items),
+    return web_loaded(req, db, org_code_list(db, CODES_PROGRAM_TYPE, items),
                       items);
 }
 

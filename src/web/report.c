@@ -483,7 +483,7 @@ web_ranking(struct req *req)
         return req->status;
     f.module = web_nonempty(req_query(req, "module"));
     json_t *modules = web_owned(req, json_array());
-    if (org_code_list(db, Q_MODULE_LIST, modules) != 0)
+    if (org_code_list(db, CODES_MODULE, modules) != 0)
         return app_db_error(req, db);
     if (f.module && web_name_of(modules, f.module) == f.module)
         f.module = NULL; /* not a module: no filter */

@@ -212,7 +212,7 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
     html_raw(o, "</ul>");
     /* Add a room: a classroom, or a function room of a configured kind. */
     json_t *kinds = web_owned(req, json_array());
-    org_code_list(db, Q_ROOM_KIND_LIST, kinds);
+    org_code_list(db, CODES_ROOM_KIND, kinds);
     const char *rf = room_err ? room_err->field : NULL;
     const char *rw = room_err ? web_why(req, room_err->why) : NULL;
     web_form_begin(req, "room-form",

@@ -62,7 +62,7 @@ static json_t *
 module_list(struct req *req, struct db *db)
 {
     json_t *items = json_array();
-    return web_loaded(req, db, org_code_list(db, Q_MODULE_LIST, items), items);
+    return web_loaded(req, db, org_code_list(db, CODES_MODULE, items), items);
 }
 
 /* The schools the caller may see: its own township's, or all 13. */
@@ -254,7 +254,7 @@ web_teachers(struct req *req)
     json_array_foreach(items, i, v)
     {
         json_t *r;
-        if (rating_summary_with(db, Q_RATING_TEACHER, web_id_of(v), &prior,
+        if (rating_summary_with(db, RATING_OF_TEACHER, web_id_of(v), &prior,
                                 &r) != 0)
             return app_db_error(req, db);
         web_owned(req, r);
@@ -528,7 +528,7 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
         return req->status;
     all = web_owned(req, json_array());
     if (school_list(db, NULL, 0, 0, 1, 100, all, &n) != 0 ||
-        rating_summary(db, Q_RATING_TEACHER, web_id_of(t), &rating) != 0 ||
+        rating_summary(db, RATING_OF_TEACHER, web_id_of(t), &rating) != 0 ||
         class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
         return app_db_error(req, db);
     web_owned(req, rating);
@@ -992,7 +992,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
     json_t *rating;
     if (teachers == NULL)
         return req->status;
-    if (rating_summary(db, Q_RATING_COURSE, web_id_of(c), &rating) != 0)
+    if (rating_summary(db, RATING_OF_COURSE, web_id_of(c), &rating) != 0)
         return app_db_error(req, db);
     web_owned(req, rating);
     const char *title = web_jstr(c, "title");

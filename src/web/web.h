@@ -36,6 +36,7 @@ int web_session_display(struct req *req);
 int web_session_sheet(struct req *req);
 int web_checkin(struct req *req);
 int web_checkin_grace(struct req *req);
+int web_checkin_post(struct req *req);
 int web_rate(struct req *req);
 int web_my_hours(struct req *req);
 int web_my_schedule(struct req *req);

@@ -409,10 +409,12 @@ function uploadCases(entry) {
   ];
 }
 
-// The path {id} cases: each must be a 404.
+// The path {id} cases: each must be a 404; a {token} that is not one is
+// a 400 (or 410 for one past its time).
 function idCases(r) {
   if (!/\{\w+\}/.test(r.pattern)) return [];
-  return ['abc', '0', '-1', HUGE, '987654321'].map((id) => ({ group: 'ids', name: `{id} = ${id}`, id, want: { status: [404] } }));
+  const want = /\{token\}/.test(r.pattern) ? { status: [400, 410] } : { status: [404] };
+  return ['abc', '0', '-1', HUGE, '987654321'].map((id) => ({ group: 'ids', name: `{id} = ${id}`, id, want }));
 }
 
 // ---------------------------------------------------------------- forms
@@ -481,6 +483,17 @@ const FORMS = {
     const r = await c.as.school_admin('POST', `/api/v1/sessions/${s.id}/attendance`, { json: { person_id: c.traineePerson } });
     assert.equal(r.status, 201, `attendance: ${r.status} ${r.text}`);
     return { params: [s.id], body: { content: 95, method: 90, effect: 85, attitude: 100 } };
+  } }),
+  // The phone's check-in: the page of the code (a GET, which writes
+  // nothing) carries the form that posts to /c/g/{grace}.
+  'POST /c/g/{token}': F({ as: 'trainee', kind: 'none', valid: 200, setup: async (c) => {
+    const s = await c.newSession({ now: true });
+    const code = await c.as.school_admin('GET', `/api/v1/sessions/${s.id}/checkin-code`);
+    assert.equal(code.status, 200, code.text);
+    const page = await c.as.trainee('GET', `/c/${code.json.token}`);
+    const m = /action="\/c\/g\/([^"]+)"/.exec(page.text);
+    assert.ok(m, `no check-in form on the code's page: ${page.status} ${page.text.slice(0, 200)}`);
+    return { params: [m[1]] };
   } }),
   'POST /me/courses/{id}/order': F({ as: 'trainee', kind: 'none', setup: async (c) => ({ params: [(await c.unordered()).id] }) }),
   'POST /users': F({ as: 'sysadmin', setup: () => ({ body: { username: `bif_${rand(3)}`, password: PW, role: 'teacher', '?township_code': W } }) }),

@@ -5,7 +5,7 @@
 // 409, another township's session 404.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, session, assertError, assertList } from './lib.mjs';
+import { startServer, session, req, assertError, assertList } from './lib.mjs';
 
 const W = '371723001';
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -161,6 +161,40 @@ describe('classes', () => {
     const soon = await sessionNow({ starts_at: cst(20), ends_at: cst(80), hours: 1 });
     const t = (await sa('GET', `/api/v1/sessions/${soon.id}/checkin-code`)).json.token;
     assert.equal((await trainee('POST', '/api/v1/checkin', { json: { token: t } })).status, 201);
+  });
+
+  test('classes-1.4b the phone: the code\'s page writes nothing, its button checks in, once', async () => {
+    const s = await sessionNow({ hours: 1 });
+    const token = (await sa('GET', `/api/v1/sessions/${s.id}/checkin-code`)).json.token;
+    const attended = async () => (await sa('GET', `/api/v1/sessions/${s.id}`)).json.attended;
+    // Opened (or previewed by a chat app) any number of times: no write.
+    for (let i = 0; i < 2; i++) {
+      const page = await trainee('GET', `/c/${token}`);
+      assert.equal(page.status, 200, page.text);
+      assert.match(page.text, /id="checkin-form"/);
+      assert.match(page.text, /id="checkin-class"/);
+    }
+    assert.equal(await attended(), 0);
+    const grace = /action="\/c\/g\/([^"]+)"/.exec((await trainee('GET', `/c/${token}`)).text)[1];
+    // The grace page is the same page, and writes nothing either.
+    assert.match((await trainee('GET', `/c/g/${grace}`)).text, /id="checkin-form"/);
+    assert.equal(await attended(), 0);
+    const form = { headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: `_csrf=${encodeURIComponent(trainee.csrf)}` };
+    const ok = await trainee('POST', `/c/g/${grace}`, form);
+    assert.equal(ok.status, 200, ok.text);
+    assert.match(ok.text, /id="checkin-ok"/);
+    assert.equal(await attended(), 1);
+    // Again: the page says so and has no button; a second post is a 409.
+    const again = await trainee('GET', `/c/${token}`);
+    assert.equal(again.status, 200);
+    assert.match(again.text, /已签到过/);
+    assert.doesNotMatch(again.text, /id="checkin-form"/);
+    assert.equal((await trainee('POST', `/c/g/${grace}`, form)).status, 409);
+    assert.equal(await attended(), 1);
+    // Without the CSRF token, refused.
+    const noCsrf = await req(srv.base, 'POST', `/c/g/${grace}`, { cookie: trainee.cookie, headers: form.headers, body: '' });
+    assert.equal(noCsrf.status, 403);
+    assert.equal(await attended(), 1);
   });
 
   test('classes-1.5 the admin ticks people off the roster; once each', async () => {

@@ -457,7 +457,11 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
   await phone.page.fill('#login-form input[name=username]', 'trainee');
   await phone.page.fill('#login-form input[name=password]', password);
   await Promise.all([phone.page.waitForNavigation(), phone.page.click('#login-form button[type=submit]')]);
-  // Back on the check-in without a second scan.
+  // Back on the class's check-in page without a second scan: it names
+  // the class, and nothing is written until the button is pressed.
+  await phone.page.locator('#checkin-form').waitFor();
+  assert.equal(await phone.page.textContent('#checkin-class'), course.title);
+  await Promise.all([phone.page.waitForNavigation(), phone.page.click('#checkin-form button[type=submit]')]);
   await phone.page.locator('#checkin-ok').waitFor();
   assert.equal(await phone.page.textContent('#checkin-ok'), '已签到');
   const scroll = await phone.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -470,9 +474,10 @@ test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, c
 
   // The screen's count follows (it reloads itself).
   await admin.page.waitForFunction(() => document.querySelector('#attended')?.textContent === '1', null, { timeout: 15000 });
-  // A second scan is refused politely.
+  // A second scan says so, and offers no second check-in.
   await phone.page.goto(url.replace(/^https?:\/\/[^/]+/, base));
-  assert.match(await phone.page.textContent('body'), /已经签到|already/);
+  assert.match(await phone.page.textContent('body'), /已签到过/);
+  assert.equal(await phone.page.locator('#checkin-form').count(), 0);
   // The printable sign-in sheet lists the enrolled, with room to sign.
   const someone = (await api('GET', '/api/v1/people?per_page=1')).body.items[0];
   assert.equal((await api('POST', `/api/v1/sessions/${sess.body.id}/enrollments`, { person_id: someone.id })).status, 201);
