@@ -11,6 +11,7 @@
 
 #include "../core/sheet.h"
 #include "../core/util.h"
+#include "../domain/classes.h"
 #include "../domain/org.h"
 #include "../domain/report.h"
 #include "../domain/rules.h"
@@ -154,14 +155,6 @@ static const struct {
     {"sites", "现场教学点"},
     {"onsite_trainees", "现场教学学员"},
     {"sessions_by_type", "培训开展"},
-    {"weekly_lesson", "每周一课"},
-    {"weekend_lecture", "周末大讲堂"},
-    {"village_cadre", "今冬明春村两委培训"},
-    {"themed_class", "主题培训班"},
-    {"onsite", "现场教学"},
-    {"skills", "技能培训"},
-    {"skills_outreach", "送技到村到户"},
-    {"talent_return", "人才回引培训"},
     {"sessions", "课次"},
     {"person_times", "人次"},
     {"persons", "人数"},
@@ -191,7 +184,8 @@ label_of(const char *key)
     for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
         if (strcmp(labels[i].key, key) == 0)
             return labels[i].label;
-    return key;
+    const struct program_type *t = program_type_find(key);
+    return t ? t->name : key;
 }
 
 /* One row per figure; nested figures as "培训开展 · 每周一课 · 人次". */

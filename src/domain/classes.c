@@ -44,6 +44,27 @@ static const struct col roster_cols[] = {
     {"attended", COL_BOOL},
 };
 
+const struct program_type program_types[] = {
+    {"weekly_lesson", "每周一课", "Weekly lesson", false},
+    {"weekend_lecture", "周末大讲堂", "Weekend lecture", false},
+    {"village_cadre", "今冬明春村两委培训", "Village cadre training", true},
+    {"themed_class", "主题培训班", "Themed class", true},
+    {"onsite", "现场教学", "On-site teaching", false},
+    {"skills", "技能培训", "Skills training", false},
+    {"skills_outreach", "送技到村到户", "Skills to the village", false},
+    {"talent_return", "人才回引培训", "Returned talent training", true},
+    {NULL, NULL, NULL, false},
+};
+
+const struct program_type *
+program_type_find(const char *code)
+{
+    for (const struct program_type *t = program_types; code && t->code; t++)
+        if (strcmp(t->code, code) == 0)
+            return t;
+    return NULL;
+}
+
 static int
 fail(struct field_error *e, const char *field, const char *why)
 {

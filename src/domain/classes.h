@@ -28,6 +28,20 @@ struct program_input {
 int program_create(struct db *db, const struct program_input *in,
                    bool is_demo, const struct audit_who *who, int64_t *id,
                    struct field_error *e);
+/* The 8 program types of SPEC.md §4.3, in the report's order: the one
+ * list the report, the pages and the spreadsheet read (the schema's
+ * program_types rows, migration 5, hold the same; a unit test compares
+ * them). NULL-code terminated. */
+struct program_type {
+    const char *code;
+    const char *name;   /* zh-CN, as the county's documents say */
+    const char *msgid;  /* the UI's message id (po/zh_CN.po) */
+    bool concentrated;  /* a 集中培训 class */
+};
+extern const struct program_type program_types[];
+/* The type of code, or NULL. */
+const struct program_type *program_type_find(const char *code);
+
 /* Which programs a list shows: of a township, type and school when
  * given (NULL, 0); with a live session starting in [from, to) when
  * dated (the county report's themed classes). */

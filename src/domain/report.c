@@ -17,11 +17,6 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* The program types of SPEC §4.3, each present in sessions_by_type. */
-static const char *const types[] = {
-    "weekly_lesson", "weekend_lecture", "village_cadre", "themed_class",
-    "onsite",        "skills",          "skills_outreach", "talent_return"};
-
 /* Sets key's field of obj[type] to v. */
 static void
 set_in(json_t *o, const char *type, const char *key, int64_t v)
@@ -39,8 +34,9 @@ static json_t *
 by_type(struct db *db, const char *t, int64_t from, int64_t to)
 {
     json_t *o = json_object();
-    for (size_t i = 0; i < NELEM(types); i++)
-        json_object_set_new(o, types[i],
+    /* Every program type is present, with zeros when nothing was held. */
+    for (const struct program_type *p = program_types; p->code; p++)
+        json_object_set_new(o, p->code,
                             json_pack("{s:i, s:i, s:i}", "sessions", 0,
                                       "person_times", 0, "persons", 0));
     struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sniisnn", t,

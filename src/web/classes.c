@@ -24,24 +24,12 @@
 
 #include <string.h>
 
-const struct web_label web_program_types[] = {
-    {"weekly_lesson", "Weekly lesson"},
-    {"weekend_lecture", "Weekend lecture"},
-    {"village_cadre", "Village cadre training"},
-    {"themed_class", "Themed class"},
-    {"onsite", "On-site teaching"},
-    {"skills", "Skills training"},
-    {"skills_outreach", "Skills to the village"},
-    {"talent_return", "Returned talent training"},
-    {NULL, NULL},
-};
-
 static const char *
 type_label(const char *code)
 {
-    for (const struct web_label *l = web_program_types; l->code; l++)
-        if (code && strcmp(l->code, code) == 0)
-            return l->label;
+    const struct program_type *t = program_type_find(code);
+    if (t)
+        return t->msgid;
     return code ? code : "";
 }
 
@@ -117,8 +105,8 @@ web_sessions(struct req *req)
     html_txt(o, T("Program"));
     html_raw(o, " <select name=\"type\">");
     web_select_option(req, "", T("All"), f.type ? f.type : "");
-    for (const struct web_label *l = web_program_types; l->code; l++)
-        web_select_option(req, l->code, T(l->label), f.type);
+    for (const struct program_type *p = program_types; p->code; p++)
+        web_select_option(req, p->code, T(p->msgid), f.type);
     html_raw(o, "</select></label><label>");
     html_txt(o, T("From"));
     html_raw(o, " <input type=\"date\" name=\"from\" value=\"");

@@ -20,6 +20,7 @@
 #include "../app/app.h"
 #include "../core/util.h"
 #include "../domain/auth.h"
+#include "../domain/classes.h"
 #include "../domain/org.h"
 #include "../domain/report.h"
 #include "../domain/rules.h"
@@ -227,9 +228,9 @@ by_type(struct req *req, const struct scope *sc, json_t *by)
     struct strbuf *o = &req->out;
     json_t *labels = json_array(), *values = json_array(),
            *links = json_array();
-    for (const struct web_label *l = web_program_types; l->code; l++) {
+    for (const struct program_type *l = program_types; l->code; l++) {
         json_t *x = json_object_get(by, l->code);
-        json_array_append_new(labels, json_string(T(l->label)));
+        json_array_append_new(labels, json_string(T(l->msgid)));
         json_array_append(values, json_object_get(x, "person_times"));
         json_array_append_new(
             links, json_string(href(req, sc, "/sessions",
@@ -245,14 +246,14 @@ by_type(struct req *req, const struct scope *sc, json_t *by)
     web_th(req, "Person-times");
     web_th(req, "Persons");
     html_raw(o, "</tr></thead><tbody>");
-    for (const struct web_label *l = web_program_types; l->code; l++) {
+    for (const struct program_type *l = program_types; l->code; l++) {
         json_t *x = json_object_get(by, l->code);
         const char *link = href(req, sc, "/sessions", BY_TOWNSHIP | BY_PERIOD,
                                 "type", l->code);
         html_raw(o, "<tr data-type=\"");
         html_attr(o, l->code);
         html_raw(o, "\"><td>");
-        html_txt(o, T(l->label));
+        html_txt(o, T(l->msgid));
         static const char *const keys[] = {"sessions", "person_times",
                                            "persons"};
         for (size_t k = 0; k < 3; k++) {

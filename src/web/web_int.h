@@ -24,8 +24,6 @@ int web_page_end(struct req *req);
 struct web_label {
     const char *code, *label;
 };
-/* The 8 program types of SPEC.md §4.3, in the report's order. */
-extern const struct web_label web_program_types[];
 
 /* ledger.c: the questions, discussion minutes and photos of a session,
  * under its admin page. 0, or a status answered. */

@@ -10,6 +10,8 @@
 #include "../../src/db/db.h"
 #include "../../src/domain/audit.h"
 #include "../../src/domain/auth.h"
+#include "../../src/domain/classes.h"
+#include "../../src/domain/org.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -613,8 +615,47 @@ users_and_lockout(void **state)
     arena_cleanup(&a);
 }
 
+/* The program types the code lists (program_types) are the schema's rows,
+ * in the same order, with the same names and the same 集中培训 flag. */
+static void
+program_types_match_the_schema(void **state)
+{
+    struct fixture *f = *state;
+    json_t *items = json_array();
+    assert_int_equal(org_code_list(f->db, CODES_PROGRAM_TYPE, items), 0);
+    size_t n = 0;
+    for (const struct program_type *t = program_types; t->code; t++, n++) {
+        json_t *row = json_array_get(items, n);
+        assert_non_null(row);
+        assert_string_equal(json_string_value(json_object_get(row, "code")),
+                            t->code);
+        assert_string_equal(json_string_value(json_object_get(row, "name")),
+                            t->name);
+        assert_ptr_equal(program_type_find(t->code), t);
+        sqlite3 *h;
+        sqlite3_stmt *st;
+        assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(h,
+                               "SELECT concentrated FROM program_types "
+                               "WHERE code = ?",
+                               -1, &st, NULL),
+            SQLITE_OK);
+        sqlite3_bind_text(st, 1, t->code, -1, SQLITE_STATIC);
+        assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+        assert_int_equal(sqlite3_column_int(st, 0), t->concentrated);
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+    }
+    assert_int_equal(json_array_size(items), n);
+    assert_null(program_type_find("no_such_type"));
+    json_decref(items);
+}
+
 static const struct CMUnitTest tests[] = {
     cmocka_unit_test_setup_teardown(migrations_and_queries, setup, teardown),
+    cmocka_unit_test_setup_teardown(program_types_match_the_schema, setup,
+                                    teardown),
     cmocka_unit_test_setup_teardown(undeclared_parameters_are_refused, setup,
                                     teardown),
     cmocka_unit_test_setup_teardown(migrations_merged_out_of_order_still_run,
