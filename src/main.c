@@ -23,6 +23,7 @@
 #include "domain/demo.h"
 #include "domain/people.h"
 #include "domain/hanzi.h"
+#include "domain/kind.h"
 #include "domain/roles.h"
 #include "web/i18n.h"
 
@@ -1237,6 +1238,13 @@ main(int argc, char **argv)
     }
     if (i18n_init() != 0)
         log_warn("translation catalog missing; the UI will be in English");
+    /* The kinds' statements join the query table before any connection
+     * opens, so every command prepares and checks them like the rest. */
+    if (kinds_init() != 0) {
+        fprintf(stderr, "dangxiao: a kind's declaration passes the limits "
+                        "of core/kind.h\n");
+        return 1;
+    }
     if (argc < 2)
         return usage(2);
     const char *cmd = argv[1];

@@ -64,7 +64,7 @@ const struct route routes[] = {
     /* Organisation */
     {"GET", "/api/v1/townships", api_townships_list, USER(R_ANY), 0, PAGED},
     {"GET", "/api/v1/villages", api_villages_list, USER(R_ADMINS), 0,
-     PAGED ",q,township"},
+     PAGED ",q,township,sort"},
     {"POST", "/api/v1/villages", api_villages_create, USER(R_ADMINS), 0, NULL},
     {"GET", "/api/v1/villages/{id}", api_villages_get, USER(R_ADMINS), 0, NULL},
     {"PATCH", "/api/v1/villages/{id}", api_villages_update, USER(R_ADMINS), 0,

@@ -24,6 +24,14 @@ int api_code_list(struct req *req, enum code_list c);
  * frees it. Returns the status. */
 int api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
                   const char *filename);
+struct kind;
+/* The API of a declared kind (kind.c): list, get, create, update (PATCH)
+ * and void of record {id}. Each returns the status. */
+int api_kind_list(struct req *req, const struct kind *k);
+int api_kind_get(struct req *req, const struct kind *k);
+int api_kind_create(struct req *req, const struct kind *k);
+int api_kind_update(struct req *req, const struct kind *k);
+int api_kind_void(struct req *req, const struct kind *k);
 /* The user object of the API. */
 json_t *api_user_json(const struct account *a);
 

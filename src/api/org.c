@@ -6,6 +6,7 @@
 
 #include "../core/err.h"
 #include "../core/util.h"
+#include "../domain/kind.h"
 #include "../domain/org.h"
 
 #include <string.h>
@@ -26,71 +27,6 @@ api_townships_list(struct req *req)
         return app_db_error(req, db);
     }
     return http_json(req, 200, http_list(items, total, page, per_page));
-}
-
-int
-api_villages_list(struct req *req)
-{
-    int64_t page, per_page;
-    if (req_paging_or_400(req, &page, &per_page) != 0)
-        return req->status;
-    const char *township = req_query(req, "township");
-    if (township && *township == '\0')
-        township = NULL;
-    if (township && app_check_township(req, township) != 0)
-        return req->status;
-    if (township == NULL)
-        township = app_scope(req); /* a school admin sees its own only */
-    const char *q = req_query(req, "q");
-    if (q && *q == '\0')
-        q = NULL;
-    struct db *db = app_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    int64_t total;
-    if (org_villages(db, township, q, page, per_page, items, &total) != 0) {
-        json_decref(items);
-        return app_db_error(req, db);
-    }
-    return http_json(req, 200, http_list(items, total, page, per_page));
-}
-
-int
-api_villages_create(struct req *req)
-{
-    json_t *body = req_json_or_400(req);
-    if (body == NULL)
-        return req->status;
-    const char *code, *name, *township;
-    if (json_str_or_422(req, body, "code", false, 12, 12, &code) != 0 ||
-        json_str_or_422(req, body, "name", true, 1, 64, &name) != 0 ||
-        json_str_or_422(req, body, "township_code", true, 9, 9, &township) !=
-            0)
-        return req->status;
-    if (code && !str_is_digits(code, 12))
-        return http_error(req, 422, "invalid_field", "code",
-                          "村级区划代码为 12 位数字");
-    if (app_check_township(req, township) != 0)
-        return req->status;
-    struct db *db = app_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who who = app_who(req);
-    int64_t id;
-    int rc = org_village_create(db, code, name, township, false, &who, &id);
-    if (rc == ERR_INVAL)
-        return http_error(req, 422, "invalid_field", "township_code",
-                          "没有这个镇街代码");
-    if (rc == ERR_CONFLICT)
-        return http_error(req, 409, "conflict", "code",
-                          "这个村级代码已经存在");
-    if (rc != 0)
-        return app_db_error(req, db);
-    json_t *v = json_pack("{s:I, s:s?, s:s, s:s}", "id", (json_int_t)id,
-                          "code", code, "name", name, "township_code",
-                          township);
-    return http_json(req, 201, v);
 }
 
 int
@@ -267,70 +203,34 @@ api_member_categories(struct req *req)
     return api_code_list(req, CODES_MEMBER_CATEGORY);
 }
 
+/* Villages are a declared kind (domain/kinds.c): their API is the
+ * kinds' API. */
+int
+api_villages_list(struct req *req)
+{
+    return api_kind_list(req, &kind_village);
+}
+
+int
+api_villages_create(struct req *req)
+{
+    return api_kind_create(req, &kind_village);
+}
+
 int
 api_villages_get(struct req *req)
 {
-    return api_get_answer(req, org_village_get, "village");
-}
-
-/* Checks that village id exists for the caller; 0, or answered. */
-static int
-village_mine(struct req *req, struct db *db, int64_t id)
-{
-    json_t *v;
-    if (app_get_scoped(req, db, org_village_get, id, "village", &v) != 0)
-        return -1;
-    json_decref(v);
-    return 0;
+    return api_kind_get(req, &kind_village);
 }
 
 int
 api_villages_update(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    json_t *body = req_json_or_400(req);
-    if (body == NULL)
-        return req->status;
-    const char *name;
-    if (json_str_or_422(req, body, "name", true, 1, 64, &name) != 0)
-        return req->status;
-    struct db *db = app_db(req);
-    if (db == NULL || village_mine(req, db, id) != 0)
-        return req->status;
-    struct audit_who who = app_who(req);
-    int rc = org_village_rename(db, id, name, &who);
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL,
-                          "no such village, or it has been voided");
-    if (rc != 0)
-        return app_db_error(req, db);
-    json_t *v = NULL;
-    char tw[16];
-    if (org_village_get(db, id, &v, tw) != 0)
-        return app_db_error(req, db);
-    return http_json(req, 200, v);
+    return api_kind_update(req, &kind_village);
 }
 
 int
 api_villages_void(struct req *req)
 {
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    const char *reason = reason_or_422(req);
-    if (reason == NULL)
-        return req->status;
-    struct db *db = app_db(req);
-    if (db == NULL || village_mine(req, db, id) != 0)
-        return req->status;
-    struct audit_who who = app_who(req);
-    int rc = org_village_void(db, id, reason, &who);
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL,
-                          "no such village, or already voided");
-    if (rc != 0)
-        return app_db_error(req, db);
-    return http_no_content(req);
+    return api_kind_void(req, &kind_village);
 }

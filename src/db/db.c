@@ -13,11 +13,23 @@
 #include <string.h>
 
 #define Q_DEF(name, types, sqlite, pg) {#name, types, sqlite, pg},
-const struct query_def db_queries[Q__COUNT] = {
+struct query_def db_queries[DB_MAX_QUERIES] = {
     DB_QUERIES(Q_DEF) DB_QUERIES_PEOPLE(Q_DEF) DB_QUERIES_TEACHING(Q_DEF)
         DB_QUERIES_REPORT(Q_DEF) DB_QUERIES_SURVEY(Q_DEF)
             DB_QUERIES_LEDGER(Q_DEF)};
 #undef Q_DEF
+int db_nqueries = Q__COUNT;
+
+int
+db_register_query(const char *name, const char *types, const char *sql,
+                  const char *pg_sql)
+{
+    if (db_nqueries == DB_MAX_QUERIES)
+        return ERR_INVAL;
+    db_queries[db_nqueries] =
+        (struct query_def){name, types, sql, pg_sql};
+    return db_nqueries++;
+}
 
 int
 db_open(const char *uri, struct db **out, char *err, size_t errlen)
@@ -130,6 +142,36 @@ db_queryv(struct db *db, enum query q, const char *types, va_list ap)
 }
 
 struct db_res *
+db_query_args(struct db *db, int q, const struct db_arg *a, int n)
+{
+    const char *types = q >= 0 && q < db_nqueries ? db_queries[q].types : "";
+    if (q < 0 || q >= db_nqueries || n != (int)strlen(types) ||
+        n > DB_MAX_PARAMS) {
+        db_set_error(db, ERR_INVAL, "query %d: %d arguments for \"%s\"", q,
+                     n, types);
+        return NULL;
+    }
+    struct db_param p[DB_MAX_PARAMS];
+    for (int i = 0; i < n; i++) {
+        /* The same rule as the type letters: 'i' takes a number, 's' and
+         * 'n' may be NULL. */
+        bool ok = a[i].kind == '0' ? types[i] != 'i'
+                  : a[i].kind == 'i' ? types[i] == 'i' || types[i] == 'n'
+                  : a[i].kind == 's' && types[i] == 's';
+        if (!ok) {
+            db_set_error(db, ERR_INVAL, "%s: argument %d is '%c', declared "
+                         "'%c'", db_queries[q].name, i + 1, a[i].kind,
+                         types[i]);
+            return NULL;
+        }
+        p[i] = (struct db_param){a[i].kind, a[i].i, a[i].s, 0};
+    }
+    db->last_err = 0;
+    db->errmsg[0] = '\0';
+    return db->ops->query(db, (enum query)q, p, n);
+}
+
+struct db_res *
 db_query(struct db *db, enum query q, const char *types, ...)
 {
     va_list ap;
@@ -217,6 +259,29 @@ db_exec(struct db *db, enum query q, const char *types, ...)
 }
 
 int
+db_exec_args(struct db *db, int q, const struct db_arg *a, int n)
+{
+    struct db_res *r = db_query_args(db, q, a, n);
+    if (r == NULL)
+        return db->last_err ? db->last_err : ERR_DB;
+    bool got;
+    int rc = drain(db, r, NULL, &got);
+    return rc < 0 ? rc : db->changes;
+}
+
+int
+db_int1_args(struct db *db, int q, const struct db_arg *a, int n,
+             int64_t *out)
+{
+    struct db_res *r = db_query_args(db, q, a, n);
+    if (r == NULL)
+        return db->last_err ? db->last_err : ERR_DB;
+    bool got;
+    int rc = drain(db, r, out, &got);
+    return rc < 0 ? rc : got ? 0 : ERR_NOTFOUND;
+}
+
+int
 db_int1(struct db *db, enum query q, int64_t *out, const char *types, ...)
 {
     va_list ap;
@@ -284,7 +349,7 @@ db_analyze(struct db *db)
 int
 db_check_queries(struct db *db)
 {
-    for (int q = 0; q < Q__COUNT; q++) {
+    for (int q = 0; q < db_nqueries; q++) {
         int n = 0;
         int rc = db->ops->prepare_only(db, (enum query)q, &n);
         if (rc != 0)

@@ -56,6 +56,35 @@ struct db_res *db_query(struct db *db, enum query q, const char *types,
                         ...);
 struct db_res *db_queryv(struct db *db, enum query q, const char *types,
                          va_list ap);
+/* A parameter as a value, for statements whose parameters are known only
+ * at run time (the kinds' generated statements): kind 'i' (i), 's' (s)
+ * or '0' (SQL NULL, where the statement declares 's' or 'n'). */
+struct db_arg {
+    char kind;
+    int64_t i;
+    const char *s;
+};
+/* db_query with the arguments as values; the same checks against the
+ * declared types. */
+struct db_res *db_query_args(struct db *db, int q, const struct db_arg *a,
+                             int n);
+/* db_exec and db_int1 with the arguments as values. */
+int db_exec_args(struct db *db, int q, const struct db_arg *a, int n);
+int db_int1_args(struct db *db, int q, const struct db_arg *a, int n,
+                 int64_t *out);
+/* Adds a statement to the query table, before any connection uses it
+ * (the kinds register theirs at start, db/kindsql.c): its id, or
+ * ERR_INVAL when the table is full. name, types and the texts must live
+ * as long as the program. db_check_queries prepares it with the rest. */
+int db_register_query(const char *name, const char *types, const char *sql,
+                      const char *pg_sql);
+
+struct kind;
+/* Builds and registers the statements of kind k (kindsql.c) into k->q,
+ * once. 0, or ERR_INVAL when the declaration passes the limits of
+ * core/kind.h or the table is full. */
+int db_kind_register(const struct kind *k);
+
 /* Advances to the next row: 1 = a row, 0 = no more rows, < 0 = error. */
 int db_next(struct db_res *r);
 int64_t db_int(struct db_res *r, int col);

@@ -52,7 +52,12 @@ struct query_def {
     const char *sqlite;
     const char *pg;     /* NULL: same text as sqlite */
 };
-extern const struct query_def db_queries[Q__COUNT];
+/* The query table: the static statements of queries*.h, then those
+ * registered at start (db_register_query: the kinds' statements),
+ * db_nqueries in all. */
+#define DB_MAX_QUERIES (Q__COUNT + 256)
+extern struct query_def db_queries[DB_MAX_QUERIES];
+extern int db_nqueries;
 
 int db_sqlite_open(const char *path, struct db **out, char *err,
                    size_t errlen);

@@ -27,8 +27,8 @@ struct db_res {
 struct db_pg {
     struct db base;
     PGconn *conn;
-    bool prepared[Q__COUNT];
-    struct db_res res[Q__COUNT];
+    bool prepared[DB_MAX_QUERIES];
+    struct db_res res[DB_MAX_QUERIES];
 };
 
 static void
@@ -348,10 +348,10 @@ static void
 pg_close(struct db *db)
 {
     struct db_pg *p = (struct db_pg *)db;
-    for (int i = 0; i < Q__COUNT; i++)
+    for (int i = 0; i < db_nqueries; i++)
         if (p->res[i].res)
             PQclear(p->res[i].res);
-    for (int i = 0; i < Q__COUNT; i++)
+    for (int i = 0; i < db_nqueries; i++)
         PQfreemem(p->res[i].blob);
     PQfinish(p->conn);
     free(p);

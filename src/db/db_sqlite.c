@@ -23,8 +23,8 @@ struct db_res {
 struct db_sqlite {
     struct db base;
     sqlite3 *h;
-    sqlite3_stmt *stmts[Q__COUNT];
-    struct db_res res[Q__COUNT];
+    sqlite3_stmt *stmts[DB_MAX_QUERIES];
+    struct db_res res[DB_MAX_QUERIES];
 };
 
 static int
@@ -275,7 +275,7 @@ static void
 sq_close(struct db *db)
 {
     struct db_sqlite *s = (struct db_sqlite *)db;
-    for (int i = 0; i < Q__COUNT; i++)
+    for (int i = 0; i < db_nqueries; i++)
         sqlite3_finalize(s->stmts[i]);
     sqlite3_close(s->h);
     free(s);

@@ -240,6 +240,31 @@ describe('access', () => {
       assert.equal(meta.total, 0);
     });
 
+    test('access-4.7b villages are a declared kind: ?sort= both ways, names beside codes, every bad field at once', async () => {
+      const byCode = assertList(await as.county_admin('GET', '/api/v1/villages?per_page=500&sort=code'), { perPage: 500 });
+      const codes = byCode.items.map((v) => v.code).filter((c) => c !== null);
+      assert.deepEqual(codes, [...codes].sort(), 'ascending by code');
+      const down = assertList(await as.county_admin('GET', '/api/v1/villages?per_page=500&sort=-code'), { perPage: 500 });
+      assert.deepEqual(down.items.map((v) => v.code).filter((c) => c !== null), [...codes].reverse(), 'descending by code');
+      assert.equal(down.total, byCode.total);
+      assert.ok(byCode.items.every((v) => typeof v.township_name === 'string' && v.township_name.length > 0),
+        'each village carries its township by name');
+      for (const bad of ['nosuchfield', '-', 'valid_to', 'code,name'])
+        assertError(await as.county_admin('GET', '/api/v1/villages?sort=' + encodeURIComponent(bad)), 400, 'invalid_param', 'sort');
+      // A school admin's sorted list is still its own township's.
+      const own = assertList(await as.school_admin('GET', '/api/v1/villages?per_page=500&sort=-name'), { perPage: 500 });
+      assert.ok(own.items.every((v) => v.township_code === '371723001'));
+      // ?q= finds a part of the code too.
+      const one = byCode.items.find((v) => v.code);
+      const found = assertList(await as.county_admin('GET', '/api/v1/villages?q=' + one.code.slice(-6)));
+      assert.ok(found.items.some((v) => v.id === one.id));
+      // Three bad fields: all three named, the first as field.
+      const r = await as.county_admin('POST', '/api/v1/villages', { json: { code: '12ab', name: '  ', township_code: '999999999' } });
+      assertError(r, 422, 'invalid_field', 'code');
+      assert.deepEqual(r.json.error.fields.map((x) => x.field).sort(), ['code', 'name', 'township_code']);
+      assert.ok(r.json.error.fields.every((x) => x.message && x.code === 'invalid_field'));
+    });
+
     test('access-4.8 county_admin creates a village in any township: 201', async () => {
       const name = '测试新村' + uniq();
       const r = await as.county_admin('POST', '/api/v1/villages', { json: { name, township_code: '371723009' } });

@@ -22,7 +22,7 @@ main(void)
         return 1;
     const struct unit_group *groups[] = {&core_group, &http_group,
                                          &auth_group, &db_group,
-                                         &people_group, &rules_group,
+                                         &people_group, &rules_group, &kind_group,
                                          &hours_group};
     unit_set_audit_key();
     int failed = 0;

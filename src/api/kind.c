@@ -1,0 +1,289 @@
+/*
+ * kind.c - the API of any declared kind of record (domain/kind.h): list
+ * with ?q=, its filters, ?sort= and paging; get; create; update; void
+ * with a reason. Scope is checked here once for every kind: a record of
+ * another township does not exist for a school admin (404), and it may
+ * neither list nor write another township's. A refusal of the fields
+ * names every bad field at once: {"error":{"code","message","field",
+ * "fields":[{"field","code","message"}]}}, field being the first.
+ */
+#include "api.h"
+
+#include "../core/err.h"
+#include "../core/jsonw.h"
+#include "../domain/kind.h"
+
+#include <string.h>
+
+/* The index of k's KF_SCOPE field, or -1 (a county-wide kind). */
+static int
+scope_field(const struct kind *k)
+{
+    for (int i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_SCOPE)
+            return i;
+    return -1;
+}
+
+static void
+write_record(struct jw *w, const struct kind *k, const struct krecord *r)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, r->id);
+    for (size_t i = 0; k->fields[i].key; i++) {
+        jw_key(w, k->fields[i].key);
+        jw_str(w, r->v[i].is == KV_TEXT ? r->v[i].s : NULL);
+        if (k->fields[i].type == KT_TOWNSHIP && k->fields[i].name_key) {
+            jw_key(w, k->fields[i].name_key);
+            jw_str(w, r->name[i]);
+        }
+    }
+    if (k->void_column) {
+        jw_key(w, "voided");
+        jw_bool(w, r->voided);
+        jw_key(w, k->void_column);
+        jw_str(w, r->void_at);
+        if (r->void_reason) {
+            jw_key(w, "void_reason");
+            jw_str(w, r->void_reason);
+        }
+    }
+    jw_end(w);
+}
+
+/* Answers 422 naming every field of e. */
+static int
+fields_error(struct req *req, const struct kerrors *e)
+{
+    strbuf_reset(&req->out);
+    struct jw w;
+    jw_init(&w, &req->out);
+    jw_obj(&w);
+    jw_key(&w, "error");
+    jw_obj(&w);
+    jw_key(&w, "code");
+    jw_str(&w, e->e[0].code);
+    jw_key(&w, "message");
+    jw_str(&w, e->e[0].message);
+    jw_key(&w, "field");
+    jw_str(&w, e->e[0].field);
+    jw_key(&w, "fields");
+    jw_arr(&w);
+    for (size_t i = 0; i < e->n; i++) {
+        jw_obj(&w);
+        jw_key(&w, "field");
+        jw_str(&w, e->e[i].field);
+        jw_key(&w, "code");
+        jw_str(&w, e->e[i].code);
+        jw_key(&w, "message");
+        jw_str(&w, e->e[i].message);
+        jw_end(&w);
+    }
+    jw_end(&w); /* fields */
+    jw_end(&w); /* error */
+    jw_end(&w);
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, e->e[0].code && strcmp(e->e[0].code, "conflict") == 0
+                              ? 409
+                              : 422,
+                     "application/json");
+}
+
+/* The fields of a JSON body that a create (or update) may give, into v;
+ * a value of the wrong JSON type goes into e. */
+static void
+read_body(json_t *body, const struct kind *k, unsigned flag,
+          struct kval *v, struct kerrors *e)
+{
+    e->n = 0;
+    for (size_t i = 0; k->fields[i].key; i++) {
+        v[i] = (struct kval){KV_ABSENT, NULL};
+        if (!(k->fields[i].flags & flag))
+            continue;
+        json_t *x = json_object_get(body, k->fields[i].key);
+        if (x == NULL)
+            continue;
+        if (json_is_null(x)) {
+            v[i].is = KV_NULL;
+        } else if (!json_is_string(x) ||
+                   strlen(json_string_value(x)) != json_string_length(x)) {
+            kerrors_add(e, k->fields[i].key, "invalid_field",
+                        "须为文本（字符串，不含 NUL）");
+        } else {
+            v[i] = (struct kval){KV_TEXT, json_string_value(x)};
+        }
+    }
+}
+
+/* Record {id} of the path as the caller may see it: 0 with *r, or the
+ * status answered (404 for one of another township). */
+static int
+scoped_record(struct req *req, struct db *db, const struct kind *k,
+              struct krecord *r)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    int rc = kind_get(db, &req->arena, k, id, r);
+    int s = scope_field(k);
+    const char *scope = app_scope(req);
+    if (rc == 0 && s >= 0 && scope &&
+        (r->v[s].is != KV_TEXT || strcmp(r->v[s].s, scope) != 0))
+        rc = ERR_NOTFOUND;
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such %s",
+                          k->name);
+    if (rc != 0)
+        return app_db_error(req, db);
+    return 0;
+}
+
+int
+api_kind_list(struct req *req, const struct kind *k)
+{
+    struct klist l = {.sort = -1};
+    if (req_paging_or_400(req, &l.page, &l.per_page) != 0)
+        return req->status;
+    if (kind_sort(k, req_query(req, "sort"), &l.sort, &l.desc) != 0)
+        return http_error(req, 400, "invalid_param", "sort",
+                          "sort is a field of the list, or -field for "
+                          "the other way");
+    for (size_t i = 0; k->fields[i].key; i++) {
+        const struct kind_field *f = &k->fields[i];
+        if (!(f->flags & KF_FILTER))
+            continue;
+        const char *v = req_query(req, f->param ? f->param : f->key);
+        if (v && *v == '\0')
+            v = NULL;
+        if (f->flags & KF_SCOPE) {
+            if (v && app_check_township(req, v) != 0)
+                return req->status;
+            if (v == NULL)
+                v = app_scope(req); /* a school admin sees its own only */
+        }
+        l.filter[i] = v;
+    }
+    l.q = req_query(req, "q");
+    struct db *db = app_db(req);
+    if (db == NULL)
+        return req->status;
+    struct krecord *rows;
+    size_t n;
+    int64_t total;
+    if (kind_list(db, &req->arena, k, &l, &rows, &n, &total) != 0)
+        return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++)
+        write_record(w, k, &rows[i]);
+    return http_list_end(req, total, l.page, l.per_page);
+}
+
+/* Answers record id (after a write: 201 or 200). */
+static int
+answer_record(struct req *req, struct db *db, const struct kind *k,
+              int64_t id, int status)
+{
+    struct krecord r;
+    if (kind_get(db, &req->arena, k, id, &r) != 0)
+        return app_db_error(req, db);
+    strbuf_reset(&req->out);
+    struct jw w;
+    jw_init(&w, &req->out);
+    write_record(&w, k, &r);
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, status, "application/json");
+}
+
+int
+api_kind_get(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+        return req->status;
+    return answer_record(req, db, k, r.id, 200);
+}
+
+int
+api_kind_create(struct req *req, const struct kind *k)
+{
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct kval v[KIND_MAX_FIELDS];
+    struct kerrors types, e;
+    read_body(body, k, KF_CREATE, v, &types);
+    struct db *db = app_db(req);
+    if (db == NULL)
+        return req->status;
+    /* A value of the wrong type is that field's error, before what the
+     * checks say of the rest. */
+    int rc = kind_check(db, k, v, true, &e);
+    for (size_t i = 0; i < e.n; i++)
+        kerrors_add(&types, e.e[i].field, e.e[i].code, e.e[i].message);
+    if (types.n)
+        return fields_error(req, &types);
+    if (rc != 0)
+        return app_db_error(req, db);
+    int s = scope_field(k);
+    if (s >= 0 && app_check_township(req, v[s].s) != 0)
+        return req->status;
+    struct audit_who who = app_who(req);
+    int64_t id;
+    rc = kind_create(db, k, v, false, &who, &id, &e);
+    if (rc == ERR_INVAL || rc == ERR_CONFLICT)
+        return fields_error(req, &e);
+    if (rc != 0)
+        return app_db_error(req, db);
+    return answer_record(req, db, k, id, 201);
+}
+
+int
+api_kind_update(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    if (body == NULL)
+        return req->status;
+    struct kval v[KIND_MAX_FIELDS];
+    struct kerrors e;
+    read_body(body, k, KF_EDIT, v, &e);
+    if (e.n)
+        return fields_error(req, &e);
+    struct audit_who who = app_who(req);
+    int rc = kind_update(db, k, r.id, v, &who, &e);
+    if (rc == ERR_INVAL || rc == ERR_CONFLICT)
+        return fields_error(req, &e);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such %s, or it has been voided", k->name);
+    if (rc != 0)
+        return app_db_error(req, db);
+    return answer_record(req, db, k, r.id, 200);
+}
+
+int
+api_kind_void(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+        return req->status;
+    json_t *body = req_json_or_400(req);
+    const char *reason;
+    if (body == NULL ||
+        json_str_or_422(req, body, "reason", true, 1, 200, &reason) != 0)
+        return req->status;
+    struct audit_who who = app_who(req);
+    int rc = kind_void(db, k, r.id, reason, &who);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL,
+                          "no such %s, or already voided", k->name);
+    if (rc != 0)
+        return app_db_error(req, db);
+    return http_no_content(req);
+}

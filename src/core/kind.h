@@ -1,0 +1,73 @@
+/*
+ * kind.h - a kind of record declared once, as data (issue 10), in the
+ * manner of redis's command table: its fields (key, column, type,
+ * bounds, labels), its scope, what its list filters, sorts and searches,
+ * and its void rule. The domain declares the kinds (domain/kinds.c); the
+ * db layer builds every statement of a kind from its declaration
+ * (db/kindsql.c); the domain checks and writes records through it
+ * (domain/kind.c); the API answers any kind through it (api/kind.c).
+ * Only types live here, no behaviour.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum kind_type {
+    KT_TEXT,     /* one line of text, min..max characters */
+    KT_DIGITS,   /* exactly max ASCII digits (a 区划代码) */
+    KT_TOWNSHIP, /* a current township's code, shown with its name */
+};
+
+enum kind_flag {
+    KF_REQUIRED = 1u << 0, /* a create must give it */
+    KF_CREATE = 1u << 1,   /* a create may give it */
+    KF_EDIT = 1u << 2,     /* an update may change it */
+    KF_FILTER = 1u << 3,   /* ?param=value narrows a list to that value */
+    KF_SORT = 1u << 4,     /* ?sort=key (or -key) orders a list by it */
+    KF_SEARCH = 1u << 5,   /* ?q= finds it by a part of it */
+    KF_SCOPE = 1u << 6,    /* the township the record belongs to */
+    KF_UNIQUE = 1u << 7,   /* no two records share a value */
+};
+
+struct kind_field {
+    const char *key;      /* JSON key, form field and sort name */
+    const char *column;   /* its column in the kind's table */
+    enum kind_type type;
+    unsigned flags;
+    int64_t min, max;     /* characters of text; digits of KT_DIGITS */
+    const char *label;    /* zh-CN, in the county's words */
+    const char *label_en;
+    const char *param;    /* the list's filter parameter (NULL: key) */
+    const char *name_key; /* KT_TOWNSHIP: the key its name is shown as */
+};
+
+/* Limits of a declaration (db/kindsql.c refuses more). */
+#define KIND_MAX_FIELDS 16
+#define KIND_MAX_SORTS 6
+
+/* The statements db/kindsql.c registered for a kind (query ids): a list
+ * for each sort field ascending and descending, and the rest. */
+struct kind_queries {
+    int list[KIND_MAX_SORTS][2];
+    int count, get, insert, update, void_;
+    bool ready;
+};
+
+struct kind {
+    const char *name;     /* "village": audit objects and events */
+    const char *table;
+    const char *label;    /* zh-CN: 村(社区) */
+    const char *label_en;
+    const struct kind_field *fields; /* key NULL terminated */
+    /* Live records have void_column NULL; a void writes today's China
+     * date (void_date) or the time in unix seconds, and the reason. NULL:
+     * never voided. */
+    const char *void_column, *void_reason_column;
+    bool void_date;
+    /* Written at create when not NULL: today's China date; the time in
+     * unix seconds; whether the record is demo data. */
+    const char *valid_from_column, *created_column, *demo_column;
+    const char *default_sort;  /* a KF_SORT key; "-key" descending */
+    struct kind_queries *q;    /* filled in by db_kind_register */
+};

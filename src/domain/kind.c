@@ -1,0 +1,382 @@
+/*
+ * kind.c - records of any declared kind: the checks, the list, the read
+ * and the audited writes, all from the kind's declaration and the
+ * statements db/kindsql.c built from it.
+ */
+#include "kind.h"
+
+#include "auth.h"
+#include "record.h"
+#include "rules.h"
+
+#include "../core/arena.h"
+#include "../core/err.h"
+#include "../core/util.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+
+void
+kerrors_add(struct kerrors *e, const char *field, const char *code,
+            const char *message)
+{
+    for (size_t i = 0; i < e->n; i++)
+        if (strcmp(e->e[i].field, field) == 0)
+            return;
+    if (e->n < KIND_MAX_FIELDS)
+        e->e[e->n++] = (struct kerror){field, code, message};
+}
+
+int
+kind_field_index(const struct kind *k, const char *key)
+{
+    for (int i = 0; key && k->fields[i].key; i++)
+        if (strcmp(k->fields[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+int
+kind_sort(const struct kind *k, const char *s, int *field, bool *desc)
+{
+    if (s == NULL || *s == '\0')
+        s = k->default_sort;
+    *desc = *s == '-';
+    *field = kind_field_index(k, s + *desc);
+    if (*field < 0 || !(k->fields[*field].flags & KF_SORT))
+        return ERR_INVAL;
+    return 0;
+}
+
+/* The slot of sort field i among k's sort fields (its list statements). */
+static int
+sort_slot(const struct kind *k, int i)
+{
+    int slot = 0;
+    for (int j = 0; j < i; j++)
+        slot += (k->fields[j].flags & KF_SORT) != 0;
+    return slot;
+}
+
+static size_t
+nfields(const struct kind *k)
+{
+    size_t n = 0;
+    while (k->fields[n].key)
+        n++;
+    return n;
+}
+
+/* Messages name the field by its label; they live as long as the
+ * program (the arena of a request would do, but the checks run without
+ * one), so each is formatted into a small ring of static buffers. */
+static const char *
+msg(const char *fmt, const char *label, long long a, long long b)
+{
+    static _Thread_local char ring[KIND_MAX_FIELDS][160];
+    static _Thread_local unsigned next;
+    char *p = ring[next++ % KIND_MAX_FIELDS];
+    snprintf(p, sizeof(ring[0]), fmt, label, a, b);
+    return p;
+}
+
+/* One text field's own rules. */
+static void
+check_text(const struct kind_field *f, const char *s, struct kerrors *e)
+{
+    long n = utf8_chars(s);
+    if (n < 0 || text_check(s, TEXT_LINE) != 0) {
+        kerrors_add(e, f->key, "invalid_field",
+                    msg("%s含有不允许的字符（换行、控制字符或无效编码）",
+                        f->label, 0, 0));
+        return;
+    }
+    if (f->type == KT_DIGITS) {
+        if (!str_is_digits(s, (size_t)f->max))
+            kerrors_add(e, f->key, "invalid_field",
+                        msg("%s为 %lld 位数字", f->label, (long long)f->max,
+                            0));
+        return;
+    }
+    if (str_blank(s)) {
+        kerrors_add(e, f->key, "invalid_field",
+                    msg("%s不能为空", f->label, 0, 0));
+        return;
+    }
+    if (n < f->min || n > f->max)
+        kerrors_add(e, f->key, "invalid_field",
+                    msg("%s须为 %lld 至 %lld 个字", f->label,
+                        (long long)f->min, (long long)f->max));
+}
+
+int
+kind_check(struct db *db, const struct kind *k, const struct kval *v,
+           bool create, struct kerrors *e)
+{
+    e->n = 0;
+    for (size_t i = 0; k->fields[i].key; i++) {
+        const struct kind_field *f = &k->fields[i];
+        bool given = v[i].is != KV_ABSENT;
+        if (!(f->flags & (create ? KF_CREATE : KF_EDIT)) || !given) {
+            if (create && (f->flags & KF_REQUIRED) && !given)
+                kerrors_add(e, f->key, "missing_field",
+                            msg("请填写%s", f->label, 0, 0));
+            continue;
+        }
+        if (v[i].is == KV_NULL) {
+            if (f->flags & KF_REQUIRED)
+                kerrors_add(e, f->key, "missing_field",
+                            msg("请填写%s", f->label, 0, 0));
+            continue;
+        }
+        size_t before = e->n;
+        check_text(f, v[i].s, e);
+        if (f->type == KT_TOWNSHIP && e->n == before &&
+            !township_exists(db, v[i].s))
+            kerrors_add(e, f->key, "invalid_field", "没有这个镇街代码");
+    }
+    return e->n ? ERR_INVAL : 0;
+}
+
+/* Reads the current row of r into out, by kindsql.c's column order. */
+static void
+read_record(struct db_res *r, struct arena *a, const struct kind *k,
+            struct krecord *out)
+{
+    size_t nf = nfields(k);
+    memset(out, 0, sizeof(*out));
+    out->id = db_int(r, 0);
+    int col = 1;
+    for (size_t i = 0; i < nf; i++, col++)
+        out->v[i] = db_null(r, col)
+                        ? (struct kval){KV_NULL, NULL}
+                        : (struct kval){KV_TEXT,
+                                        arena_strdup(a, db_text(r, col))};
+    for (size_t i = 0; i < nf; i++)
+        if (k->fields[i].type == KT_TOWNSHIP) {
+            const char *t = db_text(r, col++);
+            out->name[i] = t ? arena_strdup(a, t) : NULL;
+        }
+    out->voided = !db_null(r, col);
+    if (out->voided) {
+        out->void_at = arena_strdup(a, db_text(r, col));
+        const char *why = db_text(r, col + 1);
+        out->void_reason = why ? arena_strdup(a, why) : NULL;
+    }
+}
+
+/* The arguments of a list's WHERE (kindsql.c's list_where order). */
+static int
+where_args(const struct kind *k, const struct klist *l, struct db_arg *a)
+{
+    int n = 0;
+    bool search = false;
+    for (size_t i = 0; k->fields[i].key; i++) {
+        if (k->fields[i].flags & KF_FILTER)
+            a[n++] = l->filter[i] ? (struct db_arg){'s', 0, l->filter[i]}
+                                  : (struct db_arg){'0', 0, NULL};
+        search = search || (k->fields[i].flags & KF_SEARCH);
+    }
+    if (search)
+        a[n++] = l->q && *l->q ? (struct db_arg){'s', 0, l->q}
+                               : (struct db_arg){'0', 0, NULL};
+    return n;
+}
+
+int
+kind_list(struct db *db, struct arena *a, const struct kind *k,
+          const struct klist *l, struct krecord **out, size_t *n,
+          int64_t *total)
+{
+    *out = NULL;
+    *n = 0;
+    struct db_arg args[KIND_MAX_FIELDS + 3];
+    int na = where_args(k, l, args);
+    struct db_res *r = db_query_args(db, k->q->count, args, na);
+    if (r == NULL || db_next(r) <= 0) {
+        if (r)
+            db_end(r);
+        return ERR_DB;
+    }
+    *total = db_int(r, 0);
+    db_end(r);
+    int field = l->sort;
+    bool desc = l->desc;
+    if (field < 0 && kind_sort(k, NULL, &field, &desc) != 0)
+        return ERR_INVAL;
+    args[na++] = (struct db_arg){'i', l->per_page, NULL};
+    args[na++] = (struct db_arg){'i', (l->page - 1) * l->per_page, NULL};
+    r = db_query_args(db, k->q->list[sort_slot(k, field)][desc], args, na);
+    if (r == NULL)
+        return ERR_DB;
+    struct krecord *rows = arena_alloc(
+        a, (size_t)(l->per_page > 0 ? l->per_page : 1) * sizeof(*rows));
+    int rc;
+    while ((rc = db_next(r)) > 0 && *n < (size_t)l->per_page)
+        read_record(r, a, k, &rows[(*n)++]);
+    db_end(r);
+    *out = rows;
+    return rc < 0 ? ERR_DB : 0;
+}
+
+int
+kind_get(struct db *db, struct arena *a, const struct kind *k, int64_t id,
+         struct krecord *out)
+{
+    struct db_arg arg = {'i', id, NULL};
+    struct db_res *r = db_query_args(db, k->q->get, &arg, 1);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0)
+        read_record(r, a, k, out);
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
+}
+
+/* The audit detail of a write: the fields given (null for a cleared
+ * one). */
+static json_t *
+detail_of(const struct kind *k, const struct kval *v, unsigned flag)
+{
+    json_t *d = json_object();
+    for (size_t i = 0; k->fields[i].key; i++)
+        if ((k->fields[i].flags & flag) && v[i].is != KV_ABSENT)
+            json_object_set_new(d, k->fields[i].key,
+                                v[i].is == KV_TEXT ? json_string(v[i].s)
+                                                   : json_null());
+    return d;
+}
+
+/* The unique field a conflict is about (the first one given). */
+static void
+conflict(const struct kind *k, const struct kval *v, struct kerrors *e)
+{
+    e->n = 0;
+    for (size_t i = 0; k->fields[i].key; i++)
+        if ((k->fields[i].flags & KF_UNIQUE) && v[i].is == KV_TEXT) {
+            kerrors_add(e, k->fields[i].key, "conflict",
+                        msg("这个%s已经存在", k->fields[i].label, 0, 0));
+            return;
+        }
+}
+
+static void
+object_of(const struct kind *k, int64_t id, char obj[64])
+{
+    snprintf(obj, 64, "%s:%lld", k->name, (long long)id);
+}
+
+static void
+event_of(const struct kind *k, const char *what, char ev[48])
+{
+    snprintf(ev, 48, "%s_%s", k->name, what);
+}
+
+int
+kind_create(struct db *db, const struct kind *k, const struct kval *v,
+            bool demo, const struct audit_who *who, int64_t *id,
+            struct kerrors *e)
+{
+    int rc = kind_check(db, k, v, true, e);
+    if (rc != 0)
+        return rc;
+    struct db_arg args[KIND_MAX_FIELDS + 3];
+    int n = 0;
+    for (size_t i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_CREATE)
+            args[n++] = v[i].is == KV_TEXT ? (struct db_arg){'s', 0, v[i].s}
+                                           : (struct db_arg){'0', 0, NULL};
+    int64_t now = now_unix();
+    char today[11];
+    int year;
+    rules_day(now, today, &year);
+    if (k->valid_from_column)
+        args[n++] = (struct db_arg){'s', 0, today};
+    if (k->created_column)
+        args[n++] = (struct db_arg){'i', now, NULL};
+    if (k->demo_column)
+        args[n++] = (struct db_arg){'i', demo ? 1 : 0, NULL};
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    rc = db_int1_args(db, k->q->insert, args, n, id);
+    if (rc != 0) {
+        rc = rc == ERR_CONFLICT ? ERR_CONFLICT : ERR_DB;
+        db_rollback(db);
+        if (rc == ERR_CONFLICT)
+            conflict(k, v, e);
+        return rc;
+    }
+    char obj[64], ev[48];
+    object_of(k, *id, obj);
+    event_of(k, "create", ev);
+    return record_commit(db, 1, who, ev, obj, detail_of(k, v, KF_CREATE));
+}
+
+int
+kind_update(struct db *db, const struct kind *k, int64_t id,
+            const struct kval *v, const struct audit_who *who,
+            struct kerrors *e)
+{
+    int rc = kind_check(db, k, v, false, e);
+    if (rc != 0)
+        return rc;
+    struct db_arg args[KIND_MAX_FIELDS + 1];
+    int n = 0;
+    bool any = false;
+    const char *first = NULL;
+    for (size_t i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_EDIT) {
+            first = first ? first : k->fields[i].key;
+            any = any || v[i].is == KV_TEXT;
+            args[n++] = v[i].is == KV_TEXT ? (struct db_arg){'s', 0, v[i].s}
+                                           : (struct db_arg){'0', 0, NULL};
+        }
+    if (!any || k->q->update < 0) {
+        e->n = 0;
+        kerrors_add(e, first ? first : k->fields[0].key, "missing_field",
+                    "没有要修改的内容");
+        return ERR_INVAL;
+    }
+    args[n++] = (struct db_arg){'i', id, NULL};
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int changed = db_exec_args(db, k->q->update, args, n);
+    if (changed == ERR_CONFLICT) {
+        db_rollback(db);
+        conflict(k, v, e);
+        return ERR_CONFLICT;
+    }
+    char obj[64], ev[48];
+    object_of(k, id, obj);
+    event_of(k, "update", ev);
+    return record_commit(db, changed, who, ev, obj,
+                         detail_of(k, v, KF_EDIT));
+}
+
+int
+kind_void(struct db *db, const struct kind *k, int64_t id,
+          const char *reason, const struct audit_who *who)
+{
+    if (k->q->void_ < 0)
+        return ERR_INVAL;
+    int64_t now = now_unix();
+    char today[11];
+    int year;
+    rules_day(now, today, &year);
+    struct db_arg args[3] = {
+        k->void_date ? (struct db_arg){'s', 0, today}
+                     : (struct db_arg){'i', now, NULL},
+        {'s', 0, reason},
+        {'i', id, NULL},
+    };
+    if (db_begin(db) != 0)
+        return ERR_DB;
+    int changed = db_exec_args(db, k->q->void_, args, 3);
+    char obj[64], ev[48];
+    object_of(k, id, obj);
+    event_of(k, "void", ev);
+    return record_commit(db, changed, who, ev, obj,
+                         json_pack("{s:s}", "reason", reason));
+}

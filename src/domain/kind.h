@@ -1,0 +1,107 @@
+/*
+ * kind.h - records of any declared kind (core/kind.h, declared in
+ * kinds.c): one check of every field, reporting every bad one at once;
+ * a list with filters, a search, a sort and a total; a record by id; and
+ * the audited create, update and void. The layers above read typed
+ * records (struct krecord), never JSON.
+ */
+#pragma once
+
+#include "audit.h"
+
+#include "../core/kind.h"
+#include "../db/db.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+/* The kinds (kinds.c). */
+extern const struct kind kind_village;
+/* Registers every kind's statements (db_kind_register); once, before
+ * the first connection is used. 0 or ERR_INVAL. */
+int kinds_init(void);
+
+/* One field's value, as given or as read. */
+enum kval_is { KV_ABSENT, KV_NULL, KV_TEXT };
+struct kval {
+    enum kval_is is;
+    const char *s;
+};
+
+/* What is wrong with one field: code missing_field or invalid_field,
+ * and a message in zh-CN. */
+struct kerror {
+    const char *field, *code, *message;
+};
+struct kerrors {
+    struct kerror e[KIND_MAX_FIELDS];
+    size_t n;
+};
+/* Adds an error (the first per field is kept). */
+void kerrors_add(struct kerrors *e, const char *field, const char *code,
+                 const char *message);
+
+/* A record as read: v[i] is field i's value, name[i] the name of a
+ * KT_TOWNSHIP field i; strings live in the arena of the read. */
+struct krecord {
+    int64_t id;
+    struct kval v[KIND_MAX_FIELDS];
+    const char *name[KIND_MAX_FIELDS];
+    bool voided;
+    const char *void_at, *void_reason; /* NULL when live */
+};
+
+/* What a list shows: filter[i] the value of KF_FILTER field i (NULL:
+ * any), q a part of any KF_SEARCH field, sort a KF_SORT field's index
+ * (-1: the kind's default order). */
+struct klist {
+    const char *filter[KIND_MAX_FIELDS];
+    const char *q;
+    int sort;
+    bool desc;
+    int64_t page, per_page;
+};
+
+/* Field key of k: its index, or -1. */
+int kind_field_index(const struct kind *k, const char *key);
+/* The sort of "key" or "-key" (NULL or "": the kind's default): 0 with
+ * *field and *desc, or ERR_INVAL for what is not a sort of k. */
+int kind_sort(const struct kind *k, const char *s, int *field, bool *desc);
+
+/* Checks every given field of v (by field index): of a create (create:
+ * the required ones present, only KF_CREATE ones given) or an update
+ * (KF_EDIT ones). Text: one line, valid, within the length, not blank;
+ * digits; a township that exists. Every error goes into e; returns 0
+ * when there is none, ERR_INVAL, or ERR_DB. */
+int kind_check(struct db *db, const struct kind *k, const struct kval *v,
+               bool create, struct kerrors *e);
+
+/* A page of the list l into *out (n records, in a), *total all that
+ * match. 0 or ERR_DB. */
+int kind_list(struct db *db, struct arena *a, const struct kind *k,
+              const struct klist *l, struct krecord **out, size_t *n,
+              int64_t *total);
+/* Record id, voided or not. 0, ERR_NOTFOUND or ERR_DB. */
+int kind_get(struct db *db, struct arena *a, const struct kind *k,
+             int64_t id, struct krecord *out);
+
+/* Creates a record of the fields v (kind_check first: ERR_INVAL with e),
+ * audited as "<name>_create". 0 with *id; ERR_CONFLICT (a KF_UNIQUE
+ * value taken; e says which), ERR_DB. */
+int kind_create(struct db *db, const struct kind *k, const struct kval *v,
+                bool demo, const struct audit_who *who, int64_t *id,
+                struct kerrors *e);
+/* Changes the given KF_EDIT fields of live record id (ERR_INVAL with e:
+ * none given, or a bad one), audited as "<name>_update" with what was
+ * given. 0, ERR_NOTFOUND (none, or voided), ERR_CONFLICT, ERR_DB. */
+int kind_update(struct db *db, const struct kind *k, int64_t id,
+                const struct kval *v, const struct audit_who *who,
+                struct kerrors *e);
+/* Voids live record id with a reason, audited as "<name>_void". 0,
+ * ERR_NOTFOUND (none, already voided), ERR_INVAL (k is never voided),
+ * ERR_DB. */
+int kind_void(struct db *db, const struct kind *k, int64_t id,
+              const char *reason, const struct audit_who *who);

@@ -1,0 +1,60 @@
+/*
+ * kinds.c - the kinds of record, each declared once (core/kind.h): what
+ * its fields are, which the list filters, sorts and searches, whose
+ * township it is, and how it is voided. Adding a kind is a declaration
+ * here, its migration, and its routes.
+ */
+#include "kind.h"
+
+#include "../core/err.h"
+
+#include <pthread.h>
+
+/* 村(社区): township data; a school admin keeps its own township's. */
+static const struct kind_field village_fields[] = {
+    {"code", "code", KT_DIGITS, KF_CREATE | KF_UNIQUE | KF_SORT | KF_SEARCH,
+     12, 12, "村级区划代码", "Village code", NULL, NULL},
+    {"name", "name", KT_TEXT,
+     KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH, 1, 64,
+     "名称", "Name", NULL, NULL},
+    {"township_code", "township_code", KT_TOWNSHIP,
+     KF_REQUIRED | KF_CREATE | KF_FILTER | KF_SORT | KF_SCOPE, 9, 9,
+     "镇街", "Township", "township", "township_name"},
+    {NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL},
+};
+static struct kind_queries village_q;
+const struct kind kind_village = {
+    .name = "village",
+    .table = "villages",
+    .label = "村(社区)",
+    .label_en = "Village",
+    .fields = village_fields,
+    .void_column = "valid_to",
+    .void_reason_column = "void_reason",
+    .void_date = true,
+    .valid_from_column = "valid_from",
+    .created_column = "created_at",
+    .demo_column = "is_demo",
+    .default_sort = "township_code",
+    .q = &village_q,
+};
+
+static const struct kind *const kinds[] = {&kind_village};
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int init_rc;
+
+static void
+init_once(void)
+{
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if ((init_rc = db_kind_register(kinds[i])) != 0)
+            return;
+}
+
+int
+kinds_init(void)
+{
+    pthread_once(&once, init_once);
+    return init_rc;
+}
