@@ -139,3 +139,13 @@ int app_checkin(struct req *req, int64_t session_id, json_t **out);
  * check-in writer (attend_queue) when it runs, without holding the
  * worker. Returns 0 (deferred) or the status it answered with. */
 int app_checkin_deferred(struct req *req, int64_t session_id);
+
+struct kind;
+struct klist;
+/* The list of kind k the query asks for (app/kind.c), for the API and
+ * the pages alike: page and per_page, ?sort= (a declared sort field, or
+ * -field), each declared filter, ?q=, and the township scope: a school
+ * admin's list is its own township's, and asking for another is 403.
+ * 0, or the 400/403 it answered. */
+int app_kind_list_args(struct req *req, const struct kind *k,
+                       struct klist *l);

@@ -56,6 +56,8 @@ struct kind_queries {
 
 struct kind {
     const char *name;     /* "village": audit objects and events */
+    const char *path;     /* "villages": /villages, /api/v1/villages */
+    const char *title_key; /* the field that names a record (its link) */
     const char *table;
     const char *label;    /* zh-CN: 村(社区) */
     const char *label_en;

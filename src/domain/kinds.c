@@ -25,6 +25,8 @@ static const struct kind_field village_fields[] = {
 static struct kind_queries village_q;
 const struct kind kind_village = {
     .name = "village",
+    .path = "villages",
+    .title_key = "name",
     .table = "villages",
     .label = "村(社区)",
     .label_en = "Village",

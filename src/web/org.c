@@ -19,6 +19,7 @@
 #include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
+#include "../domain/kind.h"
 #include "../domain/org.h"
 #include "../http/html.h"
 
@@ -527,52 +528,19 @@ web_org_void(struct req *req)
 int
 web_villages(struct req *req)
 {
-    int64_t page, per_page;
-    bool bad;
-    if (req_paging_or_400(req, &page, &per_page) != 0)
-        return req->status;
-    const char *filter = township_filter(req, &bad);
-    if (bad)
-        return req->status;
-    const char *q = web_nonempty(req_query(req, "q"));
-    if (q && strlen(q) > 64)
-        q = NULL;
-    struct db *db = app_db(req);
-    json_t *towns = db ? townships(req, db) : NULL;
-    if (towns == NULL)
-        return req->status;
-    json_t *items = owned(req, json_array());
-    int64_t total;
-    if (org_villages(db, filter ? filter : app_scope(req), q, page, per_page,
-                     items, &total) != 0)
-        return app_db_error(req, db);
-    web_page_begin(req, T("Villages"), "/villages");
-    struct strbuf *o = &req->out;
-    heading(req, T("Villages and communities"));
-    filters_begin(req, "village-filters", "/villages", "village-table", q);
-    filters_end(req, towns, filter, "/villages/new", T("New village"));
-    html_raw(o, "<div id=\"village-table\"><table><thead><tr>");
-    web_th(req, "Code");
-    web_th(req, "Name");
-    web_th(req, "Township");
-    html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        html_raw(o, "<tr>");
-        web_td(req, web_jstr(v, "code"));
-        td_link(req, "/villages", web_id_of(v), web_jstr(v, "name"));
-        web_td(req, web_jstr(v, "township_name"));
-        html_raw(o, "</tr>");
-    }
-    struct strbuf extra;
-    strbuf_init(&extra, 0);
-    web_query_arg(&extra, "q", q);
-    web_query_arg(&extra, "township", filter);
-    list_end(req, 3, "/villages", page, per_page, total, strbuf_str(&extra));
-    strbuf_cleanup(&extra);
-    return web_page_end(req);
+    return web_kind_list(req, &kind_village);
+}
+
+int
+web_villages_xlsx(struct req *req)
+{
+    return web_kind_export(req, &kind_village, true);
+}
+
+int
+web_villages_csv(struct req *req)
+{
+    return web_kind_export(req, &kind_village, false);
 }
 
 /* A village form's values, and the one thing wrong with them. */

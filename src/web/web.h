@@ -10,6 +10,8 @@
 
 #include "../http/http.h"
 
+#include <stdbool.h>
+
 int web_asset(struct req *req);
 int web_login_form(struct req *req);
 int web_login(struct req *req);
@@ -70,6 +72,8 @@ int web_person_void(struct req *req);
 int web_people_import_form(struct req *req);
 int web_people_import(struct req *req);
 int web_villages(struct req *req);
+int web_villages_xlsx(struct req *req);
+int web_villages_csv(struct req *req);
 int web_village(struct req *req);
 int web_village_new(struct req *req);
 int web_village_create(struct req *req);
@@ -102,3 +106,9 @@ int web_session_enroll(struct req *req);
 int web_plans(struct req *req);
 int web_plan_new(struct req *req);
 int web_plan_create(struct req *req);
+
+struct kind;
+/* The list page of a declared kind, and its export of the filtered rows
+ * (kind.c). */
+int web_kind_list(struct req *req, const struct kind *k);
+int web_kind_export(struct req *req, const struct kind *k, bool xlsx);

@@ -348,7 +348,7 @@ test('ui-1.11 a school admin adds a village, renames it and dissolves it with a 
   assert.ok((await page.$$eval('#org-form select[name=village_code] option', (os) => os.map((o) => o.textContent)))
     .includes('新河村'));
   await page.goto(base + '/villages?q=' + encodeURIComponent('新河'));
-  assert.match(await page.textContent('#village-table tbody'), /新河村/);
+  assert.match(await page.textContent('#kind-table tbody'), /新河村/);
   await page.goto(url);
   await page.fill('#void-form input[name=reason]', '撤村并居');
   await submit(page, '#void-form');
@@ -356,7 +356,8 @@ test('ui-1.11 a school admin adds a village, renames it and dissolves it with a 
   assert.match(await page.textContent('#village'), /\d{4}年\d{1,2}月\d{1,2}日/);
   assert.equal(await page.$('#rename-form'), null);
   await page.goto(base + '/villages?q=' + encodeURIComponent('新河'));
-  assert.equal(await page.$$eval('#village-table tbody tr', (rs) => rs.length), 0);
+  assert.equal(await page.$$eval('#kind-table tbody tr[data-id]', (rs) => rs.length), 0);
+  assert.match(await page.textContent('#kind-table tbody'), /没有符合条件的记录/);
   await ctx.close();
 });
 

@@ -1,0 +1,119 @@
+// A declared kind's list page (issue 10), with villages: sortable column
+// headers, the total, page numbers and the jump box, export of exactly
+// the filtered rows (.xlsx read back with unzip, CSV with its BOM), the
+// print view, and the township scope on all of them.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { startServer, session, assertList } from './lib.mjs';
+
+const W = '371723001'; // 文亭街道, school_admin's township
+const Y = '371723002'; // 永昌街道
+
+describe('kinds', () => {
+  let srv, ca, sa;
+  before(async () => {
+    srv = await startServer();
+    [ca, sa] = await Promise.all(['county_admin', 'school_admin'].map((u) => session(srv.base, u)));
+  });
+  after(async () => { if (srv) await srv.stop(); });
+
+  const get = async (as, p) => {
+    const r = await fetch(srv.base + p, { headers: { Cookie: as.cookie } });
+    return { status: r.status, headers: r.headers, buf: Buffer.from(await r.arrayBuffer()) };
+  };
+  const cells = (html) => [...html.matchAll(/<tr data-id="(\d+)">(.*?)<\/tr>/g)]
+    .map((m) => ({ id: Number(m[1]), tds: [...m[2].matchAll(/<td>(?:<a [^>]*>)?([^<]*)/g)].map((x) => x[1]) }));
+  const csvRows = (buf) => {
+    const text = buf.toString('utf8');
+    assert.equal(text.charCodeAt(0), 0xfeff, 'CSV starts with a BOM');
+    return text.slice(1).trim().split(/\r\n/).map((l) => l.split(','));
+  };
+  const xlsxStrings = (buf) => {
+    const f = path.join(os.tmpdir(), `dx-kinds-${process.pid}-${Date.now()}.xlsx`);
+    fs.writeFileSync(f, buf);
+    try {
+      return execFileSync('unzip', ['-p', f, 'xl/sharedStrings.xml']).toString();
+    } finally { fs.rmSync(f, { force: true }); }
+  };
+
+  test('kinds-1.1 the list page sorts by its headers, both ways, and says which', async () => {
+    const up = await ca('GET', '/villages?per_page=500&sort=code');
+    assert.equal(up.status, 200);
+    const rows = cells(up.text);
+    const codes = rows.map((r) => r.tds[0]);
+    assert.deepEqual(codes, [...codes].sort());
+    assert.match(up.text, /<th scope="col" aria-sort="ascending"><a class="sort" href="\/villages\?sort=-code">/);
+    const down = await ca('GET', '/villages?per_page=500&sort=-code');
+    assert.deepEqual(cells(down.text).map((r) => r.tds[0]), [...codes].reverse());
+    assert.match(down.text, /aria-sort="descending"/);
+    // Townships by name, not code; the name links to the record.
+    assert.ok(rows.every((r) => !/^\d{9}$/.test(r.tds[2])), 'a township shown as its code');
+    assert.match(up.text, /<td><a href="\/villages\/\d+">/);
+    const total = Number(/id="kind-total">(\d+)</.exec(up.text)[1]);
+    assert.equal(total, rows.length);
+    assert.equal((await ca('GET', '/villages?sort=nosuchfield')).status, 400);
+  });
+
+  test('kinds-1.2 page numbers and a jump box that keep the filters', async () => {
+    const r = await ca('GET', `/villages?per_page=1&page=2&township=${Y}&sort=-name`);
+    assert.equal(r.status, 200);
+    assert.match(r.text, /<span aria-current="page">2<\/span>/);
+    assert.match(r.text, new RegExp(`href="/villages\\?page=1&amp;per_page=1&amp;township=${Y}&amp;sort=-name"`));
+    const jump = /<form class="jump"[^]*?<\/form>/.exec(r.text)[0];
+    for (const [n, v] of [['township', Y], ['sort', '-name'], ['per_page', '1']])
+      assert.match(jump, new RegExp(`name="${n}" value="${v}"`));
+    assert.match(jump, /name="page" min="1" max="\d+"/);
+    // A page past the end is an empty page, not an error.
+    const past = await ca('GET', `/villages?per_page=1&page=999&township=${Y}`);
+    assert.equal(past.status, 200);
+    assert.equal(cells(past.text).length, 0);
+  });
+
+  test('kinds-1.3 the exports hold exactly the filtered rows, in the list\'s order', async () => {
+    const api = assertList(await ca('GET', `/api/v1/villages?township=${Y}&per_page=500&sort=-code`), { perPage: 500 });
+    const csv = await get(ca, `/villages/export.csv?township=${Y}&sort=-code`);
+    assert.equal(csv.status, 200);
+    assert.match(csv.headers.get('content-type'), /text\/csv/);
+    const rows = csvRows(csv.buf);
+    assert.deepEqual(rows[0], ['村级区划代码', '名称', '镇街']);
+    assert.deepEqual(rows.slice(1).map((r) => r[0]), api.items.map((v) => v.code));
+    assert.ok(rows.slice(1).every((r) => r[2] === '永昌街道'));
+    const x = await get(ca, `/villages/export.xlsx?township=${Y}&sort=-code`);
+    assert.equal(x.status, 200);
+    assert.match(x.headers.get('content-disposition'), /filename="villages\.xlsx"/);
+    const strings = xlsxStrings(x.buf);
+    for (const v of api.items) assert.ok(strings.includes(v.name), `${v.name} missing from the .xlsx`);
+    // A search narrows the export the same way.
+    const one = api.items[0];
+    const s = csvRows((await get(ca, `/villages/export.csv?q=${encodeURIComponent(one.name)}`)).buf);
+    assert.ok(s.slice(1).some((r) => r[1] === one.name));
+    assert.ok(s.length - 1 < 26);
+  });
+
+  test('kinds-1.4 a school admin\'s page, exports and print view are its own township\'s', async () => {
+    const page = await sa('GET', '/villages?per_page=500');
+    assert.ok(cells(page.text).every((r) => r.tds[2] === '文亭街道'));
+    assert.doesNotMatch(page.text, /<select name="township"/, 'no township choice for a school admin');
+    const rows = csvRows((await get(sa, '/villages/export.csv')).buf).slice(1);
+    assert.ok(rows.length > 0 && rows.every((r) => r[2] === '文亭街道'));
+    assert.equal((await get(sa, `/villages/export.csv?township=${Y}`)).status, 403);
+    assert.equal((await sa('GET', `/villages?township=${Y}`)).status, 403);
+    const print = await sa('GET', '/villages?print=1');
+    assert.equal(print.status, 200);
+    assert.match(print.text, /<h1 id="print-title">村\(社区\)统计表<\/h1>/);
+    assert.match(print.text, /填报单位：文亭街道/);
+    assert.match(print.text, /日期：\d{4}年\d{1,2}月\d{1,2}日/);
+    assert.doesNotMatch(print.text, /id="nav"/, 'the print view has no navigation');
+    assert.ok(cells(print.text).every((r) => r.tds[2] === '文亭街道'));
+  });
+
+  test('kinds-1.5 an empty list says what to do next', async () => {
+    const none = await ca('GET', '/villages?q=' + encodeURIComponent('不存在的村名xyz'));
+    assert.match(none.text, /class="empty">没有符合条件的记录/);
+    assert.match(none.text, /id="kind-total">0</);
+  });
+});
