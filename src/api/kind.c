@@ -15,16 +15,6 @@
 
 #include <string.h>
 
-/* The index of k's KF_SCOPE field, or -1 (a county-wide kind). */
-static int
-scope_field(const struct kind *k)
-{
-    for (int i = 0; k->fields[i].key; i++)
-        if (k->fields[i].flags & KF_SCOPE)
-            return i;
-    return -1;
-}
-
 static void
 write_record(struct jw *w, const struct kind *k, const struct krecord *r)
 {
@@ -116,29 +106,6 @@ read_body(json_t *body, const struct kind *k, unsigned flag,
     }
 }
 
-/* Record {id} of the path as the caller may see it: 0 with *r, or the
- * status answered (404 for one of another township). */
-static int
-scoped_record(struct req *req, struct db *db, const struct kind *k,
-              struct krecord *r)
-{
-    int64_t id;
-    if (req_param_id_or_404(req, 0, &id) != 0)
-        return req->status;
-    int rc = kind_get(db, &req->arena, k, id, r);
-    int s = scope_field(k);
-    const char *scope = app_scope(req);
-    if (rc == 0 && s >= 0 && scope &&
-        (r->v[s].is != KV_TEXT || strcmp(r->v[s].s, scope) != 0))
-        rc = ERR_NOTFOUND;
-    if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such %s",
-                          k->name);
-    if (rc != 0)
-        return app_db_error(req, db);
-    return 0;
-}
-
 int
 api_kind_list(struct req *req, const struct kind *k)
 {
@@ -180,7 +147,7 @@ api_kind_get(struct req *req, const struct kind *k)
 {
     struct db *db = app_db(req);
     struct krecord r;
-    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
         return req->status;
     return answer_record(req, db, k, r.id, 200);
 }
@@ -206,7 +173,7 @@ api_kind_create(struct req *req, const struct kind *k)
         return fields_error(req, &types);
     if (rc != 0)
         return app_db_error(req, db);
-    int s = scope_field(k);
+    int s = kind_scope_field(k);
     if (s >= 0 && app_check_township(req, v[s].s) != 0)
         return req->status;
     struct audit_who who = app_who(req);
@@ -224,7 +191,7 @@ api_kind_update(struct req *req, const struct kind *k)
 {
     struct db *db = app_db(req);
     struct krecord r;
-    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
         return req->status;
     json_t *body = req_json_or_400(req);
     if (body == NULL)
@@ -251,7 +218,7 @@ api_kind_void(struct req *req, const struct kind *k)
 {
     struct db *db = app_db(req);
     struct krecord r;
-    if (db == NULL || scoped_record(req, db, k, &r) != 0)
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
         return req->status;
     json_t *body = req_json_or_400(req);
     const char *reason;

@@ -149,3 +149,8 @@ struct klist;
  * 0, or the 400/403 it answered. */
 int app_kind_list_args(struct req *req, const struct kind *k,
                        struct klist *l);
+struct krecord;
+/* Record {id} of the path of kind k as the caller may see it: 0 with
+ * *r, or the status answered (404, also for another township's). */
+int app_kind_record(struct req *req, struct db *db, const struct kind *k,
+                    struct krecord *r);

@@ -4,7 +4,10 @@
  */
 #include "app.h"
 
+#include "../core/err.h"
 #include "../domain/kind.h"
+
+#include <string.h>
 
 int
 app_kind_list_args(struct req *req, const struct kind *k, struct klist *l)
@@ -33,5 +36,26 @@ app_kind_list_args(struct req *req, const struct kind *k, struct klist *l)
     }
     const char *q = req_query(req, "q");
     l->q = q && *q ? q : NULL;
+    return 0;
+}
+
+int
+app_kind_record(struct req *req, struct db *db, const struct kind *k,
+                struct krecord *r)
+{
+    int64_t id;
+    if (req_param_id_or_404(req, 0, &id) != 0)
+        return req->status;
+    int rc = kind_get(db, &req->arena, k, id, r);
+    int s = kind_scope_field(k);
+    const char *scope = app_scope(req);
+    if (rc == 0 && s >= 0 && scope &&
+        (r->v[s].is != KV_TEXT || strcmp(r->v[s].s, scope) != 0))
+        rc = ERR_NOTFOUND; /* another township's does not exist for it */
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "no such %s",
+                          k->name);
+    if (rc != 0)
+        return app_db_error(req, db);
     return 0;
 }

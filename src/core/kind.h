@@ -67,6 +67,7 @@ struct kind {
      * never voided. */
     const char *void_column, *void_reason_column;
     bool void_date;
+    const char *void_label, *void_label_en; /* the verb: 撤销, Dissolve */
     /* Written at create when not NULL: today's China date; the time in
      * unix seconds; whether the record is demo data. */
     const char *valid_from_column, *created_column, *demo_column;

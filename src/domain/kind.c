@@ -29,6 +29,15 @@ kerrors_add(struct kerrors *e, const char *field, const char *code,
 }
 
 int
+kind_scope_field(const struct kind *k)
+{
+    for (int i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_SCOPE)
+            return i;
+    return -1;
+}
+
+int
 kind_field_index(const struct kind *k, const char *key)
 {
     for (int i = 0; key && k->fields[i].key; i++)
@@ -95,18 +104,17 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
     if (f->type == KT_DIGITS) {
         if (!str_is_digits(s, (size_t)f->max))
             kerrors_add(e, f->key, "invalid_field",
-                        msg("%s为 %lld 位数字", f->label, (long long)f->max,
-                            0));
+                        msg("%s为%lld位数字", f->label, (long long)f->max, 0));
         return;
     }
     if (str_blank(s)) {
         kerrors_add(e, f->key, "invalid_field",
-                    msg("%s不能为空", f->label, 0, 0));
+                    msg("请输入%s", f->label, 0, 0));
         return;
     }
     if (n < f->min || n > f->max)
         kerrors_add(e, f->key, "invalid_field",
-                    msg("%s须为 %lld 至 %lld 个字", f->label,
+                    msg("%s须为%lld至%lld个字", f->label,
                         (long long)f->min, (long long)f->max));
 }
 
@@ -121,13 +129,13 @@ kind_check(struct db *db, const struct kind *k, const struct kval *v,
         if (!(f->flags & (create ? KF_CREATE : KF_EDIT)) || !given) {
             if (create && (f->flags & KF_REQUIRED) && !given)
                 kerrors_add(e, f->key, "missing_field",
-                            msg("请填写%s", f->label, 0, 0));
+                            msg("请输入%s", f->label, 0, 0));
             continue;
         }
         if (v[i].is == KV_NULL) {
             if (f->flags & KF_REQUIRED)
                 kerrors_add(e, f->key, "missing_field",
-                            msg("请填写%s", f->label, 0, 0));
+                            msg("请输入%s", f->label, 0, 0));
             continue;
         }
         size_t before = e->n;

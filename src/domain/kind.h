@@ -65,6 +65,8 @@ struct klist {
     int64_t page, per_page;
 };
 
+/* The index of k's KF_SCOPE field (its township), or -1: county-wide. */
+int kind_scope_field(const struct kind *k);
 /* Field key of k: its index, or -1. */
 int kind_field_index(const struct kind *k, const char *key);
 /* The sort of "key" or "-key" (NULL or "": the kind's default): 0 with

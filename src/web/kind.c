@@ -12,6 +12,7 @@
 #include "web_int.h"
 
 #include "../app/app.h"
+#include "../core/err.h"
 #include "../core/sheet.h"
 #include "../core/util.h"
 #include "../domain/kind.h"
@@ -463,4 +464,300 @@ web_kind_export(struct req *req, const struct kind *k, bool xlsx)
                      xlsx ? "application/vnd.openxmlformats-officedocument."
                             "spreadsheetml.sheet"
                           : "text/csv; charset=utf-8");
+}
+
+/* --- a record's page and its forms ------------------------------------ */
+
+static const char *
+error_for(const struct kerrors *e, const char *key)
+{
+    for (size_t i = 0; e && i < e->n; i++)
+        if (strcmp(e->e[i].field, key) == 0)
+            return e->e[i].message;
+    return NULL;
+}
+
+/* The input of field i holding value, its error under it: a township
+ * chosen by name (a school admin's own, fixed), else a text box. */
+static void
+field_input(struct req *req, struct db *db, const struct kind_field *f,
+            const char *value, const char *err)
+{
+    struct strbuf *o = &req->out;
+    if (f->type == KT_TOWNSHIP) {
+        if (app_scope(req) == NULL) {
+            json_t *towns = json_array();
+            int64_t n;
+            if (org_townships(db, 1, 500, towns, &n) == 0)
+                web_code_select(req, f->key, f->label_en, towns,
+                                T("Choose a township"), value, err);
+            json_decref(towns);
+            return;
+        }
+        html_raw(o, "<label>");
+        html_txt(o, label_of(req, f));
+        html_raw(o, "<input disabled value=\"");
+        html_attr(o, web_township_name(req, app_scope(req)));
+        html_raw(o, "\"></label>");
+        web_field_error(req, err);
+        return;
+    }
+    html_raw(o, "<label>");
+    html_txt(o, label_of(req, f));
+    if (!(f->flags & KF_REQUIRED) && (f->flags & KF_CREATE)) {
+        html_raw(o, " <small>");
+        html_txt(o, T("(may be left empty)"));
+        html_raw(o, "</small>");
+    }
+    html_raw(o, "<input name=\"");
+    html_attr(o, f->key);
+    strbuf_printf(o, "\" type=\"text\" maxlength=\"%lld\"",
+                  (long long)f->max);
+    if (f->type == KT_DIGITS)
+        html_raw(o, " inputmode=\"numeric\"");
+    html_raw(o, " value=\"");
+    html_attr(o, value ? value : "");
+    html_raw(o, "\"></label>");
+    web_field_error(req, err);
+}
+
+/* A form's fields into v: each field flag allows (an empty optional
+ * field is not given; a school admin's township is its own). */
+static void
+read_form(struct req *req, const struct kind *k, unsigned flag,
+          struct kval *v)
+{
+    for (size_t i = 0; k->fields[i].key; i++) {
+        const struct kind_field *f = &k->fields[i];
+        v[i] = (struct kval){KV_ABSENT, NULL};
+        if (!(f->flags & flag))
+            continue;
+        const char *s = req_form(req, f->key);
+        if ((f->flags & KF_SCOPE) && app_scope(req) && (s == NULL || !*s))
+            s = app_scope(req);
+        if (s == NULL || (*s == '\0' && !(f->flags & KF_REQUIRED)))
+            continue;
+        v[i] = (struct kval){KV_TEXT, s};
+    }
+}
+
+static const char *
+new_title(struct req *req, const struct kind *k)
+{
+    return arena_printf(&req->arena, "%s%s%s", T("New"),
+                        english(req) ? " " : "",
+                        english(req) ? k->label_en : k->label);
+}
+
+/* The form of a new record, with what was typed and every error beside
+ * its field. */
+static int
+new_page(struct req *req, struct db *db, const struct kind *k, int status,
+         const struct kval *v, const struct kerrors *e)
+{
+    const char *title = new_title(req, k);
+    web_page_begin(req, title, base_of(req, k));
+    struct strbuf *o = &req->out;
+    html_raw(o, "<h1>");
+    html_txt(o, title);
+    html_raw(o, "</h1>");
+    web_form_begin(req, arena_printf(&req->arena, "%s-form", k->name),
+                   base_of(req, k));
+    for (size_t i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_CREATE)
+            field_input(req, db, &k->fields[i],
+                        v && v[i].is == KV_TEXT ? v[i].s : NULL,
+                        error_for(e, k->fields[i].key));
+    web_form_end(req, T("Create"), NULL);
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_kind_new(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    if (db == NULL)
+        return req->status;
+    return new_page(req, db, k, 200, NULL, NULL);
+}
+
+static int
+to_record(struct req *req, const struct kind *k, int64_t id)
+{
+    return http_redirect(req, arena_printf(&req->arena, "/%s/%lld", k->path,
+                                           (long long)id));
+}
+
+int
+web_kind_create(struct req *req, const struct kind *k)
+{
+    struct kval v[KIND_MAX_FIELDS];
+    read_form(req, k, KF_CREATE, v);
+    int s = kind_scope_field(k);
+    if (s >= 0 && v[s].is == KV_TEXT && app_check_township(req, v[s].s) != 0)
+        return req->status;
+    struct db *db = app_db(req);
+    if (db == NULL)
+        return req->status;
+    struct audit_who who = app_who(req);
+    struct kerrors e;
+    int64_t id;
+    int rc = kind_create(db, k, v, false, &who, &id, &e);
+    if (rc == 0)
+        return to_record(req, k, id);
+    if (rc == ERR_INVAL || rc == ERR_CONFLICT)
+        return new_page(req, db, k, rc == ERR_CONFLICT ? 409 : 422, v, &e);
+    return app_db_error(req, db);
+}
+
+/* The text of a void's time: a China date either way. */
+static const char *
+void_date(struct req *req, const struct kind *k, const char *at)
+{
+    if (k->void_date || at == NULL)
+        return web_date(req, at);
+    int64_t t;
+    if (parse_i64(at, &t) != 0)
+        return at;
+    char day[11];
+    int year;
+    rules_day(t, day, &year);
+    return web_date(req, arena_strdup(&req->arena, day));
+}
+
+/* A record's page: its fields, and while it is live the form of what may
+ * change (holding v, errors e beside their fields) and the void form. */
+static int
+record_page(struct req *req, struct db *db, const struct kind *k,
+            const struct krecord *r, int status, const struct kval *v,
+            const struct kerrors *e)
+{
+    struct strbuf *o = &req->out;
+    int title_i = kind_field_index(k, k->title_key);
+    const char *title = title_i >= 0 ? cell(&k->fields[title_i], r,
+                                            (size_t)title_i)
+                                     : k->label;
+    bool en = english(req);
+    const char *verb = en ? k->void_label_en : k->void_label;
+    web_page_begin(req, title, base_of(req, k));
+    html_raw(o, "<h1>");
+    html_txt(o, title);
+    html_raw(o, "</h1>");
+    if (r->voided) {
+        html_raw(o, "<p class=\"notice\" id=\"voided\">");
+        html_txt(o, en ? "Dissolved:" : "已");
+        html_txt(o, en ? "" : verb);
+        html_txt(o, en ? " " : "：");
+        html_txt(o, r->void_reason ? r->void_reason : "");
+        html_raw(o, "</p>");
+    }
+    strbuf_printf(o, "<table class=\"record\" id=\"%s\">", k->name);
+    for (size_t i = 0; k->fields[i].key; i++) {
+        html_raw(o, "<tr><th>");
+        html_txt(o, label_of(req, &k->fields[i]));
+        html_raw(o, "</th><td>");
+        const char *c = cell(&k->fields[i], r, i);
+        html_txt(o, *c ? c : "—");
+        html_raw(o, "</td></tr>");
+    }
+    if (r->voided) {
+        html_raw(o, "<tr><th>");
+        html_txt(o, en ? "Dissolved on" : arena_printf(&req->arena, "%s日期",
+                                                        verb));
+        html_raw(o, "</th><td>");
+        html_txt(o, void_date(req, k, r->void_at));
+        html_raw(o, "</td></tr>");
+    }
+    html_raw(o, "</table>");
+    if (!r->voided) {
+        const char *action =
+            arena_printf(&req->arena, "/%s/%lld", k->path, (long long)r->id);
+        bool editable = false;
+        for (size_t i = 0; k->fields[i].key; i++)
+            editable = editable || (k->fields[i].flags & KF_EDIT);
+        if (editable) {
+            html_raw(o, "<h2>");
+            html_txt(o, T("Edit"));
+            html_raw(o, "</h2>");
+            web_form_begin(req, "edit-form", action);
+            for (size_t i = 0; k->fields[i].key; i++)
+                if (k->fields[i].flags & KF_EDIT)
+                    field_input(req, db, &k->fields[i],
+                                v ? (v[i].is == KV_TEXT ? v[i].s : "")
+                                  : cell(&k->fields[i], r, i),
+                                error_for(e, k->fields[i].key));
+            web_form_end(req, T("Save"), NULL);
+        }
+        if (k->void_column)
+            web_void_form(
+                req, arena_printf(&req->arena, "%s/void", action),
+                en ? arena_printf(&req->arena, "%s this record", verb)
+                   : arena_printf(&req->arena, "%s此%s", verb, k->label),
+                en ? "Reason (kept with the record)"
+                   : arena_printf(&req->arena, "%s原因（与记录一并保存）",
+                                  verb),
+                verb, error_for(e, "reason"));
+    }
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
+int
+web_kind_record(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
+        return req->status;
+    return record_page(req, db, k, &r, 200, NULL, NULL);
+}
+
+int
+web_kind_update(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
+        return req->status;
+    struct kval v[KIND_MAX_FIELDS];
+    read_form(req, k, KF_EDIT, v);
+    struct audit_who who = app_who(req);
+    struct kerrors e;
+    int rc = kind_update(db, k, r.id, v, &who, &e);
+    if (rc == 0)
+        return to_record(req, k, r.id);
+    if (rc == ERR_INVAL || rc == ERR_CONFLICT)
+        return record_page(req, db, k, &r, rc == ERR_CONFLICT ? 409 : 422,
+                           v, &e);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such record, or it has been voided."));
+    return app_db_error(req, db);
+}
+
+int
+web_kind_void(struct req *req, const struct kind *k)
+{
+    struct db *db = app_db(req);
+    struct krecord r;
+    if (db == NULL || app_kind_record(req, db, k, &r) != 0)
+        return req->status;
+    const char *reason = req_form(req, "reason");
+    if (!web_text_ok(reason, 200)) {
+        struct kerrors e = {0};
+        kerrors_add(&e, "reason", "invalid_field",
+                    T("Give the reason, at most 200 characters."));
+        return record_page(req, db, k, &r, 422, NULL, &e);
+    }
+    struct audit_who who = app_who(req);
+    int rc = kind_void(db, k, r.id, reason, &who);
+    if (rc == 0)
+        return to_record(req, k, r.id);
+    if (rc == ERR_NOTFOUND)
+        return http_error(req, 404, "not_found", NULL, "%s",
+                          T("No such record, or it has been voided."));
+    return app_db_error(req, db);
 }

@@ -543,178 +543,32 @@ web_villages_csv(struct req *req)
     return web_kind_export(req, &kind_village, false);
 }
 
-/* A village form's values, and the one thing wrong with them. */
-struct village_form {
-    const char *code, *name, *township;
-    const char *err_field, *err;
-};
-
-static int
-village_new_page(struct req *req, int status, const struct village_form *f)
-{
-    struct db *db = app_db(req);
-    json_t *towns = db ? townships(req, db) : NULL;
-    if (towns == NULL)
-        return req->status;
-    web_page_begin(req, T("New village"), "/villages");
-    heading(req, T("New village"));
-    web_form_begin(req, "village-form", "/villages");
-    web_input(req, "name", "Name", f->name, "text",
-              web_err_for(f->err_field, f->err, "name"));
-    web_input(req, "code", "Division code (12 digits, may be left empty)",
-              f->code, "text", web_err_for(f->err_field, f->err, "code"));
-    township_field(req, towns, f->township,
-                   web_err_for(f->err_field, f->err, "township_code"));
-    web_form_end(req, T("Create"), NULL);
-    return finish(req, status);
-}
-
 int
 web_village_new(struct req *req)
 {
-    struct village_form f = {0};
-    return village_new_page(req, 200, &f);
-}
-
-/* Checks a new village's fields: 0, or the field and message. */
-static int
-village_check(struct req *req, struct village_form *f)
-{
-    if (!web_text_ok(f->name, 64)) {
-        f->err_field = "name";
-        f->err = T("Enter a name of at most 64 characters.");
-    } else if (f->code && !str_is_digits(f->code, 12)) {
-        f->err_field = "code";
-        f->err = T("A division code is 12 digits.");
-    } else if (*f->township == '\0') {
-        f->err_field = "township_code";
-        f->err = T("Choose a township.");
-    }
-    return f->err ? ERR_INVAL : 0;
+    return web_kind_new(req, &kind_village);
 }
 
 int
 web_village_create(struct req *req)
 {
-    struct village_form f = {
-        .code = web_nonempty(req_form(req, "code")),
-        .name = req_form(req, "name"),
-    };
-    f.township = new_township(req, req_form(req, "township_code"));
-    if (f.township == NULL)
-        return req->status;
-    if (village_check(req, &f) != 0)
-        return village_new_page(req, 422, &f);
-    struct db *db = app_db(req);
-    if (db == NULL)
-        return req->status;
-    struct audit_who who = app_who(req);
-    int64_t id;
-    int rc =
-        org_village_create(db, f.code, f.name, f.township, false, &who, &id);
-    if (rc == 0)
-        return redirect_to(req, "/villages", id);
-    if (rc == ERR_INVAL) {
-        f.err_field = "township_code";
-        f.err = T("No such township.");
-    } else if (rc == ERR_CONFLICT) {
-        f.err_field = "code";
-        f.err = T("This division code is already in use.");
-    } else {
-        return app_db_error(req, db);
-    }
-    return village_new_page(req, rc == ERR_CONFLICT ? 409 : 422, &f);
-}
-
-/* A village's page: what it is and, while it is live, the rename form
- * (holding name) and the void form, with the error beside its field. */
-static int
-village_page(struct req *req, json_t *v, int status, const char *name,
-             const char *err_field, const char *err)
-{
-    int64_t id = web_id_of(v);
-    const char *title = web_jstr(v, "name");
-    web_page_begin(req, title, "/villages");
-    heading(req, title);
-    bool voided = json_is_true(json_object_get(v, "voided"));
-    if (voided)
-        web_voided(req, T("Dissolved:"), web_jstr(v, "void_reason"));
-    html_raw(&req->out, "<table class=\"record\" id=\"village\">");
-    web_row(req, "Code", web_jstr(v, "code"));
-    web_row(req, "Township",
-            web_township_name(req, web_jstr(v, "township_code")));
-    if (voided)
-        web_row(req, "Dissolved on", web_date(req, web_jstr(v, "valid_to")));
-    html_raw(&req->out, "</table>");
-    if (!voided) {
-        html_raw(&req->out, "<h2>");
-        html_txt(&req->out, T("Rename"));
-        html_raw(&req->out, "</h2>");
-        web_form_begin(
-            req, "rename-form",
-            arena_printf(&req->arena, "/villages/%lld", (long long)id));
-        web_input(req, "name", "Name", name, "text",
-                  web_err_for(err_field, err, "name"));
-        web_form_end(req, T("Save"), NULL);
-        web_void_form(
-            req,
-            arena_printf(&req->arena, "/villages/%lld/void", (long long)id),
-            T("Dissolve this village"),
-            T("Reason for dissolving (kept with the record)"), T("Dissolve"),
-            web_err_for(err_field, err, "reason"));
-    }
-    return finish(req, status);
+    return web_kind_create(req, &kind_village);
 }
 
 int
 web_village(struct req *req)
 {
-    struct db *db;
-    json_t *v =
-        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
-    if (v == NULL)
-        return req->status;
-    return village_page(req, v, 200, web_jstr(v, "name"), NULL, NULL);
+    return web_kind_record(req, &kind_village);
 }
 
 int
 web_village_rename(struct req *req)
 {
-    struct db *db;
-    json_t *v =
-        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
-    if (v == NULL)
-        return req->status;
-    const char *name = req_form(req, "name");
-    if (!web_text_ok(name, 64))
-        return village_page(req, v, 422, name, "name",
-                            T("Enter a name of at most 64 characters."));
-    struct audit_who who = app_who(req);
-    int rc = org_village_rename(db, web_id_of(v), name, &who);
-    if (rc == ERR_NOTFOUND)
-        return not_found(req, NO_VILLAGE);
-    if (rc != 0)
-        return app_db_error(req, db);
-    return redirect_to(req, "/villages", web_id_of(v));
+    return web_kind_update(req, &kind_village);
 }
 
 int
 web_village_void(struct req *req)
 {
-    struct db *db;
-    json_t *v =
-        web_record_of_path(req, &db, org_village_get, NO_VILLAGE, false);
-    if (v == NULL)
-        return req->status;
-    const char *reason = req_form(req, "reason");
-    if (!web_text_ok(reason, 200))
-        return village_page(req, v, 422, web_jstr(v, "name"), "reason",
-                            T("Give the reason, at most 200 characters."));
-    struct audit_who who = app_who(req);
-    int rc = org_village_void(db, web_id_of(v), reason, &who);
-    if (rc == ERR_NOTFOUND)
-        return not_found(req, NO_VILLAGE);
-    if (rc != 0)
-        return app_db_error(req, db);
-    return redirect_to(req, "/villages", web_id_of(v));
+    return web_kind_void(req, &kind_village);
 }

@@ -112,3 +112,10 @@ struct kind;
  * (kind.c). */
 int web_kind_list(struct req *req, const struct kind *k);
 int web_kind_export(struct req *req, const struct kind *k, bool xlsx);
+/* A new record's form and its POST; a record's page, its update and its
+ * void (POST). */
+int web_kind_new(struct req *req, const struct kind *k);
+int web_kind_create(struct req *req, const struct kind *k);
+int web_kind_record(struct req *req, const struct kind *k);
+int web_kind_update(struct req *req, const struct kind *k);
+int web_kind_void(struct req *req, const struct kind *k);

@@ -336,11 +336,11 @@ test('ui-1.11 a school admin adds a village, renames it and dissolves it with a 
   const url = page.url();
   assert.match(await page.textContent('#village'), /371723001091/);
   assert.match(await page.textContent('#village'), /文亭街道/);
-  await page.fill('#rename-form input[name=name]', '');
-  await submit(page, '#rename-form');
-  assert.match(await page.textContent('#rename-form .field-error'), /请输入名称/);
-  await page.fill('#rename-form input[name=name]', '新河村');
-  await submit(page, '#rename-form');
+  await page.fill('#edit-form input[name=name]', '');
+  await submit(page, '#edit-form');
+  assert.match(await page.textContent('#edit-form .field-error'), /请输入名称/);
+  await page.fill('#edit-form input[name=name]', '新河村');
+  await submit(page, '#edit-form');
   assert.equal(page.url(), url);
   assert.match(await page.textContent('h1'), /新河村/);
   // The new village can hold an organisation.
@@ -354,7 +354,7 @@ test('ui-1.11 a school admin adds a village, renames it and dissolves it with a 
   await submit(page, '#void-form');
   assert.match(await page.textContent('#voided'), /撤村并居/);
   assert.match(await page.textContent('#village'), /\d{4}年\d{1,2}月\d{1,2}日/);
-  assert.equal(await page.$('#rename-form'), null);
+  assert.equal(await page.$('#edit-form'), null);
   await page.goto(base + '/villages?q=' + encodeURIComponent('新河'));
   assert.equal(await page.$$eval('#kind-table tbody tr[data-id]', (rs) => rs.length), 0);
   assert.match(await page.textContent('#kind-table tbody'), /没有符合条件的记录/);
