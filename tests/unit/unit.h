@@ -27,4 +27,4 @@ void unit_set_audit_key(void);
 
 extern const struct unit_group core_group, http_group, auth_group,
     db_group, people_group, rules_group, hours_group, kind_group,
-    classes_group, teaching_group, survey_group;
+    classes_group, teaching_group, survey_group, report_group;
