@@ -639,6 +639,63 @@ a_plan_counts_held_beside_planned(void **state)
     json_decref(v);
 }
 
+/* --- known defects of src/ (UNIT_KNOWN_BUG: skipped by default) ------- */
+
+/* classes.h promises ERR_NOTFOUND (person) from class_enroll; the insert
+ * fails on the people foreign key instead, which comes back as ERR_DB. */
+static void
+enrolling_no_such_person_is_not_found(void **state)
+{
+    UNIT_KNOWN_BUG();
+    struct fx *f = *state;
+    int64_t s = session_at(f, 9, 10, 0);
+    const char *status;
+    assert_int_equal(class_enroll(f->t->db, s, 999, true, &dbt_who, &status),
+                     ERR_NOTFOUND);
+}
+
+/* A voided person is off the roster (hours_person says ERR_NOTFOUND),
+ * yet class_enroll and class_attend take it: Q_PERSON_LOCK and the
+ * enrolment insert do not look at voided_at, so hours are credited to a
+ * record no list shows. */
+static void
+a_voided_person_is_neither_enrolled_nor_checked_in(void **state)
+{
+    UNIT_KNOWN_BUG();
+    struct fx *f = *state;
+    int64_t s = session_at(f, 9, 10, 0), p = member(f);
+    dbt_exec(f->t, "UPDATE people SET voided_at = 1, void_reason = '重复' "
+                   "WHERE id = %lld",
+             (long long)p);
+    json_t *h = NULL;
+    assert_int_equal(hours_person(f->t->db, p, 2026, &h), ERR_NOTFOUND);
+    const char *status;
+    assert_int_equal(class_enroll(f->t->db, s, p, true, &dbt_who, &status),
+                     ERR_NOTFOUND);
+    json_t *v = NULL;
+    assert_int_equal(class_attend(f->t->db, s, p, "roster", 0, &dbt_who, &v),
+                     ERR_NOTFOUND);
+    json_decref(v);
+}
+
+/* plan_create checks only that a batch starts in the plan's year ("批次应
+ * 在计划年度之内"): a 2026 batch may run to February 2027, and the 2027
+ * sessions then count as held in the 2026 plan. */
+static void
+a_plans_batch_ends_within_its_year(void **state)
+{
+    UNIT_KNOWN_BUG();
+    struct fx *f = *state;
+    struct plan_batch b = {1, 1, 10, "themed_class", "2026-12-01",
+                           "2027-02-01"};
+    struct field_error e = {0};
+    int64_t id;
+    assert_int_equal(plan_create(f->t->db, f->school, 2026, "跨年", &b, 1,
+                                 &dbt_who, &id, &e),
+                     ERR_INVAL);
+    assert_string_equal(e.field, "batches");
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 static const struct CMUnitTest tests[] = {
     T(a_program_of_no_known_type_is_refused),
@@ -663,6 +720,9 @@ static const struct CMUnitTest tests[] = {
     T(the_excellence_rate_is_null_under_ten_ratings),
     T(a_teacher_with_few_ratings_is_shrunk_toward_the_overall_mean),
     T(a_plan_counts_held_beside_planned),
+    T(enrolling_no_such_person_is_not_found),
+    T(a_voided_person_is_neither_enrolled_nor_checked_in),
+    T(a_plans_batch_ends_within_its_year),
 };
 #undef T
 
