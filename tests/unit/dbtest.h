@@ -15,8 +15,8 @@
 struct keyring;
 
 struct dbt {
-    char path[64];     /* the database file */
-    char keypath[64];  /* the key file */
+    char path[64];    /* the database file */
+    char keypath[64]; /* the key file */
     struct db *db;
     struct keyring *keys;
 };

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOME "371723001"  /* 文亭街道: the school the sessions are at */
+#define HOME  "371723001" /* 文亭街道: the school the sessions are at */
 #define OTHER "371723002" /* 永昌街道 */
 
 struct fx {
@@ -37,12 +37,12 @@ setup(void **state)
     f->t = p;
     struct field_error e;
     struct db *db = f->t->db;
-    if (school_create(db, HOME, "文亭街道党校", "", &dbt_who, &f->school,
+    if (school_create(db, HOME, "文亭街道党校", "", &dbt_who, &f->school, &e) !=
+            0 ||
+        school_create(db, OTHER, "永昌街道党校", "", &dbt_who, &f->other_school,
                       &e) != 0 ||
-        school_create(db, OTHER, "永昌街道党校", "", &dbt_who,
-                      &f->other_school, &e) != 0 ||
-        room_create(db, f->school, "教室", "classroom", 0, &dbt_who,
-                    &f->room, &e) != 0 ||
+        room_create(db, f->school, "教室", "classroom", 0, &dbt_who, &f->room,
+                    &e) != 0 ||
         room_create(db, f->other_school, "教室", "classroom", 0, &dbt_who,
                     &f->other_room, &e) != 0)
         return -1;
@@ -95,7 +95,8 @@ static int64_t
 teacher(struct fx *f, const char *level, const char *township,
         const int64_t *schools, size_t nschools)
 {
-    struct teacher_input in = {.name = "讲师", .level = level,
+    struct teacher_input in = {.name = "讲师",
+                               .level = level,
                                .township = township,
                                .school_ids = schools,
                                .nschools = nschools};
@@ -110,17 +111,16 @@ static void
 attend(struct fx *f, int64_t session, int64_t person)
 {
     json_t *v = NULL;
-    assert_int_equal(class_attend(f->t->db, session, person, "roster", 0,
-                                  &dbt_who, &v),
-                     0);
+    assert_int_equal(
+        class_attend(f->t->db, session, person, "roster", 0, &dbt_who, &v), 0);
     json_decref(v);
 }
 
 /* Rates session as person with the four scores: the result code, the
  * grade into grade[16] when it succeeds. */
 static int
-rate(struct fx *f, int64_t session, int64_t person, int a, int b, int c,
-     int d, char grade[16])
+rate(struct fx *f, int64_t session, int64_t person, int a, int b, int c, int d,
+     char grade[16])
 {
     const int s[4] = {a, b, c, d};
     json_t *v = NULL;
@@ -153,8 +153,8 @@ a_program_that_ends_before_it_starts_is_refused(void **state)
     struct fx *f = *state;
     struct field_error e = {0};
     int64_t id;
-    struct program_input in = {"skills", "技能班", "2026-03-02",
-                               "2026-03-01", f->school};
+    struct program_input in = {"skills", "技能班", "2026-03-02", "2026-03-01",
+                               f->school};
     assert_int_equal(program_create(f->t->db, &in, false, &dbt_who, &id, &e),
                      ERR_INVAL);
     assert_string_equal(e.field, "to");
@@ -175,9 +175,11 @@ static void
 a_session_that_ends_before_it_starts_is_refused(void **state)
 {
     struct fx *f = *state;
-    struct class_input in = {.program_id = f->program, .room_id = f->room,
+    struct class_input in = {.program_id = f->program,
+                             .room_id = f->room,
                              .starts_at = dbt_time("2026-05-04T10:00"),
-                             .half_hours = 2, .capacity = 10};
+                             .half_hours = 2,
+                             .capacity = 10};
     in.ends_at = in.starts_at;
     struct field_error e = {0};
     int64_t id;
@@ -194,7 +196,8 @@ static void
 a_session_carries_no_more_hours_than_its_duration(void **state)
 {
     struct fx *f = *state;
-    struct class_input in = {.program_id = f->program, .room_id = f->room,
+    struct class_input in = {.program_id = f->program,
+                             .room_id = f->room,
                              .starts_at = dbt_time("2026-05-04T10:00"),
                              .capacity = 10};
     in.ends_at = in.starts_at + 2 * 3600;
@@ -205,8 +208,7 @@ a_session_carries_no_more_hours_than_its_duration(void **state)
                      ERR_INVAL);
     assert_string_equal(e.field, "hours");
     in.half_hours = 4;
-    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e),
-                     0);
+    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e), 0);
 }
 
 static void
@@ -214,10 +216,12 @@ a_teacher_of_another_townships_own_pool_is_refused(void **state)
 {
     struct fx *f = *state;
     int64_t theirs = teacher(f, "township", OTHER, NULL, 0);
-    struct class_input in = {.program_id = f->program, .room_id = f->room,
+    struct class_input in = {.program_id = f->program,
+                             .room_id = f->room,
                              .teacher_id = theirs,
                              .starts_at = dbt_time("2026-05-04T10:00"),
-                             .half_hours = 4, .capacity = 10};
+                             .half_hours = 4,
+                             .capacity = 10};
     in.ends_at = in.starts_at + 2 * 3600;
     struct field_error e = {0};
     int64_t id;
@@ -240,10 +244,12 @@ the_county_pool_and_those_serving_the_school_may_teach(void **state)
     for (int i = 0; i < 4; i++)
         assert_true(session_at(f, 8 + 2 * i, 10, who[i]) > 0);
     /* A teacher that does not exist is named as such. */
-    struct class_input in = {.program_id = f->program, .room_id = f->room,
+    struct class_input in = {.program_id = f->program,
+                             .room_id = f->room,
                              .teacher_id = 999,
                              .starts_at = dbt_time("2026-05-05T10:00"),
-                             .half_hours = 4, .capacity = 10};
+                             .half_hours = 4,
+                             .capacity = 10};
     in.ends_at = in.starts_at + 2 * 3600;
     struct field_error e = {0};
     int64_t id;
@@ -259,7 +265,8 @@ a_session_is_in_a_room_of_its_school_or_a_named_place(void **state)
     struct class_input in = {.program_id = f->program,
                              .room_id = f->other_room,
                              .starts_at = dbt_time("2026-05-04T10:00"),
-                             .half_hours = 4, .capacity = 10};
+                             .half_hours = 4,
+                             .capacity = 10};
     in.ends_at = in.starts_at + 2 * 3600;
     struct field_error e = {0};
     int64_t id;
@@ -271,32 +278,33 @@ a_session_is_in_a_room_of_its_school_or_a_named_place(void **state)
                      ERR_INVAL);
     assert_string_equal(e.field, "place");
     in.place = "村委会大院";
-    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e),
-                     0);
+    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e), 0);
 }
 
 static void
 an_unpublished_course_cannot_be_scheduled(void **state)
 {
     struct fx *f = *state;
-    struct course_input c = {.title = "党章", .module = "politics",
-                             .format = "lecture", .half_hours = 4};
+    struct course_input c = {.title = "党章",
+                             .module = "politics",
+                             .format = "lecture",
+                             .half_hours = 4};
     struct field_error e = {0};
     int64_t course, id;
-    assert_int_equal(course_create(f->t->db, &c, false, &dbt_who, &course,
-                                   &e),
+    assert_int_equal(course_create(f->t->db, &c, false, &dbt_who, &course, &e),
                      0);
-    struct class_input in = {.program_id = f->program, .room_id = f->room,
+    struct class_input in = {.program_id = f->program,
+                             .room_id = f->room,
                              .course_id = course,
                              .starts_at = dbt_time("2026-05-04T10:00"),
-                             .half_hours = 4, .capacity = 10};
+                             .half_hours = 4,
+                             .capacity = 10};
     in.ends_at = in.starts_at + 2 * 3600;
     assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e),
                      ERR_INVAL);
     assert_string_equal(e.field, "course_id");
     assert_int_equal(course_publish(f->t->db, course, true, &dbt_who), 0);
-    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e),
-                     0);
+    assert_int_equal(class_create(f->t->db, &in, false, &dbt_who, &id, &e), 0);
 }
 
 /* --- enrolment -------------------------------------------------------- */
@@ -308,17 +316,14 @@ a_full_session_refuses_unless_waiting_is_asked(void **state)
     int64_t s = session_at(f, 9, 2, 0);
     const char *status = NULL;
     for (int i = 0; i < 2; i++) {
-        assert_int_equal(class_enroll(f->t->db, s, member(f), false,
-                                      &dbt_who, &status),
-                         0);
+        assert_int_equal(
+            class_enroll(f->t->db, s, member(f), false, &dbt_who, &status), 0);
         assert_string_equal(status, "enrolled");
     }
     int64_t third = member(f);
-    assert_int_equal(class_enroll(f->t->db, s, third, false, &dbt_who,
-                                  &status),
+    assert_int_equal(class_enroll(f->t->db, s, third, false, &dbt_who, &status),
                      ERR_RANGE);
-    assert_int_equal(class_enroll(f->t->db, s, third, true, &dbt_who,
-                                  &status),
+    assert_int_equal(class_enroll(f->t->db, s, third, true, &dbt_who, &status),
                      0);
     assert_string_equal(status, "waiting");
     json_t *c;
@@ -336,13 +341,11 @@ enrolling_twice_is_a_conflict(void **state)
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 1, 0), p = member(f), q = member(f);
     const char *status;
-    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status),
-                     0);
+    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status), 0);
     assert_int_equal(class_enroll(f->t->db, s, p, true, &dbt_who, &status),
                      ERR_CONFLICT);
     /* Waiting counts as being on the list. */
-    assert_int_equal(class_enroll(f->t->db, s, q, true, &dbt_who, &status),
-                     0);
+    assert_int_equal(class_enroll(f->t->db, s, q, true, &dbt_who, &status), 0);
     assert_int_equal(class_enroll(f->t->db, s, q, true, &dbt_who, &status),
                      ERR_CONFLICT);
     assert_int_equal(dbt_int(f->t, "SELECT COUNT(*) FROM enrollments"), 2);
@@ -354,10 +357,8 @@ the_roster_lists_the_enrolled_and_who_attended(void **state)
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 5, 0), p = member(f), q = member(f);
     const char *status;
-    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status),
-                     0);
-    assert_int_equal(class_enroll(f->t->db, s, q, false, &dbt_who, &status),
-                     0);
+    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status), 0);
+    assert_int_equal(class_enroll(f->t->db, s, q, false, &dbt_who, &status), 0);
     attend(f, s, q);
     json_t *items = json_array();
     assert_int_equal(class_roster(f->t->db, s, items), 0);
@@ -396,12 +397,11 @@ checking_in_no_such_person_or_session_is_not_found(void **state)
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 10, 0);
     json_t *v = NULL;
-    assert_int_equal(class_attend(f->t->db, s, 999, "roster", 0, &dbt_who,
-                                  &v),
+    assert_int_equal(class_attend(f->t->db, s, 999, "roster", 0, &dbt_who, &v),
                      ERR_NOTFOUND);
-    assert_int_equal(class_attend(f->t->db, 999, member(f), "roster", 0,
-                                  &dbt_who, &v),
-                     ERR_NOTFOUND);
+    assert_int_equal(
+        class_attend(f->t->db, 999, member(f), "roster", 0, &dbt_who, &v),
+        ERR_NOTFOUND);
     assert_int_equal(dbt_int(f->t, "SELECT COUNT(*) FROM attendance"), 0);
 }
 
@@ -424,8 +424,7 @@ a_voided_session_leaves_the_list_and_closes_check_in(void **state)
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 10, 0);
     assert_int_equal(class_void(f->t->db, s, "讲师生病", &dbt_who), 0);
-    assert_int_equal(class_void(f->t->db, s, "again", &dbt_who),
-                     ERR_NOTFOUND);
+    assert_int_equal(class_void(f->t->db, s, "again", &dbt_who), ERR_NOTFOUND);
     struct class_filter cf = {.from = 0, .to = INT64_MAX};
     json_t *items = json_array();
     int64_t total = -1;
@@ -434,13 +433,60 @@ a_voided_session_leaves_the_list_and_closes_check_in(void **state)
     assert_int_equal(json_array_size(items), 0);
     json_decref(items);
     json_t *v = NULL;
-    assert_int_equal(class_attend(f->t->db, s, member(f), "qr", 0, &dbt_who,
-                                  &v),
-                     ERR_NOTFOUND);
+    assert_int_equal(
+        class_attend(f->t->db, s, member(f), "qr", 0, &dbt_who, &v),
+        ERR_NOTFOUND);
     const char *status;
-    assert_int_equal(class_enroll(f->t->db, s, member(f), true, &dbt_who,
-                                  &status),
-                     ERR_NOTFOUND);
+    assert_int_equal(
+        class_enroll(f->t->db, s, member(f), true, &dbt_who, &status),
+        ERR_NOTFOUND);
+}
+
+static void
+the_session_list_filters_and_its_total_counts_them(void **state)
+{
+    struct fx *f = *state;
+    int64_t t = teacher(f, "county", NULL, NULL, 0);
+    session_at(f, 8, 10, t);
+    int64_t b = session_at(f, 10, 10, 0);
+    session_at(f, 12, 10, t);
+    struct {
+        struct class_filter cf;
+        int64_t n;
+    } cases[] = {
+        {{.from = 0, .to = INT64_MAX}, 3},
+        {{.teacher_id = t, .from = 0, .to = INT64_MAX}, 2},
+        {{.program_id = f->program, .from = 0, .to = INT64_MAX}, 3},
+        {{.school_id = f->other_school, .from = 0, .to = INT64_MAX}, 0},
+        {{.township = HOME, .type = "themed_class", .from = 0, .to = INT64_MAX},
+         3},
+        {{.type = "skills", .from = 0, .to = INT64_MAX}, 0},
+        /* [from, to): a session starting at to is not in it */
+        {{.from = dbt_time("2026-05-04T10:00"),
+          .to = dbt_time("2026-05-04T12:00")},
+         1},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        json_t *items = json_array();
+        int64_t total = -1;
+        assert_int_equal(
+            class_list(f->t->db, &cases[i].cf, 1, 50, items, &total), 0);
+        assert_int_equal(total, cases[i].n);
+        assert_int_equal(json_array_size(items), (size_t)cases[i].n);
+        json_decref(items);
+    }
+    /* A person's schedule: what it is enrolled in that has not ended. */
+    int64_t p = member(f);
+    const char *status;
+    assert_int_equal(class_enroll(f->t->db, b, p, false, &dbt_who, &status), 0);
+    json_t *mine = json_array();
+    assert_int_equal(class_mine(f->t->db, p, 0, mine), 0);
+    assert_int_equal(json_array_size(mine), 1);
+    json_array_clear(mine);
+    assert_int_equal(
+        class_mine(f->t->db, p, dbt_time("2026-05-04T13:00"), mine), 0);
+    assert_int_equal(json_array_size(mine), 0);
+    json_decref(mine);
 }
 
 /* --- ratings ---------------------------------------------------------- */
@@ -453,8 +499,7 @@ only_an_attendee_may_rate(void **state)
     int64_t p = member(f);
     const char *status;
     /* Enrolled is not enough. */
-    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status),
-                     0);
+    assert_int_equal(class_enroll(f->t->db, s, p, false, &dbt_who, &status), 0);
     assert_int_equal(rate(f, s, p, 90, 90, 90, 90, NULL), ERR_DENIED);
     assert_int_equal(dbt_int(f->t, "SELECT COUNT(*) FROM evaluations"), 0);
     attend(f, s, p);
@@ -472,9 +517,10 @@ a_second_rating_is_a_conflict(void **state)
     assert_int_equal(rate(f, s, p, 100, 100, 100, 100, NULL), ERR_CONFLICT);
     assert_int_equal(dbt_int(f->t, "SELECT COUNT(*) FROM evaluations"), 1);
     /* The rater is kept as a hash, never as the person's id. */
-    assert_int_equal(dbt_int(f->t, "SELECT COUNT(*) FROM evaluations WHERE "
-                                   "rater_hash = '%lld' OR rater_person = "
-                                   "'%lld'",
+    assert_int_equal(dbt_int(f->t,
+                             "SELECT COUNT(*) FROM evaluations WHERE "
+                             "rater_hash = '%lld' OR rater_person = "
+                             "'%lld'",
                              (long long)p, (long long)p),
                      0);
 }
@@ -490,10 +536,8 @@ a_total_of_89_95_is_good_not_excellent(void **state)
     /* 30·90 + 25·90 + 25·89 + 20·91 = 8995: 89.95, graded exactly. */
     const int sc[4] = {90, 90, 89, 91};
     json_t *v = NULL;
-    assert_int_equal(class_evaluate(f->t->db, f->t->keys, s, p, sc, 0, &v),
-                     0);
-    assert_string_equal(json_string_value(json_object_get(v, "grade")),
-                        "good");
+    assert_int_equal(class_evaluate(f->t->db, f->t->keys, s, p, sc, 0, &v), 0);
+    assert_string_equal(json_string_value(json_object_get(v, "grade")), "good");
     assert_float_equal(json_real_value(json_object_get(v, "total")), 89.95,
                        1e-9);
     json_decref(v);
@@ -560,8 +604,7 @@ the_excellence_rate_is_null_under_ten_ratings(void **state)
     /* The tenth rating shows the rate: 6 of 10. */
     ratings(f, 12, t, 1, 70);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_float_equal(json_real_value(json_object_get(v,
-                                                       "excellence_rate")),
+    assert_float_equal(json_real_value(json_object_get(v, "excellence_rate")),
                        0.6, 1e-9);
     assert_true(json_is_false(json_object_get(v, "too_few")));
     json_decref(v);
@@ -587,15 +630,13 @@ a_teacher_with_few_ratings_is_shrunk_toward_the_overall_mean(void **state)
     /* One perfect rating does not put it far above the teacher with
      * twenty: it stays within a few points of the overall mean. */
     assert_true(ranked < prior + 2);
-    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, many, &v),
-                     0);
+    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, many, &v), 0);
     assert_float_equal(json_real_value(json_object_get(v, "ranked_mean")),
                        (20 * 80.0 + 10 * prior) / 30, 1e-9);
     json_decref(v);
     /* Nobody rated: no mean, and the prior as the ranked mean. */
     int64_t none = teacher(f, "county", NULL, NULL, 0);
-    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, none, &v),
-                     0);
+    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, none, &v), 0);
     assert_true(json_is_null(json_object_get(v, "mean")));
     assert_float_equal(json_real_value(json_object_get(v, "ranked_mean")),
                        prior, 1e-9);
@@ -619,7 +660,7 @@ a_plan_counts_held_beside_planned(void **state)
     assert_int_equal(plan_create(f->t->db, f->school, 2026, "again", b, 1,
                                  &dbt_who, &again, &e),
                      ERR_CONFLICT);
-    struct plan_batch late = {1, 1, 1, "themed_class", "2027-01-01",
+    struct plan_batch late = {1,           1, 1, "themed_class", "2027-01-01",
                               "2027-01-02"};
     assert_int_equal(plan_create(f->t->db, f->school, 2026, "x", &late, 1,
                                  &dbt_who, &again, &e),
@@ -630,11 +671,11 @@ a_plan_counts_held_beside_planned(void **state)
     assert_int_equal(plan_get(f->t->db, plan, &v), 0);
     json_t *bs = json_object_get(v, "batches");
     assert_int_equal(json_array_size(bs), 2);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(bs, 0), "held_sessions")),
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(bs, 0),
+                                                        "held_sessions")),
                      1);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(bs, 1), "held_sessions")),
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(bs, 1),
+                                                        "held_sessions")),
                      0);
     json_decref(v);
 }
@@ -664,8 +705,9 @@ a_voided_person_is_neither_enrolled_nor_checked_in(void **state)
     UNIT_KNOWN_BUG();
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 10, 0), p = member(f);
-    dbt_exec(f->t, "UPDATE people SET voided_at = 1, void_reason = '重复' "
-                   "WHERE id = %lld",
+    dbt_exec(f->t,
+             "UPDATE people SET voided_at = 1, void_reason = '重复' "
+             "WHERE id = %lld",
              (long long)p);
     json_t *h = NULL;
     assert_int_equal(hours_person(f->t->db, p, 2026, &h), ERR_NOTFOUND);
@@ -686,7 +728,7 @@ a_plans_batch_ends_within_its_year(void **state)
 {
     UNIT_KNOWN_BUG();
     struct fx *f = *state;
-    struct plan_batch b = {1, 1, 10, "themed_class", "2026-12-01",
+    struct plan_batch b = {1,           1, 10, "themed_class", "2026-12-01",
                            "2027-02-01"};
     struct field_error e = {0};
     int64_t id;
@@ -713,6 +755,7 @@ static const struct CMUnitTest tests[] = {
     T(checking_in_no_such_person_or_session_is_not_found),
     T(a_session_with_attendance_cannot_be_voided),
     T(a_voided_session_leaves_the_list_and_closes_check_in),
+    T(the_session_list_filters_and_its_total_counts_them),
     T(only_an_attendee_may_rate),
     T(a_second_rating_is_a_conflict),
     T(a_total_of_89_95_is_good_not_excellent),

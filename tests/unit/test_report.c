@@ -24,17 +24,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOME "371723001"
+#define HOME  "371723001"
 #define OTHER "371723002"
 #define THIRD "371723003"
-#define POOL 2 /* the "11" of 11+N, small enough for a fixture */
+#define POOL  2 /* the "11" of 11+N, small enough for a fixture */
 
 struct fx {
     struct dbt *t;
-    int64_t school[3];              /* HOME, OTHER, THIRD */
-    int64_t county_a, county_b;     /* a serves HOME and OTHER, b HOME */
-    int64_t course;                 /* published */
-    int64_t from, to;               /* 2026, China time */
+    int64_t school[3];          /* HOME, OTHER, THIRD */
+    int64_t county_a, county_b; /* a serves HOME and OTHER, b HOME */
+    int64_t course;             /* published */
+    int64_t from, to;           /* 2026, China time */
 };
 
 static int
@@ -49,8 +49,8 @@ setup(void **state)
     struct field_error e;
     const char *tw[3] = {HOME, OTHER, THIRD};
     for (int i = 0; i < 3; i++)
-        if (school_create(db, tw[i], "党校", "", &dbt_who, &f->school[i],
-                          &e) != 0)
+        if (school_create(db, tw[i], "党校", "", &dbt_who, &f->school[i], &e) !=
+            0)
             return -1;
     int64_t room;
     /* Function rooms: HOME a reading room, OTHER a gym; classrooms are
@@ -64,25 +64,33 @@ setup(void **state)
         return -1;
     /* 11+N with a pool of 2: HOME has two county teachers, OTHER one,
      * THIRD none; each of HOME and OTHER one of its own. */
-    struct teacher_input a = {.name = "县甲", .level = "county",
-                              .school_ids = f->school, .nschools = 2};
-    struct teacher_input b = {.name = "县乙", .level = "county",
-                              .school_ids = f->school, .nschools = 1};
-    struct teacher_input own1 = {.name = "镇甲", .level = "township",
-                                 .township = HOME};
-    struct teacher_input own2 = {.name = "镇乙", .level = "township",
-                                 .township = OTHER};
+    struct teacher_input a = {.name = "县甲",
+                              .level = "county",
+                              .school_ids = f->school,
+                              .nschools = 2};
+    struct teacher_input b = {.name = "县乙",
+                              .level = "county",
+                              .school_ids = f->school,
+                              .nschools = 1};
+    struct teacher_input own1 = {
+        .name = "镇甲", .level = "township", .township = HOME};
+    struct teacher_input own2 = {
+        .name = "镇乙", .level = "township", .township = OTHER};
     int64_t id;
     if (teacher_create(db, &a, false, &dbt_who, &f->county_a, &e) != 0 ||
         teacher_create(db, &b, false, &dbt_who, &f->county_b, &e) != 0 ||
         teacher_create(db, &own1, false, &dbt_who, &id, &e) != 0 ||
         teacher_create(db, &own2, false, &dbt_who, &id, &e) != 0)
         return -1;
-    struct course_input c = {.title = "党章", .module = "politics",
-                             .format = "lecture", .half_hours = 4,
+    struct course_input c = {.title = "党章",
+                             .module = "politics",
+                             .format = "lecture",
+                             .half_hours = 4,
                              .published = true};
-    struct course_input draft = {.title = "草稿", .module = "health",
-                                 .format = "lecture", .half_hours = 4};
+    struct course_input draft = {.title = "草稿",
+                                 .module = "health",
+                                 .format = "lecture",
+                                 .half_hours = 4};
     if (course_create(db, &c, false, &dbt_who, &f->course, &e) != 0 ||
         course_create(db, &draft, false, &dbt_who, &id, &e) != 0)
         return -1;
@@ -106,8 +114,7 @@ static json_t *
 report(struct fx *f, const char *township, int64_t from, int64_t to)
 {
     json_t *r = NULL;
-    assert_int_equal(report_county(f->t->db, township, from, to, POOL, &r),
-                     0);
+    assert_int_equal(report_county(f->t->db, township, from, to, POOL, &r), 0);
     assert_non_null(r);
     return r;
 }
@@ -125,8 +132,7 @@ figure(json_t *r, const char *key)
 static int64_t
 by_type(json_t *r, const char *type, const char *key)
 {
-    return figure(json_object_get(json_object_get(r, "sessions_by_type"),
-                                  type),
+    return figure(json_object_get(json_object_get(r, "sessions_by_type"), type),
                   key);
 }
 
@@ -148,9 +154,12 @@ static int64_t
 session(struct fx *f, int64_t program_id, const char *at, int hours,
         int64_t teacher)
 {
-    struct class_input in = {.program_id = program_id, .teacher_id = teacher,
-                             .starts_at = dbt_time(at), .capacity = 100,
-                             .half_hours = 2 * hours, .place = "会议室"};
+    struct class_input in = {.program_id = program_id,
+                             .teacher_id = teacher,
+                             .starts_at = dbt_time(at),
+                             .capacity = 100,
+                             .half_hours = 2 * hours,
+                             .place = "会议室"};
     in.ends_at = in.starts_at + (int64_t)hours * 3600;
     struct field_error e = {0};
     int64_t id = 0;
@@ -164,9 +173,9 @@ static void
 attend(struct fx *f, int64_t session_id, int64_t person)
 {
     json_t *v = NULL;
-    assert_int_equal(class_attend(f->t->db, session_id, person, "roster", 0,
-                                  &dbt_who, &v),
-                     0);
+    assert_int_equal(
+        class_attend(f->t->db, session_id, person, "roster", 0, &dbt_who, &v),
+        0);
     json_decref(v);
 }
 
@@ -188,12 +197,10 @@ schools_and_the_11n_figure_equal_the_school_list(void **state)
         json_t *r = report(f, which[i], f->from, f->to);
         json_t *none = json_array();
         int64_t all, met;
-        assert_int_equal(school_list(f->t->db, which[i], POOL, 0, 1, 50, none,
-                                     &all),
-                         0);
-        assert_int_equal(school_list(f->t->db, which[i], POOL, 1, 1, 50, none,
-                                     &met),
-                         0);
+        assert_int_equal(
+            school_list(f->t->db, which[i], POOL, 0, 1, 50, none, &all), 0);
+        assert_int_equal(
+            school_list(f->t->db, which[i], POOL, 1, 1, 50, none, &met), 0);
         json_decref(none);
         assert_int_equal(figure(r, "schools"), all);
         assert_int_equal(figure(r, "schools"), which[i] ? 1 : 3);
@@ -246,8 +253,8 @@ themed_classes_are_those_with_a_session_in_the_period(void **state)
     session(f, program(f, 0, "themed_class"), "2026-03-02T09:00", 2, 0);
     session(f, program(f, 0, "themed_class"), "2025-12-31T09:00", 2, 0);
     session(f, program(f, 1, "themed_class"), "2026-11-30T09:00", 2, 0);
-    int64_t gone = session(f, program(f, 0, "themed_class"),
-                           "2026-04-01T09:00", 2, 0);
+    int64_t gone =
+        session(f, program(f, 0, "themed_class"), "2026-04-01T09:00", 2, 0);
     assert_int_equal(class_void(f->t->db, gone, "取消", &dbt_who), 0);
     session(f, program(f, 0, "skills"), "2026-03-02T14:00", 2, 0);
     const char *which[] = {NULL, HOME, OTHER, THIRD};
@@ -255,8 +262,10 @@ themed_classes_are_those_with_a_session_in_the_period(void **state)
     for (size_t i = 0; i < 4; i++) {
         json_t *r = report(f, which[i], f->from, f->to);
         struct program_filter pf = {.township = which[i],
-                                    .type = "themed_class", .dated = true,
-                                    .from = f->from, .to = f->to};
+                                    .type = "themed_class",
+                                    .dated = true,
+                                    .from = f->from,
+                                    .to = f->to};
         json_t *none = json_array();
         int64_t n;
         assert_int_equal(program_list(f->t->db, &pf, 1, 50, none, &n), 0);
@@ -294,14 +303,15 @@ sessions_and_attendance_by_type_equal_the_session_list(void **state)
     for (size_t i = 0; i < 3; i++) {
         json_t *r = report(f, which[i], f->from, f->to);
         for (size_t k = 0; k < 3; k++) {
-            struct class_filter cf = {.township = which[i], .type = types[k],
-                                      .from = f->from, .to = f->to};
+            struct class_filter cf = {.township = which[i],
+                                      .type = types[k],
+                                      .from = f->from,
+                                      .to = f->to};
             json_t *none = json_array();
             int64_t n, times, persons;
             assert_int_equal(class_list(f->t->db, &cf, 1, 50, none, &n), 0);
             json_decref(none);
-            assert_int_equal(class_totals(f->t->db, &cf, &times, &persons),
-                             0);
+            assert_int_equal(class_totals(f->t->db, &cf, &times, &persons), 0);
             assert_int_equal(by_type(r, types[k], "sessions"), n);
             assert_int_equal(by_type(r, types[k], "person_times"), times);
             assert_int_equal(by_type(r, types[k], "persons"), persons);
@@ -337,9 +347,9 @@ orders_are_those_placed_in_the_period(void **state)
     const int64_t people[3] = {member(f, HOME, NULL), member(f, HOME, NULL),
                                member(f, OTHER, NULL)};
     for (int i = 0; i < 3; i++)
-        assert_int_equal(order_create(f->t->db, people[i], f->course, "",
-                                      &dbt_who, &id, &e),
-                         0);
+        assert_int_equal(
+            order_create(f->t->db, people[i], f->course, "", &dbt_who, &id, &e),
+            0);
     /* Placed now: a period around today holds them, last year none. */
     int64_t now = now_unix();
     const char *which[] = {NULL, HOME, OTHER, THIRD};
@@ -367,8 +377,8 @@ static void
 study_hours_meeting_the_target_equal_the_hours_list(void **state)
 {
     struct fx *f = *state;
-    int64_t p = program(f, 0, "themed_class"), q = program(f, 1,
-                                                           "themed_class");
+    int64_t p = program(f, 0, "themed_class"),
+            q = program(f, 1, "themed_class");
     /* Four full days of 8 学时 at HOME (32), one at OTHER's school. */
     int64_t day[4], there[4];
     for (int i = 0; i < 4; i++) {
@@ -377,12 +387,12 @@ study_hours_meeting_the_target_equal_the_hours_list(void **state)
         day[i] = session(f, p, at, 8, 0);
         there[i] = session(f, q, at, 8, 0);
     }
-    int64_t full = member(f, HOME, NULL);      /* 32: meets */
-    int64_t short_ = member(f, HOME, NULL);    /* 8: behind */
-    member(f, HOME, ",exempt,");               /* out of the denominator */
+    int64_t full = member(f, HOME, NULL);   /* 32: meets */
+    int64_t short_ = member(f, HOME, NULL); /* 8: behind */
+    member(f, HOME, ",exempt,");            /* out of the denominator */
     int64_t cadre = member(f, HOME, ",branch_secretary,"); /* 32 of 56 */
-    dbt_person(f->t, HOME, "masses", NULL, NULL); /* no target */
-    int64_t away = member(f, OTHER, NULL);     /* 32: meets */
+    dbt_person(f->t, HOME, "masses", NULL, NULL);          /* no target */
+    int64_t away = member(f, OTHER, NULL);                 /* 32: meets */
     for (int i = 0; i < 4; i++) {
         attend(f, day[i], full);
         attend(f, day[i], cadre);
@@ -438,8 +448,7 @@ the_default_period_is_the_calendar_year_to_date(void **state)
     json_t *r = report(f, NULL, from, to);
     assert_int_equal(by_type(r, "themed_class", "sessions"), 1);
     assert_int_equal(figure(r, "themed_classes"), 1);
-    assert_int_equal(figure(json_object_get(r, "study_hours"), "year"),
-                     year);
+    assert_int_equal(figure(json_object_get(r, "study_hours"), "year"), year);
     json_decref(r);
     r = report(f, OTHER, from, to);
     assert_int_equal(figure(r, "themed_classes"), 0);
@@ -455,19 +464,19 @@ covered_villages_are_those_whose_people_attended_cadre_training(void **state)
                    "('371723001201', '甲村', '" HOME "', '2000-01-01', 0), "
                    "('371723001202', '乙村', '" HOME "', '2000-01-01', 0), "
                    "('371723002201', '丙村', '" OTHER "', '2000-01-01', 0)");
-    int64_t s = session(f, program(f, 0, "village_cadre"), "2026-01-10T09:00",
-                        2, 0);
-    int64_t t = session(f, program(f, 1, "village_cadre"), "2026-01-10T09:00",
-                        2, 0);
-    int64_t themed = session(f, program(f, 0, "themed_class"),
-                             "2026-01-11T09:00", 2, 0);
-    attend(f, s, dbt_person(f->t, HOME, "member", ",village_committee,",
-                            "371723001201"));
+    int64_t s =
+        session(f, program(f, 0, "village_cadre"), "2026-01-10T09:00", 2, 0);
+    int64_t t =
+        session(f, program(f, 1, "village_cadre"), "2026-01-10T09:00", 2, 0);
+    int64_t themed =
+        session(f, program(f, 0, "themed_class"), "2026-01-11T09:00", 2, 0);
+    attend(f, s,
+           dbt_person(f->t, HOME, "member", ",village_committee,",
+                      "371723001201"));
     attend(f, s, dbt_person(f->t, HOME, "member", NULL, "371723001201"));
     attend(f, t, dbt_person(f->t, OTHER, "member", NULL, "371723002201"));
     /* 乙村 came to a themed class only: not covered. */
-    attend(f, themed, dbt_person(f->t, HOME, "member", NULL,
-                                 "371723001202"));
+    attend(f, themed, dbt_person(f->t, HOME, "member", NULL, "371723001202"));
     const char *which[] = {NULL, HOME, OTHER};
     const int64_t want[] = {2, 1, 1}, persons[] = {3, 2, 1};
     for (size_t i = 0; i < 3; i++) {
@@ -502,9 +511,8 @@ the_ranking_lists_too_few_ratings_after_the_ranked(void **state)
         const int sc[4] = {v, v, v, v};
         attend(f, s, who);
         json_t *out = NULL;
-        assert_int_equal(class_evaluate(f->t->db, f->t->keys, s, who, sc, 0,
-                                        &out),
-                         0);
+        assert_int_equal(
+            class_evaluate(f->t->db, f->t->keys, s, who, sc, 0, &out), 0);
         json_decref(out);
     }
     struct report_filter rf = {NULL, NULL, f->from, f->to};
@@ -540,6 +548,51 @@ the_ranking_lists_too_few_ratings_after_the_ranked(void **state)
     json_decref(r);
 }
 
+static void
+the_ranking_of_a_module_counts_its_courses_sessions_only(void **state)
+{
+    struct fx *f = *state;
+    int64_t p = program(f, 0, "themed_class");
+    struct class_input in = {.program_id = p,
+                             .teacher_id = f->county_a,
+                             .course_id = f->course, /* politics */
+                             .starts_at = dbt_time("2026-05-04T09:00"),
+                             .half_hours = 4,
+                             .capacity = 10,
+                             .place = "会议室"};
+    in.ends_at = in.starts_at + 2 * 3600;
+    struct field_error e = {0};
+    int64_t with_course, without;
+    assert_int_equal(
+        class_create(f->t->db, &in, false, &dbt_who, &with_course, &e), 0);
+    without = session(f, p, "2026-05-05T09:00", 2, f->county_b);
+    const int sc[4] = {85, 85, 85, 85};
+    for (int i = 0; i < 2; i++) {
+        int64_t s = i ? without : with_course, who = member(f, HOME, NULL);
+        attend(f, s, who);
+        json_t *out = NULL;
+        assert_int_equal(
+            class_evaluate(f->t->db, f->t->keys, s, who, sc, 0, &out), 0);
+        json_decref(out);
+    }
+    static const struct {
+        const char *module;
+        size_t n;
+    } cases[] = {{NULL, 2}, {"politics", 1}, {"health", 0}};
+    for (size_t i = 0; i < 3; i++) {
+        struct report_filter rf = {NULL, cases[i].module, f->from, f->to};
+        json_t *items = json_array(), *sum = NULL;
+        assert_int_equal(report_ranking(f->t->db, &rf, items, &sum), 0);
+        assert_int_equal(json_array_size(items), cases[i].n);
+        assert_int_equal(figure(sum, "evaluations"), (int64_t)cases[i].n);
+        if (cases[i].n == 1)
+            assert_int_equal(figure(json_array_get(items, 0), "teacher_id"),
+                             f->county_a);
+        json_decref(items);
+        json_decref(sum);
+    }
+}
+
 /* --- what is not built yet -------------------------------------------- */
 
 static void
@@ -550,14 +603,22 @@ figures_not_built_yet_are_null_not_zero(void **state)
     /* Each key where the contract puts it: {parent, key}, parent NULL
      * for the top level. */
     static const char *const nulls[][2] = {
-        {NULL, "funds_allocated_fen"},   {NULL, "funds_spent_fen"},
-        {NULL, "funds_spent_by_category"}, {NULL, "routes"},
-        {NULL, "sites"},                 {NULL, "onsite_trainees"},
-        {NULL, "activities_by_type"},    {NULL, "health_checks"},
-        {NULL, "commendation_meetings"}, {NULL, "pioneer_orgs"},
-        {NULL, "pioneer_members"},       {NULL, "enterprises"},
-        {NULL, "talents"},               {"village_training", "exam_pass_rate"},
-        {"skills", "employed"},          {"skills", "income_gain_fen"}};
+        {NULL, "funds_allocated_fen"},
+        {NULL, "funds_spent_fen"},
+        {NULL, "funds_spent_by_category"},
+        {NULL, "routes"},
+        {NULL, "sites"},
+        {NULL, "onsite_trainees"},
+        {NULL, "activities_by_type"},
+        {NULL, "health_checks"},
+        {NULL, "commendation_meetings"},
+        {NULL, "pioneer_orgs"},
+        {NULL, "pioneer_members"},
+        {NULL, "enterprises"},
+        {NULL, "talents"},
+        {"village_training", "exam_pass_rate"},
+        {"skills", "employed"},
+        {"skills", "income_gain_fen"}};
     for (size_t i = 0; i < sizeof(nulls) / sizeof(nulls[0]); i++) {
         json_t *o = nulls[i][0] ? json_object_get(r, nulls[i][0]) : r;
         json_t *v = json_object_get(o, nulls[i][1]);
@@ -583,6 +644,7 @@ static const struct CMUnitTest tests[] = {
     T(the_default_period_is_the_calendar_year_to_date),
     T(covered_villages_are_those_whose_people_attended_cadre_training),
     T(the_ranking_lists_too_few_ratings_after_the_ranked),
+    T(the_ranking_of_a_module_counts_its_courses_sessions_only),
     T(figures_not_built_yet_are_null_not_zero),
 };
 #undef T

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define HOME "371723001"
+#define HOME  "371723001"
 #define OTHER "371723002"
 
 /* The survey most tests use: a single choice, a multiple choice and an
@@ -103,8 +103,7 @@ answer(void **state, int64_t id, int64_t person, const char *fmt,
 /* A whole, valid answer: choice c of the first question, choices m1 and
  * m2 of the second, no text. */
 static int
-answer_choices(void **state, int64_t id, int64_t person, int c, int m1,
-               int m2)
+answer_choices(void **state, int64_t id, int64_t person, int c, int m1, int m2)
 {
     char fmt[256];
     snprintf(fmt, sizeof(fmt),
@@ -157,8 +156,7 @@ a_definition_names_the_failing_field(void **state)
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct survey_error e = {0};
         int64_t id;
-        assert_int_equal(create(state, cases[i].def, NULL, &id, &e),
-                         ERR_INVAL);
+        assert_int_equal(create(state, cases[i].def, NULL, &id, &e), ERR_INVAL);
         assert_string_equal(e.e.field, cases[i].field);
         assert_non_null(e.e.why);
     }
@@ -168,9 +166,9 @@ a_definition_names_the_failing_field(void **state)
     assert_int_equal(create(state, needs, "371723099", &id, &e), ERR_INVAL);
     assert_string_equal(e.e.field, "township_code");
     json_t *d = json_loads(needs, 0, NULL);
-    assert_int_equal(survey_create(db_of(state), d, NULL, 1000, &dbt_who,
-                                   &id, &e),
-                     ERR_INVAL);
+    assert_int_equal(
+        survey_create(db_of(state), d, NULL, 1000, &dbt_who, &id, &e),
+        ERR_INVAL);
     assert_string_equal(e.e.field, "closes_at");
     json_decref(d);
     assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM surveys"), 0);
@@ -214,14 +212,11 @@ a_survey_goes_from_draft_to_published_to_closed_only(void **state)
     assert_int_equal(create(state, needs, NULL, &id, &e), 0);
     assert_int_equal(survey_close(db_of(state), id, &dbt_who), ERR_CONFLICT);
     assert_int_equal(survey_publish(db_of(state), id, &dbt_who), 0);
-    assert_int_equal(survey_publish(db_of(state), id, &dbt_who),
-                     ERR_CONFLICT);
+    assert_int_equal(survey_publish(db_of(state), id, &dbt_who), ERR_CONFLICT);
     assert_int_equal(survey_close(db_of(state), id, &dbt_who), 0);
     assert_int_equal(survey_close(db_of(state), id, &dbt_who), ERR_CONFLICT);
-    assert_int_equal(survey_publish(db_of(state), id, &dbt_who),
-                     ERR_CONFLICT);
-    assert_int_equal(survey_publish(db_of(state), 999, &dbt_who),
-                     ERR_CONFLICT);
+    assert_int_equal(survey_publish(db_of(state), id, &dbt_who), ERR_CONFLICT);
+    assert_int_equal(survey_publish(db_of(state), 999, &dbt_who), ERR_CONFLICT);
 }
 
 static void
@@ -232,9 +227,8 @@ a_draft_cannot_be_answered(void **state)
     assert_int_equal(create(state, needs, NULL, &id, &e), 0);
     assert_int_equal(answer_choices(state, id, p, 0, 0, 1), ERR_NOTFOUND);
     json_t *open = json_array();
-    assert_int_equal(survey_open_for(db_of(state), keys_of(state), p, 1000,
-                                     open),
-                     0);
+    assert_int_equal(
+        survey_open_for(db_of(state), keys_of(state), p, 1000, open), 0);
     assert_int_equal(json_array_size(open), 0);
     json_decref(open);
 }
@@ -249,16 +243,14 @@ a_person_answers_once(void **state)
     assert_int_equal(answer_choices(state, id, p, 2, 1, 2), ERR_CONFLICT);
     assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM survey_responses"),
                      1);
-    assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM survey_answers"),
-                     3);
+    assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM survey_answers"), 3);
     /* The person's list says it is answered. */
     json_t *open = json_array();
-    assert_int_equal(survey_open_for(db_of(state), keys_of(state), p, 1000,
-                                     open),
-                     0);
+    assert_int_equal(
+        survey_open_for(db_of(state), keys_of(state), p, 1000, open), 0);
     assert_int_equal(json_array_size(open), 1);
-    assert_true(json_is_true(json_object_get(json_array_get(open, 0),
-                                             "answered")));
+    assert_true(
+        json_is_true(json_object_get(json_array_get(open, 0), "answered")));
     json_decref(open);
 }
 
@@ -281,9 +273,8 @@ a_survey_past_its_closing_time_refuses_answers(void **state)
              (long long)id);
     assert_int_equal(answer_choices(state, id, p, 0, 0, 1), ERR_RANGE);
     json_t *open = json_array();
-    assert_int_equal(survey_open_for(db_of(state), keys_of(state), p, 1000,
-                                     open),
-                     0);
+    assert_int_equal(
+        survey_open_for(db_of(state), keys_of(state), p, 1000, open), 0);
     assert_int_equal(json_array_size(open), 0);
     json_decref(open);
     /* A second before, it is open. */
@@ -297,8 +288,7 @@ a_townships_survey_is_for_its_township_only(void **state)
 {
     int64_t mine = published(state, HOME), county = published(state, NULL);
     int64_t here = person(state, HOME), there = person(state, OTHER);
-    assert_int_equal(answer_choices(state, mine, there, 0, 0, 1),
-                     ERR_DENIED);
+    assert_int_equal(answer_choices(state, mine, there, 0, 0, 1), ERR_DENIED);
     assert_int_equal(answer_choices(state, mine, here, 0, 0, 1), 0);
     assert_int_equal(answer_choices(state, county, there, 0, 0, 1), 0);
     /* Nobody on the roster: not its audience either. */
@@ -307,25 +297,24 @@ a_townships_survey_is_for_its_township_only(void **state)
     json_t *items = json_array();
     assert_int_equal(survey_list(db_of(state), OTHER, items), 0);
     assert_int_equal(json_array_size(items), 1);
-    assert_int_equal(json_integer_value(json_object_get(
-                         json_array_get(items, 0), "id")),
-                     county);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(items, 0), "id")),
+        county);
     json_array_clear(items);
     assert_int_equal(survey_list(db_of(state), HOME, items), 0);
     assert_int_equal(json_array_size(items), 2);
     json_array_clear(items);
-    assert_int_equal(survey_open_for(db_of(state), keys_of(state), there,
-                                     1000, items),
-                     0);
+    assert_int_equal(
+        survey_open_for(db_of(state), keys_of(state), there, 1000, items), 0);
     assert_int_equal(json_array_size(items), 1);
     json_decref(items);
     json_t *out = NULL;
     assert_int_equal(survey_for_person(db_of(state), keys_of(state), mine,
                                        there, 1000, &out),
                      ERR_NOTFOUND);
-    assert_int_equal(survey_for_person(db_of(state), keys_of(state), mine,
-                                       here, 1000, &out),
-                     0);
+    assert_int_equal(
+        survey_for_person(db_of(state), keys_of(state), mine, here, 1000, &out),
+        0);
     assert_true(json_is_true(json_object_get(out, "answered")));
     assert_null(json_object_get(out, "responses"));
     json_decref(out);
@@ -361,8 +350,7 @@ an_answer_is_checked_against_its_question(void **state)
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         struct survey_error e = {0};
-        assert_int_equal(answer(state, id, p, cases[i].answers, &e),
-                         ERR_INVAL);
+        assert_int_equal(answer(state, id, p, cases[i].answers, &e), ERR_INVAL);
         assert_string_equal(e.e.field, cases[i].field);
     }
     assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM survey_responses"),
@@ -384,8 +372,9 @@ who_answered_is_kept_only_as_a_keyed_hash(void **state)
                              hash, HOME),
                      1);
     /* Another key file makes another hash: the id alone finds nothing. */
-    assert_int_equal(dbt_int(*state, "SELECT COUNT(*) FROM survey_responses "
-                                     "WHERE respondent_hash = '%lld'",
+    assert_int_equal(dbt_int(*state,
+                             "SELECT COUNT(*) FROM survey_responses "
+                             "WHERE respondent_hash = '%lld'",
                              (long long)p),
                      0);
 }
@@ -439,9 +428,9 @@ results_count_each_choice_for_the_county_or_a_township(void **state)
     json_t *texts = json_object_get(
         json_array_get(json_object_get(r, "question_list"), 2), "answers");
     assert_int_equal(json_array_size(texts), 1);
-    assert_string_equal(json_string_value(json_object_get(
-                            json_array_get(texts, 0), "text")),
-                        "多下乡");
+    assert_string_equal(
+        json_string_value(json_object_get(json_array_get(texts, 0), "text")),
+        "多下乡");
     /* A free text carries the name of its township, never its writer. */
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(texts, 0), "township")),
@@ -455,8 +444,7 @@ results_count_each_choice_for_the_county_or_a_township(void **state)
     assert_int_equal(count_of(r, 1, 2), 2);
     assert_int_equal(answered_of(r, 2), 0);
     json_decref(r);
-    assert_int_equal(survey_results(db_of(state), 999, NULL, &r),
-                     ERR_NOTFOUND);
+    assert_int_equal(survey_results(db_of(state), 999, NULL, &r), ERR_NOTFOUND);
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, dbt_setup, dbt_teardown)
