@@ -23,7 +23,9 @@ main(void)
     const struct unit_group *groups[] = {&core_group, &http_group,
                                          &auth_group, &db_group,
                                          &people_group, &rules_group, &kind_group,
-                                         &hours_group};
+                                         &hours_group, &classes_group,
+                                         &teaching_group, &survey_group,
+                                         &report_group};
     unit_set_audit_key();
     int failed = 0;
     for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++)
