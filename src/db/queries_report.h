@@ -51,8 +51,12 @@
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
     /* Serialises the writes of one person's day (SQLite: the write lock   \
      * does), so two check-ins of that day credit it once, in order. */     \
-    Q(PERSON_LOCK, "i", "SELECT id FROM people WHERE id = $1",                \
-      "SELECT id FROM people WHERE id = $1 FOR UPDATE")                       \
+    /* a live roster person (a voided one is enrolled and credited no   \
+     * more), locked for the write */                                     \
+    Q(PERSON_LOCK, "i",                                                       \
+      "SELECT id FROM people WHERE id = $1 AND voided_at IS NULL",            \
+      "SELECT id FROM people WHERE id = $1 AND voided_at IS NULL "            \
+      "FOR UPDATE")                                                           \
     /* id, session_id, minutes, rule, half_hours, starts_at: a person's    \
      * attendances of a China day ($1 person, $2 day), in order of the    \
      * sessions' start */                                                  \

@@ -364,6 +364,9 @@ class_enroll(struct db *db, int64_t session_id, int64_t person_id,
      * both take the last seat. */
     int64_t enrolled = 0, locked, has = 0;
     rc = db_int1(db, Q_CLASS_LOCK, &locked, "i", session_id);
+    /* A live roster person (a voided one, or none, is ERR_NOTFOUND). */
+    if (rc == 0)
+        rc = db_int1(db, Q_PERSON_LOCK, &locked, "i", person_id);
     if (rc == 0)
         rc = db_int1(db, Q_ENROLL_HAS, &has, "ii", session_id, person_id);
     if (rc == 0 && has)
@@ -846,7 +849,9 @@ plan_create(struct db *db, int64_t school_id, int64_t year,
         char day[11];
         int y;
         rules_day(from[i] - RULES_CST_OFFSET + 3600, day, &y);
-        if (y != year)
+        int y_end;
+        rules_day(to[i] - RULES_CST_OFFSET + 3600, day, &y_end);
+        if (y != year || y_end != year)
             return fail(e, "batches", "批次应在计划年度之内");
         from[i] -= RULES_CST_OFFSET;
         to[i] += 86400 - RULES_CST_OFFSET;

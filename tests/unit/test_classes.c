@@ -680,14 +680,13 @@ a_plan_counts_held_beside_planned(void **state)
     json_decref(v);
 }
 
-/* --- known defects of src/ (UNIT_KNOWN_BUG: skipped by default) ------- */
+/* --- defects these tests found, fixed ---------------------------------- */
 
-/* classes.h promises ERR_NOTFOUND (person) from class_enroll; the insert
- * fails on the people foreign key instead, which comes back as ERR_DB. */
+/* classes.h promises ERR_NOTFOUND (person) from class_enroll (the insert
+ * used to fail on the people foreign key, as ERR_DB). */
 static void
 enrolling_no_such_person_is_not_found(void **state)
 {
-    UNIT_KNOWN_BUG();
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 10, 0);
     const char *status;
@@ -695,14 +694,12 @@ enrolling_no_such_person_is_not_found(void **state)
                      ERR_NOTFOUND);
 }
 
-/* A voided person is off the roster (hours_person says ERR_NOTFOUND),
- * yet class_enroll and class_attend take it: Q_PERSON_LOCK and the
- * enrolment insert do not look at voided_at, so hours are credited to a
- * record no list shows. */
+/* A voided person is off the roster (hours_person says ERR_NOTFOUND), so
+ * class_enroll and class_attend refuse it (they credited hours to a
+ * record no list shows). */
 static void
 a_voided_person_is_neither_enrolled_nor_checked_in(void **state)
 {
-    UNIT_KNOWN_BUG();
     struct fx *f = *state;
     int64_t s = session_at(f, 9, 10, 0), p = member(f);
     dbt_exec(f->t,
@@ -720,13 +717,12 @@ a_voided_person_is_neither_enrolled_nor_checked_in(void **state)
     json_decref(v);
 }
 
-/* plan_create checks only that a batch starts in the plan's year ("批次应
- * 在计划年度之内"): a 2026 batch may run to February 2027, and the 2027
- * sessions then count as held in the 2026 plan. */
+/* A batch lies within the plan's year, its end too ("批次应在计划年度之
+ * 内"): a 2026 batch running to February 2027 would count 2027 sessions
+ * as held in the 2026 plan. */
 static void
 a_plans_batch_ends_within_its_year(void **state)
 {
-    UNIT_KNOWN_BUG();
     struct fx *f = *state;
     struct plan_batch b = {1,           1, 10, "themed_class", "2026-12-01",
                            "2027-02-01"};

@@ -22,17 +22,6 @@ struct unit_group {
 #define UNIT_GROUP(var, name_, arr)                                         \
     const struct unit_group var = {name_, arr, sizeof(arr) / sizeof(arr[0])}
 
-/* Opens a test that shows a known defect of src/ which another branch is
- * to fix: it is skipped (cmocka prints it as SKIPPED) unless the
- * environment sets DX_UNIT_KNOWN_BUGS, so the suite stays green while the
- * defect is open and the test shows it on demand. Delete the line with
- * the fix. */
-#define UNIT_KNOWN_BUG()                                                    \
-    do {                                                                    \
-        if (getenv("DX_UNIT_KNOWN_BUGS") == NULL)                           \
-            skip();                                                         \
-    } while (0)
-
 /* Gives the audit chain the runner's fixed key (main.c): the domain
  * refuses to write an audit row without one. */
 void unit_set_audit_key(void);
