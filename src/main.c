@@ -1240,7 +1240,7 @@ main(int argc, char **argv)
         log_warn("translation catalog missing; the UI will be in English");
     /* The kinds' statements join the query table before any connection
      * opens, so every command prepares and checks them like the rest. */
-    if (kinds_init() != 0) {
+    if (kinds_init() != 0 || routes_init() != 0) {
         fprintf(stderr, "dangxiao: a kind's declaration passes the limits "
                         "of core/kind.h\n");
         return 1;

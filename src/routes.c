@@ -17,9 +17,14 @@
 #include "routes.h"
 
 #include "api/api.h"
+#include "core/util.h"
+#include "domain/kind.h"
 #include "domain/roles.h"
 #include "web/web.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define PUB         ACCESS_PUBLIC, 0
@@ -27,7 +32,8 @@
 /* The query parameters of a paged list (req_paging_or_400). */
 #define PAGED "page,per_page"
 
-const struct route routes[] = {
+/* The routes written here; routes_init adds each kind's after them. */
+static const struct route fixed[] = {
     /* Operations */
     {"GET", "/healthz", api_healthz, PUB, 0, NULL},
     {"GET", "/metrics", api_metrics, PUB, 0, NULL},
@@ -63,14 +69,6 @@ const struct route routes[] = {
      USER(R_SECADMIN), 0, PAGED},
     /* Organisation */
     {"GET", "/api/v1/townships", api_townships_list, USER(R_ANY), 0, PAGED},
-    {"GET", "/api/v1/villages", api_villages_list, USER(R_ADMINS), 0,
-     PAGED ",q,township,sort"},
-    {"POST", "/api/v1/villages", api_villages_create, USER(R_ADMINS), 0, NULL},
-    {"GET", "/api/v1/villages/{id}", api_villages_get, USER(R_ADMINS), 0, NULL},
-    {"PATCH", "/api/v1/villages/{id}", api_villages_update, USER(R_ADMINS), 0,
-     NULL},
-    {"POST", "/api/v1/villages/{id}/void", api_villages_void, USER(R_ADMINS), 0,
-     NULL},
     {"GET", "/api/v1/orgs", api_orgs_list, USER(R_ADMINS), 0,
      PAGED ",q,township,type"},
     {"POST", "/api/v1/orgs", api_orgs_create, USER(R_ADMINS), 0, NULL},
@@ -228,19 +226,6 @@ const struct route routes[] = {
      ROUTE_PAGE | ROUTE_PW_CHANGE_OK, NULL},
     {"POST", "/password", web_password, USER(R_ANY),
      ROUTE_PAGE | ROUTE_PW_CHANGE_OK, NULL},
-    {"GET", "/villages", web_villages, USER(R_ADMINS), ROUTE_PAGE,
-     PAGED ",q,township,sort,print"},
-    {"GET", "/villages/export.xlsx", web_villages_xlsx, USER(R_ADMINS),
-     ROUTE_PAGE, PAGED ",q,township,sort"},
-    {"GET", "/villages/export.csv", web_villages_csv, USER(R_ADMINS),
-     ROUTE_PAGE, PAGED ",q,township,sort"},
-    {"POST", "/villages", web_village_create, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"GET", "/villages/new", web_village_new, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"GET", "/villages/{id}", web_village, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"POST", "/villages/{id}", web_village_rename, USER(R_ADMINS), ROUTE_PAGE,
-     NULL},
-    {"POST", "/villages/{id}/void", web_village_void, USER(R_ADMINS),
-     ROUTE_PAGE, NULL},
     {"GET", "/orgs", web_orgs, USER(R_ADMINS), ROUTE_PAGE,
      PAGED ",q,township,type"},
     {"POST", "/orgs", web_org_create, USER(R_ADMINS), ROUTE_PAGE, NULL},
@@ -377,6 +362,88 @@ const struct route routes[] = {
      "saved"},
     {NULL, NULL, NULL, ACCESS_UNDECLARED, 0, 0, NULL},
 };
+
+const struct route *routes;
+
+/* A string formatted for the table, kept for the process's life. */
+static char *
+fmt(const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    char *p = NULL;
+    if (vasprintf(&p, f, ap) < 0)
+        abort();
+    va_end(ap);
+    return p;
+}
+
+/* The routes of a declared kind: its API (/api/v1/{path}) and its pages
+ * (/{path}), read by read_roles and written by write_roles; the list's
+ * query parameters are its filters, q, sort and paging. Handlers find
+ * the kind by the path (app_route_kind). */
+static size_t
+kind_routes(const struct kind *k, struct route *out)
+{
+    struct strbuf q;
+    strbuf_init(&q, 0);
+    strbuf_puts(&q, PAGED ",q,sort");
+    for (const struct kind_field *f = k->fields; f->key; f++)
+        if (f->flags & KF_FILTER)
+            strbuf_printf(&q, ",%s", f->param ? f->param : f->key);
+    const char *list = strbuf_take(&q, NULL);
+    const char *page_list = fmt("%s,print", list); /* the print view */
+    const char *api = fmt("/api/v1/%s", k->path);
+    const char *api_id = fmt("%s/{id}", api);
+    const char *api_void = fmt("%s/void", api_id);
+    const char *page = fmt("/%s", k->path);
+    const char *page_new = fmt("%s/new", page);
+    const char *xlsx = fmt("%s/export.xlsx", page);
+    const char *csv = fmt("%s/export.csv", page);
+    const char *page_id = fmt("%s/{id}", page);
+    const char *page_void = fmt("%s/void", page_id);
+    unsigned r = k->read_roles, w = k->write_roles;
+    const struct route rows[] = {
+        {"GET", api, api_kind_list_route, USER(r), 0, list},
+        {"POST", api, api_kind_create_route, USER(w), 0, NULL},
+        {"GET", api_id, api_kind_get_route, USER(r), 0, NULL},
+        {"PATCH", api_id, api_kind_update_route, USER(w), 0, NULL},
+        {"POST", api_void, api_kind_void_route, USER(w), 0, NULL},
+        {"GET", page, web_kind_list_route, USER(r), ROUTE_PAGE, page_list},
+        {"GET", xlsx, web_kind_xlsx_route, USER(r), ROUTE_PAGE, list},
+        {"GET", csv, web_kind_csv_route, USER(r), ROUTE_PAGE, list},
+        {"GET", page_new, web_kind_new_route, USER(w), ROUTE_PAGE, NULL},
+        {"POST", page, web_kind_create_route, USER(w), ROUTE_PAGE, NULL},
+        {"GET", page_id, web_kind_record_route, USER(r), ROUTE_PAGE, NULL},
+        {"POST", page_id, web_kind_update_route, USER(w), ROUTE_PAGE, NULL},
+        {"POST", page_void, web_kind_void_route, USER(w), ROUTE_PAGE, NULL},
+    };
+    memcpy(out, rows, sizeof(rows));
+    return sizeof(rows) / sizeof(rows[0]);
+}
+
+#define KIND_ROUTES 13
+
+int
+routes_init(void)
+{
+    if (routes)
+        return 0;
+    size_t nfixed = 0, nkinds = 0;
+    while (fixed[nfixed].method)
+        nfixed++;
+    while (kind_table[nkinds])
+        nkinds++;
+    struct route *all =
+        xcalloc(nfixed + nkinds * KIND_ROUTES + 1, sizeof(*all));
+    memcpy(all, fixed, nfixed * sizeof(*all));
+    size_t n = nfixed;
+    for (size_t i = 0; i < nkinds; i++)
+        n += kind_routes(kind_table[i], all + n);
+    all[n] = fixed[nfixed]; /* the terminator */
+    routes = all;
+    return 0;
+}
 
 json_t *
 routes_json(void)

@@ -8,8 +8,11 @@
 
 #include <jansson.h>
 
-/* The route table, NULL-method terminated. */
-extern const struct route routes[];
+/* The route table, NULL-method terminated: the routes written in
+ * routes.c, then those of each declared kind. Set by routes_init (once,
+ * at start, after kinds_init); NULL before. */
+extern const struct route *routes;
+int routes_init(void);
 /* The route table and the role table as JSON, for `dangxiao routes` (the
  * tests walk every route from it): {"roles":[{"code","label",
  * "township"}], "routes":[{"method","pattern","access":"public"|"user",

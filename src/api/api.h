@@ -32,6 +32,12 @@ int api_kind_get(struct req *req, const struct kind *k);
 int api_kind_create(struct req *req, const struct kind *k);
 int api_kind_update(struct req *req, const struct kind *k);
 int api_kind_void(struct req *req, const struct kind *k);
+/* The same as route handlers: the kind is the one the route names. */
+int api_kind_list_route(struct req *req);
+int api_kind_get_route(struct req *req);
+int api_kind_create_route(struct req *req);
+int api_kind_update_route(struct req *req);
+int api_kind_void_route(struct req *req);
 /* The user object of the API. */
 json_t *api_user_json(const struct account *a);
 
@@ -56,11 +62,6 @@ int api_security_policy_get(struct req *req);
 int api_security_policy_update(struct req *req);
 int api_security_role_changes(struct req *req);
 int api_townships_list(struct req *req);
-int api_villages_list(struct req *req);
-int api_villages_create(struct req *req);
-int api_villages_get(struct req *req);
-int api_villages_update(struct req *req);
-int api_villages_void(struct req *req);
 int api_orgs_list(struct req *req);
 int api_orgs_create(struct req *req);
 int api_orgs_get(struct req *req);

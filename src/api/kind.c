@@ -234,3 +234,34 @@ api_kind_void(struct req *req, const struct kind *k)
         return app_db_error(req, db);
     return http_no_content(req);
 }
+
+/* The handlers of the routes the table makes for each kind. */
+int
+api_kind_list_route(struct req *req)
+{
+    return api_kind_list(req, app_route_kind(req));
+}
+
+int
+api_kind_get_route(struct req *req)
+{
+    return api_kind_get(req, app_route_kind(req));
+}
+
+int
+api_kind_create_route(struct req *req)
+{
+    return api_kind_create(req, app_route_kind(req));
+}
+
+int
+api_kind_update_route(struct req *req)
+{
+    return api_kind_update(req, app_route_kind(req));
+}
+
+int
+api_kind_void_route(struct req *req)
+{
+    return api_kind_void(req, app_route_kind(req));
+}

@@ -6,7 +6,6 @@
 
 #include "../core/err.h"
 #include "../core/util.h"
-#include "../domain/kind.h"
 #include "../domain/org.h"
 
 #include <string.h>
@@ -201,36 +200,4 @@ int
 api_member_categories(struct req *req)
 {
     return api_code_list(req, CODES_MEMBER_CATEGORY);
-}
-
-/* Villages are a declared kind (domain/kinds.c): their API is the
- * kinds' API. */
-int
-api_villages_list(struct req *req)
-{
-    return api_kind_list(req, &kind_village);
-}
-
-int
-api_villages_create(struct req *req)
-{
-    return api_kind_create(req, &kind_village);
-}
-
-int
-api_villages_get(struct req *req)
-{
-    return api_kind_get(req, &kind_village);
-}
-
-int
-api_villages_update(struct req *req)
-{
-    return api_kind_update(req, &kind_village);
-}
-
-int
-api_villages_void(struct req *req)
-{
-    return api_kind_void(req, &kind_village);
 }

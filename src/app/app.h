@@ -154,3 +154,6 @@ struct krecord;
  * *r, or the status answered (404, also for another township's). */
 int app_kind_record(struct req *req, struct db *db, const struct kind *k,
                     struct krecord *r);
+/* The kind a route generated for it serves (routes.c): the one its
+ * pattern names, /api/v1/{path}… or /{path}…. */
+const struct kind *app_route_kind(const struct req *req);

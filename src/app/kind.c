@@ -59,3 +59,13 @@ app_kind_record(struct req *req, struct db *db, const struct kind *k,
         return app_db_error(req, db);
     return 0;
 }
+
+const struct kind *
+app_route_kind(const struct req *req)
+{
+    const char *p = req->route->pattern;
+    if (strncmp(p, "/api/v1/", 8) == 0)
+        p += 7;
+    p++;
+    return kind_by_path(p, strcspn(p, "/"));
+}

@@ -72,5 +72,8 @@ struct kind {
      * unix seconds; whether the record is demo data. */
     const char *valid_from_column, *created_column, *demo_column;
     const char *default_sort;  /* a KF_SORT key; "-key" descending */
+    /* Who may read and who may write it (role bits, domain/roles.h): the
+     * route table gives its routes these (routes.c). */
+    unsigned read_roles, write_roles;
     struct kind_queries *q;    /* filled in by db_kind_register */
 };

@@ -18,8 +18,11 @@
 
 struct arena;
 
-/* The kinds (kinds.c). */
+/* The kinds (kinds.c), and all of them, NULL-terminated. */
 extern const struct kind kind_village;
+extern const struct kind *const kind_table[];
+/* The kind whose path is path[0..len) ("villages"), or NULL. */
+const struct kind *kind_by_path(const char *path, size_t len);
 /* Registers every kind's statements (db_kind_register); once, before
  * the first connection is used. 0 or ERR_INVAL. */
 int kinds_init(void);

@@ -6,9 +6,12 @@
  */
 #include "kind.h"
 
+#include "roles.h"
+
 #include "../core/err.h"
 
 #include <pthread.h>
+#include <string.h>
 
 /* 村(社区): township data; a school admin keeps its own township's. */
 static const struct kind_field village_fields[] = {
@@ -40,10 +43,12 @@ const struct kind kind_village = {
     .created_column = "created_at",
     .demo_column = "is_demo",
     .default_sort = "township_code",
+    .read_roles = R_ADMINS,
+    .write_roles = R_ADMINS,
     .q = &village_q,
 };
 
-static const struct kind *const kinds[] = {&kind_village};
+const struct kind *const kind_table[] = {&kind_village, NULL};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc;
@@ -51,8 +56,8 @@ static int init_rc;
 static void
 init_once(void)
 {
-    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
-        if ((init_rc = db_kind_register(kinds[i])) != 0)
+    for (size_t i = 0; kind_table[i]; i++)
+        if ((init_rc = db_kind_register(kind_table[i])) != 0)
             return;
 }
 
@@ -61,4 +66,14 @@ kinds_init(void)
 {
     pthread_once(&once, init_once);
     return init_rc;
+}
+
+const struct kind *
+kind_by_path(const char *path, size_t len)
+{
+    for (size_t i = 0; kind_table[i]; i++)
+        if (strlen(kind_table[i]->path) == len &&
+            memcmp(kind_table[i]->path, path, len) == 0)
+            return kind_table[i];
+    return NULL;
 }

@@ -761,3 +761,52 @@ web_kind_void(struct req *req, const struct kind *k)
                           T("No such record, or it has been voided."));
     return app_db_error(req, db);
 }
+
+/* The handlers of the routes the table makes for each kind. */
+int
+web_kind_list_route(struct req *req)
+{
+    return web_kind_list(req, app_route_kind(req));
+}
+
+int
+web_kind_xlsx_route(struct req *req)
+{
+    return web_kind_export(req, app_route_kind(req), true);
+}
+
+int
+web_kind_csv_route(struct req *req)
+{
+    return web_kind_export(req, app_route_kind(req), false);
+}
+
+int
+web_kind_new_route(struct req *req)
+{
+    return web_kind_new(req, app_route_kind(req));
+}
+
+int
+web_kind_create_route(struct req *req)
+{
+    return web_kind_create(req, app_route_kind(req));
+}
+
+int
+web_kind_record_route(struct req *req)
+{
+    return web_kind_record(req, app_route_kind(req));
+}
+
+int
+web_kind_update_route(struct req *req)
+{
+    return web_kind_update(req, app_route_kind(req));
+}
+
+int
+web_kind_void_route(struct req *req)
+{
+    return web_kind_void(req, app_route_kind(req));
+}

@@ -19,7 +19,6 @@
 #include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
-#include "../domain/kind.h"
 #include "../domain/org.h"
 #include "../http/html.h"
 
@@ -525,50 +524,3 @@ web_org_void(struct req *req)
 
 /* --- villages ------------------------------------------------------------ */
 
-int
-web_villages(struct req *req)
-{
-    return web_kind_list(req, &kind_village);
-}
-
-int
-web_villages_xlsx(struct req *req)
-{
-    return web_kind_export(req, &kind_village, true);
-}
-
-int
-web_villages_csv(struct req *req)
-{
-    return web_kind_export(req, &kind_village, false);
-}
-
-int
-web_village_new(struct req *req)
-{
-    return web_kind_new(req, &kind_village);
-}
-
-int
-web_village_create(struct req *req)
-{
-    return web_kind_create(req, &kind_village);
-}
-
-int
-web_village(struct req *req)
-{
-    return web_kind_record(req, &kind_village);
-}
-
-int
-web_village_rename(struct req *req)
-{
-    return web_kind_update(req, &kind_village);
-}
-
-int
-web_village_void(struct req *req)
-{
-    return web_kind_void(req, &kind_village);
-}

@@ -8,7 +8,7 @@
  */
 #include "fuzz.h"
 
-#include "../../src/api/api.h"
+#include "../../src/routes.h"
 #include "../../src/core/arena.h"
 #include "../../src/core/config.h"
 #include "../../src/core/sheet.h"
@@ -42,6 +42,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size == 0)
         return 0;
+    routes_init();
     char *s = xmalloc(size);
     memcpy(s, data + 1, size - 1);
     s[size - 1] = '\0';

@@ -28,6 +28,7 @@ every_app_route_declares_access(void **state)
 {
     (void)state;
     char err[256] = "";
+    assert_int_equal(routes_init(), 0);
     assert_int_equal(http_routes_check(routes, err, sizeof(err)), 0);
     for (int i = 0; routes[i].method; i++) {
         assert_int_not_equal(routes[i].access, ACCESS_UNDECLARED);
@@ -189,6 +190,7 @@ static void
 app_routes_take_bodies_only_where_declared(void **state)
 {
     (void)state;
+    assert_int_equal(routes_init(), 0);
     for (int i = 0; routes[i].method; i++) {
         const struct route *r = &routes[i];
         bool big = (r->flags & (ROUTE_UPLOAD | ROUTE_PHOTO)) != 0;
