@@ -478,5 +478,36 @@ routes_json(void)
                       rt->access == ACCESS_PUBLIC ? "public" : "user",
                       "roles", who, "flags", flags, "query", query));
     }
-    return json_pack("{s:o,s:o}", "roles", rl, "routes", list);
+    /* The declared kinds, for the tests to make valid records of any. */
+    static const char *const types[] = {
+        [KT_TEXT] = "text",         [KT_DIGITS] = "digits",
+        [KT_TOWNSHIP] = "township", [KT_DATE] = "date",
+        [KT_CHOICE] = "choice",
+    };
+    json_t *kinds = json_array();
+    for (size_t i = 0; kind_table[i]; i++) {
+        const struct kind *k = kind_table[i];
+        json_t *fields = json_array();
+        for (const struct kind_field *f = k->fields; f->key; f++) {
+            json_t *choices = json_array();
+            for (const struct kind_choice *c = f->choices; c && c->code; c++)
+                json_array_append_new(choices, json_string(c->code));
+            json_array_append_new(
+                fields,
+                json_pack("{s:s,s:s,s:b,s:b,s:b,s:b,s:I,s:I,s:o}", "key",
+                          f->key, "type", types[f->type], "required",
+                          (f->flags & KF_REQUIRED) != 0, "create",
+                          (f->flags & KF_CREATE) != 0, "edit",
+                          (f->flags & KF_EDIT) != 0, "scope",
+                          (f->flags & KF_SCOPE) != 0, "min",
+                          (json_int_t)f->min, "max", (json_int_t)f->max,
+                          "choices", choices));
+        }
+        json_array_append_new(
+            kinds, json_pack("{s:s,s:s,s:b,s:o}", "name", k->name, "path",
+                             k->path, "voids", k->void_column != NULL,
+                             "fields", fields));
+    }
+    return json_pack("{s:o,s:o,s:o}", "roles", rl, "routes", list, "kinds",
+                     kinds);
 }

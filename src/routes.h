@@ -16,6 +16,8 @@ int routes_init(void);
 /* The route table and the role table as JSON, for `dangxiao routes` (the
  * tests walk every route from it): {"roles":[{"code","label",
  * "township"}], "routes":[{"method","pattern","access":"public"|"user",
- * "roles":[codes],"flags":[names],"query":[names]}]}. The caller frees it
- * with json_decref. */
+ * "roles":[codes],"flags":[names],"query":[names]}], "kinds":[{"name",
+ * "path","voids","fields":[{"key","type","required","create","edit",
+ * "scope","min","max","choices"}]}]}. The caller frees it with
+ * json_decref. */
 json_t *routes_json(void);

@@ -17,6 +17,13 @@ enum kind_type {
     KT_TEXT,     /* one line of text, min..max characters */
     KT_DIGITS,   /* exactly max ASCII digits (a 区划代码) */
     KT_TOWNSHIP, /* a current township's code, shown with its name */
+    KT_DATE,     /* a China date, YYYY-MM-DD; shown as 2026年3月1日 */
+    KT_CHOICE,   /* one of the field's choices, by code; shown by label */
+};
+
+/* One choice of a KT_CHOICE field: stored code, shown label. */
+struct kind_choice {
+    const char *code, *label, *label_en;
 };
 
 enum kind_flag {
@@ -40,6 +47,7 @@ struct kind_field {
     const char *label_en;
     const char *param;    /* the list's filter parameter (NULL: key) */
     const char *name_key; /* KT_TOWNSHIP: the key its name is shown as */
+    const struct kind_choice *choices; /* KT_CHOICE: code NULL ends them */
 };
 
 /* Limits of a declaration (db/kindsql.c refuses more). */

@@ -101,6 +101,21 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
                         f->label, 0, 0));
         return;
     }
+    if (f->type == KT_DATE) {
+        int64_t t;
+        if (date_parse(s, &t) != 0)
+            kerrors_add(e, f->key, "invalid_field",
+                        msg("%s应为日期（如 2026-03-01）", f->label, 0, 0));
+        return;
+    }
+    if (f->type == KT_CHOICE) {
+        for (const struct kind_choice *c = f->choices; c && c->code; c++)
+            if (strcmp(c->code, s) == 0)
+                return;
+        kerrors_add(e, f->key, "invalid_field",
+                    msg("%s不在可选范围内", f->label, 0, 0));
+        return;
+    }
     if (f->type == KT_DIGITS) {
         if (!str_is_digits(s, (size_t)f->max))
             kerrors_add(e, f->key, "invalid_field",
@@ -112,7 +127,7 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
                     msg("请输入%s", f->label, 0, 0));
         return;
     }
-    if (n < f->min || n > f->max)
+    if (n < (f->min > 0 ? f->min : 1) || n > f->max)
         kerrors_add(e, f->key, "invalid_field",
                     msg("%s须为%lld至%lld个字", f->label,
                         (long long)f->min, (long long)f->max));

@@ -1,8 +1,10 @@
 /*
  * kinds.c - the kinds of record, each declared once (core/kind.h): what
  * its fields are, which the list filters, sorts and searches, whose
- * township it is, and how it is voided. Adding a kind is a declaration
- * here, its migration, and its routes.
+ * township it is, who reads and writes it, and how it is voided. From
+ * the declaration come its statements (db/kindsql.c), its checks, list
+ * and audited writes (kind.c), its API and its pages, with their routes
+ * (routes.c). Adding a kind is a declaration here and its migration.
  */
 #include "kind.h"
 
@@ -13,17 +15,25 @@
 #include <pthread.h>
 #include <string.h>
 
-/* 村(社区): township data; a school admin keeps its own township's. */
+/* The township a record belongs to: a school admin keeps its own. */
+#define TOWNSHIP_FIELD(flags_)                                                \
+    {.key = "township_code", .column = "township_code",                      \
+     .type = KT_TOWNSHIP,                                                     \
+     .flags = KF_REQUIRED | KF_CREATE | KF_FILTER | KF_SORT | KF_SCOPE |      \
+              (flags_),                                                       \
+     .min = 9, .max = 9, .label = "镇街", .label_en = "Township",             \
+     .param = "township", .name_key = "township_name"}
+
+/* 村(社区): township data. */
 static const struct kind_field village_fields[] = {
-    {"code", "code", KT_DIGITS, KF_CREATE | KF_UNIQUE | KF_SORT | KF_SEARCH,
-     12, 12, "村级区划代码", "Village code", NULL, NULL},
-    {"name", "name", KT_TEXT,
-     KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH, 1, 64,
-     "名称", "Name", NULL, NULL},
-    {"township_code", "township_code", KT_TOWNSHIP,
-     KF_REQUIRED | KF_CREATE | KF_FILTER | KF_SORT | KF_SCOPE, 9, 9,
-     "镇街", "Township", "township", "township_name"},
-    {NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL},
+    {.key = "code", .column = "code", .type = KT_DIGITS,
+     .flags = KF_CREATE | KF_UNIQUE | KF_SORT | KF_SEARCH, .min = 12,
+     .max = 12, .label = "村级区划代码", .label_en = "Village code"},
+    {.key = "name", .column = "name", .type = KT_TEXT,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH,
+     .min = 1, .max = 64, .label = "名称", .label_en = "Name"},
+    TOWNSHIP_FIELD(0),
+    {.key = NULL},
 };
 static struct kind_queries village_q;
 const struct kind kind_village = {

@@ -38,13 +38,32 @@ label_of(const struct req *req, const struct kind_field *f)
     return english(req) ? f->label_en : f->label;
 }
 
-/* A cell's text: a township by its name, else the value. */
 static const char *
-cell(const struct kind_field *f, const struct krecord *r, size_t i)
+choice_label(const struct req *req, const struct kind_field *f,
+             const char *code)
+{
+    for (const struct kind_choice *c = f->choices; c && c->code; c++)
+        if (strcmp(c->code, code) == 0)
+            return english(req) ? c->label_en : c->label;
+    return code;
+}
+
+/* A cell's text: a township by its name, a choice by its label, a date
+ * as 2026年3月1日 on a page (as stored in an export, for the
+ * spreadsheet to read), else the value. */
+static const char *
+cell(struct req *req, const struct kind_field *f, const struct krecord *r,
+     size_t i, bool page)
 {
     if (f->type == KT_TOWNSHIP && r->name[i])
         return r->name[i];
-    return r->v[i].is == KV_TEXT ? r->v[i].s : "";
+    if (r->v[i].is != KV_TEXT)
+        return "";
+    if (f->type == KT_CHOICE)
+        return choice_label(req, f, r->v[i].s);
+    if (f->type == KT_DATE && page)
+        return web_date(req, r->v[i].s);
+    return r->v[i].s;
 }
 
 /* The query that reproduces l's filters and search (and sort when
@@ -255,7 +274,7 @@ table(struct req *req, const struct kind *k, const struct klist *l,
     for (size_t r = 0; r < n; r++) {
         strbuf_printf(o, "<tr data-id=\"%lld\">", (long long)rows[r].id);
         for (size_t i = 0; i < nf; i++) {
-            const char *text = cell(&k->fields[i], &rows[r], i);
+            const char *text = cell(req, &k->fields[i], &rows[r], i, true);
             if (links && (int)i == title)
                 web_td_link(req,
                             arena_printf(&req->arena, "/%s/%lld", k->path,
@@ -444,7 +463,7 @@ web_kind_export(struct req *req, const struct kind *k, bool xlsx)
     for (size_t r = 0; r < n; r++) {
         const char *cells[KIND_MAX_FIELDS];
         for (size_t i = 0; i < nf; i++)
-            cells[i] = cell(&k->fields[i], &rows[r], i);
+            cells[i] = cell(req, &k->fields[i], &rows[r], i, false);
         sheet_add_row(sh, cells);
     }
     char *buf = NULL;
@@ -502,6 +521,20 @@ field_input(struct req *req, struct db *db, const struct kind_field *f,
         web_field_error(req, err);
         return;
     }
+    if (f->type == KT_CHOICE) {
+        html_raw(o, "<label>");
+        html_txt(o, label_of(req, f));
+        html_raw(o, "<select name=\"");
+        html_attr(o, f->key);
+        html_raw(o, "\">");
+        web_select_option(req, "", T("Choose"), value);
+        for (const struct kind_choice *c = f->choices; c && c->code; c++)
+            web_select_option(req, c->code,
+                              english(req) ? c->label_en : c->label, value);
+        html_raw(o, "</select></label>");
+        web_field_error(req, err);
+        return;
+    }
     html_raw(o, "<label>");
     html_txt(o, label_of(req, f));
     if (!(f->flags & KF_REQUIRED) && (f->flags & KF_CREATE)) {
@@ -511,8 +544,11 @@ field_input(struct req *req, struct db *db, const struct kind_field *f,
     }
     html_raw(o, "<input name=\"");
     html_attr(o, f->key);
-    strbuf_printf(o, "\" type=\"text\" maxlength=\"%lld\"",
-                  (long long)f->max);
+    if (f->type == KT_DATE)
+        html_raw(o, "\" type=\"date\"");
+    else
+        strbuf_printf(o, "\" type=\"text\" maxlength=\"%lld\"",
+                      (long long)f->max);
     if (f->type == KT_DIGITS)
         html_raw(o, " inputmode=\"numeric\"");
     html_raw(o, " value=\"");
@@ -636,8 +672,8 @@ record_page(struct req *req, struct db *db, const struct kind *k,
 {
     struct strbuf *o = &req->out;
     int title_i = kind_field_index(k, k->title_key);
-    const char *title = title_i >= 0 ? cell(&k->fields[title_i], r,
-                                            (size_t)title_i)
+    const char *title = title_i >= 0 ? cell(req, &k->fields[title_i], r,
+                                            (size_t)title_i, true)
                                      : k->label;
     bool en = english(req);
     const char *verb = en ? k->void_label_en : k->void_label;
@@ -658,7 +694,7 @@ record_page(struct req *req, struct db *db, const struct kind *k,
         html_raw(o, "<tr><th>");
         html_txt(o, label_of(req, &k->fields[i]));
         html_raw(o, "</th><td>");
-        const char *c = cell(&k->fields[i], r, i);
+        const char *c = cell(req, &k->fields[i], r, i, true);
         html_txt(o, *c ? c : "—");
         html_raw(o, "</td></tr>");
     }
@@ -686,7 +722,8 @@ record_page(struct req *req, struct db *db, const struct kind *k,
                 if (k->fields[i].flags & KF_EDIT)
                     field_input(req, db, &k->fields[i],
                                 v ? (v[i].is == KV_TEXT ? v[i].s : "")
-                                  : cell(&k->fields[i], r, i),
+                                  : (r->v[i].is == KV_TEXT ? r->v[i].s
+                                                           : ""),
                                 error_for(e, k->fields[i].key));
             web_form_end(req, T("Save"), NULL);
         }

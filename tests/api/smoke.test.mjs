@@ -117,9 +117,12 @@ const sessionIds = {
   },
   missing: MISSING_ID,
 };
+// Every declared kind's records, by township (`dangxiao routes` lists
+// the kinds; fixtures() reads each one's list).
+const KIND_SOURCES = Object.fromEntries(TABLE.kinds.map((k) => [`${k.path}/{id}`, byTownship(k.path)]));
 const SOURCES = {
+  ...KIND_SOURCES,
   'users/{id}': { mine: (fx) => pick(fx.users, () => true), foreign: () => null, missing: MISSING_ID },
-  'villages/{id}': byTownship('villages'),
   'orgs/{id}': byTownship('orgs'),
   'people/{id}': byTownship('people'),
   'schools/{id}': {
@@ -387,7 +390,7 @@ async function fixtures(base, users) {
   for (const u of users) if (!fx.users_by_role[u.role]) fx.users_by_role[u.role] = u;
   const tw = (list, key = 'township_code') => list.map((x) => ({ ...x, id: x.id, township: x[key] ?? null }));
   fx.users = await all(sys, '/api/v1/users');
-  fx.villages = tw(await all(ca, '/api/v1/villages'));
+  for (const k of TABLE.kinds) fx[k.path] = tw(await all(ca, `/api/v1/${k.path}`));
   fx.orgs = tw(await all(ca, '/api/v1/orgs'));
   fx.schools = tw(await all(ca, '/api/v1/schools'));
   fx.teachers = tw(await all(ca, '/api/v1/teachers'));
@@ -592,6 +595,7 @@ describe('smoke', () => {
   });
 
   test('smoke-1.5 every fixture the walk needs was found', () => {
+    for (const k of TABLE.kinds) assert.ok(fx[k.path].length > 0, `no ${k.path} in the demo`);
     const need = { users: fx.users, villages: fx.villages, orgs: fx.orgs, schools: fx.schools,
       teachers: fx.teachers, courses: fx.courses, programs: fx.programs, sessions: fx.sessions,
       people: fx.people, plans: fx.plans, surveys: fx.surveys, photos: fx.photos };
