@@ -700,6 +700,23 @@ static const struct migration migrations[] = {
      " OR (a2.starts_at = attendance.starts_at"
      " AND a2.session_id < attendance.session_id))), 0)))"
      " FROM class_sessions cs WHERE cs.id = attendance.session_id);"},
+    {14, "a school's honours and licences (a declared kind)",
+     /* domain/kinds.c declares the kind; its statements come from that
+      * declaration (db/kindsql.c). */
+     "CREATE TABLE honours ("
+     "  id {ID},"
+     "  township_code TEXT NOT NULL REFERENCES townships(code),"
+     "  kind TEXT NOT NULL,"              /* honour (荣誉) or licence (证照) */
+     "  title TEXT NOT NULL,"
+     "  issuer TEXT NOT NULL,"
+     "  issued_on TEXT NOT NULL,"         /* China date, YYYY-MM-DD */
+     "  number TEXT,"
+     "  voided_at BIGINT,"
+     "  void_reason TEXT,"
+     "  is_demo INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE INDEX honours_township ON honours(township_code, issued_on);",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

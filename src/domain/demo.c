@@ -5,6 +5,7 @@
  */
 #include "demo.h"
 #include "demo_int.h"
+#include "kind.h"
 #include "teaching.h"
 
 #include "auth.h"
@@ -224,6 +225,56 @@ make_people(struct db *db, const struct keyring *k,
     return 0;
 }
 
+/* Each township school's licence to run (办学许可) and, for every other
+ * one, an honour: records of a declared kind, through its own writes. */
+static int
+demo_honours(struct db *db, uint64_t *s)
+{
+    static const char *const honours[] = {"市级示范党校", "先进基层党校",
+                                          "党员教育培训工作先进单位"};
+    json_t *towns = json_array();
+    int64_t n;
+    int rc = org_townships(db, 1, 500, towns, &n);
+    struct audit_who who = {0, "demo", "", "", "cli"};
+    size_t i;
+    json_t *t;
+    json_array_foreach(towns, i, t)
+    {
+        if (rc != 0)
+            break;
+        const char *code = json_string_value(json_object_get(t, "code"));
+        char number[32], day[11];
+        str_fmt(number, sizeof(number), "成党校字〔%d〕%02d号",
+                2019 + (int)(demo_rnd(s) % 5), (int)i + 1);
+        str_fmt(day, sizeof(day), "%d-%02d-%02d", 2019 + (int)(demo_rnd(s) % 5),
+                1 + (int)(demo_rnd(s) % 12), 1 + (int)(demo_rnd(s) % 28));
+        struct kval v[KIND_MAX_FIELDS] = {
+            {KV_TEXT, code},        {KV_TEXT, "licence"},
+            {KV_TEXT, "办学许可"},  {KV_TEXT, "中共成武县委组织部"},
+            {KV_TEXT, day},         {KV_TEXT, number},
+        };
+        struct kerrors e;
+        int64_t id;
+        rc = kind_create(db, &kind_honour, v, true, &who, &id, &e);
+        if (rc == 0 && i % 2 == 0) {
+            str_fmt(day, sizeof(day), "%d-%02d-%02d",
+                    2021 + (int)(demo_rnd(s) % 5), 1 + (int)(demo_rnd(s) % 12),
+                    1 + (int)(demo_rnd(s) % 28));
+            struct kval h[KIND_MAX_FIELDS] = {
+                {KV_TEXT, code},
+                {KV_TEXT, "honour"},
+                {KV_TEXT, honours[demo_rnd(s) % NELEM(honours)]},
+                {KV_TEXT, "中共菏泽市委组织部"},
+                {KV_TEXT, day},
+                {KV_ABSENT, NULL},
+            };
+            rc = kind_create(db, &kind_honour, h, true, &who, &id, &e);
+        }
+    }
+    json_decref(towns);
+    return rc;
+}
+
 int
 demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
            uint64_t seed, FILE *out)
@@ -275,6 +326,8 @@ demo_build(struct db *db, const struct keyring *k, enum demo_scale scale,
     /* What the schools did with the orders: through the domain's own
      * calls, each its own transaction, as an admin would. */
     if ((rc = demo_orders(db, &s, now_unix(), &counts)) != 0)
+        return rc;
+    if ((rc = demo_honours(db, &s)) != 0)
         return rc;
     if ((rc = db_analyze(db)) != 0)
         return rc;

@@ -19,7 +19,7 @@
 struct arena;
 
 /* The kinds (kinds.c), and all of them, NULL-terminated. */
-extern const struct kind kind_village;
+extern const struct kind kind_village, kind_honour;
 extern const struct kind *const kind_table[];
 /* The kind whose path is path[0..len) ("villages"), or NULL. */
 const struct kind *kind_by_path(const char *path, size_t len);

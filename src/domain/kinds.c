@@ -58,7 +58,54 @@ const struct kind kind_village = {
     .q = &village_q,
 };
 
-const struct kind *const kind_table[] = {&kind_village, NULL};
+/* A township Party school's honours and licences (荣誉/证照: 办学许可,
+ * 示范党校 and the like), the ledger the yearly assessment asks for. */
+static const struct kind_choice honour_kinds[] = {
+    {"honour", "荣誉", "Honour"},
+    {"licence", "证照", "Licence"},
+    {NULL, NULL, NULL},
+};
+static const struct kind_field honour_fields[] = {
+    TOWNSHIP_FIELD(0),
+    {.key = "kind", .column = "kind", .type = KT_CHOICE,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_FILTER | KF_SORT,
+     .max = 16, .label = "类别", .label_en = "Kind", .choices = honour_kinds},
+    {.key = "title", .column = "title", .type = KT_TEXT,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH,
+     .min = 1, .max = 100, .label = "名称", .label_en = "Title"},
+    {.key = "issuer", .column = "issuer", .type = KT_TEXT,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH,
+     .min = 1, .max = 100, .label = "颁发单位", .label_en = "Issued by"},
+    {.key = "issued_on", .column = "issued_on", .type = KT_DATE,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT, .max = 10,
+     .label = "颁发日期", .label_en = "Issued on"},
+    {.key = "number", .column = "number", .type = KT_TEXT,
+     .flags = KF_CREATE | KF_EDIT | KF_SEARCH, .min = 1, .max = 64,
+     .label = "证书编号", .label_en = "Number"},
+    {.key = NULL},
+};
+static struct kind_queries honour_q;
+const struct kind kind_honour = {
+    .name = "honour",
+    .path = "honours",
+    .title_key = "title",
+    .table = "honours",
+    .label = "荣誉与证照",
+    .label_en = "Honours and licences",
+    .fields = honour_fields,
+    .void_column = "voided_at",
+    .void_reason_column = "void_reason",
+    .void_label = "作废",
+    .void_label_en = "Void",
+    .created_column = "created_at",
+    .demo_column = "is_demo",
+    .default_sort = "-issued_on",
+    .read_roles = R_ADMINS,
+    .write_roles = R_ADMINS,
+    .q = &honour_q,
+};
+
+const struct kind *const kind_table[] = {&kind_village, &kind_honour, NULL};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc;

@@ -34,6 +34,7 @@ static const struct nav_item {
     {"/villages", "Villages", "▦", R_ADMINS},
     {"/orgs", "Party organisations", "⚑", R_ADMINS},
     {"/schools", "Schools", "⌘", R_ADMINS},
+    {"/honours", "Honours and licences", "▣", R_ADMINS},
     {"/teachers", "Teacher pool", "☺", R_ADMINS},
     {"/courses", "Course catalog", "☰", R_ADMINS},
     {"/programs", "Training programs", "◫", R_ADMINS},

@@ -116,4 +116,43 @@ describe('kinds', () => {
     assert.match(none.text, /class="empty">没有符合条件的记录/);
     assert.match(none.text, /id="kind-total">0</);
   });
+
+  test('kinds-2.1 a kind declared with its migration alone: a school\'s honours and licences', async () => {
+    // The demo holds each school's licence; a school admin sees its own.
+    const mine = assertList(await sa('GET', '/api/v1/honours?per_page=500'), { perPage: 500 });
+    assert.ok(mine.items.length > 0 && mine.items.every((h) => h.township_code === W && h.township_name === '文亭街道'));
+    // Newest first by default.
+    const all = assertList(await ca('GET', '/api/v1/honours?per_page=500'), { perPage: 500 });
+    const days = all.items.map((h) => h.issued_on);
+    assert.deepEqual(days, [...days].sort().reverse());
+    // Create: every bad field at once; then a good one.
+    const bad = await sa('POST', '/api/v1/honours', { json: { township_code: W, kind: 'medal', title: '', issuer: 'x', issued_on: '2026-02-30' } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.deepEqual(bad.json.error.fields.map((f) => f.field).sort(), ['issued_on', 'kind', 'title']);
+    const ok = await sa('POST', '/api/v1/honours', { json: { township_code: W, kind: 'honour', title: '县级先进党校', issuer: '中共成武县委', issued_on: '2026-06-30' } });
+    assert.equal(ok.status, 201, ok.text);
+    assert.equal(ok.json.number, null);
+    // Another township's school is not the school admin's to write.
+    const other = await sa('POST', '/api/v1/honours', { json: { township_code: Y, kind: 'honour', title: 'x', issuer: 'y', issued_on: '2026-06-30' } });
+    assert.equal(other.status, 403);
+    // The page shows the choice by its label and the date in Chinese.
+    const page = await sa('GET', '/honours?kind=honour');
+    assert.equal(page.status, 200);
+    assert.match(page.text, /<td>荣誉<\/td>/);
+    assert.match(page.text, /2026年6月30日/);
+    assert.doesNotMatch(page.text, /<td>证照<\/td>/, 'the kind filter narrows the list');
+    const rec = await sa('GET', `/honours/${ok.json.id}`);
+    assert.match(rec.text, /<table class="record" id="honour">/);
+    assert.match(rec.text, /作废此荣誉与证照/);
+    // Voided: out of the list, kept as a record with its reason.
+    assert.equal((await sa('POST', `/api/v1/honours/${ok.json.id}/void`, { json: { reason: '录入有误' } })).status, 204);
+    const after = await sa('GET', `/api/v1/honours/${ok.json.id}`);
+    assert.equal(after.json.voided, true);
+    assert.equal(after.json.void_reason, '录入有误');
+    assert.ok(!assertList(await sa('GET', '/api/v1/honours?per_page=500'), { perPage: 500 }).items.some((h) => h.id === ok.json.id));
+    // Audited as the kind's events.
+    const aud = await session(srv.base, 'auditor');
+    const ev = assertList(await aud('GET', '/api/v1/audit?event=honour_void'));
+    assert.ok(ev.items.some((e) => e.object === `honour:${ok.json.id}`));
+  });
 });
