@@ -72,6 +72,7 @@ struct gate {
     char *peek;              /* peek_max bytes */
     int idle_ms;
     unsigned max_conns;
+    const struct route *routes;
     atomic_int mhd_conns;    /* connections libmicrohttpd holds */
     int waiting;
     int head, tail;          /* the waiting list (slots) */
@@ -149,8 +150,8 @@ answer(struct gate *g, int i)
     req.path = c->scan.path;
     req.route_index = -1;
     req.lang = strcmp(c->scan.lang, "en") == 0 ? "en" : "zh";
-    req.page = http_wants_page(c->scan.path,
-                               c->scan.html ? "text/html" : NULL);
+    req.page = http_refusal_is_page(g->routes, req.method, c->scan.path,
+                                    c->scan.html ? "text/html" : NULL);
     http_error(&req, c->r.status, c->r.code, NULL, c->r.fmt, c->r.arg);
     if (req.page)
         http_header_add(&req, "Cache-Control", "no-store");
@@ -406,6 +407,7 @@ gate_new(const struct gate_options *o, char *err, size_t errlen)
     g->peek_max = http_head_limit(&g->lim) + 1;
     g->idle_ms = (o->idle_timeout > 0 ? o->idle_timeout : 30) * 1000;
     g->max_conns = o->max_connections;
+    g->routes = o->routes;
     g->nslots = (int)o->max_connections;
     g->c = xcalloc((size_t)g->nslots, sizeof(*g->c));
     g->free_list = xcalloc((size_t)g->nslots, sizeof(int));
@@ -484,7 +486,7 @@ gate_port(const struct gate *g)
 }
 
 void
-gate_free(struct gate *g)
+gate_stop(struct gate *g)
 {
     if (g == NULL)
         return;
@@ -493,12 +495,22 @@ gate_free(struct gate *g)
         if (write(g->stopfd, &one, sizeof(one)) != sizeof(one))
             log_warn("gate: cannot signal its thread to stop");
         pthread_join(g->thread, NULL);
+        g->running = false;
     }
     /* Nothing more is accepted; what waits is closed. */
     if (g->lfd >= 0)
         close(g->lfd);
+    g->lfd = -1;
     while (g->head >= 0)
         close_quietly(g, g->head);
+}
+
+void
+gate_free(struct gate *g)
+{
+    if (g == NULL)
+        return;
+    gate_stop(g);
     if (g->ep >= 0)
         close(g->ep);
     if (g->stopfd >= 0)

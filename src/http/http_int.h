@@ -86,6 +86,10 @@ void head_scan(struct head_scan *s, const char *p, size_t n);
 /* A browser asking for a page gets the HTML error page: a path not under
  * /api/ with an Accept that names text/html. */
 bool http_wants_page(const char *path, const char *accept);
+/* The same for a refusal before a route is known (the gate): a page
+ * route's own flag when method and path match one, else as above. */
+bool http_refusal_is_page(const struct route *routes, const char *method,
+                          const char *path, const char *accept);
 /* Appends req's answer (an error: no static body) as raw HTTP/1.1 with
  * Connection: close and every header an answer carries. */
 void http_raw_answer(struct req *req, struct strbuf *sb);
@@ -102,6 +106,7 @@ struct gate_options {
     struct head_limits limits;
     int idle_timeout;          /* seconds a head may take to arrive */
     unsigned max_connections;  /* in the gate and in libmicrohttpd */
+    const struct route *routes; /* to tell a page route's refusal */
 };
 /* Binds and listens; NULL with the reason in err. */
 struct gate *gate_new(const struct gate_options *o, char *err,
@@ -113,5 +118,8 @@ void gate_count(struct gate *g, int delta);
 int gate_run(struct gate *g, void *d);
 int gate_port(const struct gate *g);
 /* Stops the thread, closes the listening socket and every connection
- * still waiting in the gate, and frees it. */
+ * still waiting in the gate. */
+void gate_stop(struct gate *g);
+/* Stops it (if still running) and frees it: after libmicrohttpd has
+ * stopped, whose last notifications count into it. */
 void gate_free(struct gate *g);

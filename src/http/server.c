@@ -390,6 +390,16 @@ http_wants_page(const char *path, const char *accept)
            strstr(accept, "text/html") != NULL;
 }
 
+bool
+http_refusal_is_page(const struct route *routes, const char *method,
+                     const char *path, const char *accept)
+{
+    int i = http_route_match(routes, method, path, NULL, NULL, NULL);
+    if (i >= 0)
+        return (routes[i].flags & ROUTE_PAGE) != 0;
+    return http_wants_page(path, accept);
+}
+
 /* First call: the route and its limit. */
 static void
 req_begin(struct http_server *s, struct req *req, const char *url,
@@ -1104,6 +1114,7 @@ http_start(const struct http_options *o, char *err, size_t errlen)
                    .pool = o->connection_memory},
         .idle_timeout = o->idle_timeout ? o->idle_timeout : 30,
         .max_connections = MAX_CONNECTIONS,
+        .routes = o->routes,
     };
     char why_gate[256];
     s->gate = gate_new(&go, why_gate, sizeof(why_gate));
@@ -1140,9 +1151,10 @@ http_start(const struct http_options *o, char *err, size_t errlen)
     log_info("listening on http://%s with %u workers", o->listen, workers);
     return s;
 fail:
-    gate_free(s->gate);
+    gate_stop(s->gate);
     if (s->d)
         MHD_stop_daemon(s->d);
+    gate_free(s->gate);
     linger_stop();
     metrics_free();
     free(s);
@@ -1156,7 +1168,7 @@ http_stop(struct http_server *s, int grace_ms)
         return;
     /* Stop accepting (the gate closes its listening socket and what
      * waits in it), then give requests in flight time to finish. */
-    gate_free(s->gate);
+    gate_stop(s->gate);
     for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms;
          waited += 10)
         usleep(10000);
@@ -1164,6 +1176,7 @@ http_stop(struct http_server *s, int grace_ms)
         log_warn("stopping with %d requests unfinished",
                  atomic_load(&s->active));
     MHD_stop_daemon(s->d);
+    gate_free(s->gate);
     linger_stop();
     metrics_free();
     free(s);
