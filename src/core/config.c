@@ -49,9 +49,8 @@ static const struct setting settings[] = {
     {"connection_memory_bytes", SET_INT, "65536", 16 << 10, 16 << 20,
      OFF(connection_memory_bytes), 0,
      "memory each connection keeps for the request head and the answer's "
-     "headers (libmicrohttpd's pool); 32768 or less is taken from the "
-     "heap, which is faster for clients that open a connection per "
-     "request, but libmicrohttpd then answers heads over ~30 KB itself"},
+     "headers (libmicrohttpd's pool); a first head that would not fit is "
+     "refused by the head gate with 431"},
     {"idle_timeout_seconds", SET_INT, "30", 1, 3600,
      OFF(idle_timeout_seconds), 0,
      "seconds a connection may stay silent, and a request head may take "
