@@ -42,17 +42,17 @@
 #include <unistd.h>
 
 enum {
-    EV_LISTEN = -1,          /* epoll data of the listening socket */
-    EV_STOP = -2,            /* of the stop eventfd */
-    DRAIN_MAX = 1 << 20,     /* bytes read of a refused head, at most */
+    EV_LISTEN = -1,      /* epoll data of the listening socket */
+    EV_STOP = -2,        /* of the stop eventfd */
+    DRAIN_MAX = 1 << 20, /* bytes read of a refused head, at most */
 };
 
 struct conn {
-    int fd;                  /* -1: a free slot */
-    int prev, next;          /* the waiting list, oldest first */
+    int fd;         /* -1: a free slot */
+    int prev, next; /* the waiting list, oldest first */
     bool in_epoll;
-    bool draining;           /* refused: reading out the rest of its head */
-    size_t seen;             /* bytes peeked last time */
+    bool draining; /* refused: reading out the rest of its head */
+    size_t seen;   /* bytes peeked last time */
     size_t drained;
     int64_t t0_ns;
     int64_t deadline_ms;
@@ -68,14 +68,14 @@ struct gate {
     bool running, paused;
     struct MHD_Daemon *d;
     struct head_limits lim;
-    size_t peek_max;         /* the head limit + 1 */
-    char *peek;              /* peek_max bytes */
+    size_t peek_max; /* the head limit + 1 */
+    char *peek;      /* peek_max bytes */
     int idle_ms;
     unsigned max_conns;
     const struct route *routes;
-    atomic_int mhd_conns;    /* connections libmicrohttpd holds */
+    atomic_int mhd_conns; /* connections libmicrohttpd holds */
     int waiting;
-    int head, tail;          /* the waiting list (slots) */
+    int head, tail; /* the waiting list (slots) */
     int nslots;
     struct conn *c;
     int free_top;
@@ -455,8 +455,7 @@ gate_new(const struct gate_options *o, char *err, size_t errlen)
     if (g->ep < 0 || g->stopfd < 0 ||
         epoll_ctl(g->ep, EPOLL_CTL_ADD, g->lfd, &ev) != 0 ||
         epoll_ctl(g->ep, EPOLL_CTL_ADD, g->stopfd, &sev) != 0) {
-        str_fmt(err, errlen, "cannot start the head gate: %s",
-                strerror(errno));
+        str_fmt(err, errlen, "cannot start the head gate: %s", strerror(errno));
         goto fail;
     }
     return g;

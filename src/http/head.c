@@ -39,8 +39,7 @@ void
 http_refusal_url(struct head_refusal *r, size_t max_url)
 {
     *r = (struct head_refusal){414, "uri_too_long",
-                               "the address is longer than %zu bytes",
-                               max_url};
+                               "the address is longer than %zu bytes", max_url};
 }
 
 void
@@ -69,8 +68,8 @@ http_framing_refusal(const struct framing *f, struct head_refusal *r)
         return -1;
     }
     if (f->cl > 1) {
-        *r = (struct head_refusal){
-            400, "bad_framing", "Content-Length may be given only once", 0};
+        *r = (struct head_refusal){400, "bad_framing",
+                                   "Content-Length may be given only once", 0};
         return -1;
     }
     /* Digits only, and below 2^63 (19 digits hold any such number;
@@ -78,9 +77,9 @@ http_framing_refusal(const struct framing *f, struct head_refusal *r)
     bool digits = f->cl_len > 0 && f->cl_len <= 19;
     for (size_t i = 0; digits && i < f->cl_len; i++)
         digits = f->cl_value[i] >= '0' && f->cl_value[i] <= '9';
-    if (f->cl && (!digits || (f->cl_len == 19 &&
-                              strncmp(f->cl_value, "9223372036854775807",
-                                      19) > 0))) {
+    if (f->cl &&
+        (!digits || (f->cl_len == 19 &&
+                     strncmp(f->cl_value, "9223372036854775807", 19) > 0))) {
         *r = (struct head_refusal){
             400, "bad_framing",
             "Content-Length must be a number of bytes below 2^63", 0};
@@ -224,17 +223,16 @@ http_head_check(const char *buf, size_t n, const struct head_limits *lim,
     size_t hbytes = 0, records = 0, cookie_len = 0, cookies = 0;
 /* More bytes are needed, unless those so far already make the head too
  * large by server.c's measure (decide()): head > target + max_header. */
-#define MORE_OR_431()                                                      \
-    do {                                                                   \
-        if (n - m0 > target_len + lim->max_header + 2) {                   \
-            http_refusal_headers(r, lim->max_header);                      \
-            return HEAD_REFUSED;                                           \
-        }                                                                  \
-        return HEAD_MORE;                                                  \
+#define MORE_OR_431()                                                          \
+    do {                                                                       \
+        if (n - m0 > target_len + lim->max_header + 2) {                       \
+            http_refusal_headers(r, lim->max_header);                          \
+            return HEAD_REFUSED;                                               \
+        }                                                                      \
+        return HEAD_MORE;                                                      \
     } while (0)
     for (;;) {
-        if (p - m0 > target_len + lim->max_header ||
-            hbytes > lim->max_header) {
+        if (p - m0 > target_len + lim->max_header || hbytes > lim->max_header) {
             http_refusal_headers(r, lim->max_header);
             return HEAD_REFUSED;
         }
@@ -313,8 +311,7 @@ http_head_check(const char *buf, size_t n, const struct head_limits *lim,
     size_t read = p;
     if ((n > p || f.cl || f.te) && read < lim->pool / 2)
         read = lim->pool / 2;
-    if (!fits_pool(lim->pool, read, records + params + cookies,
-                   cookie_len)) {
+    if (!fits_pool(lim->pool, read, records + params + cookies, cookie_len)) {
         *r = r_pool;
         return HEAD_REFUSED;
     }
@@ -392,8 +389,8 @@ head_scan(struct head_scan *s, const char *p, size_t n)
 {
     for (size_t i = 0; i < n && !s->done; i++) {
         if (p[i] == '\n') {
-            if (s->lines == 0 && (s->ll == 0 ||
-                                  (s->ll == 1 && s->line[0] == '\r'))) {
+            if (s->lines == 0 &&
+                (s->ll == 0 || (s->ll == 1 && s->line[0] == '\r'))) {
                 s->ll = 0; /* an empty line before the request line */
                 continue;
             }

@@ -25,8 +25,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const char *buf = (const char *)data;
-    struct head_limits lim = {.max_url = 256, .max_header = 1024,
-                              .max_params = 16, .pool = 16384};
+    struct head_limits lim = {
+        .max_url = 256, .max_header = 1024, .max_params = 16, .pool = 16384};
     struct head_refusal r;
     size_t len = 0;
     enum head_verdict whole = http_head_check(buf, size, &lim, &r, &len);
