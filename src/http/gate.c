@@ -223,11 +223,14 @@ hand_over(struct gate *g, int i)
     struct sockaddr_in addr = c->addr;
     socklen_t addrlen = c->addrlen;
     release(g, i);
+    gate_count(g, 1);
     if (MHD_add_connection(g->d, fd, (struct sockaddr *)&addr, addrlen) !=
-        MHD_YES)
+        MHD_YES) {
+        gate_count(g, -1);
         /* libmicrohttpd has closed it (its limit, or no memory). */
         log_warn("gate: libmicrohttpd refused a connection: %s",
                  strerror(errno));
+    }
 }
 
 /* Looks at what slot i has sent so far. */

@@ -111,8 +111,9 @@ struct gate_options {
 /* Binds and listens; NULL with the reason in err. */
 struct gate *gate_new(const struct gate_options *o, char *err,
                       size_t errlen);
-/* Counts the connections libmicrohttpd holds (+1 started, -1 closed:
- * server.c's MHD_OPTION_NOTIFY_CONNECTION callback). */
+/* Counts the connections libmicrohttpd holds: +1 as the gate hands one
+ * over, -1 as libmicrohttpd closes it (server.c's
+ * MHD_OPTION_NOTIFY_CONNECTION callback). */
 void gate_count(struct gate *g, int delta);
 /* Starts the gate's thread, handing heads that pass to daemon d. */
 int gate_run(struct gate *g, void *d);

@@ -1062,14 +1062,17 @@ http_port(const struct http_server *s)
     return gate_port(s->gate);
 }
 
-/* Connections libmicrohttpd holds, for the gate's bound on them all. */
+/* Connections libmicrohttpd holds, for the gate's bound on them all: the
+ * gate counts one in as it hands it over (before libmicrohttpd's worker
+ * has started it, so a burst is counted at once), this counts it out. */
 static void
 on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
               enum MHD_ConnectionNotificationCode toe)
 {
     (void)conn;
     (void)socket_context;
-    gate_count(cls, toe == MHD_CONNECTION_NOTIFY_STARTED ? 1 : -1);
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        gate_count(cls, -1);
 }
 
 /* Connections at once, waiting in the gate and held by libmicrohttpd
