@@ -24,10 +24,12 @@
  * arrives is answered by writing our error straight to the socket and
  * closing the connection (send_raw), without reading the rest.
  *
- * Some malformed requests libmicrohttpd answers itself, with its own HTML,
- * before our handler can see them; docs/ARCHITECTURE.md lists them. They
- * still reach the access log and the metrics, through the URI callback
- * (on_uri) that creates every request.
+ * A connection's first head has passed the head gate (gate.c) before
+ * libmicrohttpd reads it. What libmicrohttpd still answers itself, with
+ * its own HTML (a malformed later request on a kept-alive connection, a
+ * malformed chunk), is listed in docs/ARCHITECTURE.md; it still reaches
+ * the access log and the metrics, through the URI callback (on_uri) that
+ * creates every request.
  */
 #include "http_int.h"
 
