@@ -1188,6 +1188,7 @@ cmd_serve(int argc, char **argv)
         .max_url = (size_t)app_config.max_url_bytes,
         .max_header = (size_t)app_config.max_header_bytes,
         .connection_memory = (size_t)app_config.connection_memory_bytes,
+        .idle_timeout = (int)app_config.idle_timeout_seconds,
         .routes = routes,
         .authenticate = app_authenticate,
         .translate = web_translate,

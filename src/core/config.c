@@ -49,9 +49,12 @@ static const struct setting settings[] = {
     {"connection_memory_bytes", SET_INT, "65536", 16 << 10, 16 << 20,
      OFF(connection_memory_bytes), 0,
      "memory each connection keeps for the request head and the answer's "
-     "headers (libmicrohttpd's pool); 32768 or less is taken from the "
-     "heap, which is faster for clients that open a connection per "
-     "request, but libmicrohttpd then answers heads over ~30 KB itself"},
+     "headers (libmicrohttpd's pool); a first head that would not fit is "
+     "refused by the head gate with 431"},
+    {"idle_timeout_seconds", SET_INT, "30", 1, 3600,
+     OFF(idle_timeout_seconds), 0,
+     "seconds a connection may stay silent, and a request head may take "
+     "to arrive whole; then it is closed (a 408 when part of a head came)"},
     {"lockout_threshold", SET_INT, "5", 3, 20, OFF(lockout_threshold), 0,
      "failed log-ins in a row that lock an account"},
     {"lockout_seconds", SET_INT, "1800", 1, 86400, OFF(lockout_seconds), 0,

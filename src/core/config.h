@@ -22,6 +22,7 @@ struct config {
     int64_t max_url_bytes;        /* request target; longer: 414 */
     int64_t max_header_bytes;     /* header lines; more: 431 */
     int64_t connection_memory_bytes; /* libmicrohttpd's pool per connection */
+    int64_t idle_timeout_seconds; /* a silent connection is closed */
     int64_t lockout_threshold;    /* failures in a row */
     int64_t lockout_seconds;
     int64_t session_idle_seconds;

@@ -16,7 +16,7 @@
 
 /* Status codes we keep a series for; anything else counts as "other". */
 static const int statuses[] = {200, 201, 204, 303, 304, 400, 401, 403,
-                               404, 405, 409, 410, 413, 414, 415, 422,
+                               404, 405, 408, 409, 410, 413, 414, 415, 422,
                                429, 431, 500, 503, 505, 0};
 #define NSTATUS (sizeof(statuses) / sizeof(statuses[0]))
 

@@ -24,10 +24,12 @@
  * arrives is answered by writing our error straight to the socket and
  * closing the connection (send_raw), without reading the rest.
  *
- * Some malformed requests libmicrohttpd answers itself, with its own HTML,
- * before our handler can see them; docs/ARCHITECTURE.md lists them. They
- * still reach the access log and the metrics, through the URI callback
- * (on_uri) that creates every request.
+ * A connection's first head has passed the head gate (gate.c) before
+ * libmicrohttpd reads it. What libmicrohttpd still answers itself, with
+ * its own HTML (a malformed later request on a kept-alive connection, a
+ * malformed chunk), is listed in docs/ARCHITECTURE.md; it still reaches
+ * the access log and the metrics, through the URI callback (on_uri) that
+ * creates every request.
  */
 #include "http_int.h"
 
@@ -54,6 +56,7 @@
 
 struct http_server {
     struct MHD_Daemon *d;
+    struct gate *gate;      /* our listening socket (gate.c) */
     struct http_options o;
     int nroutes;
     atomic_int active;      /* requests between first call and completion */
@@ -382,12 +385,21 @@ on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
     return req;
 }
 
-/* Accept names a type a browser asks for as a page. */
-static bool
-wants_html(struct req *req)
+bool
+http_wants_page(const char *path, const char *accept)
 {
-    const char *a = req_header(req, "Accept");
-    return a && strstr(a, "text/html") != NULL;
+    return strncmp(path, "/api/", 5) != 0 && accept &&
+           strstr(accept, "text/html") != NULL;
+}
+
+bool
+http_refusal_is_page(const struct route *routes, const char *method,
+                     const char *path, const char *accept)
+{
+    int i = http_route_match(routes, method, path, NULL, NULL, NULL);
+    if (i >= 0)
+        return (routes[i].flags & ROUTE_PAGE) != 0;
+    return http_wants_page(path, accept);
 }
 
 /* First call: the route and its limit. */
@@ -410,7 +422,7 @@ req_begin(struct http_server *s, struct req *req, const char *url,
                                                       : s->o.max_json_body;
     } else {
         /* No route: a browser asking for a page gets the error page. */
-        req->page = strncmp(url, "/api/", 5) != 0 && wants_html(req);
+        req->page = http_wants_page(url, req_header(req, "Accept"));
     }
 }
 
@@ -441,34 +453,37 @@ answer_405(struct http_server *s, struct req *req)
                "%s is not allowed on %s", req->method, req->path);
 }
 
-/* What the headers say about the body's framing. */
-struct framing {
-    int cl, te;          /* Content-Length and Transfer-Encoding lines */
-    const char *cl_value, *te_value;
-    size_t header_bytes; /* names and values, as a check of the total */
-};
-
 static enum MHD_Result
 count_header(void *cls, enum MHD_ValueKind kind, const char *key,
              const char *value)
 {
     (void)kind;
     struct framing *f = cls;
-    f->header_bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    size_t vlen = value ? strlen(value) : 0;
+    f->header_bytes += strlen(key) + vlen + 4;
     if (strcasecmp(key, "Content-Length") == 0) {
         f->cl++;
         f->cl_value = value;
+        f->cl_len = vlen;
     } else if (strcasecmp(key, "Transfer-Encoding") == 0) {
         f->te++;
         f->te_value = value;
+        f->te_len = vlen;
     }
     return MHD_YES;
+}
+
+static void
+refuse_with(struct req *req, const struct head_refusal *r)
+{
+    http_error(req, r->status, r->code, NULL, r->fmt, r->arg);
 }
 
 /* The request's framing: 0 with req->body_declared set (-1: chunked), or
  * -1 having answered 400. A body's length is either one Content-Length or
  * "Transfer-Encoding: chunked", never both: when the two disagree, a
- * proxy in front and this server could see different requests. */
+ * proxy in front and this server could see different requests. The gate
+ * (gate.c) applies the same rules to a connection's first head. */
 static int
 check_framing(struct req *req, const struct framing *f)
 {
@@ -476,25 +491,13 @@ check_framing(struct req *req, const struct framing *f)
      * the connection closed, since where this request ends is unknown. */
     if (f->te || f->cl)
         req->body_declared = -1;
-    if (f->te > 1 || (f->te && strcasecmp(f->te_value, "chunked") != 0)) {
-        http_error(req, 400, "bad_framing", NULL,
-                   "only one Transfer-Encoding, chunked, is understood");
-        return -1;
-    }
-    if (f->te && f->cl) {
-        http_error(req, 400, "bad_framing", NULL,
-                   "Content-Length and Transfer-Encoding may not both be "
-                   "given");
-        return -1;
-    }
-    if (f->cl > 1) {
-        http_error(req, 400, "bad_framing", NULL,
-                   "Content-Length may be given only once");
+    struct head_refusal r;
+    if (http_framing_refusal(f, &r) != 0) {
+        refuse_with(req, &r);
         return -1;
     }
     if (f->cl) {
-        /* libmicrohttpd answered a Content-Length that is not a number
-         * already; this is its value, digits only. */
+        /* Digits only, below 2^63 (http_framing_refusal). */
         unsigned long long n = strtoull(f->cl_value, NULL, 10);
         req->body_declared = n > INT64_MAX ? INT64_MAX : (int64_t)n;
     }
@@ -590,16 +593,16 @@ decide(struct http_server *s, struct req *req)
     size_t head = hs ? hs->header_size : f.header_bytes;
     if (check_framing(req, &f) != 0)
         return;
+    struct head_refusal too_large;
     if (req->target_len > s->o.max_url) {
-        http_error(req, 414, "uri_too_long", NULL,
-                   "the address is longer than %zu bytes", s->o.max_url);
+        http_refusal_url(&too_large, s->o.max_url);
+        refuse_with(req, &too_large);
         return;
     }
     if (head > req->target_len + s->o.max_header ||
         f.header_bytes > s->o.max_header) {
-        http_error(req, 431, "headers_too_large", NULL,
-                   "the request headers are larger than %zu bytes",
-                   s->o.max_header);
+        http_refusal_headers(&too_large, s->o.max_header);
+        refuse_with(req, &too_large);
         return;
     }
     if (req->route_index == -1) {
@@ -817,6 +820,19 @@ add_to_raw(void *ud, const char *name, const char *value)
     strbuf_printf(ud, "%s: %s\r\n", name, value);
 }
 
+void
+http_raw_answer(struct req *req, struct strbuf *sb)
+{
+    const char *reason = MHD_get_reason_phrase_for((unsigned)req->status);
+    strbuf_printf(sb, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+                      "Content-Length: %zu\r\nConnection: close\r\n",
+                  req->status, reason ? reason : "", req->out_type,
+                  req->out.len);
+    each_header(req, add_to_raw, sb);
+    strbuf_puts(sb, "\r\n");
+    strbuf_append(sb, strbuf_str(&req->out), req->out.len);
+}
+
 /* Writes req's answer (an error: no static body) straight to the
  * connection's socket, marked Connection: close; the caller then returns
  * MHD_NO, and libmicrohttpd closes the connection without reading the
@@ -829,16 +845,9 @@ send_raw(struct req *req)
     req->phase = PHASE_QUEUED;
     if (ci == NULL)
         return;
-    const char *reason = MHD_get_reason_phrase_for((unsigned)req->status);
     struct strbuf sb;
     strbuf_init(&sb, 1024);
-    strbuf_printf(&sb, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
-                       "Content-Length: %zu\r\nConnection: close\r\n",
-                  req->status, reason ? reason : "", req->out_type,
-                  req->out.len);
-    each_header(req, add_to_raw, &sb);
-    strbuf_puts(&sb, "\r\n");
-    strbuf_append(&sb, strbuf_str(&req->out), req->out.len);
+    http_raw_answer(req, &sb);
     const char *p = strbuf_str(&sb);
     size_t left = sb.len;
     while (left > 0) {
@@ -932,6 +941,31 @@ on_request(void *cls, struct MHD_Connection *conn, const char *url,
     return queue(req);
 }
 
+void
+http_request_done(struct req *req, int64_t ns)
+{
+    metrics_observe(req->route_index, req->status, ns);
+    if (!log_access_enabled())
+        return;
+    /* The timestamp is formatted once a second per thread, and the
+     * duration in whole microseconds: this runs for every request.
+     * log_access escapes what the client wrote (the path). */
+    static _Thread_local int64_t ts_sec = -1;
+    static _Thread_local char ts[21];
+    int64_t now = now_unix();
+    if (now != ts_sec) {
+        time_iso(now, ts);
+        ts_sec = now;
+    }
+    char line[1024];
+    int n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus u=%lld", ts,
+                     req->ip, req->method, req->path, req->status,
+                     (long long)(ns / 1000),
+                     (long long)(req->user ? req->user->user_id : 0));
+    if (n > 0)
+        log_access(line, n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
+}
+
 static void
 on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
              enum MHD_RequestTerminationCode toe)
@@ -947,28 +981,7 @@ on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
             MHD_get_connection_info(conn, MHD_CONNECTION_INFO_HTTP_STATUS);
         req->status = ci ? (int)ci->http_status : 0;
     }
-    int64_t ns = now_mono_ns() - req->t_start_ns;
-    metrics_observe(req->route_index, req->status, ns);
-    if (log_access_enabled()) {
-        /* The timestamp is formatted once a second per thread, and the
-         * duration in whole microseconds: this runs for every request.
-         * log_access escapes what the client wrote (the path). */
-        static _Thread_local int64_t ts_sec = -1;
-        static _Thread_local char ts[21];
-        int64_t now = now_unix();
-        if (now != ts_sec) {
-            time_iso(now, ts);
-            ts_sec = now;
-        }
-        char line[1024];
-        int n = snprintf(line, sizeof(line), "%s %s %s %s %d %lldus u=%lld",
-                         ts, req->ip, req->method, req->path, req->status,
-                         (long long)(ns / 1000),
-                         (long long)(req->user ? req->user->user_id : 0));
-        if (n > 0)
-            log_access(line,
-                       n < (int)sizeof(line) ? n : (int)sizeof(line) - 1);
-    }
+    http_request_done(req, now_mono_ns() - req->t_start_ns);
     bool linger = req->linger;
     body_free(req->body, req->body_cap);
     budget_give(req->body_held);
@@ -1048,10 +1061,26 @@ limits_error(const struct http_options *o)
 int
 http_port(const struct http_server *s)
 {
-    const union MHD_DaemonInfo *di =
-        MHD_get_daemon_info(s->d, MHD_DAEMON_INFO_BIND_PORT);
-    return di ? di->port : 0;
+    return gate_port(s->gate);
 }
+
+/* Connections libmicrohttpd holds, for the gate's bound on them all: the
+ * gate counts one in as it hands it over (before libmicrohttpd's worker
+ * has started it, so a burst is counted at once), this counts it out. */
+static void
+on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+              enum MHD_ConnectionNotificationCode toe)
+{
+    (void)conn;
+    (void)socket_context;
+    if (toe == MHD_CONNECTION_NOTIFY_CLOSED)
+        gate_count(cls, -1);
+}
+
+/* Connections at once, waiting in the gate and held by libmicrohttpd
+ * together. libmicrohttpd's own limit is a little higher, for those it
+ * has closed and not yet counted out. */
+enum { MAX_CONNECTIONS = 2000, MHD_SLACK = 64, MAX_PARAMS = 256 };
 
 struct http_server *
 http_start(const struct http_options *o, char *err, size_t errlen)
@@ -1082,28 +1111,59 @@ http_start(const struct http_options *o, char *err, size_t errlen)
         long n = sysconf(_SC_NPROCESSORS_ONLN);
         workers = n > 0 ? (unsigned)n : 1;
     }
+    struct gate_options go = {
+        .addr = &sin,
+        .limits = {.max_url = o->max_url,
+                   .max_header = o->max_header,
+                   .max_params = MAX_PARAMS,
+                   .pool = o->connection_memory},
+        .idle_timeout = o->idle_timeout ? o->idle_timeout : 30,
+        .max_connections = MAX_CONNECTIONS,
+        .routes = o->routes,
+    };
+    char why_gate[256];
+    s->gate = gate_new(&go, why_gate, sizeof(why_gate));
+    if (s->gate == NULL) {
+        str_fmt(err, errlen, "cannot listen on %s (in use, or no rights): "
+                             "%s",
+                o->listen, why_gate);
+        goto fail;
+    }
+    /* libmicrohttpd listens on nothing: the gate hands it each connection
+     * whose first head passed (MHD_add_connection; MHD_USE_ITC wakes a
+     * worker for it). */
     s->d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-            MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME,
-        0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&sin, MHD_OPTION_THREAD_POOL_SIZE, workers,
+            MHD_USE_TURBO | MHD_ALLOW_SUSPEND_RESUME |
+            MHD_USE_NO_LISTEN_SOCKET,
+        0, NULL, NULL, on_request, s, MHD_OPTION_THREAD_POOL_SIZE, workers,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+        MHD_OPTION_NOTIFY_CONNECTION, on_connection, s->gate,
         MHD_OPTION_URI_LOG_CALLBACK, on_uri, s,
         MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)(o->idle_timeout ? o->idle_timeout : 30),
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)2000,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)(MAX_CONNECTIONS + MHD_SLACK),
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, o->connection_memory,
         MHD_OPTION_END);
     if (s->d == NULL) {
-        str_fmt(err, errlen, "cannot listen on %s (in use, or no rights)",
-                o->listen);
-        linger_stop();
-        metrics_free();
-        free(s);
-        return NULL;
+        str_copy(err, errlen, "cannot start libmicrohttpd");
+        goto fail;
+    }
+    if (gate_run(s->gate, s->d) != 0) {
+        str_copy(err, errlen, "cannot start the head gate's thread");
+        goto fail;
     }
     log_info("listening on http://%s with %u workers", o->listen, workers);
     return s;
+fail:
+    gate_stop(s->gate);
+    if (s->d)
+        MHD_stop_daemon(s->d);
+    gate_free(s->gate);
+    linger_stop();
+    metrics_free();
+    free(s);
+    return NULL;
 }
 
 void
@@ -1111,8 +1171,9 @@ http_stop(struct http_server *s, int grace_ms)
 {
     if (s == NULL)
         return;
-    /* Stop accepting, then give requests in flight time to finish. */
-    MHD_socket fd = MHD_quiesce_daemon(s->d);
+    /* Stop accepting (the gate closes its listening socket and what
+     * waits in it), then give requests in flight time to finish. */
+    gate_stop(s->gate);
     for (int waited = 0; atomic_load(&s->active) > 0 && waited < grace_ms;
          waited += 10)
         usleep(10000);
@@ -1120,8 +1181,7 @@ http_stop(struct http_server *s, int grace_ms)
         log_warn("stopping with %d requests unfinished",
                  atomic_load(&s->active));
     MHD_stop_daemon(s->d);
-    if (fd != MHD_INVALID_SOCKET)
-        close(fd);
+    gate_free(s->gate);
     linger_stop();
     metrics_free();
     free(s);
