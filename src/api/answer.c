@@ -1,7 +1,6 @@
 /*
  * answer.c - the API's answers shared by its handlers: a user object, a
- * scoped record, a whole list (paged on request), a code list, an .xlsx
- * download.
+ * scoped record, a whole list (paged on request), a code list.
  */
 #include "api.h"
 
@@ -68,26 +67,4 @@ api_code_list(struct req *req, enum code_list c)
         return app_db_error(req, db);
     }
     return api_list_all(req, items);
-}
-
-int
-api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
-              const char *filename)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = sheet_xlsx(sh, &buf, &len);
-    sheet_free(sh);
-    if (rc != 0)
-        return app_db_error(req, db);
-    strbuf_reset(&req->out);
-    strbuf_append(&req->out, buf, len);
-    free(buf);
-    http_header_add(req, "Content-Disposition",
-                    arena_printf(&req->arena,
-                                 "attachment; filename=\"%s\"", filename));
-    http_header_add(req, "Cache-Control", "no-store");
-    return http_body(req, 200,
-                     "application/vnd.openxmlformats-officedocument."
-                     "spreadsheetml.sheet");
 }

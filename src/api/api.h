@@ -20,10 +20,6 @@ int api_list_all(struct req *req, json_t *items);
 enum code_list;
 /* Answers a code list that is data ({"code","name"}, org_code_list). */
 int api_code_list(struct req *req, enum code_list c);
-/* Answers the table as an .xlsx download named filename (ASCII), and
- * frees it. Returns the status. */
-int api_send_xlsx(struct req *req, struct db *db, struct sheet *sh,
-                  const char *filename);
 struct kind;
 /* The API of a declared kind (kind.c): list, get, create, update (PATCH)
  * and void of record {id}. Each returns the status. */

@@ -361,12 +361,8 @@ export(struct req *req, bool xlsx)
     struct sheet *s = people_export(db, app_keys, &f, want, &rows);
     if (s == NULL)
         return app_db_error(req, db);
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = xlsx ? sheet_xlsx(s, &buf, &len) : sheet_csv(s, &buf, &len);
-    sheet_free(s);
-    if (rc != 0)
-        return app_db_error(req, db);
+    /* The export is recorded before it is sent: no audit row, no
+     * export. */
     struct audit_who who = app_who(req);
     json_t *d = json_pack("{s:s, s:i, s:b, s:s?, s:s?, s:s?}", "format",
                           xlsx ? "xlsx" : "csv", "rows", rows, "revealed",
@@ -374,25 +370,15 @@ export(struct req *req, bool xlsx)
                           f.township, "q", f.q);
     char *ds = json_dumps(d, JSON_COMPACT);
     json_decref(d);
-    rc = audit_record(db, &who, "person_export", "people", true, ds);
+    int rc = audit_record(db, &who, "person_export", "people", true, ds);
     free(ds);
     if (rc != 0) {
-        free(buf);
-        return app_db_error(req, db); /* no audit row, no export */
+        sheet_free(s);
+        return app_db_error(req, db);
     }
-    strbuf_reset(&req->out);
-    strbuf_append(&req->out, buf, len);
-    free(buf);
-    http_header_add(req, "Content-Disposition",
-                    xlsx ? "attachment; filename=\"roster.xlsx\"; "
-                           "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.xlsx"
-                         : "attachment; filename=\"roster.csv\"; "
-                           "filename*=UTF-8''%E8%8A%B1%E5%90%8D%E5%86%8C.csv");
-    http_header_add(req, "Cache-Control", "no-store");
-    return http_body(req, 200,
-                     xlsx ? "application/vnd.openxmlformats-officedocument."
-                            "spreadsheetml.sheet"
-                          : "text/csv; charset=utf-8");
+    /* 花名册 */
+    return app_send_sheet(req, db, s, "roster",
+                          "%E8%8A%B1%E5%90%8D%E5%86%8C", xlsx);
 }
 
 int

@@ -242,5 +242,5 @@ api_report_county_xlsx(struct req *req)
     sheet_add_row(sh, second);
     add_rows(sh, req, "", v);
     json_decref(v);
-    return api_send_xlsx(req, db, sh, "county-report.xlsx");
+    return app_send_sheet(req, db, sh, "county-report", NULL, true);
 }

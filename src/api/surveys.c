@@ -324,5 +324,5 @@ api_survey_results_xlsx(struct req *req)
         }
     }
     json_decref(v);
-    return api_send_xlsx(req, db, sh, "survey-results.xlsx");
+    return app_send_sheet(req, db, sh, "survey-results", NULL, true);
 }

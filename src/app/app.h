@@ -79,6 +79,14 @@ struct field_error;
 int app_write_error(struct req *req, struct db *db, int rc,
                     const struct field_error *e, const char *what);
 
+struct sheet;
+/* Answers the table as a download, .xlsx or CSV (with its BOM), named
+ * base plus the extension, ASCII, and also utf8_name (percent-encoded
+ * UTF-8, RFC 6266 filename*; NULL: none); frees the table. Returns the
+ * status (500 when it cannot be written). */
+int app_send_sheet(struct req *req, struct db *db, struct sheet *sh,
+                   const char *base, const char *utf8_name, bool xlsx);
+
 /* Work a handler hands to the password-hashing pool: it answers req
  * (with the usual helpers) on a pool thread. */
 typedef int (*offload_fn)(struct req *req, void *ctx);

@@ -7,6 +7,7 @@
 
 #include "../core/err.h"
 #include "../core/log.h"
+#include "../core/sheet.h"
 #include "../core/util.h"
 #include "../core/workq.h"
 #include "../domain/classes.h"
@@ -435,4 +436,34 @@ app_sessions_scope(struct req *req, struct db *db, struct class_filter *f,
         *empty = true;
     f->teacher_id = mine;
     return 0;
+}
+
+int
+app_send_sheet(struct req *req, struct db *db, struct sheet *sh,
+               const char *base, const char *utf8_name, bool xlsx)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = xlsx ? sheet_xlsx(sh, &buf, &len) : sheet_csv(sh, &buf, &len);
+    sheet_free(sh);
+    if (rc != 0)
+        return app_db_error(req, db);
+    strbuf_reset(&req->out);
+    strbuf_append(&req->out, buf, len);
+    free(buf);
+    const char *ext = xlsx ? "xlsx" : "csv";
+    http_header_add(
+        req, "Content-Disposition",
+        utf8_name ? arena_printf(&req->arena,
+                                 "attachment; filename=\"%s.%s\"; "
+                                 "filename*=UTF-8''%s.%s",
+                                 base, ext, utf8_name, ext)
+                  : arena_printf(&req->arena,
+                                 "attachment; filename=\"%s.%s\"", base,
+                                 ext));
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, 200,
+                     xlsx ? "application/vnd.openxmlformats-officedocument."
+                            "spreadsheetml.sheet"
+                          : "text/csv; charset=utf-8");
 }

@@ -466,23 +466,7 @@ web_kind_export(struct req *req, const struct kind *k, bool xlsx)
             cells[i] = cell(req, &k->fields[i], &rows[r], i, false);
         sheet_add_row(sh, cells);
     }
-    char *buf = NULL;
-    size_t len = 0;
-    int rc = xlsx ? sheet_xlsx(sh, &buf, &len) : sheet_csv(sh, &buf, &len);
-    sheet_free(sh);
-    if (rc != 0)
-        return app_db_error(req, db);
-    strbuf_reset(&req->out);
-    strbuf_append(&req->out, buf, len);
-    free(buf);
-    http_header_add(req, "Content-Disposition",
-                    arena_printf(&req->arena, "attachment; filename=\"%s.%s\"",
-                                 k->path, xlsx ? "xlsx" : "csv"));
-    return http_body(req,
-                     200,
-                     xlsx ? "application/vnd.openxmlformats-officedocument."
-                            "spreadsheetml.sheet"
-                          : "text/csv; charset=utf-8");
+    return app_send_sheet(req, db, sh, k->path, NULL, xlsx);
 }
 
 /* --- a record's page and its forms ------------------------------------ */
