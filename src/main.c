@@ -26,6 +26,7 @@
 #include "domain/kind.h"
 #include "domain/roles.h"
 #include "web/i18n.h"
+#include "web/web.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -1192,6 +1193,7 @@ cmd_serve(int argc, char **argv)
         .routes = routes,
         .authenticate = app_authenticate,
         .translate = web_translate,
+        .error_page = web_error_page,
     };
     /* Password hashing runs on its own bounded pool (log-in floods). */
     app_hash_pool = workq_new((int)app_config.hash_threads,

@@ -131,6 +131,8 @@ typedef void (*prepare_fn)(struct req *req);
 /* Translates a message (an English msgid, possibly a printf format) into
  * req->lang for a page's error; returns msgid when it has no translation. */
 typedef const char *(*translate_fn)(struct req *req, const char *msgid);
+typedef int (*error_page_fn)(struct req *req, int status,
+                             const char *message);
 
 struct http_options {
     const char *listen;            /* "127.0.0.1:8080"; port 0: any */
@@ -148,6 +150,10 @@ struct http_options {
     authenticate_fn authenticate;
     prepare_fn prepare;
     translate_fn translate;        /* NULL: pages' errors stay English */
+    /* A page's error for a logged-in reader, in the site's frame (its
+     * navigation); NULL, or no one logged in: a plain page. It must not
+     * need the database. */
+    error_page_fn error_page;
 };
 
 struct http_server;

@@ -10,8 +10,9 @@ void metrics_init(const struct route *routes, int nroutes);
 void metrics_observe(int route_index, int status, int64_t ns);
 void metrics_free(void);
 
-/* Sets the translation of pages' error messages (response.c). */
-void http_set_translate(translate_fn fn);
+/* Sets the translation of pages' error messages, and the page they are
+ * shown in (response.c). */
+void http_set_translate(translate_fn fn, error_page_fn page);
 /* Ends a page route's error as HTML (response.c). */
 int http_error_page(struct req *req, int status, const char *message);
 

@@ -46,11 +46,13 @@ http_json(struct req *req, int status, json_t *v)
 
 /* Set once at start (http_start), read by every worker. */
 static translate_fn page_translate;
+static error_page_fn page_frame;
 
 void
-http_set_translate(translate_fn fn)
+http_set_translate(translate_fn fn, error_page_fn page)
 {
     page_translate = fn;
+    page_frame = page;
 }
 
 int
@@ -69,7 +71,8 @@ http_error(struct req *req, int status, const char *code, const char *field,
      * json_pack refuses what is not UTF-8, which left an empty body. */
     utf8_scrub(msg);
     if (req->page)
-        return http_error_page(req, status, msg);
+        return req->user && page_frame ? page_frame(req, status, msg)
+                                       : http_error_page(req, status, msg);
     json_t *e = json_pack("{s:s, s:s}", "code", code, "message", msg);
     if (field)
         json_object_set_new(e, "field", json_string(field));

@@ -1093,7 +1093,7 @@ http_start(const struct http_options *o, char *err, size_t errlen)
         return NULL;
     }
     body_budget = o->body_budget;
-    http_set_translate(o->translate);
+    http_set_translate(o->translate, o->error_page);
     if (linger_start() != 0) {
         str_copy(err, errlen, "cannot start the lingering-close thread");
         return NULL;

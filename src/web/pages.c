@@ -163,6 +163,45 @@ web_page_end(struct req *req)
     return http_body(req, 200, "text/html; charset=utf-8");
 }
 
+int
+web_error_page(struct req *req, int status, const char *message)
+{
+    static const struct {
+        int status;
+        const char *title; /* msgid */
+    } titles[] = {
+        {400, "The request was not right"},
+        {401, "Log in first"},
+        {403, "Not allowed"},
+        {404, "Not found"},
+        {405, "Not possible here"},
+        {409, "In conflict with what is recorded"},
+        {410, "Expired"},
+        {413, "Too large"},
+        {422, "Something to correct"},
+        {429, "Too many attempts"},
+        {503, "The server is busy"},
+    };
+    const char *title = "Something went wrong";
+    for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+        if (titles[i].status == status)
+            title = titles[i].title;
+    strbuf_reset(&req->out);
+    web_page_begin(req, T(title), "");
+    struct strbuf *o = &req->out;
+    strbuf_printf(o, "<section class=\"error-page\" data-status=\"%d\"><h1>",
+                  status);
+    html_txt(o, T(title));
+    html_raw(o, "</h1><p id=\"error-message\">");
+    html_txt(o, message);
+    html_raw(o, "</p><p><a href=\"/\">");
+    html_txt(o, T("Back to the home page"));
+    html_raw(o, "</a></p></section>");
+    web_page_end(req);
+    req->status = status;
+    return status;
+}
+
 void
 web_chart(struct req *req, const char *id, json_t *spec)
 {

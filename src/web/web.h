@@ -13,6 +13,9 @@
 #include <stdbool.h>
 
 int web_asset(struct req *req);
+/* A page's error (status, message) for a logged-in reader, in the site's
+ * frame: what went wrong in its words, and the way back (pages.c). */
+int web_error_page(struct req *req, int status, const char *message);
 int web_login_form(struct req *req);
 int web_login(struct req *req);
 int web_logout(struct req *req);

@@ -117,6 +117,29 @@ describe('kinds', () => {
     assert.match(none.text, /id="kind-total">0</);
   });
 
+  test('kinds-1.6 a page\'s error reads in Chinese in the site\'s frame for one logged in; plain for one not', async () => {
+    const html = { headers: { Accept: 'text/html' } };
+    const missing = await sa('GET', '/villages/987654321', html);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('content-type'), /text\/html/);
+    assert.match(missing.text, /id="nav"/, 'the navigation is there');
+    assert.match(missing.text, /<section class="error-page" data-status="404"><h1>没有找到<\/h1>/);
+    assert.match(missing.text, /返回首页/);
+    const forbidden = await sa('GET', '/security', html);
+    assert.equal(forbidden.status, 403);
+    assert.match(forbidden.text, /<h1>无权访问<\/h1>/);
+    assert.match(forbidden.text, /无权进行此操作/);
+    const bad = await sa('GET', '/villages?sort=nosuchfield', html);
+    assert.equal(bad.status, 400);
+    assert.match(bad.text, /<h1>请求有误<\/h1>/);
+    // Not logged in: no frame, still Chinese.
+    const anon = await fetch(srv.base + '/no-such-page', { headers: { Accept: 'text/html' } });
+    const text = await anon.text();
+    assert.equal(anon.status, 404);
+    assert.doesNotMatch(text, /id="nav"/);
+    assert.match(text, /页面不存在/);
+  });
+
   test('kinds-2.1 a kind declared with its migration alone: a school\'s honours and licences', async () => {
     // The demo holds each school's licence; a school admin sees its own.
     const mine = assertList(await sa('GET', '/api/v1/honours?per_page=500'), { perPage: 500 });
