@@ -243,10 +243,11 @@ demo_honours(struct db *db, uint64_t *s)
         if (rc != 0)
             break;
         const char *code = json_string_value(json_object_get(t, "code"));
-        char number[32], day[11];
-        str_fmt(number, sizeof(number), "成党校字〔%d〕%02d号",
-                2019 + (int)(demo_rnd(s) % 5), (int)i + 1);
-        str_fmt(day, sizeof(day), "%d-%02d-%02d", 2019 + (int)(demo_rnd(s) % 5),
+        char number[40], day[11];
+        int year = 2019 + (int)(demo_rnd(s) % 5);
+        str_fmt(number, sizeof(number), "成党校字〔%d〕%02d号", year,
+                (int)i + 1);
+        str_fmt(day, sizeof(day), "%d-%02d-%02d", year,
                 1 + (int)(demo_rnd(s) % 12), 1 + (int)(demo_rnd(s) % 28));
         struct kval v[KIND_MAX_FIELDS] = {
             {KV_TEXT, code},        {KV_TEXT, "licence"},

@@ -415,6 +415,50 @@ test('ui-1.13 a county admin filters by township, and the village select follows
   await ctx.close();
 });
 
+test('ui-1.14 a declared kind\'s list: a header sorts, the filters hold, a record is added with every error beside its field', async () => {
+  const { ctx, page } = await newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await logIn(page);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(base + '/honours');
+  assert.equal(await page.textContent('main h1'), '荣誉与证照');
+  // Newest first, then oldest first by the date header.
+  const iso = (t) => t.replace(/(\d+)年(\d+)月(\d+)日/, (_, y, m, d) => `${y}-${m.padStart(2, '0')}-${d.padStart(2, '0')}`);
+  const dates = async () => (await page.$$eval('#kind-table tbody tr[data-id] td:nth-child(5)',
+    (ts) => ts.map((t) => t.textContent))).map(iso);
+  const before = await dates();
+  assert.ok(before.length > 1);
+  assert.deepEqual(before, [...before].sort().reverse(), 'newest first');
+  await Promise.all([page.waitForNavigation(), page.click('#kind-table th a.sort:has-text("颁发日期")')]);
+  assert.equal(await page.getAttribute('#kind-table th[aria-sort]', 'aria-sort'), 'ascending');
+  const after = await dates();
+  assert.deepEqual(after, [...after].sort(), 'oldest first');
+  await page.selectOption('#kind-filters select[name=township]', '371723003');
+  await submit(page, '#kind-filters');
+  const towns = await page.$$eval('#kind-table tbody tr[data-id] td:nth-child(1)', (ts) => ts.map((t) => t.textContent));
+  assert.ok(towns.length > 0 && towns.every((t) => t === '大田集镇'), `townships: ${towns}`);
+  assert.match(await page.getAttribute('#kind-xlsx', 'href'), /township=371723003/);
+  await page.screenshot({ path: 'build/screenshots/kind-list.png' });
+  // A new record: three bad fields, each message beside its own.
+  await Promise.all([page.waitForNavigation(), page.click('#kind-new')]);
+  await page.selectOption('#honour-form select[name=township_code]', '371723003');
+  await page.fill('#honour-form input[name=issuer]', '中共成武县委');
+  await submit(page, '#honour-form');
+  const errs = await page.$$eval('#honour-form .field-error', (es) => es.map((e) => e.textContent));
+  assert.ok(errs.some((e) => /类别/.test(e)) && errs.some((e) => /名称/.test(e)) && errs.some((e) => /颁发日期/.test(e)), `errors: ${errs}`);
+  assert.equal(await page.inputValue('#honour-form input[name=issuer]'), '中共成武县委');
+  await page.selectOption('#honour-form select[name=kind]', 'honour');
+  await page.fill('#honour-form input[name=title]', '县级先进党校');
+  await page.fill('#honour-form input[name=issued_on]', '2026-07-01');
+  await submit(page, '#honour-form');
+  assert.match(new URL(page.url()).pathname, /^\/honours\/\d+$/);
+  assert.match(await page.textContent('#honour'), /2026年7月1日/);
+  assert.match(await page.textContent('#honour'), /大田集镇/);
+  assert.deepEqual(problems, []);
+  await ctx.close();
+});
+
 test('ui-2.1 the classroom screen shows the code; a phone follows it, logs in, checks in and rates', async () => {
   // A session starting now in 文亭街道, made through the API as the school admin.
   const admin = await newPage();
