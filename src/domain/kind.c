@@ -233,10 +233,15 @@ kind_list(struct db *db, struct arena *a, const struct kind *k,
     r = db_query_args(db, k->q->list[sort_slot(k, field)][desc], args, na);
     if (r == NULL)
         return ERR_DB;
-    struct krecord *rows = arena_alloc(
-        a, (size_t)(l->per_page > 0 ? l->per_page : 1) * sizeof(*rows));
+    /* Room for what the page can hold of the total, not for per_page: an
+     * export asks for up to 100,000 and gets a few dozen. */
+    int64_t left = *total - (l->page - 1) * l->per_page;
+    int64_t room = left < l->per_page ? left : l->per_page;
+    if (room < 1)
+        room = 1;
+    struct krecord *rows = arena_alloc(a, (size_t)room * sizeof(*rows));
     int rc;
-    while ((rc = db_next(r)) > 0 && *n < (size_t)l->per_page)
+    while ((rc = db_next(r)) > 0 && *n < (size_t)room)
         read_record(r, a, k, &rows[(*n)++]);
     db_end(r);
     *out = rows;
