@@ -41,7 +41,7 @@ static const struct nav_item {
     {"/sessions", "Sessions", "▶", R_ADMINS | R_TEACHER},
     {"/plans", "Annual plans", "▥", R_ADMINS},
     {"/me/teaching", "My teaching", "★", R_TEACHER},
-    {"/orders", "Course orders", "✚", R_ADMINS},
+    {"/orders", "Online course orders", "✚", R_ADMINS},
     {"/surveys", "Questionnaires", "☑", R_ADMINS},
     {"/hours", "Study hours", "◔", R_ADMINS},
     {"/report", "County report", "▤", R_ADMINS},

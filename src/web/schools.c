@@ -147,7 +147,7 @@ web_rooms(struct req *req)
     web_scope_form_end(req, t, NULL, NULL);
     html_raw(o, "<table id=\"room-table\"><thead><tr>");
     web_th(req, "Room name");
-    web_th(req, "Kind");
+    web_th(req, "Room type");
     web_th(req, "Schools");
     web_th(req, "Township");
     html_raw(o, "</tr></thead><tbody>");
@@ -220,8 +220,8 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
                                 (long long)id));
     web_input(req, "name", "Room name", req_form(req, "name"), "text",
               web_err_for(rf, rw, "name"));
-    web_code_select(req, "kind", "Kind", kinds, NULL, req_form(req, "kind"),
-                    web_err_for(rf, rw, "kind"));
+    web_code_select(req, "kind", "Room type", kinds, NULL,
+                    req_form(req, "kind"), web_err_for(rf, rw, "kind"));
     web_form_end(req, T("Add the room"), NULL);
     html_raw(o, "<h2>");
     html_txt(o, T("Standardisation check (四有)"));
@@ -349,9 +349,9 @@ web_orders(struct req *req)
     int64_t placed;
     if (order_table(db, t, from, to, items, &placed) != 0)
         return app_db_error(req, db);
-    web_page_begin(req, T("Course orders"), "/orders");
+    web_page_begin(req, T("Online course orders"), "/orders");
     struct strbuf *o = &req->out;
-    web_h1(req, T("Course orders"));
+    web_h1(req, T("Online course orders"));
     web_scope_form_begin(req, "order-filters", "/orders", t, a, b);
     web_scope_form_end(req, t, a, b);
     html_raw(o, "<table id=\"demand\"><thead><tr>");
