@@ -545,7 +545,7 @@ web_session_sheet(struct req *req)
     html_raw(o, " · ");
     html_txt(o, text_of(s, "teacher_name"));
     html_raw(o, "</p><table id=\"sheet\"><thead><tr><th>#</th><th>");
-    html_txt(o, T("Name"));
+    html_txt(o, T("Full name"));
     html_raw(o, "</th><th>");
     html_txt(o, T("ID number"));
     html_raw(o, "</th><th>");

@@ -112,7 +112,7 @@ web_hours(struct req *req)
     html_raw(o, "</h2><p class=\"meta\">");
     html_txt(o, T("In pinyin order of name; this is not a ranking."));
     html_raw(o, "</p><table id=\"behind\"><thead><tr>");
-    web_th(req, "Name");
+    web_th(req, "Full name");
     web_th(req, "ID number");
     web_th(req, "Target");
     web_th(req, "Hours");
