@@ -92,6 +92,13 @@ list_query(struct req *req, const struct kind *k, const struct klist *l,
     return out;
 }
 
+/* Whether the caller's role may write records of k (its forms). */
+static bool
+may_write(const struct req *req, const struct kind *k)
+{
+    return req->user && (req->user->role_bit & k->write_roles);
+}
+
 static const char *
 base_of(struct req *req, const struct kind *k)
 {
@@ -141,13 +148,17 @@ filters(struct req *req, struct db *db, const struct kind *k,
     }
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Search"));
-    html_raw(o, "</button><a class=\"button\" id=\"kind-new\" href=\"");
-    html_attr(o, arena_printf(&req->arena, "%s/new", base));
-    html_raw(o, "\">");
-    html_txt(o, T("New"));
-    html_txt(o, english(req) ? " " : "");
-    html_txt(o, english(req) ? k->label_en : k->label);
-    html_raw(o, "</a></form>");
+    html_raw(o, "</button>");
+    if (may_write(req, k)) {
+        html_raw(o, "<a class=\"button\" id=\"kind-new\" href=\"");
+        html_attr(o, arena_printf(&req->arena, "%s/new", base));
+        html_raw(o, "\">");
+        html_txt(o, T("New"));
+        html_txt(o, english(req) ? " " : "");
+        html_txt(o, english(req) ? k->label_en : k->label);
+        html_raw(o, "</a>");
+    }
+    html_raw(o, "</form>");
 }
 
 /* The header of field i: a link that sorts by it, or the other way when
@@ -298,7 +309,7 @@ table(struct req *req, const struct kind *k, const struct klist *l,
             /* What to do next: 还没有村(社区) · 新建. */
             html_txt(o, T("None yet:"));
             html_txt(o, english(req) ? k->label_en : k->label);
-            if (links) {
+            if (links && may_write(req, k)) {
                 html_raw(o, " · <a href=\"");
                 html_attr(o, arena_printf(&req->arena, "/%s/new", k->path));
                 html_raw(o, "\">");
@@ -691,7 +702,7 @@ record_page(struct req *req, struct db *db, const struct kind *k,
         html_raw(o, "</td></tr>");
     }
     html_raw(o, "</table>");
-    if (!r->voided) {
+    if (!r->voided && may_write(req, k)) {
         const char *action =
             arena_printf(&req->arena, "/%s/%lld", k->path, (long long)r->id);
         bool editable = false;
