@@ -49,12 +49,11 @@ api_users_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    int64_t total, locked;
+    int64_t total;
     struct account *rows;
     size_t n;
-    if (auth_account_counts(db, &total, &locked) != 0 ||
-        auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
-                           &rows, &n) != 0)
+    if (auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
+                           &rows, &n, &total) != 0)
         return app_db_error(req, db);
     json_t *items = json_array();
     int64_t now = now_unix();

@@ -1282,10 +1282,13 @@ enum user_list_col {
 
 int
 auth_accounts_page(struct db *db, struct arena *a, int64_t limit,
-                   int64_t offset, struct account **out, size_t *n)
+                   int64_t offset, struct account **out, size_t *n,
+                   int64_t *total)
 {
     *out = NULL;
     *n = 0;
+    if (db_int1(db, Q_USER_COUNT, total, "") != 0)
+        return ERR_DB;
     struct db_res *r = db_query(db, Q_USER_LIST, "ii", limit, offset);
     if (r == NULL)
         return ERR_DB;

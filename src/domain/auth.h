@@ -228,6 +228,7 @@ bool township_exists(struct db *db, const char *code);
 int auth_account_counts(struct db *db, int64_t *accounts, int64_t *locked);
 /* Reads limit accounts from offset, by id, into *out (n of them; the
  * strings in a), with the lock state of each name; session fields are
- * unset. 0 or ERR_DB. */
+ * unset; *total gets how many there are in all. 0 or ERR_DB. */
 int auth_accounts_page(struct db *db, struct arena *a, int64_t limit,
-                       int64_t offset, struct account **out, size_t *n);
+                       int64_t offset, struct account **out, size_t *n,
+                       int64_t *total);

@@ -621,12 +621,11 @@ users_page(struct req *req, int status, const struct user_form *f)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    int64_t total, locked;
+    int64_t total;
     struct account *rows;
     size_t n;
-    if (auth_account_counts(db, &total, &locked) != 0 ||
-        auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
-                           &rows, &n) != 0)
+    if (auth_accounts_page(db, &req->arena, per_page, (page - 1) * per_page,
+                           &rows, &n, &total) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Accounts"), "/users");
     struct strbuf *o = &req->out;

@@ -104,12 +104,14 @@ every_bad_field_is_reported_at_once(void **state)
     assert_true(has_error(&e, "name", "invalid_field"));
     assert_true(has_error(&e, "township_code", "missing_field"));
     /* Too long by characters, not bytes: 64 Chinese characters pass. */
-    char name[64 * 3 + 4] = "";
-    for (int i = 0; i < 64; i++)
-        strcat(name, "村");
+    char name[65 * 3 + 1];
+    for (int i = 0; i < 65; i++)
+        memcpy(name + 3 * i, "村", 3);
+    name[64 * 3] = '\0';
     village(v, NULL, name, "371723001");
     assert_int_equal(kind_check(f->db, &kind_village, v, true, &e), 0);
-    strcat(name, "村");
+    name[64 * 3] = name[0]; /* the 65th 村 back */
+    name[65 * 3] = '\0';
     assert_int_equal(kind_check(f->db, &kind_village, v, true, &e),
                      ERR_INVAL);
     assert_true(has_error(&e, "name", "invalid_field"));
