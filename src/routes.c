@@ -69,12 +69,6 @@ static const struct route fixed[] = {
      USER(R_SECADMIN), 0, PAGED},
     /* Organisation */
     {"GET", "/api/v1/townships", api_townships_list, USER(R_ANY), 0, PAGED},
-    {"GET", "/api/v1/orgs", api_orgs_list, USER(R_ADMINS), 0,
-     PAGED ",q,township,type"},
-    {"POST", "/api/v1/orgs", api_orgs_create, USER(R_ADMINS), 0, NULL},
-    {"GET", "/api/v1/orgs/{id}", api_orgs_get, USER(R_ADMINS), 0, NULL},
-    {"PATCH", "/api/v1/orgs/{id}", api_orgs_update, USER(R_ADMINS), 0, NULL},
-    {"POST", "/api/v1/orgs/{id}/void", api_orgs_void, USER(R_ADMINS), 0, NULL},
     {"GET", "/api/v1/org-types", api_org_types, USER(R_BUSINESS), 0, PAGED},
     {"GET", "/api/v1/member-categories", api_member_categories,
      USER(R_BUSINESS), 0, PAGED},
@@ -226,14 +220,6 @@ static const struct route fixed[] = {
      ROUTE_PAGE | ROUTE_PW_CHANGE_OK, NULL},
     {"POST", "/password", web_password, USER(R_ANY),
      ROUTE_PAGE | ROUTE_PW_CHANGE_OK, NULL},
-    {"GET", "/orgs", web_orgs, USER(R_ADMINS), ROUTE_PAGE,
-     PAGED ",q,township,type"},
-    {"POST", "/orgs", web_org_create, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"GET", "/orgs/new", web_org_new, USER(R_ADMINS), ROUTE_PAGE,
-     "township_code"},
-    {"GET", "/orgs/{id}", web_org, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"POST", "/orgs/{id}", web_org_update, USER(R_ADMINS), ROUTE_PAGE, NULL},
-    {"POST", "/orgs/{id}/void", web_org_void, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"GET", "/people", web_people, USER(R_ADMINS), ROUTE_PAGE,
      PAGED ",flag,political_status,q,sort,township"},
     {"POST", "/people", web_person_create, USER(R_ADMINS), ROUTE_PAGE, NULL},
@@ -402,6 +388,11 @@ kind_routes(const struct kind *k, struct route *out)
     const char *csv = fmt("%s/export.csv", page);
     const char *page_id = fmt("%s/{id}", page);
     const char *page_void = fmt("%s/void", page_id);
+    /* The new-record form reloaded for the township chosen. */
+    const char *new_query = NULL;
+    for (const struct kind_field *f = k->fields; f->key; f++)
+        if (f->flags & KF_SCOPE)
+            new_query = f->key;
     unsigned r = k->read_roles, w = k->write_roles;
     const struct route rows[] = {
         {"GET", api, api_kind_list_route, USER(r), 0, list},
@@ -412,7 +403,8 @@ kind_routes(const struct kind *k, struct route *out)
         {"GET", page, web_kind_list_route, USER(r), ROUTE_PAGE, page_list},
         {"GET", xlsx, web_kind_xlsx_route, USER(r), ROUTE_PAGE, list},
         {"GET", csv, web_kind_csv_route, USER(r), ROUTE_PAGE, list},
-        {"GET", page_new, web_kind_new_route, USER(w), ROUTE_PAGE, NULL},
+        {"GET", page_new, web_kind_new_route, USER(w), ROUTE_PAGE,
+         new_query},
         {"POST", page, web_kind_create_route, USER(w), ROUTE_PAGE, NULL},
         {"GET", page_id, web_kind_record_route, USER(r), ROUTE_PAGE, NULL},
         {"POST", page_id, web_kind_update_route, USER(w), ROUTE_PAGE, NULL},
@@ -482,7 +474,7 @@ routes_json(void)
     static const char *const types[] = {
         [KT_TEXT] = "text",         [KT_DIGITS] = "digits",
         [KT_TOWNSHIP] = "township", [KT_DATE] = "date",
-        [KT_CHOICE] = "choice",
+        [KT_CHOICE] = "choice",     [KT_REF] = "ref",
     };
     json_t *kinds = json_array();
     for (size_t i = 0; kind_table[i]; i++) {

@@ -11,6 +11,7 @@
 
 #include "../core/err.h"
 #include "../core/jsonw.h"
+#include "../core/util.h"
 #include "../domain/kind.h"
 
 #include <string.h>
@@ -24,7 +25,7 @@ write_record(struct jw *w, const struct kind *k, const struct krecord *r)
     for (size_t i = 0; k->fields[i].key; i++) {
         jw_key(w, k->fields[i].key);
         jw_str(w, r->v[i].is == KV_TEXT ? r->v[i].s : NULL);
-        if (k->fields[i].type == KT_TOWNSHIP && k->fields[i].name_key) {
+        if (k->fields[i].ref && k->fields[i].name_key) {
             jw_key(w, k->fields[i].name_key);
             jw_str(w, r->name[i]);
         }
@@ -33,7 +34,11 @@ write_record(struct jw *w, const struct kind *k, const struct krecord *r)
         jw_key(w, "voided");
         jw_bool(w, r->voided);
         jw_key(w, k->void_column);
-        jw_str(w, r->void_at);
+        int64_t at;
+        if (!k->void_date && r->void_at && parse_i64(r->void_at, &at) == 0)
+            jw_int(w, at); /* unix seconds */
+        else
+            jw_str(w, r->void_at);
         if (r->void_reason) {
             jw_key(w, "void_reason");
             jw_str(w, r->void_reason);
@@ -80,17 +85,16 @@ fields_error(struct req *req, const struct kerrors *e)
                      "application/json");
 }
 
-/* The fields of a JSON body that a create (or update) may give, into v;
- * a value of the wrong JSON type goes into e. */
+/* The fields of k a JSON body gives, into v (kind_check says which a
+ * create or an update may give); a value of the wrong JSON type goes
+ * into e. */
 static void
-read_body(json_t *body, const struct kind *k, unsigned flag,
-          struct kval *v, struct kerrors *e)
+read_body(json_t *body, const struct kind *k, struct kval *v,
+          struct kerrors *e)
 {
     e->n = 0;
     for (size_t i = 0; k->fields[i].key; i++) {
         v[i] = (struct kval){KV_ABSENT, NULL};
-        if (!(k->fields[i].flags & flag))
-            continue;
         json_t *x = json_object_get(body, k->fields[i].key);
         if (x == NULL)
             continue;
@@ -160,13 +164,13 @@ api_kind_create(struct req *req, const struct kind *k)
         return req->status;
     struct kval v[KIND_MAX_FIELDS];
     struct kerrors types, e;
-    read_body(body, k, KF_CREATE, v, &types);
+    read_body(body, k, v, &types);
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
     /* A value of the wrong type is that field's error, before what the
      * checks say of the rest. */
-    int rc = kind_check(db, k, v, true, &e);
+    int rc = kind_check(db, k, v, NULL, &e);
     for (size_t i = 0; i < e.n; i++)
         kerrors_add(&types, e.e[i].field, e.e[i].code, e.e[i].message);
     if (types.n)
@@ -198,16 +202,17 @@ api_kind_update(struct req *req, const struct kind *k)
         return req->status;
     struct kval v[KIND_MAX_FIELDS];
     struct kerrors e;
-    read_body(body, k, KF_EDIT, v, &e);
+    read_body(body, k, v, &e);
     if (e.n)
         return fields_error(req, &e);
     struct audit_who who = app_who(req);
-    int rc = kind_update(db, k, r.id, v, &who, &e);
+    int rc = kind_update(db, k, &r, v, &who, &e);
     if (rc == ERR_INVAL || rc == ERR_CONFLICT)
         return fields_error(req, &e);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
-                          "no such %s, or it has been voided", k->name);
+                          "没有这个%s，或已%s", k->label,
+                          k->void_label ? k->void_label : "作废");
     if (rc != 0)
         return app_db_error(req, db);
     return answer_record(req, db, k, r.id, 200);
@@ -229,7 +234,8 @@ api_kind_void(struct req *req, const struct kind *k)
     int rc = kind_void(db, k, r.id, reason, &who);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL,
-                          "no such %s, or already voided", k->name);
+                          "没有这个%s，或已%s", k->label,
+                          k->void_label ? k->void_label : "作废");
     if (rc != 0)
         return app_db_error(req, db);
     return http_no_content(req);

@@ -53,8 +53,8 @@ app_kind_record(struct req *req, struct db *db, const struct kind *k,
         (r->v[s].is != KV_TEXT || strcmp(r->v[s].s, scope) != 0))
         rc = ERR_NOTFOUND; /* another township's does not exist for it */
     if (rc == ERR_NOTFOUND)
-        return http_error(req, 404, "not_found", NULL, "no such %s",
-                          k->name);
+        return http_error(req, 404, "not_found", NULL, "没有这个%s",
+                          k->label);
     if (rc != 0)
         return app_db_error(req, db);
     return 0;

@@ -19,6 +19,18 @@ enum kind_type {
     KT_TOWNSHIP, /* a current township's code, shown with its name */
     KT_DATE,     /* a China date, YYYY-MM-DD; shown as 2026年3月1日 */
     KT_CHOICE,   /* one of the field's choices, by code; shown by label */
+    KT_REF,      /* the code of a row of another table (f->ref), a code
+                  * list's or a record's; chosen and shown by its name */
+};
+
+/* What a KT_REF field's code names: a row of table whose code column
+ * holds it, named by its name column; only the rows where live holds (SQL
+ * over the row, as "r") may be chosen. With within set, that column of
+ * the row must hold the township of the record (a village of its own
+ * township). Choices are listed in order (SQL over "r"). */
+struct kind_ref {
+    const char *table, *code, *name, *live, *within, *order;
+    const char *missing; /* zh-CN: 没有这个党组织类型 */
 };
 
 /* One choice of a KT_CHOICE field: stored code, shown label. */
@@ -46,8 +58,9 @@ struct kind_field {
     const char *label;    /* zh-CN, in the county's words */
     const char *label_en;
     const char *param;    /* the list's filter parameter (NULL: key) */
-    const char *name_key; /* KT_TOWNSHIP: the key its name is shown as */
+    const char *name_key; /* KT_TOWNSHIP, KT_REF: the key of its name */
     const struct kind_choice *choices; /* KT_CHOICE: code NULL ends them */
+    const struct kind_ref *ref; /* KT_REF, KT_TOWNSHIP (the townships) */
 };
 
 /* Limits of a declaration (db/kindsql.c refuses more). */
@@ -55,10 +68,13 @@ struct kind_field {
 #define KIND_MAX_SORTS 6
 
 /* The statements db/kindsql.c registered for a kind (query ids): a list
- * for each sort field ascending and descending, and the rest. */
+ * for each sort field ascending and descending, and the rest; for each
+ * field that names a row of another table (KT_TOWNSHIP, KT_REF), whether
+ * a code may be chosen (ref_check) and the choices (ref_list). */
 struct kind_queries {
     int list[KIND_MAX_SORTS][2];
     int count, get, insert, update, void_;
+    int ref_check[KIND_MAX_FIELDS], ref_list[KIND_MAX_FIELDS];
     bool ready;
 };
 

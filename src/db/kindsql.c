@@ -5,8 +5,8 @@
  * written ones. This is the only place their SQL is written.
  *
  * Every statement reads the same columns, in this order (kind.c reads
- * them by the same rule): id; each field; the name of each KT_TOWNSHIP
- * field; the void column and the void reason (NULL when the kind is never
+ * them by the same rule): id; each field; the name of each field that
+ * names a row of another table (f->ref); the void column and the void reason (NULL when the kind is never
  * voided). A list is filtered by each KF_FILTER field, by ?q= over the
  * KF_SEARCH fields, and ordered by one KF_SORT field (empty values
  * last) then by id; one
@@ -30,11 +30,12 @@ select_list(struct strbuf *b, const struct kind *k)
     strbuf_puts(b, "SELECT t.id");
     for (const struct kind_field *f = k->fields; f->key; f++)
         strbuf_printf(b, ", t.%s", f->column);
+    /* A name is shown even when its row has since been voided. */
     for (const struct kind_field *f = k->fields; f->key; f++)
-        if (f->type == KT_TOWNSHIP)
+        if (f->ref)
             strbuf_printf(b,
-                          ", (SELECT tw.name FROM townships tw WHERE "
-                          "tw.code = t.%s AND tw.valid_to IS NULL)",
+                          ", (SELECT r.%s FROM %s r WHERE r.%s = t.%s)",
+                          f->ref->name, f->ref->table, f->ref->code,
                           f->column);
     if (k->void_column)
         strbuf_printf(b, ", t.%s, t.%s", k->void_column,
@@ -170,17 +171,19 @@ db_kind_register(const struct kind *k)
     strbuf_puts(&b, ") RETURNING id");
     if ((q->insert = add(k, "INSERT", &b, &types)) < 0)
         return q->insert;
-    /* Update: each editable field, kept where its parameter is NULL. */
+    /* Update: each editable field set where its flag is 1, so that a
+     * field is cleared by a NULL and kept by a 0. */
     strbuf_init(&b, 0);
     strbuf_init(&types, 0);
     strbuf_printf(&b, "UPDATE %s SET ", k->table);
     n = 0;
     for (const struct kind_field *f = k->fields; f->key; f++)
         if (f->flags & KF_EDIT) {
-            n++;
-            strbuf_printf(&b, "%s%s = COALESCE($%d, %s)", n > 1 ? ", " : "",
-                          f->column, n, f->column);
-            strbuf_puts(&types, "s");
+            strbuf_printf(&b, "%s%s = CASE WHEN $%d = 1 THEN $%d ELSE %s END",
+                          n ? ", " : "", f->column, n + 1, n + 2,
+                          f->column);
+            strbuf_puts(&types, "is");
+            n += 2;
         }
     if (n == 0) {
         strbuf_cleanup(&b);
@@ -193,6 +196,41 @@ db_kind_register(const struct kind *k)
         strbuf_puts(&types, "i");
         if ((q->update = add(k, "UPDATE", &b, &types)) < 0)
             return q->update;
+    }
+    /* What a field naming another table's row may hold, and its
+     * choices. */
+    size_t i = 0;
+    for (const struct kind_field *f = k->fields; f->key; f++, i++) {
+        q->ref_check[i] = q->ref_list[i] = -1;
+        const struct kind_ref *r = f->ref;
+        if (r == NULL)
+            continue;
+        strbuf_init(&b, 0);
+        strbuf_init(&types, 0);
+        strbuf_printf(&b, "SELECT 1 FROM %s r WHERE r.%s = $1 AND (%s)",
+                      r->table, r->code, r->live);
+        strbuf_puts(&types, "s");
+        if (r->within) {
+            strbuf_printf(&b, " AND r.%s = $2", r->within);
+            strbuf_puts(&types, "s");
+        }
+        char what[64];
+        str_fmt(what, sizeof(what), "REF_%s", f->key);
+        if ((q->ref_check[i] = add(k, what, &b, &types)) < 0)
+            return q->ref_check[i];
+        strbuf_init(&b, 0);
+        strbuf_init(&types, 0);
+        strbuf_printf(&b, "SELECT r.%s, r.%s FROM %s r WHERE (%s)", r->code,
+                      r->name, r->table, r->live);
+        if (r->within) {
+            strbuf_printf(&b, " AND (CAST($1 AS TEXT) IS NULL OR r.%s = $1)",
+                          r->within);
+            strbuf_puts(&types, "s");
+        }
+        strbuf_printf(&b, " ORDER BY %s", r->order);
+        str_fmt(what, sizeof(what), "CHOICES_%s", f->key);
+        if ((q->ref_list[i] = add(k, what, &b, &types)) < 0)
+            return q->ref_list[i];
     }
     q->void_ = -1;
     if (k->void_column) {

@@ -45,15 +45,6 @@
     Q(TOWNSHIP_GET, "s",                                                     \
       "SELECT name FROM townships WHERE code = $1 AND valid_to IS NULL",     \
       NULL)                                                                  \
-    /* id, code, name, township_code, township name; filters: township,    \
-     * name substring; paging */                                             \
-    Q(VILLAGE_LIST, "ssii",                                                  \
-      "SELECT v.id, v.code, v.name, v.township_code, t.name "                \
-      "FROM villages v JOIN townships t ON t.code = v.township_code "        \
-      "WHERE v.valid_to IS NULL "                                            \
-      "AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1) "              \
-      "AND (CAST($2 AS TEXT) IS NULL OR v.name LIKE '%' || $2 || '%') "      \
-      "ORDER BY v.township_code, v.id LIMIT $3 OFFSET $4", NULL)             \
     Q(VILLAGE_COUNT, "ss",                                                   \
       "SELECT COUNT(*) FROM villages v WHERE v.valid_to IS NULL "            \
       "AND (CAST($1 AS TEXT) IS NULL OR v.township_code = $1) "              \
@@ -415,31 +406,6 @@
     Q(MEMBER_CATEGORY_BY_NAME, "s",                                           \
       "SELECT code FROM member_categories WHERE (name = $1 OR code = $1) "    \
       "AND active = 1", NULL)                                                 \
-    /* id, name, type, township_code, village_code, voided_at,            \
-     * void_reason */                                                      \
-    Q(ORG_LIST, "sssii",                                                      \
-      "SELECT id, name, type, township_code, village_code, voided_at, "       \
-      "void_reason FROM orgs WHERE voided_at IS NULL "                        \
-      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
-      "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
-      "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%') "         \
-      "ORDER BY township_code, id LIMIT $4 OFFSET $5", NULL)                  \
-    Q(ORG_COUNT, "sss",                                                       \
-      "SELECT COUNT(*) FROM orgs WHERE voided_at IS NULL "                    \
-      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
-      "AND (CAST($2 AS TEXT) IS NULL OR type = $2) "                          \
-      "AND (CAST($3 AS TEXT) IS NULL OR name LIKE '%' || $3 || '%')", NULL)   \
-    Q(ORG_GET, "i",                                                           \
-      "SELECT id, name, type, township_code, village_code, voided_at, "       \
-      "void_reason FROM orgs WHERE id = $1", NULL)                            \
-    /* $1 name, $2 type (NULL: unchanged), $3 1 to set the village to $4 */ \
-    Q(ORG_UPDATE, "ssisi",                                                    \
-      "UPDATE orgs SET name = COALESCE($1, name), type = COALESCE($2, type), " \
-      "village_code = CASE WHEN $3 = 1 THEN $4 ELSE village_code END "        \
-      "WHERE id = $5 AND voided_at IS NULL", NULL)                            \
-    Q(ORG_VOID, "isi",                                                        \
-      "UPDATE orgs SET voided_at = $1, void_reason = $2 "                     \
-      "WHERE id = $3 AND voided_at IS NULL", NULL)                            \
     Q(ORG_TYPE_LIST, "",                                                      \
       "SELECT code, name FROM org_types WHERE active = 1 ORDER BY seq", NULL) \
     Q(ORG_TYPE_GET, "s",                                                      \
@@ -447,16 +413,6 @@
     Q(MEMBER_CATEGORY_LIST, "",                                               \
       "SELECT code, name FROM member_categories WHERE active = 1 "            \
       "ORDER BY seq", NULL)                                                   \
-    /* code, name, township_code, valid_to, void_reason */                 \
-    Q(VILLAGE_GET, "i",                                                       \
-      "SELECT id, code, name, township_code, valid_to, void_reason "          \
-      "FROM villages WHERE id = $1", NULL)                                    \
-    Q(VILLAGE_RENAME, "si",                                                   \
-      "UPDATE villages SET name = $1 WHERE id = $2 AND valid_to IS NULL",     \
-      NULL)                                                                   \
-    Q(VILLAGE_VOID, "ssi",                                                    \
-      "UPDATE villages SET valid_to = $1, void_reason = $2 "                  \
-      "WHERE id = $3 AND valid_to IS NULL", NULL)                             \
     Q(ORG_INSERT, "ssssii",                                                   \
       "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \

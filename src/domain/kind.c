@@ -5,7 +5,6 @@
  */
 #include "kind.h"
 
-#include "auth.h"
 #include "record.h"
 #include "rules.h"
 
@@ -133,33 +132,111 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
                         (long long)f->min, (long long)f->max));
 }
 
+/* Whether code may be chosen for field i (a ref): 1, 0 or ERR_DB. With
+ * a within rule, it must lie in township. */
+static int
+ref_ok(struct db *db, const struct kind *k, size_t i, const char *code,
+       const char *township)
+{
+    struct db_arg a[2] = {{'s', 0, code},
+                          township ? (struct db_arg){'s', 0, township}
+                                   : (struct db_arg){'0', 0, NULL}};
+    struct db_res *r = db_query_args(db, k->q->ref_check[i], a,
+                                     k->fields[i].ref->within ? 2 : 1);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    db_end(r);
+    return rc < 0 ? ERR_DB : rc > 0;
+}
+
+/* The township a record of v (or, where v does not give it, old) is
+ * in: the value its ref fields' within rule holds them to. */
+static const char *
+township_of(const struct kind *k, const struct kval *v,
+            const struct krecord *old)
+{
+    int s = kind_scope_field(k);
+    if (s < 0)
+        return NULL;
+    if (v[s].is == KV_TEXT)
+        return v[s].s;
+    return old && old->v[s].is == KV_TEXT ? old->v[s].s : NULL;
+}
+
 int
 kind_check(struct db *db, const struct kind *k, const struct kval *v,
-           bool create, struct kerrors *e)
+           const struct krecord *old, struct kerrors *e)
 {
     e->n = 0;
+    bool create = old == NULL;
+    unsigned may = create ? KF_CREATE : KF_EDIT;
     for (size_t i = 0; k->fields[i].key; i++) {
         const struct kind_field *f = &k->fields[i];
-        bool given = v[i].is != KV_ABSENT;
-        if (!(f->flags & (create ? KF_CREATE : KF_EDIT)) || !given) {
-            if (create && (f->flags & KF_REQUIRED) && !given)
+        if (v[i].is == KV_ABSENT) {
+            if (create && (f->flags & KF_REQUIRED))
                 kerrors_add(e, f->key, "missing_field",
                             msg("请输入%s", f->label, 0, 0));
+            continue;
+        }
+        if (!(f->flags & may)) {
+            kerrors_add(e, f->key, "invalid_field",
+                        create ? msg("新建时不填%s", f->label, 0, 0)
+                               : msg("%s不能修改", f->label, 0, 0));
             continue;
         }
         if (v[i].is == KV_NULL) {
             if (f->flags & KF_REQUIRED)
-                kerrors_add(e, f->key, "missing_field",
-                            msg("请输入%s", f->label, 0, 0));
+                kerrors_add(e, f->key,
+                            create ? "missing_field" : "invalid_field",
+                            create ? msg("请输入%s", f->label, 0, 0)
+                                   : msg("%s不能为空", f->label, 0, 0));
             continue;
         }
         size_t before = e->n;
         check_text(f, v[i].s, e);
-        if (f->type == KT_TOWNSHIP && e->n == before &&
-            !township_exists(db, v[i].s))
-            kerrors_add(e, f->key, "invalid_field", "没有这个镇街代码");
+        if (f->ref == NULL || e->n != before)
+            continue;
+        int ok = ref_ok(db, k, i, v[i].s, township_of(k, v, old));
+        if (ok < 0)
+            return ERR_DB;
+        if (ok == 0)
+            kerrors_add(e, f->key, "invalid_field", f->ref->missing);
     }
     return e->n ? ERR_INVAL : 0;
+}
+
+int
+kind_choices(struct db *db, struct arena *a, const struct kind *k,
+             size_t i, const char *township, struct kchoice **out,
+             size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (k->fields[i].ref == NULL)
+        return ERR_INVAL;
+    struct db_arg arg = township ? (struct db_arg){'s', 0, township}
+                                 : (struct db_arg){'0', 0, NULL};
+    struct db_res *r = db_query_args(db, k->q->ref_list[i], &arg,
+                                     k->fields[i].ref->within ? 1 : 0);
+    if (r == NULL)
+        return ERR_DB;
+    size_t cap = 0;
+    int rc;
+    while ((rc = db_next(r)) > 0) {
+        if (*n == cap) {
+            size_t ncap = cap ? cap * 2 : 32;
+            struct kchoice *m = arena_alloc(a, ncap * sizeof(*m));
+            if (*n)
+                memcpy(m, *out, *n * sizeof(*m));
+            *out = m;
+            cap = ncap;
+        }
+        (*out)[(*n)++] = (struct kchoice){arena_strdup(a, db_text(r, 0)),
+                                          arena_strdup(a, db_text(r, 1))};
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 /* Reads the current row of r into out, by kindsql.c's column order. */
@@ -177,7 +254,7 @@ read_record(struct db_res *r, struct arena *a, const struct kind *k,
                         : (struct kval){KV_TEXT,
                                         arena_strdup(a, db_text(r, col))};
     for (size_t i = 0; i < nf; i++)
-        if (k->fields[i].type == KT_TOWNSHIP) {
+        if (k->fields[i].ref) {
             const char *t = db_text(r, col++);
             out->name[i] = t ? arena_strdup(a, t) : NULL;
         }
@@ -263,14 +340,14 @@ kind_get(struct db *db, struct arena *a, const struct kind *k, int64_t id,
     return rc < 0 ? ERR_DB : rc == 0 ? ERR_NOTFOUND : 0;
 }
 
-/* The audit detail of a write: the fields given (null for a cleared
+/* The audit detail of a create: the fields given (null for an empty
  * one). */
 static json_t *
-detail_of(const struct kind *k, const struct kval *v, unsigned flag)
+detail_of(const struct kind *k, const struct kval *v)
 {
     json_t *d = json_object();
     for (size_t i = 0; k->fields[i].key; i++)
-        if ((k->fields[i].flags & flag) && v[i].is != KV_ABSENT)
+        if (v[i].is != KV_ABSENT)
             json_object_set_new(d, k->fields[i].key,
                                 v[i].is == KV_TEXT ? json_string(v[i].s)
                                                    : json_null());
@@ -307,7 +384,7 @@ kind_create(struct db *db, const struct kind *k, const struct kval *v,
             bool demo, const struct audit_who *who, int64_t *id,
             struct kerrors *e)
 {
-    int rc = kind_check(db, k, v, true, e);
+    int rc = kind_check(db, k, v, NULL, e);
     if (rc != 0)
         return rc;
     struct db_arg args[KIND_MAX_FIELDS + 3];
@@ -339,48 +416,78 @@ kind_create(struct db *db, const struct kind *k, const struct kval *v,
     char obj[64], ev[48];
     object_of(k, *id, obj);
     event_of(k, "create", ev);
-    return record_commit(db, 1, who, ev, obj, detail_of(k, v, KF_CREATE));
+    return record_commit(db, 1, who, ev, obj, detail_of(k, v));
+}
+
+/* Whether a and b hold the same value. */
+static bool
+same(const struct kval *a, const struct kval *b)
+{
+    bool an = a->is != KV_TEXT, bn = b->is != KV_TEXT;
+    return an || bn ? an == bn : strcmp(a->s, b->s) == 0;
 }
 
 int
-kind_update(struct db *db, const struct kind *k, int64_t id,
+kind_update(struct db *db, const struct kind *k, const struct krecord *old,
             const struct kval *v, const struct audit_who *who,
             struct kerrors *e)
 {
-    int rc = kind_check(db, k, v, false, e);
+    if (old->voided)
+        return ERR_NOTFOUND;
+    int rc = kind_check(db, k, v, old, e);
     if (rc != 0)
         return rc;
-    struct db_arg args[KIND_MAX_FIELDS + 1];
+    struct db_arg args[2 * KIND_MAX_FIELDS + 1];
     int n = 0;
-    bool any = false;
+    bool given = false;
     const char *first = NULL;
-    for (size_t i = 0; k->fields[i].key; i++)
-        if (k->fields[i].flags & KF_EDIT) {
-            first = first ? first : k->fields[i].key;
-            any = any || v[i].is == KV_TEXT;
-            args[n++] = v[i].is == KV_TEXT ? (struct db_arg){'s', 0, v[i].s}
-                                           : (struct db_arg){'0', 0, NULL};
-        }
-    if (!any || k->q->update < 0) {
+    /* The audit row keeps what changed, from and to. */
+    json_t *detail = json_object();
+    for (size_t i = 0; k->fields[i].key; i++) {
+        const struct kind_field *f = &k->fields[i];
+        if (!(f->flags & KF_EDIT))
+            continue;
+        first = first ? first : f->key;
+        given = given || v[i].is != KV_ABSENT;
+        bool set = v[i].is != KV_ABSENT && !same(&v[i], &old->v[i]);
+        args[n++] = (struct db_arg){'i', set, NULL};
+        args[n++] = set && v[i].is == KV_TEXT
+                        ? (struct db_arg){'s', 0, v[i].s}
+                        : (struct db_arg){'0', 0, NULL};
+        if (set)
+            json_object_set_new(
+                detail, f->key,
+                json_pack("{s:s?, s:s?}", "from",
+                          old->v[i].is == KV_TEXT ? old->v[i].s : NULL, "to",
+                          v[i].is == KV_TEXT ? v[i].s : NULL));
+    }
+    if (!given || k->q->update < 0) {
+        json_decref(detail);
         e->n = 0;
         kerrors_add(e, first ? first : k->fields[0].key, "missing_field",
                     "没有要修改的内容");
         return ERR_INVAL;
     }
-    args[n++] = (struct db_arg){'i', id, NULL};
-    if (db_begin(db) != 0)
+    if (json_object_size(detail) == 0) {
+        json_decref(detail);
+        return 0; /* nothing changes: nothing to write or audit */
+    }
+    args[n++] = (struct db_arg){'i', old->id, NULL};
+    if (db_begin(db) != 0) {
+        json_decref(detail);
         return ERR_DB;
+    }
     int changed = db_exec_args(db, k->q->update, args, n);
     if (changed == ERR_CONFLICT) {
+        json_decref(detail);
         db_rollback(db);
         conflict(k, v, e);
         return ERR_CONFLICT;
     }
     char obj[64], ev[48];
-    object_of(k, id, obj);
+    object_of(k, old->id, obj);
     event_of(k, "update", ev);
-    return record_commit(db, changed, who, ev, obj,
-                         detail_of(k, v, KF_EDIT));
+    return record_commit(db, changed, who, ev, obj, detail);
 }
 
 int

@@ -19,7 +19,7 @@
 struct arena;
 
 /* The kinds (kinds.c), and all of them, NULL-terminated. */
-extern const struct kind kind_village, kind_honour;
+extern const struct kind kind_village, kind_honour, kind_org;
 extern const struct kind *const kind_table[];
 /* The kind whose path is path[0..len) ("villages"), or NULL. */
 const struct kind *kind_by_path(const char *path, size_t len);
@@ -47,8 +47,8 @@ struct kerrors {
 void kerrors_add(struct kerrors *e, const char *field, const char *code,
                  const char *message);
 
-/* A record as read: v[i] is field i's value, name[i] the name of a
- * KT_TOWNSHIP field i; strings live in the arena of the read. */
+/* A record as read: v[i] is field i's value, name[i] the name of the
+ * row a KT_TOWNSHIP or KT_REF field i names; strings live in the arena of the read. */
 struct krecord {
     int64_t id;
     struct kval v[KIND_MAX_FIELDS];
@@ -76,13 +76,26 @@ int kind_field_index(const struct kind *k, const char *key);
  * *field and *desc, or ERR_INVAL for what is not a sort of k. */
 int kind_sort(const struct kind *k, const char *s, int *field, bool *desc);
 
-/* Checks every given field of v (by field index): of a create (create:
- * the required ones present, only KF_CREATE ones given) or an update
- * (KF_EDIT ones). Text: one line, valid, within the length, not blank;
- * digits; a township that exists. Every error goes into e; returns 0
+/* Checks every given field of v (by field index): of a create (old
+ * NULL: the required ones present, only KF_CREATE ones given) or of an
+ * update of old (only KF_EDIT ones, none of the required emptied). Text:
+ * one line, valid, within the length, not blank; digits; a date; a
+ * choice; a code of another table's row that may be chosen (a village
+ * of the record's own township). Every error goes into e; returns 0
  * when there is none, ERR_INVAL, or ERR_DB. */
 int kind_check(struct db *db, const struct kind *k, const struct kval *v,
-               bool create, struct kerrors *e);
+               const struct krecord *old, struct kerrors *e);
+
+/* One row that field may name: its code and its name. */
+struct kchoice {
+    const char *code, *name;
+};
+/* The rows field i of k (a KT_TOWNSHIP or KT_REF) may name, in order,
+ * into *out (n of them, in a); a within rule keeps those of township
+ * (NULL: of every township). 0, ERR_INVAL (not such a field), ERR_DB. */
+int kind_choices(struct db *db, struct arena *a, const struct kind *k,
+                 size_t i, const char *township, struct kchoice **out,
+                 size_t *n);
 
 /* A page of the list l into *out (n records, in a), *total all that
  * match. 0 or ERR_DB. */
@@ -99,12 +112,14 @@ int kind_get(struct db *db, struct arena *a, const struct kind *k,
 int kind_create(struct db *db, const struct kind *k, const struct kval *v,
                 bool demo, const struct audit_who *who, int64_t *id,
                 struct kerrors *e);
-/* Changes the given KF_EDIT fields of live record id (ERR_INVAL with e:
- * none given, or a bad one), audited as "<name>_update" with what was
- * given. 0, ERR_NOTFOUND (none, or voided), ERR_CONFLICT, ERR_DB. */
-int kind_update(struct db *db, const struct kind *k, int64_t id,
-                const struct kval *v, const struct audit_who *who,
-                struct kerrors *e);
+/* Changes the given KF_EDIT fields of record old (as kind_get read it)
+ * where they differ from it, audited as "<name>_update" with each change
+ * from and to; a null clears an optional field. Nothing that differs is
+ * 0 with nothing written. ERR_INVAL with e (none given, or a bad one),
+ * ERR_NOTFOUND (voided, now or since), ERR_CONFLICT, ERR_DB. */
+int kind_update(struct db *db, const struct kind *k,
+                const struct krecord *old, const struct kval *v,
+                const struct audit_who *who, struct kerrors *e);
 /* Voids live record id with a reason, audited as "<name>_void". 0,
  * ERR_NOTFOUND (none, already voided), ERR_INVAL (k is never voided),
  * ERR_DB. */

@@ -15,6 +15,25 @@
 #include <pthread.h>
 #include <string.h>
 
+/* The county's townships, and the code lists and records a field may
+ * name (core/kind.h, struct kind_ref). */
+static const struct kind_ref townships = {
+    .table = "townships", .code = "code", .name = "name",
+    .live = "r.valid_to IS NULL", .order = "r.seq, r.code",
+    .missing = "没有这个镇街代码",
+};
+static const struct kind_ref org_types = {
+    .table = "org_types", .code = "code", .name = "name",
+    .live = "r.active = 1", .order = "r.seq",
+    .missing = "没有这个党组织类型",
+};
+static const struct kind_ref villages = {
+    .table = "villages", .code = "code", .name = "name",
+    .live = "r.valid_to IS NULL AND r.code IS NOT NULL",
+    .within = "township_code", .order = "r.code",
+    .missing = "该镇街没有这个村(社区)",
+};
+
 /* The township a record belongs to: a school admin keeps its own. */
 #define TOWNSHIP_FIELD(flags_)                                                \
     {.key = "township_code", .column = "township_code",                      \
@@ -22,7 +41,7 @@
      .flags = KF_REQUIRED | KF_CREATE | KF_FILTER | KF_SORT | KF_SCOPE |      \
               (flags_),                                                       \
      .min = 9, .max = 9, .label = "镇街", .label_en = "Township",             \
-     .param = "township", .name_key = "township_name"}
+     .param = "township", .name_key = "township_name", .ref = &townships}
 
 /* 村(社区): township data. */
 static const struct kind_field village_fields[] = {
@@ -105,7 +124,46 @@ const struct kind kind_honour = {
     .q = &honour_q,
 };
 
-const struct kind *const kind_table[] = {&kind_village, &kind_honour, NULL};
+/* 基层党组织: a Party organisation of a township, perhaps of one of its
+ * villages. It stays in its township: a move is a void and a new one. */
+static const struct kind_field org_fields[] = {
+    {.key = "name", .column = "name", .type = KT_TEXT,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH,
+     .min = 1, .max = 64, .label = "名称", .label_en = "Name"},
+    {.key = "type", .column = "type", .type = KT_REF,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_FILTER | KF_SORT,
+     .min = 1, .max = 32, .label = "类型", .label_en = "Type",
+     .name_key = "type_name", .ref = &org_types},
+    TOWNSHIP_FIELD(0),
+    {.key = "village_code", .column = "village_code", .type = KT_REF,
+     .flags = KF_CREATE | KF_EDIT, .min = 12, .max = 12,
+     .label = "村(社区)", .label_en = "Village", .name_key = "village_name",
+     .ref = &villages},
+    {.key = NULL},
+};
+static struct kind_queries org_q;
+const struct kind kind_org = {
+    .name = "org",
+    .path = "orgs",
+    .title_key = "name",
+    .table = "orgs",
+    .label = "党组织",
+    .label_en = "Party organisation",
+    .fields = org_fields,
+    .void_column = "voided_at",
+    .void_reason_column = "void_reason",
+    .void_label = "撤销",
+    .void_label_en = "Dissolve",
+    .created_column = "created_at",
+    .demo_column = "is_demo",
+    .default_sort = "township_code",
+    .read_roles = R_ADMINS,
+    .write_roles = R_ADMINS,
+    .q = &org_q,
+};
+
+const struct kind *const kind_table[] = {&kind_village, &kind_honour,
+                                         &kind_org, NULL};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc;

@@ -16,7 +16,6 @@
 #include "../core/sheet.h"
 #include "../core/util.h"
 #include "../domain/kind.h"
-#include "../domain/org.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
 
@@ -48,14 +47,15 @@ choice_label(const struct req *req, const struct kind_field *f,
     return code;
 }
 
-/* A cell's text: a township by its name, a choice by its label, a date
+/* A cell's text: a township, a code or a row by its name, a choice by
+ * its label, a date
  * as 2026年3月1日 on a page (as stored in an export, for the
  * spreadsheet to read), else the value. */
 static const char *
 cell(struct req *req, const struct kind_field *f, const struct krecord *r,
      size_t i, bool page)
 {
-    if (f->type == KT_TOWNSHIP && r->name[i])
+    if (f->ref && r->name[i])
         return r->name[i];
     if (r->v[i].is != KV_TEXT)
         return "";
@@ -64,6 +64,61 @@ cell(struct req *req, const struct kind_field *f, const struct krecord *r,
     if (f->type == KT_DATE && page)
         return web_date(req, r->v[i].s);
     return r->v[i].s;
+}
+
+/* A select of field i's choices (its fixed choices, or the rows it may
+ * name, of township where it must lie in one) named name; with label
+ * the field's label is shown, else (a filter bar) it is the select's
+ * accessible name; first is the empty option's text. */
+static void
+choice_select(struct req *req, struct db *db, const struct kind *k, size_t i,
+              const char *name, const char *township, const char *first,
+              const char *selected, bool label)
+{
+    struct strbuf *o = &req->out;
+    const struct kind_field *f = &k->fields[i];
+    if (label) {
+        html_raw(o, "<label>");
+        html_txt(o, label_of(req, f));
+        html_raw(o, "<select name=\"");
+    } else {
+        html_raw(o, "<select aria-label=\"");
+        html_attr(o, label_of(req, f));
+        html_raw(o, "\" name=\"");
+    }
+    html_attr(o, name);
+    html_raw(o, "\">");
+    web_select_option(req, "", first, selected);
+    if (f->ref) {
+        struct kchoice *c;
+        size_t n;
+        if (kind_choices(db, &req->arena, k, i, township, &c, &n) == 0)
+            for (size_t j = 0; j < n; j++)
+                web_select_option(req, c[j].code, c[j].name, selected);
+    } else {
+        for (const struct kind_choice *c = f->choices; c && c->code; c++)
+            web_select_option(req, c->code,
+                              english(req) ? c->label_en : c->label,
+                              selected);
+    }
+    html_raw(o, label ? "</select></label>" : "</select>");
+}
+
+/* The name of code among field i's choices (code itself if none). */
+static const char *
+choice_name(struct req *req, struct db *db, const struct kind *k, size_t i,
+            const char *code)
+{
+    const struct kind_field *f = &k->fields[i];
+    if (f->ref == NULL)
+        return choice_label(req, f, code);
+    struct kchoice *c;
+    size_t n;
+    if (kind_choices(db, &req->arena, k, i, NULL, &c, &n) == 0)
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(c[j].code, code) == 0)
+                return c[j].name;
+    return code;
 }
 
 /* The query that reproduces l's filters and search (and sort when
@@ -128,17 +183,20 @@ filters(struct req *req, struct db *db, const struct kind *k,
     html_raw(o, "\" value=\"");
     html_attr(o, l->q ? l->q : "");
     html_raw(o, "\">");
+    /* Each filter a select (a school admin's own township is implied);
+     * a row that lies in a township, of the township filtered. */
+    const char *township = app_scope(req);
+    int scope = kind_scope_field(k);
+    if (scope >= 0 && l->filter[scope])
+        township = l->filter[scope];
     for (size_t i = 0; k->fields[i].key; i++) {
         const struct kind_field *f = &k->fields[i];
-        if (!(f->flags & KF_FILTER) || f->type != KT_TOWNSHIP ||
-            app_scope(req))
+        if (!(f->flags & KF_FILTER) || (f->type != KT_CHOICE && !f->ref) ||
+            ((f->flags & KF_SCOPE) && app_scope(req)))
             continue;
-        json_t *towns = json_array();
-        int64_t n;
-        if (org_townships(db, 1, 500, towns, &n) == 0)
-            web_code_select(req, f->param ? f->param : f->key, f->label_en, towns,
-                            T("All townships"), l->filter[i], NULL);
-        json_decref(towns);
+        choice_select(req, db, k, i, f->param ? f->param : f->key, township,
+                      f->type == KT_TOWNSHIP ? T("All townships") : T("All"),
+                      l->filter[i], false);
     }
     const char *s = req_query(req, "sort");
     if (s && *s) {
@@ -329,8 +387,9 @@ table(struct req *req, const struct kind *k, const struct klist *l,
 /* The print view: the table alone on A4, under the heading an official
  * 统计表 carries (title, 填报单位, 日期), every filtered row. */
 static int
-print_view(struct req *req, const struct kind *k, const struct klist *l,
-           const struct krecord *rows, size_t n, int64_t total)
+print_view(struct req *req, struct db *db, const struct kind *k,
+           const struct klist *l, const struct krecord *rows, size_t n,
+           int64_t total)
 {
     struct strbuf *o = &req->out;
     const char *title = english(req) ? k->label_en : k->label;
@@ -367,9 +426,7 @@ print_view(struct req *req, const struct kind *k, const struct klist *l,
         html_txt(o, any ? "；" : "");
         html_txt(o, label_of(req, f));
         html_raw(o, "：");
-        html_txt(o, f->type == KT_TOWNSHIP
-                        ? web_township_name(req, l->filter[i])
-                        : l->filter[i]);
+        html_txt(o, choice_name(req, db, k, i, l->filter[i]));
         any = true;
     }
     if (l->q) {
@@ -405,7 +462,7 @@ web_kind_list(struct req *req, const struct kind *k)
     if (kind_list(db, &req->arena, k, &l, &rows, &n, &total) != 0)
         return app_db_error(req, db);
     if (printing)
-        return print_view(req, k, &l, rows, n, total);
+        return print_view(req, db, k, &l, rows, n, total);
     const char *title = english(req) ? k->label_en : k->label;
     const char *base = base_of(req, k);
     web_page_begin(req, title, base);
@@ -492,22 +549,17 @@ error_for(const struct kerrors *e, const char *key)
 }
 
 /* The input of field i holding value, its error under it: a township
- * chosen by name (a school admin's own, fixed), else a text box. */
+ * chosen by name (a school admin's own, fixed), a choice or a row of
+ * another table chosen by name (a village of township), else a text
+ * box. */
 static void
-field_input(struct req *req, struct db *db, const struct kind_field *f,
-            const char *value, const char *err)
+field_input(struct req *req, struct db *db, const struct kind *k, size_t i,
+            const char *value, const char *township, const char *err)
 {
     struct strbuf *o = &req->out;
-    if (f->type == KT_TOWNSHIP) {
-        if (app_scope(req) == NULL) {
-            json_t *towns = json_array();
-            int64_t n;
-            if (org_townships(db, 1, 500, towns, &n) == 0)
-                web_code_select(req, f->key, f->label_en, towns,
-                                T("Choose a township"), value, err);
-            json_decref(towns);
-            return;
-        }
+    const struct kind_field *f = &k->fields[i];
+    bool optional = !(f->flags & KF_REQUIRED);
+    if (f->type == KT_TOWNSHIP && app_scope(req)) {
         html_raw(o, "<label>");
         html_txt(o, label_of(req, f));
         html_raw(o, "<input disabled value=\"");
@@ -516,23 +568,26 @@ field_input(struct req *req, struct db *db, const struct kind_field *f,
         web_field_error(req, err);
         return;
     }
-    if (f->type == KT_CHOICE) {
-        html_raw(o, "<label>");
-        html_txt(o, label_of(req, f));
-        html_raw(o, "<select name=\"");
-        html_attr(o, f->key);
-        html_raw(o, "\">");
-        web_select_option(req, "", T("Choose"), value);
-        for (const struct kind_choice *c = f->choices; c && c->code; c++)
-            web_select_option(req, c->code,
-                              english(req) ? c->label_en : c->label, value);
-        html_raw(o, "</select></label>");
+    if (f->type == KT_CHOICE || f->ref) {
+        const char *first = f->type == KT_TOWNSHIP ? T("Choose a township")
+                            : optional            ? T("(none)")
+                                                  : T("Choose");
+        choice_select(req, db, k, i, f->key,
+                      f->ref && f->ref->within
+                          ? (township ? township : "")
+                          : NULL,
+                      first, value, true);
+        if (f->ref && f->ref->within && (township == NULL || !*township)) {
+            html_raw(o, "<p class=\"hint\">");
+            html_txt(o, T("Choose the township first."));
+            html_raw(o, "</p>");
+        }
         web_field_error(req, err);
         return;
     }
     html_raw(o, "<label>");
     html_txt(o, label_of(req, f));
-    if (!(f->flags & KF_REQUIRED) && (f->flags & KF_CREATE)) {
+    if (optional && (f->flags & KF_CREATE)) {
         html_raw(o, " <small>");
         html_txt(o, T("(may be left empty)"));
         html_raw(o, "</small>");
@@ -552,8 +607,59 @@ field_input(struct req *req, struct db *db, const struct kind_field *f,
     web_field_error(req, err);
 }
 
+/* The field of k that must lie in the record's township (a village),
+ * or -1. */
+static int
+within_field(const struct kind *k)
+{
+    for (int i = 0; k->fields[i].key; i++)
+        if (k->fields[i].ref && k->fields[i].ref->within)
+            return i;
+    return -1;
+}
+
+/* The fields of form flag: each in a div the page can reload alone; a
+ * county role's choice of township reloads the field that must lie in
+ * it (htmx, from the page at reload; without script the server's check
+ * says it beside the field). */
+static void
+form_fields(struct req *req, struct db *db, const struct kind *k,
+            unsigned flag, const struct kval *v, const char *township,
+            const struct kerrors *e, const char *reload)
+{
+    struct strbuf *o = &req->out;
+    int w = within_field(k);
+    for (size_t i = 0; k->fields[i].key; i++) {
+        const struct kind_field *f = &k->fields[i];
+        if (!(f->flags & flag))
+            continue;
+        bool trigger = (f->flags & KF_SCOPE) && w >= 0 && reload &&
+                       app_scope(req) == NULL;
+        if (trigger) {
+            const char *id = arena_printf(&req->arena, "#f-%s",
+                                          k->fields[w].key);
+            html_raw(o, "<div hx-get=\"");
+            html_attr(o, reload);
+            html_raw(o, "\" hx-trigger=\"change\" hx-include=\"this\" "
+                        "hx-swap=\"outerHTML\" hx-select=\"");
+            html_attr(o, id);
+            html_raw(o, "\" hx-target=\"");
+            html_attr(o, id);
+            html_raw(o, "\">");
+        } else {
+            html_raw(o, "<div id=\"f-");
+            html_attr(o, f->key);
+            html_raw(o, "\">");
+        }
+        field_input(req, db, k, i, v && v[i].is == KV_TEXT ? v[i].s : NULL,
+                    township, error_for(e, f->key));
+        html_raw(o, "</div>");
+    }
+}
+
 /* A form's fields into v: each field flag allows (an empty optional
- * field is not given; a school admin's township is its own). */
+ * field is not given to a create and cleared by an edit, a required one
+ * an edit form lacks is empty; a school admin's township is its own). */
 static void
 read_form(struct req *req, const struct kind *k, unsigned flag,
           struct kval *v)
@@ -566,9 +672,14 @@ read_form(struct req *req, const struct kind *k, unsigned flag,
         const char *s = req_form(req, f->key);
         if ((f->flags & KF_SCOPE) && app_scope(req) && (s == NULL || !*s))
             s = app_scope(req);
-        if (s == NULL || (*s == '\0' && !(f->flags & KF_REQUIRED)))
+        if (s == NULL && flag == KF_EDIT && (f->flags & KF_REQUIRED))
+            s = ""; /* an edit form posts its every field */
+        if (s == NULL)
             continue;
-        v[i] = (struct kval){KV_TEXT, s};
+        if (*s == '\0' && !(f->flags & KF_REQUIRED))
+            v[i] = (struct kval){flag == KF_EDIT ? KV_NULL : KV_ABSENT, NULL};
+        else
+            v[i] = (struct kval){KV_TEXT, s};
     }
 }
 
@@ -594,11 +705,12 @@ new_page(struct req *req, struct db *db, const struct kind *k, int status,
     html_raw(o, "</h1>");
     web_form_begin(req, arena_printf(&req->arena, "%s-form", k->name),
                    base_of(req, k));
-    for (size_t i = 0; k->fields[i].key; i++)
-        if (k->fields[i].flags & KF_CREATE)
-            field_input(req, db, &k->fields[i],
-                        v && v[i].is == KV_TEXT ? v[i].s : NULL,
-                        error_for(e, k->fields[i].key));
+    int s = kind_scope_field(k);
+    const char *township = app_scope(req);
+    if (township == NULL && s >= 0 && v && v[s].is == KV_TEXT)
+        township = v[s].s;
+    form_fields(req, db, k, KF_CREATE, v, township, e,
+                arena_printf(&req->arena, "%s/new", base_of(req, k)));
     web_form_end(req, T("Create"), NULL);
     web_page_end(req);
     req->status = status;
@@ -608,10 +720,20 @@ new_page(struct req *req, struct db *db, const struct kind *k, int status,
 int
 web_kind_new(struct req *req, const struct kind *k)
 {
+    /* A form reloaded for the township chosen (form_fields). */
+    struct kval v[KIND_MAX_FIELDS] = {0};
+    int s = kind_scope_field(k);
+    if (s >= 0) {
+        const char *t = web_nonempty(req_query(req, k->fields[s].key));
+        if (t && app_check_township(req, t) != 0)
+            return req->status;
+        if (t)
+            v[s] = (struct kval){KV_TEXT, t};
+    }
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    return new_page(req, db, k, 200, NULL, NULL);
+    return new_page(req, db, k, 200, v, NULL);
 }
 
 static int
@@ -713,13 +835,10 @@ record_page(struct req *req, struct db *db, const struct kind *k,
             html_txt(o, T("Edit"));
             html_raw(o, "</h2>");
             web_form_begin(req, "edit-form", action);
-            for (size_t i = 0; k->fields[i].key; i++)
-                if (k->fields[i].flags & KF_EDIT)
-                    field_input(req, db, &k->fields[i],
-                                v ? (v[i].is == KV_TEXT ? v[i].s : "")
-                                  : (r->v[i].is == KV_TEXT ? r->v[i].s
-                                                           : ""),
-                                error_for(e, k->fields[i].key));
+            int s = kind_scope_field(k);
+            form_fields(req, db, k, KF_EDIT, v ? v : r->v,
+                        s >= 0 && r->v[s].is == KV_TEXT ? r->v[s].s : NULL, e,
+                        NULL);
             web_form_end(req, T("Save"), NULL);
         }
         if (k->void_column)
@@ -758,7 +877,7 @@ web_kind_update(struct req *req, const struct kind *k)
     read_form(req, k, KF_EDIT, v);
     struct audit_who who = app_who(req);
     struct kerrors e;
-    int rc = kind_update(db, k, r.id, v, &who, &e);
+    int rc = kind_update(db, k, &r, v, &who, &e);
     if (rc == 0)
         return to_record(req, k, r.id);
     if (rc == ERR_INVAL || rc == ERR_CONFLICT)

@@ -500,6 +500,9 @@ const kindValue = (f) => {
     case 'township': return W;
     case 'date': return today();
     case 'choice': return f.choices[0];
+    // A code of another table's row depends on the data: a kind with one
+    // writes its rows by hand (as the organisations' above).
+    case 'ref': throw new Error(`${f.key}: a field naming a row needs a written row`);
     default: return `坏输入${f.key}${rand(2)}`.slice(0, f.max);
   }
 };

@@ -263,8 +263,8 @@ test('ui-1.10 a school admin creates, edits and dissolves a Party organisation, 
   assert.match(await page.textContent('h1'), /党组织/);
   assert.match(await page.textContent('#nav a.on'), /党组织/);
   // A school admin has no township filter: the list is its own township.
-  assert.equal(await page.$('#org-filters select[name=township]'), null);
-  assert.doesNotMatch(await page.textContent('#org-table tbody'), /永昌街道/);
+  assert.equal(await page.$('#kind-filters select[name=township]'), null);
+  assert.doesNotMatch(await page.textContent('#kind-table tbody'), /永昌街道/);
   await Promise.all([page.waitForNavigation(), page.click('a[href="/orgs/new"]')]);
   await noSidewaysScroll(page, 'new organisation');
   // Its own township is fixed; the villages are that township's.
@@ -299,13 +299,13 @@ test('ui-1.10 a school admin creates, edits and dissolves a Party organisation, 
   assert.match(await page.textContent('h1'), /富民社区联合党支部/);
   rec = await page.textContent('#org');
   assert.match(rec, /农村党组织/);
-  assert.doesNotMatch(rec, /富民社区/);
+  assert.match(rec, /村\(社区\)—/); // the village cleared
   // The list finds it by name as one types.
   await page.goto(base + '/orgs');
-  await page.fill('#org-filters input[name=q]', '联合党支部');
-  await page.waitForFunction(() => document.querySelectorAll('#org-table tbody tr').length === 1
-    && /富民社区联合党支部/.test(document.querySelector('#org-table tbody').textContent));
-  assert.match(await page.textContent('#org-table tbody'), /农村党组织/);
+  await page.fill('#kind-filters input[name=q]', '联合党支部');
+  await page.waitForFunction(() => document.querySelectorAll('#kind-table tbody tr[data-id]').length === 1
+    && /富民社区联合党支部/.test(document.querySelector('#kind-table tbody').textContent));
+  assert.match(await page.textContent('#kind-table tbody'), /农村党组织/);
   await noSidewaysScroll(page, 'organisation list');
   // Dissolve it: the reason is required and stays with the record.
   await page.goto(url);
@@ -316,7 +316,7 @@ test('ui-1.10 a school admin creates, edits and dissolves a Party organisation, 
   assert.equal(await page.$('#edit-form'), null);
   assert.equal(await page.$('#void-form'), null);
   await page.goto(base + '/orgs?q=' + encodeURIComponent('联合党支部'));
-  assert.equal(await page.$$eval('#org-table tbody tr', (rs) => rs.length), 0);
+  assert.equal(await page.$$eval('#kind-table tbody tr[data-id]', (rs) => rs.length), 0);
   await ctx.close();
 });
 
@@ -365,7 +365,7 @@ test("ui-1.12 school_admin2 can neither open nor dissolve school_admin's organis
   const a = await newPage();
   await logIn(a.page, 'school_admin');
   await a.page.goto(base + '/orgs');
-  const href = await a.page.getAttribute('#org-table tbody a', 'href');
+  const href = await a.page.getAttribute('#kind-table tbody a', 'href');
   assert.match(href, /^\/orgs\/\d+$/);
   const b = await newPage();
   await logIn(b.page, 'school_admin2');
@@ -393,9 +393,9 @@ test('ui-1.13 a county admin filters by township, and the village select follows
   const { ctx, page } = await newPage();
   await logIn(page);
   await page.goto(base + '/orgs');
-  await page.selectOption('#org-filters select[name=township]', '371723003');
-  await submit(page, '#org-filters');
-  const towns = await page.$$eval('#org-table tbody tr td:nth-child(3)', (ts) => ts.map((t) => t.textContent));
+  await page.selectOption('#kind-filters select[name=township]', '371723003');
+  await submit(page, '#kind-filters');
+  const towns = await page.$$eval('#kind-table tbody tr[data-id] td:nth-child(3)', (ts) => ts.map((t) => t.textContent));
   assert.ok(towns.length > 0 && towns.every((t) => t === '大田集镇'), `townships: ${towns}`);
   await page.goto(base + '/orgs/new');
   await page.fill('#org-form input[name=name]', '大田集镇机关党支部');

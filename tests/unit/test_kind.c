@@ -3,7 +3,8 @@
  * statements db/kindsql.c builds), on a real temporary SQLite file, with
  * the village kind: every bad field reported at once, the list's filter,
  * search, sort and paging with its total, a record by id, and the
- * audited create, update and void.
+ * audited create, update and void; with the organisation kind, fields
+ * that name rows of other tables.
  */
 #include "unit.h"
 
@@ -90,7 +91,7 @@ every_bad_field_is_reported_at_once(void **state)
     struct kval v[KIND_MAX_FIELDS];
     struct kerrors e;
     village(v, "12ab", "   ", "999999999");
-    assert_int_equal(kind_check(f->db, &kind_village, v, true, &e),
+    assert_int_equal(kind_check(f->db, &kind_village, v, NULL, &e),
                      ERR_INVAL);
     assert_int_equal(e.n, 3);
     assert_true(has_error(&e, "code", "invalid_field"));
@@ -98,7 +99,7 @@ every_bad_field_is_reported_at_once(void **state)
     assert_true(has_error(&e, "township_code", "invalid_field"));
     /* Missing required fields, and a control character. */
     village(v, NULL, "村\x1b名", NULL);
-    assert_int_equal(kind_check(f->db, &kind_village, v, true, &e),
+    assert_int_equal(kind_check(f->db, &kind_village, v, NULL, &e),
                      ERR_INVAL);
     assert_int_equal(e.n, 2);
     assert_true(has_error(&e, "name", "invalid_field"));
@@ -109,15 +110,27 @@ every_bad_field_is_reported_at_once(void **state)
         memcpy(name + 3 * i, "村", 3);
     name[64 * 3] = '\0';
     village(v, NULL, name, "371723001");
-    assert_int_equal(kind_check(f->db, &kind_village, v, true, &e), 0);
+    assert_int_equal(kind_check(f->db, &kind_village, v, NULL, &e), 0);
     name[64 * 3] = name[0]; /* the 65th 村 back */
     name[65 * 3] = '\0';
-    assert_int_equal(kind_check(f->db, &kind_village, v, true, &e),
+    assert_int_equal(kind_check(f->db, &kind_village, v, NULL, &e),
                      ERR_INVAL);
     assert_true(has_error(&e, "name", "invalid_field"));
-    /* An update checks only what it may change: a code is not given. */
-    village(v, "12ab", "新名", NULL);
-    assert_int_equal(kind_check(f->db, &kind_village, v, false, &e), 0);
+    /* An update may give only what it may change: not a code, and no
+     * required field emptied. */
+    struct krecord old = {.id = 1};
+    village(v, NULL, "新名", NULL);
+    assert_int_equal(kind_check(f->db, &kind_village, v, &old, &e), 0);
+    village(v, "371723001555", "新名", NULL);
+    assert_int_equal(kind_check(f->db, &kind_village, v, &old, &e),
+                     ERR_INVAL);
+    assert_int_equal(e.n, 1);
+    assert_true(has_error(&e, "code", "invalid_field"));
+    village(v, NULL, NULL, NULL);
+    v[F_NAME].is = KV_NULL;
+    assert_int_equal(kind_check(f->db, &kind_village, v, &old, &e),
+                     ERR_INVAL);
+    assert_true(has_error(&e, "name", "invalid_field"));
 }
 
 static void
@@ -143,12 +156,14 @@ create_get_update_void_are_audited(void **state)
     assert_string_equal(r.name[F_TOWNSHIP], "文亭街道");
     assert_false(r.voided);
     village(v, NULL, "改名村", NULL);
-    assert_int_equal(kind_update(f->db, &kind_village, id, v, &who, &e), 0);
+    assert_int_equal(kind_update(f->db, &kind_village, &r, v, &who, &e), 0);
     assert_int_equal(kind_get(f->db, &f->a, &kind_village, id, &r), 0);
     assert_string_equal(r.v[F_NAME].s, "改名村");
-    /* Nothing to change. */
+    /* The same name again writes nothing (no second audit row below);
+     * nothing given is an error. */
+    assert_int_equal(kind_update(f->db, &kind_village, &r, v, &who, &e), 0);
     village(v, NULL, NULL, NULL);
-    assert_int_equal(kind_update(f->db, &kind_village, id, v, &who, &e),
+    assert_int_equal(kind_update(f->db, &kind_village, &r, v, &who, &e),
                      ERR_INVAL);
     assert_int_equal(kind_void(f->db, &kind_village, id, "撤村并居", &who),
                      0);
@@ -157,7 +172,7 @@ create_get_update_void_are_audited(void **state)
     assert_string_equal(r.void_reason, "撤村并居");
     /* A voided record is neither changed nor voided again. */
     village(v, NULL, "再改", NULL);
-    assert_int_equal(kind_update(f->db, &kind_village, id, v, &who, &e),
+    assert_int_equal(kind_update(f->db, &kind_village, &r, v, &who, &e),
                      ERR_NOTFOUND);
     assert_int_equal(kind_void(f->db, &kind_village, id, "again", &who),
                      ERR_NOTFOUND);
@@ -265,7 +280,110 @@ lists_filter_search_sort_and_page(void **state)
     assert_int_equal(l.sort, F_TOWNSHIP);
 }
 
+/* Field indexes of the organisation kind. */
+enum { O_NAME, O_TYPE, O_TOWNSHIP, O_VILLAGE };
+
+static void
+org(struct kval v[KIND_MAX_FIELDS], const char *name, const char *type,
+    const char *township, const char *village)
+{
+    const char *x[4] = {name, type, township, village};
+    for (int i = 0; i < KIND_MAX_FIELDS; i++)
+        v[i] = i < 4 && x[i] ? (struct kval){KV_TEXT, x[i]}
+                             : (struct kval){KV_ABSENT, NULL};
+}
+
+/* The detail of the newest audit row of event. */
+static char *
+last_detail(struct fixture *f, const char *event)
+{
+    struct db_res *r = db_query(f->db, Q_AUDIT_LIST, "sssiiii", event,
+                                (const char *)NULL, (const char *)NULL,
+                                (int64_t)0, INT64_MAX, (int64_t)1,
+                                (int64_t)0);
+    assert_non_null(r);
+    assert_int_equal(db_next(r), 1);
+    char *d = strdup(db_text(r, 10));
+    db_end(r);
+    return d;
+}
+
+/* A field may name a row of a code list, or a record that must lie in
+ * the record's own township; a null clears it, and the audit keeps each
+ * change from and to. */
+static void
+refs_are_checked_named_and_cleared(void **state)
+{
+    struct fixture *f = *state;
+    struct kval v[KIND_MAX_FIELDS];
+    struct kerrors e;
+    int64_t vid, vid2, id;
+    village(v, "371723001701", "甲村", "371723001");
+    assert_int_equal(kind_create(f->db, &kind_village, v, false, &who, &vid,
+                                 &e),
+                     0);
+    village(v, "371723002701", "乙村", "371723002");
+    assert_int_equal(kind_create(f->db, &kind_village, v, false, &who, &vid2,
+                                 &e),
+                     0);
+    /* Another township's village and a type not on the list. */
+    org(v, "甲村党支部", "club", "371723001", "371723002701");
+    assert_int_equal(kind_create(f->db, &kind_org, v, false, &who, &id, &e),
+                     ERR_INVAL);
+    assert_int_equal(e.n, 2);
+    assert_true(has_error(&e, "type", "invalid_field"));
+    assert_true(has_error(&e, "village_code", "invalid_field"));
+    org(v, "甲村党支部", "rural", "371723001", "371723001701");
+    assert_int_equal(kind_create(f->db, &kind_org, v, false, &who, &id, &e),
+                     0);
+    struct krecord r;
+    assert_int_equal(kind_get(f->db, &f->a, &kind_org, id, &r), 0);
+    assert_string_equal(r.name[O_TYPE], "农村党组织");
+    assert_string_equal(r.name[O_VILLAGE], "甲村");
+    assert_string_equal(r.name[O_TOWNSHIP], "文亭街道");
+    /* The township is not changed by an edit; the village is cleared. */
+    org(v, NULL, NULL, "371723002", NULL);
+    assert_int_equal(kind_update(f->db, &kind_org, &r, v, &who, &e),
+                     ERR_INVAL);
+    assert_true(has_error(&e, "township_code", "invalid_field"));
+    org(v, NULL, "community", NULL, NULL);
+    v[O_VILLAGE].is = KV_NULL;
+    assert_int_equal(kind_update(f->db, &kind_org, &r, v, &who, &e), 0);
+    assert_int_equal(kind_get(f->db, &f->a, &kind_org, id, &r), 0);
+    assert_int_equal(r.v[O_VILLAGE].is, KV_NULL);
+    assert_string_equal(r.v[O_TYPE].s, "community");
+    char *d = last_detail(f, "org_update");
+    assert_string_equal(d, "{\"type\":{\"from\":\"rural\",\"to\":"
+                           "\"community\"},\"village_code\":{\"from\":"
+                           "\"371723001701\",\"to\":null}}");
+    free(d);
+    /* The choices: the type list in its order, a township's villages. */
+    struct kchoice *c;
+    size_t n;
+    assert_int_equal(kind_choices(f->db, &f->a, &kind_org, O_TYPE, NULL, &c,
+                                  &n),
+                     0);
+    assert_int_equal(n, 7);
+    assert_string_equal(c[0].code, "rural");
+    assert_int_equal(kind_choices(f->db, &f->a, &kind_org, O_VILLAGE,
+                                  "371723002", &c, &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].name, "乙村");
+    assert_int_equal(kind_choices(f->db, &f->a, &kind_org, O_NAME, NULL, &c,
+                                  &n),
+                     ERR_INVAL);
+    /* A voided village can no longer be chosen, but still names. */
+    assert_int_equal(kind_void(f->db, &kind_village, vid2, "撤村", &who), 0);
+    assert_int_equal(kind_choices(f->db, &f->a, &kind_org, O_VILLAGE,
+                                  "371723002", &c, &n),
+                     0);
+    assert_int_equal(n, 0);
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(refs_are_checked_named_and_cleared,
+                                    setup, teardown),
     cmocka_unit_test_setup_teardown(every_bad_field_is_reported_at_once,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(create_get_update_void_are_audited, setup,
