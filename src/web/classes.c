@@ -142,11 +142,11 @@ web_sessions(struct req *req)
     html_raw(o, "</p>");
     html_raw(o, "<table id=\"session-table\"><thead><tr><th>");
     const char *heads[] = {"Time", "Program", "Course", "Teacher",
-                           "Enrolled", "Attended", ""};
+                           "Enrolled", "Attended", "Actions"};
     for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++) {
         if (i)
             html_raw(o, "</th><th>");
-        html_txt(o, *heads[i] ? T(heads[i]) : "");
+        html_txt(o, T(heads[i]));
     }
     html_raw(o, "</th></tr></thead><tbody>");
     size_t i;

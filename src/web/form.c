@@ -108,6 +108,16 @@ web_select_option(struct req *req, const char *value, const char *label,
 }
 
 void
+web_select_begin(struct req *req, const char *name, const char *label)
+{
+    html_raw(&req->out, "<select name=\"");
+    html_attr(&req->out, name);
+    html_raw(&req->out, "\" aria-label=\"");
+    html_attr(&req->out, label);
+    html_raw(&req->out, "\">");
+}
+
+void
 web_code_select(struct req *req, const char *name, const char *msgid,
                 json_t *items, const char *first, const char *selected,
                 const char *err)
@@ -117,7 +127,13 @@ web_code_select(struct req *req, const char *name, const char *msgid,
         html_raw(o, "<label>");
         html_txt(o, T(msgid));
     }
-    html_raw(o, "<select name=\"");
+    html_raw(o, "<select ");
+    if (msgid == NULL) { /* a filter: its empty choice names it */
+        html_raw(o, "aria-label=\"");
+        html_attr(o, first ? first : name);
+        html_raw(o, "\" ");
+    }
+    html_raw(o, "name=\"");
     html_attr(o, name);
     html_raw(o, "\">");
     if (first)

@@ -68,7 +68,7 @@ web_hours(struct req *req)
                   "max=\"2100\" value=\"%d\"></label>",
                   year);
     web_scope_fields(req, t, NULL, NULL);
-    html_raw(o, "<select name=\"status\">");
+    web_select_begin(req, "status", T("Status"));
     for (size_t k = 0; k < sizeof(statuses) / sizeof(statuses[0]); k++)
         web_select_option(req, statuses[k].code, T(statuses[k].label),
                           statuses[status].code);

@@ -135,7 +135,9 @@ web_page_begin(struct req *req, const char *title, const char *current)
     html_raw(o, "<button type=\"submit\" class=\"link\">");
     html_txt(o, T("Log out"));
     html_raw(o, "</button></form></header><div class=\"layout\">"
-                "<nav id=\"nav\">");
+                "<nav id=\"nav\" aria-label=\"");
+    html_attr(o, T("Main menu"));
+    html_raw(o, "\">");
     for (size_t i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {
         const struct nav_item *n = &nav_items[i];
         if (!(n->roles & req->user->role_bit))
@@ -538,7 +540,9 @@ web_pager(struct req *req, const char *base, int64_t page, int64_t per_page,
     int64_t pages = (total + per_page - 1) / per_page;
     if (pages <= 1)
         return;
-    html_raw(o, "<nav class=\"pager\">");
+    html_raw(o, "<nav class=\"pager\" aria-label=\"");
+    html_attr(o, T("Pages"));
+    html_raw(o, "\">");
     if (page > 1) {
         html_raw(o, "<a href=\"");
         html_attr(o, arena_printf(&req->arena, "%s?page=%lld%s", base,

@@ -118,17 +118,20 @@ web_people(struct req *req)
     html_attr(o, T("Name, pinyin (zs) or last 4 of ID/phone"));
     html_raw(o, "\" value=\"");
     html_attr(o, f.q ? f.q : "");
-    html_raw(o, "\"><select name=\"political_status\">");
+    html_raw(o, "\">");
+    web_select_begin(req, "political_status", T("Political status"));
     web_select_option(req, "", T("All statuses"), f.political_status);
     for (size_t i = 0; i < NLABELS(status_labels); i++)
         web_select_option(req, status_labels[i].code,
                           T(status_labels[i].text), f.political_status);
-    html_raw(o, "</select><select name=\"flag\">");
+    html_raw(o, "</select>");
+    web_select_begin(req, "flag", T("Flags"));
     web_select_option(req, "", T("Any flag"), f.flag);
     for (size_t i = 0; i < NLABELS(flag_labels); i++)
         web_select_option(req, flag_labels[i].code, T(flag_labels[i].text),
                           f.flag);
-    html_raw(o, "</select><select name=\"sort\">");
+    html_raw(o, "</select>");
+    web_select_begin(req, "sort", T("Sort order"));
     web_select_option(req, "pinyin", T("By pinyin"), sort);
     web_select_option(req, "strokes", T("By surname strokes"), sort);
     html_raw(o, "</select>");

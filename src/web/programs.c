@@ -604,7 +604,8 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         web_th(req, "Full name");
         web_th(req, "ID number");
         web_th(req, "Township");
-        html_raw(o, "<th></th></tr></thead><tbody>");
+        web_th(req, "Actions");
+        html_raw(o, "</tr></thead><tbody>");
         json_array_foreach(found, i, v)
         {
             html_raw(o, "<tr>");

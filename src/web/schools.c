@@ -63,7 +63,7 @@ web_schools(struct req *req)
     html_txt(o, T("Schools"));
     html_raw(o, "</h1>");
     web_scope_form_begin(req, "school-filters", "/schools", t, NULL, NULL);
-    html_raw(o, "<select name=\"pool\">");
+    web_select_begin(req, "pool", T("County teachers"));
     const char *sel = pools[pool == 1 ? 1 : pool == -1 ? 2 : 0].code;
     for (size_t k = 0; k < sizeof(pools) / sizeof(pools[0]); k++)
         web_select_option(req, pools[k].code, T(pools[k].label), sel);
@@ -362,7 +362,8 @@ web_orders(struct req *req)
     web_th(req, "Orders placed in the period");
     web_th(req, "Accepted");
     web_th(req, "Declined");
-    html_raw(o, "<th></th></tr></thead><tbody>");
+    web_th(req, "Actions");
+    html_raw(o, "</tr></thead><tbody>");
     size_t i;
     json_t *v;
     json_array_foreach(items, i, v)

@@ -216,13 +216,13 @@ web_teachers(struct req *req)
     web_h1(req, T("Teacher pool"));
     web_search_begin(req, "teacher-filters", "/teachers", "teacher-table", f.q,
                      "Search by name");
-    html_raw(o, "<select name=\"level\">");
+    web_select_begin(req, "level", T("Level"));
     web_select_option(req, "", T("All levels"), f.level);
     for (size_t k = 0; k < 3; k++)
         web_select_option(req, levels[k][0], T(levels[k][1]), f.level);
     html_raw(o, "</select>");
     web_scope_fields(req, tw, NULL, NULL);
-    html_raw(o, "<select name=\"school_id\">");
+    web_select_begin(req, "school_id", T("School"));
     web_select_option(req, "", T("All schools"), sel);
     json_array_foreach(schools, i, v) web_select_option(
         req, arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
@@ -740,7 +740,7 @@ web_courses(struct req *req)
                      "Search by title");
     web_code_select(req, "module", NULL, modules, T("All modules"), f.module,
                     NULL);
-    html_raw(o, "<select name=\"published\">");
+    web_select_begin(req, "published", T("Published"));
     web_select_option(req, "", T("Published or not"), pub);
     web_select_option(req, "1", T("Published only"), pub);
     html_raw(o, "</select>");

@@ -99,10 +99,13 @@ void web_input(struct req *req, const char *name, const char *msgid,
 /* <option value=…> with selected when value equals selected. */
 void web_select_option(struct req *req, const char *value, const char *label,
                        const char *selected);
+/* Opens a select that stands without a visible label (a filter bar's):
+ * label is its accessible name. */
+void web_select_begin(struct req *req, const char *name, const char *label);
 /* A <select name=…> of items, a JSON array of {"code","name"} (items
  * without a code are left out). With msgid it sits in a <label> of that
- * text; first, when not NULL, labels an empty first option; err goes
- * under it. */
+ * text, else (a filter) first is its accessible name; first, when not
+ * NULL, labels an empty first option; err goes under it. */
 void web_code_select(struct req *req, const char *name, const char *msgid,
                      json_t *items, const char *first, const char *selected,
                      const char *err);
