@@ -108,13 +108,33 @@ web_township_name(struct req *req, const char *code)
     return arena_strdup(&req->arena, name);
 }
 
+/* The most items a phone shows as a bottom tab bar. */
+#define NAV_TABS_MAX 5
+
 /* Opens a page for a logged-in user: top bar, navigation, <main>. */
 void
 web_page_begin(struct req *req, const char *title, const char *current)
 {
     struct strbuf *o = &req->out;
     head(req, title);
-    html_raw(o, "<body><header id=\"topbar\"><a class=\"brand\" href=\"/\">");
+    /* On a phone a few items are a tab bar at the bottom (a trainee's);
+     * more are a drawer that the menu button opens (CSS alone: a
+     * checkbox and its labels, for the page allows no inline script). */
+    size_t items = 0;
+    for (size_t i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++)
+        items += (nav_items[i].roles & req->user->role_bit) != 0;
+    bool drawer = items > NAV_TABS_MAX;
+    html_raw(o, drawer ? "<body class=\"nav-drawer\">"
+                       : "<body class=\"nav-tabs\">");
+    html_raw(o, "<header id=\"topbar\">");
+    if (drawer) {
+        html_raw(o, "<label for=\"menu-open\" id=\"menu-button\" "
+                    "class=\"menu-button\"><span aria-hidden=\"true\">☰"
+                    "</span> ");
+        html_txt(o, T("Menu"));
+        html_raw(o, "</label>");
+    }
+    html_raw(o, "<a class=\"brand\" href=\"/\">");
     html_txt(o, T("Chengwu County"));
     html_raw(o, " · ");
     html_txt(o, T("Party Member Education"));
@@ -134,8 +154,15 @@ web_page_begin(struct req *req, const char *title, const char *current)
     web_csrf(req);
     html_raw(o, "<button type=\"submit\" class=\"link\">");
     html_txt(o, T("Log out"));
-    html_raw(o, "</button></form></header><div class=\"layout\">"
-                "<nav id=\"nav\" aria-label=\"");
+    html_raw(o, "</button></form></header>");
+    if (drawer) {
+        html_raw(o, "<input type=\"checkbox\" id=\"menu-open\" "
+                    "class=\"menu-open\" aria-label=\"");
+        html_attr(o, T("Menu"));
+        html_raw(o, "\"><label for=\"menu-open\" class=\"menu-backdrop\" "
+                    "aria-hidden=\"true\"></label>");
+    }
+    html_raw(o, "<div class=\"layout\"><nav id=\"nav\" aria-label=\"");
     html_attr(o, T("Main menu"));
     html_raw(o, "\">");
     for (size_t i = 0; i < sizeof(nav_items) / sizeof(nav_items[0]); i++) {

@@ -113,17 +113,43 @@ test('ui-1.4 the log-in page fits a phone in WeChat without sideways scroll', as
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 391, `scrollWidth ${width} > 390`);
   await page.screenshot({ path: 'build/screenshots/login-phone.png' });
-  // After logging in, the navigation is a bottom tab bar.
+  // After logging in, an admin's 16 items are a drawer the menu button
+  // opens, over the page; the page itself has no bottom bar.
   await logIn(page);
+  assert.equal(await page.isVisible('#nav'), false);
+  await page.click('#menu-button');
   const nav = await page.$eval('#nav', (e) => {
     const r = e.getBoundingClientRect();
-    return { bottom: r.bottom, position: getComputedStyle(e).position };
+    return { left: r.left, top: r.top, width: r.width, position: getComputedStyle(e).position,
+      one: e.querySelector('a').getBoundingClientRect().height };
   });
   assert.equal(nav.position, 'fixed');
-  assert.ok(Math.abs(nav.bottom - 844) < 2);
+  assert.ok(nav.left === 0 && nav.top === 0 && nav.width < 390, JSON.stringify(nav));
+  assert.ok(nav.one < 60, `a menu item is one line: ${nav.one}px`);
+  await page.screenshot({ path: 'build/screenshots/menu-phone.png' });
+  // Choosing an item opens its page with the drawer shut again.
+  await Promise.all([page.waitForNavigation(), page.click('#nav a[href="/orgs"]')]);
+  assert.equal(await page.isVisible('#nav'), false);
+  await page.goto(base + '/');
   const w2 = await page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(w2 <= 391, `home scrollWidth ${w2} > 390`);
   await page.screenshot({ path: 'build/screenshots/home-phone.png' });
+  await ctx.close();
+});
+
+test('ui-1.4b a trainee\'s few items stay a bottom tab bar on a phone', async () => {
+  const { ctx, page } = await newPage({
+    viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, userAgent: wechatUA,
+  });
+  await logIn(page, 'trainee');
+  assert.equal(await page.$('#menu-button'), null);
+  const nav = await page.$eval('#nav', (e) => {
+    const r = e.getBoundingClientRect();
+    return { bottom: r.bottom, position: getComputedStyle(e).position, n: e.querySelectorAll('a').length };
+  });
+  assert.equal(nav.position, 'fixed');
+  assert.ok(Math.abs(nav.bottom - 844) < 2);
+  assert.ok(nav.n <= 5, `${nav.n} tabs`);
   await ctx.close();
 });
 
