@@ -318,7 +318,8 @@ web_local_time(struct req *req, const char *iso)
     int year;
     rules_day(t, day, &year);
     int64_t local = t + RULES_CST_OFFSET;
-    return arena_printf(&req->arena, "%s %02d:%02d", day,
+    return arena_printf(&req->arena, "%s %02d:%02d",
+                        web_date(req, arena_strdup(&req->arena, day)),
                         (int)(local % 86400 / 3600), (int)(local % 3600 / 60));
 }
 

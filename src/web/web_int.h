@@ -153,8 +153,8 @@ json_t *web_record_of_path(struct req *req, struct db **db, record_get_fn get,
  * having answered 500. */
 struct db;
 json_t *web_loaded(struct req *req, struct db *db, int rc, json_t *items);
-/* "2026-12-01 09:00" in China time from an API time string; "" when iso
- * is NULL or not a time. */
+/* "2026年12月1日 09:00" (in English "2026-12-01 09:00") in China time
+ * from an API time string; "" when iso is NULL or not a time. */
 const char *web_local_time(struct req *req, const char *iso);
 /* <h1>text</h1>. */
 void web_h1(struct req *req, const char *text);
