@@ -130,67 +130,11 @@ api_teachers_ranking(struct req *req)
     return http_json(req, 200, v);
 }
 
-/* Chinese labels of the report's keys, for the spreadsheet. */
-static const struct {
-    const char *key, *label;
-} labels[] = {
-    {"schools", "党校"},
-    {"function_rooms", "功能室"},
-    {"teachers_county", "县级师资"},
-    {"teachers_township", "镇级师资"},
-    {"schools_meeting_11n", "达到“11+N”的党校"},
-    {"evaluations", "评价次数"},
-    {"evaluators", "参评学员"},
-    {"excellence_rate", "优秀率"},
-    {"excellent", "优秀评价次数"},
-    {"excellence_too_few", "评价次数不足，优秀率仅供参考"},
-    {"funds_allocated_fen", "下拨经费（分）"},
-    {"funds_spent_fen", "支出经费（分）"},
-    {"funds_spent_by_category", "经费支出分类"},
-    {"modules", "教学模块"},
-    {"courses_published", "已发布课程"},
-    {"orders", "点单数"},
-    {"themed_classes", "主题培训班"},
-    {"routes", "现场教学线路"},
-    {"sites", "现场教学点"},
-    {"onsite_trainees", "现场教学学员"},
-    {"sessions_by_type", "培训开展"},
-    {"sessions", "课次"},
-    {"person_times", "人次"},
-    {"persons", "人数"},
-    {"village_training", "村两委培训"},
-    {"villages_covered", "覆盖村(社区)"},
-    {"exam_pass_rate", "考试通过率"},
-    {"activities_by_type", "主题活动"},
-    {"outreach_sessions", "送技到村课次"},
-    {"outreach_person_times", "送技到村人次"},
-    {"employed", "带动就业"},
-    {"income_gain_fen", "增收（分）"},
-    {"health_checks", "健康体检"},
-    {"commendation_meetings", "表彰会"},
-    {"pioneer_orgs", "先锋党组织"},
-    {"pioneer_members", "先锋党员"},
-    {"enterprises", "百企入村"},
-    {"talents", "人才回引"},
-    {"study_hours", "学时"},
-    {"persons_meeting_target", "学时达标党员"},
-    {"persons_total", "应达标党员"},
-    {"year", "年度"},
-};
-
-static const char *
-label_of(const char *key)
-{
-    for (size_t i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
-        if (strcmp(labels[i].key, key) == 0)
-            return labels[i].label;
-    const struct program_type *t = program_type_find(key);
-    return t ? t->name : key;
-}
-
-/* One row per figure; nested figures as "培训开展 · 每周一课 · 人次". */
+/* One row per figure, named from report_keys; nested figures as
+ * "培训开展 · 每周一课 · 人次". */
 static void
-add_rows(struct sheet *sh, struct req *req, const char *prefix, json_t *v)
+add_rows(struct sheet *sh, struct req *req, const char *prefix,
+         const char *parent, json_t *v)
 {
     const char *key;
     json_t *x;
@@ -198,10 +142,10 @@ add_rows(struct sheet *sh, struct req *req, const char *prefix, json_t *v)
     {
         const char *name =
             *prefix ? arena_printf(&req->arena, "%s · %s", prefix,
-                                   label_of(key))
-                    : label_of(key);
+                                   report_key_label(parent, key, false))
+                    : report_key_label(parent, key, false);
         if (json_is_object(x)) {
-            add_rows(sh, req, name, x);
+            add_rows(sh, req, name, key, x);
             continue;
         }
         const char *value =
@@ -240,7 +184,7 @@ api_report_county_xlsx(struct req *req)
     sheet_add_row(sh, first);
     const char *second[2] = {"镇街", t ? t : "全县"};
     sheet_add_row(sh, second);
-    add_rows(sh, req, "", v);
+    add_rows(sh, req, "", NULL, v);
     json_decref(v);
     return app_send_sheet(req, db, sh, "county-report", NULL, true);
 }

@@ -160,6 +160,80 @@ count_of(int rc, json_t *none)
     return rc == 0 ? 0 : ERR_DB;
 }
 
+const struct report_key report_keys[] = {
+    {NULL, "schools", "党校", "Schools"},
+    {NULL, "function_rooms", "功能室", "Function rooms"},
+    {NULL, "teachers_county", "县级师资", "County teachers"},
+    {NULL, "teachers_township", "镇级师资", "Township teachers"},
+    {NULL, "schools_meeting_11n", "达到“11+N”的党校", "Schools meeting 11+N"},
+    {NULL, "evaluations", "评价次数", "Evaluations"},
+    {NULL, "evaluators", "参评学员", "Trainees who rated"},
+    {NULL, "excellence_rate", "优秀率", "Excellence rate"},
+    {NULL, "excellent", "优秀评价次数", "Excellent ratings"},
+    {NULL, "excellence_too_few", "评价次数不足，优秀率仅供参考",
+     "Too few ratings: the rate is indicative"},
+    /* In fen until the fund ledger (issue 13) shows them in 元. */
+    {NULL, "funds_allocated_fen", "下拨经费（分）", "Funds allocated (fen)"},
+    {NULL, "funds_spent_fen", "经费支出（分）", "Funds spent (fen)"},
+    {NULL, "funds_spent_by_category", "经费支出分类", "Funds spent by category"},
+    {NULL, "modules", "课程模块", "Modules"},
+    {NULL, "courses_published", "已发布课程", "Published courses"},
+    {NULL, "orders", "点单数", "Course orders"},
+    {NULL, "themed_classes", "主题培训班", "Themed classes"},
+    {NULL, "routes", "现场教学线路", "On-site routes"},
+    {NULL, "sites", "现场教学点", "On-site teaching sites"},
+    {NULL, "onsite_trainees", "现场教学参训人数", "On-site trainees"},
+    {NULL, "sessions_by_type", "培训开展", "Training by type"},
+    {NULL, "sessions", "课次", "Sessions"},
+    {NULL, "person_times", "人次", "Person-times"},
+    {NULL, "persons", "人数", "Persons"},
+    {NULL, "village_training", "村两委培训", "Village cadre training"},
+    {"village_training", "villages_covered", "覆盖村(社区)（村两委培训）",
+     "Villages covered (村两委)"},
+    {"village_training", "persons", "村两委干部参训人数",
+     "Village cadres trained"},
+    {NULL, "exam_pass_rate", "考试合格率", "Exam pass rate"},
+    {NULL, "activities_by_type", "主题活动", "Activities by type"},
+    {NULL, "skills", "技能培训", "Skills training"},
+    {"skills", "sessions", "技能培训场次", "Skills training sessions"},
+    {"skills", "outreach_sessions", "送技到村到户", "Skills to the village"},
+    {"skills", "outreach_person_times", "送技到村人次",
+     "Skills to the village, person-times"},
+    {"skills", "employed", "带动就业人数", "People helped into jobs"},
+    {"skills", "income_gain_fen", "增收（分）", "Income gained (fen)"},
+    {NULL, "health_checks", "健康体检", "Health checks"},
+    {NULL, "commendation_meetings", "表彰会", "Commendation meetings"},
+    {NULL, "pioneer_orgs", "先锋党组织", "Pioneer organisations"},
+    {NULL, "pioneer_members", "先锋党员", "Pioneer members"},
+    {NULL, "enterprises", "百企入村", "Enterprises"},
+    {NULL, "talents", "人才回引", "Talents"},
+    {NULL, "study_hours", "学时", "Study hours"},
+    {"study_hours", "persons_meeting_target", "学时达标党员",
+     "Members meeting the hours target"},
+    {"study_hours", "persons_total", "应达标党员",
+     "Members bound by a target"},
+    {"study_hours", "year", "年度", "Year"},
+    {NULL, NULL, NULL, NULL},
+};
+
+const char *
+report_key_label(const char *parent, const char *key, bool en)
+{
+    const struct report_key *top = NULL;
+    for (const struct report_key *k = report_keys; k->key; k++) {
+        if (strcmp(k->key, key) != 0)
+            continue;
+        if (parent && k->parent && strcmp(k->parent, parent) == 0)
+            return en ? k->label_en : k->label;
+        if (k->parent == NULL)
+            top = k;
+    }
+    if (top)
+        return en ? top->label_en : top->label;
+    const struct program_type *t = program_type_find(key);
+    return t ? (en ? t->msgid : t->name) : key;
+}
+
 int
 report_county(struct db *db, const char *t, int64_t from, int64_t to,
               int64_t pool_min, json_t **out)

@@ -52,3 +52,16 @@ int report_ranking(struct db *db, const struct report_filter *f,
 int report_villages(struct db *db, const struct report_filter *f,
                     int64_t page, int64_t per_page, json_t *items,
                     int64_t *total);
+
+/* The report's keys and their labels, each once: a key (under parent, or
+ * at the top when parent is NULL) and what it is called in zh-CN and en.
+ * The spreadsheet's rows and the report page's figures are named from
+ * here. key NULL ends the table. */
+struct report_key {
+    const char *parent, *key, *label, *label_en;
+};
+extern const struct report_key report_keys[];
+/* The label of key under parent (NULL: at the top): the row of both, else
+ * the key's own at the top, else a program type's name, else the key. */
+const char *report_key_label(const char *parent, const char *key, bool en);
+

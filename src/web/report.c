@@ -179,7 +179,7 @@ figure(struct req *req, const char *id, const char *label, json_t *v,
                        : "<div class=\"figure\" id=\"fig-");
     html_attr(o, id);
     html_raw(o, "\"><span class=\"label\">");
-    html_txt(o, T(label));
+    html_txt(o, label);
     html_raw(o, "</span><span class=\"value\">");
     bool linked = link && !null;
     if (linked) {
@@ -277,82 +277,82 @@ by_type(struct req *req, const struct scope *sc, json_t *by)
 struct part {
     const char *heading;
     bool by_type;
-    const char *id, *label, *key, *sub;
+    const char *id, *key, *sub; /* its label: report_keys */
     const char *path;
     int by;
     const char *qname, *qvalue;
 };
 
-#define HEAD(h, t) {h, t, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL}
-#define FIG(id, label, key, sub, path, by, qn, qv)                            \
-    {NULL, false, id, label, key, sub, path, by, qn, qv}
+#define HEAD(h, t) {h, t, NULL, NULL, NULL, NULL, 0, NULL, NULL}
+#define FIG(id, key, sub, path, by, qn, qv)                                   \
+    {NULL, false, id, key, sub, path, by, qn, qv}
 #define TW BY_TOWNSHIP
 #define TP (BY_TOWNSHIP | BY_PERIOD)
 #define TY (BY_TOWNSHIP | BY_YEAR)
 static const struct part parts[] = {
     HEAD("Resources: schools, teachers, funds", false),
-    FIG("schools", "Schools", "schools", NULL, "/schools", TW, NULL, NULL),
-    FIG("function-rooms", "Function rooms", "function_rooms", NULL, "/rooms",
+    FIG("schools", "schools", NULL, "/schools", TW, NULL, NULL),
+    FIG("function-rooms", "function_rooms", NULL, "/rooms",
         TW, "function", "1"),
-    FIG("schools-11n", "Schools meeting 11+N", "schools_meeting_11n", NULL,
+    FIG("schools-11n", "schools_meeting_11n", NULL,
         "/schools", TW, "pool", "met"),
-    FIG("teachers-county", "County teachers", "teachers_county", NULL,
+    FIG("teachers-county", "teachers_county", NULL,
         "/teachers", TW, "level", "county"),
-    FIG("teachers-township", "Township teachers", "teachers_township", NULL,
+    FIG("teachers-township", "teachers_township", NULL,
         "/teachers", TW, "level", "township"),
-    FIG("funds", "Funds allocated", "funds_allocated_fen", NULL, NULL, 0,
+    FIG("funds", "funds_allocated_fen", NULL, NULL, 0,
         NULL, NULL),
-    FIG("funds-spent", "Funds spent", "funds_spent_fen", NULL, NULL, 0, NULL,
+    FIG("funds-spent", "funds_spent_fen", NULL, NULL, 0, NULL,
         NULL),
     HEAD("Standards: courses, orders, on-site teaching", false),
     /* The catalog is the county's: the same for every township. */
-    FIG("modules", "Modules", "modules", NULL, "/courses", 0, NULL, NULL),
-    FIG("courses", "Published courses", "courses_published", NULL,
+    FIG("modules", "modules", NULL, "/courses", 0, NULL, NULL),
+    FIG("courses", "courses_published", NULL,
         "/courses", 0, "published", "1"),
-    FIG("orders", "Course orders", "orders", NULL, "/orders", TP, NULL,
+    FIG("orders", "orders", NULL, "/orders", TP, NULL,
         NULL),
-    FIG("themed-classes", "Themed classes", "themed_classes", NULL,
+    FIG("themed-classes", "themed_classes", NULL,
         "/programs", TP, "type", "themed_class"),
-    FIG("routes", "On-site routes", "routes", NULL, NULL, 0, NULL, NULL),
-    FIG("sites", "On-site teaching sites", "sites", NULL, NULL, 0, NULL,
+    FIG("routes", "routes", NULL, NULL, 0, NULL, NULL),
+    FIG("sites", "sites", NULL, NULL, 0, NULL,
         NULL),
-    FIG("onsite-trainees", "On-site trainees", "onsite_trainees", NULL, NULL,
+    FIG("onsite-trainees", "onsite_trainees", NULL, NULL,
         0, NULL, NULL),
     HEAD("Training", true),
-    FIG("villages-covered", "Villages covered (村两委)", "village_training",
+    FIG("villages-covered", "village_training",
         "villages_covered", "/report/villages", TP, NULL, NULL),
-    FIG("village-persons", "Village cadres trained", "village_training",
+    FIG("village-persons", "village_training",
         "persons", "/sessions", TP, "type", "village_cadre"),
-    FIG("evaluations", "Evaluations", "evaluations", NULL,
+    FIG("evaluations", "evaluations", NULL,
         "/teachers/ranking", TP, NULL, NULL),
-    FIG("evaluators", "Trainees who rated", "evaluators", NULL,
+    FIG("evaluators", "evaluators", NULL,
         "/teachers/ranking", TP, NULL, NULL),
-    FIG("excellence", "Excellence rate", "excellence_rate", NULL,
+    FIG("excellence", "excellence_rate", NULL,
         "/teachers/ranking", TP, NULL, NULL),
-    FIG("exam", "Exam pass rate", "exam_pass_rate", NULL, NULL, 0, NULL,
+    FIG("exam", "exam_pass_rate", NULL, NULL, 0, NULL,
         NULL),
     HEAD("Reach: skills, jobs, pioneers", false),
-    FIG("skills-sessions", "Skills training sessions", "skills", "sessions",
+    FIG("skills-sessions", "skills", "sessions",
         "/sessions", TP, "type", "skills"),
-    FIG("skills-outreach", "Skills to the village", "skills",
+    FIG("skills-outreach", "skills",
         "outreach_sessions", "/sessions", TP, "type", "skills_outreach"),
-    FIG("employed", "People helped into jobs", "skills", "employed", NULL, 0,
+    FIG("employed", "skills", "employed", NULL, 0,
         NULL, NULL),
-    FIG("health", "Health checks", "health_checks", NULL, NULL, 0, NULL,
+    FIG("health", "health_checks", NULL, NULL, 0, NULL,
         NULL),
-    FIG("commendations", "Commendation meetings", "commendation_meetings",
+    FIG("commendations", "commendation_meetings",
         NULL, NULL, 0, NULL, NULL),
-    FIG("pioneer-orgs", "Pioneer organisations", "pioneer_orgs", NULL, NULL,
+    FIG("pioneer-orgs", "pioneer_orgs", NULL, NULL,
         0, NULL, NULL),
-    FIG("pioneer-members", "Pioneer members", "pioneer_members", NULL, NULL,
+    FIG("pioneer-members", "pioneer_members", NULL, NULL,
         0, NULL, NULL),
-    FIG("enterprises", "Enterprises", "enterprises", NULL, NULL, 0, NULL,
+    FIG("enterprises", "enterprises", NULL, NULL, 0, NULL,
         NULL),
-    FIG("talents", "Talents", "talents", NULL, NULL, 0, NULL, NULL),
+    FIG("talents", "talents", NULL, NULL, 0, NULL, NULL),
     HEAD("Study hours", false),
-    FIG("hours-meeting", "Members meeting the hours target", "study_hours",
+    FIG("hours-meeting", "study_hours",
         "persons_meeting_target", "/hours", TY, "status", "meeting"),
-    FIG("hours-bound", "Members bound by a target", "study_hours",
+    FIG("hours-bound", "study_hours",
         "persons_total", "/hours", TY, "status", "all"),
 };
 #undef HEAD
@@ -425,7 +425,11 @@ web_report(struct req *req)
         const char *link =
             p->path ? href(req, &sc, p->path, p->by, p->qname, p->qvalue)
                     : NULL;
-        figure(req, p->id, p->label, v, link, r);
+        figure(req, p->id,
+               report_key_label(p->sub ? p->key : NULL,
+                                p->sub ? p->sub : p->key,
+                                strcmp(req->lang, "en") == 0),
+               v, link, r);
     }
     html_raw(o, "</div>");
     json_int_t bound = json_integer_value(json_object_get(sh,

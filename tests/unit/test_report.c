@@ -633,8 +633,54 @@ figures_not_built_yet_are_null_not_zero(void **state)
     json_decref(r);
 }
 
+/* Every key of v (under parent) is named in report_keys, or is a
+ * program type, in both languages. */
+static void
+all_labelled(const char *parent, json_t *v)
+{
+    const char *key;
+    json_t *x;
+    json_object_foreach(v, key, x)
+    {
+        const char *zh = report_key_label(parent, key, false);
+        const char *en = report_key_label(parent, key, true);
+        if (strcmp(zh, key) == 0 || strcmp(en, key) == 0 || !*zh || !*en)
+            fail_msg("the report's key %s.%s has no label in report_keys",
+                     parent ? parent : "", key);
+        if (json_is_object(x))
+            all_labelled(key, x);
+    }
+}
+
+static void
+every_key_of_the_report_is_labelled_once(void **state)
+{
+    struct fx *f = *state;
+    json_t *r = report(f, NULL, 0, INT64_MAX / 2);
+    all_labelled(NULL, r);
+    json_decref(r);
+    /* A key under a parent takes the parent's row before its own. */
+    assert_string_equal(report_key_label("village_training", "persons",
+                                         false),
+                        "村两委干部参训人数");
+    assert_string_equal(report_key_label("sessions_by_type", "persons",
+                                         false),
+                        "人数");
+    assert_string_equal(report_key_label(NULL, "themed_class", false),
+                        "主题培训班");
+    /* No key is declared twice at one place. */
+    for (const struct report_key *a = report_keys; a->key; a++)
+        for (const struct report_key *b = a + 1; b->key; b++)
+            if (strcmp(a->key, b->key) == 0 &&
+                (a->parent == b->parent ||
+                 (a->parent && b->parent &&
+                  strcmp(a->parent, b->parent) == 0)))
+                fail_msg("report key %s declared twice", a->key);
+}
+
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 static const struct CMUnitTest tests[] = {
+    T(every_key_of_the_report_is_labelled_once),
     T(schools_and_the_11n_figure_equal_the_school_list),
     T(rooms_teachers_and_courses_equal_their_lists),
     T(themed_classes_are_those_with_a_session_in_the_period),
