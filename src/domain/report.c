@@ -172,9 +172,9 @@ const struct report_key report_keys[] = {
     {NULL, "excellent", "优秀评价次数", "Excellent ratings"},
     {NULL, "excellence_too_few", "评价次数不足，优秀率仅供参考",
      "Too few ratings: the rate is indicative"},
-    /* In fen until the fund ledger (issue 13) shows them in 元. */
-    {NULL, "funds_allocated_fen", "下拨经费（分）", "Funds allocated (fen)"},
-    {NULL, "funds_spent_fen", "经费支出（分）", "Funds spent (fen)"},
+    /* Null until the fund ledger (issue 13), which shows them in 元. */
+    {NULL, "funds_allocated_fen", "下拨经费", "Funds allocated"},
+    {NULL, "funds_spent_fen", "经费支出", "Funds spent"},
     {NULL, "funds_spent_by_category", "经费支出分类", "Funds spent by category"},
     {NULL, "modules", "课程模块", "Modules"},
     {NULL, "courses_published", "已发布课程", "Published courses"},
@@ -200,7 +200,7 @@ const struct report_key report_keys[] = {
     {"skills", "outreach_person_times", "送技到村人次",
      "Skills to the village, person-times"},
     {"skills", "employed", "带动就业人数", "People helped into jobs"},
-    {"skills", "income_gain_fen", "增收（分）", "Income gained (fen)"},
+    {"skills", "income_gain_fen", "增收", "Income gained"},
     {NULL, "health_checks", "健康体检", "Health checks"},
     {NULL, "commendation_meetings", "表彰会", "Commendation meetings"},
     {NULL, "pioneer_orgs", "先锋党组织", "Pioneer organisations"},

@@ -262,8 +262,10 @@ checked_in(struct req *req, int64_t session_id, json_t *att)
     html_raw(o, "</h1><p>");
     if (att) {
         html_txt(o, T("Study hours credited"));
-        strbuf_printf(o, ": %lld ", int_of(att, "minutes"));
-        html_txt(o, T("minutes"));
+        /* In 学时, as the member counts them: 150 minutes are 2.5. */
+        long long m = int_of(att, "minutes");
+        strbuf_printf(o, " %lld.%lld ", m / 60, m % 60 * 10 / 60);
+        html_txt(o, T("hours"));
     } else {
         html_txt(o, T("You have checked in to this class already."));
     }
