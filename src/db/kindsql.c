@@ -6,12 +6,13 @@
  *
  * Every statement reads the same columns, in this order (kind.c reads
  * them by the same rule): id; each field; the name of each field that
- * names a row of another table (f->ref); the void column and the void reason (NULL when the kind is never
- * voided). A list is filtered by each KF_FILTER field, by ?q= over the
- * KF_SEARCH fields, and ordered by one KF_SORT field (empty values
- * last) then by id; one
- * statement per sort field and direction, so that no ORDER BY is ever
- * made from a request.
+ * names a row of another table (f->ref); the void column and the void
+ * reason (NULL when the kind is never voided). A list is filtered by
+ * each KF_FILTER field, by ?q= over the KF_SEARCH fields, and ordered by
+ * one KF_SORT field (empty values last) then by id; one statement per
+ * sort field and direction, so that no ORDER BY is ever made from a
+ * request. A field that names another table's row also gets a statement
+ * saying whether a code may be chosen, and one listing the choices.
  */
 #include "db_int.h"
 
