@@ -88,8 +88,6 @@ static const struct route fixed[] = {
      NULL},
     {"POST", "/api/v1/schools/{id}/checks", api_school_checks_put,
      USER(R_ADMINS), 0, NULL},
-    {"GET", "/api/v1/rooms", api_rooms_list_all, USER(R_ADMINS), 0,
-     PAGED ",function,township"},
     {"GET", "/api/v1/teachers", api_teachers_list, USER(R_ADMINS | R_TEACHER),
      0, PAGED ",level,module,q,school_id,township"},
     {"POST", "/api/v1/teachers", api_teachers_create, USER(R_ADMINS), 0, NULL},
@@ -252,8 +250,6 @@ static const struct route fixed[] = {
      ROUTE_PAGE, NULL},
     {"GET", "/schools", web_schools, USER(R_ADMINS), ROUTE_PAGE,
      "pool,township"},
-    {"GET", "/rooms", web_rooms, USER(R_ADMINS), ROUTE_PAGE,
-     PAGED ",function,township"},
     {"GET", "/schools/{id}", web_school, USER(R_ADMINS), ROUTE_PAGE, NULL},
     {"POST", "/schools/{id}/rooms", web_school_room, USER(R_ADMINS), ROUTE_PAGE,
      NULL},
@@ -377,6 +373,11 @@ kind_routes(const struct kind *k, struct route *out)
     for (const struct kind_field *f = k->fields; f->key; f++)
         if (f->flags & KF_FILTER)
             strbuf_printf(&q, ",%s", f->param ? f->param : f->key);
+    int s = kind_scope_field(k);
+    if (s >= 0 && kind_scope_ref(k, s))
+        strbuf_puts(&q, ",township");
+    for (const struct kind_switch *w = k->switches; w && w->param; w++)
+        strbuf_printf(&q, ",%s", w->param);
     const char *list = strbuf_take(&q, NULL);
     const char *page_list = fmt("%s,print", list); /* the print view */
     const char *api = fmt("/api/v1/%s", k->path);
@@ -475,6 +476,7 @@ routes_json(void)
         [KT_TEXT] = "text",         [KT_DIGITS] = "digits",
         [KT_TOWNSHIP] = "township", [KT_DATE] = "date",
         [KT_CHOICE] = "choice",     [KT_REF] = "ref",
+        [KT_INT] = "int",
     };
     json_t *kinds = json_array();
     for (size_t i = 0; kind_table[i]; i++) {

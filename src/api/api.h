@@ -28,6 +28,10 @@ int api_kind_get(struct req *req, const struct kind *k);
 int api_kind_create(struct req *req, const struct kind *k);
 int api_kind_update(struct req *req, const struct kind *k);
 int api_kind_void(struct req *req, const struct kind *k);
+/* A create with field key set to value whatever the body says: the
+ * record of a path's parent (a room of /schools/{id}/rooms). */
+int api_kind_create_in(struct req *req, const struct kind *k,
+                       const char *key, const char *value);
 /* The same as route handlers: the kind is the one the route names. */
 int api_kind_list_route(struct req *req);
 int api_kind_get_route(struct req *req);
@@ -78,7 +82,6 @@ int api_report_county(struct req *req);
 int api_report_county_xlsx(struct req *req);
 int api_report_villages(struct req *req);
 int api_teachers_ranking(struct req *req);
-int api_rooms_list_all(struct req *req);
 int api_orders_create(struct req *req);
 int api_orders_demand(struct req *req);
 int api_orders_convert(struct req *req);

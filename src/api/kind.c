@@ -16,6 +16,13 @@
 
 #include <string.h>
 
+/* Whether field f holds a number (a number in JSON). */
+static bool
+numeric(const struct kind_field *f)
+{
+    return f->type == KT_INT || (f->ref && f->ref->id);
+}
+
 static void
 write_record(struct jw *w, const struct kind *k, const struct krecord *r)
 {
@@ -23,12 +30,25 @@ write_record(struct jw *w, const struct kind *k, const struct krecord *r)
     jw_key(w, "id");
     jw_int(w, r->id);
     for (size_t i = 0; k->fields[i].key; i++) {
-        jw_key(w, k->fields[i].key);
-        jw_str(w, r->v[i].is == KV_TEXT ? r->v[i].s : NULL);
-        if (k->fields[i].ref && k->fields[i].name_key) {
-            jw_key(w, k->fields[i].name_key);
+        const struct kind_field *f = &k->fields[i];
+        jw_key(w, f->key);
+        int64_t x;
+        if (numeric(f) && r->v[i].is == KV_TEXT &&
+            parse_i64(r->v[i].s, &x) == 0)
+            jw_int(w, x);
+        else
+            jw_str(w, r->v[i].is == KV_TEXT ? r->v[i].s : NULL);
+        if (f->ref && f->name_key) {
+            jw_key(w, f->name_key);
             jw_str(w, r->name[i]);
         }
+    }
+    int s = kind_scope_field(k);
+    if (s >= 0 && kind_scope_ref(k, s)) {
+        jw_key(w, "township_code");
+        jw_str(w, r->township);
+        jw_key(w, "township_name");
+        jw_str(w, r->township_name);
     }
     if (k->void_column) {
         jw_key(w, "voided");
@@ -89,8 +109,8 @@ fields_error(struct req *req, const struct kerrors *e)
  * create or an update may give); a value of the wrong JSON type goes
  * into e. */
 static void
-read_body(json_t *body, const struct kind *k, struct kval *v,
-          struct kerrors *e)
+read_body(struct req *req, json_t *body, const struct kind *k,
+          struct kval *v, struct kerrors *e)
 {
     e->n = 0;
     for (size_t i = 0; k->fields[i].key; i++) {
@@ -100,6 +120,14 @@ read_body(json_t *body, const struct kind *k, struct kval *v,
             continue;
         if (json_is_null(x)) {
             v[i].is = KV_NULL;
+        } else if (numeric(&k->fields[i])) {
+            if (json_is_integer(x))
+                v[i] = (struct kval){
+                    KV_TEXT, arena_printf(&req->arena, "%lld",
+                                          (long long)json_integer_value(x))};
+            else
+                kerrors_add(e, k->fields[i].key, "invalid_field",
+                            "须为整数");
         } else if (!json_is_string(x) ||
                    strlen(json_string_value(x)) != json_string_length(x)) {
             kerrors_add(e, k->fields[i].key, "invalid_field",
@@ -159,12 +187,22 @@ api_kind_get(struct req *req, const struct kind *k)
 int
 api_kind_create(struct req *req, const struct kind *k)
 {
+    return api_kind_create_in(req, k, NULL, NULL);
+}
+
+int
+api_kind_create_in(struct req *req, const struct kind *k, const char *key,
+                   const char *value)
+{
     json_t *body = req_json_or_400(req);
     if (body == NULL)
         return req->status;
     struct kval v[KIND_MAX_FIELDS];
     struct kerrors types, e;
-    read_body(body, k, v, &types);
+    read_body(req, body, k, v, &types);
+    int fixed = kind_field_index(k, key);
+    if (fixed >= 0)
+        v[fixed] = (struct kval){KV_TEXT, value};
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
@@ -177,8 +215,7 @@ api_kind_create(struct req *req, const struct kind *k)
         return fields_error(req, &types);
     if (rc != 0)
         return app_db_error(req, db);
-    int s = kind_scope_field(k);
-    if (s >= 0 && app_check_township(req, v[s].s) != 0)
+    if (app_kind_township_ok(req, db, k, v, NULL) != 0)
         return req->status;
     struct audit_who who = app_who(req);
     int64_t id;
@@ -202,9 +239,11 @@ api_kind_update(struct req *req, const struct kind *k)
         return req->status;
     struct kval v[KIND_MAX_FIELDS];
     struct kerrors e;
-    read_body(body, k, v, &e);
+    read_body(req, body, k, v, &e);
     if (e.n)
         return fields_error(req, &e);
+    if (app_kind_township_ok(req, db, k, v, &r) != 0)
+        return req->status;
     struct audit_who who = app_who(req);
     int rc = kind_update(db, k, &r, v, &who, &e);
     if (rc == ERR_INVAL || rc == ERR_CONFLICT)

@@ -1,7 +1,8 @@
 /*
  * teaching.c - /api/v1/schools (with rooms and the yearly 四有 check;
  * ?pool=met|short for the 11+N view), /api/v1/rooms (the rooms of every
- * school, ?function=1 the function rooms),
+ * school, ?function=1 the function rooms: a declared kind, save the
+ * create of /schools/{id}/rooms),
  * /api/v1/teachers, /api/v1/modules, /api/v1/room-kinds and
  * /api/v1/courses. Schools are township data: a school admin sees and
  * changes its own; the county admin founds schools, keeps the county
@@ -13,6 +14,7 @@
 #include "../domain/org.h"
 #include "../domain/roles.h"
 #include "../domain/classes.h"
+#include "../domain/kind.h"
 #include "../domain/teaching.h"
 
 #include <string.h>
@@ -166,57 +168,18 @@ api_rooms_list(struct req *req)
     return api_list_all(req, items);
 }
 
-int
-api_rooms_list_all(struct req *req)
-{
-    int64_t page, per_page, function;
-    const char *township;
-    if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        app_township_filter(req, &township) != 0 ||
-        req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
-        return req->status;
-    struct db *db = app_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = json_array();
-    int64_t total;
-    if (room_list(db, township, function == 1, page, per_page, items,
-                  &total) != 0) {
-        json_decref(items);
-        return app_db_error(req, db);
-    }
-    return http_json(req, 200, http_list(items, total, page, per_page));
-}
-
+/* A room of the school {id}: the kind's create (domain/kinds.c) with
+ * the school of the path. */
 int
 api_rooms_create(struct req *req)
 {
-    json_t *body = req_json_or_400(req);
-    if (body == NULL)
-        return req->status;
-    const char *name, *kind;
-    int64_t capacity = 0;
-    bool has_capacity;
-    if (json_str_or_422(req, body, "name", true, 1, 32, &name) ||
-        json_str_or_422(req, body, "kind", true, 1, 32, &kind) ||
-        json_int_or_422(req, body, "capacity", false, 1, 10000,
-                        &has_capacity, &capacity))
-        return req->status;
     struct db *db = app_db(req);
     int64_t school;
     if (db == NULL || my_school(req, db, &school, NULL) != 0)
         return req->status;
-    struct audit_who who = app_who(req);
-    struct field_error e;
-    int64_t id;
-    int rc = room_create(db, school, name, kind, capacity, &who, &id, &e);
-    if (rc != 0)
-        return app_write_error(req, db, rc, &e, "room");
-    json_t *v;
-    char tw[16];
-    if (room_get(db, id, &v, tw) != 0)
-        return app_db_error(req, db);
-    return http_json(req, 201, v);
+    return api_kind_create_in(req, &kind_room, "school_id",
+                              arena_printf(&req->arena, "%lld",
+                                           (long long)school));
 }
 
 int

@@ -158,6 +158,13 @@ struct klist;
 int app_kind_list_args(struct req *req, const struct kind *k,
                        struct klist *l);
 struct krecord;
+struct kval;
+/* Whether the caller may put a record of the fields v (of old, on an
+ * update) where they say: 0, or the 403 (another township) or the 500
+ * it answered. */
+int app_kind_township_ok(struct req *req, struct db *db,
+                         const struct kind *k, const struct kval *v,
+                         const struct krecord *old);
 /* Record {id} of the path of kind k as the caller may see it: 0 with
  * *r, or the status answered (404, also for another township's). */
 int app_kind_record(struct req *req, struct db *db, const struct kind *k,

@@ -5,6 +5,7 @@
 #include "app.h"
 
 #include "../core/err.h"
+#include "../core/util.h"
 #include "../domain/kind.h"
 
 #include <string.h>
@@ -23,10 +24,16 @@ app_kind_list_args(struct req *req, const struct kind *k, struct klist *l)
         const struct kind_field *f = &k->fields[i];
         if (!(f->flags & KF_FILTER))
             continue;
-        const char *v = req_query(req, f->param ? f->param : f->key);
+        const char *param = f->param ? f->param : f->key;
+        const char *v = req_query(req, param);
         if (v && *v == '\0')
             v = NULL;
-        if (f->flags & KF_SCOPE) {
+        int64_t x;
+        bool number = f->type == KT_INT || (f->ref && f->ref->id);
+        if (v && number && parse_i64(v, &x) != 0)
+            return http_error(req, 400, "invalid_param", param,
+                              "%s is a whole number", param);
+        if ((f->flags & KF_SCOPE) && !kind_scope_ref(k, (int)i)) {
             if (v && app_check_township(req, v) != 0)
                 return req->status;
             if (v == NULL)
@@ -34,9 +41,45 @@ app_kind_list_args(struct req *req, const struct kind *k, struct klist *l)
         }
         l->filter[i] = v;
     }
+    /* A scope field naming a row of a township: ?township= narrows by
+     * that row's (a room by its school's). */
+    int s = kind_scope_field(k);
+    if (s >= 0 && kind_scope_ref(k, s)) {
+        const char *t = req_query(req, "township");
+        if (t && *t && app_check_township(req, t) != 0)
+            return req->status;
+        l->township = t && *t ? t : app_scope(req);
+    }
+    for (size_t j = 0; k->switches && k->switches[j].param; j++) {
+        const char *p = k->switches[j].param, *v = req_query(req, p);
+        if (v && *v && strcmp(v, "0") != 0 && strcmp(v, "1") != 0)
+            return http_error(req, 400, "invalid_param", p,
+                              "%s is 1 (only those) or 0 (all)", p);
+        l->on[j] = v && strcmp(v, "1") == 0;
+    }
     const char *q = req_query(req, "q");
     l->q = q && *q ? q : NULL;
     return 0;
+}
+
+int
+app_kind_township_ok(struct req *req, struct db *db, const struct kind *k,
+                     const struct kval *v, const struct krecord *old)
+{
+    int s = kind_scope_field(k);
+    if (s < 0 || v[s].is != KV_TEXT ||
+        (old && !(k->fields[s].flags & KF_EDIT)))
+        return 0; /* kind_update says it may not change */
+    const char *t;
+    if (kind_township(db, &req->arena, k, v, old, &t) != 0) {
+        app_db_error(req, db);
+        return -1;
+    }
+    /* A row that is not there lies in no township: the checks refuse
+     * it beside its field. */
+    if (t == NULL && kind_scope_ref(k, s))
+        return 0;
+    return app_check_township(req, t);
 }
 
 int
@@ -50,7 +93,7 @@ app_kind_record(struct req *req, struct db *db, const struct kind *k,
     int s = kind_scope_field(k);
     const char *scope = app_scope(req);
     if (rc == 0 && s >= 0 && scope &&
-        (r->v[s].is != KV_TEXT || strcmp(r->v[s].s, scope) != 0))
+        (r->township == NULL || strcmp(r->township, scope) != 0))
         rc = ERR_NOTFOUND; /* another township's does not exist for it */
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "没有这个%s",

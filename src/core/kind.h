@@ -21,6 +21,7 @@ enum kind_type {
     KT_CHOICE,   /* one of the field's choices, by code; shown by label */
     KT_REF,      /* the code of a row of another table (f->ref), a code
                   * list's or a record's; chosen and shown by its name */
+    KT_INT,      /* a whole number, min..max; a number in JSON */
 };
 
 /* What a KT_REF field's code names: a row of table whose code column
@@ -31,6 +32,18 @@ enum kind_type {
 struct kind_ref {
     const char *table, *code, *name, *live, *within, *order;
     const char *missing; /* zh-CN: 没有这个党组织类型 */
+    /* The row is named by its id (code "id"), a number in JSON. */
+    bool id;
+    /* The row's township column: a KF_SCOPE field of this ref puts the
+     * record in the township of the row it names (a room in its
+     * school's), and the choices of a school admin are its own. */
+    const char *township;
+};
+
+/* A yes/no narrowing of a list beyond its fields: ?param=1 keeps the
+ * records where (SQL over the record, as "t") holds; 0 or none, all. */
+struct kind_switch {
+    const char *param, *label, *label_en, *where;
 };
 
 /* One choice of a KT_CHOICE field: stored code, shown label. */
@@ -45,7 +58,9 @@ enum kind_flag {
     KF_FILTER = 1u << 3,   /* ?param=value narrows a list to that value */
     KF_SORT = 1u << 4,     /* ?sort=key (or -key) orders a list by it */
     KF_SEARCH = 1u << 5,   /* ?q= finds it by a part of it */
-    KF_SCOPE = 1u << 6,    /* the township the record belongs to */
+    KF_SCOPE = 1u << 6,    /* the township the record belongs to (a
+                            * KT_TOWNSHIP, or a KT_REF whose ref has a
+                            * township: ?township= then narrows the list) */
     KF_UNIQUE = 1u << 7,   /* no two records share a value */
 };
 
@@ -54,7 +69,8 @@ struct kind_field {
     const char *column;   /* its column in the kind's table */
     enum kind_type type;
     unsigned flags;
-    int64_t min, max;     /* characters of text; digits of KT_DIGITS */
+    int64_t min, max;     /* characters of text; digits of KT_DIGITS;
+                           * the bounds of a KT_INT */
     const char *label;    /* zh-CN, in the county's words */
     const char *label_en;
     const char *param;    /* the list's filter parameter (NULL: key) */
@@ -66,6 +82,7 @@ struct kind_field {
 /* Limits of a declaration (db/kindsql.c refuses more). */
 #define KIND_MAX_FIELDS 16
 #define KIND_MAX_SORTS 6
+#define KIND_MAX_SWITCHES 4
 
 /* The statements db/kindsql.c registered for a kind (query ids): a list
  * for each sort field ascending and descending, and the rest; for each
@@ -75,6 +92,7 @@ struct kind_queries {
     int list[KIND_MAX_SORTS][2];
     int count, get, insert, update, void_;
     int ref_check[KIND_MAX_FIELDS], ref_list[KIND_MAX_FIELDS];
+    int township; /* the township of a row a scope ref names, or -1 */
     bool ready;
 };
 
@@ -96,6 +114,7 @@ struct kind {
      * unix seconds; whether the record is demo data. */
     const char *valid_from_column, *created_column, *demo_column;
     const char *default_sort;  /* a KF_SORT key; "-key" descending */
+    const struct kind_switch *switches; /* param NULL ends them */
     /* Who may read and who may write it (role bits, domain/roles.h): the
      * route table gives its routes these (routes.c). */
     unsigned read_roles, write_roles;

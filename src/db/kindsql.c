@@ -6,13 +6,16 @@
  *
  * Every statement reads the same columns, in this order (kind.c reads
  * them by the same rule): id; each field; the name of each field that
- * names a row of another table (f->ref); the void column and the void
- * reason (NULL when the kind is never voided). A list is filtered by
- * each KF_FILTER field, by ?q= over the KF_SEARCH fields, and ordered by
- * one KF_SORT field (empty values last) then by id; one statement per
- * sort field and direction, so that no ORDER BY is ever made from a
- * request. A field that names another table's row also gets a statement
- * saying whether a code may be chosen, and one listing the choices.
+ * names a row of another table (f->ref); for a kind whose scope field
+ * names a row with a township (a room's school), that township's code
+ * and name; the void column and the void reason (NULL when the kind is
+ * never voided). A list is filtered by each KF_FILTER field, then by
+ * that township, by each switch, by ?q= over the KF_SEARCH fields, and
+ * ordered by one KF_SORT field (empty values last) then by id; one
+ * statement per sort field and direction, so that no ORDER BY is ever
+ * made from a request. A field that names another table's row also
+ * gets a statement saying whether a code may be chosen, and one listing
+ * the choices.
  */
 #include "db_int.h"
 
@@ -23,6 +26,32 @@
 
 #include <stdio.h>
 #include <string.h>
+
+/* The field that puts a record of k in the township of the row it
+ * names (a room in its school's), or NULL. */
+static const struct kind_field *
+scope_ref(const struct kind *k)
+{
+    for (const struct kind_field *f = k->fields; f->key; f++)
+        if ((f->flags & KF_SCOPE) && f->ref && f->ref->township)
+            return f;
+    return NULL;
+}
+
+/* The township of the row field f of the record t names. */
+static void
+township_of(struct strbuf *b, const struct kind_field *f)
+{
+    strbuf_printf(b, "(SELECT r.%s FROM %s r WHERE r.%s = t.%s)",
+                  f->ref->township, f->ref->table, f->ref->code, f->column);
+}
+
+/* Whether f holds a number (a KT_INT, or the id of a row). */
+static bool
+numeric(const struct kind_field *f)
+{
+    return f->type == KT_INT || (f->ref && f->ref->id);
+}
 
 /* The column list every statement of k reads. */
 static void
@@ -38,6 +67,14 @@ select_list(struct strbuf *b, const struct kind *k)
                           ", (SELECT r.%s FROM %s r WHERE r.%s = t.%s)",
                           f->ref->name, f->ref->table, f->ref->code,
                           f->column);
+    const struct kind_field *s = scope_ref(k);
+    if (s) {
+        strbuf_puts(b, ", ");
+        township_of(b, s);
+        strbuf_puts(b, ", (SELECT tw.name FROM townships tw WHERE tw.code = ");
+        township_of(b, s);
+        strbuf_puts(b, ")");
+    }
     if (k->void_column)
         strbuf_printf(b, ", t.%s, t.%s", k->void_column,
                       k->void_reason_column);
@@ -58,9 +95,29 @@ list_where(struct strbuf *b, const struct kind *k, struct strbuf *types)
     for (const struct kind_field *f = k->fields; f->key; f++) {
         if (!(f->flags & KF_FILTER))
             continue;
-        strbuf_printf(b, " AND (CAST($%d AS TEXT) IS NULL OR t.%s = $%d)", n,
-                      f->column, n);
+        /* A number's filter is checked to be one before it is cast. */
+        if (numeric(f))
+            strbuf_printf(b,
+                          " AND (CAST($%d AS TEXT) IS NULL OR "
+                          "t.%s = CAST($%d AS BIGINT))",
+                          n, f->column, n);
+        else
+            strbuf_printf(b, " AND (CAST($%d AS TEXT) IS NULL OR t.%s = $%d)",
+                          n, f->column, n);
         strbuf_puts(types, "s");
+        n++;
+    }
+    const struct kind_field *s = scope_ref(k);
+    if (s) {
+        strbuf_printf(b, " AND (CAST($%d AS TEXT) IS NULL OR ", n);
+        township_of(b, s);
+        strbuf_printf(b, " = $%d)", n);
+        strbuf_puts(types, "s");
+        n++;
+    }
+    for (const struct kind_switch *w = k->switches; w && w->param; w++) {
+        strbuf_printf(b, " AND ($%d = 0 OR (%s))", n, w->where);
+        strbuf_puts(types, "i");
         n++;
     }
     bool search = false;
@@ -105,7 +162,11 @@ db_kind_register(const struct kind *k)
         nf++;
         ns += (f->flags & KF_SORT) != 0;
     }
-    if (nf > KIND_MAX_FIELDS || ns > KIND_MAX_SORTS)
+    size_t nw = 0;
+    for (const struct kind_switch *w = k->switches; w && w->param; w++)
+        nw++;
+    if (nf > KIND_MAX_FIELDS || ns > KIND_MAX_SORTS ||
+        nw > KIND_MAX_SWITCHES)
         return ERR_INVAL;
     struct strbuf b, types;
     int id;
@@ -223,15 +284,29 @@ db_kind_register(const struct kind *k)
         strbuf_init(&types, 0);
         strbuf_printf(&b, "SELECT r.%s, r.%s FROM %s r WHERE (%s)", r->code,
                       r->name, r->table, r->live);
-        if (r->within) {
+        /* A school admin chooses among its own township's rows. */
+        const char *tw = r->within ? r->within : r->township;
+        if (tw) {
             strbuf_printf(&b, " AND (CAST($1 AS TEXT) IS NULL OR r.%s = $1)",
-                          r->within);
+                          tw);
             strbuf_puts(&types, "s");
         }
         strbuf_printf(&b, " ORDER BY %s", r->order);
         str_fmt(what, sizeof(what), "CHOICES_%s", f->key);
         if ((q->ref_list[i] = add(k, what, &b, &types)) < 0)
             return q->ref_list[i];
+    }
+    /* The township of the row a scope ref names, chosen or not. */
+    q->township = -1;
+    const struct kind_field *sr = scope_ref(k);
+    if (sr) {
+        strbuf_init(&b, 0);
+        strbuf_init(&types, 0);
+        strbuf_printf(&b, "SELECT r.%s FROM %s r WHERE r.%s = $1",
+                      sr->ref->township, sr->ref->table, sr->ref->code);
+        strbuf_puts(&types, "s");
+        if ((q->township = add(k, "TOWNSHIP", &b, &types)) < 0)
+            return q->township;
     }
     q->void_ = -1;
     if (k->void_column) {

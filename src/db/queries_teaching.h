@@ -38,15 +38,6 @@
     "WHERE (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "              \
     "AND ($2 = 0 OR ($2 = 1) = (" SCHOOL_COUNTY_TEACHERS " >= $3)) "
 
-/* Rooms of the schools: $1 township, $2 function rooms only (1) or all */
-#define ROOMS_FROM                                                            \
-    "FROM rooms r JOIN room_kinds k ON k.code = r.kind "                     \
-    "JOIN schools s ON s.id = r.school_id "                                  \
-    "JOIN townships t ON t.code = s.township_code "                          \
-    "WHERE r.voided_at IS NULL "                                             \
-    "AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "                \
-    "AND ($2 = 0 OR k.is_function = 1) "
-
 /* id, name, level, township_code, title, modules, school_ids, voided_at */
 #define TEACHER_COLS(CSV)                                                     \
     "SELECT t.id, t.name, t.level, t.township_code, t.title, "               \
@@ -146,13 +137,6 @@
       NULL)                                                                   \
     Q(SCHOOL_COUNT, "sii",                                                    \
           "SELECT COUNT(*) FROM schools s " SCHOOL_WHERE, NULL)               \
-    /* id, school_id, name, kind, kind_name, capacity, voided_at,         \
-     * school_name, township_code, township_name */                        \
-    Q(ROOMS_LIST, "siii",                                                     \
-      "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
-      "r.voided_at, s.name, s.township_code, t.name " ROOMS_FROM              \
-      "ORDER BY t.seq, k.seq, r.id LIMIT $3 OFFSET $4", NULL)                 \
-    Q(ROOMS_COUNT, "si", "SELECT COUNT(*) " ROOMS_FROM, NULL)                 \
     Q(SCHOOL_GET, "i", SCHOOL_SELECT "WHERE s.id = $1", NULL)                 \
     Q(SCHOOL_UPDATE, "ssi",                                                   \
       "UPDATE schools SET name = COALESCE($1, name), "                        \
@@ -163,10 +147,6 @@
       "r.voided_at FROM rooms r JOIN room_kinds k ON k.code = r.kind "        \
       "WHERE r.school_id = $1 AND r.voided_at IS NULL ORDER BY k.seq, r.id",  \
       NULL)                                                                   \
-    Q(ROOM_GET, "i",                                                          \
-      "SELECT r.id, r.school_id, r.name, r.kind, k.name, r.capacity, "        \
-      "r.voided_at FROM rooms r JOIN room_kinds k ON k.code = r.kind "        \
-      "WHERE r.id = $1", NULL)                                                \
     Q(ROOM_INSERT, "issnii",                                                  \
       "INSERT INTO rooms(school_id, name, kind, capacity, is_demo, "          \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \

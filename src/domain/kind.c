@@ -36,6 +36,44 @@ kind_scope_field(const struct kind *k)
     return -1;
 }
 
+bool
+kind_scope_ref(const struct kind *k, int i)
+{
+    const struct kind_field *f = &k->fields[i];
+    return (f->flags & KF_SCOPE) && f->ref && f->ref->township;
+}
+
+int
+kind_township(struct db *db, struct arena *a, const struct kind *k,
+              const struct kval *v, const struct krecord *old,
+              const char **out)
+{
+    *out = NULL;
+    int s = kind_scope_field(k);
+    if (s < 0)
+        return 0;
+    if (v[s].is != KV_TEXT) {
+        *out = old ? old->township : NULL;
+        return 0;
+    }
+    if (!kind_scope_ref(k, s)) {
+        *out = v[s].s;
+        return 0;
+    }
+    int64_t id;
+    if (k->fields[s].ref->id && (parse_i64(v[s].s, &id) != 0 || id < 1))
+        return 0; /* no such row: kind_check says so */
+    struct db_arg arg = {'s', 0, v[s].s};
+    struct db_res *r = db_query_args(db, k->q->township, &arg, 1);
+    if (r == NULL)
+        return ERR_DB;
+    int rc = db_next(r);
+    if (rc > 0 && db_text(r, 0))
+        *out = arena_strdup(a, db_text(r, 0));
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
 int
 kind_field_index(const struct kind *k, const char *key)
 {
@@ -113,6 +151,17 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
                 return;
         kerrors_add(e, f->key, "invalid_field",
                     msg("%s不在可选范围内", f->label, 0, 0));
+        return;
+    }
+    if (f->type == KT_INT || (f->ref && f->ref->id)) {
+        int64_t x;
+        bool ok = parse_i64(s, &x) == 0;
+        if (f->type == KT_INT && (!ok || x < f->min || x > f->max))
+            kerrors_add(e, f->key, "invalid_field",
+                        msg("%s应为%lld至%lld的整数", f->label,
+                            (long long)f->min, (long long)f->max));
+        else if (f->type != KT_INT && (!ok || x < 1))
+            kerrors_add(e, f->key, "invalid_field", f->ref->missing);
         return;
     }
     if (f->type == KT_DIGITS) {
@@ -217,8 +266,9 @@ kind_choices(struct db *db, struct arena *a, const struct kind *k,
         return ERR_INVAL;
     struct db_arg arg = township ? (struct db_arg){'s', 0, township}
                                  : (struct db_arg){'0', 0, NULL};
+    const struct kind_ref *ref = k->fields[i].ref;
     struct db_res *r = db_query_args(db, k->q->ref_list[i], &arg,
-                                     k->fields[i].ref->within ? 1 : 0);
+                                     ref->within || ref->township ? 1 : 0);
     if (r == NULL)
         return ERR_DB;
     size_t cap = 0;
@@ -258,6 +308,14 @@ read_record(struct db_res *r, struct arena *a, const struct kind *k,
             const char *t = db_text(r, col++);
             out->name[i] = t ? arena_strdup(a, t) : NULL;
         }
+    int s = kind_scope_field(k);
+    if (s >= 0 && kind_scope_ref(k, s)) {
+        const char *t = db_text(r, col++), *name = db_text(r, col++);
+        out->township = t ? arena_strdup(a, t) : NULL;
+        out->township_name = name ? arena_strdup(a, name) : NULL;
+    } else if (s >= 0 && out->v[s].is == KV_TEXT) {
+        out->township = out->v[s].s;
+    }
     out->voided = !db_null(r, col);
     if (out->voided) {
         out->void_at = arena_strdup(a, db_text(r, col));
@@ -278,6 +336,12 @@ where_args(const struct kind *k, const struct klist *l, struct db_arg *a)
                                   : (struct db_arg){'0', 0, NULL};
         search = search || (k->fields[i].flags & KF_SEARCH);
     }
+    int s = kind_scope_field(k);
+    if (s >= 0 && kind_scope_ref(k, s))
+        a[n++] = l->township ? (struct db_arg){'s', 0, l->township}
+                             : (struct db_arg){'0', 0, NULL};
+    for (size_t j = 0; k->switches && k->switches[j].param; j++)
+        a[n++] = (struct db_arg){'i', l->on[j], NULL};
     if (search)
         a[n++] = l->q && *l->q ? (struct db_arg){'s', 0, l->q}
                                : (struct db_arg){'0', 0, NULL};
@@ -285,13 +349,10 @@ where_args(const struct kind *k, const struct klist *l, struct db_arg *a)
 }
 
 int
-kind_list(struct db *db, struct arena *a, const struct kind *k,
-          const struct klist *l, struct krecord **out, size_t *n,
-          int64_t *total)
+kind_count(struct db *db, const struct kind *k, const struct klist *l,
+           int64_t *total)
 {
-    *out = NULL;
-    *n = 0;
-    struct db_arg args[KIND_MAX_FIELDS + 3];
+    struct db_arg args[KIND_MAX_FIELDS + KIND_MAX_SWITCHES + 2];
     int na = where_args(k, l, args);
     struct db_res *r = db_query_args(db, k->q->count, args, na);
     if (r == NULL || db_next(r) <= 0) {
@@ -301,6 +362,30 @@ kind_list(struct db *db, struct arena *a, const struct kind *k,
     }
     *total = db_int(r, 0);
     db_end(r);
+    return 0;
+}
+
+int
+kind_switch_index(const struct kind *k, const char *param)
+{
+    for (int j = 0; k->switches && k->switches[j].param; j++)
+        if (strcmp(k->switches[j].param, param) == 0)
+            return j;
+    return -1;
+}
+
+int
+kind_list(struct db *db, struct arena *a, const struct kind *k,
+          const struct klist *l, struct krecord **out, size_t *n,
+          int64_t *total)
+{
+    *out = NULL;
+    *n = 0;
+    if (kind_count(db, k, l, total) != 0)
+        return ERR_DB;
+    struct db_arg args[KIND_MAX_FIELDS + KIND_MAX_SWITCHES + 4];
+    int na = where_args(k, l, args);
+    struct db_res *r;
     int field = l->sort;
     bool desc = l->desc;
     if (field < 0 && kind_sort(k, NULL, &field, &desc) != 0)

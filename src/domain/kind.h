@@ -19,7 +19,7 @@
 struct arena;
 
 /* The kinds (kinds.c), and all of them, NULL-terminated. */
-extern const struct kind kind_village, kind_honour, kind_org;
+extern const struct kind kind_village, kind_honour, kind_org, kind_room;
 extern const struct kind *const kind_table[];
 /* The kind whose path is path[0..len) ("villages"), or NULL. */
 const struct kind *kind_by_path(const char *path, size_t len);
@@ -55,13 +55,19 @@ struct krecord {
     const char *name[KIND_MAX_FIELDS];
     bool voided;
     const char *void_at, *void_reason; /* NULL when live */
+    /* The township it is in (NULL: county-wide), and its name when its
+     * scope field names a row of a township (a room's school's). */
+    const char *township, *township_name;
 };
 
 /* What a list shows: filter[i] the value of KF_FILTER field i (NULL:
- * any), q a part of any KF_SEARCH field, sort a KF_SORT field's index
- * (-1: the kind's default order). */
+ * any), township that of a scope ref's row (NULL: any), on[j] whether
+ * switch j narrows it, q a part of any KF_SEARCH field, sort a KF_SORT
+ * field's index (-1: the kind's default order). */
 struct klist {
     const char *filter[KIND_MAX_FIELDS];
+    const char *township;
+    bool on[KIND_MAX_SWITCHES];
     const char *q;
     int sort;
     bool desc;
@@ -70,6 +76,16 @@ struct klist {
 
 /* The index of k's KF_SCOPE field (its township), or -1: county-wide. */
 int kind_scope_field(const struct kind *k);
+/* Whether field i of k is a scope field naming a row of a township (a
+ * room's school): the list's ?township= then narrows by that row's. */
+bool kind_scope_ref(const struct kind *k, int i);
+/* The township a record of the fields v (where v does not give the
+ * scope field, of old) is in, into *out (NULL: county-wide, or not
+ * given, or naming no row): the scope field's value, or the township of
+ * the row it names. 0 or ERR_DB. */
+int kind_township(struct db *db, struct arena *a, const struct kind *k,
+                  const struct kval *v, const struct krecord *old,
+                  const char **out);
 /* Field key of k: its index, or -1. */
 int kind_field_index(const struct kind *k, const char *key);
 /* The sort of "key" or "-key" (NULL or "": the kind's default): 0 with
@@ -91,8 +107,9 @@ struct kchoice {
     const char *code, *name;
 };
 /* The rows field i of k (a KT_TOWNSHIP or KT_REF) may name, in order,
- * into *out (n of them, in a); a within rule keeps those of township
- * (NULL: of every township). 0, ERR_INVAL (not such a field), ERR_DB. */
+ * into *out (n of them, in a); a within rule, or a row of a township,
+ * keeps those of township (NULL: of every township). 0, ERR_INVAL (not
+ * such a field), ERR_DB. */
 int kind_choices(struct db *db, struct arena *a, const struct kind *k,
                  size_t i, const char *township, struct kchoice **out,
                  size_t *n);
@@ -102,6 +119,12 @@ int kind_choices(struct db *db, struct arena *a, const struct kind *k,
 int kind_list(struct db *db, struct arena *a, const struct kind *k,
               const struct klist *l, struct krecord **out, size_t *n,
               int64_t *total);
+/* How many records the list l holds (a figure counts what its list
+ * shows). 0 or ERR_DB. */
+int kind_count(struct db *db, const struct kind *k, const struct klist *l,
+               int64_t *total);
+/* The index of k's switch param ("function"), or -1. */
+int kind_switch_index(const struct kind *k, const char *param);
 /* Record id, voided or not. 0, ERR_NOTFOUND or ERR_DB. */
 int kind_get(struct db *db, struct arena *a, const struct kind *k,
              int64_t id, struct krecord *out);

@@ -162,8 +162,65 @@ const struct kind kind_org = {
     .q = &org_q,
 };
 
+/* 教室 and 功能室 of a township Party school: a room stays in its school
+ * (it is in its school's township), and is voided when it goes. */
+static const struct kind_ref schools = {
+    .table = "schools", .code = "id", .name = "name", .live = "1 = 1",
+    .order = "r.township_code", .missing = "没有这所党校", .id = true,
+    .township = "township_code",
+};
+static const struct kind_ref room_kinds = {
+    .table = "room_kinds", .code = "code", .name = "name",
+    .live = "r.active = 1", .order = "r.seq",
+    .missing = "没有这种功能室",
+};
+static const struct kind_field room_fields[] = {
+    {.key = "school_id", .column = "school_id", .type = KT_REF,
+     .flags = KF_REQUIRED | KF_CREATE | KF_FILTER | KF_SORT | KF_SCOPE,
+     .min = 1, .max = 19, .label = "党校", .label_en = "School",
+     .name_key = "school_name", .ref = &schools},
+    {.key = "name", .column = "name", .type = KT_TEXT,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_SORT | KF_SEARCH,
+     .min = 1, .max = 32, .label = "名称", .label_en = "Name"},
+    {.key = "kind", .column = "kind", .type = KT_REF,
+     .flags = KF_REQUIRED | KF_CREATE | KF_EDIT | KF_FILTER | KF_SORT,
+     .min = 1, .max = 32, .label = "类型", .label_en = "Kind",
+     .name_key = "kind_name", .ref = &room_kinds},
+    {.key = "capacity", .column = "capacity", .type = KT_INT,
+     .flags = KF_CREATE | KF_EDIT | KF_SORT, .min = 1, .max = 10000,
+     .label = "座位数", .label_en = "Seats"},
+    {.key = NULL},
+};
+/* The county report counts the function rooms (功能室) by this switch. */
+static const struct kind_switch room_switches[] = {
+    {.param = "function", .label = "仅功能室", .label_en = "Function rooms",
+     .where = "t.kind IN (SELECT code FROM room_kinds WHERE is_function = 1)"},
+    {.param = NULL},
+};
+static struct kind_queries room_q;
+const struct kind kind_room = {
+    .name = "room",
+    .path = "rooms",
+    .title_key = "name",
+    .table = "rooms",
+    .label = "教室与功能室",
+    .label_en = "Rooms",
+    .fields = room_fields,
+    .void_column = "voided_at",
+    .void_reason_column = "void_reason",
+    .void_label = "停用",
+    .void_label_en = "Retire",
+    .created_column = "created_at",
+    .demo_column = "is_demo",
+    .default_sort = "school_id",
+    .switches = room_switches,
+    .read_roles = R_ADMINS,
+    .write_roles = R_ADMINS,
+    .q = &room_q,
+};
+
 const struct kind *const kind_table[] = {&kind_village, &kind_honour,
-                                         &kind_org, NULL};
+                                         &kind_org, &kind_room, NULL};
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int init_rc;

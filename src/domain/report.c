@@ -4,6 +4,7 @@
 #include "report.h"
 
 #include "classes.h"
+#include "kind.h"
 #include "orders.h"
 #include "record.h"
 #include "rules.h"
@@ -254,8 +255,12 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = count_of(school_list(db, t, pool_min, 1, 1, 0, none,
                                   &meeting_11n),
                       none);
+    /* The function rooms: the room kind's list with its switch on, as
+     * the figure's link opens it. */
+    struct klist function_rooms = {.township = t, .sort = -1};
+    function_rooms.on[kind_switch_index(&kind_room, "function")] = true;
     if (rc == 0)
-        rc = count_of(room_list(db, t, true, 1, 0, none, &rooms), none);
+        rc = kind_count(db, &kind_room, &function_rooms, &rooms);
     if (rc == 0)
         rc = count_of(teacher_list(db, &county, 1, 0, none, &teachers[0]),
                       none);

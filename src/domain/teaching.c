@@ -27,12 +27,6 @@ static const struct col room_cols[] = {
     {"kind", COL_TEXT}, {"kind_name", COL_TEXT},   {"capacity", COL_INT},
     {"voided", COL_SET},
 };
-static const struct col rooms_cols[] = {
-    {"id", COL_INT},   {"school_id", COL_INT},     {"name", COL_TEXT},
-    {"kind", COL_TEXT}, {"kind_name", COL_TEXT},   {"capacity", COL_INT},
-    {"voided", COL_SET}, {"school_name", COL_TEXT},
-    {"township_code", COL_TEXT}, {"township_name", COL_TEXT},
-};
 static const struct col check_cols[] = {
     {"year", COL_INT},       {"fixed_site", COL_BOOL},
     {"teachers", COL_BOOL},  {"equipment", COL_BOOL},
@@ -176,58 +170,6 @@ school_rooms(struct db *db, int64_t school_id, json_t *items)
 {
     return record_rows(db_query(db, Q_ROOM_LIST, "i", school_id), room_cols,
                        NELEM(room_cols), items);
-}
-
-int
-room_list(struct db *db, const char *township, bool function_only,
-          int64_t page, int64_t per_page, json_t *items, int64_t *total)
-{
-    int64_t f = function_only;
-    if (db_int1(db, Q_ROOMS_COUNT, total, "si", township, f) != 0)
-        return ERR_DB;
-    return record_rows(db_query(db, Q_ROOMS_LIST, "siii", township, f,
-                                per_page, (page - 1) * per_page),
-                       rooms_cols, NELEM(rooms_cols), items);
-}
-
-int
-room_create(struct db *db, int64_t school_id, const char *name,
-            const char *kind, int64_t capacity, const struct audit_who *who,
-            int64_t *id, struct field_error *e)
-{
-    int rc = record_lookup(db, Q_ROOM_KIND_GET, kind, NULL, 0);
-    if (rc < 0)
-        return ERR_DB;
-    if (rc == 0)
-        return fail(e, "kind", "没有这种功能室");
-    if (db_begin(db) != 0)
-        return ERR_DB;
-    rc = db_int1(db, Q_ROOM_INSERT, id, "issnii", school_id, name, kind,
-                 capacity > 0 ? &capacity : NULL, (int64_t)0, now_unix());
-    char obj[48];
-    return record_commit(db, rc == 0 ? 1 : -1, who, "room_create",
-                         obj_name(obj, "room", rc == 0 ? *id : 0),
-                         json_pack("{s:I, s:s, s:s}", "school_id",
-                                   (json_int_t)school_id, "name", name,
-                                   "kind", kind));
-}
-
-int
-room_get(struct db *db, int64_t id, json_t **out, char township[16])
-{
-    int rc = get_one(db, Q_ROOM_GET, id, room_cols, NELEM(room_cols), out);
-    if (rc != 0)
-        return rc;
-    json_t *school;
-    rc = school_get(db, json_integer_value(json_object_get(*out,
-                                                           "school_id")),
-                    &school, township);
-    json_decref(school);
-    if (rc != 0) {
-        json_decref(*out);
-        *out = NULL;
-    }
-    return rc;
 }
 
 int

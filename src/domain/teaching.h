@@ -40,17 +40,6 @@ int school_create(struct db *db, const char *township, const char *name,
 int school_update(struct db *db, int64_t id, const char *name,
                   const char *address, const struct audit_who *who);
 int school_rooms(struct db *db, int64_t school_id, json_t *items);
-int room_create(struct db *db, int64_t school_id, const char *name,
-                const char *kind, int64_t capacity,
-                const struct audit_who *who, int64_t *id,
-                struct field_error *e);
-/* The rooms of the schools of a township (NULL: the county), function
- * rooms only (功能室: the kinds room_kinds marks) or all, each with its
- * school and township. */
-int room_list(struct db *db, const char *township, bool function_only,
-              int64_t page, int64_t per_page, json_t *items, int64_t *total);
-/* A room with the township of its school. */
-int room_get(struct db *db, int64_t id, json_t **out, char township[16]);
 /* The yearly standardisation check (四有). */
 struct school_check {
     int64_t year;

@@ -66,6 +66,15 @@ cell(struct req *req, const struct kind_field *f, const struct krecord *r,
     return r->v[i].s;
 }
 
+/* Whether k's scope field names a row of a township (a room's school):
+ * its list then takes ?township= of its own. */
+static bool
+scope_ref(const struct kind *k)
+{
+    int s = kind_scope_field(k);
+    return s >= 0 && kind_scope_ref(k, s);
+}
+
 /* A select of field i's choices (its fixed choices, or the rows it may
  * name, of township where it must lie in one) named name; with label
  * the field's label is shown, else (a filter bar) it is the select's
@@ -136,6 +145,10 @@ list_query(struct req *req, const struct kind *k, const struct klist *l,
             !((f->flags & KF_SCOPE) && app_scope(req)))
             web_query_arg(&b, f->param ? f->param : f->key, l->filter[i]);
     }
+    if (scope_ref(k) && !app_scope(req))
+        web_query_arg(&b, "township", l->township);
+    for (size_t j = 0; k->switches && k->switches[j].param; j++)
+        web_query_arg(&b, k->switches[j].param, l->on[j] ? "1" : NULL);
     web_query_arg(&b, "q", l->q);
     if (with_sort) {
         const char *s = req_query(req, "sort");
@@ -187,8 +200,12 @@ filters(struct req *req, struct db *db, const struct kind *k,
      * a row that lies in a township, of the township filtered. */
     const char *township = app_scope(req);
     int scope = kind_scope_field(k);
-    if (scope >= 0 && l->filter[scope])
+    if (scope_ref(k))
+        township = l->township;
+    else if (scope >= 0 && l->filter[scope])
         township = l->filter[scope];
+    if (scope_ref(k))
+        web_scope_fields(req, l->township, NULL, NULL);
     for (size_t i = 0; k->fields[i].key; i++) {
         const struct kind_field *f = &k->fields[i];
         if (!(f->flags & KF_FILTER) || (f->type != KT_CHOICE && !f->ref) ||
@@ -197,6 +214,19 @@ filters(struct req *req, struct db *db, const struct kind *k,
         choice_select(req, db, k, i, f->param ? f->param : f->key, township,
                       f->type == KT_TOWNSHIP ? T("All townships") : T("All"),
                       l->filter[i], false);
+    }
+    /* Each switch: all, or only those it keeps. */
+    for (size_t j = 0; k->switches && k->switches[j].param; j++) {
+        const struct kind_switch *w = &k->switches[j];
+        const char *label = english(req) ? w->label_en : w->label;
+        html_raw(o, "<select aria-label=\"");
+        html_attr(o, label);
+        html_raw(o, "\" name=\"");
+        html_attr(o, w->param);
+        html_raw(o, "\">");
+        web_select_option(req, "0", T("All"), l->on[j] ? "1" : "0");
+        web_select_option(req, "1", label, l->on[j] ? "1" : "0");
+        html_raw(o, "</select>");
     }
     const char *s = req_query(req, "sort");
     if (s && *s) {
@@ -302,8 +332,17 @@ pager(struct req *req, const struct kind *k, const struct klist *l,
             html_raw(o, "\">");
         }
     }
-    const char *extra[2][2] = {{"q", l->q}, {"sort", req_query(req, "sort")}};
-    for (int i = 0; i < 2; i++)
+    for (size_t j = 0; k->switches && k->switches[j].param; j++)
+        if (l->on[j]) {
+            html_raw(o, "<input type=\"hidden\" name=\"");
+            html_attr(o, k->switches[j].param);
+            html_raw(o, "\" value=\"1\">");
+        }
+    const char *extra[3][2] = {
+        {"q", l->q},
+        {"sort", req_query(req, "sort")},
+        {"township", scope_ref(k) && !app_scope(req) ? l->township : NULL}};
+    for (int i = 0; i < 3; i++)
         if (extra[i][1] && *extra[i][1]) {
             html_raw(o, "<input type=\"hidden\" name=\"");
             html_attr(o, extra[i][0]);
@@ -355,7 +394,10 @@ table(struct req *req, const struct kind *k, const struct klist *l,
         html_raw(o, "</tr>");
     }
     if (n == 0) {
-        bool filtered = l->q != NULL;
+        bool filtered = l->q != NULL ||
+                        (scope_ref(k) && l->township && !app_scope(req));
+        for (size_t j = 0; k->switches && k->switches[j].param; j++)
+            filtered = filtered || l->on[j];
         for (size_t i = 0; i < nf; i++)
             filtered = filtered ||
                        (l->filter[i] && !((k->fields[i].flags & KF_SCOPE) &&
@@ -429,6 +471,20 @@ print_view(struct req *req, struct db *db, const struct kind *k,
         html_txt(o, choice_name(req, db, k, i, l->filter[i]));
         any = true;
     }
+    if (scope_ref(k) && l->township) {
+        html_txt(o, any ? "；" : "");
+        html_txt(o, T("Township"));
+        html_raw(o, "：");
+        html_txt(o, web_township_name(req, l->township));
+        any = true;
+    }
+    for (size_t j = 0; k->switches && k->switches[j].param; j++)
+        if (l->on[j]) {
+            html_txt(o, any ? "；" : "");
+            html_txt(o, english(req) ? k->switches[j].label_en
+                                     : k->switches[j].label);
+            any = true;
+        }
     if (l->q) {
         html_txt(o, any ? "；" : "");
         html_txt(o, T("Search"));
@@ -524,7 +580,8 @@ web_kind_export(struct req *req, const struct kind *k, bool xlsx)
     bool text[KIND_MAX_FIELDS];
     for (size_t i = 0; i < nf; i++) {
         heads[i] = label_of(req, &k->fields[i]);
-        text[i] = true; /* codes keep their digits (DOMAIN.md §3.6) */
+        /* codes keep their digits (DOMAIN.md §3.6); a count is a number */
+        text[i] = k->fields[i].type != KT_INT;
     }
     struct sheet *sh = sheet_new(english(req) ? k->label_en : k->label,
                                  (int)nf, heads, text);
@@ -572,11 +629,12 @@ field_input(struct req *req, struct db *db, const struct kind *k, size_t i,
         const char *first = f->type == KT_TOWNSHIP ? T("Choose a township")
                             : optional            ? T("(none)")
                                                   : T("Choose");
-        choice_select(req, db, k, i, f->key,
-                      f->ref && f->ref->within
-                          ? (township ? township : "")
-                          : NULL,
-                      first, value, true);
+        const char *of = NULL;
+        if (f->ref && f->ref->within)
+            of = township ? township : "";
+        else if (f->ref && f->ref->township)
+            of = app_scope(req); /* a school admin's own schools */
+        choice_select(req, db, k, i, f->key, of, first, value, true);
         if (f->ref && f->ref->within && (township == NULL || !*township)) {
             html_raw(o, "<p class=\"hint\">");
             html_txt(o, T("Choose the township first."));
@@ -596,6 +654,9 @@ field_input(struct req *req, struct db *db, const struct kind *k, size_t i,
     html_attr(o, f->key);
     if (f->type == KT_DATE)
         html_raw(o, "\" type=\"date\"");
+    else if (f->type == KT_INT)
+        strbuf_printf(o, "\" type=\"number\" min=\"%lld\" max=\"%lld\"",
+                      (long long)f->min, (long long)f->max);
     else
         strbuf_printf(o, "\" type=\"text\" maxlength=\"%lld\"",
                       (long long)f->max);
@@ -670,7 +731,8 @@ read_form(struct req *req, const struct kind *k, unsigned flag,
         if (!(f->flags & flag))
             continue;
         const char *s = req_form(req, f->key);
-        if ((f->flags & KF_SCOPE) && app_scope(req) && (s == NULL || !*s))
+        if ((f->flags & KF_SCOPE) && f->type == KT_TOWNSHIP &&
+            app_scope(req) && (s == NULL || !*s))
             s = app_scope(req);
         if (s == NULL && flag == KF_EDIT && (f->flags & KF_REQUIRED))
             s = ""; /* an edit form posts its every field */
@@ -707,7 +769,8 @@ new_page(struct req *req, struct db *db, const struct kind *k, int status,
                    base_of(req, k));
     int s = kind_scope_field(k);
     const char *township = app_scope(req);
-    if (township == NULL && s >= 0 && v && v[s].is == KV_TEXT)
+    if (township == NULL && s >= 0 && !scope_ref(k) && v &&
+        v[s].is == KV_TEXT)
         township = v[s].s;
     form_fields(req, db, k, KF_CREATE, v, township, e,
                 arena_printf(&req->arena, "%s/new", base_of(req, k)));
@@ -723,15 +786,14 @@ web_kind_new(struct req *req, const struct kind *k)
     /* A form reloaded for the township chosen (form_fields). */
     struct kval v[KIND_MAX_FIELDS] = {0};
     int s = kind_scope_field(k);
-    if (s >= 0) {
-        const char *t = web_nonempty(req_query(req, k->fields[s].key));
-        if (t && app_check_township(req, t) != 0)
-            return req->status;
-        if (t)
-            v[s] = (struct kval){KV_TEXT, t};
-    }
+    const char *t = s >= 0 ? web_nonempty(req_query(req, k->fields[s].key))
+                           : NULL;
+    if (t)
+        v[s] = (struct kval){KV_TEXT, t};
     struct db *db = app_db(req);
     if (db == NULL)
+        return req->status;
+    if (t && app_kind_township_ok(req, db, k, v, NULL) != 0)
         return req->status;
     return new_page(req, db, k, 200, v, NULL);
 }
@@ -748,11 +810,8 @@ web_kind_create(struct req *req, const struct kind *k)
 {
     struct kval v[KIND_MAX_FIELDS];
     read_form(req, k, KF_CREATE, v);
-    int s = kind_scope_field(k);
-    if (s >= 0 && v[s].is == KV_TEXT && app_check_township(req, v[s].s) != 0)
-        return req->status;
     struct db *db = app_db(req);
-    if (db == NULL)
+    if (db == NULL || app_kind_township_ok(req, db, k, v, NULL) != 0)
         return req->status;
     struct audit_who who = app_who(req);
     struct kerrors e;
@@ -835,9 +894,7 @@ record_page(struct req *req, struct db *db, const struct kind *k,
             html_txt(o, T("Edit"));
             html_raw(o, "</h2>");
             web_form_begin(req, "edit-form", action);
-            int s = kind_scope_field(k);
-            form_fields(req, db, k, KF_EDIT, v ? v : r->v,
-                        s >= 0 && r->v[s].is == KV_TEXT ? r->v[s].s : NULL, e,
+            form_fields(req, db, k, KF_EDIT, v ? v : r->v, r->township, e,
                         NULL);
             web_form_end(req, T("Save"), NULL);
         }
@@ -875,6 +932,8 @@ web_kind_update(struct req *req, const struct kind *k)
         return req->status;
     struct kval v[KIND_MAX_FIELDS];
     read_form(req, k, KF_EDIT, v);
+    if (app_kind_township_ok(req, db, k, v, &r) != 0)
+        return req->status;
     struct audit_who who = app_who(req);
     struct kerrors e;
     int rc = kind_update(db, k, &r, v, &who, &e);

@@ -1,9 +1,9 @@
 /*
  * schools.c - the schools (阵地) pages and the course orders: the list is
  * the "11+N" view (county teachers per school, those short flagged, a
- * township and ?pool=met|short to choose); /rooms the rooms of the
- * schools (?function=1: the function rooms); a school's page shows its
- * rooms and takes the yearly 四有 check; /orders shows every school's
+ * township and ?pool=met|short to choose); a school's page shows its
+ * rooms, adds one (the room kind's create: /rooms is the kind's list,
+ * domain/kinds.c) and takes the yearly 四有 check; /orders shows every school's
  * orders (a school admin its own) per course for a period, open demand
  * first, and turns a course's open orders into a themed class in one
  * step. Same domain calls as /api/v1/schools, /api/v1/rooms and
@@ -17,6 +17,7 @@
 #include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
+#include "../domain/kind.h"
 #include "../domain/orders.h"
 #include "../domain/org.h"
 #include "../domain/rules.h"
@@ -117,62 +118,6 @@ web_schools(struct req *req)
     return web_page_end(req);
 }
 
-/* /rooms: the rooms of the schools, with ?function=1 the function rooms
- * (功能室) that the county report counts; classrooms are not. */
-int
-web_rooms(struct req *req)
-{
-    int64_t page, per_page, function, total;
-    const char *t;
-    if (req_paging_or_400(req, &page, &per_page) != 0 ||
-        app_township_filter(req, &t) != 0 ||
-        req_query_int_or_400(req, "function", 0, 1, 0, &function) != 0)
-        return req->status;
-    struct db *db = app_db(req);
-    if (db == NULL)
-        return req->status;
-    json_t *items = web_owned(req, json_array());
-    if (room_list(db, t, function == 1, page, per_page, items, &total) != 0)
-        return app_db_error(req, db);
-    const char *title = function ? T("Function rooms") : T("Rooms");
-    web_page_begin(req, title, "/schools");
-    struct strbuf *o = &req->out;
-    web_h1(req, title);
-    web_scope_form_begin(req, "room-filters", "/rooms", t, NULL, NULL);
-    html_raw(o, "<select name=\"function\">");
-    const char *sel = function ? "1" : "0";
-    web_select_option(req, "0", T("Every room"), sel);
-    web_select_option(req, "1", T("Function rooms"), sel);
-    html_raw(o, "</select>");
-    web_scope_form_end(req, t, NULL, NULL);
-    html_raw(o, "<table id=\"room-table\"><thead><tr>");
-    web_th(req, "Room name");
-    web_th(req, "Room type");
-    web_th(req, "Schools");
-    web_th(req, "Township");
-    html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        html_raw(o, "<tr>");
-        web_td(req, web_jstr(v, "name"));
-        web_td(req, web_jstr(v, "kind_name"));
-        web_td_link(req, web_path_id(req, "/schools", num(v, "school_id")),
-                    web_jstr(v, "school_name"));
-        web_td(req, web_jstr(v, "township_name"));
-        html_raw(o, "</tr>");
-    }
-    web_total_foot(req, 4, "room-total", total);
-    struct strbuf extra;
-    strbuf_init(&extra, 0);
-    web_query_arg(&extra, "township", t);
-    web_query_arg(&extra, "function", function ? "1" : NULL);
-    web_pager(req, "/rooms", page, per_page, total, strbuf_str(&extra));
-    strbuf_cleanup(&extra);
-    return web_page_end(req);
-}
-
 /* A school's page; err (translated) under the check form when set. */
 static int
 school_page(struct req *req, struct db *db, int64_t id, const char *err,
@@ -203,9 +148,12 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
     json_t *v;
     json_array_foreach(rooms, i, v)
     {
-        html_raw(o, "<li>");
+        /* A room's page changes or retires it (the room kind's). */
+        html_raw(o, "<li><a href=\"");
+        html_attr(o, web_path_id(req, "/rooms", num(v, "id")));
+        html_raw(o, "\">");
         html_txt(o, web_jstr(v, "name"));
-        html_raw(o, " · ");
+        html_raw(o, "</a> · ");
         html_txt(o, web_jstr(v, "kind_name"));
         html_raw(o, "</li>");
     }
@@ -222,6 +170,8 @@ school_page(struct req *req, struct db *db, int64_t id, const char *err,
               web_err_for(rf, rw, "name"));
     web_code_select(req, "kind", "Room type", kinds, NULL,
                     req_form(req, "kind"), web_err_for(rf, rw, "kind"));
+    web_input(req, "capacity", "Seats", req_form(req, "capacity"), "number",
+              web_err_for(rf, rw, "capacity"));
     web_form_end(req, T("Add the room"), NULL);
     html_raw(o, "<h2>");
     html_txt(o, T("Standardisation check (四有)"));
@@ -448,23 +398,24 @@ web_school_room(struct req *req)
     if (app_get_scoped(req, db, school_get, id, "school", &s) != 0)
         return req->status;
     json_decref(s);
-    const char *name = req_form(req, "name"), *kind = req_form(req, "kind");
-    struct field_error e = {0};
+    /* The room kind's create (domain/kinds.c), in the school of the
+     * path; an empty field is not given. */
+    struct kval v[KIND_MAX_FIELDS] = {0};
+    static const char *const keys[] = {"name", "kind", "capacity"};
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+        const char *x = req_form(req, keys[i]);
+        if (x && *x)
+            v[kind_field_index(&kind_room, keys[i])] =
+                (struct kval){KV_TEXT, x};
+    }
+    v[kind_field_index(&kind_room, "school_id")] = (struct kval){
+        KV_TEXT, arena_printf(&req->arena, "%lld", (long long)id)};
+    struct kerrors ke;
     struct audit_who who = app_who(req);
     int64_t room;
-    int rc;
-    if (!web_text_ok(name, 32)) {
-        e.field = "name";
-        e.why = "名称应为 1–32 个字";
-        rc = ERR_INVAL;
-    } else {
-        rc = room_create(db, id, name, kind ? kind : "", 0, &who, &room, &e);
-    }
+    int rc = kind_create(db, &kind_room, v, false, &who, &room, &ke);
     if (rc == ERR_INVAL || rc == ERR_CONFLICT) {
-        if (rc == ERR_CONFLICT) {
-            e.field = "name";
-            e.why = "这个党校已有同名的功能室";
-        }
+        struct field_error e = {ke.e[0].field, ke.e[0].message};
         int st = school_page(req, db, id, NULL, &e);
         req->status = 422;
         return st == 200 ? 422 : st;

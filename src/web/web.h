@@ -30,7 +30,6 @@ int web_security_update(struct req *req);
 int web_report(struct req *req);
 int web_ranking(struct req *req);
 int web_report_villages(struct req *req);
-int web_rooms(struct req *req);
 int web_schools(struct req *req);
 int web_school(struct req *req);
 int web_school_check(struct req *req);

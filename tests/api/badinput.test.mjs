@@ -162,6 +162,15 @@ const ROUTES = {
     as: 'school_admin', valid: 201,
     setup: (c) => ({ params: [c.school.id], body: { name: `第${rand(2)}阅览室`, kind: 'reading', '?capacity': 30 } }),
   },
+  'POST /api/v1/rooms': {
+    as: 'school_admin', valid: 201,
+    setup: (c) => ({ body: { school_id: c.school.id, name: `第${rand(2)}教室`, kind: 'classroom', '?capacity': 40 } }),
+  },
+  'PATCH /api/v1/rooms/{id}': {
+    as: 'school_admin', valid: 200,
+    setup: async (c) => ({ params: [(await c.newRoom()).id], body: { '?name': `改名${rand(2)}室`, '?kind': 'chess', '?capacity': 12 } }),
+  },
+  'POST /api/v1/rooms/{id}/void': VOID('newRoom', '拆除'),
   'POST /api/v1/schools/{id}/checks': {
     as: 'school_admin', valid: 200,
     setup: (c) => ({ params: [c.school.id], body: { year: YEAR, fixed_site: true, teachers: true, equipment: false, books: true, '?note': '缺投影仪' } }),
@@ -425,6 +434,9 @@ const FORMS = {
   'POST /password': F({ as: (c) => c.freshUser('pwp'), setup: () => ({ body: { old_password: PW, new_password: `${PW}!c`, confirm: `${PW}!c` } }) }),
   'POST /orgs': F({ as: 'county_admin', setup: (c) => ({ body: { name: '表单测试支部', type: 'rural', township_code: W, '?village_code': c.village.code } }) }),
   'POST /orgs/{id}': F({ as: 'school_admin', setup: async (c) => ({ params: [(await c.newOrg()).id], body: { name: '表单改名支部', '?type': 'community', '?village_code': '' } }) }),
+  'POST /rooms': F({ as: 'school_admin', setup: (c) => ({ body: { school_id: c.school.id, name: `表单${rand(2)}室`, kind: 'reading', '?capacity': 20 } }) }),
+  'POST /rooms/{id}': F({ as: 'school_admin', setup: async (c) => ({ params: [(await c.newRoom()).id], body: { name: `表单改名${rand(2)}室`, kind: 'reading', '?capacity': '' } }) }),
+  'POST /rooms/{id}/void': F({ as: 'school_admin', setup: async (c) => ({ params: [(await c.newRoom()).id], body: { reason: '拆除' } }) }),
   'POST /orgs/{id}/void': F({ as: 'school_admin', setup: async (c) => ({ params: [(await c.newOrg()).id], body: { reason: '合并' } }) }),
   'POST /people': F({ as: 'school_admin', setup: (c) => ({ body: { name: '表单新人', id_number: freshId(), '?phone': '13812345678', political_status: 'member', '?village_code': c.village.code } }) }),
   'POST /people/import': F({ as: 'school_admin', kind: 'multipart', valid: 200,
@@ -500,6 +512,7 @@ const kindValue = (f) => {
     case 'township': return W;
     case 'date': return today();
     case 'choice': return f.choices[0];
+    case 'int': return f.min;
     // A code of another table's row depends on the data: a kind with one
     // writes its rows by hand (as the organisations' above).
     case 'ref': throw new Error(`${f.key}: a field naming a row needs a written row`);
@@ -671,6 +684,7 @@ describe('badinput', () => {
     c.made = made;
     c.sa = sa;
     c.newVillage = () => made(sa, '/api/v1/villages', { name: `新村${rand(2)}`, township_code: W });
+    c.newRoom = () => made(sa, '/api/v1/rooms', { school_id: c.school.id, name: `新教室${rand(2)}`, kind: 'classroom' });
     c.newOrg = () => made(sa, '/api/v1/orgs', { name: `新支部${rand(2)}`, type: 'rural', township_code: W });
     c.newTeacher = () => made(sa, '/api/v1/teachers', { name: '新教师', level: 'township', township_code: W });
     c.newPerson = () => made(sa, '/api/v1/people', { name: '新人', id_number: freshId(), political_status: 'member', township_code: W });

@@ -602,7 +602,7 @@ test('ui-2.2 the county report page: every program type, figures from records an
   };
   // Where each list shows its count.
   const countOn = (id, path) => ({
-    '/schools': '#school-total', '/rooms': '#room-total', '/teachers': '#teacher-table tfoot',
+    '/schools': '#school-total', '/rooms': '#kind-total', '/teachers': '#teacher-table tfoot',
     '/courses': id === 'fig-modules' ? '#module-total' : '#course-total', '/orders': '#order-total',
     '/programs': '#program-total', '/report/villages': '#covered-total', '/hours': '#hours-total',
     '/teachers/ranking': id === 'fig-evaluators' ? '#rank-evaluators' : '#rank-evaluations',
@@ -697,7 +697,7 @@ test('ui-2.4 a school admin records the 四有 check and turns course orders int
   const rooms = await page.locator('#rooms li').count();
   await page.selectOption('#room-form select[name=kind]', { index: 1 });
   await Promise.all([page.waitForNavigation(), page.click('#room-form button[type=submit]')]);
-  assert.ok((await page.textContent('#room-form')).includes('名称应为'), 'the error sits in the room form');
+  assert.ok((await page.textContent('#room-form')).includes('请输入名称'), 'the error sits in the room form');
   const room = `书画室${Date.now() % 1000}`;
   await page.fill('#room-form input[name=name]', room);
   await Promise.all([page.waitForNavigation(), page.click('#room-form button[type=submit]')]);

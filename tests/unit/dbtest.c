@@ -6,6 +6,7 @@
 #include "dbtest.h"
 
 #include "../../src/core/keyring.h"
+#include "../../src/domain/kind.h"
 #include "../../src/domain/rules.h"
 
 #include <sqlite3.h>
@@ -31,6 +32,8 @@ dbt_setup(void **state)
     close(kfd);
     unlink(t->keypath); /* keyring_load makes it */
     char err[256];
+    if (kinds_init() != 0)
+        return -1;
     t->keys = keyring_load(t->keypath, true, err, sizeof(err));
     if (t->keys == NULL || db_open(t->path, &t->db, err, sizeof(err)) != 0 ||
         db_migrate(t->db) != 0) {
@@ -133,4 +136,32 @@ dbt_time(const char *s)
     if (rules_parse_time(s, &v) != 0)
         fail_msg("not a time: %s", s);
     return v;
+}
+
+int
+dbt_room(struct db *db, int64_t school, const char *name, const char *kind,
+         int64_t capacity, int64_t *id)
+{
+    char sid[24], cap[24];
+    snprintf(sid, sizeof(sid), "%lld", (long long)school);
+    snprintf(cap, sizeof(cap), "%lld", (long long)capacity);
+    struct kval v[KIND_MAX_FIELDS] = {0};
+    v[kind_field_index(&kind_room, "school_id")] = (struct kval){KV_TEXT, sid};
+    v[kind_field_index(&kind_room, "name")] = (struct kval){KV_TEXT, name};
+    v[kind_field_index(&kind_room, "kind")] = (struct kval){KV_TEXT, kind};
+    if (capacity > 0)
+        v[kind_field_index(&kind_room, "capacity")] =
+            (struct kval){KV_TEXT, cap};
+    struct kerrors e;
+    return kind_create(db, &kind_room, v, false, &dbt_who, id, &e);
+}
+
+int64_t
+dbt_rooms(struct db *db, const char *township, bool function)
+{
+    struct klist l = {.township = township, .sort = -1};
+    l.on[kind_switch_index(&kind_room, "function")] = function;
+    int64_t n = -1;
+    assert_int_equal(kind_count(db, &kind_room, &l, &n), 0);
+    return n;
 }

@@ -10,6 +10,7 @@
 #include "../../src/db/db.h"
 #include "../../src/domain/audit.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct keyring;
@@ -41,6 +42,13 @@ int64_t dbt_int(struct dbt *t, const char *fmt, ...)
  * (NULL: ","), village code or NULL: its id. */
 int64_t dbt_person(struct dbt *t, const char *township, const char *status,
                    const char *flags, const char *village);
+/* A room of school (the room kind's create), of capacity seats (0:
+ * none given), into *id: 0 or the error. */
+int dbt_room(struct db *db, int64_t school, const char *name,
+             const char *kind, int64_t capacity, int64_t *id);
+/* How many rooms of township (NULL: all), function rooms only or all,
+ * the room kind's list holds; fails the test on an error. */
+int64_t dbt_rooms(struct db *db, const char *township, bool function);
 /* "YYYY-MM-DDTHH:MM" China time as unix seconds (fails the test when
  * malformed). */
 int64_t dbt_time(const char *s);

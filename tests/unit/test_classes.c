@@ -41,10 +41,9 @@ setup(void **state)
             0 ||
         school_create(db, OTHER, "永昌街道党校", "", &dbt_who, &f->other_school,
                       &e) != 0 ||
-        room_create(db, f->school, "教室", "classroom", 0, &dbt_who, &f->room,
-                    &e) != 0 ||
-        room_create(db, f->other_school, "教室", "classroom", 0, &dbt_who,
-                    &f->other_room, &e) != 0)
+        dbt_room(db, f->school, "教室", "classroom", 0, &f->room) != 0 ||
+        dbt_room(db, f->other_school, "教室", "classroom", 0,
+                 &f->other_room) != 0)
         return -1;
     struct program_input in = {"themed_class", "主题班", "2026-01-01",
                                "2026-12-31", f->school};

@@ -8,9 +8,12 @@
  */
 #include "unit.h"
 
+#include "dbtest.h"
+
 #include "../../src/core/err.h"
 #include "../../src/db/db.h"
 #include "../../src/domain/classes.h"
+#include "../../src/domain/kind.h"
 #include "../../src/domain/rules.h"
 #include "../../src/domain/teaching.h"
 
@@ -63,7 +66,8 @@ setup(void **state)
     int fd = mkstemp(f->path);
     close(fd);
     char err[256];
-    if (db_open(f->path, &f->db, err, sizeof(err)) != 0 ||
+    if (kinds_init() != 0 ||
+        db_open(f->path, &f->db, err, sizeof(err)) != 0 ||
         db_migrate(f->db) != 0) {
         fprintf(stderr, "setup: %s\n", err);
         return -1;
@@ -72,8 +76,7 @@ setup(void **state)
     int64_t school;
     if (school_create(f->db, "371723001", "文亭街道党校", "", &who, &school,
                       &e) != 0 ||
-        room_create(f->db, school, "教室", "classroom", 0, &who, &f->room,
-                    &e) != 0)
+        dbt_room(f->db, school, "教室", "classroom", 0, &f->room) != 0)
         return -1;
     struct program_input p = {"themed_class", "测试班", "2026-01-01",
                               "2030-12-31", school};

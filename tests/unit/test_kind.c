@@ -4,7 +4,8 @@
  * the village kind: every bad field reported at once, the list's filter,
  * search, sort and paging with its total, a record by id, and the
  * audited create, update and void; with the organisation kind, fields
- * that name rows of other tables.
+ * that name rows of other tables; with the room kind, a record in the
+ * township of the row it names, whole numbers and a list's switch.
  */
 #include "unit.h"
 
@@ -12,6 +13,7 @@
 #include "../../src/core/err.h"
 #include "../../src/db/db.h"
 #include "../../src/domain/kind.h"
+#include "../../src/domain/teaching.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -381,7 +383,130 @@ refs_are_checked_named_and_cleared(void **state)
     assert_int_equal(n, 0);
 }
 
+/* Field indexes of the room kind. */
+enum { R_SCHOOL, R_NAME, R_KIND, R_CAPACITY };
+
+static void
+room(struct kval v[KIND_MAX_FIELDS], const char *school, const char *name,
+     const char *kind, const char *capacity)
+{
+    const char *x[4] = {school, name, kind, capacity};
+    for (int i = 0; i < KIND_MAX_FIELDS; i++)
+        v[i] = i < 4 && x[i] ? (struct kval){KV_TEXT, x[i]}
+                             : (struct kval){KV_ABSENT, NULL};
+}
+
+/* A room names its school by id and lies in the school's township: the
+ * record says which, a school admin's list is of it (?township=), a
+ * switch keeps the function rooms, and a count counts what the list
+ * shows. Whole numbers are checked against their bounds. */
+static void
+a_room_is_in_its_schools_township(void **state)
+{
+    struct fixture *f = *state;
+    struct field_error fe;
+    int64_t wen, yong, id;
+    assert_int_equal(school_create(f->db, "371723001", "文亭街道党校", "",
+                                   &who, &wen, &fe),
+                     0);
+    assert_int_equal(school_create(f->db, "371723002", "永昌街道党校", "",
+                                   &who, &yong, &fe),
+                     0);
+    char ws[24], ys[24];
+    snprintf(ws, sizeof(ws), "%lld", (long long)wen);
+    snprintf(ys, sizeof(ys), "%lld", (long long)yong);
+    struct kval v[KIND_MAX_FIELDS];
+    struct kerrors e;
+    /* No such school, a school named by text, a seat count out of
+     * bounds or not a number: each its own error. */
+    room(v, "99999", "教室", "classroom", "0");
+    assert_int_equal(kind_check(f->db, &kind_room, v, NULL, &e), ERR_INVAL);
+    assert_int_equal(e.n, 2);
+    assert_true(has_error(&e, "school_id", "invalid_field"));
+    assert_true(has_error(&e, "capacity", "invalid_field"));
+    room(v, "文亭", "教室", "classroom", "12a");
+    assert_int_equal(kind_check(f->db, &kind_room, v, NULL, &e), ERR_INVAL);
+    assert_true(has_error(&e, "school_id", "invalid_field"));
+    assert_true(has_error(&e, "capacity", "invalid_field"));
+    room(v, ws, "教室", "classroom", "10001");
+    assert_int_equal(kind_check(f->db, &kind_room, v, NULL, &e), ERR_INVAL);
+    assert_true(has_error(&e, "capacity", "invalid_field"));
+    /* The township of a room to be made is its school's. */
+    const char *t;
+    room(v, ys, "阅览室", "reading", "30");
+    assert_int_equal(kind_township(f->db, &f->a, &kind_room, v, NULL, &t), 0);
+    assert_string_equal(t, "371723002");
+    assert_int_equal(kind_create(f->db, &kind_room, v, false, &who, &id, &e),
+                     0);
+    room(v, ws, "教室", "classroom", NULL);
+    assert_int_equal(kind_create(f->db, &kind_room, v, false, &who, &id, &e),
+                     0);
+    room(v, ws, "棋牌室", "chess", "10000");
+    assert_int_equal(kind_create(f->db, &kind_room, v, false, &who, &id, &e),
+                     0);
+    struct krecord r;
+    assert_int_equal(kind_get(f->db, &f->a, &kind_room, id, &r), 0);
+    assert_string_equal(r.township, "371723001");
+    assert_string_equal(r.township_name, "文亭街道");
+    assert_string_equal(r.name[R_SCHOOL], "文亭街道党校");
+    assert_string_equal(r.name[R_KIND], "棋牌室");
+    assert_string_equal(r.v[R_CAPACITY].s, "10000");
+    /* A room stays in its school. */
+    room(v, ys, NULL, NULL, NULL);
+    assert_int_equal(kind_update(f->db, &kind_room, &r, v, &who, &e),
+                     ERR_INVAL);
+    assert_true(has_error(&e, "school_id", "invalid_field"));
+    /* Lists: a township's, the function rooms, both; counts alike. */
+    struct klist l = {.sort = -1, .page = 1, .per_page = 10};
+    int fn = kind_switch_index(&kind_room, "function");
+    assert_true(fn >= 0);
+    assert_int_equal(kind_switch_index(&kind_room, "nosuch"), -1);
+    struct krecord *rows;
+    size_t n;
+    int64_t total, count;
+    assert_int_equal(kind_list(f->db, &f->a, &kind_room, &l, &rows, &n,
+                               &total),
+                     0);
+    assert_int_equal(total, 3);
+    l.township = "371723001";
+    assert_int_equal(kind_list(f->db, &f->a, &kind_room, &l, &rows, &n,
+                               &total),
+                     0);
+    assert_int_equal(total, 2);
+    l.on[fn] = true;
+    assert_int_equal(kind_list(f->db, &f->a, &kind_room, &l, &rows, &n,
+                               &total),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(rows[0].v[R_KIND].s, "chess");
+    assert_int_equal(kind_count(f->db, &kind_room, &l, &count), 0);
+    assert_int_equal(count, 1);
+    l.township = NULL;
+    assert_int_equal(kind_count(f->db, &kind_room, &l, &count), 0);
+    assert_int_equal(count, 2); /* 阅览室 and 棋牌室; no classroom */
+    /* Sorted by seats, most first; a room without a count last. */
+    struct klist by = {.page = 1, .per_page = 10};
+    assert_int_equal(kind_sort(&kind_room, "-capacity", &by.sort, &by.desc),
+                     0);
+    assert_int_equal(kind_list(f->db, &f->a, &kind_room, &by, &rows, &n,
+                               &total),
+                     0);
+    assert_int_equal(n, 3);
+    assert_string_equal(rows[0].v[R_CAPACITY].s, "10000");
+    assert_string_equal(rows[1].v[R_CAPACITY].s, "30");
+    assert_int_equal(rows[2].v[R_CAPACITY].is, KV_NULL);
+    /* A school admin of 文亭 chooses among its own schools. */
+    struct kchoice *c;
+    assert_int_equal(kind_choices(f->db, &f->a, &kind_room, R_SCHOOL,
+                                  "371723001", &c, &n),
+                     0);
+    assert_int_equal(n, 1);
+    assert_string_equal(c[0].name, "文亭街道党校");
+}
+
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(a_room_is_in_its_schools_township,
+                                    setup, teardown),
     cmocka_unit_test_setup_teardown(refs_are_checked_named_and_cleared,
                                     setup, teardown),
     cmocka_unit_test_setup_teardown(every_bad_field_is_reported_at_once,
