@@ -62,6 +62,7 @@ enum kind_flag {
                             * KT_TOWNSHIP, or a KT_REF whose ref has a
                             * township: ?township= then narrows the list) */
     KF_UNIQUE = 1u << 7,   /* no two records share a value */
+    KF_SUM = 1u << 8,      /* a KT_INT the list's totals row adds up */
 };
 
 struct kind_field {
@@ -91,6 +92,7 @@ struct kind_field {
 struct kind_queries {
     int list[KIND_MAX_SORTS][2];
     int count, get, insert, update, void_;
+    int sums; /* the KF_SUM fields' totals over a list, or -1 */
     int ref_check[KIND_MAX_FIELDS], ref_list[KIND_MAX_FIELDS];
     int township; /* the township of a row a scope ref names, or -1 */
     bool ready;

@@ -13,7 +13,8 @@
  * that township, by each switch, by ?q= over the KF_SEARCH fields, and
  * ordered by one KF_SORT field (empty values last) then by id; one
  * statement per sort field and direction, so that no ORDER BY is ever
- * made from a request. A field that names another table's row also
+ * made from a request; the KF_SUM fields are added up over the same
+ * rows (the totals row). A field that names another table's row also
  * gets a statement saying whether a code may be chosen, and one listing
  * the choices.
  */
@@ -161,6 +162,8 @@ db_kind_register(const struct kind *k)
     for (const struct kind_field *f = k->fields; f->key; f++) {
         nf++;
         ns += (f->flags & KF_SORT) != 0;
+        if ((f->flags & KF_SUM) && f->type != KT_INT)
+            return ERR_INVAL; /* only a whole number adds up */
     }
     size_t nw = 0;
     for (const struct kind_switch *w = k->switches; w && w->param; w++)
@@ -202,6 +205,24 @@ db_kind_register(const struct kind *k)
     list_where(&b, k, &types);
     if ((q->count = add(k, "COUNT", &b, &types)) < 0)
         return q->count;
+    /* The totals row: each KF_SUM field added up over the same rows. */
+    q->sums = -1;
+    int nsum = 0;
+    strbuf_init(&b, 0);
+    strbuf_init(&types, 0);
+    for (const struct kind_field *f = k->fields; f->key; f++)
+        if (f->flags & KF_SUM)
+            strbuf_printf(&b, "%sCOALESCE(SUM(t.%s), 0)",
+                          nsum++ ? ", " : "SELECT ", f->column);
+    if (nsum == 0) {
+        strbuf_cleanup(&b);
+        strbuf_cleanup(&types);
+    } else {
+        strbuf_printf(&b, " FROM %s t", k->table);
+        list_where(&b, k, &types);
+        if ((q->sums = add(k, "SUMS", &b, &types)) < 0)
+            return q->sums;
+    }
     strbuf_init(&b, 0);
     strbuf_init(&types, 0);
     select_list(&b, k);

@@ -366,6 +366,30 @@ kind_count(struct db *db, const struct kind *k, const struct klist *l,
 }
 
 int
+kind_sums(struct db *db, const struct kind *k, const struct klist *l,
+          int64_t *sum)
+{
+    for (size_t i = 0; k->fields[i].key; i++)
+        sum[i] = 0;
+    if (k->q->sums < 0)
+        return 0;
+    struct db_arg args[KIND_MAX_FIELDS + KIND_MAX_SWITCHES + 2];
+    int na = where_args(k, l, args);
+    struct db_res *r = db_query_args(db, k->q->sums, args, na);
+    if (r == NULL || db_next(r) <= 0) {
+        if (r)
+            db_end(r);
+        return ERR_DB;
+    }
+    int col = 0;
+    for (size_t i = 0; k->fields[i].key; i++)
+        if (k->fields[i].flags & KF_SUM)
+            sum[i] = db_int(r, col++);
+    db_end(r);
+    return 0;
+}
+
+int
 kind_switch_index(const struct kind *k, const char *param)
 {
     for (int j = 0; k->switches && k->switches[j].param; j++)

@@ -123,6 +123,10 @@ int kind_list(struct db *db, struct arena *a, const struct kind *k,
  * shows). 0 or ERR_DB. */
 int kind_count(struct db *db, const struct kind *k, const struct klist *l,
                int64_t *total);
+/* The totals row of the list l: sum[i] the total of KF_SUM field i
+ * over every record l holds (0 for the other fields). 0 or ERR_DB. */
+int kind_sums(struct db *db, const struct kind *k, const struct klist *l,
+              int64_t *sum);
 /* The index of k's switch param ("function"), or -1. */
 int kind_switch_index(const struct kind *k, const char *param);
 /* Record id, voided or not. 0, ERR_NOTFOUND or ERR_DB. */

@@ -187,8 +187,8 @@ static const struct kind_field room_fields[] = {
      .min = 1, .max = 32, .label = "类型", .label_en = "Kind",
      .name_key = "kind_name", .ref = &room_kinds},
     {.key = "capacity", .column = "capacity", .type = KT_INT,
-     .flags = KF_CREATE | KF_EDIT | KF_SORT, .min = 1, .max = 10000,
-     .label = "座位数", .label_en = "Seats"},
+     .flags = KF_CREATE | KF_EDIT | KF_SORT | KF_SUM, .min = 1,
+     .max = 10000, .label = "座位数", .label_en = "Seats"},
     {.key = NULL},
 };
 /* The county report counts the function rooms (功能室) by this switch. */

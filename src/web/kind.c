@@ -367,8 +367,8 @@ pager(struct req *req, const struct kind *k, const struct klist *l,
 /* The table of rows (the list page's, or the print view's). */
 static void
 table(struct req *req, const struct kind *k, const struct klist *l,
-      const struct krecord *rows, size_t n, int64_t total, const char *query,
-      bool links)
+      const struct krecord *rows, size_t n, int64_t total, const int64_t *sum,
+      const char *query, bool links)
 {
     struct strbuf *o = &req->out;
     size_t nf = 0;
@@ -388,8 +388,13 @@ table(struct req *req, const struct kind *k, const struct klist *l,
                             arena_printf(&req->arena, "/%s/%lld", k->path,
                                          (long long)rows[r].id),
                             text);
-            else
+            else if (k->fields[i].type == KT_INT) {
+                html_raw(o, "<td class=\"num\">");
+                html_txt(o, text);
+                html_raw(o, "</td>");
+            } else {
                 web_td(req, text);
+            }
         }
         html_raw(o, "</tr>");
     }
@@ -419,11 +424,27 @@ table(struct req *req, const struct kind *k, const struct klist *l,
         }
         html_raw(o, "</td></tr>");
     }
-    strbuf_printf(o, "</tbody><tfoot><tr><td colspan=\"%zu\">", nf);
+    /* The totals row: the count, then under each column that adds up
+     * its total over every filtered row (not the page's alone). */
+    size_t first = nf;
+    for (size_t i = 0; i < nf; i++)
+        if (k->fields[i].flags & KF_SUM) {
+            first = i;
+            break;
+        }
+    strbuf_printf(o, "</tbody><tfoot><tr><td colspan=\"%zu\">",
+                  first ? first : nf);
     html_txt(o, T("Total"));
     strbuf_printf(o, ": <span id=\"kind-total\">%lld</span>",
                   (long long)total);
-    html_raw(o, "</td></tr></tfoot></table>");
+    html_raw(o, "</td>");
+    for (size_t i = first; first && i < nf; i++)
+        if (k->fields[i].flags & KF_SUM)
+            strbuf_printf(o, "<td class=\"num\" id=\"kind-sum-%s\">%lld</td>",
+                          k->fields[i].key, (long long)sum[i]);
+        else
+            html_raw(o, "<td></td>");
+    html_raw(o, "</tr></tfoot></table>");
 }
 
 /* The print view: the table alone on A4, under the heading an official
@@ -431,7 +452,7 @@ table(struct req *req, const struct kind *k, const struct klist *l,
 static int
 print_view(struct req *req, struct db *db, const struct kind *k,
            const struct klist *l, const struct krecord *rows, size_t n,
-           int64_t total)
+           int64_t total, const int64_t *sum)
 {
     struct strbuf *o = &req->out;
     const char *title = english(req) ? k->label_en : k->label;
@@ -492,7 +513,7 @@ print_view(struct req *req, struct db *db, const struct kind *k,
         html_txt(o, l->q);
     }
     html_raw(o, "</p>");
-    table(req, k, l, rows, n, total, "", false);
+    table(req, k, l, rows, n, total, sum, "", false);
     html_raw(o, "</main></body></html>");
     return http_body(req, 200, "text/html; charset=utf-8");
 }
@@ -515,10 +536,12 @@ web_kind_list(struct req *req, const struct kind *k)
     struct krecord *rows;
     size_t n;
     int64_t total;
-    if (kind_list(db, &req->arena, k, &l, &rows, &n, &total) != 0)
+    int64_t sum[KIND_MAX_FIELDS];
+    if (kind_list(db, &req->arena, k, &l, &rows, &n, &total) != 0 ||
+        kind_sums(db, k, &l, sum) != 0)
         return app_db_error(req, db);
     if (printing)
-        return print_view(req, db, k, &l, rows, n, total);
+        return print_view(req, db, k, &l, rows, n, total, sum);
     const char *title = english(req) ? k->label_en : k->label;
     const char *base = base_of(req, k);
     web_page_begin(req, title, base);
@@ -551,7 +574,7 @@ web_kind_list(struct req *req, const struct kind *k)
     html_raw(o, "\">");
     html_txt(o, T("Print"));
     html_raw(o, "</a></p><div id=\"kind-table\" class=\"scroll\">");
-    table(req, k, &l, rows, n, total, query, true);
+    table(req, k, &l, rows, n, total, sum, query, true);
     pager(req, k, &l, total, with_sort);
     html_raw(o, "</div>");
     return web_page_end(req);

@@ -179,4 +179,62 @@ describe('kinds', () => {
     const ev = assertList(await aud('GET', '/api/v1/audit?event=honour_void'));
     assert.ok(ev.items.some((e) => e.object === `honour:${ok.json.id}`));
   });
+  test('kinds-3.1 rooms: a record in its school\'s township, whole numbers, a switch and a totals row', async () => {
+    const wSchool = assertList(await ca('GET', `/api/v1/schools?township=${W}`)).items[0];
+    const ySchool = assertList(await ca('GET', `/api/v1/schools?township=${Y}`)).items[0];
+    // A school admin's rooms are its school's; another township's is 403.
+    const mine = assertList(await sa('GET', '/api/v1/rooms?per_page=500'), { perPage: 500 });
+    assert.ok(mine.items.length > 0 && mine.items.every((r) => r.township_code === W && r.school_id === wSchool.id));
+    assert.equal((await sa('GET', `/api/v1/rooms?township=${Y}`)).status, 403);
+    assert.equal((await sa('GET', '/api/v1/rooms?school_id=abc')).status, 400);
+    // Every bad field at once: no such school, a kind not on the list,
+    // seats out of bounds, seats not a whole number.
+    const bad = await sa('POST', '/api/v1/rooms', { json: { school_id: 987654, name: '', kind: 'pool', capacity: 0 } });
+    assert.equal(bad.status, 422, bad.text);
+    assert.deepEqual(bad.json.error.fields.map((f) => f.field).sort(), ['capacity', 'kind', 'name', 'school_id']);
+    const frac = await sa('POST', '/api/v1/rooms', { json: { school_id: wSchool.id, name: '阅览室', kind: 'reading', capacity: 1.5 } });
+    assert.equal(frac.status, 422);
+    assert.equal(frac.json.error.field, 'capacity');
+    assert.equal((await sa('POST', '/api/v1/rooms', { json: { school_id: ySchool.id, name: 'x', kind: 'reading' } })).status, 403);
+    const made = await sa('POST', '/api/v1/rooms', { json: { school_id: wSchool.id, name: '第三阅览室', kind: 'reading', capacity: 24 } });
+    assert.equal(made.status, 201, made.text);
+    assert.equal(made.json.capacity, 24);
+    assert.equal(made.json.school_name, wSchool.name);
+    assert.equal(made.json.township_code, W);
+    // A room stays in its school; its seats change and clear.
+    const move = await sa('PATCH', `/api/v1/rooms/${made.json.id}`, { json: { school_id: ySchool.id } });
+    assert.equal(move.status, 422);
+    assert.equal(move.json.error.field, 'school_id');
+    const edit = await sa('PATCH', `/api/v1/rooms/${made.json.id}`, { json: { capacity: 30 } });
+    assert.equal(edit.status, 200, edit.text);
+    assert.equal(edit.json.capacity, 30);
+    // Another township's room does not exist for the school admin.
+    const yRoom = assertList(await ca('GET', `/api/v1/rooms?township=${Y}`)).items[0];
+    assert.equal((await sa('GET', `/api/v1/rooms/${yRoom.id}`)).status, 404);
+    assert.equal((await sa('PATCH', `/api/v1/rooms/${yRoom.id}`, { json: { name: 'x' } })).status, 404);
+    // The function rooms: the switch narrows the list, the page, the
+    // export and the print view alike, and says so.
+    const fn = assertList(await ca('GET', '/api/v1/rooms?function=1&per_page=500'), { perPage: 500 });
+    assert.ok(fn.items.every((r) => r.kind !== 'classroom'));
+    const all = assertList(await ca('GET', '/api/v1/rooms?per_page=500'), { perPage: 500 });
+    assert.ok(fn.total < all.total);
+    const page = await ca('GET', '/rooms?function=1&per_page=500');
+    assert.equal(Number(/id="kind-total">(\d+)</.exec(page.text)[1]), fn.total);
+    assert.match(page.text, /<select aria-label="仅功能室" name="function"><option value="0">全部<\/option><option value="1" selected>/);
+    assert.equal(csvRows((await get(ca, '/rooms/export.csv?function=1')).buf).length - 1, fn.total);
+    assert.match((await ca('GET', '/rooms?function=1&print=1')).text, /class="print-scope">仅功能室</);
+    // The totals row adds up the seats of every filtered row, not the
+    // page's: one row a page, the same total.
+    const seats = (items) => items.reduce((a, r) => a + (r.capacity ?? 0), 0);
+    const mineNow = assertList(await sa('GET', '/api/v1/rooms?per_page=500'), { perPage: 500 });
+    const one = await sa('GET', '/rooms?per_page=1');
+    assert.equal(Number(/id="kind-sum-capacity">(\d+)</.exec(one.text)[1]), seats(mineNow.items));
+    assert.ok(seats(mineNow.items) >= 30);
+    // Retired: out of the list, kept with its reason; the school page
+    // links each room to its record.
+    assert.match((await sa('GET', `/schools/${wSchool.id}`)).text, new RegExp(`<a href="/rooms/${made.json.id}">第三阅览室</a>`));
+    assert.equal((await sa('POST', `/api/v1/rooms/${made.json.id}/void`, { json: { reason: '改作仓库' } })).status, 204);
+    assert.equal((await sa('GET', `/api/v1/rooms/${made.json.id}`)).json.void_reason, '改作仓库');
+    assert.ok(!assertList(await sa('GET', '/api/v1/rooms?per_page=500'), { perPage: 500 }).items.some((r) => r.id === made.json.id));
+  });
 });

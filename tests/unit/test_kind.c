@@ -484,6 +484,22 @@ a_room_is_in_its_schools_township(void **state)
     l.township = NULL;
     assert_int_equal(kind_count(f->db, &kind_room, &l, &count), 0);
     assert_int_equal(count, 2); /* 阅览室 and 棋牌室; no classroom */
+    /* The totals row adds up the seats of the same rows, whatever the
+     * page; the other fields are 0. */
+    int64_t sum[KIND_MAX_FIELDS];
+    l.per_page = 1;
+    assert_int_equal(kind_sums(f->db, &kind_room, &l, sum), 0);
+    assert_int_equal(sum[R_CAPACITY], 10030);
+    assert_int_equal(sum[R_NAME], 0);
+    l.on[fn] = false;
+    l.township = "371723002";
+    assert_int_equal(kind_sums(f->db, &kind_room, &l, sum), 0);
+    assert_int_equal(sum[R_CAPACITY], 30);
+    /* The village kind adds nothing up. */
+    struct klist vl = {.sort = -1, .page = 1, .per_page = 10};
+    sum[0] = 7;
+    assert_int_equal(kind_sums(f->db, &kind_village, &vl, sum), 0);
+    assert_int_equal(sum[0], 0);
     /* Sorted by seats, most first; a room without a count last. */
     struct klist by = {.page = 1, .per_page = 10};
     assert_int_equal(kind_sort(&kind_room, "-capacity", &by.sort, &by.desc),
