@@ -717,6 +717,53 @@ static const struct migration migrations[] = {
      "  created_at BIGINT NOT NULL);"
      "CREATE INDEX honours_township ON honours(township_code, issued_on);",
      NULL, NULL},
+    {15, "the live roster's count per township, kept by triggers",
+     /* A roster list's total and the home page's 花名册人数 read one row
+      * per township instead of counting ~30,000 people each time (issue
+      * 10's speed). The triggers keep it in the same transaction as every
+      * write to people, whatever the path (API, import, demo, raw SQL),
+      * so it is never stale. */
+     "CREATE TABLE people_counts ("
+     "  township_code TEXT PRIMARY KEY,"
+     "  live BIGINT NOT NULL);"
+     "INSERT INTO people_counts(township_code, live)"
+     " SELECT township_code, COUNT(*) FROM people WHERE voided_at IS NULL"
+     " GROUP BY township_code;",
+     "CREATE TRIGGER people_count_insert AFTER INSERT ON people"
+     "  WHEN new.voided_at IS NULL BEGIN"
+     "  INSERT INTO people_counts(township_code, live)"
+     "   VALUES (new.township_code, 1)"
+     "   ON CONFLICT(township_code) DO UPDATE SET live = live + 1; END;"
+     "CREATE TRIGGER people_count_update"
+     "  AFTER UPDATE OF voided_at, township_code ON people BEGIN"
+     "  UPDATE people_counts SET live = live - 1"
+     "   WHERE township_code = old.township_code AND old.voided_at IS NULL;"
+     "  INSERT INTO people_counts(township_code, live)"
+     "   SELECT new.township_code, 1 WHERE new.voided_at IS NULL"
+     "   ON CONFLICT(township_code) DO UPDATE SET live = live + 1; END;"
+     "CREATE TRIGGER people_count_delete AFTER DELETE ON people"
+     "  WHEN old.voided_at IS NULL BEGIN"
+     "  UPDATE people_counts SET live = live - 1"
+     "   WHERE township_code = old.township_code; END;",
+     "CREATE FUNCTION people_count() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.voided_at IS NULL THEN"
+     "   UPDATE people_counts SET live = live - 1"
+     "    WHERE township_code = OLD.township_code;"
+     "  END IF;"
+     "  IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.voided_at IS NULL THEN"
+     "   INSERT INTO people_counts(township_code, live)"
+     "    VALUES (NEW.township_code, 1)"
+     "    ON CONFLICT(township_code) DO UPDATE"
+     "    SET live = people_counts.live + 1;"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER people_count_insert AFTER INSERT OR DELETE ON people"
+     "  FOR EACH ROW EXECUTE FUNCTION people_count();"
+     "CREATE TRIGGER people_count_update"
+     "  AFTER UPDATE OF voided_at, township_code ON people"
+     "  FOR EACH ROW EXECUTE FUNCTION people_count();"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

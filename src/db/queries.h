@@ -335,10 +335,11 @@
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_T), NULL)            \
     Q(SEARCH_COUNT_ALL, "sssssss",                                            \
       "SELECT COUNT(*) FROM people p " PEOPLE_MATCH(TOWN_ALL), NULL)          \
-    /* Unfiltered counts read the partial index only. */                     \
+    /* Unfiltered counts read the per-township count the triggers keep   \
+     * (migration 15). */                                                   \
     Q(PEOPLE_COUNT_T_ALL, "s",                                                \
-      "SELECT COUNT(*) FROM people WHERE township_code = $1 "                 \
-      "AND voided_at IS NULL", NULL)                                          \
+      "SELECT COALESCE(SUM(live), 0) FROM people_counts "                     \
+      "WHERE township_code = $1", NULL)                                       \
     Q(PEOPLE_COUNT_T, "ssssss",                                               \
       "SELECT COUNT(*) FROM people p " PEOPLE_WHERE_T, NULL)                  \
     Q(PEOPLE_COUNT_ALL, "ssssss",                                             \
@@ -417,8 +418,8 @@
       "INSERT INTO orgs(name, type, township_code, village_code, is_demo, "   \
       "created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", NULL)       \
     Q(PEOPLE_COUNT_SCOPE, "s",                                                \
-      "SELECT COUNT(*) FROM people WHERE voided_at IS NULL "                  \
-      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1)", NULL)
+      "SELECT COALESCE(SUM(live), 0) FROM people_counts "                     \
+      "WHERE CAST($1 AS TEXT) IS NULL OR township_code = $1", NULL)
 
 #include "queries_ledger.h"
 #include "queries_report.h"

@@ -15,6 +15,7 @@
 #include "../../src/core/err.h"
 #include "../../src/core/util.h"
 #include "../../src/domain/classes.h"
+#include "../../src/domain/org.h"
 #include "../../src/domain/orders.h"
 #include "../../src/domain/report.h"
 #include "../../src/domain/rules.h"
@@ -675,7 +676,46 @@ every_key_of_the_report_is_labelled_once(void **state)
 }
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+/* The roster's count per township (migration 15's triggers) after
+ * every kind of write to people: a new person, a void, a move to another
+ * township, a person made void at once, a deletion. */
+static void
+roster_counts_follow_every_write(void **state)
+{
+    struct fx *f = *state;
+    struct dbt *t = f->t;
+    int64_t a = dbt_person(t, HOME, "member", NULL, NULL);
+    int64_t b = dbt_person(t, HOME, "member", NULL, NULL);
+    dbt_person(t, OTHER, "probationary", NULL, NULL);
+    dbt_exec(t, "UPDATE people SET voided_at = 1 WHERE id = %lld",
+             (long long)a);
+    dbt_exec(t, "UPDATE people SET township_code = '%s' WHERE id = %lld",
+             OTHER, (long long)b);
+    int64_t c = dbt_person(t, THIRD, "member", NULL, NULL);
+    dbt_exec(t, "UPDATE people SET voided_at = 2 WHERE id = %lld",
+             (long long)c);
+    dbt_exec(t, "UPDATE people SET voided_at = NULL WHERE id = %lld",
+             (long long)c); /* undone (as a restore would) */
+    int64_t d = dbt_person(t, THIRD, "member", NULL, NULL);
+    dbt_exec(t, "DELETE FROM people WHERE id = %lld", (long long)d);
+    const char *which[] = {NULL, HOME, OTHER, THIRD};
+    const int64_t want[] = {3, 0, 2, 1};
+    for (size_t i = 0; i < 4; i++) {
+        struct org_counts oc;
+        assert_int_equal(org_counts(t->db, which[i], &oc), 0);
+        assert_int_equal(oc.people, want[i]);
+        if (which[i])
+            assert_int_equal(dbt_int(t,
+                                     "SELECT COUNT(*) FROM people WHERE "
+                                     "voided_at IS NULL AND township_code "
+                                     "= '%s'",
+                                     which[i]),
+                             want[i]);
+    }
+}
+
 static const struct CMUnitTest tests[] = {
+    T(roster_counts_follow_every_write),
     T(every_key_of_the_report_is_labelled_once),
     T(schools_and_the_11n_figure_equal_the_school_list),
     T(rooms_teachers_and_courses_equal_their_lists),
