@@ -764,6 +764,51 @@ static const struct migration migrations[] = {
      "CREATE TRIGGER people_count_update"
      "  AFTER UPDATE OF voided_at, township_code ON people"
      "  FOR EACH ROW EXECUTE FUNCTION people_count();"},
+    {16, "the session list's counts: attendance versions, enrolment index",
+     /* Every write to attendance moves its township's number on, in the
+      * same transaction; the session list's person-times and persons
+      * (a distinct count over every check-in) are kept while the sum
+      * stays (domain/classes.c). The row '' starts the sum at a random
+      * base, so that two databases never share a version. A session's
+      * enrolled and waiting counts read the index alone. */
+     "CREATE TABLE attendance_versions ("
+     "  township_code TEXT PRIMARY KEY,"
+     "  n BIGINT NOT NULL);"
+     "CREATE INDEX enrollments_session_status"
+     "  ON enrollments(session_id, status);",
+     "INSERT INTO attendance_versions(township_code, n)"
+     " VALUES ('', abs(random()) % 1125899906842624);"
+     "CREATE TRIGGER attendance_version_insert AFTER INSERT ON attendance"
+     " BEGIN INSERT INTO attendance_versions(township_code, n)"
+     "  VALUES (new.township_code, 1)"
+     "  ON CONFLICT(township_code) DO UPDATE SET n = n + 1; END;"
+     "CREATE TRIGGER attendance_version_update AFTER UPDATE ON attendance"
+     " BEGIN UPDATE attendance_versions SET n = n + 1"
+     "  WHERE township_code IN (old.township_code, new.township_code); END;"
+     "CREATE TRIGGER attendance_version_delete AFTER DELETE ON attendance"
+     " BEGIN UPDATE attendance_versions SET n = n + 1"
+     "  WHERE township_code = old.township_code; END;",
+     "INSERT INTO attendance_versions(township_code, n)"
+     " VALUES ('', floor(random() * 1125899906842624)::bigint);"
+     "CREATE FUNCTION attendance_version() RETURNS trigger"
+     " LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF TG_OP = 'INSERT' THEN"
+     "   INSERT INTO attendance_versions(township_code, n)"
+     "    VALUES (NEW.township_code, 1)"
+     "    ON CONFLICT(township_code) DO UPDATE"
+     "    SET n = attendance_versions.n + 1;"
+     "  ELSIF TG_OP = 'UPDATE' THEN"
+     "   UPDATE attendance_versions SET n = n + 1"
+     "    WHERE township_code IN (OLD.township_code, NEW.township_code);"
+     "  ELSE"
+     "   UPDATE attendance_versions SET n = n + 1"
+     "    WHERE township_code = OLD.township_code;"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER attendance_version AFTER INSERT OR UPDATE OR DELETE"
+     "  ON attendance FOR EACH ROW EXECUTE FUNCTION attendance_version();"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -289,6 +289,12 @@
       "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "       \
       "JOIN schools s ON s.id = p.school_id "                                 \
       "JOIN attendance a ON a.session_id = cs.id " SESSION_WHERE, NULL)       \
+    /* the version of township $1's attendance (NULL: the county's),     \
+     * which every write to attendance moves on (migration 16) */         \
+    Q(ATTENDANCE_VERSION, "s",                                                \
+      "SELECT COALESCE(SUM(n), 0) FROM attendance_versions "                  \
+      "WHERE township_code = '' OR CAST($1 AS TEXT) IS NULL "                 \
+      "OR township_code = $1", NULL)                                          \
     /* a person's sessions (enrolled or waiting) ending after $2 */        \
     Q(CLASS_MINE, "ii",                                                       \
       SESSION_SELECT "WHERE cs.voided_at IS NULL AND cs.id IN (SELECT "       \

@@ -11,6 +11,7 @@
 #include "../core/keyring.h"
 #include "../core/util.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -252,10 +253,78 @@ class_list(struct db *db, const struct class_filter *f, int64_t page,
                        class_cols, NELEM(class_cols), items);
 }
 
+/* The totals of the last lists asked for, each kept while the version
+ * of the attendance it counted stays: a distinct count over every
+ * check-in of the county costs tens of milliseconds, and the same list
+ * is asked for again and again. Only lists that the attendance rows
+ * alone decide are kept (they carry their session's township, program,
+ * type and start, and a session with attendance is never voided or
+ * moved); a teacher's or a school's list is counted each time. */
+#define TOTALS_CACHE 32
+static struct totals_entry {
+    int64_t version, program_id, from, to, times, persons;
+    char township[16], type[33];
+    bool used;
+} totals_cache[TOTALS_CACHE];
+static unsigned totals_next;
+static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool
+totals_same(const struct totals_entry *e, const struct class_filter *f,
+            int64_t version)
+{
+    return e->used && e->version == version &&
+           e->program_id == f->program_id && e->from == f->from &&
+           e->to == f->to &&
+           strcmp(e->township, f->township ? f->township : "") == 0 &&
+           strcmp(e->type, f->type ? f->type : "") == 0;
+}
+
+static bool
+totals_cached(const struct class_filter *f, int64_t version, int64_t *times,
+              int64_t *persons)
+{
+    bool hit = false;
+    pthread_mutex_lock(&totals_lock);
+    for (size_t i = 0; i < TOTALS_CACHE && !hit; i++)
+        if (totals_same(&totals_cache[i], f, version)) {
+            *times = totals_cache[i].times;
+            *persons = totals_cache[i].persons;
+            hit = true;
+        }
+    pthread_mutex_unlock(&totals_lock);
+    return hit;
+}
+
+static void
+totals_keep(const struct class_filter *f, int64_t version, int64_t times,
+            int64_t persons)
+{
+    struct totals_entry e = {version, f->program_id, f->from, f->to,
+                             times,   persons,      "",      "", true};
+    str_fmt(e.township, sizeof(e.township), "%s",
+            f->township ? f->township : "");
+    str_fmt(e.type, sizeof(e.type), "%s", f->type ? f->type : "");
+    pthread_mutex_lock(&totals_lock);
+    totals_cache[totals_next++ % TOTALS_CACHE] = e;
+    pthread_mutex_unlock(&totals_lock);
+}
+
 int
 class_totals(struct db *db, const struct class_filter *f,
              int64_t *person_times, int64_t *persons)
 {
+    /* Read before the count: a check-in between the two moves the
+     * version on, so what is kept is never older than its version. */
+    int64_t version = 0;
+    bool keep = f->teacher_id == 0 && f->school_id == 0 &&
+                (f->township == NULL || strlen(f->township) < 16) &&
+                (f->type == NULL || strlen(f->type) < 33);
+    if (keep && db_int1(db, Q_ATTENDANCE_VERSION, &version, "s",
+                        f->township) != 0)
+        return ERR_DB;
+    if (keep && totals_cached(f, version, person_times, persons))
+        return 0;
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
     const int64_t *school = f->school_id ? &f->school_id : NULL;
@@ -268,7 +337,11 @@ class_totals(struct db *db, const struct class_filter *f,
     *person_times = rc > 0 ? db_int(r, 0) : 0;
     *persons = rc > 0 ? db_int(r, 1) : 0;
     db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    if (rc < 0)
+        return ERR_DB;
+    if (keep)
+        totals_keep(f, version, *person_times, *persons);
+    return 0;
 }
 
 int

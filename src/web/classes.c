@@ -52,14 +52,20 @@ web_sessions(struct req *req)
     int64_t page, per_page;
     if (req_paging_or_400(req, &page, &per_page) != 0)
         return req->status;
-    /* By default from a month back on: what was just held and what is
-     * coming. The report links here with a type, a range and a township. */
+    /* By default from the start of the China day a month back on: what
+     * was just held and what is coming (the same all day, so its totals
+     * are kept). The report links here with a type, a range and a
+     * township. */
     struct class_filter f = {.type = req_query(req, "type"),
-                             .from = now_unix() - 30 * 86400,
                              .to = INT64_MAX / 2};
+    char month_back[11];
+    int year;
+    int64_t day = 0;
+    rules_day(now_unix() - 30 * 86400, month_back, &year);
+    (void)date_parse(month_back, &day); /* rules_day writes a date */
+    f.from = day - RULES_CST_OFFSET;
     const char *from = req_query(req, "from"), *to = req_query(req, "to");
     const char *t = req_query(req, "township");
-    int64_t day;
     if (f.type && *f.type == '\0')
         f.type = NULL;
     if (from && *from) {

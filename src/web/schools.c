@@ -3,11 +3,12 @@
  * the "11+N" view (county teachers per school, those short flagged, a
  * township and ?pool=met|short to choose); a school's page shows its
  * rooms, adds one (the room kind's create: /rooms is the kind's list,
- * domain/kinds.c) and takes the yearly 四有 check; /orders shows every school's
- * orders (a school admin its own) per course for a period, open demand
- * first, and turns a course's open orders into a themed class in one
- * step. Same domain calls as /api/v1/schools, /api/v1/rooms and
- * /api/v1/orders, so the county report's figures count what they show.
+ * domain/kinds.c) and takes the yearly 四有 check; /orders shows every
+ * school's orders (a school admin its own) per course for a period,
+ * open demand first, and turns a course's open orders into a themed
+ * class in one step. Same domain calls as /api/v1/schools,
+ * /api/v1/rooms and /api/v1/orders, so the county report's figures count
+ * what they show.
  */
 #include "web.h"
 

@@ -390,6 +390,54 @@ a_second_check_in_is_a_conflict(void **state)
     assert_true(yes);
 }
 
+/* The session list's person-times and persons are kept between lists
+ * only while no check-in (or any other write to attendance) has been
+ * made since: each new one, in the township or not, is counted at once,
+ * and another database never reads this one's. */
+static void
+list_totals_follow_every_check_in(void **state)
+{
+    struct fx *f = *state;
+    int64_t s = session_at(f, 9, 10, 0), p = member(f), q = member(f);
+    struct class_filter county = {.from = INT64_MIN / 2, .to = INT64_MAX / 2};
+    struct class_filter home = county, other = county;
+    home.township = HOME;
+    other.township = OTHER;
+    int64_t times, persons;
+    for (int round = 0; round < 2; round++) { /* computed, then kept */
+        assert_int_equal(class_totals(f->t->db, &county, &times, &persons),
+                         0);
+        assert_int_equal(times, 0);
+        assert_int_equal(persons, 0);
+    }
+    attend(f, s, p);
+    assert_int_equal(class_totals(f->t->db, &county, &times, &persons), 0);
+    assert_int_equal(times, 1);
+    assert_int_equal(class_totals(f->t->db, &home, &times, &persons), 0);
+    assert_int_equal(times, 1);
+    assert_int_equal(class_totals(f->t->db, &other, &times, &persons), 0);
+    assert_int_equal(times, 0);
+    attend(f, s, q);
+    assert_int_equal(class_totals(f->t->db, &county, &times, &persons), 0);
+    assert_int_equal(times, 2);
+    assert_int_equal(persons, 2);
+    /* A write by hand moves the version on as well. */
+    assert_int_equal(class_totals(f->t->db, &home, &times, &persons), 0);
+    assert_int_equal(times, 2); /* kept now */
+    dbt_exec(f->t, "DELETE FROM attendance WHERE person_id = %lld",
+             (long long)q);
+    assert_int_equal(class_totals(f->t->db, &home, &times, &persons), 0);
+    assert_int_equal(times, 1);
+    assert_int_equal(persons, 1);
+    /* A fresh database with the same filter starts from its own. */
+    void *p2;
+    assert_int_equal(dbt_setup(&p2), 0);
+    struct dbt *t2 = p2;
+    assert_int_equal(class_totals(t2->db, &county, &times, &persons), 0);
+    assert_int_equal(times, 0);
+    assert_int_equal(dbt_teardown(&p2), 0);
+}
+
 static void
 checking_in_no_such_person_or_session_is_not_found(void **state)
 {
@@ -735,6 +783,8 @@ a_plans_batch_ends_within_its_year(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 static const struct CMUnitTest tests[] = {
+    cmocka_unit_test_setup_teardown(list_totals_follow_every_check_in, setup,
+                                    teardown),
     T(a_program_of_no_known_type_is_refused),
     T(a_program_that_ends_before_it_starts_is_refused),
     T(a_session_that_ends_before_it_starts_is_refused),
