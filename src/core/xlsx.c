@@ -384,6 +384,8 @@ xlsx_read(const char *data, size_t len, struct xlsx *out, char *err,
     if (xml) {
         rc = parse_xml(xml, n, &sst, sst_start, sst_end, sst_text);
         free(xml);
+        if (rc != 0)
+            str_copy(err, errlen, "the shared strings are not valid XML");
     }
     char sp[300];
     sheet_path(z, sp, sizeof(sp));
