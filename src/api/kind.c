@@ -16,13 +16,6 @@
 
 #include <string.h>
 
-/* Whether field f holds a number (a number in JSON). */
-static bool
-numeric(const struct kind_field *f)
-{
-    return f->type == KT_INT || (f->ref && f->ref->id);
-}
-
 static void
 write_record(struct jw *w, const struct kind *k, const struct krecord *r)
 {
@@ -33,7 +26,7 @@ write_record(struct jw *w, const struct kind *k, const struct krecord *r)
         const struct kind_field *f = &k->fields[i];
         jw_key(w, f->key);
         int64_t x;
-        if (numeric(f) && r->v[i].is == KV_TEXT &&
+        if (kind_numeric(f) && r->v[i].is == KV_TEXT &&
             parse_i64(r->v[i].s, &x) == 0)
             jw_int(w, x);
         else
@@ -120,7 +113,7 @@ read_body(struct req *req, json_t *body, const struct kind *k,
             continue;
         if (json_is_null(x)) {
             v[i].is = KV_NULL;
-        } else if (numeric(&k->fields[i])) {
+        } else if (kind_numeric(&k->fields[i])) {
             if (json_is_integer(x))
                 v[i] = (struct kval){
                     KV_TEXT, arena_printf(&req->arena, "%lld",

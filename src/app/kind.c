@@ -29,8 +29,7 @@ app_kind_list_args(struct req *req, const struct kind *k, struct klist *l)
         if (v && *v == '\0')
             v = NULL;
         int64_t x;
-        bool number = f->type == KT_INT || (f->ref && f->ref->id);
-        if (v && number && parse_i64(v, &x) != 0)
+        if (v && kind_numeric(f) && parse_i64(v, &x) != 0)
             return http_error(req, 400, "invalid_param", param,
                               "%s is a whole number", param);
         if ((f->flags & KF_SCOPE) && !kind_scope_ref(k, (int)i)) {

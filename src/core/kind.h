@@ -6,7 +6,7 @@
  * db layer builds every statement of a kind from its declaration
  * (db/kindsql.c); the domain checks and writes records through it
  * (domain/kind.c); the API answers any kind through it (api/kind.c).
- * Only types live here, no behaviour.
+ * Only types live here, and what a field's declaration alone says.
  */
 #pragma once
 
@@ -80,6 +80,14 @@ struct kind_field {
     const struct kind_ref *ref; /* KT_REF, KT_TOWNSHIP (the townships) */
 };
 
+/* Whether f holds a whole number (a KT_INT, or the id of a row): a
+ * number in JSON, checked to be one before SQL sees it. */
+static inline bool
+kind_numeric(const struct kind_field *f)
+{
+    return f->type == KT_INT || (f->ref && f->ref->id);
+}
+
 /* Limits of a declaration (db/kindsql.c refuses more). */
 #define KIND_MAX_FIELDS 16
 #define KIND_MAX_SORTS 6
@@ -91,8 +99,7 @@ struct kind_field {
  * a code may be chosen (ref_check) and the choices (ref_list). */
 struct kind_queries {
     int list[KIND_MAX_SORTS][2];
-    int count, get, insert, update, void_;
-    int sums; /* the KF_SUM fields' totals over a list, or -1 */
+    int count, get, insert, update, void_; /* count: with the sums */
     int ref_check[KIND_MAX_FIELDS], ref_list[KIND_MAX_FIELDS];
     int township; /* the township of a row a scope ref names, or -1 */
     bool ready;

@@ -13,8 +13,8 @@
  * that township, by each switch, by ?q= over the KF_SEARCH fields, and
  * ordered by one KF_SORT field (empty values last) then by id; one
  * statement per sort field and direction, so that no ORDER BY is ever
- * made from a request; the KF_SUM fields are added up over the same
- * rows (the totals row). A field that names another table's row also
+ * made from a request; the count adds up the KF_SUM fields over the
+ * same rows (the totals row). A field that names another table's row also
  * gets a statement saying whether a code may be chosen, and one listing
  * the choices.
  */
@@ -45,13 +45,6 @@ township_of(struct strbuf *b, const struct kind_field *f)
 {
     strbuf_printf(b, "(SELECT r.%s FROM %s r WHERE r.%s = t.%s)",
                   f->ref->township, f->ref->table, f->ref->code, f->column);
-}
-
-/* Whether f holds a number (a KT_INT, or the id of a row). */
-static bool
-numeric(const struct kind_field *f)
-{
-    return f->type == KT_INT || (f->ref && f->ref->id);
 }
 
 /* The column list every statement of k reads. */
@@ -97,7 +90,7 @@ list_where(struct strbuf *b, const struct kind *k, struct strbuf *types)
         if (!(f->flags & KF_FILTER))
             continue;
         /* A number's filter is checked to be one before it is cast. */
-        if (numeric(f))
+        if (kind_numeric(f))
             strbuf_printf(b,
                           " AND (CAST($%d AS TEXT) IS NULL OR "
                           "t.%s = CAST($%d AS BIGINT))",
@@ -199,30 +192,18 @@ db_kind_register(const struct kind *k)
         }
         s++;
     }
+    /* The count, and the totals row: each KF_SUM field added up over
+     * the same rows, in the same scan. */
     strbuf_init(&b, 0);
     strbuf_init(&types, 0);
-    strbuf_printf(&b, "SELECT COUNT(*) FROM %s t", k->table);
+    strbuf_puts(&b, "SELECT COUNT(*)");
+    for (const struct kind_field *f = k->fields; f->key; f++)
+        if (f->flags & KF_SUM)
+            strbuf_printf(&b, ", COALESCE(SUM(t.%s), 0)", f->column);
+    strbuf_printf(&b, " FROM %s t", k->table);
     list_where(&b, k, &types);
     if ((q->count = add(k, "COUNT", &b, &types)) < 0)
         return q->count;
-    /* The totals row: each KF_SUM field added up over the same rows. */
-    q->sums = -1;
-    int nsum = 0;
-    strbuf_init(&b, 0);
-    strbuf_init(&types, 0);
-    for (const struct kind_field *f = k->fields; f->key; f++)
-        if (f->flags & KF_SUM)
-            strbuf_printf(&b, "%sCOALESCE(SUM(t.%s), 0)",
-                          nsum++ ? ", " : "SELECT ", f->column);
-    if (nsum == 0) {
-        strbuf_cleanup(&b);
-        strbuf_cleanup(&types);
-    } else {
-        strbuf_printf(&b, " FROM %s t", k->table);
-        list_where(&b, k, &types);
-        if ((q->sums = add(k, "SUMS", &b, &types)) < 0)
-            return q->sums;
-    }
     strbuf_init(&b, 0);
     strbuf_init(&types, 0);
     select_list(&b, k);

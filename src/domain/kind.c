@@ -153,7 +153,7 @@ check_text(const struct kind_field *f, const char *s, struct kerrors *e)
                     msg("%s不在可选范围内", f->label, 0, 0));
         return;
     }
-    if (f->type == KT_INT || (f->ref && f->ref->id)) {
+    if (kind_numeric(f)) {
         int64_t x;
         bool ok = parse_i64(s, &x) == 0;
         if (f->type == KT_INT && (!ok || x < f->min || x > f->max))
@@ -361,30 +361,9 @@ kind_count(struct db *db, const struct kind *k, const struct klist *l,
         return ERR_DB;
     }
     *total = db_int(r, 0);
-    db_end(r);
-    return 0;
-}
-
-int
-kind_sums(struct db *db, const struct kind *k, const struct klist *l,
-          int64_t *sum)
-{
-    for (size_t i = 0; k->fields[i].key; i++)
-        sum[i] = 0;
-    if (k->q->sums < 0)
-        return 0;
-    struct db_arg args[KIND_MAX_FIELDS + KIND_MAX_SWITCHES + 2];
-    int na = where_args(k, l, args);
-    struct db_res *r = db_query_args(db, k->q->sums, args, na);
-    if (r == NULL || db_next(r) <= 0) {
-        if (r)
-            db_end(r);
-        return ERR_DB;
-    }
-    int col = 0;
-    for (size_t i = 0; k->fields[i].key; i++)
-        if (k->fields[i].flags & KF_SUM)
-            sum[i] = db_int(r, col++);
+    int col = 1;
+    for (size_t i = 0; l->sum && k->fields[i].key; i++)
+        l->sum[i] = k->fields[i].flags & KF_SUM ? db_int(r, col++) : 0;
     db_end(r);
     return 0;
 }

@@ -63,11 +63,14 @@ struct krecord {
 /* What a list shows: filter[i] the value of KF_FILTER field i (NULL:
  * any), township that of a scope ref's row (NULL: any), on[j] whether
  * switch j narrows it, q a part of any KF_SEARCH field, sort a KF_SORT
- * field's index (-1: the kind's default order). */
+ * field's index (-1: the kind's default order). With sum set, its count
+ * also writes the totals row: sum[i] the total of KF_SUM field i over
+ * every record the list holds (0 for the other fields). */
 struct klist {
     const char *filter[KIND_MAX_FIELDS];
     const char *township;
     bool on[KIND_MAX_SWITCHES];
+    int64_t *sum;
     const char *q;
     int sort;
     bool desc;
@@ -120,13 +123,9 @@ int kind_list(struct db *db, struct arena *a, const struct kind *k,
               const struct klist *l, struct krecord **out, size_t *n,
               int64_t *total);
 /* How many records the list l holds (a figure counts what its list
- * shows). 0 or ERR_DB. */
+ * shows), and its totals row into l->sum when set. 0 or ERR_DB. */
 int kind_count(struct db *db, const struct kind *k, const struct klist *l,
                int64_t *total);
-/* The totals row of the list l: sum[i] the total of KF_SUM field i
- * over every record l holds (0 for the other fields). 0 or ERR_DB. */
-int kind_sums(struct db *db, const struct kind *k, const struct klist *l,
-              int64_t *sum);
 /* The index of k's switch param ("function"), or -1. */
 int kind_switch_index(const struct kind *k, const char *param);
 /* Record id, voided or not. 0, ERR_NOTFOUND or ERR_DB. */
