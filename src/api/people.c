@@ -15,6 +15,82 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A person as the API's JSON object (API.md): masked, with the void
+ * reason and the full numbers when people_get read them. */
+static void
+person_write(struct jw *w, const struct person *p)
+{
+    const struct {
+        const char *key, *value;
+    } text[] = {
+        {"name", p->name},
+        {"gender", p->gender},
+        {"birth_date", p->birth_date},
+        {"id_number_masked", p->id_number_masked},
+        {"phone_masked", p->phone_masked},
+        {"political_status", p->political_status},
+        {"member_category", p->member_category},
+        {"township_code", p->township_code},
+        {"village_code", p->village_code},
+        {"village_name", p->village_name},
+    };
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, p->id);
+    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
+        jw_key(w, text[i].key);
+        jw_str(w, text[i].value);
+    }
+    jw_key(w, "flags");
+    jw_arr(w);
+    for (int i = 0; people_flags[i]; i++)
+        if (p->flags & (1u << i))
+            jw_str(w, people_flags[i]);
+    jw_end(w);
+    jw_key(w, "voided");
+    jw_bool(w, p->voided);
+    jw_key(w, "org_id");
+    if (p->org_id)
+        jw_int(w, p->org_id);
+    else
+        jw_null(w);
+    if (p->void_reason) {
+        jw_key(w, "void_reason");
+        jw_str(w, p->void_reason);
+    }
+    if (p->id_number) {
+        jw_key(w, "id_number");
+        jw_str(w, p->id_number);
+    }
+    if (p->phone) {
+        jw_key(w, "phone");
+        jw_str(w, p->phone);
+    }
+    jw_end(w);
+}
+
+static int
+send_person(struct req *req, const struct person *p, int status)
+{
+    strbuf_reset(&req->out);
+    struct jw w;
+    jw_init(&w, &req->out);
+    person_write(&w, p);
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, status, "application/json");
+}
+
+/* Answers person id as it is now (after a write: 201 or 200). */
+static int
+answer_person(struct req *req, struct db *db, int64_t id, int status)
+{
+    struct audit_who who = app_who(req);
+    struct person p;
+    if (people_get(db, &req->arena, app_keys, id, false, &who, &p) != 0)
+        return app_db_error(req, db);
+    return send_person(req, &p, status);
+}
+
 /* Reads the fields of a person from a JSON body. create = true requires
  * name, id_number, political_status and township_code. */
 static int
@@ -151,9 +227,14 @@ api_people_list(struct req *req)
     if (db == NULL)
         return req->status;
     int64_t total;
-    struct jw *w = http_list_begin(req);
-    if (people_list_write(db, &f, page, per_page, w, &total) != 0)
+    struct person *rows;
+    size_t n;
+    if (people_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                    &total) != 0)
         return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++)
+        person_write(w, &rows[i]);
     return http_list_end(req, total, page, per_page);
 }
 
@@ -180,10 +261,7 @@ api_people_create(struct req *req)
     int rc = people_create(db, app_keys, &in, &who, &id, &e);
     if (rc != 0)
         return input_error(req, db, rc, &e);
-    struct person_view v;
-    if (people_get(db, app_keys, id, false, &who, &v) != 0)
-        return app_db_error(req, db);
-    return http_json(req, 201, v.json);
+    return answer_person(req, db, id, 201);
 }
 
 int
@@ -201,26 +279,21 @@ api_people_get(struct req *req)
     if (db == NULL)
         return req->status;
     struct audit_who who = app_who(req);
-    struct person_view v;
+    struct person p;
     /* Look first without revealing, so a reveal is audited only for a
      * person the caller may see. */
-    int rc = people_get(db, app_keys, id, false, &who, &v);
+    int rc = people_get(db, &req->arena, app_keys, id, false, &who, &p);
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "no such person");
     if (rc != 0)
         return app_db_error(req, db);
     const char *scope = app_scope(req);
-    if (scope && strcmp(scope, v.township) != 0) {
-        json_decref(v.json);
+    if (scope && strcmp(scope, p.township_code) != 0)
         return http_error(req, 404, "not_found", NULL, "no such person");
-    }
-    if (!want)
-        return http_json(req, 200, v.json);
-    json_decref(v.json);
-    rc = people_get(db, app_keys, id, true, &who, &v);
-    if (rc != 0)
+    if (want &&
+        people_get(db, &req->arena, app_keys, id, true, &who, &p) != 0)
         return app_db_error(req, db);
-    return http_json(req, 200, v.json);
+    return send_person(req, &p, 200);
 }
 
 int
@@ -246,10 +319,7 @@ api_people_update(struct req *req)
     int rc = people_update(db, app_keys, id, &in, app_scope(req), &who, &e);
     if (rc != 0)
         return input_error(req, db, rc, &e);
-    struct person_view v;
-    if (people_get(db, app_keys, id, false, &who, &v) != 0)
-        return app_db_error(req, db);
-    return http_json(req, 200, v.json);
+    return answer_person(req, db, id, 200);
 }
 
 int

@@ -258,11 +258,15 @@
     "WHERE p.township_code = $1 AND p.voided_at IS NULL " PEOPLE_FILTERS
 #define PEOPLE_WHERE_ALL                                                      \
     "WHERE CAST($1 AS TEXT) IS NULL AND p.voided_at IS NULL " PEOPLE_FILTERS
+/* The village's name (its code is unique) after the person's columns. */
+#define PEOPLE_VILLAGE                                                        \
+    "(SELECT v.name FROM villages v WHERE v.code = p.village_code) "
 #define PEOPLE_COLS                                                           \
     "SELECT p.id, p.name, p.gender, p.birth_date, p.id_number_enc, "          \
     "p.id_number_masked, p.phone_enc, p.phone_masked, p.political_status, "   \
     "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
-    "p.voided_at, p.void_reason, p.created_at, p.updated_at FROM people p "
+    "p.voided_at, p.void_reason, p.created_at, p.updated_at, " PEOPLE_VILLAGE \
+    "FROM people p "
 /* The same columns for lists, with NULL in place of what a list never
  * shows (the sealed values, the void reason, the times): the sorter then
  * carries smaller rows, which measured a fifth faster on SQLite. */
@@ -270,7 +274,7 @@
     "SELECT p.id, p.name, p.gender, p.birth_date, NULL, "                     \
     "p.id_number_masked, NULL, p.phone_masked, p.political_status, "          \
     "p.member_category, p.township_code, p.village_code, p.org_id, p.flags, " \
-    "p.voided_at, NULL, NULL, NULL FROM people p "
+    "p.voided_at, NULL, NULL, NULL, " PEOPLE_VILLAGE "FROM people p "
 #define PEOPLE_PAGE "LIMIT $7 OFFSET $8"
 
 /* Searches (q given) are driven by the matching ids, found through the

@@ -7,10 +7,10 @@
 #include "idcard.h"
 
 #include "../core/err.h"
-#include "../core/jsonw.h"
 #include "../core/sheet.h"
 #include "../core/util.h"
 
+#include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +27,7 @@ enum {
     PC_ID, PC_NAME, PC_GENDER, PC_BIRTH, PC_ID_ENC, PC_ID_MASKED,
     PC_PHONE_ENC, PC_PHONE_MASKED, PC_STATUS, PC_CATEGORY, PC_TOWNSHIP,
     PC_VILLAGE, PC_ORG, PC_FLAGS, PC_VOIDED, PC_VOID_REASON, PC_CREATED,
-    PC_UPDATED
+    PC_UPDATED, PC_VILLAGE_NAME
 };
 
 void
@@ -499,65 +499,42 @@ people_void(struct db *db, int64_t id, const char *reason, const char *scope,
     return 0;
 }
 
-/* Writes a person row as the API's JSON object (masked; API.md). The
- * one place that knows the fields: lists stream it, row_json parses it. */
-static void
-row_write(struct jw *w, struct db_res *r)
+/* Column col of r copied into a; NULL for NULL. */
+static const char *
+col_text(struct db_res *r, struct arena *a, int col)
 {
-    static const struct {
-        const char *key;
-        int col;
-    } text[] = {
-        {"name", PC_NAME},
-        {"gender", PC_GENDER},
-        {"birth_date", PC_BIRTH},
-        {"id_number_masked", PC_ID_MASKED},
-        {"phone_masked", PC_PHONE_MASKED},
-        {"political_status", PC_STATUS},
-        {"member_category", PC_CATEGORY},
-        {"township_code", PC_TOWNSHIP},
-        {"village_code", PC_VILLAGE},
-    };
-    jw_obj(w);
-    jw_key(w, "id");
-    jw_int(w, db_int(r, PC_ID));
-    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
-        jw_key(w, text[i].key);
-        jw_str(w, db_text(r, text[i].col));
-    }
-    jw_key(w, "flags");
-    jw_arr(w);
-    const char *flags = db_text(r, PC_FLAGS);
-    for (int i = 0; people_flags[i]; i++)
-        if (has_flag(flags, people_flags[i]))
-            jw_str(w, people_flags[i]);
-    jw_end(w);
-    jw_key(w, "voided");
-    jw_bool(w, !db_null(r, PC_VOIDED));
-    jw_key(w, "org_id");
-    if (db_null(r, PC_ORG))
-        jw_null(w);
-    else
-        jw_int(w, db_int(r, PC_ORG));
-    jw_end(w);
+    return db_null(r, col) ? NULL : arena_strdup(a, db_text(r, col));
 }
 
-static json_t *
-row_json(struct db_res *r)
+/* A person's row into out, its strings copied into a. */
+static void
+row_read(struct db_res *r, struct arena *a, struct person *out)
 {
-    struct strbuf sb;
-    struct jw w;
-    strbuf_init(&sb, 0);
-    jw_init(&w, &sb);
-    row_write(&w, r);
-    json_t *v = json_loadb(sb.p, sb.len, 0, NULL);
-    strbuf_cleanup(&sb);
-    return v ? v : json_object();
+    const char *flags = db_text(r, PC_FLAGS);
+    *out = (struct person){
+        .id = db_int(r, PC_ID),
+        .org_id = db_null(r, PC_ORG) ? 0 : db_int(r, PC_ORG),
+        .name = col_text(r, a, PC_NAME),
+        .gender = col_text(r, a, PC_GENDER),
+        .birth_date = col_text(r, a, PC_BIRTH),
+        .id_number_masked = col_text(r, a, PC_ID_MASKED),
+        .phone_masked = col_text(r, a, PC_PHONE_MASKED),
+        .political_status = col_text(r, a, PC_STATUS),
+        .member_category = col_text(r, a, PC_CATEGORY),
+        .township_code = col_text(r, a, PC_TOWNSHIP),
+        .village_code = col_text(r, a, PC_VILLAGE),
+        .village_name = col_text(r, a, PC_VILLAGE_NAME),
+        .voided = !db_null(r, PC_VOIDED),
+    };
+    for (int i = 0; flags && people_flags[i]; i++)
+        if (has_flag(flags, people_flags[i]))
+            out->flags |= 1u << i;
 }
 
 int
-people_get(struct db *db, const struct keyring *k, int64_t id, bool reveal,
-           const struct audit_who *who, struct person_view *out)
+people_get(struct db *db, struct arena *a, const struct keyring *k,
+           int64_t id, bool reveal, const struct audit_who *who,
+           struct person *out)
 {
     memset(out, 0, sizeof(*out));
     struct db_res *r = db_query(db, Q_PERSON_GET, "i", id);
@@ -568,11 +545,9 @@ people_get(struct db *db, const struct keyring *k, int64_t id, bool reveal,
         db_end(r);
         return rc < 0 ? ERR_DB : ERR_NOTFOUND;
     }
-    out->json = row_json(r);
-    str_copy(out->township, sizeof(out->township), db_text(r, PC_TOWNSHIP));
-    if (!db_null(r, PC_VOIDED))
-        json_object_set_new(out->json, "void_reason",
-                            json_string(db_text(r, PC_VOID_REASON)));
+    row_read(r, a, out);
+    if (out->voided)
+        out->void_reason = col_text(r, a, PC_VOID_REASON);
     char idn[32] = "", phone[32] = "";
     char id_enc[160] = "", phone_enc[160] = "";
     str_copy(id_enc, sizeof(id_enc), db_text(r, PC_ID_ENC));
@@ -583,26 +558,20 @@ people_get(struct db *db, const struct keyring *k, int64_t id, bool reveal,
         return 0;
     if (keyring_open(k, "id_number", id_enc, idn, sizeof(idn)) != 0 ||
         (*phone_enc &&
-         keyring_open(k, "phone", phone_enc, phone, sizeof(phone)) != 0)) {
-        json_decref(out->json);
-        out->json = NULL;
+         keyring_open(k, "phone", phone_enc, phone, sizeof(phone)) != 0))
         return ERR_INVAL; /* a key is missing from the key file */
-    }
     char obj[48];
     str_fmt(obj, sizeof(obj), "person:%lld", (long long)id);
     rc = audit_record(db, who, "person_reveal", obj, true,
                       "{\"fields\":[\"id_number\",\"phone\"]}");
-    if (rc != 0) {
-        json_decref(out->json);
-        out->json = NULL;
-        return ERR_DB; /* no audit row, no reveal */
+    if (rc == 0) {
+        out->id_number = arena_strdup(a, idn);
+        if (*phone)
+            out->phone = arena_strdup(a, phone);
     }
-    json_object_set_new(out->json, "id_number", json_string(idn));
-    if (*phone)
-        json_object_set_new(out->json, "phone", json_string(phone));
-    memset(idn, 0, sizeof(idn));
-    memset(phone, 0, sizeof(phone));
-    return 0;
+    sodium_memzero(idn, sizeof(idn));
+    sodium_memzero(phone, sizeof(phone));
+    return rc != 0 ? ERR_DB : 0; /* no audit row, no reveal */
 }
 
 /* What a search term is: pinyin or initials (ASCII letters), the last 4
@@ -699,46 +668,27 @@ people_query(struct db *db, const struct people_filter *f, int64_t limit,
  * (Counting inside the page query with COUNT(*) OVER () was measured
  * slower on SQLite: the window materialises every matching row.) */
 int
-people_list_write(struct db *db, const struct people_filter *f, int64_t page,
-                  int64_t per_page, struct jw *w, int64_t *total)
+people_page(struct db *db, struct arena *a, const struct people_filter *f,
+            int64_t page, int64_t per_page, struct person **rows, size_t *n,
+            int64_t *total)
 {
-    int64_t offset = (page - 1) * per_page, n = 0;
+    int64_t offset = (page - 1) * per_page;
+    *rows = arena_alloc(a, sizeof(**rows) * (size_t)per_page);
+    *n = 0;
     struct db_res *r = people_query(db, f, per_page, offset, false);
     if (r == NULL)
         return ERR_DB;
     int rc;
-    while ((rc = db_next(r)) > 0) {
-        row_write(w, r);
-        n++;
-    }
+    while ((rc = db_next(r)) > 0 && *n < (size_t)per_page)
+        row_read(r, a, &(*rows)[(*n)++]);
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    if ((n > 0 && n < per_page) || (n == 0 && offset == 0)) {
-        *total = offset + n;
+    if ((*n > 0 && *n < (size_t)per_page) || (*n == 0 && offset == 0)) {
+        *total = offset + (int64_t)*n;
         return 0;
     }
     return people_count(db, f, total) == 0 ? 0 : ERR_DB;
-}
-
-int
-people_list(struct db *db, const struct people_filter *f, int64_t page,
-            int64_t per_page, json_t *items, int64_t *total)
-{
-    struct strbuf sb;
-    struct jw w;
-    strbuf_init(&sb, 0);
-    jw_init(&w, &sb);
-    jw_arr(&w);
-    int rc = people_list_write(db, f, page, per_page, &w, total);
-    jw_end(&w);
-    json_t *a = rc == 0 ? json_loadb(sb.p, sb.len, 0, NULL) : NULL;
-    strbuf_cleanup(&sb);
-    if (a == NULL)
-        return rc ? rc : ERR_DB;
-    json_array_extend(items, a);
-    json_decref(a);
-    return 0;
 }
 
 /* Columns of an export: the import template's, plus what is derived. */

@@ -9,11 +9,11 @@
  */
 #pragma once
 
+#include "../core/arena.h"
 #include "../core/keyring.h"
 #include "../db/db.h"
 #include "audit.h"
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -80,19 +80,29 @@ int people_update(struct db *db, const struct keyring *k, int64_t id,
 int people_void(struct db *db, int64_t id, const char *reason,
                 const char *scope, const struct audit_who *who);
 
-/* Reads one person as the API shows it (masked). When reveal is true the
- * full ID and phone are added and a person_reveal audit row is written.
- * *township gets the person's township (arena-free: static buffer in the
- * caller's struct). 0, ERR_NOTFOUND, ERR_DB. */
-struct person_view {
-    json_t *json;          /* owned by the caller */
-    char township[16];
+/* A person as the roster shows them, numbers masked; people_get adds
+ * the void reason and, when revealed, the full numbers. The strings live
+ * in the arena the call was given. */
+struct person {
+    int64_t id;
+    int64_t org_id;              /* 0: none */
+    const char *name, *gender, *birth_date;
+    const char *id_number_masked, *phone_masked;   /* phone: may be NULL */
+    const char *political_status, *member_category;
+    const char *township_code, *village_code;      /* village: may be NULL */
+    const char *village_name;    /* NULL: no village, or an unknown code */
+    unsigned flags;              /* bit i: people_flags[i] */
+    bool voided;
+    const char *void_reason;     /* people_get, voided */
+    const char *id_number, *phone; /* people_get with reveal, else NULL */
 };
-int people_get(struct db *db, const struct keyring *k, int64_t id,
-               bool reveal, const struct audit_who *who,
-               struct person_view *out);
 
-struct jw;
+/* Reads one person (masked). When reveal is true the full ID and phone
+ * are added and a person_reveal audit row is written. 0, ERR_NOTFOUND,
+ * ERR_DB, ERR_INVAL (a key missing from the key file). */
+int people_get(struct db *db, struct arena *a, const struct keyring *k,
+               int64_t id, bool reveal, const struct audit_who *who,
+               struct person *out);
 
 struct people_filter {
     const char *township;         /* NULL = all (county roles) */
@@ -101,14 +111,12 @@ struct people_filter {
     const char *q;                /* name, pinyin, initials, last 4 */
     bool strokes;                 /* 姓氏笔画 order, else 拼音 */
 };
-/* Lists live people, masked: writes one JSON object per person of the
- * page into w (an open array) and sets *total. 0 or ERR_DB. */
-int people_list_write(struct db *db, const struct people_filter *f,
-                      int64_t page, int64_t per_page, struct jw *w,
-                      int64_t *total);
-/* The same page appended to a jansson array (for the pages). */
-int people_list(struct db *db, const struct people_filter *f, int64_t page,
-                int64_t per_page, json_t *items, int64_t *total);
+/* A page of the live people a filter matches, masked: *rows gets *n
+ * records copied into a, and *total what the filter matches in all.
+ * 0 or ERR_DB. */
+int people_page(struct db *db, struct arena *a, const struct people_filter *f,
+                int64_t page, int64_t per_page, struct person **rows,
+                size_t *n, int64_t *total);
 
 struct sheet;
 /* The filtered roster as a table for .xlsx or CSV, masked unless reveal

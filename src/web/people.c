@@ -47,17 +47,24 @@ label(struct req *req, const struct label *l, size_t n, const char *code)
 }
 
 static void
-flags_text(struct req *req, json_t *flags)
+flags_text(struct req *req, unsigned flags)
 {
-    size_t i;
-    json_t *f;
-    json_array_foreach(flags, i, f)
-    {
-        if (i)
+    bool first = true;
+    for (size_t i = 0; i < NLABELS(flag_labels); i++) {
+        if (!(flags & (1u << people_flag_bit(flag_labels[i].code))))
+            continue;
+        if (!first)
             html_raw(&req->out, "、");
-        html_txt(&req->out, label(req, flag_labels, NLABELS(flag_labels),
-                                  json_string_value(f)));
+        html_txt(&req->out, T(flag_labels[i].text));
+        first = false;
     }
+}
+
+/* A village by name, or by its code when the code is not a known one. */
+static const char *
+village_text(const struct person *p)
+{
+    return p->village_name ? p->village_name : p->village_code;
 }
 
 /* The list's filters as query arguments ("&name=value"...), for the
@@ -99,12 +106,12 @@ web_people(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct person *rows;
+    size_t n;
     int64_t total;
-    if (people_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (people_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                    &total) != 0)
         return app_db_error(req, db);
-    }
     web_page_begin(req, T("Roster"), "/people");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
@@ -175,29 +182,23 @@ web_people(struct req *req)
     web_th(req, "Village");
     web_th(req, "Flags");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *p;
-    json_array_foreach(items, i, p)
-    {
-        html_raw(o, "<tr><td><a href=\"");
-        html_attr(o, arena_printf(&req->arena, "/people/%lld",
-                                  (long long)json_integer_value(
-                                      json_object_get(p, "id"))));
-        html_raw(o, "\">");
-        html_txt(o, web_jstr(p, "name"));
+    for (size_t i = 0; i < n; i++) {
+        const struct person *p = &rows[i];
+        strbuf_printf(o, "<tr><td><a href=\"/people/%lld\">",
+                      (long long)p->id);
+        html_txt(o, p->name);
         html_raw(o, "</a></td>");
-        web_td(req, strcmp(web_jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
-        web_td(req, web_jstr(p, "birth_date"));
-        web_td(req, web_jstr(p, "id_number_masked"));
-        web_td(req, web_jstr(p, "phone_masked"));
+        web_td(req, strcmp(p->gender, "M") == 0 ? T("male") : T("female"));
+        web_td(req, p->birth_date);
+        web_td(req, p->id_number_masked);
+        web_td(req, p->phone_masked);
         web_td(req, label(req, status_labels, NLABELS(status_labels),
-                      web_jstr(p, "political_status")));
-        web_td(req, web_jstr(p, "village_code"));
+                          p->political_status));
+        web_td(req, village_text(p));
         html_raw(o, "<td>");
-        flags_text(req, json_object_get(p, "flags"));
+        flags_text(req, p->flags);
         html_raw(o, "</td></tr>");
     }
-    json_decref(items);
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"8\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);
@@ -213,7 +214,7 @@ web_people(struct req *req)
 
 /* The edit and void forms of a live person's page. */
 static void
-person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
+person_forms(struct req *req, const struct person *p, const char *err_field,
              const char *err)
 {
     struct strbuf *o = &req->out;
@@ -221,14 +222,14 @@ person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
     html_txt(o, T("Edit"));
     html_raw(o, "</h2>");
     web_form_begin(req, "edit-form",
-                   arena_printf(&req->arena, "/people/%lld", (long long)id));
-    web_input(req, "name", "Full name", web_jstr(p, "name"), "text",
+                   arena_printf(&req->arena, "/people/%lld",
+                                (long long)p->id));
+    web_input(req, "name", "Full name", p->name, "text",
               web_err_for(err_field, err, "name"));
     html_raw(o, "<label>");
     html_txt(o, T("New phone number (empty: unchanged)"));
     html_raw(o, "<input name=\"phone\" type=\"tel\" placeholder=\"");
-    html_attr(o, web_jstr(p, "phone_masked") ? web_jstr(p, "phone_masked")
-                                             : "");
+    html_attr(o, p->phone_masked ? p->phone_masked : "");
     html_raw(o, "\"></label>");
     web_field_error(req, web_err_for(err_field, err, "phone"));
     html_raw(o, "<label>");
@@ -236,22 +237,16 @@ person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
     html_raw(o, "<select name=\"political_status\">");
     for (size_t i = 0; i < NLABELS(status_labels); i++)
         web_select_option(req, status_labels[i].code,
-                          T(status_labels[i].text),
-                          web_jstr(p, "political_status"));
+                          T(status_labels[i].text), p->political_status);
     html_raw(o, "</select></label>");
     web_input(req, "village_code", "Village code (12 digits, optional)",
-              web_jstr(p, "village_code"), "text",
+              p->village_code, "text",
               web_err_for(err_field, err, "village_code"));
     html_raw(o, "<fieldset class=\"flags\"><legend>");
     html_txt(o, T("Flags"));
     html_raw(o, "</legend>");
-    json_t *flags = json_object_get(p, "flags");
     for (size_t i = 0; i < NLABELS(flag_labels); i++) {
-        bool on = false;
-        size_t j;
-        json_t *f;
-        json_array_foreach(flags, j, f)
-            on = on || strcmp(json_string_value(f), flag_labels[i].code) == 0;
+        bool on = p->flags & (1u << people_flag_bit(flag_labels[i].code));
         html_raw(o, "<label class=\"inline\"><input type=\"checkbox\" "
                     "name=\"flags\" value=\"");
         html_attr(o, flag_labels[i].code);
@@ -268,7 +263,7 @@ person_forms(struct req *req, int64_t id, json_t *p, const char *err_field,
     web_form_end(req, T("Save"), NULL);
     web_void_form(req,
                   arena_printf(&req->arena, "/people/%lld/void",
-                               (long long)id),
+                               (long long)p->id),
                   T("Void this record"), T("Reason (kept with the record)"),
                   T("Void"), web_err_for(err_field, err, "reason"));
 }
@@ -281,62 +276,52 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
     if (db == NULL)
         return req->status;
     struct audit_who who = app_who(req);
-    struct person_view v;
-    int rc = people_get(db, app_keys, id, false, &who, &v);
+    struct person p;
+    int rc = people_get(db, &req->arena, app_keys, id, false, &who, &p);
     const char *scope = app_scope(req);
-    if (rc == 0 && scope && strcmp(scope, v.township) != 0) {
-        json_decref(v.json);
+    if (rc == 0 && scope && strcmp(scope, p.township_code) != 0)
         rc = ERR_NOTFOUND;
-    }
     if (rc == ERR_NOTFOUND)
         return http_error(req, 404, "not_found", NULL, "%s",
                           T("No such person."));
     if (rc != 0)
         return app_db_error(req, db);
-    if (reveal) {
-        json_decref(v.json);
-        if (people_get(db, app_keys, id, true, &who, &v) != 0)
-            return app_db_error(req, db);
-    }
-    json_t *p = v.json;
-    web_page_begin(req, web_jstr(p, "name"), "/people");
+    if (reveal &&
+        people_get(db, &req->arena, app_keys, id, true, &who, &p) != 0)
+        return app_db_error(req, db);
+    web_page_begin(req, p.name, "/people");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
-    html_txt(o, web_jstr(p, "name"));
+    html_txt(o, p.name);
     html_raw(o, "</h1>");
-    bool voided = json_is_true(json_object_get(p, "voided"));
-    if (voided)
-        web_voided(req, T("Voided:"), web_jstr(p, "void_reason"));
+    if (p.voided)
+        web_voided(req, T("Voided:"), p.void_reason);
     html_raw(o, "<table class=\"record\" id=\"person\">");
-    web_row(req, "Gender",
-        strcmp(web_jstr(p, "gender"), "M") == 0 ? T("male") : T("female"));
-    web_row(req, "Born", web_jstr(p, "birth_date"));
-    web_row(req, "ID number",
-        reveal ? web_jstr(p, "id_number") : web_jstr(p, "id_number_masked"));
-    web_row(req, "Phone", reveal && web_jstr(p, "phone") ? web_jstr(p, "phone")
-                                                 : web_jstr(p, "phone_masked"));
+    web_row(req, "Gender", strcmp(p.gender, "M") == 0 ? T("male")
+                                                      : T("female"));
+    web_row(req, "Born", p.birth_date);
+    web_row(req, "ID number", p.id_number ? p.id_number : p.id_number_masked);
+    web_row(req, "Phone", p.phone ? p.phone : p.phone_masked);
     web_row(req, "Political status",
-        label(req, status_labels, NLABELS(status_labels),
-              web_jstr(p, "political_status")));
-    web_row(req, "Township", web_jstr(p, "township_code"));
-    web_row(req, "Village", web_jstr(p, "village_code"));
+            label(req, status_labels, NLABELS(status_labels),
+                  p.political_status));
+    web_row(req, "Township", web_township_name(req, p.township_code));
+    web_row(req, "Village", village_text(&p));
     html_raw(o, "<tr><th>");
     html_txt(o, T("Flags"));
     html_raw(o, "</th><td>");
-    flags_text(req, json_object_get(p, "flags"));
+    flags_text(req, p.flags);
     html_raw(o, "</td></tr></table>");
     if (!reveal) {
-        html_raw(o, "<form method=\"get\" action=\"");
-        html_attr(o, arena_printf(&req->arena, "/people/%lld",
-                                  (long long)id));
-        html_raw(o, "\"><input type=\"hidden\" name=\"reveal\" value=\"1\">"
+        strbuf_printf(o, "<form method=\"get\" action=\"/people/%lld\">",
+                      (long long)id);
+        html_raw(o, "<input type=\"hidden\" name=\"reveal\" value=\"1\">"
                     "<button type=\"submit\" id=\"reveal\">");
         html_txt(o, T("Show the full numbers (recorded in the audit log)"));
         html_raw(o, "</button></form>");
     }
-    if (!voided)
-        person_forms(req, id, p, err_field, err);
-    json_decref(p);
+    if (!p.voided)
+        person_forms(req, &p, err_field, err);
     web_page_end(req);
     req->status = status;
     return status;

@@ -492,8 +492,8 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         q = web_nonempty(req_form(req, "q"));
     if (q && strlen(q) > 64)
         q = NULL;
-    json_t *found = web_owned(req, json_array());
-    int64_t nfound = 0;
+    struct person *found = NULL;
+    size_t nfound = 0;
     /* A teacher on its own session's page: the session, who is on its
      * list (names, never ID numbers), the questions and the ledger; the
      * enrolment, the call-off and the check-in screen are the school's. */
@@ -502,7 +502,9 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         q = NULL;
     if (q) {
         struct people_filter pf = {.township = app_scope(req), .q = q};
-        if (people_list(db, &pf, 1, 20, found, &nfound) != 0)
+        int64_t total;
+        if (people_page(db, &req->arena, &pf, 1, 20, &found, &nfound,
+                        &total) != 0)
             return app_db_error(req, db);
     }
     const char *title = web_jstr(s, "course_title");
@@ -603,15 +605,16 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
         html_raw(o, "<table><thead><tr>");
         web_th(req, "Full name");
         web_th(req, "ID number");
-        web_th(req, "Township");
+        web_th(req, "Village");
         web_th(req, "Actions");
         html_raw(o, "</tr></thead><tbody>");
-        json_array_foreach(found, i, v)
-        {
+        for (size_t k = 0; k < nfound; k++) {
+            const struct person *fp = &found[k];
             html_raw(o, "<tr>");
-            web_td(req, web_jstr(v, "name"));
-            web_td(req, web_jstr(v, "id_number_masked"));
-            web_td(req, web_township_name(req, web_jstr(v, "township_code")));
+            web_td(req, fp->name);
+            web_td(req, fp->id_number_masked);
+            web_td(req, fp->village_name ? fp->village_name
+                                         : fp->village_code);
             html_raw(o, "<td>");
             web_form_begin(req, "enrol-form",
                            arena_printf(&req->arena, "/sessions/%lld/enroll",
@@ -619,14 +622,14 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
             strbuf_printf(o,
                           "<input type=\"hidden\" name=\"person_id\" "
                           "value=\"%lld\">",
-                          (long long)web_id_of(v));
+                          (long long)fp->id);
             html_raw(o, "<input type=\"hidden\" name=\"q\" value=\"");
             html_attr(o, q);
             html_raw(o, "\">");
             web_form_end(req, T("Enrol"), NULL);
             html_raw(o, "</td></tr>");
         }
-        if (json_array_size(found) == 0) {
+        if (nfound == 0) {
             html_raw(o, "<tr><td colspan=\"4\">");
             html_txt(o, T("No one on the roster matches."));
             html_raw(o, "</td></tr>");
@@ -693,16 +696,15 @@ web_session_enroll(struct req *req)
         return session_page(req, db, s, 422,
                             T("Choose a person from the search."));
     /* Only a person of the caller's township, as the API checks. */
-    struct person_view view;
+    struct person view;
     struct audit_who who = app_who(req);
-    int rc = people_get(db, app_keys, person, false, &who, &view);
+    int rc = people_get(db, &req->arena, app_keys, person, false, &who, &view);
     if (rc == ERR_NOTFOUND)
         return session_page(req, db, s, 422, T("No such person."));
     if (rc != 0)
         return app_db_error(req, db);
-    json_decref(view.json);
     const char *scope = app_scope(req);
-    if (scope && strcmp(scope, view.township) != 0)
+    if (scope && strcmp(scope, view.township_code) != 0)
         return session_page(req, db, s, 422,
                             T("This person is on another township's "
                               "roster: only its own school may enrol "
