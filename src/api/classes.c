@@ -118,6 +118,72 @@ day_param(struct req *req, const char *name, int64_t def, int64_t *out)
     return 0;
 }
 
+/* An id, or null for none (0). */
+static void
+write_id(struct jw *w, const char *key, int64_t id)
+{
+    jw_key(w, key);
+    if (id)
+        jw_int(w, id);
+    else
+        jw_null(w);
+}
+
+static void
+write_time(struct jw *w, const char *key, int64_t t)
+{
+    char at[21];
+    time_iso(t, at);
+    jw_key(w, key);
+    jw_str(w, at);
+}
+
+/* A session of a list as the API's JSON object (the keys of class_get's). */
+static void
+session_write(struct jw *w, const struct class_row *s)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, s->id);
+    jw_key(w, "program_id");
+    jw_int(w, s->program_id);
+    jw_key(w, "program_type");
+    jw_str(w, s->program_type);
+    jw_key(w, "program_title");
+    jw_str(w, s->program_title);
+    jw_key(w, "school_id");
+    jw_int(w, s->school_id);
+    jw_key(w, "township_code");
+    jw_str(w, s->township_code);
+    write_id(w, "course_id", s->course_id);
+    jw_key(w, "course_title");
+    jw_str(w, s->course_title);
+    write_id(w, "teacher_id", s->teacher_id);
+    jw_key(w, "teacher_name");
+    jw_str(w, s->teacher_name);
+    write_time(w, "starts_at", s->starts_at);
+    write_time(w, "ends_at", s->ends_at);
+    write_id(w, "room_id", s->room_id);
+    jw_key(w, "place");
+    jw_str(w, s->place);
+    jw_key(w, "hours");
+    jw_halves(w, s->half_hours);
+    const struct {
+        const char *key;
+        int64_t v;
+    } counts[] = {{"capacity", s->capacity},
+                  {"enrolled", s->enrolled},
+                  {"waiting", s->waiting},
+                  {"attended", s->attended}};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        jw_key(w, counts[i].key);
+        jw_int(w, counts[i].v);
+    }
+    jw_key(w, "voided");
+    jw_bool(w, s->voided);
+    jw_end(w);
+}
+
 int
 api_sessions_list(struct req *req)
 {
@@ -141,19 +207,24 @@ api_sessions_list(struct req *req)
     if (f.type && strlen(f.type) > 32)
         return http_error(req, 400, "invalid_param", "type",
                           "type is a program type code");
-    json_t *items = json_array();
+    struct class_row *rows = NULL;
+    size_t n = 0;
     int64_t total = 0, times = 0, persons = 0;
-    if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
-                   class_totals(db, &f, &times, &persons) != 0)) {
-        json_decref(items);
+    if (!empty && (class_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                              &total) != 0 ||
+                   class_totals(db, &f, &times, &persons) != 0))
         return app_db_error(req, db);
-    }
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++)
+        session_write(w, &rows[i]);
     /* The attendance of every session listed, not only this page's: the
      * county report's person-times and persons. */
-    json_t *v = http_list(items, total, page, per_page);
-    json_object_set_new(v, "person_times", json_integer(times));
-    json_object_set_new(v, "persons", json_integer(persons));
-    return http_json(req, 200, v);
+    http_list_meta(req, total, page, per_page);
+    jw_key(w, "person_times");
+    jw_int(w, times);
+    jw_key(w, "persons");
+    jw_int(w, persons);
+    return http_list_close(req);
 }
 
 /* A time field ("2026-12-01T09:00", China time unless "Z" or +08:00). */

@@ -169,6 +169,14 @@ jw_int(struct jw *w, int64_t v)
 }
 
 void
+jw_halves(struct jw *w, int64_t halves)
+{
+    jw_int(w, halves / 2);
+    if (halves % 2)
+        strbuf_puts(w->sb, ".5");
+}
+
+void
 jw_bool(struct jw *w, bool v)
 {
     sep(w);

@@ -37,6 +37,9 @@ void jw_key(struct jw *w, const char *key);
 /* A string, or null when s is NULL. */
 void jw_str(struct jw *w, const char *s);
 void jw_int(struct jw *w, int64_t v);
+/* A count of halves (>= 0) as a number: 6 -> 3, 3 -> 1.5 (学时 are kept
+ * in halves, never as floating point). */
+void jw_halves(struct jw *w, int64_t halves);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Appends s to sb as the body of a JSON string (no quotes). */

@@ -5,6 +5,7 @@
 #include "db_int.h"
 
 #include "../core/err.h"
+#include "../core/strbuf.h"
 #include "../core/util.h"
 
 #include <pthread.h>
@@ -45,28 +46,31 @@ prepare(struct db_sqlite *s, enum query q)
     if (s->stmts[q])
         return s->stmts[q];
     sqlite3_stmt *st;
+    /* The queries are written with PostgreSQL's $N. To SQLite "$1" is a
+     * name, numbered by where it first appears; "?1" is parameter 1
+     * wherever it appears, so each $N is spelt ?N (the queries hold no
+     * '$' in a literal). */
     const char *sql = db_queries[q].sqlite;
-    int rc = sqlite3_prepare_v3(s->h, sql, -1, SQLITE_PREPARE_PERSISTENT,
-                                &st, NULL);
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    for (const char *p = sql; *p; p++)
+        strbuf_putc(&sb, *p == '$' && p[1] >= '0' && p[1] <= '9' ? '?' : *p);
+    int rc = sqlite3_prepare_v3(s->h, strbuf_str(&sb), -1,
+                                SQLITE_PREPARE_PERSISTENT, &st, NULL);
+    strbuf_cleanup(&sb);
     if (rc != SQLITE_OK) {
         map_rc(s, rc, db_queries[q].name);
         return NULL;
     }
-    /* $N parameters are bound by position, so they must first appear in
-     * order: $1, then $2, ... */
+    /* Every parameter from 1 to the last is used: none is left unbound. */
     int n = sqlite3_bind_parameter_count(st);
-    for (int i = 1; i <= n; i++) {
-        char want[16];
-        str_fmt(want, sizeof(want), "$%d", i);
-        const char *name = sqlite3_bind_parameter_name(st, i);
-        if (name == NULL || strcmp(name, want) != 0) {
-            db_set_error(&s->base, ERR_DB,
-                         "%s: parameter %d is %s, expected %s",
-                         db_queries[q].name, i, name ? name : "?", want);
+    for (int i = 1; i <= n; i++)
+        if (sqlite3_bind_parameter_name(st, i) == NULL) {
+            db_set_error(&s->base, ERR_DB, "%s: parameter $%d is not used",
+                         db_queries[q].name, i);
             sqlite3_finalize(st);
             return NULL;
         }
-    }
     s->stmts[q] = st;
     return st;
 }

@@ -8,9 +8,8 @@
  * proves at start that each statement wants as many, and
  * tests/lint/queries.test.mjs checks every call written with a literal
  * query name against this table). pg_sql is NULL when PostgreSQL takes
- * the same text. Parameters are written $1, $2, ... in order of first
- * appearance (SQLite reads $N as a named parameter bound by position;
- * db_sqlite.c checks the order when it prepares). Results are read by
+ * the same text. Parameters are written $1, $2, ... in any order
+ * (db_sqlite.c spells them ?1, ?2 for SQLite). Results are read by
  * column number, so each statement's column list is part of its contract
  * with the caller.
  */

@@ -95,17 +95,15 @@
 
 /* id, program_id, program_type, program_title, school_id, township_code,
  * course_id, course_title, teacher_id, teacher_name, starts_at, ends_at,
- * room_id, place, half_hours, capacity, enrolled, waiting, attended,
+ * room_id, place, half_hours, capacity, enrolled, waiting, attended (kept
+ * on the session by triggers, migration 17),
  * voided_at */
 #define SESSION_SELECT                                                        \
     "SELECT cs.id, cs.program_id, p.type, p.title, p.school_id, "            \
     "s.township_code, cs.course_id, c.title, cs.teacher_id, t.name, "        \
     "cs.starts_at, cs.ends_at, cs.room_id, cs.place, cs.half_hours, "        \
-    "cs.capacity, (SELECT COUNT(*) FROM enrollments e WHERE "                \
-    " e.session_id = cs.id AND e.status = 'enrolled'), "                     \
-    "(SELECT COUNT(*) FROM enrollments e WHERE e.session_id = cs.id "       \
-    " AND e.status = 'waiting'), (SELECT COUNT(*) FROM attendance a "        \
-    " WHERE a.session_id = cs.id), cs.voided_at "                            \
+    "cs.capacity, cs.n_enrolled, cs.n_waiting, cs.n_attended, "              \
+    "cs.voided_at "                                                           \
     "FROM class_sessions cs JOIN programs p ON p.id = cs.program_id "        \
     "JOIN schools s ON s.id = p.school_id "                                  \
     "LEFT JOIN courses c ON c.id = cs.course_id "                            \
@@ -278,10 +276,20 @@
     Q(CLASS_LIST, "sniisnnii",                                              \
       SESSION_SELECT SESSION_WHERE "ORDER BY cs.starts_at, cs.id "            \
       "LIMIT $8 OFFSET $9", NULL)                                             \
+    /* SESSION_WHERE's filters, with the program and the school looked \
+     * up only when a filter needs them: the live-session index alone   \
+     * (migration 17) counts the common lists. */                        \
     Q(CLASS_COUNT, "sniisnn",                                               \
-      "SELECT COUNT(*) FROM class_sessions cs JOIN programs p "               \
-      "ON p.id = cs.program_id JOIN schools s ON s.id = p.school_id "         \
-      SESSION_WHERE, NULL)                                                    \
+      "SELECT COUNT(*) FROM class_sessions cs WHERE cs.voided_at IS NULL "    \
+      "AND (CAST($2 AS BIGINT) IS NULL OR cs.program_id = $2) "              \
+      "AND cs.starts_at >= $3 AND cs.starts_at < $4 "                        \
+      "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "              \
+      "AND ((CAST($1 AS TEXT) IS NULL AND CAST($5 AS TEXT) IS NULL "         \
+      " AND CAST($7 AS BIGINT) IS NULL) OR EXISTS (SELECT 1 FROM programs p " \
+      " JOIN schools s ON s.id = p.school_id WHERE p.id = cs.program_id "    \
+      " AND (CAST($1 AS TEXT) IS NULL OR s.township_code = $1) "             \
+      " AND (CAST($5 AS TEXT) IS NULL OR p.type = $5) "                      \
+      " AND (CAST($7 AS BIGINT) IS NULL OR p.school_id = $7)))", NULL)       \
     Q(CLASS_GET, "i", SESSION_SELECT "WHERE cs.id = $1", NULL)              \
     /* person-times and persons of the sessions a list shows */            \
     Q(CLASS_TOTALS, "sniisnn",                                                \

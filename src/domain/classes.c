@@ -36,9 +36,15 @@ static const struct col class_cols[] = {
     {"enrolled", COL_INT},     {"waiting", COL_INT},
     {"attended", COL_INT},     {"voided", COL_SET},
 };
-/* class_cols positions the code reads back */
-enum { CC_PROGRAM = 1, CC_COURSE = 6, CC_TEACHER = 8, CC_STARTS = 10,
-       CC_ENDS = 11, CC_HALVES = 14, CC_CAPACITY = 15, CC_VOIDED = 19 };
+/* The columns of SESSION_SELECT (queries_teaching.h), as class_cols. */
+enum {
+    CC_ID, CC_PROGRAM, CC_TYPE, CC_TITLE, CC_SCHOOL, CC_TOWNSHIP, CC_COURSE,
+    CC_COURSE_TITLE, CC_TEACHER, CC_TEACHER_NAME, CC_STARTS, CC_ENDS,
+    CC_ROOM, CC_PLACE, CC_HALVES, CC_CAPACITY, CC_ENROLLED, CC_WAITING,
+    CC_ATTENDED, CC_VOIDED
+};
+_Static_assert(sizeof(class_cols) / sizeof(class_cols[0]) == CC_VOIDED + 1,
+               "class_cols and its enum name the same columns");
 static const struct col roster_cols[] = {
     {"person_id", COL_INT}, {"name", COL_TEXT},
     {"id_number_masked", COL_TEXT}, {"status", COL_TEXT},
@@ -237,20 +243,63 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
                                    (json_int_t)in->starts_at));
 }
 
+/* Column c of r copied into a; NULL for NULL. */
+static const char *
+col_text(struct db_res *r, struct arena *a, int c)
+{
+    return db_null(r, c) ? NULL : arena_strdup(a, db_text(r, c));
+}
+
+static int64_t
+col_id(struct db_res *r, int c)
+{
+    return db_null(r, c) ? 0 : db_int(r, c);
+}
+
 int
-class_list(struct db *db, const struct class_filter *f, int64_t page,
-           int64_t per_page, json_t *items, int64_t *total)
+class_page(struct db *db, struct arena *a, const struct class_filter *f,
+           int64_t page, int64_t per_page, struct class_row **rows,
+           size_t *n, int64_t *total)
 {
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
     const int64_t *school = f->school_id ? &f->school_id : NULL;
+    *n = 0;
+    *rows = arena_alloc(a, sizeof(**rows) * (size_t)per_page);
     if (db_int1(db, Q_CLASS_COUNT, total, "sniisnn", f->township, prog,
                 f->from, f->to, f->type, teacher, school))
         return ERR_DB;
-    return record_rows(db_query(db, Q_CLASS_LIST, "sniisnnii", f->township,
+    struct db_res *r = db_query(db, Q_CLASS_LIST, "sniisnnii", f->township,
                                 prog, f->from, f->to, f->type, teacher,
-                                school, per_page, (page - 1) * per_page),
-                       class_cols, NELEM(class_cols), items);
+                                school, per_page, (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    while ((rc = db_next(r)) > 0 && *n < (size_t)per_page)
+        (*rows)[(*n)++] = (struct class_row){
+            .id = db_int(r, CC_ID),
+            .program_id = db_int(r, CC_PROGRAM),
+            .program_type = col_text(r, a, CC_TYPE),
+            .program_title = col_text(r, a, CC_TITLE),
+            .school_id = db_int(r, CC_SCHOOL),
+            .township_code = col_text(r, a, CC_TOWNSHIP),
+            .course_id = col_id(r, CC_COURSE),
+            .course_title = col_text(r, a, CC_COURSE_TITLE),
+            .teacher_id = col_id(r, CC_TEACHER),
+            .teacher_name = col_text(r, a, CC_TEACHER_NAME),
+            .starts_at = db_int(r, CC_STARTS),
+            .ends_at = db_int(r, CC_ENDS),
+            .room_id = col_id(r, CC_ROOM),
+            .place = col_text(r, a, CC_PLACE),
+            .half_hours = db_int(r, CC_HALVES),
+            .capacity = db_int(r, CC_CAPACITY),
+            .enrolled = db_int(r, CC_ENROLLED),
+            .waiting = db_int(r, CC_WAITING),
+            .attended = db_int(r, CC_ATTENDED),
+            .voided = !db_null(r, CC_VOIDED),
+        };
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 /* The totals of the last lists asked for, each kept while the version
@@ -407,7 +456,7 @@ class_row(struct db *db, int64_t id, struct class_brief *c)
         c->teacher = db_null(r, 1) ? 0 : db_int(r, 1);
         c->starts = db_int(r, 2);
         c->ends = db_int(r, 3);
-        c->halves = db_int(r, 4);
+        c->halves = db_int(r, CC_SCHOOL);
         c->capacity = db_int(r, 5);
         str_copy(c->township, sizeof(c->township), db_text(r, 6));
         if (!db_null(r, 7))
@@ -511,7 +560,7 @@ day_rows(struct db *db, int64_t person_id, const char *day,
         d->session = db_int(r, 1);
         d->minutes = db_int(r, 2);
         d->changed = strcmp(db_text(r, 3), code) != 0;
-        d->halves = db_int(r, 4);
+        d->halves = db_int(r, CC_SCHOOL);
         d->starts = db_int(r, 5);
         dup = dup || d->session == session_id;
     }

@@ -13,6 +13,7 @@
 #include "rules.h"
 #include "teaching.h"
 
+#include "../core/arena.h"
 #include "../db/db.h"
 
 #include <jansson.h>
@@ -75,8 +76,22 @@ struct class_filter {
     int64_t from, to;
     int64_t school_id;
 };
-int class_list(struct db *db, const struct class_filter *f, int64_t page,
-               int64_t per_page, json_t *items, int64_t *total);
+/* A session as the lists show it. */
+struct class_row {
+    int64_t id, program_id, school_id;
+    int64_t course_id, teacher_id, room_id;      /* 0: none */
+    const char *program_type, *program_title, *township_code;
+    const char *course_title, *teacher_name;      /* NULL: none */
+    const char *place;                            /* NULL: none */
+    int64_t starts_at, ends_at;                   /* unix seconds */
+    int64_t half_hours, capacity, enrolled, waiting, attended;
+    bool voided;
+};
+/* A page of the sessions f selects, in time order: *rows gets *n records
+ * copied into a, *total what f selects in all. 0 or ERR_DB. */
+int class_page(struct db *db, struct arena *a, const struct class_filter *f,
+               int64_t page, int64_t per_page, struct class_row **rows,
+               size_t *n, int64_t *total);
 /* The attendance of the sessions f selects: person-times (records) and
  * persons (distinct people), as the report counts them. 0 or ERR_DB. */
 int class_totals(struct db *db, const struct class_filter *f,

@@ -280,6 +280,12 @@ int http_no_content(struct req *req);
 struct jw *http_list_begin(struct req *req);
 int http_list_end(struct req *req, int64_t total, int64_t page,
                   int64_t per_page);
+/* The same in two steps, for a list that carries more keys: meta closes
+ * the items and writes total, page and per_page, the handler adds its
+ * keys with the writer returned, and close answers. */
+struct jw *http_list_meta(struct req *req, int64_t total, int64_t page,
+                          int64_t per_page);
+int http_list_close(struct req *req);
 
 /* An answer that another thread gives later (the check-in writer): the
  * handler calls http_defer and returns; the worker thread is freed (the

@@ -150,8 +150,9 @@ http_list_begin(struct req *req)
     return &req->jw;
 }
 
-int
-http_list_end(struct req *req, int64_t total, int64_t page, int64_t per_page)
+struct jw *
+http_list_meta(struct req *req, int64_t total, int64_t page,
+               int64_t per_page)
 {
     struct jw *w = &req->jw;
     jw_end(w);
@@ -161,12 +162,25 @@ http_list_end(struct req *req, int64_t total, int64_t page, int64_t per_page)
     jw_int(w, page);
     jw_key(w, "per_page");
     jw_int(w, per_page);
-    jw_end(w);
+    return w;
+}
+
+int
+http_list_close(struct req *req)
+{
+    jw_end(&req->jw);
     req->status = 200;
     req->out_type = "application/json";
     req->answered = true;
     http_header_add(req, "Cache-Control", "no-store");
     return 200;
+}
+
+int
+http_list_end(struct req *req, int64_t total, int64_t page, int64_t per_page)
+{
+    http_list_meta(req, total, page, per_page);
+    return http_list_close(req);
 }
 
 json_t *

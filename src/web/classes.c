@@ -87,13 +87,13 @@ web_sessions(struct req *req)
     /* The API's scope: a teacher lists the sessions it teaches. */
     if (db == NULL || app_sessions_scope(req, db, &f, &empty) != 0)
         return req->status;
-    json_t *items = json_array();
+    struct class_row *rows = NULL;
+    size_t n = 0;
     int64_t total = 0, times = 0, persons = 0;
-    if (!empty && (class_list(db, &f, page, per_page, items, &total) != 0 ||
-                   class_totals(db, &f, &times, &persons) != 0)) {
-        json_decref(items);
+    if (!empty && (class_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                              &total) != 0 ||
+                   class_totals(db, &f, &times, &persons) != 0))
         return app_db_error(req, db);
-    }
     web_page_begin(req, T("Sessions"), "/sessions");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
@@ -155,40 +155,37 @@ web_sessions(struct req *req)
         html_txt(o, T(heads[i]));
     }
     html_raw(o, "</th></tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
+    for (size_t i = 0; i < n; i++) {
+        const struct class_row *v = &rows[i];
         html_raw(o, "<tr><td>");
         /* A teacher opens the sessions it teaches (the only ones it
          * lists); the check-in screen and sheet are the school's. */
-        strbuf_printf(o, "<a href=\"/sessions/%lld\">", int_of(v, "id"));
-        html_txt(o, web_local_time(req, text_of(v, "starts_at")));
+        strbuf_printf(o, "<a href=\"/sessions/%lld\">", (long long)v->id);
+        html_txt(o, web_local_unix(req, v->starts_at));
         html_raw(o, "</a>");
         html_raw(o, "</td><td>");
-        html_txt(o, T(type_label(text_of(v, "program_type"))));
+        html_txt(o, T(type_label(v->program_type)));
         html_raw(o, " · ");
-        html_txt(o, text_of(v, "program_title"));
+        html_txt(o, v->program_title);
         html_raw(o, "</td><td>");
-        html_txt(o, text_of(v, "course_title"));
+        html_txt(o, v->course_title);
         html_raw(o, "</td><td>");
-        html_txt(o, text_of(v, "teacher_name"));
+        html_txt(o, v->teacher_name);
         strbuf_printf(o, "</td><td>%lld/%lld</td><td>%lld</td><td>",
-                      int_of(v, "enrolled"), int_of(v, "capacity"),
-                      int_of(v, "attended"));
+                      (long long)v->enrolled, (long long)v->capacity,
+                      (long long)v->attended);
         if (req->user->role_bit & R_ADMINS) {
             strbuf_printf(o, "<a href=\"/sessions/%lld/display\">",
-                          int_of(v, "id"));
+                          (long long)v->id);
             html_txt(o, T("Check-in screen"));
             strbuf_printf(o, "</a> · <a href=\"/sessions/%lld/sheet\">",
-                          int_of(v, "id"));
+                          (long long)v->id);
             html_txt(o, T("Sign-in sheet"));
             html_raw(o, "</a>");
         }
         html_raw(o, "</td></tr>");
     }
     html_raw(o, "</tbody></table>");
-    json_decref(items);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     web_query_arg(&extra, "type", f.type);

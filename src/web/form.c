@@ -314,6 +314,12 @@ web_local_time(struct req *req, const char *iso)
     int64_t t;
     if (iso == NULL || rules_parse_time(iso, &t) != 0)
         return "";
+    return web_local_unix(req, t);
+}
+
+const char *
+web_local_unix(struct req *req, int64_t t)
+{
     char day[11];
     int year;
     rules_day(t, day, &year);

@@ -47,19 +47,21 @@ web_my_teaching(struct req *req)
         return req->status;
     int64_t id;
     int rc = teacher_of_user(db, app_account(req)->id, &id);
-    json_t *t = NULL, *rating = NULL, *items = json_array();
+    json_t *t = NULL, *rating = NULL;
+    struct class_row *rows = NULL;
+    size_t nrows = 0;
     char tw[16];
     int64_t total = 0;
     struct class_filter f = {
         .teacher_id = id, .from = now_unix() - 90 * 86400, .to = INT64_MAX / 2};
     if (rc == 0 && (teacher_get(db, id, &t, tw) != 0 ||
                     rating_summary(db, RATING_OF_TEACHER, id, &rating) != 0 ||
-                    class_list(db, &f, 1, 50, items, &total) != 0))
+                    class_page(db, &req->arena, &f, 1, 50, &rows, &nrows,
+                               &total) != 0))
         rc = ERR_DB;
     if (rc != 0 && rc != ERR_NOTFOUND) {
         json_decref(t);
         json_decref(rating);
-        json_decref(items);
         return app_db_error(req, db);
     }
     web_page_begin(req, T("My teaching"), "/me/teaching");
@@ -72,7 +74,6 @@ web_my_teaching(struct req *req)
         html_txt(o, T("This account is not linked to a teacher of the "
                       "pool. Ask the school's administrator to link it."));
         html_raw(o, "</p></section>");
-        json_decref(items);
         return web_page_end(req);
     }
     html_raw(o, "<p class=\"meta\">");
@@ -107,21 +108,16 @@ web_my_teaching(struct req *req)
     web_th(req, "Enrolled");
     web_th(req, "Attended");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
+    for (size_t i = 0; i < nrows; i++) {
         html_raw(o, "<tr>");
-        web_td(req, web_local_time(req, web_jstr(v, "starts_at")));
-        web_td(req, web_jstr(v, "course_title"));
-        strbuf_printf(
-            o, "<td>%lld</td><td>%lld</td></tr>",
-            (long long)json_integer_value(json_object_get(v, "enrolled")),
-            (long long)json_integer_value(json_object_get(v, "attended")));
+        web_td(req, web_local_unix(req, rows[i].starts_at));
+        web_td(req, rows[i].course_title);
+        strbuf_printf(o, "<td>%lld</td><td>%lld</td></tr>",
+                      (long long)rows[i].enrolled,
+                      (long long)rows[i].attended);
     }
     html_raw(o, "</tbody></table></section>");
     json_decref(t);
     json_decref(rating);
-    json_decref(items);
     return web_page_end(req);
 }

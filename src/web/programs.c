@@ -295,7 +295,8 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
 {
     int64_t pid = web_id_of(p), school = int_of(p, "school_id"), n;
     const char *tw = web_jstr(p, "township_code");
-    json_t *sessions = web_owned(req, json_array());
+    struct class_row *sessions;
+    size_t nsessions;
     json_t *courses = web_owned(req, json_array());
     json_t *teachers = web_owned(req, json_array());
     json_t *rooms = web_owned(req, json_array());
@@ -305,7 +306,8 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     struct teacher_filter tf = {.township = tw};
     struct class_filter sf = {
         .program_id = pid, .from = INT64_MIN / 2, .to = INT64_MAX / 2};
-    if (class_list(db, &sf, 1, 500, sessions, &n) != 0 ||
+    if (class_page(db, &req->arena, &sf, 1, 500, &sessions, &nsessions,
+                   &n) != 0 ||
         course_list(db, &cf, 1, ALL, courses, &n) != 0 ||
         teacher_list(db, &tf, 1, ALL, teachers, &n) != 0 ||
         school_rooms(db, school, rooms) != 0 ||
@@ -331,22 +333,18 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     web_th(req, "Hours");
     web_th(req, "Enrolled / capacity");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(sessions, i, v)
-    {
+    for (size_t i = 0; i < nsessions; i++) {
+        const struct class_row *v = &sessions[i];
         html_raw(o, "<tr>");
-        web_td_link(req, web_path_id(req, "/sessions", web_id_of(v)),
-                    web_local_time(req, web_jstr(v, "starts_at")));
-        web_td(req, web_jstr(v, "course_title"));
-        web_td(req, web_jstr(v, "teacher_name"));
-        const char *room = json_is_integer(json_object_get(v, "room_id"))
-                               ? name_by_id(rooms, int_of(v, "room_id"))
-                               : NULL;
-        web_td(req, room ? room : web_jstr(v, "place"));
-        strbuf_printf(o, "<td>%g</td><td>%lld/%lld</td></tr>",
-                      json_number_value(json_object_get(v, "hours")),
-                      int_of(v, "enrolled"), int_of(v, "capacity"));
+        web_td_link(req, web_path_id(req, "/sessions", v->id),
+                    web_local_unix(req, v->starts_at));
+        web_td(req, v->course_title);
+        web_td(req, v->teacher_name);
+        const char *room = v->room_id ? name_by_id(rooms, v->room_id) : NULL;
+        web_td(req, room ? room : v->place);
+        strbuf_printf(o, "<td>%s</td><td>%lld/%lld</td></tr>",
+                      web_halves(req, v->half_hours), (long long)v->enrolled,
+                      (long long)v->capacity);
     }
     html_raw(o, "</tbody></table><h2>");
     html_txt(o, T("Add a session"));

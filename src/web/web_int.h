@@ -156,6 +156,8 @@ json_t *web_loaded(struct req *req, struct db *db, int rc, json_t *items);
 /* "2026年12月1日 09:00" (in English "2026-12-01 09:00") in China time
  * from an API time string; "" when iso is NULL or not a time. */
 const char *web_local_time(struct req *req, const char *iso);
+/* The same of unix seconds. */
+const char *web_local_unix(struct req *req, int64_t t);
 /* <h1>text</h1>. */
 void web_h1(struct req *req, const char *text);
 /* Ends a page answered with status (200, or 4xx for a form to fix). */
