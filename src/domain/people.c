@@ -27,7 +27,7 @@ enum {
     PC_ID, PC_NAME, PC_GENDER, PC_BIRTH, PC_ID_ENC, PC_ID_MASKED,
     PC_PHONE_ENC, PC_PHONE_MASKED, PC_STATUS, PC_CATEGORY, PC_TOWNSHIP,
     PC_VILLAGE, PC_ORG, PC_FLAGS, PC_VOIDED, PC_VOID_REASON, PC_CREATED,
-    PC_UPDATED, PC_VILLAGE_NAME
+    PC_UPDATED, PC_VILLAGE_NAME, PC_TOWNSHIP_NAME, PC_CATEGORY_NAME
 };
 
 void
@@ -524,6 +524,8 @@ row_read(struct db_res *r, struct arena *a, struct person *out)
         .township_code = col_text(r, a, PC_TOWNSHIP),
         .village_code = col_text(r, a, PC_VILLAGE),
         .village_name = col_text(r, a, PC_VILLAGE_NAME),
+        .township_name = col_text(r, a, PC_TOWNSHIP_NAME),
+        .member_category_name = col_text(r, a, PC_CATEGORY_NAME),
         .voided = !db_null(r, PC_VOIDED),
     };
     for (int i = 0; flags && people_flags[i]; i++)
@@ -709,6 +711,14 @@ status_zh(const char *code)
     return code;
 }
 
+/* A code's name for an export, or the code itself when it names nothing
+ * (the import takes either). */
+static const char *
+name_or_code(struct db_res *r, int name, int code)
+{
+    return db_null(r, name) ? db_text(r, code) : db_text(r, name);
+}
+
 struct sheet *
 people_export(struct db *db, const struct keyring *k,
               const struct people_filter *f, bool reveal, int *rows)
@@ -745,8 +755,10 @@ people_export(struct db *db, const struct keyring *k,
             db_text(r, PC_NAME),
             strcmp(db_text(r, PC_GENDER), "M") == 0 ? "男" : "女",
             db_text(r, PC_BIRTH), id_cell, phone_cell,
-            status_zh(db_text(r, PC_STATUS)), db_text(r, PC_TOWNSHIP),
-            db_text(r, PC_VILLAGE), db_text(r, PC_CATEGORY), flags};
+            status_zh(db_text(r, PC_STATUS)),
+            name_or_code(r, PC_TOWNSHIP_NAME, PC_TOWNSHIP),
+            name_or_code(r, PC_VILLAGE_NAME, PC_VILLAGE),
+            name_or_code(r, PC_CATEGORY_NAME, PC_CATEGORY), flags};
         sheet_add_row(s, cells);
         memset(idn, 0, sizeof(idn));
         memset(phone, 0, sizeof(phone));

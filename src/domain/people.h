@@ -91,6 +91,7 @@ struct person {
     const char *political_status, *member_category;
     const char *township_code, *village_code;      /* village: may be NULL */
     const char *village_name;    /* NULL: no village, or an unknown code */
+    const char *township_name, *member_category_name; /* people_get */
     unsigned flags;              /* bit i: people_flags[i] */
     bool voided;
     const char *void_reason;     /* people_get, voided */

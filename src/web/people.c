@@ -305,8 +305,12 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
     web_row(req, "Political status",
             label(req, status_labels, NLABELS(status_labels),
                   p.political_status));
-    web_row(req, "Township", web_township_name(req, p.township_code));
+    web_row(req, "Township",
+            p.township_name ? p.township_name : p.township_code);
     web_row(req, "Village", village_text(&p));
+    web_row(req, "Member category",
+            p.member_category_name ? p.member_category_name
+                                   : p.member_category);
     html_raw(o, "<tr><th>");
     html_txt(o, T("Flags"));
     html_raw(o, "</th><td>");

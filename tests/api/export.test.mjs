@@ -45,7 +45,9 @@ describe('export', () => {
     const lines = r.buf.subarray(3).toString('utf8').trim().split('\r\n');
     assert.equal(lines[0], '姓名,性别,出生日期,身份证号,手机号,政治面貌,所属镇街,所属村(社区),人员类别,标记');
     assert.equal(lines.length - 1, 20); // the small demo: 2 villages × 10
-    assert.ok(lines.slice(1).every((l) => l.split(',')[6] === '371723001'));
+    // Codes are shown by name (the import takes a name or a code).
+    assert.ok(lines.slice(1).every((l) => l.split(',')[6] === '文亭街道'));
+    assert.ok(lines.slice(1).every((l) => !/\d{12}/.test(l.split(',')[7])));
     assert.doesNotMatch(lines.join('\n'), FULL_ID);
     assert.doesNotMatch(lines.join('\n'), /(?<!\d)1[3-9]\d{9}(?!\d)/);
   });
@@ -84,7 +86,7 @@ describe('export', () => {
     assertError(await sa2('GET', '/api/v1/people/export.csv?township=371723001'), 403, 'forbidden_township');
     const r = await get(sa2, '/api/v1/people/export.csv');
     const lines = r.buf.subarray(3).toString('utf8').trim().split('\r\n').slice(1);
-    assert.ok(lines.length > 0 && lines.every((l) => l.split(',')[6] === '371723002'));
+    assert.ok(lines.length > 0 && lines.every((l) => l.split(',')[6] === '永昌街道'));
     assertError(await aud('GET', '/api/v1/people/export.xlsx'), 403, 'forbidden');
   });
 
