@@ -118,69 +118,60 @@ day_param(struct req *req, const char *name, int64_t def, int64_t *out)
     return 0;
 }
 
-/* An id, or null for none (0). */
-static void
-write_id(struct jw *w, const char *key, int64_t id)
-{
-    jw_key(w, key);
-    if (id)
-        jw_int(w, id);
-    else
-        jw_null(w);
-}
-
-static void
-write_time(struct jw *w, const char *key, int64_t t)
-{
-    char at[21];
-    time_iso(t, at);
-    jw_key(w, key);
-    jw_str(w, at);
-}
-
-/* A session of a list as the API's JSON object (the keys of class_get's). */
+/* A session of a list as the API's JSON object (the keys of class_get's,
+ * in its order). */
 static void
 session_write(struct jw *w, const struct class_row *s)
 {
-    jw_obj(w);
-    jw_key(w, "id");
-    jw_int(w, s->id);
-    jw_key(w, "program_id");
-    jw_int(w, s->program_id);
-    jw_key(w, "program_type");
-    jw_str(w, s->program_type);
-    jw_key(w, "program_title");
-    jw_str(w, s->program_title);
-    jw_key(w, "school_id");
-    jw_int(w, s->school_id);
-    jw_key(w, "township_code");
-    jw_str(w, s->township_code);
-    write_id(w, "course_id", s->course_id);
-    jw_key(w, "course_title");
-    jw_str(w, s->course_title);
-    write_id(w, "teacher_id", s->teacher_id);
-    jw_key(w, "teacher_name");
-    jw_str(w, s->teacher_name);
-    write_time(w, "starts_at", s->starts_at);
-    write_time(w, "ends_at", s->ends_at);
-    write_id(w, "room_id", s->room_id);
-    jw_key(w, "place");
-    jw_str(w, s->place);
-    jw_key(w, "hours");
-    jw_halves(w, s->half_hours);
+    enum { INT, ID, TEXT, TIME, HALVES, BOOL };
     const struct {
         const char *key;
-        int64_t v;
-    } counts[] = {{"capacity", s->capacity},
-                  {"enrolled", s->enrolled},
-                  {"waiting", s->waiting},
-                  {"attended", s->attended}};
-    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-        jw_key(w, counts[i].key);
-        jw_int(w, counts[i].v);
+        int as;
+        int64_t n;
+        const char *s;
+    } v[] = {
+        {"id", INT, s->id, NULL},
+        {"program_id", INT, s->program_id, NULL},
+        {"program_type", TEXT, 0, s->program_type},
+        {"program_title", TEXT, 0, s->program_title},
+        {"school_id", INT, s->school_id, NULL},
+        {"township_code", TEXT, 0, s->township_code},
+        {"course_id", ID, s->course_id, NULL},
+        {"course_title", TEXT, 0, s->course_title},
+        {"teacher_id", ID, s->teacher_id, NULL},
+        {"teacher_name", TEXT, 0, s->teacher_name},
+        {"starts_at", TIME, s->starts_at, NULL},
+        {"ends_at", TIME, s->ends_at, NULL},
+        {"room_id", ID, s->room_id, NULL},
+        {"place", TEXT, 0, s->place},
+        {"hours", HALVES, s->half_hours, NULL},
+        {"capacity", INT, s->capacity, NULL},
+        {"enrolled", INT, s->enrolled, NULL},
+        {"waiting", INT, s->waiting, NULL},
+        {"attended", INT, s->attended, NULL},
+        {"voided", BOOL, s->voided, NULL},
+    };
+    jw_obj(w);
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        jw_key(w, v[i].key);
+        char at[21];
+        switch (v[i].as) {
+        case ID:
+            if (v[i].n == 0) { /* none */
+                jw_null(w);
+                break;
+            }
+            /* fall through */
+        case INT: jw_int(w, v[i].n); break;
+        case TEXT: jw_str(w, v[i].s); break;
+        case TIME:
+            time_iso(v[i].n, at);
+            jw_str(w, at);
+            break;
+        case HALVES: jw_halves(w, v[i].n); break;
+        default: jw_bool(w, v[i].n != 0); break;
+        }
     }
-    jw_key(w, "voided");
-    jw_bool(w, s->voided);
     jw_end(w);
 }
 

@@ -54,18 +54,17 @@ person_write(struct jw *w, const struct person *p)
         jw_int(w, p->org_id);
     else
         jw_null(w);
-    if (p->void_reason) {
-        jw_key(w, "void_reason");
-        jw_str(w, p->void_reason);
-    }
-    if (p->id_number) {
-        jw_key(w, "id_number");
-        jw_str(w, p->id_number);
-    }
-    if (p->phone) {
-        jw_key(w, "phone");
-        jw_str(w, p->phone);
-    }
+    /* What only people_get reads: there when it has them. */
+    const struct {
+        const char *key, *value;
+    } extra[] = {{"void_reason", p->void_reason},
+                 {"id_number", p->id_number},
+                 {"phone", p->phone}};
+    for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
+        if (extra[i].value) {
+            jw_key(w, extra[i].key);
+            jw_str(w, extra[i].value);
+        }
     jw_end(w);
 }
 

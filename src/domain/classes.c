@@ -243,19 +243,6 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
                                    (json_int_t)in->starts_at));
 }
 
-/* Column c of r copied into a; NULL for NULL. */
-static const char *
-col_text(struct db_res *r, struct arena *a, int c)
-{
-    return db_null(r, c) ? NULL : arena_strdup(a, db_text(r, c));
-}
-
-static int64_t
-col_id(struct db_res *r, int c)
-{
-    return db_null(r, c) ? 0 : db_int(r, c);
-}
-
 int
 class_page(struct db *db, struct arena *a, const struct class_filter *f,
            int64_t page, int64_t per_page, struct class_row **rows,
@@ -279,18 +266,18 @@ class_page(struct db *db, struct arena *a, const struct class_filter *f,
         (*rows)[(*n)++] = (struct class_row){
             .id = db_int(r, CC_ID),
             .program_id = db_int(r, CC_PROGRAM),
-            .program_type = col_text(r, a, CC_TYPE),
-            .program_title = col_text(r, a, CC_TITLE),
+            .program_type = record_text(r, a, CC_TYPE),
+            .program_title = record_text(r, a, CC_TITLE),
             .school_id = db_int(r, CC_SCHOOL),
-            .township_code = col_text(r, a, CC_TOWNSHIP),
-            .course_id = col_id(r, CC_COURSE),
-            .course_title = col_text(r, a, CC_COURSE_TITLE),
-            .teacher_id = col_id(r, CC_TEACHER),
-            .teacher_name = col_text(r, a, CC_TEACHER_NAME),
+            .township_code = record_text(r, a, CC_TOWNSHIP),
+            .course_id = record_id(r, CC_COURSE),
+            .course_title = record_text(r, a, CC_COURSE_TITLE),
+            .teacher_id = record_id(r, CC_TEACHER),
+            .teacher_name = record_text(r, a, CC_TEACHER_NAME),
             .starts_at = db_int(r, CC_STARTS),
             .ends_at = db_int(r, CC_ENDS),
-            .room_id = col_id(r, CC_ROOM),
-            .place = col_text(r, a, CC_PLACE),
+            .room_id = record_id(r, CC_ROOM),
+            .place = record_text(r, a, CC_PLACE),
             .half_hours = db_int(r, CC_HALVES),
             .capacity = db_int(r, CC_CAPACITY),
             .enrolled = db_int(r, CC_ENROLLED),

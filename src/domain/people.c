@@ -5,6 +5,7 @@
 
 #include "hanzi.h"
 #include "idcard.h"
+#include "record.h"
 
 #include "../core/err.h"
 #include "../core/sheet.h"
@@ -499,13 +500,6 @@ people_void(struct db *db, int64_t id, const char *reason, const char *scope,
     return 0;
 }
 
-/* Column col of r copied into a; NULL for NULL. */
-static const char *
-col_text(struct db_res *r, struct arena *a, int col)
-{
-    return db_null(r, col) ? NULL : arena_strdup(a, db_text(r, col));
-}
-
 /* A person's row into out, its strings copied into a. */
 static void
 row_read(struct db_res *r, struct arena *a, struct person *out)
@@ -513,19 +507,19 @@ row_read(struct db_res *r, struct arena *a, struct person *out)
     const char *flags = db_text(r, PC_FLAGS);
     *out = (struct person){
         .id = db_int(r, PC_ID),
-        .org_id = db_null(r, PC_ORG) ? 0 : db_int(r, PC_ORG),
-        .name = col_text(r, a, PC_NAME),
-        .gender = col_text(r, a, PC_GENDER),
-        .birth_date = col_text(r, a, PC_BIRTH),
-        .id_number_masked = col_text(r, a, PC_ID_MASKED),
-        .phone_masked = col_text(r, a, PC_PHONE_MASKED),
-        .political_status = col_text(r, a, PC_STATUS),
-        .member_category = col_text(r, a, PC_CATEGORY),
-        .township_code = col_text(r, a, PC_TOWNSHIP),
-        .village_code = col_text(r, a, PC_VILLAGE),
-        .village_name = col_text(r, a, PC_VILLAGE_NAME),
-        .township_name = col_text(r, a, PC_TOWNSHIP_NAME),
-        .member_category_name = col_text(r, a, PC_CATEGORY_NAME),
+        .org_id = record_id(r, PC_ORG),
+        .name = record_text(r, a, PC_NAME),
+        .gender = record_text(r, a, PC_GENDER),
+        .birth_date = record_text(r, a, PC_BIRTH),
+        .id_number_masked = record_text(r, a, PC_ID_MASKED),
+        .phone_masked = record_text(r, a, PC_PHONE_MASKED),
+        .political_status = record_text(r, a, PC_STATUS),
+        .member_category = record_text(r, a, PC_CATEGORY),
+        .township_code = record_text(r, a, PC_TOWNSHIP),
+        .village_code = record_text(r, a, PC_VILLAGE),
+        .village_name = record_text(r, a, PC_VILLAGE_NAME),
+        .township_name = record_text(r, a, PC_TOWNSHIP_NAME),
+        .member_category_name = record_text(r, a, PC_CATEGORY_NAME),
         .voided = !db_null(r, PC_VOIDED),
     };
     for (int i = 0; flags && people_flags[i]; i++)
@@ -549,7 +543,7 @@ people_get(struct db *db, struct arena *a, const struct keyring *k,
     }
     row_read(r, a, out);
     if (out->voided)
-        out->void_reason = col_text(r, a, PC_VOID_REASON);
+        out->void_reason = record_text(r, a, PC_VOID_REASON);
     char idn[32] = "", phone[32] = "";
     char id_enc[160] = "", phone_enc[160] = "";
     str_copy(id_enc, sizeof(id_enc), db_text(r, PC_ID_ENC));

@@ -34,6 +34,18 @@ split(const char *text, bool ints)
     return a;
 }
 
+const char *
+record_text(struct db_res *r, struct arena *a, int c)
+{
+    return db_null(r, c) ? NULL : arena_strdup(a, db_text(r, c));
+}
+
+int64_t
+record_id(struct db_res *r, int c)
+{
+    return db_null(r, c) ? 0 : db_int(r, c);
+}
+
 json_t *
 record_json(struct db_res *r, const struct col *cols, size_t n)
 {

@@ -7,6 +7,7 @@
 
 #include "audit.h"
 
+#include "../core/arena.h"
 #include "../db/db.h"
 
 #include <jansson.h>
@@ -29,6 +30,11 @@ struct col {
     const char *key;
     enum col_kind kind;
 };
+
+/* Column c of row r copied into a; NULL for NULL (typed records). */
+const char *record_text(struct db_res *r, struct arena *a, int c);
+/* Column c of row r, an id; 0 for NULL (none). */
+int64_t record_id(struct db_res *r, int c);
 
 /* The row as a JSON object, columns cols[0..n). */
 json_t *record_json(struct db_res *r, const struct col *cols, size_t n);
