@@ -914,6 +914,94 @@ static const struct migration migrations[] = {
      "CREATE INDEX people_t_names ON people(township_code, name)"
      " WHERE voided_at IS NULL;",
      NULL, NULL},
+    {19, "rating totals kept by triggers; attendance by township and type",
+     /* A teacher's and a course's all-time ratings, and the county's
+      * (the ranking's prior), were summed over their evaluations for
+      * every row of /teachers and /courses: the triggers keep the sums
+      * in the same transaction as every write to evaluations. A school's
+      * plan counts the persons of its township's attendance of a type in
+      * each batch's dates: the index serves that from its entries. */
+     "CREATE TABLE rating_totals ("
+     "  subject TEXT NOT NULL,"         /* all (id 0), teacher, course */
+     "  id BIGINT NOT NULL,"
+     "  n BIGINT NOT NULL,"
+     "  total BIGINT NOT NULL,"         /* sum of total_hundredths */
+     "  excellent BIGINT NOT NULL,"
+     "  PRIMARY KEY (subject, id));"
+     "INSERT INTO rating_totals(subject, id, n, total, excellent)"
+     " SELECT 'all', 0, COUNT(*), COALESCE(SUM(total_hundredths), 0),"
+     "  COALESCE(SUM(CASE WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0)"
+     " FROM evaluations;"
+     "INSERT INTO rating_totals(subject, id, n, total, excellent)"
+     " SELECT 'teacher', teacher_id, COUNT(*), SUM(total_hundredths),"
+     "  SUM(CASE WHEN grade = 'excellent' THEN 1 ELSE 0 END)"
+     " FROM evaluations WHERE teacher_id IS NOT NULL GROUP BY teacher_id;"
+     "INSERT INTO rating_totals(subject, id, n, total, excellent)"
+     " SELECT 'course', course_id, COUNT(*), SUM(total_hundredths),"
+     "  SUM(CASE WHEN grade = 'excellent' THEN 1 ELSE 0 END)"
+     " FROM evaluations WHERE course_id IS NOT NULL GROUP BY course_id;"
+     "CREATE INDEX attendance_township"
+     " ON attendance(township_code, program_type, starts_at, person_id);",
+     /* SQLite: the new row is added to its three totals, the old one
+      * taken from them. */
+     "CREATE TRIGGER rating_totals_insert AFTER INSERT ON evaluations BEGIN"
+     " INSERT INTO rating_totals(subject, id, n, total, excellent)"
+     "  SELECT x.subject, x.id, 1, new.total_hundredths,"
+     "   new.grade = 'excellent' FROM (SELECT 'all' AS subject, 0 AS id"
+     "   UNION ALL SELECT 'teacher', new.teacher_id"
+     "   UNION ALL SELECT 'course', new.course_id) x WHERE x.id IS NOT NULL"
+     "  ON CONFLICT(subject, id) DO UPDATE SET n = n + 1,"
+     "  total = total + excluded.total,"
+     "  excellent = excellent + excluded.excellent; END;"
+     "CREATE TRIGGER rating_totals_delete AFTER DELETE ON evaluations BEGIN"
+     " UPDATE rating_totals SET n = n - 1,"
+     "  total = total - old.total_hundredths,"
+     "  excellent = excellent - (old.grade = 'excellent')"
+     "  WHERE (subject = 'all' AND id = 0) OR (subject = 'teacher' AND id = old.teacher_id)"
+     "  OR (subject = 'course' AND id = old.course_id); END;"
+     "CREATE TRIGGER rating_totals_update AFTER UPDATE OF teacher_id,"
+     " course_id, total_hundredths, grade ON evaluations BEGIN"
+     " UPDATE rating_totals SET n = n - 1,"
+     "  total = total - old.total_hundredths,"
+     "  excellent = excellent - (old.grade = 'excellent')"
+     "  WHERE (subject = 'all' AND id = 0) OR (subject = 'teacher' AND id = old.teacher_id)"
+     "  OR (subject = 'course' AND id = old.course_id);"
+     " INSERT INTO rating_totals(subject, id, n, total, excellent)"
+     "  SELECT x.subject, x.id, 1, new.total_hundredths,"
+     "   new.grade = 'excellent' FROM (SELECT 'all' AS subject, 0 AS id"
+     "   UNION ALL SELECT 'teacher', new.teacher_id"
+     "   UNION ALL SELECT 'course', new.course_id) x WHERE x.id IS NOT NULL"
+     "  ON CONFLICT(subject, id) DO UPDATE SET n = n + 1,"
+     "  total = total + excluded.total,"
+     "  excellent = excellent + excluded.excellent; END;",
+     "CREATE FUNCTION rating_totals() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF TG_OP IN ('UPDATE', 'DELETE') THEN"
+     "   UPDATE rating_totals SET n = n - 1,"
+     "    total = total - OLD.total_hundredths,"
+     "    excellent = excellent - CASE WHEN OLD.grade = 'excellent'"
+     "     THEN 1 ELSE 0 END"
+     "    WHERE (subject = 'all' AND id = 0)"
+     "    OR (subject = 'teacher' AND id = OLD.teacher_id)"
+     "    OR (subject = 'course' AND id = OLD.course_id);"
+     "  END IF;"
+     "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+     "   INSERT INTO rating_totals AS t(subject, id, n, total, excellent)"
+     "    SELECT x.subject, x.id, 1, NEW.total_hundredths,"
+     "     CASE WHEN NEW.grade = 'excellent' THEN 1 ELSE 0 END"
+     "    FROM (VALUES ('all', 0::bigint), ('teacher', NEW.teacher_id),"
+     "     ('course', NEW.course_id)) AS x(subject, id) WHERE x.id IS NOT NULL"
+     "    ON CONFLICT (subject, id) DO UPDATE SET n = t.n + 1,"
+     "    total = t.total + excluded.total,"
+     "    excellent = t.excellent + excluded.excellent;"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER rating_totals AFTER INSERT OR DELETE ON evaluations"
+     "  FOR EACH ROW EXECUTE FUNCTION rating_totals();"
+     "CREATE TRIGGER rating_totals_change AFTER UPDATE OF teacher_id,"
+     "  course_id, total_hundredths, grade ON evaluations"
+     "  FOR EACH ROW EXECUTE FUNCTION rating_totals();"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

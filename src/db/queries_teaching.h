@@ -403,22 +403,20 @@
       "JOIN programs p ON p.id = cs.program_id "                              \
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
-    /* n, sum of totals (hundredths), excellent */                         \
+    /* n, sum of totals (hundredths), excellent: all time, as the       \
+     * triggers keep them (migration 19) */                              \
     Q(RATING_TEACHER, "i",                                                    \
-      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
-      "CASE "                                                                 \
-      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
-      "WHERE teacher_id = $1", NULL)                                          \
+      "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total), 0), "                \
+      "COALESCE(SUM(excellent), 0) FROM rating_totals "                       \
+      "WHERE subject = 'teacher' AND id = $1", NULL)                          \
     Q(RATING_COURSE, "i",                                                     \
-      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
-      "CASE "                                                                 \
-      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations "     \
-      "WHERE course_id = $1", NULL)                                           \
+      "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total), 0), "                \
+      "COALESCE(SUM(excellent), 0) FROM rating_totals "                       \
+      "WHERE subject = 'course' AND id = $1", NULL)                           \
     Q(RATING_ALL, "",                                                         \
-      "SELECT COUNT(*), COALESCE(SUM(total_hundredths), 0), COALESCE(SUM("    \
-      "CASE "                                                                 \
-      "WHEN grade = 'excellent' THEN 1 ELSE 0 END), 0) FROM evaluations",     \
-      NULL)                                                            \
+      "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total), 0), "                \
+      "COALESCE(SUM(excellent), 0) FROM rating_totals "                       \
+      "WHERE subject = 'all' AND id = 0", NULL)                               \
     /* The demo trainee's person: a member of the township, the first. */  \
     Q(DEMO_MEMBER, "s",                                                       \
       "SELECT id FROM people WHERE township_code = $1 "                       \

@@ -751,6 +751,43 @@ a_teacher_with_few_ratings_is_shrunk_toward_the_overall_mean(void **state)
     json_decref(v);
 }
 
+/* A teacher's and a course's all-time totals, and the county's, are
+ * kept by triggers (migration 19): they follow every rating, and a
+ * write by hand as well. */
+static void
+rating_totals_follow_every_write(void **state)
+{
+    struct fx *f = *state;
+    int64_t t = teacher(f, "county", NULL, NULL, 0);
+    ratings(f, 8, t, 3, 80);
+    json_t *v;
+    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
+    assert_int_equal(json_integer_value(json_object_get(v, "evaluations")), 3);
+    assert_float_equal(json_real_value(json_object_get(v, "mean")), 80.0,
+                       1e-9);
+    json_decref(v);
+    int64_t id = dbt_int(f->t, "SELECT MIN(id) FROM evaluations");
+    dbt_exec(f->t, "UPDATE evaluations SET total_hundredths = 5000 "
+                   "WHERE id = %lld", (long long)id);
+    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
+    assert_float_equal(json_real_value(json_object_get(v, "mean")),
+                       (80.0 * 2 + 50.0) / 3, 1e-9);
+    json_decref(v);
+    dbt_exec(f->t, "DELETE FROM evaluations WHERE id = %lld", (long long)id);
+    assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
+    assert_int_equal(json_integer_value(json_object_get(v, "evaluations")), 2);
+    assert_float_equal(json_real_value(json_object_get(v, "mean")), 80.0,
+                       1e-9);
+    json_decref(v);
+    /* the county's, the ranking's prior, is the sum of every one */
+    assert_int_equal(
+        dbt_int(f->t, "SELECT n FROM rating_totals WHERE subject = 'all'"),
+        dbt_int(f->t, "SELECT COUNT(*) FROM evaluations"));
+    assert_int_equal(
+        dbt_int(f->t, "SELECT total FROM rating_totals WHERE subject = 'all'"),
+        dbt_int(f->t, "SELECT SUM(total_hundredths) FROM evaluations"));
+}
+
 /* --- plans ------------------------------------------------------------ */
 
 static void
@@ -869,6 +906,7 @@ static const struct CMUnitTest tests[] = {
     T(grades_follow_the_years_thresholds),
     T(the_excellence_rate_is_null_under_ten_ratings),
     T(a_teacher_with_few_ratings_is_shrunk_toward_the_overall_mean),
+    T(rating_totals_follow_every_write),
     T(a_plan_counts_held_beside_planned),
     T(enrolling_no_such_person_is_not_found),
     T(a_voided_person_is_neither_enrolled_nor_checked_in),
