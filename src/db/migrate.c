@@ -32,6 +32,36 @@ struct migration {
     const char *pg;      /* extra, PostgreSQL only */
 };
 
+/* Migration 20's trigger bodies, the same SQL in SQLite's triggers and
+ * PostgreSQL's function: row R ("new" or "old") added to its person's
+ * year and class, or taken from them. */
+#define HOURS_CLASSES(R)                                                      \
+    " UPDATE person_hours SET classes = (SELECT COUNT(*) FROM person_classes" \
+    "  c WHERE c.person_id = " R ".person_id AND c.year = " R ".year)"        \
+    "  WHERE person_id = " R ".person_id AND year = " R ".year;"
+#define HOURS_ADD(R)                                                          \
+    " INSERT INTO person_hours(person_id, year, n, minutes, classes)"         \
+    "  VALUES (" R ".person_id, " R ".year, 1, " R ".minutes, 0)"             \
+    "  ON CONFLICT (person_id, year) DO UPDATE SET n = person_hours.n + 1,"   \
+    "  minutes = person_hours.minutes + excluded.minutes;"                    \
+    " INSERT INTO person_classes(person_id, year, program_id, n)"             \
+    "  SELECT " R ".person_id, " R ".year, " R ".program_id, 1"               \
+    "  WHERE " R ".concentrated = 1"                                          \
+    "  ON CONFLICT (person_id, year, program_id)"                             \
+    "  DO UPDATE SET n = person_classes.n + 1;"                               \
+    HOURS_CLASSES(R)
+#define HOURS_TAKE(R)                                                         \
+    " UPDATE person_classes SET n = n - 1 WHERE " R ".concentrated = 1"       \
+    "  AND person_id = " R ".person_id AND year = " R ".year"                 \
+    "  AND program_id = " R ".program_id;"                                    \
+    " DELETE FROM person_classes WHERE person_id = " R ".person_id"           \
+    "  AND year = " R ".year AND n = 0;"                                      \
+    " UPDATE person_hours SET n = n - 1, minutes = minutes - " R ".minutes"   \
+    "  WHERE person_id = " R ".person_id AND year = " R ".year;"              \
+    " DELETE FROM person_hours WHERE person_id = " R ".person_id"             \
+    "  AND year = " R ".year AND n = 0;"                                      \
+    HOURS_CLASSES(R)
+
 static const struct migration migrations[] = {
     {1, "accounts, organisation skeleton, audit log",
      "CREATE TABLE townships ("
@@ -1002,6 +1032,62 @@ static const struct migration migrations[] = {
      "CREATE TRIGGER rating_totals_change AFTER UPDATE OF teacher_id,"
      "  course_id, total_hundredths, grade ON evaluations"
      "  FOR EACH ROW EXECUTE FUNCTION rating_totals();"},
+    {20, "each member's hours of a year, kept by triggers",
+     /* The study-hours list, the behind list and the report summed the
+      * year's attendance per person on every request (35 ms on the
+      * county demo). person_hours keeps each person's rows, minutes and
+      * concentrated classes of a year; person_classes the rows of each
+      * concentrated class, so that classes stays a distinct count. The
+      * triggers write both in the same transaction as every write to
+      * attendance, the day's re-crediting included. */
+     "CREATE TABLE person_hours ("
+     "  person_id BIGINT NOT NULL,"
+     "  year INTEGER NOT NULL,"
+     "  n BIGINT NOT NULL,"             /* attendance rows */
+     "  minutes BIGINT NOT NULL,"
+     "  classes BIGINT NOT NULL,"       /* distinct concentrated classes */
+     "  PRIMARY KEY (person_id, year));"
+     "CREATE TABLE person_classes ("
+     "  person_id BIGINT NOT NULL,"
+     "  year INTEGER NOT NULL,"
+     "  program_id BIGINT NOT NULL,"
+     "  n BIGINT NOT NULL,"
+     "  PRIMARY KEY (person_id, year, program_id));"
+     "CREATE INDEX person_hours_year ON person_hours(year, person_id);"
+     "INSERT INTO person_classes(person_id, year, program_id, n)"
+     " SELECT person_id, year, program_id, COUNT(*) FROM attendance"
+     " WHERE concentrated = 1 GROUP BY person_id, year, program_id;"
+     "INSERT INTO person_hours(person_id, year, n, minutes, classes)"
+     " SELECT person_id, year, COUNT(*), SUM(minutes), COUNT(DISTINCT"
+     "  CASE WHEN concentrated = 1 THEN program_id END)"
+     " FROM attendance GROUP BY person_id, year;",
+     /* SQLite: a row is added to its person's year (and class), the old
+      * one taken away; a year left with no row goes. */
+     "CREATE TRIGGER person_hours_insert AFTER INSERT ON attendance BEGIN"
+     HOURS_ADD("new")
+     " END;"
+     "CREATE TRIGGER person_hours_delete AFTER DELETE ON attendance BEGIN"
+     HOURS_TAKE("old")
+     " END;"
+     "CREATE TRIGGER person_hours_update AFTER UPDATE OF person_id, year,"
+     " minutes, program_id, concentrated ON attendance BEGIN"
+     HOURS_TAKE("old") HOURS_ADD("new")
+     " END;",
+     "CREATE FUNCTION person_hours() RETURNS trigger LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF TG_OP IN ('UPDATE', 'DELETE') THEN"
+     HOURS_TAKE("OLD")
+     "  END IF;"
+     "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+     HOURS_ADD("NEW")
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER person_hours AFTER INSERT OR DELETE ON attendance"
+     "  FOR EACH ROW EXECUTE FUNCTION person_hours();"
+     "CREATE TRIGGER person_hours_change AFTER UPDATE OF person_id, year,"
+     "  minutes, program_id, concentrated ON attendance"
+     "  FOR EACH ROW EXECUTE FUNCTION person_hours();"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

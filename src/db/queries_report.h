@@ -132,7 +132,7 @@
     /* political_status, flags, minutes, classes of each member who      \
      * attended in year $1 ($2 township) */                               \
     Q(REPORT_MEMBER_HOURS, "is",                                              \
-      "SELECT p.political_status, p.flags, h.minutes, h.classes FROM ("       \
-      HOURS_OF_YEAR "WHERE a.year = $1 GROUP BY a.person_id) h "              \
-      "JOIN people p ON p.id = h.person_id WHERE p.voided_at IS NULL "        \
+      "SELECT p.political_status, p.flags, h.minutes, h.classes "             \
+      "FROM person_hours h JOIN people p ON p.id = h.person_id "              \
+      "WHERE h.year = $1 AND p.voided_at IS NULL "                            \
       "AND (CAST($2 AS TEXT) IS NULL OR p.township_code = $2)", NULL)

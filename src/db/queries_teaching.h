@@ -119,13 +119,6 @@
     "AND (CAST($6 AS BIGINT) IS NULL OR cs.teacher_id = $6) "                \
     "AND (CAST($7 AS BIGINT) IS NULL OR p.school_id = $7) "
 
-/* Minutes and concentrated classes of attendance, per person, in a
- * year. */
-#define HOURS_OF_YEAR                                                         \
-    "SELECT a.person_id, SUM(a.minutes) AS minutes, COUNT(DISTINCT CASE "    \
-    " WHEN a.concentrated = 1 THEN a.program_id END) AS classes "            \
-    "FROM attendance a "
-
 #define DB_QUERIES_TEACHING(Q)                                                \
     Q(SCHOOL_INSERT, "sssii",                                                 \
       "INSERT INTO schools(township_code, name, address, is_demo, "           \
@@ -366,9 +359,8 @@
       "AND person_id = $2", NULL)                                             \
     /* minutes, classes */                                                   \
     Q(HOURS_PERSON, "ii",                                                     \
-      "SELECT COALESCE(SUM(h.minutes), 0), COALESCE(SUM(h.classes), 0) "      \
-      "FROM (" HOURS_OF_YEAR "WHERE a.person_id = $1 AND a.year = $2 "        \
-      "GROUP BY a.person_id) h", NULL)                                        \
+      "SELECT COALESCE(SUM(minutes), 0), COALESCE(SUM(classes), 0) "          \
+      "FROM person_hours WHERE person_id = $1 AND year = $2", NULL)           \
     Q(HOUR_TARGET, "si",                                                      \
       "SELECT hours, min_classes FROM hour_targets WHERE who = $1 "           \
       "AND year_from <= $2 AND (year_to IS NULL OR year_to >= $2) "           \
@@ -378,8 +370,8 @@
     Q(HOURS_MEMBERS, "is",                                                    \
       "SELECT p.id, p.name, p.village_code, p.political_status, p.flags, "    \
       "COALESCE(h.minutes, 0), COALESCE(h.classes, 0), p.id_number_masked "   \
-      "FROM people p LEFT JOIN (" HOURS_OF_YEAR "WHERE a.year = $1 "          \
-      "GROUP BY a.person_id) h ON h.person_id = p.id "                        \
+      "FROM people p LEFT JOIN person_hours h "                               \
+      "ON h.person_id = p.id AND h.year = $1 "                                \
       "WHERE (CAST($2 AS TEXT) IS NULL OR p.township_code = $2) "             \
       "AND p.voided_at IS NULL "                                              \
       "AND p.political_status IN ('member', 'probationary') "                 \

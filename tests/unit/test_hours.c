@@ -190,6 +190,36 @@ check_in_order_does_not_decide_who_loses_hours(void **state)
     assert_int_equal(minutes_of(f, day, f->people[1]), 360);
 }
 
+/* A person's year is kept by triggers (migration 20): it follows each
+ * check-in, the day's re-crediting and writes by hand, and a year left
+ * with no attendance goes. */
+static void
+a_persons_year_follows_every_write_to_attendance(void **state)
+{
+    struct fixture *f = *state;
+    struct field_error e;
+    int64_t a, b;
+    assert_int_equal(session(f, "2026-05-04", 8, 2, 4, &a, &e), 0);
+    assert_int_equal(session(f, "2026-05-05", 8, 3, 6, &b, &e), 0);
+    attend(f, a, f->people[0]);
+    attend(f, b, f->people[0]);
+    const char *year_sql = "SELECT minutes FROM person_hours WHERE year = 2026";
+    assert_int_equal(raw_int(f, year_sql), 120 + 180);
+    assert_int_equal(raw_int(f, "SELECT n FROM person_hours"), 2);
+    raw(f, "UPDATE attendance SET minutes = 30 WHERE minutes = 120");
+    assert_int_equal(raw_int(f, year_sql), 30 + 180);
+    raw(f, "DELETE FROM attendance WHERE minutes = 30");
+    assert_int_equal(raw_int(f, year_sql), 180);
+    json_t *h;
+    assert_int_equal(hours_person(f->db, f->people[0], 2026, &h), 0);
+    assert_int_equal(
+        json_integer_value(json_object_get(h, "concentrated_minutes")), 180);
+    json_decref(h);
+    raw(f, "DELETE FROM attendance");
+    assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM person_hours"), 0);
+    assert_int_equal(raw_int(f, "SELECT COUNT(*) FROM person_classes"), 0);
+}
+
 static void
 the_daily_cap_is_the_dated_rule_of_the_year(void **state)
 {
@@ -247,6 +277,8 @@ static const struct CMUnitTest tests[] = {
         the_daily_cap_is_the_dated_rule_of_the_year, setup, teardown),
     cmocka_unit_test_setup_teardown(
         a_session_carries_no_more_hours_than_its_length, setup, teardown),
+    cmocka_unit_test_setup_teardown(
+        a_persons_year_follows_every_write_to_attendance, setup, teardown),
 };
 
 UNIT_GROUP(hours_group, "hours", tests);
