@@ -31,7 +31,7 @@ password='Dangxiao@2026'
 search_endpoint='/api/v1/people?q=wang'
 endpoints=(/healthz /api/v1/me /api/v1/townships "$search_endpoint"
            '/api/v1/people?q=%E7%8E%8B' '/api/v1/people?per_page=20'
-           /people /api/v1/sessions /sessions /rooms)
+           /people /api/v1/sessions /sessions /rooms /teachers /hours)
 public_endpoints=' /healthz '    # sent without the session cookie
 school_endpoints=" $search_endpoint /api/v1/people?q=%E7%8E%8B /people /rooms "
 target_endpoint=/api/v1/me
@@ -40,7 +40,7 @@ search_user=school_admin
 # SPEC §5: a logged-in list page or API list >= 15,000 req/s, p99 < 20 ms.
 list_targets=("$search_endpoint" '/api/v1/people?q=%E7%8E%8B'
               '/api/v1/people?per_page=20' /people /api/v1/sessions /sessions
-              /rooms)
+              /rooms /teachers /hours)
 search_target_rps=15000
 search_target_p99=20
 
