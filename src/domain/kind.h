@@ -23,6 +23,13 @@ extern const struct kind kind_village, kind_honour, kind_org, kind_room;
 extern const struct kind *const kind_table[];
 /* The kind whose path is path[0..len) ("villages"), or NULL. */
 const struct kind *kind_by_path(const char *path, size_t len);
+/* The current villages of township (NULL: of every township) that a
+ * record may name, in order (the villages reference kinds declare). 0
+ * or ERR_DB. */
+struct kchoice;
+struct db;
+int kinds_villages(struct db *db, struct arena *a, const char *township,
+                   struct kchoice **out, size_t *n);
 /* Registers every kind's statements (db_kind_register); once, before
  * the first connection is used. 0 or ERR_INVAL. */
 int kinds_init(void);

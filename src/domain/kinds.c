@@ -240,6 +240,14 @@ kinds_init(void)
     return init_rc;
 }
 
+int
+kinds_villages(struct db *db, struct arena *a, const char *township,
+               struct kchoice **out, size_t *n)
+{
+    int i = kind_field_index(&kind_org, "village_code");
+    return kind_choices(db, a, &kind_org, (size_t)i, township, out, n);
+}
+
 const struct kind *
 kind_by_path(const char *path, size_t len)
 {

@@ -13,6 +13,7 @@
 #include "../app/app.h"
 #include "../core/err.h"
 #include "../core/util.h"
+#include "../domain/kind.h"
 #include "../domain/people.h"
 #include "../domain/roster_import.h"
 #include "../http/html.h"
@@ -58,6 +59,41 @@ flags_text(struct req *req, unsigned flags)
         html_txt(&req->out, T(flag_labels[i].text));
         first = false;
     }
+}
+
+/* The 村(社区) a person is in, chosen by name: the villages of township,
+ * or (NULL) of every township, under each township's name; their code
+ * goes with the form. */
+static void
+village_select(struct req *req, struct db *db, const char *township,
+               const char *selected, const char *err)
+{
+    struct kchoice *c = NULL;
+    size_t n = 0;
+    if (db && kinds_villages(db, &req->arena, township, &c, &n) != 0)
+        n = 0; /* the form still works: no village is a choice */
+    struct strbuf *o = &req->out;
+    html_raw(o, "<label>");
+    html_txt(o, T("Village"));
+    html_raw(o, "<select name=\"village_code\">");
+    web_select_option(req, "", T("(none)"), selected ? selected : "");
+    char group[10] = "";
+    for (size_t i = 0; i < n; i++) {
+        /* A 村级 code begins with its township's 9 digits. */
+        if (township == NULL && strncmp(c[i].code, group, 9) != 0) {
+            if (*group)
+                html_raw(o, "</optgroup>");
+            str_fmt(group, sizeof(group), "%.9s", c[i].code);
+            html_raw(o, "<optgroup label=\"");
+            html_attr(o, web_township_name(req, group));
+            html_raw(o, "\">");
+        }
+        web_select_option(req, c[i].code, c[i].name, selected);
+    }
+    if (*group)
+        html_raw(o, "</optgroup>");
+    html_raw(o, "</select></label>");
+    web_field_error(req, err);
 }
 
 /* A village by name, or by its code when the code is not a known one. */
@@ -239,9 +275,8 @@ person_forms(struct req *req, const struct person *p, const char *err_field,
         web_select_option(req, status_labels[i].code,
                           T(status_labels[i].text), p->political_status);
     html_raw(o, "</select></label>");
-    web_input(req, "village_code", "Village code (12 digits, optional)",
-              p->village_code, "text",
-              web_err_for(err_field, err, "village_code"));
+    village_select(req, app_db(req), p->township_code, p->village_code,
+                   web_err_for(err_field, err, "village_code"));
     html_raw(o, "<fieldset class=\"flags\"><legend>");
     html_txt(o, T("Flags"));
     html_raw(o, "</legend>");
@@ -437,8 +472,10 @@ person_form(struct req *req, int status, const struct person_form *f)
         web_select_option(req, status_labels[i].code,
                           T(status_labels[i].text), f->status);
     html_raw(o, "</select></label>");
-    input(req, f, "village_code", "Village code (12 digits, optional)",
-          f->village, "text");
+    village_select(req, app_db(req), app_scope(req), f->village,
+                   f->err_field && strcmp(f->err_field, "village_code") == 0
+                       ? f->err
+                       : NULL);
     if (f->err_field && strcmp(f->err_field, "name") != 0 &&
         strcmp(f->err_field, "id_number") != 0 &&
         strcmp(f->err_field, "phone") != 0 &&
@@ -477,9 +514,9 @@ web_person_create(struct req *req)
         return person_form(req, 422, &f);
     }
     if (scope == NULL && (f.village == NULL || strlen(f.village) != 12)) {
-        /* A county admin places the person by the village's code. */
+        /* A county admin places the person by the village. */
         f.err_field = "village_code";
-        f.err = T("Enter the 12-digit code of the person's village.");
+        f.err = T("Choose the person's village.");
         return person_form(req, 422, &f);
     }
     char township[10];

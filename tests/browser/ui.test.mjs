@@ -198,9 +198,16 @@ test('ui-1.7 a school admin adds a person, finds them by pinyin and reveals the 
   await page.fill('#person-form input[name=id_number]', '37172319850615006x');
   await page.fill('#person-form input[name=phone]', '13812345678');
   await page.selectOption('#person-form select[name=political_status]', 'activist');
+  // The village is chosen by name among the township's own.
+  const villages = await page.$$eval('#person-form select[name=village_code] option', (os) => os.map((o) => o.value));
+  assert.ok(villages.length > 1 && villages.slice(1).every((v) => v.startsWith('371723001')), villages.join());
+  await page.selectOption('#person-form select[name=village_code]', villages[2]);
+  const village = await page.$eval(`#person-form option[value="${villages[2]}"]`, (o) => o.textContent);
   await Promise.all([page.waitForNavigation(), page.click('#person-form button[type=submit]')]);
   assert.match(new URL(page.url()).pathname, /^\/people\/\d+$/);
   const masked = await page.textContent('#person');
+  assert.match(masked, new RegExp(village));
+  assert.match(masked, /文亭街道/);
   assert.match(masked, /371\*{11}006X/);
   assert.match(masked, /138\*{4}5678/);
   assert.doesNotMatch(masked, /37172319850615006X/);
