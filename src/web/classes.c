@@ -185,6 +185,11 @@ web_sessions(struct req *req)
         }
         html_raw(o, "</td></tr>");
     }
+    /* A session is added on its program's page. */
+    if (n == 0)
+        web_empty_row(req, 7, f.type || (from && *from) || (to && *to),
+                      T("sessions in this period"),
+                      (req->user->role_bit & R_ADMINS) ? "/programs" : NULL);
     html_raw(o, "</tbody></table>");
     struct strbuf extra;
     strbuf_init(&extra, 0);

@@ -330,6 +330,28 @@ web_local_unix(struct req *req, int64_t t)
 }
 
 void
+web_empty_row(struct req *req, int cols, bool filtered, const char *what,
+              const char *new_href)
+{
+    struct strbuf *o = &req->out;
+    strbuf_printf(o, "<tr><td colspan=\"%d\" class=\"empty\">", cols);
+    if (filtered) {
+        html_txt(o, T("Nothing matches."));
+    } else {
+        html_txt(o, T("None yet:"));
+        html_txt(o, what);
+        if (new_href) {
+            html_raw(o, " · <a href=\"");
+            html_attr(o, new_href);
+            html_raw(o, "\">");
+            html_txt(o, T("New"));
+            html_raw(o, "</a>");
+        }
+    }
+    html_raw(o, "</td></tr>");
+}
+
+void
 web_h1(struct req *req, const char *text)
 {
     html_raw(&req->out, "<h1>");

@@ -407,22 +407,12 @@ table(struct req *req, const struct kind *k, const struct klist *l,
             filtered = filtered ||
                        (l->filter[i] && !((k->fields[i].flags & KF_SCOPE) &&
                                           app_scope(req)));
-        strbuf_printf(o, "<tr><td colspan=\"%zu\" class=\"empty\">", nf);
-        if (filtered) {
-            html_txt(o, T("Nothing matches."));
-        } else {
-            /* What to do next: 还没有村(社区) · 新建. */
-            html_txt(o, T("None yet:"));
-            html_txt(o, english(req) ? k->label_en : k->label);
-            if (links && may_write(req, k)) {
-                html_raw(o, " · <a href=\"");
-                html_attr(o, arena_printf(&req->arena, "/%s/new", k->path));
-                html_raw(o, "\">");
-                html_txt(o, T("New"));
-                html_raw(o, "</a>");
-            }
-        }
-        html_raw(o, "</td></tr>");
+        /* What to do next: 还没有村(社区) · 新建. */
+        web_empty_row(req, (int)nf, filtered,
+                      english(req) ? k->label_en : k->label,
+                      links && may_write(req, k)
+                          ? arena_printf(&req->arena, "/%s/new", k->path)
+                          : NULL);
     }
     /* The totals row: the count, then under each column that adds up
      * its total over every filtered row (not the page's alone). */

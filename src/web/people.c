@@ -235,6 +235,10 @@ web_people(struct req *req)
         flags_text(req, p->flags);
         html_raw(o, "</td></tr>");
     }
+    if (n == 0)
+        web_empty_row(req, 8,
+                      f.q || f.political_status || f.flag || page > 1,
+                      T("people on the roster"), "/people/new");
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"8\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld", (long long)total);

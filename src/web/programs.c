@@ -164,6 +164,9 @@ web_programs(struct req *req)
         web_td(req, web_date(req, web_jstr(v, "to")));
         strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
     }
+    if (json_array_size(items) == 0)
+        web_empty_row(req, 6, type || sel || f.dated || page > 1,
+                      T("training programs"), "/programs/new");
     web_total_foot(req, 6, "program-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);

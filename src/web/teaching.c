@@ -272,6 +272,9 @@ web_teachers(struct req *req)
         web_td(req, rate(req, r));
         html_raw(o, "</tr>");
     }
+    if (json_array_size(items) == 0)
+        web_empty_row(req, 7, f.q || f.level || sel || page > 1,
+                      T("teachers in the pool"), "/teachers/new");
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"7\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, ": %lld</td></tr></tfoot></table>", (long long)total);
@@ -787,6 +790,9 @@ web_courses(struct req *req)
                         : T("Not published"));
         html_raw(o, "</tr>");
     }
+    if (json_array_size(items) == 0)
+        web_empty_row(req, 6, f.q || f.module || page > 1, T("courses"),
+                      county ? "/courses/new" : NULL);
     web_total_foot(req, 6, "course-total", total);
     struct strbuf extra;
     strbuf_init(&extra, 0);

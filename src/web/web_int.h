@@ -58,6 +58,11 @@ void web_scope_form_begin(struct req *req, const char *id, const char *action,
                           const char *to);
 void web_scope_form_end(struct req *req, const char *township,
                         const char *from, const char *to);
+/* The one row of a list with no record, across cols columns: with
+ * filters given, that nothing matches; else what to do next, "还没有
+ * what · 新建" (new_href NULL: no link, the caller may not create). */
+void web_empty_row(struct req *req, int cols, bool filtered,
+                   const char *what, const char *new_href);
 /* Closes a list's table with its total: "Total: N", N in a span with id
  * (what the county report's figure counts). */
 void web_total_foot(struct req *req, int colspan, const char *id,
