@@ -396,7 +396,8 @@
       "JOIN schools s ON s.id = p.school_id WHERE cs.id = $1 RETURNING id",   \
       NULL)                                                                   \
     /* n, sum of totals (hundredths), excellent: all time, as the       \
-     * triggers keep them (migration 19) */                              \
+     * triggers keep them (migration 19); the county's is the sum of    \
+     * the teachers' rows, 0 the ratings of no teacher */                \
     Q(RATING_TEACHER, "i",                                                    \
       "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total), 0), "                \
       "COALESCE(SUM(excellent), 0) FROM rating_totals "                       \
@@ -408,7 +409,7 @@
     Q(RATING_ALL, "",                                                         \
       "SELECT COALESCE(SUM(n), 0), COALESCE(SUM(total), 0), "                \
       "COALESCE(SUM(excellent), 0) FROM rating_totals "                       \
-      "WHERE subject = 'all' AND id = 0", NULL)                               \
+      "WHERE subject = 'teacher'", NULL)                                      \
     /* The demo trainee's person: a member of the township, the first. */  \
     Q(DEMO_MEMBER, "s",                                                       \
       "SELECT id FROM people WHERE township_code = $1 "                       \
