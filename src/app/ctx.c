@@ -45,6 +45,9 @@ app_db(struct req *req)
         http_error(req, 500, "internal", NULL, "the database is unavailable");
         return NULL;
     }
+    /* A worker reads pages and lists: the small cache (db.h). */
+    if (db_cache(db, DB_CACHE_READ_KIB) != 0)
+        log_warn("database: %s", db_errmsg(db));
     pthread_mutex_lock(&dbs_lock);
     dbs = xrealloc(dbs, (ndbs + 1) * sizeof(*dbs));
     dbs[ndbs++] = db;

@@ -341,6 +341,16 @@ db_rollback(struct db *db)
 }
 
 int
+db_cache(struct db *db, int kib)
+{
+    if (db->kind != DB_SQLITE)
+        return 0;
+    char sql[48];
+    str_fmt(sql, sizeof(sql), "PRAGMA cache_size=-%d;", kib);
+    return db->ops->exec_script(db, sql);
+}
+
+int
 db_analyze(struct db *db)
 {
     return db->kind == DB_PG ? db->ops->exec_script(db, "ANALYZE") : 0;

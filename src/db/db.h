@@ -121,6 +121,16 @@ int db_backup(struct db *db, const char *path);
  * target already holds tables. */
 int db_restore(struct db *db, const char *path);
 
+/* This connection's page cache, in KiB (SQLite's cache_size; on
+ * PostgreSQL the cache is the server's and this does nothing). A
+ * connection opens with the bulk size, which writers of many rows want
+ * (an import, the check-in writer, the demo: PERF.md pitfall 3); the
+ * request workers, which read pages and lists, take the small one, so
+ * the server stays small (SPEC §5: < 50 MB) while the file's pages stay
+ * in the system's cache. 0 or ERR_DB. */
+enum { DB_CACHE_READ_KIB = 4096, DB_CACHE_BULK_KIB = 16384 };
+int db_cache(struct db *db, int kib);
+
 /* Refreshes the planner's statistics after a bulk load (ANALYZE on
  * PostgreSQL; nothing on SQLite, whose plans do not depend on them
  * here). Without it PostgreSQL plans a fresh county's queries for empty

@@ -338,7 +338,7 @@ db_sqlite_open(const char *path, struct db **out, char *err, size_t errlen)
                                   "PRAGMA synchronous=FULL;"
                                   "PRAGMA foreign_keys=ON;"
                                   "PRAGMA temp_store=MEMORY;"
-                                  "PRAGMA cache_size=-16384;";
+                                  "PRAGMA cache_size=-16384;"; /* bulk */
     if (sq_exec_script(&s->base, pragmas) != 0) {
         str_fmt(err, errlen, "%s: %s", path, s->base.errmsg);
         sq_close(&s->base);
