@@ -96,12 +96,6 @@ village_select(struct req *req, struct db *db, const char *township,
     web_field_error(req, err);
 }
 
-/* A village by name, or by its code when the code is not a known one. */
-static const char *
-village_text(const struct person *p)
-{
-    return p->village_name ? p->village_name : p->village_code;
-}
 
 /* The list's filters as query arguments ("&name=value"...), for the
  * exports and the pager. */
@@ -230,7 +224,7 @@ web_people(struct req *req)
         web_td(req, p->phone_masked);
         web_td(req, label(req, status_labels, NLABELS(status_labels),
                           p->political_status));
-        web_td(req, village_text(p));
+        web_td(req, web_name_or_code(p->village_name, p->village_code));
         html_raw(o, "<td>");
         flags_text(req, p->flags);
         html_raw(o, "</td></tr>");
@@ -345,11 +339,10 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
             label(req, status_labels, NLABELS(status_labels),
                   p.political_status));
     web_row(req, "Township",
-            p.township_name ? p.township_name : p.township_code);
-    web_row(req, "Village", village_text(&p));
+            web_name_or_code(p.township_name, p.township_code));
+    web_row(req, "Village", web_name_or_code(p.village_name, p.village_code));
     web_row(req, "Member category",
-            p.member_category_name ? p.member_category_name
-                                   : p.member_category);
+            web_name_or_code(p.member_category_name, p.member_category));
     html_raw(o, "<tr><th>");
     html_txt(o, T("Flags"));
     html_raw(o, "</th><td>");

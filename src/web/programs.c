@@ -614,8 +614,7 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
             html_raw(o, "<tr>");
             web_td(req, fp->name);
             web_td(req, fp->id_number_masked);
-            web_td(req, fp->village_name ? fp->village_name
-                                         : fp->village_code);
+            web_td(req, web_name_or_code(fp->village_name, fp->village_code));
             html_raw(o, "<td>");
             web_form_begin(req, "enrol-form",
                            arena_printf(&req->arena, "/sessions/%lld/enroll",

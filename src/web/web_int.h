@@ -144,6 +144,12 @@ void web_query_arg(struct strbuf *sb, const char *name, const char *value);
 json_t *web_owned(struct req *req, json_t *v);
 /* s when it is given and not "", else NULL (a form's empty field). */
 const char *web_nonempty(const char *s);
+/* A code's name, or the code itself when it names nothing known. */
+static inline const char *
+web_name_or_code(const char *name, const char *code)
+{
+    return name ? name : code;
+}
 /* The "id" member of a record. */
 int64_t web_id_of(json_t *v);
 /* "base/id", the address of a record's page. */
