@@ -630,18 +630,62 @@ api_hours_behind(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct hours_row *rows;
+    size_t n;
     int64_t total, bound, meeting;
-    if (hours_behind(db, township, year, (enum hours_status)status, page,
-                     per_page, items, &total, &bound, &meeting) != 0) {
-        json_decref(items);
+    if (hours_behind(db, &req->arena, township, year,
+                     (enum hours_status)status, page, per_page, &rows, &n,
+                     &total, &bound, &meeting) != 0)
         return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++) {
+        const struct hours_row *m = &rows[i];
+        jw_obj(w);
+        jw_key(w, "person_id");
+        jw_int(w, m->person_id);
+        const struct {
+            const char *key, *s;
+        } text[] = {
+            {"name", m->name},
+            {"village_code", m->village_code},
+            {"id_number_masked", m->id_number_masked},
+            {"target", rules_target_name(m->who)},
+        };
+        for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++) {
+            jw_key(w, text[k].key);
+            jw_str(w, text[k].s);
+        }
+        const struct {
+            const char *key;
+            int64_t v;
+        } num[] = {
+            {"minutes", m->minutes},
+            {"classes", m->classes},
+            {"target_hours", m->target_hours},
+            {"target_classes", m->target_classes},
+        };
+        for (size_t k = 0; k < sizeof(num) / sizeof(num[0]); k++) {
+            jw_key(w, num[k].key);
+            jw_int(w, num[k].v);
+        }
+        jw_key(w, "met");
+        jw_bool(w, m->met);
+        jw_end(w);
     }
-    json_t *v = http_list(items, total, page, per_page);
-    json_object_set_new(v, "year", json_integer(year));
-    json_object_set_new(v, "persons_total", json_integer(bound));
-    json_object_set_new(v, "persons_meeting_target", json_integer(meeting));
-    return http_json(req, 200, v);
+    http_list_meta(req, total, page, per_page);
+    const struct {
+        const char *key;
+        int64_t v;
+    } meta[] = {
+        {"year", year},
+        {"persons_total", bound},
+        {"persons_meeting_target", meeting},
+    };
+    for (size_t k = 0; k < sizeof(meta) / sizeof(meta[0]); k++) {
+        jw_key(w, meta[k].key);
+        jw_int(w, meta[k].v);
+    }
+    return http_list_close(req);
 }
 
 /* --- annual plans ----------------------------------------------------- */

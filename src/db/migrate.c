@@ -1075,6 +1075,56 @@ static const struct migration migrations[] = {
      "CREATE TRIGGER person_hours_change AFTER UPDATE OF person_id, year,"
      "  minutes, program_id, concentrated ON attendance"
      "  FOR EACH ROW EXECUTE FUNCTION person_hours();"},
+    {21, "the roster's versions, moved on by triggers",
+     /* Who a study-hours target binds follows a member's township,
+      * status and flags. Every write that can change them moves the
+      * township's number on, in the same transaction, so the hours
+      * counts (domain/classes.c) are kept while the roster's and the
+      * attendance's versions both stay. As in migration 16, the row ''
+      * starts the sum at a random base. */
+     "CREATE TABLE people_versions ("
+     "  township_code TEXT PRIMARY KEY,"
+     "  n BIGINT NOT NULL);",
+     "INSERT INTO people_versions(township_code, n)"
+     " VALUES ('', abs(random()) % 1125899906842624);"
+     "CREATE TRIGGER people_version_insert AFTER INSERT ON people"
+     " BEGIN INSERT INTO people_versions(township_code, n)"
+     "  VALUES (new.township_code, 1)"
+     "  ON CONFLICT(township_code) DO UPDATE SET n = n + 1; END;"
+     "CREATE TRIGGER people_version_update AFTER UPDATE OF township_code,"
+     " voided_at, political_status, flags ON people"
+     " BEGIN INSERT INTO people_versions(township_code, n)"
+     "  VALUES (new.township_code, 1)"
+     "  ON CONFLICT(township_code) DO UPDATE SET n = n + 1;"
+     "  UPDATE people_versions SET n = n + 1"
+     "  WHERE township_code = old.township_code"
+     "  AND old.township_code <> new.township_code; END;"
+     "CREATE TRIGGER people_version_delete AFTER DELETE ON people"
+     " BEGIN UPDATE people_versions SET n = n + 1"
+     "  WHERE township_code = old.township_code; END;",
+     "INSERT INTO people_versions(township_code, n)"
+     " VALUES ('', floor(random() * 1125899906842624)::bigint);"
+     "CREATE FUNCTION people_version() RETURNS trigger"
+     " LANGUAGE plpgsql AS $$"
+     " BEGIN"
+     "  IF TG_OP IN ('INSERT', 'UPDATE') THEN"
+     "   INSERT INTO people_versions(township_code, n)"
+     "    VALUES (NEW.township_code, 1)"
+     "    ON CONFLICT(township_code) DO UPDATE"
+     "    SET n = people_versions.n + 1;"
+     "  END IF;"
+     "  IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE'"
+     "      AND OLD.township_code <> NEW.township_code) THEN"
+     "   UPDATE people_versions SET n = n + 1"
+     "    WHERE township_code = OLD.township_code;"
+     "  END IF;"
+     "  RETURN NULL;"
+     " END $$;"
+     "CREATE TRIGGER people_version AFTER INSERT OR DELETE ON people"
+     "  FOR EACH ROW EXECUTE FUNCTION people_version();"
+     "CREATE TRIGGER people_version_change AFTER UPDATE OF township_code,"
+     "  voided_at, political_status, flags ON people"
+     "  FOR EACH ROW EXECUTE FUNCTION people_version();"},
 };
 
 #define NMIGRATIONS (sizeof(migrations) / sizeof(migrations[0]))

@@ -120,19 +120,4 @@
     Q(COVERED_LIST, "siiii",                                                  \
       "SELECT v.id, v.code, v.name, v.township_code, t.name " COVERED_FROM    \
       "ORDER BY t.seq, v.id LIMIT $4 OFFSET $5", NULL)                        \
-    Q(COVERED_COUNT, "sii", "SELECT COUNT(*) " COVERED_FROM, NULL)            \
-    /* political_status, flags, how many: the members the yearly targets \
-     * may bind ($1 township) */                                          \
-    Q(REPORT_MEMBER_KINDS, "s",                                               \
-      "SELECT political_status, flags, COUNT(*) FROM people "                 \
-      "WHERE voided_at IS NULL "                                              \
-      "AND political_status IN ('member', 'probationary') "                   \
-      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
-      "GROUP BY political_status, flags", NULL)                               \
-    /* political_status, flags, minutes, classes of each member who      \
-     * attended in year $1 ($2 township) */                               \
-    Q(REPORT_MEMBER_HOURS, "is",                                              \
-      "SELECT p.political_status, p.flags, h.minutes, h.classes "             \
-      "FROM person_hours h JOIN people p ON p.id = h.person_id "              \
-      "WHERE h.year = $1 AND p.voided_at IS NULL "                            \
-      "AND (CAST($2 AS TEXT) IS NULL OR p.township_code = $2)", NULL)
+    Q(COVERED_COUNT, "sii", "SELECT COUNT(*) " COVERED_FROM, NULL)

@@ -365,17 +365,46 @@
       "SELECT hours, min_classes FROM hour_targets WHERE who = $1 "           \
       "AND year_from <= $2 AND (year_to IS NULL OR year_to >= $2) "           \
       "ORDER BY year_from DESC LIMIT 1", NULL)                                \
-    /* id, name, village_code, political_status, flags, minutes, classes,  \
-     * id_number_masked: $1 year, $2 township (NULL: all) */               \
-    Q(HOURS_MEMBERS, "is",                                                    \
+    /* id, name, village_code, political_status, flags, minutes, classes,     \
+     * id_number_masked of the living people of the county ($2: of a          \
+     * township), in pinyin order: hours_behind walks them with the           \
+     * order's index and stops once its page is full. Who a target binds      \
+     * is rules.c's to say, so no status is filtered here. */                 \
+    Q(HOURS_WALK, "i",                                                        \
       "SELECT p.id, p.name, p.village_code, p.political_status, p.flags, "    \
       "COALESCE(h.minutes, 0), COALESCE(h.classes, 0), p.id_number_masked "   \
       "FROM people p LEFT JOIN person_hours h "                               \
       "ON h.person_id = p.id AND h.year = $1 "                                \
-      "WHERE (CAST($2 AS TEXT) IS NULL OR p.township_code = $2) "             \
-      "AND p.voided_at IS NULL "                                              \
-      "AND p.political_status IN ('member', 'probationary') "                 \
+      "WHERE p.voided_at IS NULL ORDER BY p.sort_pinyin, p.id", NULL)         \
+    Q(HOURS_WALK_T, "is",                                                     \
+      "SELECT p.id, p.name, p.village_code, p.political_status, p.flags, "    \
+      "COALESCE(h.minutes, 0), COALESCE(h.classes, 0), p.id_number_masked "   \
+      "FROM people p LEFT JOIN person_hours h "                               \
+      "ON h.person_id = p.id AND h.year = $1 "                                \
+      "WHERE p.township_code = $2 AND p.voided_at IS NULL "                   \
       "ORDER BY p.sort_pinyin, p.id", NULL)                                   \
+    /* political_status, flags, how many: the members the yearly targets      \
+     * may bind ($1 township, NULL: the county) */                            \
+    Q(HOURS_MEMBER_KINDS, "s",                                                \
+      "SELECT political_status, flags, COUNT(*) FROM people "                 \
+      "WHERE voided_at IS NULL "                                              \
+      "AND political_status IN ('member', 'probationary') "                   \
+      "AND (CAST($1 AS TEXT) IS NULL OR township_code = $1) "                 \
+      "GROUP BY political_status, flags", NULL)                               \
+    /* political_status, flags, minutes, classes of each member who           \
+     * attended in year $1 ($2 township) */                                   \
+    Q(HOURS_MEMBER_ROWS, "is",                                                \
+      "SELECT p.political_status, p.flags, h.minutes, h.classes "             \
+      "FROM person_hours h JOIN people p ON p.id = h.person_id "              \
+      "WHERE h.year = $1 AND p.voided_at IS NULL "                            \
+      "AND (CAST($2 AS TEXT) IS NULL OR p.township_code = $2)", NULL)         \
+    /* the version of township $1's roster (NULL: the county's), which        \
+     * every write to a person's township, status or flags moves on           \
+     * (migration 21) */                                                      \
+    Q(PEOPLE_VERSION, "s",                                                    \
+      "SELECT COALESCE(SUM(n), 0) FROM people_versions "                      \
+      "WHERE township_code = '' OR CAST($1 AS TEXT) IS NULL "                 \
+      "OR township_code = $1", NULL)                                          \
     Q(RATING_RULE, "i",                                                       \
       "SELECT w_content, w_method, w_effect, w_attitude, excellent, good, "   \
       "pass, prior_weight, min_ratings FROM rating_rules "                    \

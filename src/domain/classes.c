@@ -8,10 +8,10 @@
 #include "rules.h"
 
 #include "../core/err.h"
+#include "../core/keep.h"
 #include "../core/keyring.h"
 #include "../core/util.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -296,55 +296,7 @@ class_page(struct db *db, struct arena *a, const struct class_filter *f,
  * alone decide are kept (they carry their session's township, program,
  * type and start, and a session with attendance is never voided or
  * moved); a teacher's or a school's list is counted each time. */
-#define TOTALS_CACHE 32
-static struct totals_entry {
-    int64_t version, program_id, from, to, times, persons;
-    char township[16], type[33];
-    bool used;
-} totals_cache[TOTALS_CACHE];
-static unsigned totals_next;
-static pthread_mutex_t totals_lock = PTHREAD_MUTEX_INITIALIZER;
-
-static bool
-totals_same(const struct totals_entry *e, const struct class_filter *f,
-            int64_t version)
-{
-    return e->used && e->version == version &&
-           e->program_id == f->program_id && e->from == f->from &&
-           e->to == f->to &&
-           strcmp(e->township, f->township ? f->township : "") == 0 &&
-           strcmp(e->type, f->type ? f->type : "") == 0;
-}
-
-static bool
-totals_cached(const struct class_filter *f, int64_t version, int64_t *times,
-              int64_t *persons)
-{
-    bool hit = false;
-    pthread_mutex_lock(&totals_lock);
-    for (size_t i = 0; i < TOTALS_CACHE && !hit; i++)
-        if (totals_same(&totals_cache[i], f, version)) {
-            *times = totals_cache[i].times;
-            *persons = totals_cache[i].persons;
-            hit = true;
-        }
-    pthread_mutex_unlock(&totals_lock);
-    return hit;
-}
-
-static void
-totals_keep(const struct class_filter *f, int64_t version, int64_t times,
-            int64_t persons)
-{
-    struct totals_entry e = {version, f->program_id, f->from, f->to,
-                             times,   persons,      "",      "", true};
-    str_fmt(e.township, sizeof(e.township), "%s",
-            f->township ? f->township : "");
-    str_fmt(e.type, sizeof(e.type), "%s", f->type ? f->type : "");
-    pthread_mutex_lock(&totals_lock);
-    totals_cache[totals_next++ % TOTALS_CACHE] = e;
-    pthread_mutex_unlock(&totals_lock);
-}
+static struct keep totals_kept = KEEP_INIT;
 
 int
 class_totals(struct db *db, const struct class_filter *f,
@@ -352,15 +304,23 @@ class_totals(struct db *db, const struct class_filter *f,
 {
     /* Read before the count: a check-in between the two moves the
      * version on, so what is kept is never older than its version. */
-    int64_t version = 0;
-    bool keep = f->teacher_id == 0 && f->school_id == 0 &&
-                (f->township == NULL || strlen(f->township) < 16) &&
-                (f->type == NULL || strlen(f->type) < 33);
-    if (keep && db_int1(db, Q_ATTENDANCE_VERSION, &version, "s",
-                        f->township) != 0)
-        return ERR_DB;
-    if (keep && totals_cached(f, version, person_times, persons))
-        return 0;
+    int64_t version = 0, v[2];
+    char key[KEEP_KEY] = "";
+    if (f->teacher_id == 0 && f->school_id == 0) {
+        if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", f->township))
+            return ERR_DB;
+        if (str_fmt(key, sizeof(key), "%lld|%lld|%lld|%lld|%s|%s",
+                    (long long)version, (long long)f->program_id,
+                    (long long)f->from, (long long)f->to,
+                    f->township ? f->township : "",
+                    f->type ? f->type : "") != 0)
+            key[0] = '\0'; /* too long to keep: counted each time */
+        if (keep_get(&totals_kept, key, v, 2)) {
+            *person_times = v[0];
+            *persons = v[1];
+            return 0;
+        }
+    }
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
     const int64_t *school = f->school_id ? &f->school_id : NULL;
@@ -370,13 +330,12 @@ class_totals(struct db *db, const struct class_filter *f,
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);
-    *person_times = rc > 0 ? db_int(r, 0) : 0;
-    *persons = rc > 0 ? db_int(r, 1) : 0;
+    *person_times = v[0] = rc > 0 ? db_int(r, 0) : 0;
+    *persons = v[1] = rc > 0 ? db_int(r, 1) : 0;
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    if (keep)
-        totals_keep(f, version, *person_times, *persons);
+    keep_put(&totals_kept, key, v, 2);
     return 0;
 }
 
@@ -731,46 +690,139 @@ hours_targets(struct db *db, int year, int64_t hours[2], int64_t classes[2])
     return rc == ERR_NOTFOUND ? 0 : rc; /* none that year: nobody bound */
 }
 
-int
-hours_behind(struct db *db, const char *township, int year,
-             enum hours_status status, int64_t page, int64_t per_page,
-             json_t *items, int64_t *total, int64_t *bound, int64_t *meeting)
+static struct keep hours_kept = KEEP_INIT;
+
+/* hours_counts with the year's targets h, c already read (h[0] > 0). The
+ * denominator comes from the members' (status, flags) kinds, the
+ * numerator from those who attended; rules.c decides who is bound to what
+ * and who meets it. */
+static int
+counts_of(struct db *db, const char *t, int year, const int64_t h[2],
+          const int64_t c[2], int64_t *bound, int64_t *meeting)
 {
-    int64_t h[2], c[2];
-    int rc = hours_targets(db, year, h, c);
-    if (rc != 0)
-        return rc;
-    bool have = h[0] > 0;
-    struct db_res *r = db_query(db, Q_HOURS_MEMBERS, "is", (int64_t)year,
-                                township);
+    /* Versions before counts, as class_totals. A person's hours move
+     * with check-ins in any township's classes, so the county's
+     * attendance version; their kind moves only with their township's
+     * roster. */
+    int64_t av, pv, v[2];
+    char key[KEEP_KEY] = "";
+    if (db_int1(db, Q_ATTENDANCE_VERSION, &av, "s", NULL) != 0 ||
+        db_int1(db, Q_PEOPLE_VERSION, &pv, "s", t) != 0)
+        return ERR_DB;
+    if (str_fmt(key, sizeof(key), "%d|%s|%lld|%lld|%lld|%lld|%lld|%lld",
+                year, t ? t : "", (long long)av, (long long)pv,
+                (long long)h[0], (long long)h[1], (long long)c[0],
+                (long long)c[1]) != 0)
+        key[0] = '\0';
+    if (keep_get(&hours_kept, key, v, 2)) {
+        *bound = v[0];
+        *meeting = v[1];
+        return 0;
+    }
+    struct db_res *r = db_query(db, Q_HOURS_MEMBER_KINDS, "s", t);
     if (r == NULL)
         return ERR_DB;
-    *total = *bound = *meeting = 0;
-    int64_t skip = (page - 1) * per_page;
+    int rc;
+    v[0] = v[1] = 0;
     while ((rc = db_next(r)) > 0) {
-        enum target_who w = rules_target_who(db_text(r, 3), db_text(r, 4));
-        if (!have || (w != TARGET_MEMBER && w != TARGET_CADRE))
+        enum target_who w = rules_target_who(db_text(r, 0), db_text(r, 1));
+        if (w == TARGET_MEMBER || w == TARGET_CADRE)
+            v[0] += db_int(r, 2);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    r = db_query(db, Q_HOURS_MEMBER_ROWS, "is", (int64_t)year, t);
+    if (r == NULL)
+        return ERR_DB;
+    while ((rc = db_next(r)) > 0) {
+        enum target_who w = rules_target_who(db_text(r, 0), db_text(r, 1));
+        if (w != TARGET_MEMBER && w != TARGET_CADRE)
             continue;
         int k = w == TARGET_CADRE;
-        int64_t minutes = db_int(r, 5), classes = db_int(r, 6);
-        (*bound)++;
+        v[1] += rules_target_met(db_int(r, 2), db_int(r, 3), h[k], c[k]);
+    }
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    keep_put(&hours_kept, key, v, 2);
+    *bound = v[0];
+    *meeting = v[1];
+    return 0;
+}
+
+int
+hours_counts(struct db *db, const char *township, int year, int64_t *bound,
+             int64_t *meeting)
+{
+    int64_t h[2], c[2];
+    *bound = *meeting = 0;
+    int rc = hours_targets(db, year, h, c);
+    if (rc != 0 || h[0] == 0) /* none that year: nobody bound */
+        return rc;
+    return counts_of(db, township, year, h, c, bound, meeting);
+}
+
+/* The columns of HOURS_WALK and HOURS_WALK_T. */
+enum {
+    HW_ID, HW_NAME, HW_VILLAGE, HW_STATUS, HW_FLAGS, HW_MINUTES,
+    HW_CLASSES, HW_MASKED,
+};
+
+int
+hours_behind(struct db *db, struct arena *a, const char *township, int year,
+             enum hours_status status, int64_t page, int64_t per_page,
+             struct hours_row **rows, size_t *n, int64_t *total,
+             int64_t *bound, int64_t *meeting)
+{
+    int64_t h[2], c[2];
+    *rows = NULL;
+    *n = 0;
+    *total = *bound = *meeting = 0;
+    int rc = hours_targets(db, year, h, c);
+    if (rc != 0 || h[0] == 0)
+        return rc;
+    if ((rc = counts_of(db, township, year, h, c, bound, meeting)) != 0)
+        return rc;
+    *total = status == HOURS_BEHIND    ? *bound - *meeting
+             : status == HOURS_MEETING ? *meeting
+                                       : *bound;
+    int64_t skip = (page - 1) * per_page;
+    if (*total <= skip)
+        return 0;
+    *rows = arena_alloc(a, (size_t)per_page * sizeof(**rows));
+    struct db_res *r =
+        township ? db_query(db, Q_HOURS_WALK_T, "is", (int64_t)year, township)
+                 : db_query(db, Q_HOURS_WALK, "i", (int64_t)year);
+    if (r == NULL)
+        return ERR_DB;
+    /* In the order's index: the walk stops once the page is full, so
+     * the first pages read a few dozen rows, not the county. */
+    int64_t seen = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0) {
+        enum target_who w =
+            rules_target_who(db_text(r, HW_STATUS), db_text(r, HW_FLAGS));
+        if (w != TARGET_MEMBER && w != TARGET_CADRE)
+            continue;
+        int k = w == TARGET_CADRE;
+        int64_t minutes = db_int(r, HW_MINUTES);
+        int64_t classes = db_int(r, HW_CLASSES);
         bool met = rules_target_met(minutes, classes, h[k], c[k]);
-        *meeting += met;
         if ((status == HOURS_BEHIND && met) ||
-            (status == HOURS_MEETING && !met))
+            (status == HOURS_MEETING && !met) || seen++ < skip)
             continue;
-        if ((*total)++ < skip || (int64_t)json_array_size(items) >= per_page)
-            continue;
-        json_array_append_new(
-            items,
-            json_pack("{s:I, s:s, s:s?, s:s, s:s, s:I, s:I, s:I, s:I, s:b}",
-                      "person_id", (json_int_t)db_int(r, 0), "name",
-                      db_text(r, 1), "village_code", db_text(r, 2),
-                      "id_number_masked", db_text(r, 7), "target",
-                      rules_target_name(w), "minutes", (json_int_t)minutes,
-                      "classes", (json_int_t)classes, "target_hours",
-                      (json_int_t)h[k], "target_classes", (json_int_t)c[k],
-                      "met", met));
+        (*rows)[(*n)++] = (struct hours_row){
+            .person_id = db_int(r, HW_ID),
+            .name = record_text(r, a, HW_NAME),
+            .village_code = record_text(r, a, HW_VILLAGE),
+            .id_number_masked = record_text(r, a, HW_MASKED),
+            .who = w,
+            .minutes = minutes,
+            .classes = classes,
+            .target_hours = h[k],
+            .target_classes = c[k],
+            .met = met,
+        };
     }
     db_end(r);
     return rc < 0 ? ERR_DB : 0;

@@ -165,20 +165,34 @@ int hours_person(struct db *db, int64_t person_id, int year, json_t **out);
  * when none is configured for that year. 0 or ERR_DB. */
 int hours_targets(struct db *db, int year, int64_t hours[2],
                   int64_t classes[2]);
+/* How many members of a township (NULL: the county) the targets of a
+ * year bind, and how many meet theirs: the report's 学时 figures and the
+ * heads of the list they open. Kept while the roster's and the
+ * attendance's versions and the targets stay. 0 or ERR_DB. */
+int hours_counts(struct db *db, const char *township, int year,
+                 int64_t *bound, int64_t *meeting);
 /* Which members hours_behind lists. */
 enum hours_status {
     HOURS_BEHIND,  /* behind their target */
     HOURS_MEETING, /* meeting it (the report's 学时达标) */
     HOURS_BOUND,   /* every member a target binds */
 };
-/* The members of a township (NULL: the county) bound by a target in a
- * year and of the status asked, in pinyin order (never ranked by hours);
- * *total counts them; also how many members the targets bind and how
- * many meet theirs. */
-int hours_behind(struct db *db, const char *township, int year,
-                 enum hours_status status, int64_t page, int64_t per_page,
-                 json_t *items, int64_t *total, int64_t *bound,
-                 int64_t *meeting);
+/* A member bound by a target, with their own progress. */
+struct hours_row {
+    int64_t person_id;
+    const char *name, *village_code, *id_number_masked; /* NULL: none */
+    enum target_who who;                   /* TARGET_MEMBER or _CADRE */
+    int64_t minutes, classes, target_hours, target_classes;
+    bool met;
+};
+/* A page of the members of a township (NULL: the county) bound by a
+ * target in a year and of the status asked, in pinyin order (never
+ * ranked by hours): *rows gets *n records copied into a, *total counts
+ * them all; also hours_counts' two figures. 0 or ERR_DB. */
+int hours_behind(struct db *db, struct arena *a, const char *township,
+                 int year, enum hours_status status, int64_t page,
+                 int64_t per_page, struct hours_row **rows, size_t *n,
+                 int64_t *total, int64_t *bound, int64_t *meeting);
 
 /* Whether person attended session_id: 0 with *yes, or ERR_DB. */
 int class_attended(struct db *db, int64_t session_id, int64_t person_id,

@@ -66,46 +66,6 @@ by_type(struct db *db, const char *t, int64_t from, int64_t to)
     return o;
 }
 
-/* How many members the year's targets bind, and how many meet theirs:
- * the denominator from the members' (status, flags) kinds, the numerator
- * from those who attended; rules.c decides who is bound to what and who
- * meets it, as for hours_behind, the list these figures open. */
-static int
-study_hours(struct db *db, const char *t, int year, int64_t *bound,
-            int64_t *meeting)
-{
-    int64_t h[2] = {0, 0}, c[2] = {0, 0};
-    *bound = *meeting = 0;
-    if (hours_targets(db, year, h, c) != 0)
-        return ERR_DB;
-    if (h[0] == 0)
-        return 0; /* no targets that year */
-    struct db_res *r = db_query(db, Q_REPORT_MEMBER_KINDS, "s", t);
-    if (r == NULL)
-        return ERR_DB;
-    int rc;
-    while ((rc = db_next(r)) > 0) {
-        enum target_who w = rules_target_who(db_text(r, 0), db_text(r, 1));
-        if (w == TARGET_MEMBER || w == TARGET_CADRE)
-            *bound += db_int(r, 2);
-    }
-    db_end(r);
-    if (rc < 0)
-        return ERR_DB;
-    r = db_query(db, Q_REPORT_MEMBER_HOURS, "is", (int64_t)year, t);
-    if (r == NULL)
-        return ERR_DB;
-    while ((rc = db_next(r)) > 0) {
-        enum target_who w = rules_target_who(db_text(r, 0), db_text(r, 1));
-        if (w != TARGET_MEMBER && w != TARGET_CADRE)
-            continue;
-        int k = w == TARGET_CADRE;
-        *meeting += rules_target_met(db_int(r, 2), db_int(r, 3), h[k], c[k]);
-    }
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
-}
-
 /* The rating rule of the year a range ends in (the minimum count and the
  * prior's weight), or the defaults when none is configured. */
 static int
@@ -293,7 +253,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
     rules_day(to - 1, day, &year);
     int64_t bound = 0, meeting = 0;
     if (rc == 0)
-        rc = study_hours(db, t, year, &bound, &meeting);
+        rc = hours_counts(db, t, year, &bound, &meeting);
     json_t *types_ = rc == 0 ? by_type(db, t, from, to) : NULL;
     if (types_ == NULL) {
         json_decref(ev);

@@ -49,13 +49,13 @@ web_hours(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct hours_row *rows;
+    size_t n;
     int64_t total, bound, meeting;
-    if (hours_behind(db, t, year, (enum hours_status)status, page, per_page,
-                     items, &total, &bound, &meeting) != 0) {
-        json_decref(items);
+    if (hours_behind(db, &req->arena, t, year, (enum hours_status)status,
+                     page, per_page, &rows, &n, &total, &bound,
+                     &meeting) != 0)
         return app_db_error(req, db);
-    }
     web_page_begin(req, T("Study hours"), "/hours");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"report\"><h1>");
@@ -118,29 +118,22 @@ web_hours(struct req *req)
     web_th(req, "Hours");
     web_th(req, "Concentrated classes");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        strbuf_printf(
-            o, "<tr><td><a href=\"/people/%lld\">",
-            (long long)json_integer_value(json_object_get(v, "person_id")));
-        html_txt(o, web_jstr(v, "name"));
+    for (size_t i = 0; i < n; i++) {
+        const struct hours_row *m = &rows[i];
+        strbuf_printf(o, "<tr><td><a href=\"/people/%lld\">",
+                      (long long)m->person_id);
+        html_txt(o, m->name);
         html_raw(o, "</a></td>");
-        web_td(req, web_jstr(v, "id_number_masked"));
-        web_td(req, T(strcmp(web_jstr(v, "target"), "cadre") == 0
+        web_td(req, m->id_number_masked);
+        web_td(req, T(m->who == TARGET_CADRE
                           ? "Secretaries and committee members"
                           : "Party members"));
-        strbuf_printf(
-            o, "<td>%.1f / %lld</td><td>%lld / %lld</td></tr>",
-            (double)json_integer_value(json_object_get(v, "minutes")) / 60.0,
-            (long long)json_integer_value(json_object_get(v, "target_hours")),
-            (long long)json_integer_value(json_object_get(v, "classes")),
-            (long long)json_integer_value(
-                json_object_get(v, "target_classes")));
+        strbuf_printf(o, "<td>%.1f / %lld</td><td>%lld / %lld</td></tr>",
+                      (double)m->minutes / 60.0,
+                      (long long)m->target_hours, (long long)m->classes,
+                      (long long)m->target_classes);
     }
     html_raw(o, "</tbody></table>");
-    json_decref(items);
     struct strbuf extra;
     strbuf_init(&extra, 0);
     strbuf_printf(&extra, "&year=%d", year);

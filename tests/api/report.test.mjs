@@ -239,6 +239,33 @@ describe('county report', () => {
     assert.equal(march.village_training.villages_covered, 0);
   });
 
+  test('report-1.15 the study-hours figures and their list follow a change of flags at once', async () => {
+    // Counted once, the figures are kept between requests; a write to a
+    // member's flags must show on the next one, on either database.
+    const sun = (await admin('GET', `/api/v1/people?q=${encodeURIComponent('孙三')}`)).json.items[0];
+    const hours = async (q) => {
+      const r = await admin('GET', `/api/v1/hours/behind?year=2026&${q}`);
+      assert.equal(r.status, 200, r.text);
+      return r.json;
+    };
+    const flags = async (f) => {
+      const r = await admin('PATCH', `/api/v1/people/${sun.id}`, { json: { flags: f } });
+      assert.equal(r.status, 200, r.text);
+    };
+    for (const [f, county, b] of [[[], 3, 1], [['exempt'], 2, 0]]) {
+      await report('from=2026-01-01&to=2026-12-31'); // counted and kept
+      await flags(f);
+      const r = await report('from=2026-01-01&to=2026-12-31');
+      assert.deepEqual(r.study_hours, { persons_meeting_target: 1, persons_total: county, year: 2026 });
+      const rb = await report(`from=2026-01-01&to=2026-12-31&township=${B}`);
+      assert.equal(rb.study_hours.persons_total, b);
+      const l = await hours(`township=${B}`);
+      assert.equal(l.persons_total, b);
+      assert.equal(l.total, b);
+      assert.deepEqual(l.items.map((x) => x.person_id), b ? [sun.id] : []);
+    }
+  });
+
   test('report-1.7 one default period everywhere: the calendar year to date, China time', async () => {
     const r = await report('');
     assert.equal(r.from, `${thisYear}-01-01`);

@@ -9,6 +9,7 @@
 #include "../../src/core/err.h"
 #include "../../src/core/image.h"
 #include "../../src/core/jsonw.h"
+#include "../../src/core/keep.h"
 #include "../../src/core/log.h"
 #include "../../src/core/sheet.h"
 #include "../../src/core/strbuf.h"
@@ -156,6 +157,39 @@ str_copy_reports_truncation(void **state)
     assert_int_equal(str_copy(b, sizeof(b), "abcd"), ERR_RANGE);
     assert_string_equal(b, "abc");
     assert_int_equal(str_fmt(b, sizeof(b), "%d", 12345), ERR_RANGE);
+}
+
+/* Kept figures come back under their own key only; the ring forgets
+ * the oldest, and a key too long to keep is never kept. */
+static void
+keep_returns_only_what_its_key_kept(void **state)
+{
+    (void)state;
+    static struct keep k = KEEP_INIT;
+    int64_t v[2], one[2] = {1, 2}, got[2];
+    assert_false(keep_get(&k, "a|1", got, 2));
+    keep_put(&k, "a|1", one, 2);
+    assert_true(keep_get(&k, "a|1", got, 2));
+    assert_int_equal(got[0], 1);
+    assert_int_equal(got[1], 2);
+    assert_false(keep_get(&k, "a|2", got, 2)); /* a newer version */
+    assert_false(keep_get(&k, "a|", got, 2));  /* a prefix is not it */
+    for (int i = 0; i < KEEP_SLOTS; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "b|%d", i);
+        v[0] = v[1] = i;
+        keep_put(&k, key, v, 2);
+    }
+    assert_false(keep_get(&k, "a|1", got, 2)); /* aged out */
+    assert_true(keep_get(&k, "b|0", got, 2));
+    assert_int_equal(got[1], 0);
+    char big[KEEP_KEY + 1];
+    memset(big, 'x', sizeof(big) - 1);
+    big[KEEP_KEY] = '\0';
+    keep_put(&k, big, one, 2);
+    assert_false(keep_get(&k, big, got, 2));
+    keep_put(&k, "", one, 2);
+    assert_false(keep_get(&k, "", got, 2));
 }
 
 static void
@@ -754,6 +788,7 @@ static const struct CMUnitTest tests[] = {
     cmocka_unit_test(json_writer_places_commas_and_escapes),
     cmocka_unit_test(log_lines_cannot_be_forged),
     cmocka_unit_test(str_copy_reports_truncation),
+    cmocka_unit_test(keep_returns_only_what_its_key_kept),
     cmocka_unit_test(utf8_counts_characters_not_bytes),
     cmocka_unit_test(str_blank_sees_ascii_and_ideographic_spaces),
     cmocka_unit_test(text_check_refuses_control_characters),

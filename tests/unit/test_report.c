@@ -405,12 +405,19 @@ study_hours_meeting_the_target_equal_the_hours_list(void **state)
     for (size_t i = 0; i < 4; i++) {
         json_t *r = report(f, which[i], f->from, f->to);
         json_t *sh = json_object_get(r, "study_hours");
-        json_t *items = json_array();
+        struct arena a;
+        arena_init(&a, 0);
+        struct hours_row *rows;
+        size_t n;
         int64_t total, b, m;
-        assert_int_equal(hours_behind(f->t->db, which[i], 2026, HOURS_MEETING,
-                                      1, 50, items, &total, &b, &m),
+        assert_int_equal(hours_behind(f->t->db, &a, which[i], 2026,
+                                      HOURS_MEETING, 1, 50, &rows, &n,
+                                      &total, &b, &m),
                          0);
-        json_decref(items);
+        assert_int_equal(n, (size_t)total);
+        for (size_t k = 0; k < n; k++)
+            assert_true(rows[k].met);
+        arena_cleanup(&a);
         assert_int_equal(figure(sh, "persons_meeting_target"), total);
         assert_int_equal(figure(sh, "persons_meeting_target"), m);
         assert_int_equal(figure(sh, "persons_total"), b);
@@ -419,6 +426,124 @@ study_hours_meeting_the_target_equal_the_hours_list(void **state)
         assert_int_equal(figure(sh, "year"), 2026);
         json_decref(r);
     }
+}
+
+/* The counts are kept between requests; every write that changes who is
+ * bound or who meets the target, by any path, shows at once. */
+static void
+study_hours_follow_every_write_though_kept(void **state)
+{
+    struct fx *f = *state;
+    int64_t p = program(f, 0, "themed_class");
+    int64_t day[4];
+    for (int i = 0; i < 4; i++) {
+        char at[32];
+        snprintf(at, sizeof(at), "2026-05-0%dT09:00", i + 1);
+        day[i] = session(f, p, at, 8, 0);
+    }
+    int64_t a = member(f, HOME, NULL), b = member(f, HOME, NULL);
+    for (int i = 0; i < 4; i++)
+        attend(f, day[i], a);
+    int64_t bound, met;
+    const struct {
+        const char *sql;
+        int64_t bound, met;
+    } steps[] = {
+        {NULL, 2, 1},
+        /* b is exempted, then a cadre (32 学时 do not meet 56) */
+        {"UPDATE people SET flags = ',exempt,' WHERE id = %lld", 1, 1},
+        {"UPDATE people SET flags = ',branch_secretary,' WHERE id = %lld", 2,
+         1},
+        /* b goes to another township, and comes back a member */
+        {"UPDATE people SET township_code = '" OTHER "' WHERE id = %lld", 1,
+         1},
+        {"UPDATE people SET township_code = '" HOME "', flags = ',' "
+         "WHERE id = %lld",
+         2, 1},
+        /* the target moves: nobody meets 40 */
+        {"UPDATE hour_targets SET hours = 40 WHERE who = 'member' "
+         "AND %lld > 0",
+         2, 0},
+        {"UPDATE hour_targets SET hours = 32 WHERE who = 'member' "
+         "AND %lld > 0",
+         2, 1},
+        /* a's hours go, by hand */
+        {"DELETE FROM attendance WHERE person_id = %lld", 2, 0},
+        /* b is voided */
+        {"UPDATE people SET voided_at = 1 WHERE id = %lld", 1, 0},
+    };
+    for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+        if (steps[i].sql)
+            dbt_exec(f->t, steps[i].sql,
+                     (long long)(strstr(steps[i].sql, "attendance") ? a : b));
+        for (int twice = 0; twice < 2; twice++) { /* counted, then kept */
+            assert_int_equal(hours_counts(f->t->db, HOME, 2026, &bound, &met),
+                             0);
+            assert_int_equal(bound, steps[i].bound);
+            assert_int_equal(met, steps[i].met);
+        }
+        json_t *r = report(f, HOME, f->from, f->to);
+        json_t *sh = json_object_get(r, "study_hours");
+        assert_int_equal(figure(sh, "persons_total"), steps[i].bound);
+        assert_int_equal(figure(sh, "persons_meeting_target"), steps[i].met);
+        json_decref(r);
+    }
+    /* A check-in shows too: b attends all four days. */
+    dbt_exec(f->t, "UPDATE people SET voided_at = NULL WHERE id = %lld",
+             (long long)b);
+    for (int i = 0; i < 4; i++)
+        attend(f, day[i], b);
+    assert_int_equal(hours_counts(f->t->db, HOME, 2026, &bound, &met), 0);
+    assert_int_equal(bound, 2);
+    assert_int_equal(met, 1);
+}
+
+/* The behind list pages in pinyin order, each page what it would be if
+ * the whole list were read. */
+static void
+the_hours_list_pages_in_name_order(void **state)
+{
+    struct fx *f = *state;
+    int64_t p = program(f, 0, "themed_class");
+    int64_t s = session(f, p, "2026-06-01T09:00", 8, 0);
+    const int N = 7;
+    for (int i = 0; i < N; i++) {
+        int64_t m = member(f, HOME, NULL);
+        if (i % 2)
+            attend(f, s, m); /* 8 学时: still behind */
+        dbt_person(f->t, HOME, "masses", NULL, NULL); /* not bound */
+    }
+    struct arena a;
+    arena_init(&a, 0);
+    struct hours_row *all, *page;
+    size_t n_all, n;
+    int64_t total, bound, met;
+    assert_int_equal(hours_behind(f->t->db, &a, HOME, 2026, HOURS_BEHIND, 1,
+                                  100, &all, &n_all, &total, &bound, &met),
+                     0);
+    assert_int_equal(total, N);
+    assert_int_equal(n_all, (size_t)N);
+    assert_int_equal(bound, N);
+    for (int64_t pg = 1; pg <= 4; pg++) {
+        assert_int_equal(hours_behind(f->t->db, &a, HOME, 2026, HOURS_BEHIND,
+                                      pg, 2, &page, &n, &total, &bound, &met),
+                         0);
+        assert_int_equal(total, N);
+        size_t want = pg < 4 ? 2 : 1;
+        assert_int_equal(n, want);
+        for (size_t k = 0; k < n; k++) {
+            assert_int_equal(page[k].person_id,
+                             all[(pg - 1) * 2 + k].person_id);
+            assert_false(page[k].met);
+            assert_int_equal(page[k].minutes, (page[k].minutes ? 480 : 0));
+            assert_int_equal(page[k].target_hours, 32);
+        }
+    }
+    assert_int_equal(hours_behind(f->t->db, &a, NULL, 2026, HOURS_BEHIND, 5,
+                                  2, &page, &n, &total, &bound, &met),
+                     0);
+    assert_int_equal(n, 0);
+    arena_cleanup(&a);
 }
 
 /* --- the period and the township -------------------------------------- */
@@ -727,6 +852,8 @@ static const struct CMUnitTest tests[] = {
     T(sessions_and_attendance_by_type_equal_the_session_list),
     T(orders_are_those_placed_in_the_period),
     T(study_hours_meeting_the_target_equal_the_hours_list),
+    T(study_hours_follow_every_write_though_kept),
+    T(the_hours_list_pages_in_name_order),
     T(the_default_period_is_the_calendar_year_to_date),
     T(covered_villages_are_those_whose_people_attended_cadre_training),
     T(the_ranking_lists_too_few_ratings_after_the_ranked),
