@@ -44,6 +44,46 @@ set_period(json_t *v, const char *a, const char *b)
     json_object_set_new(v, "to", json_string(b));
 }
 
+/* The value of figure k: null until counted; a group, the object of the
+ * keys whose parent it is; the training, each program type's measures. */
+static void
+write_value(struct jw *w, const struct report *r, int k)
+{
+    const struct report_key *rk = &report_keys[k];
+    const struct report_value *v = &r->v[k];
+    if (!v->known) {
+        jw_null(w);
+        return;
+    }
+    switch (rk->as) {
+    case RA_COUNT: jw_int(w, v->n); break;
+    case RA_RATE: jw_real(w, v->rate); break;
+    case RA_FLAG: jw_bool(w, v->n != 0); break;
+    case RA_GROUP:
+        jw_obj(w);
+        for (int c = 0; c < RK_N; c++)
+            if (report_parent(c) == k) {
+                jw_key(w, report_keys[c].key);
+                write_value(w, r, c);
+            }
+        jw_end(w);
+        break;
+    case RA_BY_TYPE:
+        jw_obj(w);
+        for (int t = 0; t < PROGRAM_TYPES; t++) {
+            jw_key(w, program_types[t].code);
+            jw_obj(w);
+            for (int m = 0; m < REPORT_MEASURES; m++) {
+                jw_key(w, report_measures[m].key);
+                jw_int(w, r->by_type[t][m]);
+            }
+            jw_end(w);
+        }
+        jw_end(w);
+        break;
+    }
+}
+
 int
 api_report_county(struct req *req)
 {
@@ -53,12 +93,26 @@ api_report_county(struct req *req)
     char a[11], b[11];
     if (db == NULL || report_params(req, db, &t, &from, &to, a, b) != 0)
         return req->status;
-    json_t *v;
+    struct report *r = arena_alloc(&req->arena, sizeof(*r));
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
-                      &v) != 0)
+                      r) != 0)
         return app_db_error(req, db);
-    set_period(v, a, b);
-    return http_json(req, 200, v);
+    strbuf_reset(&req->out);
+    struct jw w;
+    jw_init(&w, &req->out);
+    jw_obj(&w);
+    for (int k = 0; k < RK_N; k++)
+        if (report_keys[k].parent == NULL) {
+            jw_key(&w, report_keys[k].key);
+            write_value(&w, r, k);
+        }
+    jw_key(&w, "from");
+    jw_str(&w, a);
+    jw_key(&w, "to");
+    jw_str(&w, b);
+    jw_end(&w);
+    http_header_add(req, "Cache-Control", "no-store");
+    return http_body(req, 200, "application/json");
 }
 
 /* A list behind a figure: its page and the report's parameters. 0, or
@@ -130,35 +184,54 @@ api_teachers_ranking(struct req *req)
     return http_json(req, 200, v);
 }
 
-/* One row per figure, named from report_keys; nested figures as
- * "培训开展 · 每周一课 · 人次". */
+/* One row per figure, in the table's order, named from report_keys;
+ * nested figures as "培训开展 · 每周一课 · 人次". */
 static void
-add_rows(struct sheet *sh, struct req *req, const char *prefix,
-         const char *parent, json_t *v)
+add_row(struct sheet *sh, const char *name, const char *value)
 {
-    const char *key;
-    json_t *x;
-    json_object_foreach(v, key, x)
-    {
-        const char *name =
-            *prefix ? arena_printf(&req->arena, "%s · %s", prefix,
-                                   report_key_label(parent, key, false))
-                    : report_key_label(parent, key, false);
-        if (json_is_object(x)) {
-            add_rows(sh, req, name, key, x);
+    const char *cells[2] = {name, value};
+    sheet_add_row(sh, cells);
+}
+
+static void
+add_rows(struct sheet *sh, struct req *req, const struct report *r)
+{
+    for (int k = 0; k < RK_N; k++) {
+        const struct report_key *rk = &report_keys[k];
+        const struct report_value *v = &r->v[k];
+        const char *name = rk->label;
+        int p = report_parent(k);
+        if (p >= 0 && !r->v[p].known)
+            continue; /* its group is null: the group's row says so */
+        if (p >= 0)
+            name = arena_printf(&req->arena, "%s · %s", report_keys[p].label,
+                                rk->label);
+        if (!v->known) {
+            add_row(sh, name, "未记录"); /* null: not recorded yet */
             continue;
         }
-        const char *value =
-            json_is_integer(x)
-                ? arena_printf(&req->arena, "%lld",
-                               (long long)json_integer_value(x))
-            : json_is_real(x)
-                ? arena_printf(&req->arena, "%.1f%%",
-                               json_real_value(x) * 100)
-            : json_is_boolean(x) ? (json_is_true(x) ? "是" : "否")
-                                 : "未记录"; /* null: not recorded yet */
-        const char *cells[2] = {name, value};
-        sheet_add_row(sh, cells);
+        switch (rk->as) {
+        case RA_COUNT:
+            add_row(sh, name,
+                    arena_printf(&req->arena, "%lld", (long long)v->n));
+            break;
+        case RA_RATE:
+            add_row(sh, name,
+                    arena_printf(&req->arena, "%.1f%%", v->rate * 100));
+            break;
+        case RA_FLAG: add_row(sh, name, v->n ? "是" : "否"); break;
+        case RA_GROUP: break; /* its keys follow */
+        case RA_BY_TYPE:
+            for (int t = 0; t < PROGRAM_TYPES; t++)
+                for (int m = 0; m < REPORT_MEASURES; m++)
+                    add_row(sh,
+                            arena_printf(&req->arena, "%s · %s · %s", name,
+                                         program_types[t].name,
+                                         report_measures[m].label),
+                            arena_printf(&req->arena, "%lld",
+                                         (long long)r->by_type[t][m]));
+            break;
+        }
     }
 }
 
@@ -171,9 +244,9 @@ api_report_county_xlsx(struct req *req)
     char a[11], b[11];
     if (db == NULL || report_params(req, db, &t, &from, &to, a, b) != 0)
         return req->status;
-    json_t *v;
+    struct report *r = arena_alloc(&req->arena, sizeof(*r));
     if (report_county(db, t, from, to, app_config.pool_min_county_teachers,
-                      &v) != 0)
+                      r) != 0)
         return app_db_error(req, db);
     static const char *const heads[2] = {"指标", "数值"};
     static const bool text[2] = {false, false};
@@ -184,7 +257,6 @@ api_report_county_xlsx(struct req *req)
     sheet_add_row(sh, first);
     const char *second[2] = {"镇街", t ? t : "全县"};
     sheet_add_row(sh, second);
-    add_rows(sh, req, "", NULL, v);
-    json_decref(v);
+    add_rows(sh, req, r);
     return app_send_sheet(req, db, sh, "county-report", NULL, true);
 }

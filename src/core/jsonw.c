@@ -177,6 +177,17 @@ jw_halves(struct jw *w, int64_t halves)
 }
 
 void
+jw_real(struct jw *w, double v)
+{
+    sep(w);
+    char b[32];
+    int n = snprintf(b, sizeof(b), "%.10g", v);
+    strbuf_append(w->sb, b, (size_t)n);
+    if (strpbrk(b, ".eE") == NULL)
+        strbuf_append(w->sb, ".0", 2);
+}
+
+void
 jw_bool(struct jw *w, bool v)
 {
     sep(w);

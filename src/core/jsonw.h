@@ -40,6 +40,10 @@ void jw_int(struct jw *w, int64_t v);
 /* A count of halves (>= 0) as a number: 6 -> 3, 3 -> 1.5 (学时 are kept
  * in halves, never as floating point). */
 void jw_halves(struct jw *w, int64_t halves);
+/* A finite number, as the JSON answers write a real (jansson's
+ * JSON_REAL_PRECISION(10), http_json): "%.10g", with ".0" when it would
+ * read as a whole number. */
+void jw_real(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
 /* Appends s to sb as the body of a JSON string (no quotes). */

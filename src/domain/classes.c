@@ -51,7 +51,7 @@ static const struct col roster_cols[] = {
     {"attended", COL_BOOL},
 };
 
-const struct program_type program_types[] = {
+const struct program_type program_types[PROGRAM_TYPES + 1] = {
     {"weekly_lesson", "每周一课", "Weekly lesson", false},
     {"weekend_lecture", "周末大讲堂", "Weekend lecture", false},
     {"village_cadre", "今冬明春村两委培训", "Village cadre training", true},

@@ -39,7 +39,9 @@ struct program_type {
     const char *msgid;  /* the UI's message id (po/zh_CN.po) */
     bool concentrated;  /* a 集中培训 class */
 };
-extern const struct program_type program_types[];
+/* The program types, PROGRAM_TYPES of them and a NULL code last. */
+#define PROGRAM_TYPES 8
+extern const struct program_type program_types[PROGRAM_TYPES + 1];
 /* The type of code, or NULL. */
 const struct program_type *program_type_find(const char *code);
 

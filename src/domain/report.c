@@ -18,52 +18,47 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-/* Sets key's field of obj[type] to v. */
-static void
-set_in(json_t *o, const char *type, const char *key, int64_t v)
+/* The index of type code in program_types, or -1. */
+static int
+type_index(const char *code)
 {
-    json_t *x = json_object_get(o, type);
-    if (x)
-        json_object_set_new(x, key, json_integer(v));
+    const struct program_type *t = program_type_find(code);
+    return t ? (int)(t - program_types) : -1;
 }
 
 /* Sessions, person-times and persons per program type: the sessions as
  * the session list counts them (its WHERE), the attendance from the
  * attendance rows, which carry their session's type, township and start
- * (a session with attendance is never voided). */
-static json_t *
-by_type(struct db *db, const char *t, int64_t from, int64_t to)
+ * (a session with attendance is never voided). Every type is present,
+ * with zeros when nothing was held. */
+static int
+by_type(struct db *db, const char *t, int64_t from, int64_t to,
+        int64_t out[PROGRAM_TYPES][REPORT_MEASURES])
 {
-    json_t *o = json_object();
-    /* Every program type is present, with zeros when nothing was held. */
-    for (const struct program_type *p = program_types; p->code; p++)
-        json_object_set_new(o, p->code,
-                            json_pack("{s:i, s:i, s:i}", "sessions", 0,
-                                      "person_times", 0, "persons", 0));
+    memset(out, 0, sizeof(int64_t) * PROGRAM_TYPES * REPORT_MEASURES);
     struct db_res *r = db_query(db, Q_REPORT_SESSIONS_BY_TYPE, "sniisnn", t,
                                 (const int64_t *)NULL, from, to,
                                 (const char *)NULL, (const int64_t *)NULL,
                                 (const int64_t *)NULL);
-    int rc = r ? 0 : -1;
-    while (r && (rc = db_next(r)) > 0)
-        set_in(o, db_text(r, 0), "sessions", db_int(r, 1));
-    if (r)
-        db_end(r);
-    if (rc == 0) {
-        r = db_query(db, Q_REPORT_ATTENDANCE_BY_TYPE, "iis", from, to, t);
-        rc = r ? 0 : -1;
-        while (r && (rc = db_next(r)) > 0) {
-            set_in(o, db_text(r, 0), "person_times", db_int(r, 1));
-            set_in(o, db_text(r, 0), "persons", db_int(r, 2));
+    if (r == NULL)
+        return ERR_DB;
+    int rc, k;
+    while ((rc = db_next(r)) > 0)
+        if ((k = type_index(db_text(r, 0))) >= 0)
+            out[k][0] = db_int(r, 1);
+    db_end(r);
+    if (rc < 0)
+        return ERR_DB;
+    r = db_query(db, Q_REPORT_ATTENDANCE_BY_TYPE, "iis", from, to, t);
+    if (r == NULL)
+        return ERR_DB;
+    while ((rc = db_next(r)) > 0)
+        if ((k = type_index(db_text(r, 0))) >= 0) {
+            out[k][1] = db_int(r, 1);
+            out[k][2] = db_int(r, 2);
         }
-        if (r)
-            db_end(r);
-    }
-    if (rc < 0) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 /* The rating rule of the year a range ends in (the minimum count and the
@@ -79,22 +74,29 @@ rule_for(struct db *db, int64_t to, struct rating_rule *rule)
     return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
-/* The evaluations f selects, summed: the report's figures and the
- * ranking's totals. */
+/* The evaluations f selects, summed: count, raters, sum of totals
+ * (hundredths), excellent, without a teacher. */
 static int
-eval_summary(struct db *db, const struct report_filter *f,
-             const struct rating_rule *rule, json_t **out, double *mean)
+eval_counts(struct db *db, const struct report_filter *f, int64_t v[5])
 {
     struct db_res *r = db_query(db, Q_EVAL_SUMMARY, "siis", f->township,
                                 f->from, f->to, f->module);
     if (r == NULL)
         return ERR_DB;
     int rc = db_next(r);
-    int64_t v[5] = {0, 0, 0, 0, 0};
-    for (int i = 0; rc > 0 && i < 5; i++)
-        v[i] = db_int(r, i);
+    for (int i = 0; i < 5; i++)
+        v[i] = rc > 0 ? db_int(r, i) : 0;
     db_end(r);
-    if (rc < 0)
+    return rc < 0 ? ERR_DB : 0;
+}
+
+/* The ranking's totals, the same counts as the report's figures. */
+static int
+eval_summary(struct db *db, const struct report_filter *f,
+             const struct rating_rule *rule, json_t **out, double *mean)
+{
+    int64_t v[5];
+    if (eval_counts(db, f, v) != 0)
         return ERR_DB;
     *mean = v[0] ? (double)v[2] / 100.0 / (double)v[0] : 0;
     /* A rate carries its count and says when that count is too few to
@@ -121,87 +123,182 @@ count_of(int rc, json_t *none)
     return rc == 0 ? 0 : ERR_DB;
 }
 
-const struct report_key report_keys[] = {
-    {NULL, "schools", "党校", "Schools"},
-    {NULL, "function_rooms", "功能室", "Function rooms"},
-    {NULL, "teachers_county", "县级师资", "County teachers"},
-    {NULL, "teachers_township", "镇级师资", "Township teachers"},
-    {NULL, "schools_meeting_11n", "达到“11+N”的党校", "Schools meeting 11+N"},
-    {NULL, "evaluations", "评价次数", "Evaluations"},
-    {NULL, "evaluators", "参评学员", "Trainees who rated"},
-    {NULL, "excellence_rate", "优秀率", "Excellence rate"},
-    {NULL, "excellent", "优秀评价次数", "Excellent ratings"},
-    {NULL, "excellence_too_few", "评价次数不足，优秀率仅供参考",
-     "Too few ratings: the rate is indicative"},
+#define TW REPORT_BY_TOWNSHIP
+#define TP (REPORT_BY_TOWNSHIP | REPORT_BY_PERIOD)
+#define TY (REPORT_BY_TOWNSHIP | REPORT_BY_YEAR)
+/* A figure at the top or under parent p, shown in part on the page with
+ * element id and linked to list (NULL: not yet recorded), or a key the
+ * page does not show as a figure of its own. */
+#define TOP(k, zh, en, as, part, id, list, by, qn, qv)                        \
+    {NULL, k, zh, en, as, part, id, list, by, qn, qv}
+#define SUB(p, k, zh, en, as, part, id, list, by, qn, qv)                     \
+    {p, k, zh, en, as, part, id, list, by, qn, qv}
+#define HIDDEN(p, k, zh, en, as)                                              \
+    {p, k, zh, en, as, RP_NONE, NULL, NULL, 0, NULL, NULL}
+
+const struct report_key report_keys[RK_N] = {
+    [RK_SCHOOLS] = TOP("schools", "党校", "Schools", RA_COUNT, RP_RESOURCES,
+                       "schools", "/schools", TW, NULL, NULL),
+    [RK_FUNCTION_ROOMS] = TOP("function_rooms", "功能室", "Function rooms",
+                              RA_COUNT, RP_RESOURCES, "function-rooms",
+                              "/rooms", TW, "function", "1"),
+    [RK_TEACHERS_COUNTY] = TOP("teachers_county", "县级师资",
+                               "County teachers", RA_COUNT, RP_RESOURCES,
+                               "teachers-county", "/teachers", TW, "level",
+                               "county"),
+    [RK_TEACHERS_TOWNSHIP] = TOP("teachers_township", "镇级师资",
+                                 "Township teachers", RA_COUNT, RP_RESOURCES,
+                                 "teachers-township", "/teachers", TW,
+                                 "level", "township"),
+    [RK_SCHOOLS_11N] = TOP("schools_meeting_11n", "达到“11+N”的党校",
+                           "Schools meeting 11+N", RA_COUNT, RP_RESOURCES,
+                           "schools-11n", "/schools", TW, "pool", "met"),
+    [RK_EVALUATIONS] = TOP("evaluations", "评价次数", "Evaluations",
+                           RA_COUNT, RP_TRAINING, "evaluations",
+                           "/teachers/ranking", TP, NULL, NULL),
+    [RK_EVALUATORS] = TOP("evaluators", "参评学员", "Trainees who rated",
+                          RA_COUNT, RP_TRAINING, "evaluators",
+                          "/teachers/ranking", TP, NULL, NULL),
+    [RK_EXCELLENCE_RATE] = TOP("excellence_rate", "优秀率", "Excellence rate",
+                               RA_RATE, RP_TRAINING, "excellence",
+                               "/teachers/ranking", TP, NULL, NULL),
+    [RK_EXCELLENT] = HIDDEN(NULL, "excellent", "优秀评价次数",
+                            "Excellent ratings", RA_COUNT),
+    [RK_EXCELLENCE_TOO_FEW] = HIDDEN(NULL, "excellence_too_few",
+                                     "评价次数不足，优秀率仅供参考",
+                                     "Too few ratings: the rate is indicative",
+                                     RA_FLAG),
     /* Null until the fund ledger (issue 13), which shows them in 元. */
-    {NULL, "funds_allocated_fen", "下拨经费", "Funds allocated"},
-    {NULL, "funds_spent_fen", "经费支出", "Funds spent"},
-    {NULL, "funds_spent_by_category", "经费支出分类", "Funds spent by category"},
-    {NULL, "modules", "课程模块", "Modules"},
-    {NULL, "courses_published", "已发布课程", "Published courses"},
-    {NULL, "orders", "点单数", "Course orders"},
-    {NULL, "themed_classes", "主题培训班", "Themed classes"},
-    {NULL, "routes", "现场教学线路", "On-site routes"},
-    {NULL, "sites", "现场教学点", "On-site teaching sites"},
-    {NULL, "onsite_trainees", "现场教学参训人数", "On-site trainees"},
-    {NULL, "sessions_by_type", "培训开展", "Training by type"},
-    {NULL, "sessions", "课次", "Sessions"},
-    {NULL, "person_times", "人次", "Person-times"},
-    {NULL, "persons", "人数", "Persons"},
-    {NULL, "village_training", "村两委培训", "Village cadre training"},
-    {"village_training", "villages_covered", "覆盖村(社区)（村两委培训）",
-     "Villages covered (村两委)"},
-    {"village_training", "persons", "村两委干部参训人数",
-     "Village cadres trained"},
-    {NULL, "exam_pass_rate", "考试合格率", "Exam pass rate"},
-    {NULL, "activities_by_type", "主题活动", "Activities by type"},
-    {NULL, "skills", "技能培训", "Skills training"},
-    {"skills", "sessions", "技能培训场次", "Skills training sessions"},
-    {"skills", "outreach_sessions", "送技到村到户", "Skills to the village"},
-    {"skills", "outreach_person_times", "送技到村人次",
-     "Skills to the village, person-times"},
-    {"skills", "employed", "带动就业人数", "People helped into jobs"},
-    {"skills", "income_gain_fen", "增收", "Income gained"},
-    {NULL, "health_checks", "健康体检", "Health checks"},
-    {NULL, "commendation_meetings", "表彰会", "Commendation meetings"},
-    {NULL, "pioneer_orgs", "先锋党组织", "Pioneer organisations"},
-    {NULL, "pioneer_members", "先锋党员", "Pioneer members"},
-    {NULL, "enterprises", "百企入村", "Enterprises"},
-    {NULL, "talents", "人才回引", "Talents"},
-    {NULL, "study_hours", "学时", "Study hours"},
-    {"study_hours", "persons_meeting_target", "学时达标党员",
-     "Members meeting the hours target"},
-    {"study_hours", "persons_total", "应达标党员",
-     "Members bound by a target"},
-    {"study_hours", "year", "年度", "Year"},
-    {NULL, NULL, NULL, NULL},
+    [RK_FUNDS_ALLOCATED] = TOP("funds_allocated_fen", "下拨经费",
+                               "Funds allocated", RA_COUNT, RP_RESOURCES,
+                               "funds", NULL, 0, NULL, NULL),
+    [RK_FUNDS_SPENT] = TOP("funds_spent_fen", "经费支出", "Funds spent",
+                           RA_COUNT, RP_RESOURCES, "funds-spent", NULL, 0,
+                           NULL, NULL),
+    [RK_FUNDS_BY_CATEGORY] = HIDDEN(NULL, "funds_spent_by_category",
+                                    "经费支出分类", "Funds spent by category",
+                                    RA_GROUP),
+    /* The catalog is the county's: the same for every township. */
+    [RK_MODULES] = TOP("modules", "课程模块", "Modules", RA_COUNT,
+                       RP_STANDARDS, "modules", "/courses", 0, NULL, NULL),
+    [RK_COURSES] = TOP("courses_published", "已发布课程", "Published courses",
+                       RA_COUNT, RP_STANDARDS, "courses", "/courses", 0,
+                       "published", "1"),
+    [RK_ORDERS] = TOP("orders", "点单数", "Course orders", RA_COUNT,
+                      RP_STANDARDS, "orders", "/orders", TP, NULL, NULL),
+    [RK_THEMED] = TOP("themed_classes", "主题培训班", "Themed classes",
+                      RA_COUNT, RP_STANDARDS, "themed-classes", "/programs",
+                      TP, "type", "themed_class"),
+    [RK_ROUTES] = TOP("routes", "现场教学线路", "On-site routes", RA_COUNT,
+                      RP_STANDARDS, "routes", NULL, 0, NULL, NULL),
+    [RK_SITES] = TOP("sites", "现场教学点", "On-site teaching sites",
+                     RA_COUNT, RP_STANDARDS, "sites", NULL, 0, NULL, NULL),
+    [RK_ONSITE_TRAINEES] = TOP("onsite_trainees", "现场教学参训人数",
+                               "On-site trainees", RA_COUNT, RP_STANDARDS,
+                               "onsite-trainees", NULL, 0, NULL, NULL),
+    [RK_BY_TYPE] = HIDDEN(NULL, "sessions_by_type", "培训开展",
+                          "Training by type", RA_BY_TYPE),
+    [RK_VILLAGE] = HIDDEN(NULL, "village_training", "村两委培训",
+                          "Village cadre training", RA_GROUP),
+    [RK_VILLAGES_COVERED] = SUB("village_training", "villages_covered",
+                                "覆盖村(社区)（村两委培训）",
+                                "Villages covered (村两委)", RA_COUNT,
+                                RP_TRAINING, "villages-covered",
+                                "/report/villages", TP, NULL, NULL),
+    [RK_VILLAGE_PERSONS] = SUB("village_training", "persons",
+                               "村两委干部参训人数", "Village cadres trained",
+                               RA_COUNT, RP_TRAINING, "village-persons",
+                               "/sessions", TP, "type", "village_cadre"),
+    [RK_EXAM_PASS_RATE] = SUB("village_training", "exam_pass_rate",
+                              "考试合格率", "Exam pass rate", RA_RATE,
+                              RP_TRAINING, "exam", NULL, 0, NULL, NULL),
+    [RK_ACTIVITIES] = HIDDEN(NULL, "activities_by_type", "主题活动",
+                             "Activities by type", RA_GROUP),
+    [RK_SKILLS] = HIDDEN(NULL, "skills", "技能培训", "Skills training",
+                         RA_GROUP),
+    [RK_SKILLS_SESSIONS] = SUB("skills", "sessions", "技能培训场次",
+                               "Skills training sessions", RA_COUNT, RP_REACH,
+                               "skills-sessions", "/sessions", TP, "type",
+                               "skills"),
+    [RK_SKILLS_PERSON_TIMES] = HIDDEN("skills", "person_times", "人次",
+                                      "Person-times", RA_COUNT),
+    [RK_OUTREACH_SESSIONS] = SUB("skills", "outreach_sessions", "送技到村到户",
+                                 "Skills to the village", RA_COUNT, RP_REACH,
+                                 "skills-outreach", "/sessions", TP, "type",
+                                 "skills_outreach"),
+    [RK_OUTREACH_PERSON_TIMES] = HIDDEN("skills", "outreach_person_times",
+                                        "送技到村人次",
+                                        "Skills to the village, person-times",
+                                        RA_COUNT),
+    [RK_EMPLOYED] = SUB("skills", "employed", "带动就业人数",
+                        "People helped into jobs", RA_COUNT, RP_REACH,
+                        "employed", NULL, 0, NULL, NULL),
+    [RK_INCOME_GAIN] = HIDDEN("skills", "income_gain_fen", "增收",
+                              "Income gained", RA_COUNT),
+    [RK_HEALTH_CHECKS] = TOP("health_checks", "健康体检", "Health checks",
+                             RA_COUNT, RP_REACH, "health", NULL, 0, NULL,
+                             NULL),
+    [RK_COMMENDATIONS] = TOP("commendation_meetings", "表彰会",
+                             "Commendation meetings", RA_COUNT, RP_REACH,
+                             "commendations", NULL, 0, NULL, NULL),
+    [RK_PIONEER_ORGS] = TOP("pioneer_orgs", "先锋党组织",
+                            "Pioneer organisations", RA_COUNT, RP_REACH,
+                            "pioneer-orgs", NULL, 0, NULL, NULL),
+    [RK_PIONEER_MEMBERS] = TOP("pioneer_members", "先锋党员",
+                               "Pioneer members", RA_COUNT, RP_REACH,
+                               "pioneer-members", NULL, 0, NULL, NULL),
+    [RK_ENTERPRISES] = TOP("enterprises", "百企入村", "Enterprises", RA_GROUP,
+                           RP_REACH, "enterprises", NULL, 0, NULL, NULL),
+    [RK_TALENTS] = TOP("talents", "人才回引", "Talents", RA_GROUP, RP_REACH,
+                       "talents", NULL, 0, NULL, NULL),
+    [RK_HOURS] = HIDDEN(NULL, "study_hours", "学时", "Study hours", RA_GROUP),
+    [RK_HOURS_MEETING] = SUB("study_hours", "persons_meeting_target",
+                             "学时达标党员",
+                             "Members meeting the hours target", RA_COUNT,
+                             RP_HOURS, "hours-meeting", "/hours", TY,
+                             "status", "meeting"),
+    [RK_HOURS_BOUND] = SUB("study_hours", "persons_total", "应达标党员",
+                           "Members bound by a target", RA_COUNT, RP_HOURS,
+                           "hours-bound", "/hours", TY, "status", "all"),
+    [RK_HOURS_YEAR] = HIDDEN("study_hours", "year", "年度", "Year", RA_COUNT),
 };
 
-const char *
-report_key_label(const char *parent, const char *key, bool en)
+const struct report_key report_measures[REPORT_MEASURES] = {
+    HIDDEN("sessions_by_type", "sessions", "课次", "Sessions", RA_COUNT),
+    HIDDEN("sessions_by_type", "person_times", "人次", "Person-times",
+           RA_COUNT),
+    HIDDEN("sessions_by_type", "persons", "人数", "Persons", RA_COUNT),
+};
+#undef TOP
+#undef SUB
+#undef HIDDEN
+#undef TW
+#undef TP
+#undef TY
+
+int
+report_parent(int k)
 {
-    const struct report_key *top = NULL;
-    for (const struct report_key *k = report_keys; k->key; k++) {
-        if (strcmp(k->key, key) != 0)
-            continue;
-        if (parent && k->parent && strcmp(k->parent, parent) == 0)
-            return en ? k->label_en : k->label;
-        if (k->parent == NULL)
-            top = k;
-    }
-    if (top)
-        return en ? top->label_en : top->label;
-    const struct program_type *t = program_type_find(key);
-    return t ? (en ? t->msgid : t->name) : key;
+    const char *p = report_keys[k].parent;
+    for (int i = 0; p && i < RK_N; i++)
+        if (report_keys[i].parent == NULL && strcmp(report_keys[i].key, p) == 0)
+            return i;
+    return -1;
+}
+
+static void
+set(struct report *r, enum report_k k, int64_t n)
+{
+    r->v[k].known = true;
+    r->v[k].n = n;
 }
 
 int
 report_county(struct db *db, const char *t, int64_t from, int64_t to,
-              int64_t pool_min, json_t **out)
+              int64_t pool_min, struct report *out)
 {
-    *out = NULL;
-    int64_t schools = 0, meeting_11n = 0, rooms = 0, teachers[2] = {0, 0};
-    int64_t courses = 0, modules = 0, themed = 0, orders = 0, covered = 0;
+    memset(out, 0, sizeof(*out)); /* every figure null until counted */
+    int64_t n = 0, m = 0;
     json_t *none = json_array();
     struct teacher_filter county = {.township = t, .level = "county"};
     struct teacher_filter own = {.township = t, .level = "township"};
@@ -209,93 +306,84 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
     struct program_filter themed_f = {.township = t, .type = "themed_class",
                                       .dated = true, .from = from, .to = to};
     struct report_filter rf = {t, NULL, from, to};
-    int rc = count_of(school_list(db, t, pool_min, 0, 1, 0, none, &schools),
-                      none);
+    int rc = count_of(school_list(db, t, pool_min, 0, 1, 0, none, &n), none);
+    set(out, RK_SCHOOLS, n);
     if (rc == 0)
-        rc = count_of(school_list(db, t, pool_min, 1, 1, 0, none,
-                                  &meeting_11n),
-                      none);
+        rc = count_of(school_list(db, t, pool_min, 1, 1, 0, none, &n), none);
+    set(out, RK_SCHOOLS_11N, n);
     /* The function rooms: the room kind's list with its switch on, as
      * the figure's link opens it. */
     struct klist function_rooms = {.township = t, .sort = -1};
     function_rooms.on[kind_switch_index(&kind_room, "function")] = true;
     if (rc == 0)
-        rc = kind_count(db, &kind_room, &function_rooms, &rooms);
+        rc = kind_count(db, &kind_room, &function_rooms, &n);
+    set(out, RK_FUNCTION_ROOMS, n);
     if (rc == 0)
-        rc = count_of(teacher_list(db, &county, 1, 0, none, &teachers[0]),
-                      none);
+        rc = count_of(teacher_list(db, &county, 1, 0, none, &n), none);
+    set(out, RK_TEACHERS_COUNTY, n);
     if (rc == 0)
-        rc = count_of(teacher_list(db, &own, 1, 0, none, &teachers[1]),
-                      none);
+        rc = count_of(teacher_list(db, &own, 1, 0, none, &n), none);
+    set(out, RK_TEACHERS_TOWNSHIP, n);
     if (rc == 0)
-        rc = count_of(course_list(db, &published, 1, 0, none, &courses),
-                      none);
+        rc = count_of(course_list(db, &published, 1, 0, none, &n), none);
+    set(out, RK_COURSES, n);
     if (rc == 0)
-        rc = count_of(program_list(db, &themed_f, 1, 0, none, &themed),
-                      none);
+        rc = count_of(program_list(db, &themed_f, 1, 0, none, &n), none);
+    set(out, RK_THEMED, n);
     if (rc == 0)
-        rc = count_of(report_villages(db, &rf, 1, 0, none, &covered), none);
+        rc = count_of(report_villages(db, &rf, 1, 0, none, &n), none);
+    set(out, RK_VILLAGES_COVERED, n);
     json_decref(none);
     if (rc == 0)
-        rc = db_int1(db, Q_MODULE_COUNT, &modules, "");
+        rc = db_int1(db, Q_MODULE_COUNT, &n, "");
+    set(out, RK_MODULES, n);
     if (rc == 0)
-        rc = db_int1(db, Q_REPORT_ORDERS, &orders, "sii", t, from, to);
+        rc = db_int1(db, Q_REPORT_ORDERS, &n, "sii", t, from, to);
+    set(out, RK_ORDERS, n);
+    /* The evaluations, as the ranking counts them: a rate carries its
+     * count and says when that count is too few to mean much (SPEC
+     * §2.8), as a teacher's does. */
     struct rating_rule rule;
-    json_t *ev = NULL;
-    double mean;
+    int64_t ev[5] = {0, 0, 0, 0, 0};
     if (rc == 0)
         rc = rule_for(db, to, &rule);
     if (rc == 0)
-        rc = eval_summary(db, &rf, &rule, &ev, &mean);
+        rc = eval_counts(db, &rf, ev);
+    set(out, RK_EVALUATIONS, ev[0]);
+    set(out, RK_EVALUATORS, ev[1]);
+    set(out, RK_EXCELLENT, ev[3]);
+    set(out, RK_EXCELLENCE_TOO_FEW, rc == 0 && ev[0] < rule.min_ratings);
+    if (ev[0]) {
+        set(out, RK_EXCELLENCE_RATE, 0);
+        out->v[RK_EXCELLENCE_RATE].rate = (double)ev[3] / (double)ev[0];
+    }
     /* Study hours are yearly: the year the range ends in. */
     char day[11];
-    int year;
-    rules_day(to - 1, day, &year);
-    int64_t bound = 0, meeting = 0;
+    rules_day(to - 1, day, &out->year);
     if (rc == 0)
-        rc = hours_counts(db, t, year, &bound, &meeting);
-    json_t *types_ = rc == 0 ? by_type(db, t, from, to) : NULL;
-    if (types_ == NULL) {
-        json_decref(ev);
+        rc = hours_counts(db, t, out->year, &n, &m);
+    set(out, RK_HOURS_BOUND, n);
+    set(out, RK_HOURS_MEETING, m);
+    set(out, RK_HOURS_YEAR, out->year);
+    if (rc == 0)
+        rc = by_type(db, t, from, to, out->by_type);
+    if (rc != 0)
         return ERR_DB;
-    }
-    json_t *skills = json_object_get(types_, "skills");
-    json_t *outreach = json_object_get(types_, "skills_outreach");
-    json_t *cadre = json_object_get(types_, "village_cadre");
-    *out = json_pack(
-        "{s:I, s:I, s:I, s:I, s:I, s:O, s:O, s:O, s:O, s:O,"
-        " s:n, s:n, s:n, s:I, s:I, s:I, s:I, s:n, s:n, s:n, s:O,"
-        " s:{s:I, s:O, s:n}, s:n,"
-        " s:{s:O, s:O, s:O, s:O, s:n, s:n},"
-        " s:n, s:n, s:n, s:n, s:n, s:n,"
-        " s:{s:I, s:I, s:i}}",
-        "schools", (json_int_t)schools, "function_rooms", (json_int_t)rooms,
-        "teachers_county", (json_int_t)teachers[0], "teachers_township",
-        (json_int_t)teachers[1], "schools_meeting_11n",
-        (json_int_t)meeting_11n, "evaluations",
-        json_object_get(ev, "evaluations"), "evaluators",
-        json_object_get(ev, "evaluators"), "excellence_rate",
-        json_object_get(ev, "excellence_rate"), "excellent",
-        json_object_get(ev, "excellent"), "excellence_too_few",
-        json_object_get(ev, "excellence_too_few"), "funds_allocated_fen",
-        "funds_spent_fen", "funds_spent_by_category", "modules",
-        (json_int_t)modules, "courses_published", (json_int_t)courses,
-        "orders", (json_int_t)orders, "themed_classes", (json_int_t)themed,
-        "routes", "sites", "onsite_trainees", "sessions_by_type", types_,
-        "village_training", "villages_covered", (json_int_t)covered,
-        "persons", json_object_get(cadre, "persons"), "exam_pass_rate",
-        "activities_by_type", "skills", "sessions",
-        json_object_get(skills, "sessions"), "person_times",
-        json_object_get(skills, "person_times"), "outreach_sessions",
-        json_object_get(outreach, "sessions"), "outreach_person_times",
-        json_object_get(outreach, "person_times"), "employed",
-        "income_gain_fen", "health_checks", "commendation_meetings",
-        "pioneer_orgs", "pioneer_members", "enterprises", "talents",
-        "study_hours", "persons_meeting_target", (json_int_t)meeting,
-        "persons_total", (json_int_t)bound, "year", year);
-    json_decref(types_);
-    json_decref(ev);
-    return *out ? 0 : ERR_DB;
+    const int skills = type_index("skills");
+    const int outreach = type_index("skills_outreach");
+    const int cadre = type_index("village_cadre");
+    set(out, RK_VILLAGE_PERSONS, out->by_type[cadre][2]);
+    set(out, RK_SKILLS_SESSIONS, out->by_type[skills][0]);
+    set(out, RK_SKILLS_PERSON_TIMES, out->by_type[skills][1]);
+    set(out, RK_OUTREACH_SESSIONS, out->by_type[outreach][0]);
+    set(out, RK_OUTREACH_PERSON_TIMES, out->by_type[outreach][1]);
+    /* The groups that hold counted figures are objects; the others, and
+     * every figure not counted above, stay null. */
+    set(out, RK_BY_TYPE, 0);
+    set(out, RK_VILLAGE, 0);
+    set(out, RK_SKILLS, 0);
+    set(out, RK_HOURS, 0);
+    return 0;
 }
 
 /* One teacher of the ranking, before it is written out. */

@@ -127,13 +127,6 @@ struct scope {
     int year;
 };
 
-/* What a link carries of the page's scope. */
-enum {
-    BY_TOWNSHIP = 1, /* township= */
-    BY_PERIOD = 2,   /* from= and to= */
-    BY_YEAR = 4,     /* year= (study hours are yearly) */
-};
-
 /* path with the scope's parts `by` and one more name=value (name NULL:
  * none) as its query: the records behind a figure. No query, no "?". */
 static const char *
@@ -142,13 +135,13 @@ href(struct req *req, const struct scope *sc, const char *path, int by,
 {
     struct strbuf sb;
     strbuf_init(&sb, 0);
-    if (by & BY_PERIOD) {
+    if (by & REPORT_BY_PERIOD) {
         web_query_arg(&sb, "from", sc->from);
         web_query_arg(&sb, "to", sc->to);
     }
-    if (by & BY_YEAR)
+    if (by & REPORT_BY_YEAR)
         strbuf_printf(&sb, "&year=%d", sc->year);
-    if (by & BY_TOWNSHIP)
+    if (by & REPORT_BY_TOWNSHIP)
         web_query_arg(&sb, "township", sc->township);
     if (name)
         web_query_arg(&sb, name, value);
@@ -157,55 +150,50 @@ href(struct req *req, const struct scope *sc, const char *path, int by,
     return url;
 }
 
-/* A rate's note when it stands on too few ratings to mean much: "—" is
- * shown instead, as on a teacher's page (SPEC §2.8). */
-static bool
-too_few(json_t *r)
-{
-    return json_is_true(json_object_get(r, "excellence_too_few"));
-}
-
-/* One figure: its label and value, "—" for null; link opens the records
- * behind it. A null figure has no records to link. */
+/* Figure k: its label and value, "—" for null; its link opens the
+ * records behind it (a null figure has none). A rate that stands on too
+ * few ratings to mean much reads "—" with a note, as on a teacher's page
+ * (SPEC §2.8). */
 static void
-figure(struct req *req, const char *id, const char *label, json_t *v,
-       const char *link, json_t *r)
+figure(struct req *req, const struct scope *sc, const struct report *r,
+       int k)
 {
     struct strbuf *o = &req->out;
-    bool null = v == NULL || json_is_null(v);
-    bool weak = json_is_real(v) && too_few(r);
+    const struct report_key *rk = &report_keys[k];
+    const struct report_value *v = &r->v[k];
+    bool null = !v->known || rk->as == RA_GROUP;
+    bool weak = !null && k == RK_EXCELLENCE_RATE &&
+                r->v[RK_EXCELLENCE_TOO_FEW].n;
     html_raw(o, null   ? "<div class=\"figure null\" id=\"fig-"
                 : weak ? "<div class=\"figure weak\" id=\"fig-"
                        : "<div class=\"figure\" id=\"fig-");
-    html_attr(o, id);
+    html_attr(o, rk->id);
     html_raw(o, "\"><span class=\"label\">");
-    html_txt(o, label);
+    html_txt(o, strcmp(req->lang, "en") == 0 ? rk->label_en : rk->label);
     html_raw(o, "</span><span class=\"value\">");
-    bool linked = link && !null;
+    bool linked = rk->list && !null;
     if (linked) {
         html_raw(o, "<a href=\"");
-        html_attr(o, link);
+        html_attr(o, href(req, sc, rk->list, rk->by, rk->qname, rk->qvalue));
         html_raw(o, "\">");
     }
-    if (json_is_integer(v))
-        strbuf_printf(o, "%lld", (long long)json_integer_value(v));
-    else if (weak)
-        html_raw(o, "—");
-    else if (json_is_real(v))
-        strbuf_printf(o, "%.1f%%", json_real_value(v) * 100);
-    else {
+    if (null) {
         html_raw(o, "—<small>");
         html_txt(o, T("not yet recorded"));
         html_raw(o, "</small>");
-    }
+    } else if (weak)
+        html_raw(o, "—");
+    else if (rk->as == RA_RATE)
+        strbuf_printf(o, "%.1f%%", v->rate * 100);
+    else
+        strbuf_printf(o, "%lld", (long long)v->n);
     if (linked)
         html_raw(o, "</a>");
     if (weak) {
         html_raw(o, "<small class=\"flag\">");
         html_txt(o, arena_printf(&req->arena,
                                  T("only %lld ratings: too few for a rate"),
-                                 (long long)json_integer_value(
-                                     json_object_get(r, "evaluations"))));
+                                 (long long)r->v[RK_EVALUATIONS].n));
         html_raw(o, "</small>");
     }
     html_raw(o, "</span></div>");
@@ -223,18 +211,18 @@ heading(struct req *req, const char *label)
  * sessions) and the table of sessions, person-times and persons, each a
  * link to the sessions of that type, whose list shows all three. */
 static void
-by_type(struct req *req, const struct scope *sc, json_t *by)
+by_type(struct req *req, const struct scope *sc, const struct report *r)
 {
     struct strbuf *o = &req->out;
+    const int TP = REPORT_BY_TOWNSHIP | REPORT_BY_PERIOD;
     json_t *labels = json_array(), *values = json_array(),
            *links = json_array();
-    for (const struct program_type *l = program_types; l->code; l++) {
-        json_t *x = json_object_get(by, l->code);
+    for (int t = 0; t < PROGRAM_TYPES; t++) {
+        const struct program_type *l = &program_types[t];
         json_array_append_new(labels, json_string(T(l->msgid)));
-        json_array_append(values, json_object_get(x, "person_times"));
+        json_array_append_new(values, json_integer(r->by_type[t][1]));
         json_array_append_new(
-            links, json_string(href(req, sc, "/sessions",
-                                    BY_TOWNSHIP | BY_PERIOD, "type",
+            links, json_string(href(req, sc, "/sessions", TP, "type",
                                     l->code)));
     }
     web_chart(req, "chart-by-type",
@@ -242,124 +230,37 @@ by_type(struct req *req, const struct scope *sc, json_t *by)
                         labels, "values", values, "links", links));
     html_raw(o, "<table id=\"by-type\"><thead><tr>");
     web_th(req, "Program");
-    web_th(req, "Sessions");
-    web_th(req, "Person-times");
-    web_th(req, "Persons");
+    for (int m = 0; m < REPORT_MEASURES; m++)
+        web_th(req, report_measures[m].label_en);
     html_raw(o, "</tr></thead><tbody>");
-    for (const struct program_type *l = program_types; l->code; l++) {
-        json_t *x = json_object_get(by, l->code);
-        const char *link = href(req, sc, "/sessions", BY_TOWNSHIP | BY_PERIOD,
-                                "type", l->code);
+    for (int t = 0; t < PROGRAM_TYPES; t++) {
+        const struct program_type *l = &program_types[t];
+        const char *link = href(req, sc, "/sessions", TP, "type", l->code);
         html_raw(o, "<tr data-type=\"");
         html_attr(o, l->code);
         html_raw(o, "\"><td>");
         html_txt(o, T(l->msgid));
-        static const char *const keys[] = {"sessions", "person_times",
-                                           "persons"};
-        for (size_t k = 0; k < 3; k++) {
+        for (int m = 0; m < REPORT_MEASURES; m++) {
             html_raw(o, "</td><td data-key=\"");
-            html_attr(o, keys[k]);
+            html_attr(o, report_measures[m].key);
             html_raw(o, "\"><a href=\"");
             html_attr(o, link);
-            strbuf_printf(o, "\">%lld</a>",
-                          (long long)json_integer_value(
-                              json_object_get(x, keys[k])));
+            strbuf_printf(o, "\">%lld</a>", (long long)r->by_type[t][m]);
         }
         html_raw(o, "</td></tr>");
     }
     html_raw(o, "</tbody></table>");
 }
 
-/* One line of the page: a heading (heading set, by_type: the training
- * table under it), or a figure: the report key (and sub-key) it shows and
- * the list of the records behind it (path NULL: none yet), with what of
- * the page's scope the list takes and one more query argument. */
-struct part {
-    const char *heading;
-    bool by_type;
-    const char *id, *key, *sub; /* its label: report_keys */
-    const char *path;
-    int by;
-    const char *qname, *qvalue;
+/* The page's parts, in the order of the county's yearly summary; each
+ * shows the figures report_keys places in it, in the table's order. */
+static const char *const part_heads[] = {
+    [RP_RESOURCES] = "Resources: schools, teachers, funds",
+    [RP_STANDARDS] = "Standards: courses, orders, on-site teaching",
+    [RP_TRAINING] = "Training",
+    [RP_REACH] = "Reach: skills, jobs, pioneers",
+    [RP_HOURS] = "Study hours",
 };
-
-#define HEAD(h, t) {h, t, NULL, NULL, NULL, NULL, 0, NULL, NULL}
-#define FIG(id, key, sub, path, by, qn, qv)                                   \
-    {NULL, false, id, key, sub, path, by, qn, qv}
-#define TW BY_TOWNSHIP
-#define TP (BY_TOWNSHIP | BY_PERIOD)
-#define TY (BY_TOWNSHIP | BY_YEAR)
-static const struct part parts[] = {
-    HEAD("Resources: schools, teachers, funds", false),
-    FIG("schools", "schools", NULL, "/schools", TW, NULL, NULL),
-    FIG("function-rooms", "function_rooms", NULL, "/rooms",
-        TW, "function", "1"),
-    FIG("schools-11n", "schools_meeting_11n", NULL,
-        "/schools", TW, "pool", "met"),
-    FIG("teachers-county", "teachers_county", NULL,
-        "/teachers", TW, "level", "county"),
-    FIG("teachers-township", "teachers_township", NULL,
-        "/teachers", TW, "level", "township"),
-    FIG("funds", "funds_allocated_fen", NULL, NULL, 0,
-        NULL, NULL),
-    FIG("funds-spent", "funds_spent_fen", NULL, NULL, 0, NULL,
-        NULL),
-    HEAD("Standards: courses, orders, on-site teaching", false),
-    /* The catalog is the county's: the same for every township. */
-    FIG("modules", "modules", NULL, "/courses", 0, NULL, NULL),
-    FIG("courses", "courses_published", NULL,
-        "/courses", 0, "published", "1"),
-    FIG("orders", "orders", NULL, "/orders", TP, NULL,
-        NULL),
-    FIG("themed-classes", "themed_classes", NULL,
-        "/programs", TP, "type", "themed_class"),
-    FIG("routes", "routes", NULL, NULL, 0, NULL, NULL),
-    FIG("sites", "sites", NULL, NULL, 0, NULL,
-        NULL),
-    FIG("onsite-trainees", "onsite_trainees", NULL, NULL,
-        0, NULL, NULL),
-    HEAD("Training", true),
-    FIG("villages-covered", "village_training",
-        "villages_covered", "/report/villages", TP, NULL, NULL),
-    FIG("village-persons", "village_training",
-        "persons", "/sessions", TP, "type", "village_cadre"),
-    FIG("evaluations", "evaluations", NULL,
-        "/teachers/ranking", TP, NULL, NULL),
-    FIG("evaluators", "evaluators", NULL,
-        "/teachers/ranking", TP, NULL, NULL),
-    FIG("excellence", "excellence_rate", NULL,
-        "/teachers/ranking", TP, NULL, NULL),
-    FIG("exam", "exam_pass_rate", NULL, NULL, 0, NULL,
-        NULL),
-    HEAD("Reach: skills, jobs, pioneers", false),
-    FIG("skills-sessions", "skills", "sessions",
-        "/sessions", TP, "type", "skills"),
-    FIG("skills-outreach", "skills",
-        "outreach_sessions", "/sessions", TP, "type", "skills_outreach"),
-    FIG("employed", "skills", "employed", NULL, 0,
-        NULL, NULL),
-    FIG("health", "health_checks", NULL, NULL, 0, NULL,
-        NULL),
-    FIG("commendations", "commendation_meetings",
-        NULL, NULL, 0, NULL, NULL),
-    FIG("pioneer-orgs", "pioneer_orgs", NULL, NULL,
-        0, NULL, NULL),
-    FIG("pioneer-members", "pioneer_members", NULL, NULL,
-        0, NULL, NULL),
-    FIG("enterprises", "enterprises", NULL, NULL, 0, NULL,
-        NULL),
-    FIG("talents", "talents", NULL, NULL, 0, NULL, NULL),
-    HEAD("Study hours", false),
-    FIG("hours-meeting", "study_hours",
-        "persons_meeting_target", "/hours", TY, "status", "meeting"),
-    FIG("hours-bound", "study_hours",
-        "persons_total", "/hours", TY, "status", "all"),
-};
-#undef HEAD
-#undef FIG
-#undef TW
-#undef TP
-#undef TY
 
 /* The township and period of a page the report links to: the query's
  * township within the caller's scope, a township that exists, and the
@@ -388,14 +289,11 @@ web_report(struct req *req)
     char from[11], to[11];
     if (db == NULL || page_scope(req, db, &t, &f, &u, from, to) != 0)
         return req->status;
-    json_t *r;
-    if (report_county(db, t, f, u, app_config.pool_min_county_teachers,
-                      &r) != 0)
+    struct report *r = arena_alloc(&req->arena, sizeof(*r));
+    if (report_county(db, t, f, u, app_config.pool_min_county_teachers, r) !=
+        0)
         return app_db_error(req, db);
-    web_owned(req, r);
-    json_t *sh = json_object_get(r, "study_hours");
-    struct scope sc = {from, to, t,
-                       (int)json_integer_value(json_object_get(sh, "year"))};
+    struct scope sc = {from, to, t, r->year};
     web_page_begin(req, T("County report"), "/report");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"report\"><h1>");
@@ -406,55 +304,39 @@ web_report(struct req *req)
     web_scope_form_begin(req, "report-filters", "/report", t, from, to);
     web_scope_form_end(req, t, from, to);
 
-    /* The four parts of the county's yearly summary, each figure with the
+    /* The parts of the county's yearly summary, each figure with the
      * records behind it; a null figure reads "—" where it belongs. */
-    for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-        const struct part *p = &parts[i];
-        if (p->heading) {
-            if (i)
-                html_raw(o, "</div>");
-            heading(req, p->heading);
-            if (p->by_type)
-                by_type(req, &sc, json_object_get(r, "sessions_by_type"));
-            html_raw(o, "<div class=\"figures\">");
-            continue;
-        }
-        json_t *v = json_object_get(r, p->key);
-        if (p->sub)
-            v = json_object_get(v, p->sub);
-        const char *link =
-            p->path ? href(req, &sc, p->path, p->by, p->qname, p->qvalue)
-                    : NULL;
-        figure(req, p->id,
-               report_key_label(p->sub ? p->key : NULL,
-                                p->sub ? p->sub : p->key,
-                                strcmp(req->lang, "en") == 0),
-               v, link, r);
+    for (int p = RP_RESOURCES; p <= RP_HOURS; p++) {
+        heading(req, part_heads[p]);
+        if (p == RP_TRAINING)
+            by_type(req, &sc, r);
+        html_raw(o, "<div class=\"figures\">");
+        for (int k = 0; k < RK_N; k++)
+            if (report_keys[k].part == (enum report_part)p)
+                figure(req, &sc, r, k);
+        html_raw(o, "</div>");
     }
-    html_raw(o, "</div>");
-    json_int_t bound = json_integer_value(json_object_get(sh,
-                                                          "persons_total"));
-    json_int_t meeting = json_integer_value(
-        json_object_get(sh, "persons_meeting_target"));
+    int64_t bound = r->v[RK_HOURS_BOUND].n, meeting = r->v[RK_HOURS_MEETING].n;
+    const int TY = REPORT_BY_TOWNSHIP | REPORT_BY_YEAR;
     if (bound > 0)
         web_chart(req, "chart-hours",
                   json_pack("{s:s, s:[s,s], s:[I,I], s:[s,s]}", "type",
                             "pie", "labels", T("Meeting the target"),
-                            T("Behind their target"), "values", meeting,
-                            bound - meeting, "links",
-                            href(req, &sc, "/hours", BY_TOWNSHIP | BY_YEAR,
-                                 "status", "meeting"),
-                            href(req, &sc, "/hours", BY_TOWNSHIP | BY_YEAR,
-                                 "status", "behind")));
+                            T("Behind their target"), "values",
+                            (json_int_t)meeting, (json_int_t)(bound - meeting),
+                            "links",
+                            href(req, &sc, "/hours", TY, "status", "meeting"),
+                            href(req, &sc, "/hours", TY, "status",
+                                 "behind")));
     html_raw(o, "<p class=\"noprint\"><a id=\"report-xlsx\" "
                 "href=\"");
     html_attr(o, href(req, &sc, "/api/v1/reports/county.xlsx",
-                      BY_TOWNSHIP | BY_PERIOD, NULL, NULL));
+                      REPORT_BY_TOWNSHIP | REPORT_BY_PERIOD, NULL, NULL));
     html_raw(o, "\">");
     html_txt(o, T("Export .xlsx"));
     html_raw(o, "</a> · <a href=\"");
     html_attr(o, href(req, &sc, "/api/v1/reports/county",
-                      BY_TOWNSHIP | BY_PERIOD, NULL, NULL));
+                      REPORT_BY_TOWNSHIP | REPORT_BY_PERIOD, NULL, NULL));
     html_raw(o, "\">JSON</a></p></section>");
     return web_page_end_charts(req);
 }
@@ -518,8 +400,9 @@ web_ranking(struct req *req)
                       (long long)json_integer_value(
                           json_object_get(sum, "evaluators")))},
         {"rank-excellence", "Excellence rate",
-         too_few(sum) ? "—" : pct(req, json_object_get(sum,
-                                                       "excellence_rate"))},
+         json_is_true(json_object_get(sum, "excellence_too_few"))
+             ? "—"
+             : pct(req, json_object_get(sum, "excellence_rate"))},
     };
     for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
         html_raw(o, "<div class=\"figure\"><span class=\"label\">");

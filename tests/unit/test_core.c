@@ -339,11 +339,18 @@ json_writer_places_commas_and_escapes(void **state)
     jw_end(&w);
     jw_key(&w, "ok");
     jw_bool(&w, false);
+    jw_key(&w, "rates");
+    jw_arr(&w);
+    jw_real(&w, 0.75830681312664683); /* as http_json's jansson writes */
+    jw_real(&w, 1.0);
+    jw_real(&w, 0.5);
+    jw_end(&w);
     jw_end(&w);
     assert_false(strbuf_failed(&sb));
     assert_string_equal(sb.p, "{\"items\":[{\"name\":\"欧阳\\\"喆\\\"\\\\\\n\\t"
                               "\\u0001/\",\"n\":-9223372036854775808,\"m\":0,"
-                              "\"none\":null},[],true,null],\"ok\":false}");
+                              "\"none\":null},[],true,null],\"ok\":false,"
+                              "\"rates\":[0.7583068131,1.0,0.5]}");
     json_error_t e;
     json_t *v = json_loads(sb.p, 0, &e);
     assert_non_null(v);
