@@ -231,6 +231,40 @@ api_school_checks_put(struct req *req)
 
 /* --- teachers --------------------------------------------------------- */
 
+/* A teacher of the list as the API shows it (the keys of teacher_get). */
+static void
+teacher_write(struct jw *w, const struct teacher_row *t)
+{
+    jw_obj(w);
+    jw_key(w, "id");
+    jw_int(w, t->id);
+    const struct {
+        const char *key, *s;
+    } text[] = {
+        {"name", t->name},
+        {"level", t->level},
+        {"township_code", t->township_code},
+        {"title", t->title},
+    };
+    for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++) {
+        jw_key(w, text[k].key);
+        jw_str(w, text[k].s);
+    }
+    jw_key(w, "modules");
+    jw_arr(w);
+    for (size_t k = 0; k < t->n_modules; k++)
+        jw_str(w, t->modules[k]);
+    jw_end(w);
+    jw_key(w, "school_ids");
+    jw_arr(w);
+    for (size_t k = 0; k < t->n_schools; k++)
+        jw_int(w, t->school_ids[k]);
+    jw_end(w);
+    jw_key(w, "voided");
+    jw_bool(w, t->voided);
+    jw_end(w);
+}
+
 int
 api_teachers_list(struct req *req)
 {
@@ -266,13 +300,17 @@ api_teachers_list(struct req *req)
             json_array_append_new(items, v);
         return api_list_all(req, items);
     }
-    json_t *items = json_array();
+    struct teacher_row *rows;
+    size_t n;
     int64_t total;
-    if (teacher_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (teacher_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                     &total) != 0)
         return app_db_error(req, db);
-    }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++)
+        teacher_write(w, &rows[i]);
+    http_list_meta(req, total, page, per_page);
+    return http_list_close(req);
 }
 
 int
@@ -328,6 +366,21 @@ api_teachers_create(struct req *req)
     return http_json(req, 201, v);
 }
 
+/* A rating as the API shows it: aggregates only, none a single one. */
+static json_t *
+rating_json(const struct rating *r)
+{
+    return json_pack("{s:I, s:o, s:o, s:I, s:o, s:b}", "evaluations",
+                     (json_int_t)r->n, "mean",
+                     r->has_mean ? json_real(r->mean) : json_null(),
+                     "ranked_mean",
+                     r->has_ranked ? json_real(r->ranked_mean) : json_null(),
+                     "excellent", (json_int_t)r->excellent,
+                     "excellence_rate",
+                     r->has_rate ? json_real(r->rate) : json_null(),
+                     "too_few", r->too_few);
+}
+
 int
 api_teachers_get(struct req *req)
 {
@@ -337,7 +390,8 @@ api_teachers_get(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *v, *rating;
+    json_t *v;
+    struct rating rating;
     /* A teacher reads its own record only, a school admin those within
      * its reach (app_get_scoped); others are 404, as missing ones. */
     if (app_get_scoped(req, db, teacher_get, id, "teacher", &v) != 0)
@@ -346,7 +400,7 @@ api_teachers_get(struct req *req)
         json_decref(v);
         return app_db_error(req, db);
     }
-    json_object_set_new(v, "rating", rating);
+    json_object_set_new(v, "rating", rating_json(&rating));
     return http_json(req, 200, v);
 }
 
@@ -395,7 +449,8 @@ api_me_teaching(struct req *req)
     if (rc == ERR_NOTFOUND)
         return http_error(req, 403, "no_teacher", NULL,
                           "此账号未关联师资库中的教师");
-    json_t *v, *rating;
+    json_t *v;
+    struct rating rating;
     char tw[16];
     if (rc != 0 || teacher_get(db, id, &v, tw) != 0)
         return app_db_error(req, db);
@@ -404,7 +459,7 @@ api_me_teaching(struct req *req)
         json_decref(v);
         return app_db_error(req, db);
     }
-    json_object_set_new(v, "rating", rating);
+    json_object_set_new(v, "rating", rating_json(&rating));
     return http_json(req, 200, v);
 }
 
@@ -494,9 +549,9 @@ api_courses_get(struct req *req)
         json_decref(v);
         rc = ERR_NOTFOUND;
     }
-    json_t *rating;
+    struct rating rating;
     if (rc == 0 && rating_summary(db, RATING_OF_COURSE, id, &rating) == 0) {
-        json_object_set_new(v, "rating", rating);
+        json_object_set_new(v, "rating", rating_json(&rating));
     } else if (rc == 0) {
         json_decref(v);
         rc = ERR_DB;

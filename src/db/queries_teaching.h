@@ -39,11 +39,16 @@
     "AND ($2 = 0 OR ($2 = 1) = (" SCHOOL_COUNTY_TEACHERS " >= $3)) "
 
 /* id, name, level, township_code, title, modules, school_ids, voided_at */
-#define TEACHER_COLS(CSV)                                                     \
+#define TEACHER_SELECT(CSV)                                                   \
     "SELECT t.id, t.name, t.level, t.township_code, t.title, "               \
     CSV("module_code", "teacher_modules WHERE teacher_id = t.id") ", "       \
     CSV("school_id", "teacher_schools WHERE teacher_id = t.id")              \
-    ", t.voided_at FROM teachers t "
+    ", t.voided_at"
+#define TEACHER_COLS(CSV) TEACHER_SELECT(CSV) " FROM teachers t "
+#define TEACHER_RATED                                                         \
+    ", COALESCE(rt.n, 0), COALESCE(rt.total, 0), COALESCE(rt.excellent, 0) " \
+    "FROM teachers t LEFT JOIN rating_totals rt "                             \
+    "ON rt.subject = 'teacher' AND rt.id = t.id "
 /* $1 township (a school admin: the teachers of its school and its own),
  * $2 level, $3 module, $4 school id, $5 name substring */
 #define TEACHER_WHERE                                                         \
@@ -178,6 +183,13 @@
     Q(TEACHER_LIST, "sssnsii",                                                \
       TEACHER_COLS(CSV_OF) TEACHER_WHERE "ORDER BY t.id LIMIT $6 OFFSET $7",  \
       TEACHER_COLS(CSV_OF_PG) TEACHER_WHERE                                   \
+      "ORDER BY t.id LIMIT $6 OFFSET $7")                                     \
+    /* TEACHER_COLS' columns but FROM, then each teacher's all-time      \
+     * ratings (rating_totals, migration 19): n, total, excellent */       \
+    Q(TEACHER_PAGE, "sssnsii",                                                \
+      TEACHER_SELECT(CSV_OF) TEACHER_RATED TEACHER_WHERE                      \
+      "ORDER BY t.id LIMIT $6 OFFSET $7",                                     \
+      TEACHER_SELECT(CSV_OF_PG) TEACHER_RATED TEACHER_WHERE                   \
       "ORDER BY t.id LIMIT $6 OFFSET $7")                                     \
     Q(TEACHER_COUNT, "sssns",                                                 \
       "SELECT COUNT(*) FROM teachers t " TEACHER_WHERE, NULL)                 \

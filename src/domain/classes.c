@@ -928,51 +928,50 @@ rating_prior(struct db *db, struct rating_prior *p)
     return rc == ERR_NOTFOUND ? 0 : rc;
 }
 
-int
-rating_summary_with(struct db *db, enum rating_of of, int64_t id,
-                    const struct rating_prior *p, json_t **out)
+void
+rating_of(const struct rating_prior *p, int64_t n, int64_t sum,
+          int64_t excellent, struct rating *out)
 {
-    int64_t n = 0, sum = 0, excellent = 0;
+    double mean = n ? (double)sum / 100.0 / (double)n : 0;
+    double prior = p->n ? (double)p->sum / 100.0 / (double)p->n : 0;
+    *out = (struct rating){
+        .n = n,
+        .excellent = excellent,
+        .has_mean = n > 0,
+        .mean = mean,
+        .has_ranked = p->n > 0,
+        .ranked_mean = p->n ? rules_shrunk_mean(mean, n, prior,
+                                                p->rule.prior_weight)
+                            : 0,
+        /* A rate over too few ratings is shown as such (SPEC §2.8). */
+        .too_few = n < p->rule.min_ratings,
+        .has_rate = n >= p->rule.min_ratings && n > 0,
+        .rate = n ? (double)excellent / (double)n : 0,
+    };
+}
+
+int
+rating_summary(struct db *db, enum rating_of of, int64_t id,
+               struct rating *out)
+{
+    struct rating_prior p;
+    int64_t v[3] = {0, 0, 0};
+    int rc = rating_prior(db, &p);
+    if (rc != 0)
+        return rc;
     struct db_res *r = db_query(
         db, of == RATING_OF_COURSE ? Q_RATING_COURSE : Q_RATING_TEACHER, "i",
         id);
     if (r == NULL)
         return ERR_DB;
-    int rc = db_next(r);
-    if (rc > 0) {
-        n = db_int(r, 0);
-        sum = db_int(r, 1);
-        excellent = db_int(r, 2);
-    }
+    rc = db_next(r);
+    for (int i = 0; rc > 0 && i < 3; i++)
+        v[i] = db_int(r, i);
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    double mean = n ? (double)sum / 100.0 / (double)n : 0;
-    double prior = p->n ? (double)p->sum / 100.0 / (double)p->n : 0;
-    *out = json_pack("{s:I}", "evaluations", (json_int_t)n);
-    json_object_set_new(*out, "mean", n ? json_real(mean) : json_null());
-    json_object_set_new(
-        *out, "ranked_mean",
-        p->n ? json_real(rules_shrunk_mean(mean, n, prior,
-                                           p->rule.prior_weight))
-             : json_null());
-    /* A rate over fewer than 10 ratings is shown as such (SPEC §2.8). */
-    json_object_set_new(*out, "excellent", json_integer(excellent));
-    json_object_set_new(*out, "excellence_rate",
-                        n >= p->rule.min_ratings
-                            ? json_real((double)excellent / (double)n)
-                            : json_null());
-    json_object_set_new(*out, "too_few",
-                        json_boolean(n < p->rule.min_ratings));
+    rating_of(&p, v[0], v[1], v[2], out);
     return 0;
-}
-
-int
-rating_summary(struct db *db, enum rating_of of, int64_t id, json_t **out)
-{
-    struct rating_prior p;
-    int rc = rating_prior(db, &p);
-    return rc != 0 ? rc : rating_summary_with(db, of, id, &p, out);
 }
 
 /* --- annual plans ----------------------------------------------------- */

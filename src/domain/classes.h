@@ -208,21 +208,28 @@ int class_evaluate(struct db *db, const struct keyring *k,
                    const int scores[4], int64_t now, json_t **out);
 /* What a rating summary is of. */
 enum rating_of { RATING_OF_TEACHER, RATING_OF_COURSE };
-/* Aggregates only: evaluations, mean, ranked_mean (shrunk toward the
- * overall mean), excellence_rate (null under 10 evaluations), of teacher
- * or course id. */
-int rating_summary(struct db *db, enum rating_of of, int64_t id,
-                   json_t **out);
-/* What rating_summary shrinks toward, read once for a list of many: every
+/* What rating_of shrinks toward, read once for a list of many: every
  * rating's count and sum (hundredths) and this year's rating rule. */
 struct rating_prior {
     int64_t n, sum;
     struct rating_rule rule;
 };
 int rating_prior(struct db *db, struct rating_prior *p);
-/* rating_summary with the prior given. */
-int rating_summary_with(struct db *db, enum rating_of of, int64_t id,
-                        const struct rating_prior *p, json_t **out);
+/* A teacher's or a course's ratings, aggregates only: the count, the
+ * mean, the mean shrunk toward the county's (none before any rating),
+ * the excellent ones and their rate, which stands on too few ratings
+ * under the rule's minimum and is then none (SPEC §2.8). */
+struct rating {
+    int64_t n, excellent;
+    bool has_mean, has_ranked, has_rate, too_few;
+    double mean, ranked_mean, rate;
+};
+/* The rating of n ratings summing sum (hundredths), excellent of them. */
+void rating_of(const struct rating_prior *p, int64_t n, int64_t sum,
+               int64_t excellent, struct rating *out);
+/* The all-time rating of teacher or course id. 0 or ERR_DB. */
+int rating_summary(struct db *db, enum rating_of of, int64_t id,
+                   struct rating *out);
 
 /* The annual plan (年度培训计划) of a school in batches. */
 struct plan_batch {

@@ -46,6 +46,35 @@ record_id(struct db_res *r, int c)
     return db_null(r, c) ? 0 : db_int(r, c);
 }
 
+/* The items of "a,b" (none for NULL or ""), copied into a. */
+const char **
+record_texts(struct db_res *r, struct arena *a, int c, size_t *n)
+{
+    *n = 0;
+    const char *s = db_null(r, c) ? "" : db_text(r, c);
+    if (*s == '\0')
+        return NULL;
+    size_t k = 1;
+    for (const char *p = s; *p; p++)
+        k += *p == ',';
+    const char **out = arena_alloc(a, k * sizeof(*out));
+    char *copy = arena_strdup(a, s), *save = NULL;
+    for (char *t = strtok_r(copy, ",", &save); t;
+         t = strtok_r(NULL, ",", &save))
+        out[(*n)++] = t;
+    return out;
+}
+
+int64_t *
+record_ints(struct db_res *r, struct arena *a, int c, size_t *n)
+{
+    const char **s = record_texts(r, a, c, n);
+    int64_t *out = *n ? arena_alloc(a, *n * sizeof(*out)) : NULL;
+    for (size_t i = 0; i < *n; i++)
+        out[i] = strtoll(s[i], NULL, 10);
+    return out;
+}
+
 json_t *
 record_json(struct db_res *r, const struct col *cols, size_t n)
 {

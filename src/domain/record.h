@@ -35,6 +35,11 @@ struct col {
 const char *record_text(struct db_res *r, struct arena *a, int c);
 /* Column c of row r, an id; 0 for NULL (none). */
 int64_t record_id(struct db_res *r, int c);
+/* Column c of row r, a list "a,b" (COL_TEXTS) or "3,4" (COL_INTS), as
+ * an array in a: *n items (0 for NULL). */
+const char **record_texts(struct db_res *r, struct arena *a, int c,
+                          size_t *n);
+int64_t *record_ints(struct db_res *r, struct arena *a, int c, size_t *n);
 
 /* The row as a JSON object, columns cols[0..n). */
 json_t *record_json(struct db_res *r, const struct col *cols, size_t n);

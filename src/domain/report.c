@@ -319,10 +319,10 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = kind_count(db, &kind_room, &function_rooms, &n);
     set(out, RK_FUNCTION_ROOMS, n);
     if (rc == 0)
-        rc = count_of(teacher_list(db, &county, 1, 0, none, &n), none);
+        rc = teacher_count(db, &county, &n);
     set(out, RK_TEACHERS_COUNTY, n);
     if (rc == 0)
-        rc = count_of(teacher_list(db, &own, 1, 0, none, &n), none);
+        rc = teacher_count(db, &own, &n);
     set(out, RK_TEACHERS_TOWNSHIP, n);
     if (rc == 0)
         rc = count_of(course_list(db, &published, 1, 0, none, &n), none);

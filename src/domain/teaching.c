@@ -334,6 +334,62 @@ teacher_list(struct db *db, const struct teacher_filter *f, int64_t page,
 }
 
 int
+teacher_count(struct db *db, const struct teacher_filter *f, int64_t *total)
+{
+    int64_t sid = f->school_id;
+    const int64_t *school = sid ? &sid : NULL;
+    return db_int1(db, Q_TEACHER_COUNT, total, "sssns", f->township,
+                   f->level, f->module, school, f->q) != 0
+               ? ERR_DB
+               : 0;
+}
+
+/* The columns of TEACHER_PAGE. */
+enum {
+    TC_ID, TC_NAME, TC_LEVEL, TC_TOWNSHIP, TC_TITLE, TC_MODULES, TC_SCHOOLS,
+    TC_VOIDED, TC_RATINGS, TC_RATING_SUM, TC_EXCELLENT,
+};
+
+int
+teacher_page(struct db *db, struct arena *a, const struct teacher_filter *f,
+             int64_t page, int64_t per_page, struct teacher_row **rows,
+             size_t *n, int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    if (teacher_count(db, f, total) != 0)
+        return ERR_DB;
+    int64_t sid = f->school_id;
+    const int64_t *school = sid ? &sid : NULL;
+    struct db_res *r = db_query(db, Q_TEACHER_PAGE, "sssnsii", f->township,
+                                f->level, f->module, school, f->q, per_page,
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
+                               sizeof(**rows));
+    int rc = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0) {
+        struct teacher_row *t = &(*rows)[(*n)++];
+        *t = (struct teacher_row){
+            .id = db_int(r, TC_ID),
+            .name = record_text(r, a, TC_NAME),
+            .level = record_text(r, a, TC_LEVEL),
+            .township_code = record_text(r, a, TC_TOWNSHIP),
+            .title = record_text(r, a, TC_TITLE),
+            .voided = !db_null(r, TC_VOIDED),
+            .ratings = db_int(r, TC_RATINGS),
+            .rating_sum = db_int(r, TC_RATING_SUM),
+            .excellent = db_int(r, TC_EXCELLENT),
+        };
+        t->modules = record_texts(r, a, TC_MODULES, &t->n_modules);
+        t->school_ids = record_ints(r, a, TC_SCHOOLS, &t->n_schools);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
+int
 teacher_get(struct db *db, int64_t id, json_t **out, char township[16])
 {
     int rc = get_one(db, Q_TEACHER_GET, id, teacher_cols,

@@ -11,6 +11,7 @@
 
 #include "audit.h"
 
+#include "../core/arena.h"
 #include "../db/db.h"
 
 #include <jansson.h>
@@ -75,6 +76,25 @@ int teacher_update(struct db *db, int64_t id, const struct teacher_input *in,
 int teacher_list(struct db *db, const struct teacher_filter *f,
                  int64_t page, int64_t per_page, json_t *items,
                  int64_t *total);
+/* A teacher as the pool's list shows it. */
+struct teacher_row {
+    int64_t id;
+    const char *name, *level, *township_code, *title; /* NULL: none */
+    const char **modules;  /* module codes, n_modules of them */
+    int64_t *school_ids;   /* the schools it serves, n_schools */
+    size_t n_modules, n_schools;
+    int64_t ratings, rating_sum, excellent; /* all time (sum: hundredths) */
+    bool voided;
+};
+/* A page of the teachers f selects, by id: *rows gets *n records copied
+ * into a, *total what f selects in all. 0 or ERR_DB. */
+int teacher_page(struct db *db, struct arena *a,
+                 const struct teacher_filter *f, int64_t page,
+                 int64_t per_page, struct teacher_row **rows, size_t *n,
+                 int64_t *total);
+/* How many teachers f selects (the report's figures). 0 or ERR_DB. */
+int teacher_count(struct db *db, const struct teacher_filter *f,
+                  int64_t *total);
 /* township[16] is the teacher's own township, "" for county and invited
  * teachers. */
 int teacher_get(struct db *db, int64_t id, json_t **out, char township[16]);

@@ -408,6 +408,18 @@ web_halves(struct req *req, int64_t halves)
                         (long long)(halves / 2));
 }
 
+const char *
+web_score(struct req *req, bool has, double v)
+{
+    return has ? arena_printf(&req->arena, "%.1f", v) : "—";
+}
+
+const char *
+web_share(struct req *req, bool has, double v)
+{
+    return has ? arena_printf(&req->arena, "%.1f%%", v * 100) : "—";
+}
+
 bool
 web_parse_halves(const char *s, int64_t max, int64_t *out)
 {

@@ -31,14 +31,6 @@ fig(struct req *req, const char *id, const char *label, const char *value)
     html_raw(o, "</span></div>");
 }
 
-static const char *
-real(struct req *req, json_t *v, const char *fmt, double scale)
-{
-    return json_is_number(v)
-               ? arena_printf(&req->arena, fmt, json_number_value(v) * scale)
-               : NULL;
-}
-
 int
 web_my_teaching(struct req *req)
 {
@@ -47,7 +39,8 @@ web_my_teaching(struct req *req)
         return req->status;
     int64_t id;
     int rc = teacher_of_user(db, app_account(req)->id, &id);
-    json_t *t = NULL, *rating = NULL;
+    json_t *t = NULL;
+    struct rating rating;
     struct class_row *rows = NULL;
     size_t nrows = 0;
     char tw[16];
@@ -61,7 +54,6 @@ web_my_teaching(struct req *req)
         rc = ERR_DB;
     if (rc != 0 && rc != ERR_NOTFOUND) {
         json_decref(t);
-        json_decref(rating);
         return app_db_error(req, db);
     }
     web_page_begin(req, T("My teaching"), "/me/teaching");
@@ -81,20 +73,18 @@ web_my_teaching(struct req *req)
     html_raw(o, "</p><h2>");
     html_txt(o, T("Ratings by trainees"));
     html_raw(o, "</h2><div class=\"figures\">");
-    json_t *n = json_object_get(rating, "evaluations");
     fig(req, "rating-count", "Evaluations",
-        arena_printf(&req->arena, "%lld", (long long)json_integer_value(n)));
+        arena_printf(&req->arena, "%lld", (long long)rating.n));
     fig(req, "rating-mean", "Mean score",
-        real(req, json_object_get(rating, "mean"), "%.1f", 1));
+        web_score(req, rating.has_mean, rating.mean));
     fig(req, "rating-ranked", "Score used for ranking",
-        real(req, json_object_get(rating, "ranked_mean"), "%.1f", 1));
-    const char *rate =
-        real(req, json_object_get(rating, "excellence_rate"), "%.1f%%", 100);
+        web_score(req, rating.has_ranked, rating.ranked_mean));
     fig(req, "rating-excellent", "Excellence rate",
-        rate ? arena_printf(&req->arena, "%s (%lld)", rate,
-                            (long long)json_integer_value(
-                                json_object_get(rating, "excellent")))
-             : NULL);
+        rating.has_rate
+            ? arena_printf(&req->arena, "%s (%lld)",
+                           web_share(req, true, rating.rate),
+                           (long long)rating.excellent)
+            : "—");
     html_raw(o, "</div><p class=\"meta\">");
     html_txt(o, T("Only totals are shown: who gave which rating is not "
                   "recorded. The excellence rate needs 10 ratings; the "
@@ -118,6 +108,5 @@ web_my_teaching(struct req *req)
     }
     html_raw(o, "</tbody></table></section>");
     json_decref(t);
-    json_decref(rating);
     return web_page_end(req);
 }

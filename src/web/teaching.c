@@ -84,20 +84,20 @@ township_items(struct req *req, struct db *db)
     return web_loaded(req, db, org_townships(db, 1, 500, items, &n), items);
 }
 
-/* The names of ids (a JSON array of integers) looked up in items by
- * "id" under key, joined by "、". */
+/* The names of ids[0..n) looked up in items by "id" under key, joined
+ * by "、". */
 static const char *
-names_of(struct req *req, json_t *ids, json_t *items, const char *key)
+names_of(struct req *req, const int64_t *ids, size_t n, json_t *items,
+         const char *key)
 {
     struct strbuf sb;
     strbuf_init(&sb, 0);
-    size_t i, k;
-    json_t *x, *it;
-    json_array_foreach(ids, i, x)
-    {
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        json_t *it;
         json_array_foreach(items, k, it)
         {
-            if (json_equal(json_object_get(it, "id"), x)) {
+            if (web_id_of(it) == ids[i]) {
                 if (sb.len)
                     strbuf_puts(&sb, "、");
                 strbuf_puts(&sb, web_jstr(it, key));
@@ -109,42 +109,43 @@ names_of(struct req *req, json_t *ids, json_t *items, const char *key)
     return s;
 }
 
-/* Module names of codes (a JSON array of strings). */
+/* The ids of a record's JSON array of integers, for names_of. */
+static const int64_t *
+ids_of(struct req *req, json_t *a, size_t *n)
+{
+    *n = json_array_size(a);
+    int64_t *ids = arena_alloc(&req->arena, (*n + 1) * sizeof(*ids));
+    for (size_t i = 0; i < *n; i++)
+        ids[i] = json_integer_value(json_array_get(a, i));
+    return ids;
+}
+
+/* The strings of a record's JSON array, for module_names. */
+static const char *const *
+texts_of(struct req *req, json_t *a, size_t *n)
+{
+    *n = json_array_size(a);
+    const char **s = arena_alloc(&req->arena, (*n + 1) * sizeof(*s));
+    for (size_t i = 0; i < *n; i++)
+        s[i] = json_string_value(json_array_get(a, i));
+    return s;
+}
+
+/* Module names of codes[0..n), joined by "、". */
 static const char *
-module_names(struct req *req, json_t *codes, json_t *modules)
+module_names(struct req *req, const char *const *codes, size_t n,
+             json_t *modules)
 {
     struct strbuf sb;
     strbuf_init(&sb, 0);
-    size_t i;
-    json_t *x;
-    json_array_foreach(codes, i, x)
-    {
+    for (size_t i = 0; i < n; i++) {
         if (sb.len)
             strbuf_puts(&sb, "、");
-        strbuf_puts(&sb, web_name_of(modules, json_string_value(x)));
+        strbuf_puts(&sb, web_name_of(modules, codes[i]));
     }
     const char *s = arena_strdup(&req->arena, strbuf_str(&sb));
     strbuf_cleanup(&sb);
     return s;
-}
-
-/* A rating summary's figures as the page shows them. */
-static const char *
-score(struct req *req, json_t *r, const char *key)
-{
-    json_t *v = json_object_get(r, key);
-    return json_is_number(v)
-               ? arena_printf(&req->arena, "%.1f", json_number_value(v))
-               : "—";
-}
-
-static const char *
-rate(struct req *req, json_t *r)
-{
-    json_t *v = json_object_get(r, "excellence_rate");
-    return json_is_number(v)
-               ? arena_printf(&req->arena, "%.1f%%", json_number_value(v) * 100)
-               : "—";
 }
 
 /* --- teachers ------------------------------------------------------------ */
@@ -207,9 +208,13 @@ web_teachers(struct req *req)
     if (school && listed(schools, want))
         sel = arena_printf(&req->arena, "%lld", (long long)school);
     f.school_id = sel ? school : 0;
-    json_t *items = web_owned(req, json_array());
+    struct teacher_row *rows;
+    size_t n;
     int64_t total;
-    if (teacher_list(db, &f, page, per_page, items, &total) != 0)
+    struct rating_prior prior; /* once for the page, not once a row */
+    if (teacher_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                     &total) != 0 ||
+        rating_prior(db, &prior) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Teacher pool"), "/teachers");
     struct strbuf *o = &req->out;
@@ -248,31 +253,22 @@ web_teachers(struct req *req)
     web_th(req, "Mean score");
     web_th(req, "Excellence rate");
     html_raw(o, "</tr></thead><tbody>");
-    struct rating_prior prior; /* once for the page, not once a row */
-    if (rating_prior(db, &prior) != 0)
-        return app_db_error(req, db);
-    json_array_foreach(items, i, v)
-    {
-        json_t *r;
-        if (rating_summary_with(db, RATING_OF_TEACHER, web_id_of(v), &prior,
-                                &r) != 0)
-            return app_db_error(req, db);
-        web_owned(req, r);
+    for (size_t k = 0; k < n; k++) {
+        const struct teacher_row *t = &rows[k];
+        struct rating r;
+        rating_of(&prior, t->ratings, t->rating_sum, t->excellent, &r);
         html_raw(o, "<tr>");
-        web_td_link(req, web_path_id(req, "/teachers", web_id_of(v)),
-                    web_jstr(v, "name"));
-        web_td(req, LEVEL(web_jstr(v, "level")));
-        web_td(req, module_names(req, json_object_get(v, "modules"), modules));
-        web_td(req, names_of(req, json_object_get(v, "school_ids"), schools,
+        web_td_link(req, web_path_id(req, "/teachers", t->id), t->name);
+        web_td(req, LEVEL(t->level));
+        web_td(req, module_names(req, t->modules, t->n_modules, modules));
+        web_td(req, names_of(req, t->school_ids, t->n_schools, schools,
                              "name"));
-        strbuf_printf(
-            o, "<td>%lld</td>",
-            (long long)json_integer_value(json_object_get(r, "evaluations")));
-        web_td(req, score(req, r, "mean"));
-        web_td(req, rate(req, r));
+        strbuf_printf(o, "<td>%lld</td>", (long long)r.n);
+        web_td(req, web_score(req, r.has_mean, r.mean));
+        web_td(req, web_share(req, r.has_rate, r.rate));
         html_raw(o, "</tr>");
     }
-    if (json_array_size(items) == 0)
+    if (n == 0)
         web_empty_row(req, 7, f.q || f.level || sel || page > 1,
                       T("teachers in the pool"), "/teachers/new");
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"7\">");
@@ -518,13 +514,14 @@ teacher_of_path(struct req *req, struct db **db, char tw[16])
 /* A teacher's page: what it is, its ratings and sessions, and the edit
  * form when the caller may change it. */
 static int
-teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
+teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
              int status, const struct teacher_form *f)
 {
     json_t *modules = module_list(req, db);
     json_t *schools = modules ? school_items(req, db) : NULL;
     json_t *towns = schools ? township_items(req, db) : NULL;
-    json_t *all = NULL, *rating = NULL, *sessions = json_array();
+    json_t *all = NULL, *sessions = json_array();
+    struct rating rating;
     web_owned(req, sessions);
     int64_t n;
     if (towns == NULL)
@@ -534,8 +531,12 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
         rating_summary(db, RATING_OF_TEACHER, web_id_of(t), &rating) != 0 ||
         class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
         return app_db_error(req, db);
-    web_owned(req, rating);
     const char *name = web_jstr(t, "name");
+    size_t ncodes, nsids;
+    const char *const *codes = texts_of(req, json_object_get(t, "modules"),
+                                        &ncodes);
+    const int64_t *sids = ids_of(req, json_object_get(t, "school_ids"),
+                                 &nsids);
     web_page_begin(req, name, "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, name);
@@ -544,26 +545,24 @@ teacher_page(struct req *req, struct db *db, json_t *t, const char *tw,
     web_row(req, "Township", *tw ? web_name_of(towns, tw) : NULL);
     web_row(req, "Title or unit", web_nonempty(web_jstr(t, "title")));
     web_row(req, "Modules",
-            module_names(req, json_object_get(t, "modules"), modules));
+            module_names(req, codes, ncodes, modules));
     web_row(req, "Schools",
-            names_of(req, json_object_get(t, "school_ids"), all, "name"));
+            names_of(req, sids, nsids, all, "name"));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Teaching-quality ratings"));
     html_raw(o, "</h2><table class=\"record\" id=\"teacher-rating\">");
     web_row(req, "Ratings",
-            arena_printf(&req->arena, "%lld",
-                         (long long)json_integer_value(
-                             json_object_get(rating, "evaluations"))));
-    web_row(req, "Mean score", score(req, rating, "mean"));
+            arena_printf(&req->arena, "%lld", (long long)rating.n));
+    web_row(req, "Mean score", web_score(req, rating.has_mean, rating.mean));
     web_row(req, "Ranked score (shrunk toward the county mean)",
-            score(req, rating, "ranked_mean"));
-    const char *r = rate(req, rating);
-    long long exc = json_integer_value(json_object_get(rating, "excellent"));
+            web_score(req, rating.has_ranked, rating.ranked_mean));
     web_row(req, "Excellence rate",
-            strcmp(r, "—") == 0 ? arena_printf(&req->arena, "— (%s)",
-                                               T("fewer than 10 ratings"))
-                                : arena_printf(&req->arena, "%s (%lld %s)", r,
-                                               exc, T("excellent")));
+            rating.has_rate
+                ? arena_printf(&req->arena, "%s (%lld %s)",
+                               web_share(req, true, rating.rate),
+                               (long long)rating.excellent, T("excellent"))
+                : arena_printf(&req->arena, "— (%s)",
+                               T("fewer than 10 ratings")));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Sessions taught"));
     html_raw(o, "</h2><table id=\"teacher-sessions\"><thead><tr>");
@@ -623,7 +622,7 @@ web_teacher(struct req *req)
         return req->status;
     struct teacher_form f;
     teacher_form_of(t, &f);
-    return teacher_page(req, db, t, tw, 200, &f);
+    return teacher_view(req, db, t, tw, 200, &f);
 }
 
 int
@@ -656,7 +655,7 @@ web_teacher_update(struct req *req)
         }
     }
     if (teacher_check_form(req, &f, &in) != 0)
-        return teacher_page(req, db, t, tw, 422, &f);
+        return teacher_view(req, db, t, tw, 422, &f);
     struct audit_who who = app_who(req);
     struct field_error e = {0};
     int rc = teacher_update(db, web_id_of(t), &in, &who, &e);
@@ -668,7 +667,7 @@ web_teacher_update(struct req *req)
         return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
-    return teacher_page(req, db, t, tw, 422, &f);
+    return teacher_view(req, db, t, tw, 422, &f);
 }
 
 int
@@ -696,7 +695,7 @@ web_teacher_account(struct req *req)
     teacher_form_of(t, &f);
     f.err_field = "username";
     f.err = web_why(req, e.why);
-    return teacher_page(req, db, t, tw, 422, &f);
+    return teacher_view(req, db, t, tw, 422, &f);
 }
 
 /* --- the catalog --------------------------------------------------------- */
@@ -783,7 +782,10 @@ web_courses(struct req *req)
         strbuf_printf(o, "<td>%g</td>",
                       json_number_value(json_object_get(v, "hours")));
         web_td(req, FORMAT(web_jstr(v, "format")));
-        web_td(req, names_of(req, json_object_get(v, "teacher_ids"), teachers,
+        size_t ntids;
+        const int64_t *tids = ids_of(req, json_object_get(v, "teacher_ids"),
+                                     &ntids);
+        web_td(req, names_of(req, tids, ntids, teachers,
                              "name"));
         web_td(req, json_is_true(json_object_get(v, "published"))
                         ? T("Published")
@@ -995,14 +997,16 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
 {
     json_t *modules = module_list(req, db);
     json_t *teachers = modules ? all_teachers(req, db) : NULL;
-    json_t *rating;
+    struct rating rating;
     if (teachers == NULL)
         return req->status;
     if (rating_summary(db, RATING_OF_COURSE, web_id_of(c), &rating) != 0)
         return app_db_error(req, db);
-    web_owned(req, rating);
     const char *title = web_jstr(c, "title");
     bool published = json_is_true(json_object_get(c, "published"));
+    size_t ntids;
+    const int64_t *tids = ids_of(req, json_object_get(c, "teacher_ids"),
+                                 &ntids);
     web_page_begin(req, title, "/courses");
     struct strbuf *o = &req->out;
     web_h1(req, title);
@@ -1013,15 +1017,14 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
                          json_number_value(json_object_get(c, "hours"))));
     web_row(req, "Format", FORMAT(web_jstr(c, "format")));
     web_row(req, "Course teachers",
-            names_of(req, json_object_get(c, "teacher_ids"), teachers, "name"));
+            names_of(req, tids, ntids, teachers, "name"));
     web_row(req, "Published", published ? T("Published") : T("Not published"));
     web_row(req, "Description", web_nonempty(web_jstr(c, "description")));
     web_row(req, "Ratings",
-            arena_printf(&req->arena, "%lld",
-                         (long long)json_integer_value(
-                             json_object_get(rating, "evaluations"))));
-    web_row(req, "Mean score", score(req, rating, "mean"));
-    web_row(req, "Excellence rate", rate(req, rating));
+            arena_printf(&req->arena, "%lld", (long long)rating.n));
+    web_row(req, "Mean score", web_score(req, rating.has_mean, rating.mean));
+    web_row(req, "Excellence rate",
+            web_share(req, rating.has_rate, rating.rate));
     html_raw(o, "</table>");
     if (app_scope(req) == NULL) {
         char action[64];

@@ -182,6 +182,10 @@ void web_checkbox(struct req *req, const char *name, const char *value,
                   const char *label, bool checked);
 /* 学时 kept in halves as the page shows them: 3 -> "1.5", 4 -> "2". */
 const char *web_halves(struct req *req, int64_t halves);
+/* A rating's figures as pages show them: a score "%.1f", a rate
+ * "%.1f%%" (web_share), "—" when there is none (struct rating). */
+const char *web_score(struct req *req, bool has, double v);
+const char *web_share(struct req *req, bool has, double v);
 /* Parses "1.5" (steps of 0.5) into halves, 1..max: false when not. */
 bool web_parse_halves(const char *s, int64_t max, int64_t *out);
 /* A list's filter form whose search box (placeholder msgid) reloads

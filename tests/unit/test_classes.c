@@ -702,20 +702,19 @@ the_excellence_rate_is_null_under_ten_ratings(void **state)
     int64_t t = teacher(f, "county", NULL, NULL, 0);
     ratings(f, 8, t, 6, 95);
     ratings(f, 10, t, 3, 70);
-    json_t *v;
+    struct rating v;
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_int_equal(json_integer_value(json_object_get(v, "evaluations")), 9);
-    assert_int_equal(json_integer_value(json_object_get(v, "excellent")), 6);
-    assert_true(json_is_null(json_object_get(v, "excellence_rate")));
-    assert_true(json_is_true(json_object_get(v, "too_few")));
-    json_decref(v);
+    assert_int_equal(v.n, 9);
+    assert_int_equal(v.excellent, 6);
+    assert_false(v.has_rate);
+    assert_true(v.too_few);
     /* The tenth rating shows the rate: 6 of 10. */
     ratings(f, 12, t, 1, 70);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_float_equal(json_real_value(json_object_get(v, "excellence_rate")),
+    assert_true(v.has_rate);
+    assert_float_equal(v.rate,
                        0.6, 1e-9);
-    assert_true(json_is_false(json_object_get(v, "too_few")));
-    json_decref(v);
+    assert_false(v.too_few);
 }
 
 static void
@@ -728,27 +727,24 @@ a_teacher_with_few_ratings_is_shrunk_toward_the_overall_mean(void **state)
     ratings(f, 10, one, 1, 100);
     /* The overall mean of the 21 ratings; m = 10 (the 2019 rule). */
     double prior = (20 * 80.0 + 100.0) / 21;
-    json_t *v;
+    struct rating v;
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, one, &v), 0);
-    assert_float_equal(json_real_value(json_object_get(v, "mean")), 100.0,
+    assert_float_equal(v.mean, 100.0,
                        1e-9);
-    double ranked = json_real_value(json_object_get(v, "ranked_mean"));
+    double ranked = v.ranked_mean;
     assert_float_equal(ranked, (1 * 100.0 + 10 * prior) / 11, 1e-9);
-    json_decref(v);
     /* One perfect rating does not put it far above the teacher with
      * twenty: it stays within a few points of the overall mean. */
     assert_true(ranked < prior + 2);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, many, &v), 0);
-    assert_float_equal(json_real_value(json_object_get(v, "ranked_mean")),
+    assert_float_equal(v.ranked_mean,
                        (20 * 80.0 + 10 * prior) / 30, 1e-9);
-    json_decref(v);
     /* Nobody rated: no mean, and the prior as the ranked mean. */
     int64_t none = teacher(f, "county", NULL, NULL, 0);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, none, &v), 0);
-    assert_true(json_is_null(json_object_get(v, "mean")));
-    assert_float_equal(json_real_value(json_object_get(v, "ranked_mean")),
+    assert_false(v.has_mean);
+    assert_float_equal(v.ranked_mean,
                        prior, 1e-9);
-    json_decref(v);
 }
 
 /* A teacher's and a course's all-time totals, and the county's, are
@@ -760,25 +756,22 @@ rating_totals_follow_every_write(void **state)
     struct fx *f = *state;
     int64_t t = teacher(f, "county", NULL, NULL, 0);
     ratings(f, 8, t, 3, 80);
-    json_t *v;
+    struct rating v;
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_int_equal(json_integer_value(json_object_get(v, "evaluations")), 3);
-    assert_float_equal(json_real_value(json_object_get(v, "mean")), 80.0,
+    assert_int_equal(v.n, 3);
+    assert_float_equal(v.mean, 80.0,
                        1e-9);
-    json_decref(v);
     int64_t id = dbt_int(f->t, "SELECT MIN(id) FROM evaluations");
     dbt_exec(f->t, "UPDATE evaluations SET total_hundredths = 5000 "
                    "WHERE id = %lld", (long long)id);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_float_equal(json_real_value(json_object_get(v, "mean")),
+    assert_float_equal(v.mean,
                        (80.0 * 2 + 50.0) / 3, 1e-9);
-    json_decref(v);
     dbt_exec(f->t, "DELETE FROM evaluations WHERE id = %lld", (long long)id);
     assert_int_equal(rating_summary(f->t->db, RATING_OF_TEACHER, t, &v), 0);
-    assert_int_equal(json_integer_value(json_object_get(v, "evaluations")), 2);
-    assert_float_equal(json_real_value(json_object_get(v, "mean")), 80.0,
+    assert_int_equal(v.n, 2);
+    assert_float_equal(v.mean, 80.0,
                        1e-9);
-    json_decref(v);
     /* the county's, the ranking's prior, is the sum of every one */
     assert_int_equal(
         dbt_int(f->t,

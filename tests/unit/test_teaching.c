@@ -68,14 +68,36 @@ teacher(void **state, const char *name, const char *level, const char *township,
     return id;
 }
 
-/* The teachers f lists: their total, and how many rows the page had. */
+/* The teachers f lists: their total, and how many rows the page had;
+ * the typed page, its count and the JSON list agree. */
 static int64_t
 teachers(void **state, struct teacher_filter f, size_t *rows)
 {
     json_t *items = json_array();
-    int64_t total = -1;
+    int64_t total = -1, typed = -2, counted = -3;
     assert_int_equal(teacher_list(db_of(state), &f, 1, 50, items, &total), 0);
-    *rows = json_array_size(items);
+    struct arena a;
+    arena_init(&a, 0);
+    struct teacher_row *t;
+    assert_int_equal(teacher_page(db_of(state), &a, &f, 1, 50, &t, rows,
+                                  &typed),
+                     0);
+    assert_int_equal(teacher_count(db_of(state), &f, &counted), 0);
+    assert_int_equal(typed, total);
+    assert_int_equal(counted, total);
+    assert_int_equal(*rows, json_array_size(items));
+    for (size_t i = 0; i < *rows; i++) {
+        json_t *v = json_array_get(items, i);
+        assert_int_equal(t[i].id, json_integer_value(json_object_get(v, "id")));
+        assert_string_equal(t[i].name,
+                            json_string_value(json_object_get(v, "name")));
+        assert_int_equal(t[i].n_modules,
+                         json_array_size(json_object_get(v, "modules")));
+        assert_int_equal(t[i].n_schools,
+                         json_array_size(json_object_get(v, "school_ids")));
+        assert_int_equal(t[i].ratings, 0);
+    }
+    arena_cleanup(&a);
     json_decref(items);
     return total;
 }
@@ -353,6 +375,23 @@ a_teacher_update_replaces_modules_and_schools(void **state)
     assert_int_equal(json_array_size(s), 1);
     assert_int_equal(json_integer_value(json_array_get(s, 0)), other);
     json_decref(v);
+    /* The pool's page reads the same sets. */
+    struct arena a;
+    arena_init(&a, 0);
+    struct teacher_row *t;
+    size_t n;
+    int64_t total;
+    assert_int_equal(teacher_page(db_of(state), &a,
+                                  &(struct teacher_filter){0}, 1, 10, &t, &n,
+                                  &total),
+                     0);
+    assert_int_equal(n, 1);
+    assert_int_equal(t[0].n_modules, 2);
+    assert_string_equal(t[0].modules[0], "health");
+    assert_string_equal(t[0].modules[1], "theory");
+    assert_int_equal(t[0].n_schools, 1);
+    assert_int_equal(t[0].school_ids[0], other);
+    arena_cleanup(&a);
     assert_int_equal(teacher_update(db_of(state), 999, &in, &dbt_who, &e),
                      ERR_NOTFOUND);
 }
