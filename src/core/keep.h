@@ -16,9 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define KEEP_SLOTS 32
+#define KEEP_SLOTS 128
 #define KEEP_KEY 160
-#define KEEP_VALUES 4
+#define KEEP_VALUES 16
 
 struct keep {
     pthread_mutex_t lock;

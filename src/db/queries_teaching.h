@@ -514,8 +514,9 @@
     Q(PLAN_OF, "ii",                                                          \
       "SELECT id FROM plans WHERE school_id = $1 AND year = $2", NULL)        \
     /* batch, program_type, starts_on, ends_on, planned sessions, planned \
-     * persons, held sessions, held persons: held is counted from the     \
-     * school's sessions of the batch's type within its dates */          \
+     * persons, held sessions, the school's township, from_at, to_at: held \
+     * is counted from the school's sessions of the batch's type within   \
+     * its dates, the persons trained by ATTENDED_PERSONS */               \
     Q(PLAN_BATCHES, "i",                                                      \
       "SELECT b.batch, b.program_type, b.starts_on, b.ends_on, b.sessions, "  \
       "b.persons, "                                                           \
@@ -523,12 +524,16 @@
       " ON p.id = cs.program_id WHERE p.school_id = pl.school_id "            \
       " AND p.type = b.program_type AND cs.voided_at IS NULL "                \
       " AND cs.starts_at >= b.from_at AND cs.starts_at < b.to_at), "          \
-      "(SELECT COUNT(DISTINCT a.person_id) FROM attendance a "                \
-      " JOIN schools s ON s.township_code = a.township_code "                 \
-      " WHERE s.id = pl.school_id AND a.program_type = b.program_type "       \
-      " AND a.starts_at >= b.from_at AND a.starts_at < b.to_at) "             \
+      "s.township_code, b.from_at, b.to_at "                                  \
       "FROM plans pl JOIN plan_batches b ON b.plan_id = pl.id "               \
+      "JOIN schools s ON s.id = pl.school_id "                                \
       "WHERE pl.id = $1 ORDER BY b.batch, b.id", NULL)                        \
+    /* the persons who attended sessions of township $1 and type $2       \
+     * starting in [$3, $4) (attendance carries all four) */              \
+    Q(ATTENDED_PERSONS, "ssii",                                               \
+      "SELECT COUNT(DISTINCT person_id) FROM attendance "                     \
+      "WHERE township_code = $1 AND program_type = $2 "                       \
+      "AND starts_at >= $3 AND starts_at < $4", NULL)                         \
     /* Edits from the admin pages: a teacher's or a course's fields, its  \
      * modules, schools and teachers replaced as a whole. */               \
     Q(TEACHER_UPDATE, "ssssi",                                                \

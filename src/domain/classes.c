@@ -989,6 +989,55 @@ static const struct col batch_cols[] = {
     {"held_sessions", COL_INT},  {"held_persons", COL_INT},
 };
 
+static struct keep trained_kept = KEEP_INIT;
+
+/* The persons who attended the sessions of township t and type starting
+ * in [from, to): a distinct count, kept while t's attendance version
+ * stays. 0 or ERR_DB. */
+static int
+persons_trained(struct db *db, const char *t, const char *type,
+                int64_t from, int64_t to, int64_t *n)
+{
+    int64_t version;
+    char key[KEEP_KEY] = "";
+    if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", t) != 0)
+        return ERR_DB;
+    if (str_fmt(key, sizeof(key), "%lld|%s|%s|%lld|%lld",
+                (long long)version, t, type, (long long)from,
+                (long long)to) != 0)
+        key[0] = '\0';
+    if (keep_get(&trained_kept, key, n, 1))
+        return 0;
+    if (db_int1(db, Q_ATTENDED_PERSONS, n, "ssii", t, type, from, to) != 0)
+        return ERR_DB;
+    keep_put(&trained_kept, key, n, 1);
+    return 0;
+}
+
+/* A plan's batches, planned beside held, as batch_cols. */
+static int
+plan_batches(struct db *db, int64_t id, json_t *items)
+{
+    struct db_res *r = db_query(db, Q_PLAN_BATCHES, "i", id);
+    if (r == NULL)
+        return ERR_DB;
+    int rc;
+    while ((rc = db_next(r)) > 0) {
+        json_t *b = record_json(r, batch_cols, NELEM(batch_cols) - 1);
+        int64_t n;
+        if (persons_trained(db, db_text(r, 7), db_text(r, 1), db_int(r, 8),
+                            db_int(r, 9), &n) != 0) {
+            json_decref(b);
+            rc = -1;
+            break;
+        }
+        json_object_set_new(b, "held_persons", json_integer(n));
+        json_array_append_new(items, b);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
+}
+
 int
 plan_create(struct db *db, int64_t school_id, int64_t year,
             const char *title, const struct plan_batch *b, size_t n,
@@ -1053,8 +1102,7 @@ plan_get(struct db *db, int64_t id, json_t **out)
     if (rc <= 0)
         return rc < 0 ? ERR_DB : ERR_NOTFOUND;
     json_t *batches = json_array();
-    if (record_rows(db_query(db, Q_PLAN_BATCHES, "i", id), batch_cols,
-                    NELEM(batch_cols), batches) != 0) {
+    if (plan_batches(db, id, batches) != 0) {
         json_decref(batches);
         json_decref(*out);
         *out = NULL;

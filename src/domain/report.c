@@ -11,12 +11,17 @@
 #include "teaching.h"
 
 #include "../core/err.h"
+#include "../core/keep.h"
 #include "../core/util.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct keep attendance_kept = KEEP_INIT;
+_Static_assert(2 * PROGRAM_TYPES <= KEEP_VALUES,
+               "the training's attendance must fit one kept slot");
 
 /* The index of type code in program_types, or -1. */
 static int
@@ -49,16 +54,35 @@ by_type(struct db *db, const char *t, int64_t from, int64_t to,
     db_end(r);
     if (rc < 0)
         return ERR_DB;
-    r = db_query(db, Q_REPORT_ATTENDANCE_BY_TYPE, "iis", from, to, t);
-    if (r == NULL)
+    /* The attendance's distinct counts are kept while the version of
+     * the attendance they counted stays (as the session list's). */
+    int64_t version, v[2 * PROGRAM_TYPES];
+    char key[KEEP_KEY] = "";
+    if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", t) != 0)
         return ERR_DB;
-    while ((rc = db_next(r)) > 0)
-        if ((k = type_index(db_text(r, 0))) >= 0) {
-            out[k][1] = db_int(r, 1);
-            out[k][2] = db_int(r, 2);
-        }
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    if (str_fmt(key, sizeof(key), "%lld|%s|%lld|%lld", (long long)version,
+                t ? t : "", (long long)from, (long long)to) != 0)
+        key[0] = '\0';
+    if (!keep_get(&attendance_kept, key, v, NELEM(v))) {
+        memset(v, 0, sizeof(v));
+        r = db_query(db, Q_REPORT_ATTENDANCE_BY_TYPE, "iis", from, to, t);
+        if (r == NULL)
+            return ERR_DB;
+        while ((rc = db_next(r)) > 0)
+            if ((k = type_index(db_text(r, 0))) >= 0) {
+                v[2 * k] = db_int(r, 1);
+                v[2 * k + 1] = db_int(r, 2);
+            }
+        db_end(r);
+        if (rc < 0)
+            return ERR_DB;
+        keep_put(&attendance_kept, key, v, NELEM(v));
+    }
+    for (k = 0; k < PROGRAM_TYPES; k++) {
+        out[k][1] = v[2 * k];
+        out[k][2] = v[2 * k + 1];
+    }
+    return 0;
 }
 
 /* The rating rule of the year a range ends in (the minimum count and the
