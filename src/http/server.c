@@ -647,8 +647,13 @@ decide(struct http_server *s, struct req *req)
         return;
     }
     if (r->access == ACCESS_USER && (r->roles & req->user->role_bit) == 0) {
-        http_error(req, 403, "forbidden", NULL,
-                   "the role %s may not do this", req->user->role);
+        /* A page names no role code: its top bar shows the role. */
+        if (req->page)
+            http_error(req, 403, "forbidden", NULL,
+                       "Your role may not do this.");
+        else
+            http_error(req, 403, "forbidden", NULL,
+                       "the role %s may not do this", req->user->role);
         return;
     }
     if (req->user && req->user->must_change_password &&
