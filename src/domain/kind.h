@@ -23,11 +23,15 @@ extern const struct kind kind_village, kind_honour, kind_org, kind_room;
 extern const struct kind *const kind_table[];
 /* The kind whose path is path[0..len) ("villages"), or NULL. */
 const struct kind *kind_by_path(const char *path, size_t len);
+struct kchoice;
+struct db;
+/* The schools of township (NULL: every one), by id and name, as the room
+ * kind's school field offers them. 0 or ERR_DB. */
+int kinds_schools(struct db *db, struct arena *a, const char *township,
+                  struct kchoice **out, size_t *n);
 /* The current villages of township (NULL: of every township) that a
  * record may name, in order (the villages reference kinds declare). 0
  * or ERR_DB. */
-struct kchoice;
-struct db;
 int kinds_villages(struct db *db, struct arena *a, const char *township,
                    struct kchoice **out, size_t *n);
 /* Registers every kind's statements (db_kind_register); once, before

@@ -241,6 +241,14 @@ kinds_init(void)
 }
 
 int
+kinds_schools(struct db *db, struct arena *a, const char *township,
+              struct kchoice **out, size_t *n)
+{
+    int i = kind_field_index(&kind_room, "school_id");
+    return kind_choices(db, a, &kind_room, (size_t)i, township, out, n);
+}
+
+int
 kinds_villages(struct db *db, struct arena *a, const char *township,
                struct kchoice **out, size_t *n)
 {

@@ -19,6 +19,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
+#include "../domain/kind.h"
 #include "../domain/org.h"
 #include "../domain/rules.h"
 #include "../domain/teaching.h"
@@ -65,15 +66,61 @@ module_list(struct req *req, struct db *db)
     return web_loaded(req, db, org_code_list(db, CODES_MODULE, items), items);
 }
 
-/* The schools the caller may see: its own township's, or all 13. */
-static json_t *
-school_items(struct req *req, struct db *db)
+/* The schools the caller may see, its own township's or all 13, by id
+ * and name. */
+struct schools {
+    int64_t *id;
+    const char **name;
+    size_t n;
+};
+
+/* 0, or -1 having answered. */
+static int
+school_items(struct req *req, struct db *db, struct schools *out)
 {
-    json_t *items = json_array();
-    int64_t n;
-    return web_loaded(
-        req, db, school_list(db, app_scope(req), 0, 0, 1, 100, items, &n),
-        items);
+    struct kchoice *c;
+    size_t n;
+    if (kinds_schools(db, &req->arena, app_scope(req), &c, &n) != 0) {
+        app_db_error(req, db);
+        return -1;
+    }
+    out->n = n;
+    out->id = arena_alloc(&req->arena, (n + 1) * sizeof(*out->id));
+    out->name = arena_alloc(&req->arena, (n + 1) * sizeof(*out->name));
+    for (size_t i = 0; i < n; i++) {
+        out->id[i] = strtoll(c[i].code, NULL, 10);
+        out->name[i] = c[i].name;
+    }
+    return 0;
+}
+
+/* Whether school id is one of s. */
+static bool
+school_listed(const struct schools *s, int64_t id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->id[i] == id)
+            return true;
+    return false;
+}
+
+/* The names of school ids[0..n) among s, joined by "、". */
+static const char *
+school_names(struct req *req, const int64_t *ids, size_t n,
+             const struct schools *s)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < s->n; k++)
+            if (s->id[k] == ids[i]) {
+                if (sb.len)
+                    strbuf_puts(&sb, "、");
+                strbuf_puts(&sb, s->name[k]);
+            }
+    const char *out = arena_strdup(&req->arena, strbuf_str(&sb));
+    strbuf_cleanup(&sb);
+    return out;
 }
 
 static json_t *
@@ -150,20 +197,6 @@ module_names(struct req *req, const char *const *codes, size_t n,
 
 /* --- teachers ------------------------------------------------------------ */
 
-/* Whether items holds one whose "id" is id (a JSON integer). */
-static bool
-listed(json_t *items, json_t *id)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        if (json_equal(json_object_get(v, "id"), id))
-            return true;
-    }
-    return false;
-}
-
 /* Whether the caller may change teacher t: the county admin any; a
  * school admin its township's own and invited teachers. */
 static bool
@@ -197,15 +230,12 @@ web_teachers(struct req *req)
         f.level = NULL;
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
-    json_t *schools = modules ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (modules == NULL || school_items(req, db, &schools) != 0)
         return req->status;
     /* A school outside the caller's list is no filter it may use. */
     const char *sel = NULL;
-    size_t i;
-    json_t *v;
-    json_t *want = web_owned(req, json_integer(school));
-    if (school && listed(schools, want))
+    if (school && school_listed(&schools, school))
         sel = arena_printf(&req->arena, "%lld", (long long)school);
     f.school_id = sel ? school : 0;
     struct teacher_row *rows;
@@ -229,9 +259,11 @@ web_teachers(struct req *req)
     web_scope_fields(req, tw, NULL, NULL);
     web_select_begin(req, "school_id", T("School"));
     web_select_option(req, "", T("All schools"), sel);
-    json_array_foreach(schools, i, v) web_select_option(
-        req, arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
-        web_jstr(v, "name"), sel);
+    for (size_t k = 0; k < schools.n; k++)
+        web_select_option(req,
+                          arena_printf(&req->arena, "%lld",
+                                       (long long)schools.id[k]),
+                          schools.name[k], sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
     html_raw(o, "<p class=\"filters\"><a id=\"ranking-link\" href=\"");
@@ -261,8 +293,8 @@ web_teachers(struct req *req)
         web_td_link(req, web_path_id(req, "/teachers", t->id), t->name);
         web_td(req, LEVEL(t->level));
         web_td(req, module_names(req, t->modules, t->n_modules, modules));
-        web_td(req, names_of(req, t->school_ids, t->n_schools, schools,
-                             "name"));
+        web_td(req, school_names(req, t->school_ids, t->n_schools,
+                                 &schools));
         strbuf_printf(o, "<td>%lld</td>", (long long)r.n);
         web_td(req, web_score(req, r.has_mean, r.mean));
         web_td(req, web_share(req, r.has_rate, r.rate));
@@ -343,8 +375,8 @@ teacher_form_of(json_t *t, struct teacher_form *f)
 /* Reads the posted form: modules and schools only among those offered,
  * so a school admin cannot tick another township's school. */
 static void
-teacher_form_read(struct req *req, json_t *modules, json_t *schools,
-                  struct teacher_form *f)
+teacher_form_read(struct req *req, json_t *modules,
+                  const struct schools *schools, struct teacher_form *f)
 {
     memset(f, 0, sizeof(*f));
     f->name = req_form(req, "name");
@@ -359,18 +391,18 @@ teacher_form_read(struct req *req, json_t *modules, json_t *schools,
         if (code && n < 7 && req_form_has(req, "modules", code))
             f->modules[n++] = code;
     }
-    json_array_foreach(schools, i, v)
-    {
+    for (size_t k = 0; k < schools->n; k++) {
         char num[24];
-        str_fmt(num, sizeof(num), "%lld", (long long)web_id_of(v));
+        str_fmt(num, sizeof(num), "%lld", (long long)schools->id[k]);
         if (f->nschools < MAX_SCHOOLS && req_form_has(req, "school_ids", num))
-            f->schools[f->nschools++] = web_id_of(v);
+            f->schools[f->nschools++] = schools->id[k];
     }
 }
 
 /* The fields of the teacher form, inside an open <form>. */
 static void
-teacher_fields(struct req *req, json_t *modules, json_t *schools, json_t *towns,
+teacher_fields(struct req *req, json_t *modules,
+               const struct schools *schools, json_t *towns,
                const struct teacher_form *f)
 {
     struct strbuf *o = &req->out;
@@ -402,10 +434,11 @@ teacher_fields(struct req *req, json_t *modules, json_t *schools, json_t *towns,
     html_raw(o, "<fieldset id=\"schools\"><legend>");
     html_txt(o, T("Schools"));
     html_raw(o, "</legend>");
-    json_array_foreach(schools, i, v)
+    for (size_t k = 0; k < schools->n; k++)
         web_checkbox(req, "school_ids",
-                     arena_printf(&req->arena, "%lld", (long long)web_id_of(v)),
-                     web_jstr(v, "name"), has_school(f, web_id_of(v)));
+                     arena_printf(&req->arena, "%lld",
+                                  (long long)schools->id[k]),
+                     schools->name[k], has_school(f, schools->id[k]));
     html_raw(o, "</fieldset>");
     web_field_error(req, t_err(f, "school_ids"));
 }
@@ -451,14 +484,16 @@ teacher_new_page(struct req *req, int status, const struct teacher_form *f)
 {
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
-    json_t *schools = modules ? school_items(req, db) : NULL;
-    json_t *towns = schools ? township_items(req, db) : NULL;
+    struct schools schools;
+    json_t *towns = modules && school_items(req, db, &schools) == 0
+                        ? township_items(req, db)
+                        : NULL;
     if (towns == NULL)
         return req->status;
     web_page_begin(req, T("New teacher"), "/teachers");
     web_h1(req, T("New teacher"));
     web_form_begin(req, "teacher-form", "/teachers");
-    teacher_fields(req, modules, schools, towns, f);
+    teacher_fields(req, modules, &schools, towns, f);
     web_form_end(req, T("Create"), NULL);
     return web_finish(req, status);
 }
@@ -475,12 +510,12 @@ web_teacher_create(struct req *req)
 {
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
-    json_t *schools = modules ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (modules == NULL || school_items(req, db, &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
-    teacher_form_read(req, modules, schools, &f);
+    teacher_form_read(req, modules, &schools, &f);
     if (teacher_check_form(req, &f, &in) != 0)
         return teacher_new_page(req, 422, &f);
     struct audit_who who = app_who(req);
@@ -518,8 +553,10 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
              int status, const struct teacher_form *f)
 {
     json_t *modules = module_list(req, db);
-    json_t *schools = modules ? school_items(req, db) : NULL;
-    json_t *towns = schools ? township_items(req, db) : NULL;
+    struct schools schools;
+    json_t *towns = modules && school_items(req, db, &schools) == 0
+                        ? township_items(req, db)
+                        : NULL;
     json_t *all = NULL, *sessions = json_array();
     struct rating rating;
     web_owned(req, sessions);
@@ -589,7 +626,7 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
         html_raw(o, "</h2>");
         web_form_begin(req, "teacher-form",
                        web_path_id(req, "/teachers", web_id_of(t)));
-        teacher_fields(req, modules, schools, towns, f);
+        teacher_fields(req, modules, &schools, towns, f);
         web_form_end(req, T("Save"), NULL);
         /* The account the teacher logs in with, to see its own totals. */
         html_raw(o, "<h2>");
@@ -637,12 +674,12 @@ web_teacher_update(struct req *req)
         return http_error(req, 403, "forbidden", NULL, "%s",
                           T("Only the county changes county teachers."));
     json_t *modules = module_list(req, db);
-    json_t *schools = modules ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (modules == NULL || school_items(req, db, &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
-    teacher_form_read(req, modules, schools, &f);
+    teacher_form_read(req, modules, &schools, &f);
     /* A school admin keeps the county teachers' other schools: it only
      * changes the ticks of its own township's. */
     if (app_scope(req)) {
@@ -650,7 +687,8 @@ web_teacher_update(struct req *req)
         json_t *x;
         json_array_foreach(json_object_get(t, "school_ids"), i, x)
         {
-            if (!listed(schools, x) && f.nschools < MAX_SCHOOLS)
+            if (!school_listed(&schools, json_integer_value(x)) &&
+                f.nschools < MAX_SCHOOLS)
                 f.schools[f.nschools++] = json_integer_value(x);
         }
     }
