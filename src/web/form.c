@@ -10,10 +10,12 @@
 
 #include "../app/app.h"
 #include "../core/util.h"
+#include "../domain/kind.h"
 #include "../domain/rules.h"
 #include "../http/html.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void
@@ -117,10 +119,11 @@ web_select_begin(struct req *req, const char *name, const char *label)
     html_raw(&req->out, "\">");
 }
 
-void
-web_code_select(struct req *req, const char *name, const char *msgid,
-                json_t *items, const char *first, const char *selected,
-                const char *err)
+/* The opening of a select: labelled by msgid, or (a filter) named by
+ * its empty choice. */
+static void
+select_open(struct req *req, const char *name, const char *msgid,
+            const char *first, const char *selected)
 {
     struct strbuf *o = &req->out;
     if (msgid) {
@@ -138,6 +141,21 @@ web_code_select(struct req *req, const char *name, const char *msgid,
     html_raw(o, "\">");
     if (first)
         web_select_option(req, "", first, selected);
+}
+
+static void
+select_close(struct req *req, const char *msgid, const char *err)
+{
+    html_raw(&req->out, msgid ? "</select></label>" : "</select>");
+    web_field_error(req, err);
+}
+
+void
+web_code_select(struct req *req, const char *name, const char *msgid,
+                json_t *items, const char *first, const char *selected,
+                const char *err)
+{
+    select_open(req, name, msgid, first, selected);
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
@@ -146,8 +164,42 @@ web_code_select(struct req *req, const char *name, const char *msgid,
         if (code) /* a village may have no code yet: it cannot be chosen */
             web_select_option(req, code, web_jstr(it, "name"), selected);
     }
-    html_raw(o, msgid ? "</select></label>" : "</select>");
-    web_field_error(req, err);
+    select_close(req, msgid, err);
+}
+
+void
+web_choice_select(struct req *req, const char *name, const char *msgid,
+                  const struct kchoice *c, size_t n, const char *first,
+                  const char *selected, const char *err)
+{
+    select_open(req, name, msgid, first, selected);
+    for (size_t i = 0; i < n; i++)
+        web_select_option(req, c[i].code, c[i].name, selected);
+    select_close(req, msgid, err);
+}
+
+int
+web_schools_of(struct req *req, struct db *db, struct schools *out)
+{
+    size_t n;
+    if (kinds_schools(db, &req->arena, app_scope(req), &out->c, &n) != 0) {
+        app_db_error(req, db);
+        return -1;
+    }
+    out->n = n;
+    out->id = arena_alloc(&req->arena, (n + 1) * sizeof(*out->id));
+    for (size_t i = 0; i < n; i++)
+        out->id[i] = strtoll(out->c[i].code, NULL, 10);
+    return 0;
+}
+
+const char *
+web_school_name(const struct schools *s, int64_t id)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (s->id[i] == id)
+            return s->c[i].name;
+    return NULL;
 }
 
 void

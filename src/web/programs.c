@@ -19,6 +19,7 @@
 #include "../core/err.h"
 #include "../core/util.h"
 #include "../domain/classes.h"
+#include "../domain/kind.h"
 #include "../domain/org.h"
 #include "../domain/people.h"
 #include "../domain/roles.h"
@@ -50,29 +51,6 @@ type_items(struct req *req, struct db *db)
     json_t *items = json_array();
     return web_loaded(req, db, org_code_list(db, CODES_PROGRAM_TYPE, items),
                       items);
-}
-
-static json_t *
-school_items(struct req *req, struct db *db)
-{
-    json_t *items = json_array();
-    int64_t n;
-    return web_loaded(
-        req, db, school_list(db, app_scope(req), 0, 0, 1, 100, items, &n),
-        items);
-}
-
-/* The schools as {"code": id, "name"} for web_code_select. */
-static json_t *
-school_codes(struct req *req, json_t *schools)
-{
-    json_t *out = web_owned(req, json_array());
-    size_t i;
-    json_t *v;
-    json_array_foreach(schools, i, v) json_array_append_new(
-        out, json_pack("{s:s, s:s}", "code", num(req, web_id_of(v)), "name",
-                       web_jstr(v, "name")));
-    return out;
 }
 
 /* The "name" of the item of items whose "id" is id; NULL when none. */
@@ -112,10 +90,11 @@ web_programs(struct req *req)
         type = NULL;
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
-    json_t *schools = types ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (types == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
-    const char *sel = name_by_id(schools, school) ? num(req, school) : NULL;
+    const char *sel =
+        web_school_name(&schools, school) ? num(req, school) : NULL;
     /* The county report links here with a township and a period: the
      * programs with a session in it. */
     struct program_filter f = {.type = type, .school_id = sel ? school : 0};
@@ -134,8 +113,8 @@ web_programs(struct req *req)
     html_raw(o, "<form class=\"filters\" method=\"get\" id=\"program-filters\""
                 " action=\"/programs\">");
     web_code_select(req, "type", NULL, types, T("All types"), type, NULL);
-    web_code_select(req, "school_id", NULL, school_codes(req, schools),
-                    T("All schools"), sel, NULL);
+    web_choice_select(req, "school_id", NULL, schools.c, schools.n,
+                      T("All schools"), sel, NULL);
     web_scope_fields(req, f.township, a, b);
     html_raw(o, "<button type=\"submit\">");
     html_txt(o, T("Filter"));
@@ -159,7 +138,7 @@ web_programs(struct req *req)
         web_td_link(req, web_path_id(req, "/programs", web_id_of(v)),
                     web_jstr(v, "title"));
         web_td(req, web_jstr(v, "type_name"));
-        web_td(req, name_by_id(schools, int_of(v, "school_id")));
+        web_td(req, web_school_name(&schools, int_of(v, "school_id")));
         web_td(req, web_date(req, web_jstr(v, "from")));
         web_td(req, web_date(req, web_jstr(v, "to")));
         strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
@@ -191,8 +170,8 @@ program_new_page(struct req *req, int status, const struct program_form *f)
 {
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
-    json_t *schools = types ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (types == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     const char *ef = f->err_field, *e = f->err;
     web_page_begin(req, T("New program"), "/programs");
@@ -200,8 +179,8 @@ program_new_page(struct req *req, int status, const struct program_form *f)
     web_form_begin(req, "program-form", "/programs");
     web_code_select(req, "type", "Training type", types, NULL, f->type,
                     web_err_for(ef, e, "type"));
-    web_code_select(req, "school_id", "School", school_codes(req, schools),
-                    json_array_size(schools) == 1 ? NULL : T("Choose a school"),
+    web_choice_select(req, "school_id", "School", schools.c, schools.n,
+                      schools.n == 1 ? NULL : T("Choose a school"),
                     f->school, web_err_for(ef, e, "school_id"));
     web_input(req, "title", "Title", f->title, "text",
               web_err_for(ef, e, "title"));
@@ -230,12 +209,12 @@ web_program_create(struct req *req)
         .to = req_form(req, "to"),
     };
     struct db *db = app_db(req);
-    json_t *schools = db ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (db == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     int64_t school = 0;
     if (f.school == NULL || parse_i64(f.school, &school) != 0 ||
-        name_by_id(schools, school) == NULL) {
+        web_school_name(&schools, school) == NULL) {
         f.err_field = "school_id";
         f.err = T("Choose a school of your township.");
     } else if (!web_text_ok(f.title, 64)) {
@@ -734,8 +713,8 @@ web_plans(struct req *req)
         return req->status;
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
-    json_t *schools = types ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (types == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     web_page_begin(req, T("Annual plans"), "/plans");
     struct strbuf *o = &req->out;
@@ -767,16 +746,13 @@ web_plans(struct req *req)
     int64_t sum[4] = {0};
     static const char *const keys[4] = {"planned_sessions", "held_sessions",
                                         "planned_persons", "held_persons"};
-    size_t i;
-    json_t *s;
-    json_array_foreach(schools, i, s)
-    {
+    for (size_t i = 0; i < schools.n; i++) {
         int64_t pid;
         json_t *plan;
-        int rc = plan_of(db, web_id_of(s), year, &pid);
+        int rc = plan_of(db, schools.id[i], year, &pid);
         if (rc == ERR_NOTFOUND) {
             html_raw(o, "<tr class=\"muted\">");
-            web_td(req, web_jstr(s, "name"));
+            web_td(req, schools.c[i].name);
             html_raw(o, "<td colspan=\"9\">");
             html_txt(o, T("No plan for this year yet."));
             html_raw(o, "</td></tr>");
@@ -790,7 +766,7 @@ web_plans(struct req *req)
         json_array_foreach(json_object_get(plan, "batches"), k, b)
         {
             html_raw(o, "<tr>");
-            web_td(req, k == 0 ? web_jstr(s, "name") : "");
+            web_td(req, k == 0 ? schools.c[i].name : "");
             web_td(req, k == 0 ? web_jstr(plan, "title") : "");
             strbuf_printf(o, "<td>%lld</td>", int_of(b, "batch"));
             web_td(req, web_name_of(types, web_jstr(b, "type")));
@@ -831,16 +807,16 @@ plan_new_page(struct req *req, int status, const struct plan_form *f)
 {
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
-    json_t *schools = types ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (types == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     struct strbuf *o = &req->out;
     const char *ef = f->err_field, *e = f->err;
     web_page_begin(req, T("New plan"), "/plans");
     web_h1(req, T("New annual plan"));
     web_form_begin(req, "plan-form", "/plans");
-    web_code_select(req, "school_id", "School", school_codes(req, schools),
-                    json_array_size(schools) == 1 ? NULL : T("Choose a school"),
+    web_choice_select(req, "school_id", "School", schools.c, schools.n,
+                      schools.n == 1 ? NULL : T("Choose a school"),
                     f->school, web_err_for(ef, e, "school_id"));
     web_input(req, "year", "Year", f->year, "number",
               web_err_for(ef, e, "year"));
@@ -931,14 +907,14 @@ web_plan_create(struct req *req)
         n++;
     }
     struct db *db = app_db(req);
-    json_t *schools = db ? school_items(req, db) : NULL;
-    if (schools == NULL)
+    struct schools schools;
+    if (db == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     int64_t school = 0, year = 0;
     if (f.err) {
         /* a batch row is wrong */
     } else if (f.school == NULL || parse_i64(f.school, &school) != 0 ||
-               name_by_id(schools, school) == NULL) {
+               web_school_name(&schools, school) == NULL) {
         f.err_field = "school_id";
         f.err = T("Choose a school of your township.");
     } else if (f.year == NULL || parse_i64(f.year, &year) != 0 || year < 2000 ||

@@ -66,44 +66,6 @@ module_list(struct req *req, struct db *db)
     return web_loaded(req, db, org_code_list(db, CODES_MODULE, items), items);
 }
 
-/* The schools the caller may see, its own township's or all 13, by id
- * and name. */
-struct schools {
-    int64_t *id;
-    const char **name;
-    size_t n;
-};
-
-/* 0, or -1 having answered. */
-static int
-school_items(struct req *req, struct db *db, struct schools *out)
-{
-    struct kchoice *c;
-    size_t n;
-    if (kinds_schools(db, &req->arena, app_scope(req), &c, &n) != 0) {
-        app_db_error(req, db);
-        return -1;
-    }
-    out->n = n;
-    out->id = arena_alloc(&req->arena, (n + 1) * sizeof(*out->id));
-    out->name = arena_alloc(&req->arena, (n + 1) * sizeof(*out->name));
-    for (size_t i = 0; i < n; i++) {
-        out->id[i] = strtoll(c[i].code, NULL, 10);
-        out->name[i] = c[i].name;
-    }
-    return 0;
-}
-
-/* Whether school id is one of s. */
-static bool
-school_listed(const struct schools *s, int64_t id)
-{
-    for (size_t i = 0; i < s->n; i++)
-        if (s->id[i] == id)
-            return true;
-    return false;
-}
-
 /* The names of school ids[0..n) among s, joined by "、". */
 static const char *
 school_names(struct req *req, const int64_t *ids, size_t n,
@@ -116,7 +78,7 @@ school_names(struct req *req, const int64_t *ids, size_t n,
             if (s->id[k] == ids[i]) {
                 if (sb.len)
                     strbuf_puts(&sb, "、");
-                strbuf_puts(&sb, s->name[k]);
+                strbuf_puts(&sb, s->c[k].name);
             }
     const char *out = arena_strdup(&req->arena, strbuf_str(&sb));
     strbuf_cleanup(&sb);
@@ -231,11 +193,11 @@ web_teachers(struct req *req)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    if (modules == NULL || school_items(req, db, &schools) != 0)
+    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     /* A school outside the caller's list is no filter it may use. */
     const char *sel = NULL;
-    if (school && school_listed(&schools, school))
+    if (school && web_school_name(&schools, school))
         sel = arena_printf(&req->arena, "%lld", (long long)school);
     f.school_id = sel ? school : 0;
     struct teacher_row *rows;
@@ -263,7 +225,7 @@ web_teachers(struct req *req)
         web_select_option(req,
                           arena_printf(&req->arena, "%lld",
                                        (long long)schools.id[k]),
-                          schools.name[k], sel);
+                          schools.c[k].name, sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
     html_raw(o, "<p class=\"filters\"><a id=\"ranking-link\" href=\"");
@@ -438,7 +400,7 @@ teacher_fields(struct req *req, json_t *modules,
         web_checkbox(req, "school_ids",
                      arena_printf(&req->arena, "%lld",
                                   (long long)schools->id[k]),
-                     schools->name[k], has_school(f, schools->id[k]));
+                     schools->c[k].name, has_school(f, schools->id[k]));
     html_raw(o, "</fieldset>");
     web_field_error(req, t_err(f, "school_ids"));
 }
@@ -485,7 +447,7 @@ teacher_new_page(struct req *req, int status, const struct teacher_form *f)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    json_t *towns = modules && school_items(req, db, &schools) == 0
+    json_t *towns = modules && web_schools_of(req, db, &schools) == 0
                         ? township_items(req, db)
                         : NULL;
     if (towns == NULL)
@@ -511,7 +473,7 @@ web_teacher_create(struct req *req)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    if (modules == NULL || school_items(req, db, &schools) != 0)
+    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
@@ -554,7 +516,7 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
 {
     json_t *modules = module_list(req, db);
     struct schools schools;
-    json_t *towns = modules && school_items(req, db, &schools) == 0
+    json_t *towns = modules && web_schools_of(req, db, &schools) == 0
                         ? township_items(req, db)
                         : NULL;
     json_t *all = NULL, *sessions = json_array();
@@ -675,7 +637,7 @@ web_teacher_update(struct req *req)
                           T("Only the county changes county teachers."));
     json_t *modules = module_list(req, db);
     struct schools schools;
-    if (modules == NULL || school_items(req, db, &schools) != 0)
+    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
@@ -687,7 +649,7 @@ web_teacher_update(struct req *req)
         json_t *x;
         json_array_foreach(json_object_get(t, "school_ids"), i, x)
         {
-            if (!school_listed(&schools, json_integer_value(x)) &&
+            if (!web_school_name(&schools, json_integer_value(x)) &&
                 f.nschools < MAX_SCHOOLS)
                 f.schools[f.nschools++] = json_integer_value(x);
         }

@@ -10,6 +10,7 @@
 #include "../http/http.h"
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -182,6 +183,21 @@ void web_checkbox(struct req *req, const char *name, const char *value,
                   const char *label, bool checked);
 /* 学时 kept in halves as the page shows them: 3 -> "1.5", 4 -> "2". */
 const char *web_halves(struct req *req, int64_t halves);
+/* The schools the caller may see, its own township's or all 13, by id
+ * and name (the room kind's school reference, kinds_schools). */
+struct schools {
+    struct kchoice *c; /* code: the id as text */
+    int64_t *id;
+    size_t n;
+};
+/* 0, or -1 having answered. */
+int web_schools_of(struct req *req, struct db *db, struct schools *out);
+/* The name of school id among s, or NULL when it is not one of them. */
+const char *web_school_name(const struct schools *s, int64_t id);
+/* A select of choices c[0..n) by code and name, as web_code_select. */
+void web_choice_select(struct req *req, const char *name, const char *msgid,
+                       const struct kchoice *c, size_t n, const char *first,
+                       const char *selected, const char *err);
 /* A rating's figures as pages show them: a score "%.1f", a rate
  * "%.1f%%" (web_share), "—" when there is none (struct rating). */
 const char *web_score(struct req *req, bool has, double v);
