@@ -180,10 +180,6 @@
     Q(TEACHER_SCHOOL_ADD, "ii",                                               \
       "INSERT INTO teacher_schools(teacher_id, school_id) VALUES ($1, $2)",   \
       NULL)                                                                   \
-    Q(TEACHER_LIST, "sssnsii",                                                \
-      TEACHER_COLS(CSV_OF) TEACHER_WHERE "ORDER BY t.id LIMIT $6 OFFSET $7",  \
-      TEACHER_COLS(CSV_OF_PG) TEACHER_WHERE                                   \
-      "ORDER BY t.id LIMIT $6 OFFSET $7")                                     \
     /* TEACHER_COLS' columns but FROM, then each teacher's all-time      \
      * ratings (rating_totals, migration 19): n, total, excellent */       \
     Q(TEACHER_PAGE, "sssnsii",                                                \

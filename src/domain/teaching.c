@@ -319,21 +319,6 @@ teacher_update(struct db *db, int64_t id, const struct teacher_input *in,
 }
 
 int
-teacher_list(struct db *db, const struct teacher_filter *f, int64_t page,
-             int64_t per_page, json_t *items, int64_t *total)
-{
-    int64_t sid = f->school_id;
-    const int64_t *school = sid ? &sid : NULL;
-    if (db_int1(db, Q_TEACHER_COUNT, total, "sssns", f->township, f->level,
-                f->module, school, f->q) != 0)
-        return ERR_DB;
-    return record_rows(db_query(db, Q_TEACHER_LIST, "sssnsii", f->township,
-                                f->level, f->module, school, f->q, per_page,
-                                (page - 1) * per_page),
-                       teacher_cols, NELEM(teacher_cols), items);
-}
-
-int
 teacher_count(struct db *db, const struct teacher_filter *f, int64_t *total)
 {
     int64_t sid = f->school_id;

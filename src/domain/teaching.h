@@ -73,9 +73,6 @@ int teacher_create(struct db *db, const struct teacher_input *in,
  * ERR_INVAL with e; ERR_DB. Audited (teacher_update). */
 int teacher_update(struct db *db, int64_t id, const struct teacher_input *in,
                    const struct audit_who *who, struct field_error *e);
-int teacher_list(struct db *db, const struct teacher_filter *f,
-                 int64_t page, int64_t per_page, json_t *items,
-                 int64_t *total);
 /* A teacher as the pool's list shows it. */
 struct teacher_row {
     int64_t id;

@@ -179,10 +179,11 @@ web_choice_select(struct req *req, const char *name, const char *msgid,
 }
 
 int
-web_schools_of(struct req *req, struct db *db, struct schools *out)
+web_schools_of(struct req *req, struct db *db, const char *township,
+               struct schools *out)
 {
     size_t n;
-    if (kinds_schools(db, &req->arena, app_scope(req), &out->c, &n) != 0) {
+    if (kinds_schools(db, &req->arena, township, &out->c, &n) != 0) {
         app_db_error(req, db);
         return -1;
     }

@@ -91,7 +91,7 @@ web_programs(struct req *req)
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     struct schools schools;
-    if (types == NULL || web_schools_of(req, db, &schools) != 0)
+    if (types == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     const char *sel =
         web_school_name(&schools, school) ? num(req, school) : NULL;
@@ -171,7 +171,7 @@ program_new_page(struct req *req, int status, const struct program_form *f)
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     struct schools schools;
-    if (types == NULL || web_schools_of(req, db, &schools) != 0)
+    if (types == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     const char *ef = f->err_field, *e = f->err;
     web_page_begin(req, T("New program"), "/programs");
@@ -180,8 +180,8 @@ program_new_page(struct req *req, int status, const struct program_form *f)
     web_code_select(req, "type", "Training type", types, NULL, f->type,
                     web_err_for(ef, e, "type"));
     web_choice_select(req, "school_id", "School", schools.c, schools.n,
-                      schools.n == 1 ? NULL : T("Choose a school"),
-                    f->school, web_err_for(ef, e, "school_id"));
+                      schools.n == 1 ? NULL : T("Choose a school"), f->school,
+                      web_err_for(ef, e, "school_id"));
     web_input(req, "title", "Title", f->title, "text",
               web_err_for(ef, e, "title"));
     web_input(req, "from", "Starts on", f->from, "date",
@@ -210,7 +210,7 @@ web_program_create(struct req *req)
     };
     struct db *db = app_db(req);
     struct schools schools;
-    if (db == NULL || web_schools_of(req, db, &schools) != 0)
+    if (db == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     int64_t school = 0;
     if (f.school == NULL || parse_i64(f.school, &school) != 0 ||
@@ -280,7 +280,8 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     struct class_row *sessions;
     size_t nsessions;
     json_t *courses = web_owned(req, json_array());
-    json_t *teachers = web_owned(req, json_array());
+    struct teacher_row *trows;
+    size_t tn;
     json_t *rooms = web_owned(req, json_array());
     json_t *s = NULL;
     char stw[16];
@@ -288,10 +289,10 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     struct teacher_filter tf = {.township = tw};
     struct class_filter sf = {
         .program_id = pid, .from = INT64_MIN / 2, .to = INT64_MAX / 2};
-    if (class_page(db, &req->arena, &sf, 1, 500, &sessions, &nsessions,
-                   &n) != 0 ||
+    if (class_page(db, &req->arena, &sf, 1, 500, &sessions, &nsessions, &n) !=
+            0 ||
         course_list(db, &cf, 1, ALL, courses, &n) != 0 ||
-        teacher_list(db, &tf, 1, ALL, teachers, &n) != 0 ||
+        teacher_page(db, &req->arena, &tf, 1, ALL, &trows, &tn, &n) != 0 ||
         school_rooms(db, school, rooms) != 0 ||
         school_get(db, school, &s, stw) != 0)
         return app_db_error(req, db);
@@ -338,9 +339,11 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     web_code_select(req, "course_id", "Course", codes_of(req, courses, "title"),
                     T("(no course)"), f->course,
                     web_err_for(ef, e, "course_id"));
-    web_code_select(req, "teacher_id", "Teacher",
-                    codes_of(req, teachers, "name"), T("(no teacher)"),
-                    f->teacher, web_err_for(ef, e, "teacher_id"));
+    struct kchoice *tc = arena_alloc(&req->arena, (tn + 1) * sizeof(*tc));
+    for (size_t i = 0; i < tn; i++)
+        tc[i] = (struct kchoice){num(req, trows[i].id), trows[i].name};
+    web_choice_select(req, "teacher_id", "Teacher", tc, tn, T("(no teacher)"),
+                      f->teacher, web_err_for(ef, e, "teacher_id"));
     web_input(req, "starts_at", "Starts (China time)", f->starts_at,
               "datetime-local", web_err_for(ef, e, "starts_at"));
     web_input(req, "ends_at", "Ends (China time)", f->ends_at, "datetime-local",
@@ -483,8 +486,8 @@ session_page_void(struct req *req, struct db *db, json_t *s, int status,
     if (q) {
         struct people_filter pf = {.township = app_scope(req), .q = q};
         int64_t total;
-        if (people_page(db, &req->arena, &pf, 1, 20, &found, &nfound,
-                        &total) != 0)
+        if (people_page(db, &req->arena, &pf, 1, 20, &found, &nfound, &total) !=
+            0)
             return app_db_error(req, db);
     }
     const char *title = web_jstr(s, "course_title");
@@ -714,7 +717,7 @@ web_plans(struct req *req)
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     struct schools schools;
-    if (types == NULL || web_schools_of(req, db, &schools) != 0)
+    if (types == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     web_page_begin(req, T("Annual plans"), "/plans");
     struct strbuf *o = &req->out;
@@ -808,7 +811,7 @@ plan_new_page(struct req *req, int status, const struct plan_form *f)
     struct db *db = app_db(req);
     json_t *types = db ? type_items(req, db) : NULL;
     struct schools schools;
-    if (types == NULL || web_schools_of(req, db, &schools) != 0)
+    if (types == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     struct strbuf *o = &req->out;
     const char *ef = f->err_field, *e = f->err;
@@ -816,8 +819,8 @@ plan_new_page(struct req *req, int status, const struct plan_form *f)
     web_h1(req, T("New annual plan"));
     web_form_begin(req, "plan-form", "/plans");
     web_choice_select(req, "school_id", "School", schools.c, schools.n,
-                      schools.n == 1 ? NULL : T("Choose a school"),
-                    f->school, web_err_for(ef, e, "school_id"));
+                      schools.n == 1 ? NULL : T("Choose a school"), f->school,
+                      web_err_for(ef, e, "school_id"));
     web_input(req, "year", "Year", f->year, "number",
               web_err_for(ef, e, "year"));
     web_input(req, "title", "Title", f->title, "text",
@@ -908,7 +911,7 @@ web_plan_create(struct req *req)
     }
     struct db *db = app_db(req);
     struct schools schools;
-    if (db == NULL || web_schools_of(req, db, &schools) != 0)
+    if (db == NULL || web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     int64_t school = 0, year = 0;
     if (f.err) {

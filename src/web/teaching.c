@@ -93,32 +93,7 @@ township_items(struct req *req, struct db *db)
     return web_loaded(req, db, org_townships(db, 1, 500, items, &n), items);
 }
 
-/* The names of ids[0..n) looked up in items by "id" under key, joined
- * by "、". */
-static const char *
-names_of(struct req *req, const int64_t *ids, size_t n, json_t *items,
-         const char *key)
-{
-    struct strbuf sb;
-    strbuf_init(&sb, 0);
-    for (size_t i = 0; i < n; i++) {
-        size_t k;
-        json_t *it;
-        json_array_foreach(items, k, it)
-        {
-            if (web_id_of(it) == ids[i]) {
-                if (sb.len)
-                    strbuf_puts(&sb, "、");
-                strbuf_puts(&sb, web_jstr(it, key));
-            }
-        }
-    }
-    const char *s = arena_strdup(&req->arena, strbuf_str(&sb));
-    strbuf_cleanup(&sb);
-    return s;
-}
-
-/* The ids of a record's JSON array of integers, for names_of. */
+/* The ids of a record's JSON array of integers. */
 static const int64_t *
 ids_of(struct req *req, json_t *a, size_t *n)
 {
@@ -193,7 +168,8 @@ web_teachers(struct req *req)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
+    if (modules == NULL ||
+        web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     /* A school outside the caller's list is no filter it may use. */
     const char *sel = NULL;
@@ -204,8 +180,8 @@ web_teachers(struct req *req)
     size_t n;
     int64_t total;
     struct rating_prior prior; /* once for the page, not once a row */
-    if (teacher_page(db, &req->arena, &f, page, per_page, &rows, &n,
-                     &total) != 0 ||
+    if (teacher_page(db, &req->arena, &f, page, per_page, &rows, &n, &total) !=
+            0 ||
         rating_prior(db, &prior) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Teacher pool"), "/teachers");
@@ -222,10 +198,9 @@ web_teachers(struct req *req)
     web_select_begin(req, "school_id", T("School"));
     web_select_option(req, "", T("All schools"), sel);
     for (size_t k = 0; k < schools.n; k++)
-        web_select_option(req,
-                          arena_printf(&req->arena, "%lld",
-                                       (long long)schools.id[k]),
-                          schools.c[k].name, sel);
+        web_select_option(
+            req, arena_printf(&req->arena, "%lld", (long long)schools.id[k]),
+            schools.c[k].name, sel);
     html_raw(o, "</select>");
     web_search_end(req, "/teachers/new", T("New teacher"));
     html_raw(o, "<p class=\"filters\"><a id=\"ranking-link\" href=\"");
@@ -255,8 +230,7 @@ web_teachers(struct req *req)
         web_td_link(req, web_path_id(req, "/teachers", t->id), t->name);
         web_td(req, LEVEL(t->level));
         web_td(req, module_names(req, t->modules, t->n_modules, modules));
-        web_td(req, school_names(req, t->school_ids, t->n_schools,
-                                 &schools));
+        web_td(req, school_names(req, t->school_ids, t->n_schools, &schools));
         strbuf_printf(o, "<td>%lld</td>", (long long)r.n);
         web_td(req, web_score(req, r.has_mean, r.mean));
         web_td(req, web_share(req, r.has_rate, r.rate));
@@ -363,9 +337,8 @@ teacher_form_read(struct req *req, json_t *modules,
 
 /* The fields of the teacher form, inside an open <form>. */
 static void
-teacher_fields(struct req *req, json_t *modules,
-               const struct schools *schools, json_t *towns,
-               const struct teacher_form *f)
+teacher_fields(struct req *req, json_t *modules, const struct schools *schools,
+               json_t *towns, const struct teacher_form *f)
 {
     struct strbuf *o = &req->out;
     bool county = app_scope(req) == NULL;
@@ -397,10 +370,10 @@ teacher_fields(struct req *req, json_t *modules,
     html_txt(o, T("Schools"));
     html_raw(o, "</legend>");
     for (size_t k = 0; k < schools->n; k++)
-        web_checkbox(req, "school_ids",
-                     arena_printf(&req->arena, "%lld",
-                                  (long long)schools->id[k]),
-                     schools->c[k].name, has_school(f, schools->id[k]));
+        web_checkbox(
+            req, "school_ids",
+            arena_printf(&req->arena, "%lld", (long long)schools->id[k]),
+            schools->c[k].name, has_school(f, schools->id[k]));
     html_raw(o, "</fieldset>");
     web_field_error(req, t_err(f, "school_ids"));
 }
@@ -447,9 +420,10 @@ teacher_new_page(struct req *req, int status, const struct teacher_form *f)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    json_t *towns = modules && web_schools_of(req, db, &schools) == 0
-                        ? township_items(req, db)
-                        : NULL;
+    json_t *towns =
+        modules && web_schools_of(req, db, app_scope(req), &schools) == 0
+            ? township_items(req, db)
+            : NULL;
     if (towns == NULL)
         return req->status;
     web_page_begin(req, T("New teacher"), "/teachers");
@@ -473,7 +447,8 @@ web_teacher_create(struct req *req)
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
     struct schools schools;
-    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
+    if (modules == NULL ||
+        web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
@@ -516,26 +491,25 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
 {
     json_t *modules = module_list(req, db);
     struct schools schools;
-    json_t *towns = modules && web_schools_of(req, db, &schools) == 0
-                        ? township_items(req, db)
-                        : NULL;
-    json_t *all = NULL, *sessions = json_array();
+    json_t *towns =
+        modules && web_schools_of(req, db, app_scope(req), &schools) == 0
+            ? township_items(req, db)
+            : NULL;
+    json_t *sessions = web_owned(req, json_array());
     struct rating rating;
-    web_owned(req, sessions);
-    int64_t n;
     if (towns == NULL)
         return req->status;
-    all = web_owned(req, json_array());
-    if (school_list(db, NULL, 0, 0, 1, 100, all, &n) != 0 ||
-        rating_summary(db, RATING_OF_TEACHER, web_id_of(t), &rating) != 0 ||
+    struct schools all; /* a teacher may serve other townships' too */
+    if (web_schools_of(req, db, NULL, &all) != 0)
+        return req->status;
+    if (rating_summary(db, RATING_OF_TEACHER, web_id_of(t), &rating) != 0 ||
         class_of_teacher(db, web_id_of(t), 50, sessions) != 0)
         return app_db_error(req, db);
     const char *name = web_jstr(t, "name");
     size_t ncodes, nsids;
-    const char *const *codes = texts_of(req, json_object_get(t, "modules"),
-                                        &ncodes);
-    const int64_t *sids = ids_of(req, json_object_get(t, "school_ids"),
-                                 &nsids);
+    const char *const *codes =
+        texts_of(req, json_object_get(t, "modules"), &ncodes);
+    const int64_t *sids = ids_of(req, json_object_get(t, "school_ids"), &nsids);
     web_page_begin(req, name, "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, name);
@@ -543,10 +517,8 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
     web_row(req, "Level", LEVEL(web_jstr(t, "level")));
     web_row(req, "Township", *tw ? web_name_of(towns, tw) : NULL);
     web_row(req, "Title or unit", web_nonempty(web_jstr(t, "title")));
-    web_row(req, "Modules",
-            module_names(req, codes, ncodes, modules));
-    web_row(req, "Schools",
-            names_of(req, sids, nsids, all, "name"));
+    web_row(req, "Modules", module_names(req, codes, ncodes, modules));
+    web_row(req, "Schools", school_names(req, sids, nsids, &all));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Teaching-quality ratings"));
     html_raw(o, "</h2><table class=\"record\" id=\"teacher-rating\">");
@@ -555,13 +527,13 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
     web_row(req, "Mean score", web_score(req, rating.has_mean, rating.mean));
     web_row(req, "Ranked score (shrunk toward the county mean)",
             web_score(req, rating.has_ranked, rating.ranked_mean));
-    web_row(req, "Excellence rate",
-            rating.has_rate
-                ? arena_printf(&req->arena, "%s (%lld %s)",
-                               web_share(req, true, rating.rate),
-                               (long long)rating.excellent, T("excellent"))
-                : arena_printf(&req->arena, "— (%s)",
-                               T("fewer than 10 ratings")));
+    web_row(
+        req, "Excellence rate",
+        rating.has_rate
+            ? arena_printf(&req->arena, "%s (%lld %s)",
+                           web_share(req, true, rating.rate),
+                           (long long)rating.excellent, T("excellent"))
+            : arena_printf(&req->arena, "— (%s)", T("fewer than 10 ratings")));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Sessions taught"));
     html_raw(o, "</h2><table id=\"teacher-sessions\"><thead><tr>");
@@ -637,7 +609,8 @@ web_teacher_update(struct req *req)
                           T("Only the county changes county teachers."));
     json_t *modules = module_list(req, db);
     struct schools schools;
-    if (modules == NULL || web_schools_of(req, db, &schools) != 0)
+    if (modules == NULL ||
+        web_schools_of(req, db, app_scope(req), &schools) != 0)
         return req->status;
     struct teacher_form f;
     struct teacher_input in;
@@ -701,13 +674,42 @@ web_teacher_account(struct req *req)
 /* --- the catalog --------------------------------------------------------- */
 
 /* Every live teacher, for names and the course form's select. */
-static json_t *
-all_teachers(struct req *req, struct db *db)
+struct teachers {
+    struct teacher_row *t;
+    size_t n;
+};
+
+/* 0, or -1 having answered. */
+static int
+all_teachers(struct req *req, struct db *db, struct teachers *out)
 {
     struct teacher_filter f = {0};
-    json_t *items = json_array();
-    int64_t n;
-    return web_loaded(req, db, teacher_list(db, &f, 1, ALL, items, &n), items);
+    int64_t total;
+    if (teacher_page(db, &req->arena, &f, 1, ALL, &out->t, &out->n, &total) !=
+        0) {
+        app_db_error(req, db);
+        return -1;
+    }
+    return 0;
+}
+
+/* The names of teacher ids[0..n) among all, joined by "、". */
+static const char *
+teacher_names(struct req *req, const int64_t *ids, size_t n,
+              const struct teachers *all)
+{
+    struct strbuf sb;
+    strbuf_init(&sb, 0);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; k < all->n; k++)
+            if (all->t[k].id == ids[i]) {
+                if (sb.len)
+                    strbuf_puts(&sb, "、");
+                strbuf_puts(&sb, all->t[k].name);
+            }
+    const char *out = arena_strdup(&req->arena, strbuf_str(&sb));
+    strbuf_cleanup(&sb);
+    return out;
 }
 
 int
@@ -727,8 +729,8 @@ web_courses(struct req *req)
         f.module = NULL;
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
-    json_t *teachers = modules ? all_teachers(req, db) : NULL;
-    if (teachers == NULL)
+    struct teachers teachers;
+    if (modules == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
     json_t *items = web_owned(req, json_array());
     int64_t total;
@@ -763,8 +765,7 @@ web_courses(struct req *req)
                     web_jstr(v, "name"));
         html_raw(o, "</tr>");
     }
-    web_total_foot(req, 1, "module-total",
-                   (int64_t)json_array_size(modules));
+    web_total_foot(req, 1, "module-total", (int64_t)json_array_size(modules));
     html_raw(o, "<div id=\"course-table\"><table><thead><tr>");
     web_th(req, "Title");
     web_th(req, "Module");
@@ -783,10 +784,9 @@ web_courses(struct req *req)
                       json_number_value(json_object_get(v, "hours")));
         web_td(req, FORMAT(web_jstr(v, "format")));
         size_t ntids;
-        const int64_t *tids = ids_of(req, json_object_get(v, "teacher_ids"),
-                                     &ntids);
-        web_td(req, names_of(req, tids, ntids, teachers,
-                             "name"));
+        const int64_t *tids =
+            ids_of(req, json_object_get(v, "teacher_ids"), &ntids);
+        web_td(req, teacher_names(req, tids, ntids, &teachers));
         web_td(req, json_is_true(json_object_get(v, "published"))
                         ? T("Published")
                         : T("Not published"));
@@ -841,7 +841,8 @@ course_form_of(struct req *req, json_t *c, struct course_form *f)
 }
 
 static void
-course_form_read(struct req *req, json_t *teachers, struct course_form *f)
+course_form_read(struct req *req, const struct teachers *teachers,
+                 struct course_form *f)
 {
     memset(f, 0, sizeof(*f));
     f->title = req_form(req, "title");
@@ -850,25 +851,22 @@ course_form_read(struct req *req, json_t *teachers, struct course_form *f)
     f->format = req_form(req, "format");
     f->description = req_form(req, "description");
     f->published = req_form_has(req, "published", "1");
-    size_t i;
-    json_t *v;
-    json_array_foreach(teachers, i, v)
-    {
+    for (size_t i = 0; i < teachers->n; i++) {
         char num[24];
-        str_fmt(num, sizeof(num), "%lld", (long long)web_id_of(v));
+        str_fmt(num, sizeof(num), "%lld", (long long)teachers->t[i].id);
         if (req_form_has(req, "teacher_ids", num)) {
             if (f->nteachers == MAX_TEACHERS) {
                 f->err_field = "teacher_ids";
                 f->err = T("At most 10 teachers.");
                 break;
             }
-            f->teachers[f->nteachers++] = web_id_of(v);
+            f->teachers[f->nteachers++] = teachers->t[i].id;
         }
     }
 }
 
 static void
-course_fields(struct req *req, json_t *modules, json_t *teachers,
+course_fields(struct req *req, json_t *modules, const struct teachers *teachers,
               const struct course_form *f)
 {
     struct strbuf *o = &req->out;
@@ -889,18 +887,16 @@ course_fields(struct req *req, json_t *modules, json_t *teachers,
     html_raw(o, "<label>");
     html_txt(o, T("Teachers (hold Ctrl to choose several)"));
     html_raw(o, "<select name=\"teacher_ids\" multiple size=\"8\">");
-    size_t i;
-    json_t *v;
-    json_array_foreach(teachers, i, v)
-    {
+    for (size_t i = 0; i < teachers->n; i++) {
+        const struct teacher_row *t = &teachers->t[i];
         bool on = false;
         for (size_t k = 0; k < f->nteachers; k++)
-            on = on || f->teachers[k] == web_id_of(v);
-        strbuf_printf(o, "<option value=\"%lld\"%s>", (long long)web_id_of(v),
+            on = on || f->teachers[k] == t->id;
+        strbuf_printf(o, "<option value=\"%lld\"%s>", (long long)t->id,
                       on ? " selected" : "");
-        html_txt(o, web_jstr(v, "name"));
+        html_txt(o, t->name);
         html_raw(o, " · ");
-        html_txt(o, LEVEL(web_jstr(v, "level")));
+        html_txt(o, LEVEL(t->level));
         html_raw(o, "</option>");
     }
     html_raw(o, "</select></label>");
@@ -946,13 +942,13 @@ course_new_page(struct req *req, int status, const struct course_form *f)
 {
     struct db *db = app_db(req);
     json_t *modules = db ? module_list(req, db) : NULL;
-    json_t *teachers = modules ? all_teachers(req, db) : NULL;
-    if (teachers == NULL)
+    struct teachers teachers;
+    if (modules == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
     web_page_begin(req, T("New course"), "/courses");
     web_h1(req, T("New course"));
     web_form_begin(req, "course-form", "/courses");
-    course_fields(req, modules, teachers, f);
+    course_fields(req, modules, &teachers, f);
     web_form_end(req, T("Create"), NULL);
     return web_finish(req, status);
 }
@@ -968,12 +964,12 @@ int
 web_course_create(struct req *req)
 {
     struct db *db = app_db(req);
-    json_t *teachers = db ? all_teachers(req, db) : NULL;
-    if (teachers == NULL)
+    struct teachers teachers;
+    if (db == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
     struct course_form f;
     struct course_input in;
-    course_form_read(req, teachers, &f);
+    course_form_read(req, &teachers, &f);
     if (course_check_form(req, &f, &in) != 0)
         return course_new_page(req, 422, &f);
     struct audit_who who = app_who(req);
@@ -996,17 +992,17 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
             const struct course_form *f)
 {
     json_t *modules = module_list(req, db);
-    json_t *teachers = modules ? all_teachers(req, db) : NULL;
+    struct teachers teachers;
     struct rating rating;
-    if (teachers == NULL)
+    if (modules == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
     if (rating_summary(db, RATING_OF_COURSE, web_id_of(c), &rating) != 0)
         return app_db_error(req, db);
     const char *title = web_jstr(c, "title");
     bool published = json_is_true(json_object_get(c, "published"));
     size_t ntids;
-    const int64_t *tids = ids_of(req, json_object_get(c, "teacher_ids"),
-                                 &ntids);
+    const int64_t *tids =
+        ids_of(req, json_object_get(c, "teacher_ids"), &ntids);
     web_page_begin(req, title, "/courses");
     struct strbuf *o = &req->out;
     web_h1(req, title);
@@ -1016,8 +1012,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
             arena_printf(&req->arena, "%g",
                          json_number_value(json_object_get(c, "hours"))));
     web_row(req, "Format", FORMAT(web_jstr(c, "format")));
-    web_row(req, "Course teachers",
-            names_of(req, tids, ntids, teachers, "name"));
+    web_row(req, "Course teachers", teacher_names(req, tids, ntids, &teachers));
     web_row(req, "Published", published ? T("Published") : T("Not published"));
     web_row(req, "Description", web_nonempty(web_jstr(c, "description")));
     web_row(req, "Ratings",
@@ -1041,7 +1036,7 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
         html_raw(o, "</h2>");
         web_form_begin(req, "course-form",
                        web_path_id(req, "/courses", web_id_of(c)));
-        course_fields(req, modules, teachers, f);
+        course_fields(req, modules, &teachers, f);
         web_form_end(req, T("Save"), NULL);
     }
     return web_finish(req, status);
@@ -1088,12 +1083,12 @@ web_course_update(struct req *req)
 {
     struct db *db;
     json_t *c = course_of_path(req, &db);
-    json_t *teachers = c ? all_teachers(req, db) : NULL;
-    if (teachers == NULL)
+    struct teachers teachers;
+    if (c == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
     struct course_form f;
     struct course_input in;
-    course_form_read(req, teachers, &f);
+    course_form_read(req, &teachers, &f);
     if (course_check_form(req, &f, &in) != 0)
         return course_page(req, db, c, 422, &f);
     struct audit_who who = app_who(req);

@@ -190,8 +190,9 @@ struct schools {
     int64_t *id;
     size_t n;
 };
-/* 0, or -1 having answered. */
-int web_schools_of(struct req *req, struct db *db, struct schools *out);
+/* Those of township (NULL: all); 0, or -1 having answered. */
+int web_schools_of(struct req *req, struct db *db, const char *township,
+                   struct schools *out);
 /* The name of school id among s, or NULL when it is not one of them. */
 const char *web_school_name(const struct schools *s, int64_t id);
 /* A select of choices c[0..n) by code and name, as web_code_select. */
