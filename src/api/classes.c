@@ -211,10 +211,8 @@ api_sessions_list(struct req *req)
     /* The attendance of every session listed, not only this page's: the
      * county report's person-times and persons. */
     http_list_meta(req, total, page, per_page);
-    jw_key(w, "person_times");
-    jw_int(w, times);
-    jw_key(w, "persons");
-    jw_int(w, persons);
+    jw_kint(w, "person_times", times);
+    jw_kint(w, "persons", persons);
     return http_list_close(req);
 }
 
@@ -641,50 +639,22 @@ api_hours_behind(struct req *req)
     for (size_t i = 0; i < n; i++) {
         const struct hours_row *m = &rows[i];
         jw_obj(w);
-        jw_key(w, "person_id");
-        jw_int(w, m->person_id);
-        const struct {
-            const char *key, *s;
-        } text[] = {
-            {"name", m->name},
-            {"village_code", m->village_code},
-            {"id_number_masked", m->id_number_masked},
-            {"target", rules_target_name(m->who)},
-        };
-        for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++) {
-            jw_key(w, text[k].key);
-            jw_str(w, text[k].s);
-        }
-        const struct {
-            const char *key;
-            int64_t v;
-        } num[] = {
-            {"minutes", m->minutes},
-            {"classes", m->classes},
-            {"target_hours", m->target_hours},
-            {"target_classes", m->target_classes},
-        };
-        for (size_t k = 0; k < sizeof(num) / sizeof(num[0]); k++) {
-            jw_key(w, num[k].key);
-            jw_int(w, num[k].v);
-        }
-        jw_key(w, "met");
-        jw_bool(w, m->met);
+        jw_kint(w, "person_id", m->person_id);
+        jw_kstr(w, "name", m->name);
+        jw_kstr(w, "village_code", m->village_code);
+        jw_kstr(w, "id_number_masked", m->id_number_masked);
+        jw_kstr(w, "target", rules_target_name(m->who));
+        jw_kint(w, "minutes", m->minutes);
+        jw_kint(w, "classes", m->classes);
+        jw_kint(w, "target_hours", m->target_hours);
+        jw_kint(w, "target_classes", m->target_classes);
+        jw_kbool(w, "met", m->met);
         jw_end(w);
     }
     http_list_meta(req, total, page, per_page);
-    const struct {
-        const char *key;
-        int64_t v;
-    } meta[] = {
-        {"year", year},
-        {"persons_total", bound},
-        {"persons_meeting_target", meeting},
-    };
-    for (size_t k = 0; k < sizeof(meta) / sizeof(meta[0]); k++) {
-        jw_key(w, meta[k].key);
-        jw_int(w, meta[k].v);
-    }
+    jw_kint(w, "year", year);
+    jw_kint(w, "persons_total", bound);
+    jw_kint(w, "persons_meeting_target", meeting);
     return http_list_close(req);
 }
 

@@ -20,51 +20,37 @@
 static void
 person_write(struct jw *w, const struct person *p)
 {
-    const struct {
-        const char *key, *value;
-    } text[] = {
-        {"name", p->name},
-        {"gender", p->gender},
-        {"birth_date", p->birth_date},
-        {"id_number_masked", p->id_number_masked},
-        {"phone_masked", p->phone_masked},
-        {"political_status", p->political_status},
-        {"member_category", p->member_category},
-        {"township_code", p->township_code},
-        {"village_code", p->village_code},
-        {"village_name", p->village_name},
-    };
     jw_obj(w);
-    jw_key(w, "id");
-    jw_int(w, p->id);
-    for (size_t i = 0; i < sizeof(text) / sizeof(text[0]); i++) {
-        jw_key(w, text[i].key);
-        jw_str(w, text[i].value);
-    }
+    jw_kint(w, "id", p->id);
+    jw_kstr(w, "name", p->name);
+    jw_kstr(w, "gender", p->gender);
+    jw_kstr(w, "birth_date", p->birth_date);
+    jw_kstr(w, "id_number_masked", p->id_number_masked);
+    jw_kstr(w, "phone_masked", p->phone_masked);
+    jw_kstr(w, "political_status", p->political_status);
+    jw_kstr(w, "member_category", p->member_category);
+    jw_kstr(w, "township_code", p->township_code);
+    jw_kstr(w, "village_code", p->village_code);
+    jw_kstr(w, "village_name", p->village_name);
     jw_key(w, "flags");
     jw_arr(w);
     for (int i = 0; people_flags[i]; i++)
         if (p->flags & (1u << i))
             jw_str(w, people_flags[i]);
     jw_end(w);
-    jw_key(w, "voided");
-    jw_bool(w, p->voided);
+    jw_kbool(w, "voided", p->voided);
     jw_key(w, "org_id");
     if (p->org_id)
         jw_int(w, p->org_id);
     else
         jw_null(w);
     /* What only people_get reads: there when it has them. */
-    const struct {
-        const char *key, *value;
-    } extra[] = {{"void_reason", p->void_reason},
-                 {"id_number", p->id_number},
-                 {"phone", p->phone}};
-    for (size_t i = 0; i < sizeof(extra) / sizeof(extra[0]); i++)
-        if (extra[i].value) {
-            jw_key(w, extra[i].key);
-            jw_str(w, extra[i].value);
-        }
+    if (p->void_reason)
+        jw_kstr(w, "void_reason", p->void_reason);
+    if (p->id_number)
+        jw_kstr(w, "id_number", p->id_number);
+    if (p->phone)
+        jw_kstr(w, "phone", p->phone);
     jw_end(w);
 }
 

@@ -106,10 +106,8 @@ api_report_county(struct req *req)
             jw_key(&w, report_keys[k].key);
             write_value(&w, r, k);
         }
-    jw_key(&w, "from");
-    jw_str(&w, a);
-    jw_key(&w, "to");
-    jw_str(&w, b);
+    jw_kstr(&w, "from", a);
+    jw_kstr(&w, "to", b);
     jw_end(&w);
     http_header_add(req, "Cache-Control", "no-store");
     return http_body(req, 200, "application/json");

@@ -236,20 +236,11 @@ static void
 teacher_write(struct jw *w, const struct teacher_row *t)
 {
     jw_obj(w);
-    jw_key(w, "id");
-    jw_int(w, t->id);
-    const struct {
-        const char *key, *s;
-    } text[] = {
-        {"name", t->name},
-        {"level", t->level},
-        {"township_code", t->township_code},
-        {"title", t->title},
-    };
-    for (size_t k = 0; k < sizeof(text) / sizeof(text[0]); k++) {
-        jw_key(w, text[k].key);
-        jw_str(w, text[k].s);
-    }
+    jw_kint(w, "id", t->id);
+    jw_kstr(w, "name", t->name);
+    jw_kstr(w, "level", t->level);
+    jw_kstr(w, "township_code", t->township_code);
+    jw_kstr(w, "title", t->title);
     jw_key(w, "modules");
     jw_arr(w);
     for (size_t k = 0; k < t->n_modules; k++)
@@ -260,8 +251,7 @@ teacher_write(struct jw *w, const struct teacher_row *t)
     for (size_t k = 0; k < t->n_schools; k++)
         jw_int(w, t->school_ids[k]);
     jw_end(w);
-    jw_key(w, "voided");
-    jw_bool(w, t->voided);
+    jw_kbool(w, "voided", t->voided);
     jw_end(w);
 }
 

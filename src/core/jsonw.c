@@ -177,6 +177,27 @@ jw_halves(struct jw *w, int64_t halves)
 }
 
 void
+jw_kstr(struct jw *w, const char *key, const char *s)
+{
+    jw_key(w, key);
+    jw_str(w, s);
+}
+
+void
+jw_kint(struct jw *w, const char *key, int64_t v)
+{
+    jw_key(w, key);
+    jw_int(w, v);
+}
+
+void
+jw_kbool(struct jw *w, const char *key, bool v)
+{
+    jw_key(w, key);
+    jw_bool(w, v);
+}
+
+void
 jw_real(struct jw *w, double v)
 {
     sep(w);

@@ -46,5 +46,9 @@ void jw_halves(struct jw *w, int64_t halves);
 void jw_real(struct jw *w, double v);
 void jw_bool(struct jw *w, bool v);
 void jw_null(struct jw *w);
+/* A key and its value in one call: "key":value. */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_kint(struct jw *w, const char *key, int64_t v);
+void jw_kbool(struct jw *w, const char *key, bool v);
 /* Appends s to sb as the body of a JSON string (no quotes). */
 void jw_escape(struct strbuf *sb, const char *s);

@@ -66,23 +66,30 @@ module_list(struct req *req, struct db *db)
     return web_loaded(req, db, org_code_list(db, CODES_MODULE, items), items);
 }
 
-/* The names of school ids[0..n) among s, joined by "、". */
+/* The names that name_of finds in set for ids[0..n), joined by "、". */
 static const char *
-school_names(struct req *req, const int64_t *ids, size_t n,
-             const struct schools *s)
+join_names(struct req *req, const int64_t *ids, size_t n,
+           const char *(*name_of)(const void *set, int64_t id),
+           const void *set)
 {
     struct strbuf sb;
     strbuf_init(&sb, 0);
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < s->n; k++)
-            if (s->id[k] == ids[i]) {
-                if (sb.len)
-                    strbuf_puts(&sb, "、");
-                strbuf_puts(&sb, s->c[k].name);
-            }
+    for (size_t i = 0; i < n; i++) {
+        const char *name = name_of(set, ids[i]);
+        if (name && sb.len)
+            strbuf_puts(&sb, "、");
+        if (name)
+            strbuf_puts(&sb, name);
+    }
     const char *out = arena_strdup(&req->arena, strbuf_str(&sb));
     strbuf_cleanup(&sb);
     return out;
+}
+
+static const char *
+school_name_of(const void *set, int64_t id)
+{
+    return web_school_name(set, id);
 }
 
 static json_t *
@@ -230,7 +237,8 @@ web_teachers(struct req *req)
         web_td_link(req, web_path_id(req, "/teachers", t->id), t->name);
         web_td(req, LEVEL(t->level));
         web_td(req, module_names(req, t->modules, t->n_modules, modules));
-        web_td(req, school_names(req, t->school_ids, t->n_schools, &schools));
+        web_td(req, join_names(req, t->school_ids, t->n_schools,
+                               school_name_of, &schools));
         strbuf_printf(o, "<td>%lld</td>", (long long)r.n);
         web_td(req, web_score(req, r.has_mean, r.mean));
         web_td(req, web_share(req, r.has_rate, r.rate));
@@ -518,7 +526,8 @@ teacher_view(struct req *req, struct db *db, json_t *t, const char *tw,
     web_row(req, "Township", *tw ? web_name_of(towns, tw) : NULL);
     web_row(req, "Title or unit", web_nonempty(web_jstr(t, "title")));
     web_row(req, "Modules", module_names(req, codes, ncodes, modules));
-    web_row(req, "Schools", school_names(req, sids, nsids, &all));
+    web_row(req, "Schools",
+            join_names(req, sids, nsids, school_name_of, &all));
     html_raw(o, "</table><h2>");
     html_txt(o, T("Teaching-quality ratings"));
     html_raw(o, "</h2><table class=\"record\" id=\"teacher-rating\">");
@@ -693,23 +702,14 @@ all_teachers(struct req *req, struct db *db, struct teachers *out)
     return 0;
 }
 
-/* The names of teacher ids[0..n) among all, joined by "、". */
 static const char *
-teacher_names(struct req *req, const int64_t *ids, size_t n,
-              const struct teachers *all)
+teacher_name_of(const void *set, int64_t id)
 {
-    struct strbuf sb;
-    strbuf_init(&sb, 0);
-    for (size_t i = 0; i < n; i++)
-        for (size_t k = 0; k < all->n; k++)
-            if (all->t[k].id == ids[i]) {
-                if (sb.len)
-                    strbuf_puts(&sb, "、");
-                strbuf_puts(&sb, all->t[k].name);
-            }
-    const char *out = arena_strdup(&req->arena, strbuf_str(&sb));
-    strbuf_cleanup(&sb);
-    return out;
+    const struct teachers *all = set;
+    for (size_t k = 0; k < all->n; k++)
+        if (all->t[k].id == id)
+            return all->t[k].name;
+    return NULL;
 }
 
 int
@@ -786,7 +786,7 @@ web_courses(struct req *req)
         size_t ntids;
         const int64_t *tids =
             ids_of(req, json_object_get(v, "teacher_ids"), &ntids);
-        web_td(req, teacher_names(req, tids, ntids, &teachers));
+        web_td(req, join_names(req, tids, ntids, teacher_name_of, &teachers));
         web_td(req, json_is_true(json_object_get(v, "published"))
                         ? T("Published")
                         : T("Not published"));
@@ -1012,7 +1012,8 @@ course_page(struct req *req, struct db *db, json_t *c, int status,
             arena_printf(&req->arena, "%g",
                          json_number_value(json_object_get(c, "hours"))));
     web_row(req, "Format", FORMAT(web_jstr(c, "format")));
-    web_row(req, "Course teachers", teacher_names(req, tids, ntids, &teachers));
+    web_row(req, "Course teachers",
+            join_names(req, tids, ntids, teacher_name_of, &teachers));
     web_row(req, "Published", published ? T("Published") : T("Not published"));
     web_row(req, "Description", web_nonempty(web_jstr(c, "description")));
     web_row(req, "Ratings",
