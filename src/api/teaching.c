@@ -455,6 +455,29 @@ api_me_teaching(struct req *req)
 
 /* --- courses ---------------------------------------------------------- */
 
+/* A course of the list as the API shows it (the keys of course_get). */
+static void
+course_write(struct jw *w, const struct course_row *c)
+{
+    jw_obj(w);
+    jw_kint(w, "id", c->id);
+    jw_kstr(w, "title", c->title);
+    jw_kstr(w, "module_code", c->module_code);
+    jw_kstr(w, "module_name", c->module_name);
+    jw_key(w, "hours");
+    jw_halves(w, c->half_hours);
+    jw_kstr(w, "format", c->format);
+    jw_kstr(w, "description", c->description);
+    jw_kbool(w, "published", c->published);
+    jw_key(w, "teacher_ids");
+    jw_arr(w);
+    for (size_t k = 0; k < c->n_teachers; k++)
+        jw_int(w, c->teacher_ids[k]);
+    jw_end(w);
+    jw_kbool(w, "voided", c->voided);
+    jw_end(w);
+}
+
 int
 api_courses_list(struct req *req)
 {
@@ -477,13 +500,17 @@ api_courses_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct course_row *rows;
+    size_t n;
     int64_t total;
-    if (course_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (course_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                    &total) != 0)
         return app_db_error(req, db);
-    }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++)
+        course_write(w, &rows[i]);
+    http_list_meta(req, total, page, per_page);
+    return http_list_close(req);
 }
 
 int

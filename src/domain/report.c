@@ -349,7 +349,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = teacher_count(db, &own, &n);
     set(out, RK_TEACHERS_TOWNSHIP, n);
     if (rc == 0)
-        rc = count_of(course_list(db, &published, 1, 0, none, &n), none);
+        rc = course_count(db, &published, &n);
     set(out, RK_COURSES, n);
     if (rc == 0)
         rc = count_of(program_list(db, &themed_f, 1, 0, none, &n), none);

@@ -560,20 +560,61 @@ course_update(struct db *db, int64_t id, const struct course_input *in,
                                    "published", in->published));
 }
 
+/* The columns of COURSE_COLS. */
+enum {
+    CO_ID, CO_TITLE, CO_MODULE, CO_MODULE_NAME, CO_HALVES, CO_FORMAT,
+    CO_DESCRIPTION, CO_PUBLISHED, CO_TEACHERS, CO_VOIDED,
+};
+
 int
-course_list(struct db *db, const struct course_filter *f, int64_t page,
-            int64_t per_page, json_t *items, int64_t *total)
+course_count(struct db *db, const struct course_filter *f, int64_t *total)
 {
     int64_t tid = f->teacher_id;
     const int64_t *teacher = tid ? &tid : NULL;
     int64_t pub = f->published_only;
-    if (db_int1(db, Q_COURSE_COUNT, total, "sisn", f->module, pub, f->q,
-                teacher) != 0)
+    return db_int1(db, Q_COURSE_COUNT, total, "sisn", f->module, pub, f->q,
+                   teacher) != 0
+               ? ERR_DB
+               : 0;
+}
+
+int
+course_page(struct db *db, struct arena *a, const struct course_filter *f,
+            int64_t page, int64_t per_page, struct course_row **rows,
+            size_t *n, int64_t *total)
+{
+    int64_t tid = f->teacher_id;
+    const int64_t *teacher = tid ? &tid : NULL;
+    int64_t pub = f->published_only;
+    *rows = NULL;
+    *n = 0;
+    if (course_count(db, f, total) != 0)
         return ERR_DB;
-    return record_rows(db_query(db, Q_COURSE_LIST, "sisnii", f->module, pub,
+    struct db_res *r = db_query(db, Q_COURSE_LIST, "sisnii", f->module, pub,
                                 f->q, teacher, per_page,
-                                (page - 1) * per_page),
-                       course_cols, NELEM(course_cols), items);
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
+                               sizeof(**rows));
+    int rc = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0) {
+        struct course_row *c = &(*rows)[(*n)++];
+        *c = (struct course_row){
+            .id = db_int(r, CO_ID),
+            .title = record_text(r, a, CO_TITLE),
+            .module_code = record_text(r, a, CO_MODULE),
+            .module_name = record_text(r, a, CO_MODULE_NAME),
+            .half_hours = db_int(r, CO_HALVES),
+            .format = record_text(r, a, CO_FORMAT),
+            .description = record_text(r, a, CO_DESCRIPTION),
+            .published = db_int(r, CO_PUBLISHED) != 0,
+            .voided = !db_null(r, CO_VOIDED),
+        };
+        c->teacher_ids = record_ints(r, a, CO_TEACHERS, &c->n_teachers);
+    }
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 int

@@ -139,8 +139,22 @@ int course_create(struct db *db, const struct course_input *in,
  * ERR_DB. Audited (course_update). */
 int course_update(struct db *db, int64_t id, const struct course_input *in,
                   const struct audit_who *who, struct field_error *e);
-int course_list(struct db *db, const struct course_filter *f, int64_t page,
-                int64_t per_page, json_t *items, int64_t *total);
+/* A course as the catalog's list shows it. */
+struct course_row {
+    int64_t id, half_hours;
+    const char *title, *module_code, *module_name, *format, *description;
+    int64_t *teacher_ids; /* n_teachers of them */
+    size_t n_teachers;
+    bool published, voided;
+};
+/* A page of the courses f selects, by module then id: *rows gets *n
+ * records copied into a, *total what f selects in all. 0 or ERR_DB. */
+int course_page(struct db *db, struct arena *a, const struct course_filter *f,
+                int64_t page, int64_t per_page, struct course_row **rows,
+                size_t *n, int64_t *total);
+/* How many courses f selects (the report's figure). 0 or ERR_DB. */
+int course_count(struct db *db, const struct course_filter *f,
+                 int64_t *total);
 int course_get(struct db *db, int64_t id, json_t **out);
 int course_publish(struct db *db, int64_t id, bool published,
                    const struct audit_who *who);

@@ -675,31 +675,29 @@ web_my_courses(struct req *req)
     f.q = req_query(req, "q");
     if (f.q && (*f.q == '\0' || strlen(f.q) > 64))
         f.q = NULL;
-    json_t *items = json_array();
+    struct course_row *rows;
+    size_t n;
     int64_t total;
-    if (course_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (course_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                    &total) != 0)
         return app_db_error(req, db);
-    }
     web_page_begin(req, T("Order a course"), "/me/schedule");
     struct strbuf *o = &req->out;
     html_raw(o, "<section class=\"phone\"><h1>");
     html_txt(o, T("Order a course"));
     html_raw(o, "</h1><ul id=\"courses\" class=\"cards\">");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
+    for (size_t i = 0; i < n; i++) {
         html_raw(o, "<li><strong>");
-        html_txt(o, text_of(v, "title"));
+        html_txt(o, rows[i].title);
         html_raw(o, "</strong><br><small>");
-        html_txt(o, text_of(v, "module_name"));
-        strbuf_printf(o, " · %g ",
-                      json_number_value(json_object_get(v, "hours")));
+        html_txt(o, rows[i].module_name);
+        html_raw(o, " · ");
+        html_txt(o, web_halves(req, rows[i].half_hours));
+        html_raw(o, " ");
         html_txt(o, T("hours"));
         strbuf_printf(o, "</small><form method=\"post\" "
                          "action=\"/me/courses/%lld/order\">",
-                      int_of(v, "id"));
+                      (long long)rows[i].id);
         html_raw(o, "<input type=\"hidden\" name=\"_csrf\" value=\"");
         html_attr(o, req->user->csrf ? req->user->csrf : "");
         html_raw(o, "\"><button type=\"submit\">");
@@ -707,7 +705,6 @@ web_my_courses(struct req *req)
         html_raw(o, "</button></form></li>");
     }
     html_raw(o, "</ul>");
-    json_decref(items);
     web_pager(req, "/me/courses", page, per_page, total, "");
     html_raw(o, "</section>");
     return web_page_end(req);

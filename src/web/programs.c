@@ -279,9 +279,9 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     const char *tw = web_jstr(p, "township_code");
     struct class_row *sessions;
     size_t nsessions;
-    json_t *courses = web_owned(req, json_array());
+    struct course_row *crows;
     struct teacher_row *trows;
-    size_t tn;
+    size_t cn, tn;
     json_t *rooms = web_owned(req, json_array());
     json_t *s = NULL;
     char stw[16];
@@ -291,7 +291,7 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
         .program_id = pid, .from = INT64_MIN / 2, .to = INT64_MAX / 2};
     if (class_page(db, &req->arena, &sf, 1, 500, &sessions, &nsessions, &n) !=
             0 ||
-        course_list(db, &cf, 1, ALL, courses, &n) != 0 ||
+        course_page(db, &req->arena, &cf, 1, ALL, &crows, &cn, &n) != 0 ||
         teacher_page(db, &req->arena, &tf, 1, ALL, &trows, &tn, &n) != 0 ||
         school_rooms(db, school, rooms) != 0 ||
         school_get(db, school, &s, stw) != 0)
@@ -336,9 +336,11 @@ program_page(struct req *req, struct db *db, json_t *p, int status,
     web_form_begin(
         req, "session-form",
         arena_printf(&req->arena, "/programs/%lld/sessions", (long long)pid));
-    web_code_select(req, "course_id", "Course", codes_of(req, courses, "title"),
-                    T("(no course)"), f->course,
-                    web_err_for(ef, e, "course_id"));
+    struct kchoice *cc = arena_alloc(&req->arena, (cn + 1) * sizeof(*cc));
+    for (size_t i = 0; i < cn; i++)
+        cc[i] = (struct kchoice){num(req, crows[i].id), crows[i].title};
+    web_choice_select(req, "course_id", "Course", cc, cn, T("(no course)"),
+                      f->course, web_err_for(ef, e, "course_id"));
     struct kchoice *tc = arena_alloc(&req->arena, (tn + 1) * sizeof(*tc));
     for (size_t i = 0; i < tn; i++)
         tc[i] = (struct kchoice){num(req, trows[i].id), trows[i].name};

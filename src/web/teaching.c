@@ -732,9 +732,11 @@ web_courses(struct req *req)
     struct teachers teachers;
     if (modules == NULL || all_teachers(req, db, &teachers) != 0)
         return req->status;
-    json_t *items = web_owned(req, json_array());
+    struct course_row *rows;
+    size_t n;
     int64_t total;
-    if (course_list(db, &f, page, per_page, items, &total) != 0)
+    if (course_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                    &total) != 0)
         return app_db_error(req, db);
     bool county = app_scope(req) == NULL;
     web_page_begin(req, T("Course catalog"), "/courses");
@@ -774,25 +776,19 @@ web_courses(struct req *req)
     web_th(req, "Course teachers");
     web_th(req, "Published");
     html_raw(o, "</tr></thead><tbody>");
-    json_array_foreach(items, i, v)
-    {
+    for (size_t k = 0; k < n; k++) {
+        const struct course_row *c = &rows[k];
         html_raw(o, "<tr>");
-        web_td_link(req, web_path_id(req, "/courses", web_id_of(v)),
-                    web_jstr(v, "title"));
-        web_td(req, web_jstr(v, "module_name"));
-        strbuf_printf(o, "<td>%g</td>",
-                      json_number_value(json_object_get(v, "hours")));
-        web_td(req, FORMAT(web_jstr(v, "format")));
-        size_t ntids;
-        const int64_t *tids =
-            ids_of(req, json_object_get(v, "teacher_ids"), &ntids);
-        web_td(req, join_names(req, tids, ntids, teacher_name_of, &teachers));
-        web_td(req, json_is_true(json_object_get(v, "published"))
-                        ? T("Published")
-                        : T("Not published"));
+        web_td_link(req, web_path_id(req, "/courses", c->id), c->title);
+        web_td(req, c->module_name);
+        web_td(req, web_halves(req, c->half_hours));
+        web_td(req, FORMAT(c->format));
+        web_td(req, join_names(req, c->teacher_ids, c->n_teachers,
+                               teacher_name_of, &teachers));
+        web_td(req, c->published ? T("Published") : T("Not published"));
         html_raw(o, "</tr>");
     }
-    if (json_array_size(items) == 0)
+    if (n == 0)
         web_empty_row(req, 6, f.q || f.module || page > 1, T("courses"),
                       county ? "/courses/new" : NULL);
     web_total_foot(req, 6, "course-total", total);
@@ -988,7 +984,7 @@ web_course_create(struct req *req)
 /* A course's page: what it is, its ratings, and for the county admin
  * the edit form and the publish switch. */
 static int
-course_page(struct req *req, struct db *db, json_t *c, int status,
+course_view(struct req *req, struct db *db, json_t *c, int status,
             const struct course_form *f)
 {
     json_t *modules = module_list(req, db);
@@ -1076,7 +1072,7 @@ web_course(struct req *req)
         return req->status;
     struct course_form f;
     course_form_of(req, c, &f);
-    return course_page(req, db, c, 200, &f);
+    return course_view(req, db, c, 200, &f);
 }
 
 int
@@ -1091,7 +1087,7 @@ web_course_update(struct req *req)
     struct course_input in;
     course_form_read(req, &teachers, &f);
     if (course_check_form(req, &f, &in) != 0)
-        return course_page(req, db, c, 422, &f);
+        return course_view(req, db, c, 422, &f);
     struct audit_who who = app_who(req);
     struct field_error e = {0};
     int rc = course_update(db, web_id_of(c), &in, &who, &e);
@@ -1104,7 +1100,7 @@ web_course_update(struct req *req)
         return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
-    return course_page(req, db, c, 422, &f);
+    return course_view(req, db, c, 422, &f);
 }
 
 int
