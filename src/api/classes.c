@@ -48,13 +48,30 @@ api_programs_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct program_row *rows;
+    size_t n;
     int64_t total;
-    if (program_list(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (program_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                     &total) != 0)
         return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++) {
+        const struct program_row *p = &rows[i];
+        jw_obj(w);
+        jw_kint(w, "id", p->id);
+        jw_kstr(w, "type", p->type);
+        jw_kstr(w, "type_name", p->type_name);
+        jw_kint(w, "school_id", p->school_id);
+        jw_kstr(w, "township_code", p->township_code);
+        jw_kstr(w, "title", p->title);
+        jw_kstr(w, "from", p->from);
+        jw_kstr(w, "to", p->to);
+        jw_kint(w, "sessions", p->sessions);
+        jw_kbool(w, "voided", p->voided);
+        jw_end(w);
     }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    http_list_meta(req, total, page, per_page);
+    return http_list_close(req);
 }
 
 int

@@ -132,19 +132,58 @@ program_create(struct db *db, const struct program_input *in, bool is_demo,
 }
 
 int
-program_list(struct db *db, const struct program_filter *f, int64_t page,
-             int64_t per_page, json_t *items, int64_t *total)
+program_count(struct db *db, const struct program_filter *f, int64_t *total)
 {
     const int64_t *school = f->school_id ? &f->school_id : NULL;
     const int64_t *from = f->dated ? &f->from : NULL;
     const int64_t *to = f->dated ? &f->to : NULL;
-    if (db_int1(db, Q_PROGRAM_COUNT, total, "ssnnn", f->township, f->type,
-                school, from, to))
+    return db_int1(db, Q_PROGRAM_COUNT, total, "ssnnn", f->township,
+                   f->type, school, from, to) != 0
+               ? ERR_DB
+               : 0;
+}
+
+/* The columns of PROGRAM_SELECT, as program_cols. */
+enum {
+    PC_ID, PC_TYPE, PC_TYPE_NAME, PC_SCHOOL, PC_TOWNSHIP, PC_TITLE, PC_FROM,
+    PC_TO, PC_SESSIONS, PC_VOIDED,
+};
+
+int
+program_page(struct db *db, struct arena *a, const struct program_filter *f,
+             int64_t page, int64_t per_page, struct program_row **rows,
+             size_t *n, int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    if (program_count(db, f, total) != 0)
         return ERR_DB;
-    return record_rows(db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
+    const int64_t *school = f->school_id ? &f->school_id : NULL;
+    const int64_t *from = f->dated ? &f->from : NULL;
+    const int64_t *to = f->dated ? &f->to : NULL;
+    struct db_res *r = db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
                                 f->type, school, from, to, per_page,
-                                (page - 1) * per_page),
-                       program_cols, NELEM(program_cols), items);
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
+                               sizeof(**rows));
+    int rc = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
+        (*rows)[(*n)++] = (struct program_row){
+            .id = db_int(r, PC_ID),
+            .type = record_text(r, a, PC_TYPE),
+            .type_name = record_text(r, a, PC_TYPE_NAME),
+            .school_id = db_int(r, PC_SCHOOL),
+            .township_code = record_text(r, a, PC_TOWNSHIP),
+            .title = record_text(r, a, PC_TITLE),
+            .from = record_text(r, a, PC_FROM),
+            .to = record_text(r, a, PC_TO),
+            .sessions = db_int(r, PC_SESSIONS),
+            .voided = !db_null(r, PC_VOIDED),
+        };
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 int

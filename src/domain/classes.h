@@ -54,9 +54,22 @@ struct program_filter {
     bool dated;
     int64_t from, to;
 };
-int program_list(struct db *db, const struct program_filter *f,
-                 int64_t page, int64_t per_page, json_t *items,
+/* A program as the lists show it. */
+struct program_row {
+    int64_t id, school_id, sessions; /* sessions: its live sessions */
+    const char *type, *type_name, *township_code, *title;
+    const char *from, *to; /* YYYY-MM-DD, China days */
+    bool voided;
+};
+/* A page of the programs f selects, latest first: *rows gets *n records
+ * copied into a, *total what f selects in all. 0 or ERR_DB. */
+int program_page(struct db *db, struct arena *a,
+                 const struct program_filter *f, int64_t page,
+                 int64_t per_page, struct program_row **rows, size_t *n,
                  int64_t *total);
+/* How many programs f selects (the report's themed classes). */
+int program_count(struct db *db, const struct program_filter *f,
+                  int64_t *total);
 int program_get(struct db *db, int64_t id, json_t **out, char township[16]);
 
 struct class_input {

@@ -352,7 +352,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = course_count(db, &published, &n);
     set(out, RK_COURSES, n);
     if (rc == 0)
-        rc = count_of(program_list(db, &themed_f, 1, 0, none, &n), none);
+        rc = program_count(db, &themed_f, &n);
     set(out, RK_THEMED, n);
     if (rc == 0)
         rc = count_of(report_villages(db, &rf, 1, 0, none, &n), none);

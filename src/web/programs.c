@@ -103,9 +103,11 @@ web_programs(struct req *req)
     if (app_township_filter(req, &f.township) != 0 ||
         (f.dated && app_period_or_400(req, &f.from, &f.to, a, b) != 0))
         return req->status;
-    json_t *items = web_owned(req, json_array());
+    struct program_row *rows;
+    size_t n;
     int64_t total;
-    if (program_list(db, &f, page, per_page, items, &total) != 0)
+    if (program_page(db, &req->arena, &f, page, per_page, &rows, &n,
+                     &total) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Training programs"), "/programs");
     struct strbuf *o = &req->out;
@@ -130,20 +132,17 @@ web_programs(struct req *req)
     web_th(req, "Ends on");
     web_th(req, "Session count");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
+    for (size_t i = 0; i < n; i++) {
+        const struct program_row *p = &rows[i];
         html_raw(o, "<tr>");
-        web_td_link(req, web_path_id(req, "/programs", web_id_of(v)),
-                    web_jstr(v, "title"));
-        web_td(req, web_jstr(v, "type_name"));
-        web_td(req, web_school_name(&schools, int_of(v, "school_id")));
-        web_td(req, web_date(req, web_jstr(v, "from")));
-        web_td(req, web_date(req, web_jstr(v, "to")));
-        strbuf_printf(o, "<td>%lld</td></tr>", int_of(v, "sessions"));
+        web_td_link(req, web_path_id(req, "/programs", p->id), p->title);
+        web_td(req, p->type_name);
+        web_td(req, web_school_name(&schools, p->school_id));
+        web_td(req, web_date(req, p->from));
+        web_td(req, web_date(req, p->to));
+        strbuf_printf(o, "<td>%lld</td></tr>", (long long)p->sessions);
     }
-    if (json_array_size(items) == 0)
+    if (n == 0)
         web_empty_row(req, 6, type || sel || f.dated || page > 1,
                       T("training programs"), "/programs/new");
     web_total_foot(req, 6, "program-total", total);
@@ -272,7 +271,7 @@ codes_of(struct req *req, json_t *items, const char *key)
 /* A program's page: what it is, its sessions, and the form to add one
  * (f: its values and error). */
 static int
-program_page(struct req *req, struct db *db, json_t *p, int status,
+program_view(struct req *req, struct db *db, json_t *p, int status,
              const struct session_form *f)
 {
     int64_t pid = web_id_of(p), school = int_of(p, "school_id"), n;
@@ -374,7 +373,7 @@ web_program(struct req *req)
     if (p == NULL)
         return req->status;
     struct session_form f = {.hours = "2", .capacity = "50"};
-    return program_page(req, db, p, 200, &f);
+    return program_view(req, db, p, 200, &f);
 }
 
 /* An optional id field: 0 when empty; false when not a number. */
@@ -434,7 +433,7 @@ web_session_create(struct req *req)
         f.err = T("A capacity is from 1 to 5000.");
     }
     if (f.err)
-        return program_page(req, db, p, 422, &f);
+        return program_view(req, db, p, 422, &f);
     struct audit_who who = app_who(req);
     struct field_error e = {0};
     int64_t id;
@@ -445,7 +444,7 @@ web_session_create(struct req *req)
         return app_db_error(req, db);
     f.err_field = e.field;
     f.err = web_why(req, e.why);
-    return program_page(req, db, p, 422, &f);
+    return program_view(req, db, p, 422, &f);
 }
 
 /* --- a session: roster, waiting list, enrolment -------------------------- */

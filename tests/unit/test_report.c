@@ -307,10 +307,17 @@ themed_classes_are_those_with_a_session_in_the_period(void **state)
                                     .dated = true,
                                     .from = f->from,
                                     .to = f->to};
-        json_t *none = json_array();
+        struct arena a;
+        arena_init(&a, 0);
+        struct program_row *rows;
+        size_t nrows;
         int64_t n;
-        assert_int_equal(program_list(f->t->db, &pf, 1, 50, none, &n), 0);
-        json_decref(none);
+        assert_int_equal(
+            program_page(f->t->db, &a, &pf, 1, 50, &rows, &nrows, &n), 0);
+        assert_int_equal(nrows, (size_t)n);
+        for (size_t k = 0; k < nrows; k++)
+            assert_string_equal(rows[k].type, "themed_class");
+        arena_cleanup(&a);
         assert_int_equal(rfig(r, NULL, "themed_classes"), n);
         assert_int_equal(n, want[i]);
         free(r);
