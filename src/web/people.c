@@ -219,7 +219,7 @@ web_people(struct req *req)
         html_txt(o, p->name);
         html_raw(o, "</a></td>");
         web_td(req, strcmp(p->gender, "M") == 0 ? T("male") : T("female"));
-        web_td(req, p->birth_date);
+        web_td(req, web_date(req, p->birth_date));
         web_td(req, p->id_number_masked);
         web_td(req, p->phone_masked);
         web_td(req, label(req, status_labels, NLABELS(status_labels),
@@ -332,7 +332,7 @@ person_page(struct req *req, int64_t id, bool reveal, int status,
     html_raw(o, "<table class=\"record\" id=\"person\">");
     web_row(req, "Gender", strcmp(p.gender, "M") == 0 ? T("male")
                                                       : T("female"));
-    web_row(req, "Born", p.birth_date);
+    web_row(req, "Born", web_date(req, p.birth_date));
     web_row(req, "ID number", p.id_number ? p.id_number : p.id_number_masked);
     web_row(req, "Phone", p.phone ? p.phone : p.phone_masked);
     web_row(req, "Political status",
