@@ -46,14 +46,31 @@ api_schools_list(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct school_row *rows;
+    size_t n;
     int64_t total;
-    if (school_list(db, township, app_config.pool_min_county_teachers, pool,
-                    page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (school_page(db, &req->arena, township,
+                    app_config.pool_min_county_teachers, pool, page, per_page,
+                    &rows, &n, &total) != 0)
         return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++) {
+        const struct school_row *s = &rows[i];
+        jw_obj(w);
+        jw_kint(w, "id", s->id);
+        jw_kstr(w, "township_code", s->township_code);
+        jw_kstr(w, "township_name", s->township_name);
+        jw_kstr(w, "name", s->name);
+        jw_kstr(w, "address", s->address);
+        jw_kint(w, "county_teachers", s->county_teachers);
+        jw_kint(w, "own_teachers", s->own_teachers);
+        jw_kint(w, "rooms", s->rooms);
+        jw_kint(w, "function_rooms", s->function_rooms);
+        jw_kbool(w, "pool_short", s->pool_short);
+        jw_end(w);
     }
-    return http_json(req, 200, http_list(items, total, page, per_page));
+    http_list_meta(req, total, page, per_page);
+    return http_list_close(req);
 }
 
 int

@@ -330,10 +330,10 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
     struct program_filter themed_f = {.township = t, .type = "themed_class",
                                       .dated = true, .from = from, .to = to};
     struct report_filter rf = {t, NULL, from, to};
-    int rc = count_of(school_list(db, t, pool_min, 0, 1, 0, none, &n), none);
+    int rc = school_count(db, t, pool_min, 0, &n);
     set(out, RK_SCHOOLS, n);
     if (rc == 0)
-        rc = count_of(school_list(db, t, pool_min, 1, 1, 0, none, &n), none);
+        rc = school_count(db, t, pool_min, 1, &n);
     set(out, RK_SCHOOLS_11N, n);
     /* The function rooms: the room kind's list with its switch on, as
      * the figure's link opens it. */

@@ -7,7 +7,7 @@
  * Every figure with records behind it is counted by the same function
  * (and so the same query) as the list its link opens, and the link is
  * declared beside the key (report_keys): the schools and 11+N
- * (school_list), function rooms (the room kind's count), teachers
+ * (school_count), function rooms (the room kind's count), teachers
  * (teacher_count), courses (course_count), themed classes (program_count),
  * sessions, person-times and persons (the session list's WHERE), the
  * evaluations (the teacher ranking below), orders (order_table), covered

@@ -94,28 +94,54 @@ obj_name(char buf[48], const char *kind, int64_t id)
 
 /* --- schools ---------------------------------------------------------- */
 
-static void
-mark_pool(json_t *school, int64_t pool_min)
-{
-    json_int_t n = json_integer_value(json_object_get(school,
-                                                      "county_teachers"));
-    json_object_set_new(school, "pool_short", json_boolean(n < pool_min));
-}
-
 int
-school_list(struct db *db, const char *township, int64_t pool_min, int pool,
-            int64_t page, int64_t per_page, json_t *items, int64_t *total)
+school_count(struct db *db, const char *township, int64_t pool_min, int pool,
+             int64_t *total)
 {
     int64_t p = pool;
-    if (db_int1(db, Q_SCHOOL_COUNT, total, "sii", township, p, pool_min) != 0)
+    return db_int1(db, Q_SCHOOL_COUNT, total, "sii", township, p, pool_min)
+               ? ERR_DB
+               : 0;
+}
+
+/* The columns of SCHOOL_SELECT, as school_cols. */
+enum {
+    SC_ID, SC_TOWNSHIP, SC_TOWNSHIP_NAME, SC_NAME, SC_ADDRESS, SC_COUNTY,
+    SC_OWN, SC_ROOMS, SC_FUNCTION,
+};
+
+int
+school_page(struct db *db, struct arena *a, const char *township,
+            int64_t pool_min, int pool, int64_t page, int64_t per_page,
+            struct school_row **rows, size_t *n, int64_t *total)
+{
+    *rows = NULL;
+    *n = 0;
+    if (school_count(db, township, pool_min, pool, total) != 0)
         return ERR_DB;
-    int rc = record_rows(db_query(db, Q_SCHOOL_LIST, "siiii", township, p,
-                                  pool_min, per_page, (page - 1) * per_page),
-                         school_cols, NELEM(school_cols), items);
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v) mark_pool(v, pool_min);
-    return rc;
+    struct db_res *r = db_query(db, Q_SCHOOL_LIST, "siiii", township,
+                                (int64_t)pool, pool_min, per_page,
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
+                               sizeof(**rows));
+    int rc = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
+        (*rows)[(*n)++] = (struct school_row){
+            .id = db_int(r, SC_ID),
+            .township_code = record_text(r, a, SC_TOWNSHIP),
+            .township_name = record_text(r, a, SC_TOWNSHIP_NAME),
+            .name = record_text(r, a, SC_NAME),
+            .address = record_text(r, a, SC_ADDRESS),
+            .county_teachers = db_int(r, SC_COUNTY),
+            .own_teachers = db_int(r, SC_OWN),
+            .rooms = db_int(r, SC_ROOMS),
+            .function_rooms = db_int(r, SC_FUNCTION),
+            .pool_short = db_int(r, SC_COUNTY) < pool_min,
+        };
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }
 
 int

@@ -30,9 +30,17 @@ struct field_error {
  * school carries county_teachers, own_teachers, rooms, function_rooms and
  * pool_short. pool: 0 every school, 1 those meeting 11+N, -1 those
  * short of it (the county report counts with the same query). */
-int school_list(struct db *db, const char *township, int64_t pool_min,
-                int pool, int64_t page, int64_t per_page, json_t *items,
-                int64_t *total);
+struct school_row {
+    int64_t id, county_teachers, own_teachers, rooms, function_rooms;
+    const char *township_code, *township_name, *name, *address;
+    bool pool_short; /* fewer county teachers than pool_min */
+};
+/* A page of them into *rows (*n, copied into a), *total all that match. */
+int school_page(struct db *db, struct arena *a, const char *township,
+                int64_t pool_min, int pool, int64_t page, int64_t per_page,
+                struct school_row **rows, size_t *n, int64_t *total);
+int school_count(struct db *db, const char *township, int64_t pool_min,
+                 int pool, int64_t *total);
 /* With its township in township[16]: 0, ERR_NOTFOUND, ERR_DB. */
 int school_get(struct db *db, int64_t id, json_t **out, char township[16]);
 int school_create(struct db *db, const char *township, const char *name,

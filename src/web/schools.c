@@ -52,13 +52,12 @@ web_schools(struct req *req)
     struct db *db = app_db(req);
     if (db == NULL)
         return req->status;
-    json_t *items = json_array();
+    struct school_row *rows;
+    size_t n;
     int64_t total;
-    if (school_list(db, t, app_config.pool_min_county_teachers, pool, 1, 100,
-                    items, &total) != 0) {
-        json_decref(items);
+    if (school_page(db, &req->arena, t, app_config.pool_min_county_teachers,
+                    pool, 1, 100, &rows, &n, &total) != 0)
         return app_db_error(req, db);
-    }
     web_page_begin(req, T("Schools"), "/schools");
     struct strbuf *o = &req->out;
     html_raw(o, "<h1>");
@@ -79,28 +78,26 @@ web_schools(struct req *req)
     web_th(req, "Function rooms");
     web_th(req, "Rooms");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
     long long rooms = 0, function_rooms = 0;
-    json_array_foreach(items, i, v)
-    {
-        bool short_ = json_is_true(json_object_get(v, "pool_short"));
+    for (size_t i = 0; i < n; i++) {
+        const struct school_row *v = &rows[i];
+        bool short_ = v->pool_short;
         strbuf_printf(o, "<tr%s><td><a href=\"/schools/%lld\">",
-                      short_ ? " class=\"short\"" : "", num(v, "id"));
-        html_txt(o, web_jstr(v, "name"));
+                      short_ ? " class=\"short\"" : "", (long long)v->id);
+        html_txt(o, v->name);
         html_raw(o, "</a></td>");
-        web_td(req, web_jstr(v, "township_name"));
-        strbuf_printf(o, "<td>%lld", num(v, "county_teachers"));
+        web_td(req, v->township_name);
+        strbuf_printf(o, "<td>%lld", (long long)v->county_teachers);
         if (short_) {
             html_raw(o, " <span class=\"flag\">");
             html_txt(o, T("short of 11"));
             html_raw(o, "</span>");
         }
         strbuf_printf(o, "</td><td>%lld</td><td>%lld</td><td>%lld</td></tr>",
-                      num(v, "own_teachers"), num(v, "function_rooms"),
-                      num(v, "rooms"));
-        rooms += num(v, "rooms");
-        function_rooms += num(v, "function_rooms");
+                      (long long)v->own_teachers, (long long)v->function_rooms,
+                      (long long)v->rooms);
+        rooms += v->rooms;
+        function_rooms += v->function_rooms;
     }
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"4\">");
     html_txt(o, T("Total"));
@@ -115,13 +112,12 @@ web_schools(struct req *req)
     strbuf_printf(o, "\">%lld</a></td><td>%lld</td></tr></tfoot></table>",
                   function_rooms, rooms);
     strbuf_cleanup(&q);
-    json_decref(items);
     return web_page_end(req);
 }
 
 /* A school's page; err (translated) under the check form when set. */
 static int
-school_page(struct req *req, struct db *db, int64_t id, const char *err,
+school_view(struct req *req, struct db *db, int64_t id, const char *err,
             const struct field_error *room_err)
 {
     json_t *s;
@@ -227,7 +223,7 @@ web_school(struct req *req)
     if (req_param_id_or_404(req, 0, &id) != 0)
         return req->status;
     struct db *db = app_db(req);
-    return db ? school_page(req, db, id, NULL, NULL) : req->status;
+    return db ? school_view(req, db, id, NULL, NULL) : req->status;
 }
 
 int
@@ -249,7 +245,7 @@ web_school_check(struct req *req)
                           T("Not valid."));
     if (note && utf8_chars(note) > 500) {
         req->status = 422;
-        int rc = school_page(req, db, id, T("At most 500 characters."),
+        int rc = school_view(req, db, id, T("At most 500 characters."),
                              NULL);
         req->status = 422;
         return rc == 200 ? 422 : rc;
@@ -417,7 +413,7 @@ web_school_room(struct req *req)
     int rc = kind_create(db, &kind_room, v, false, &who, &room, &ke);
     if (rc == ERR_INVAL || rc == ERR_CONFLICT) {
         struct field_error e = {ke.e[0].field, ke.e[0].message};
-        int st = school_page(req, db, id, NULL, &e);
+        int st = school_view(req, db, id, NULL, &e);
         req->status = 422;
         return st == 200 ? 422 : st;
     }

@@ -163,17 +163,20 @@ function_rooms_are_the_kinds_marked_so(void **state)
     assert_int_equal(dbt_rooms(db_of(state), NULL, true), 3);
     assert_int_equal(dbt_rooms(db_of(state), HOME, true), 2);
     assert_int_equal(dbt_rooms(db_of(state), NULL, false), 5);
-    json_t *items = json_array();
+    struct arena ar;
+    arena_init(&ar, 0);
+    struct school_row *rows;
+    size_t n;
     int64_t total;
     /* The school's own counts say the same. */
-    assert_int_equal(
-        school_list(db_of(state), HOME, 11, 0, 1, 50, items, &total), 0);
+    assert_int_equal(school_page(db_of(state), &ar, HOME, 11, 0, 1, 50, &rows,
+                                 &n, &total),
+                     0);
     assert_int_equal(total, 1);
-    json_t *s = json_array_get(items, 0);
-    assert_int_equal(json_integer_value(json_object_get(s, "rooms")), 3);
-    assert_int_equal(json_integer_value(json_object_get(s, "function_rooms")),
-                     2);
-    json_decref(items);
+    assert_int_equal(n, 1);
+    assert_int_equal(rows[0].rooms, 3);
+    assert_int_equal(rows[0].function_rooms, 2);
+    arena_cleanup(&ar);
 }
 
 static void
@@ -186,36 +189,33 @@ the_11_plus_n_pool_counts_the_county_teachers_of_a_school(void **state)
     teacher(state, "甲", "county", NULL, NULL, both, 2);
     teacher(state, "乙", "county", NULL, NULL, &a, 1);
     teacher(state, "丙", "township", HOME, NULL, &a, 1);
-    json_t *items = json_array();
+    struct arena ar;
+    arena_init(&ar, 0);
+    struct school_row *rows;
+    size_t n;
     int64_t total;
-    assert_int_equal(
-        school_list(db_of(state), NULL, 2, 0, 1, 50, items, &total), 0);
+    assert_int_equal(school_page(db_of(state), &ar, NULL, 2, 0, 1, 50, &rows,
+                                 &n, &total),
+                     0);
     assert_int_equal(total, 2);
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
-        bool is_a = json_integer_value(json_object_get(v, "id")) == a;
-        assert_int_equal(
-            json_integer_value(json_object_get(v, "county_teachers")),
-            is_a ? 2 : 1);
-        assert_int_equal(json_integer_value(json_object_get(v, "own_teachers")),
-                         is_a ? 1 : 0);
-        assert_int_equal(json_is_true(json_object_get(v, "pool_short")), !is_a);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        bool is_a = rows[i].id == a;
+        assert_int_equal(rows[i].county_teachers, is_a ? 2 : 1);
+        assert_int_equal(rows[i].own_teachers, is_a ? 1 : 0);
+        assert_int_equal(rows[i].pool_short, !is_a);
     }
-    json_array_clear(items);
-    assert_int_equal(
-        school_list(db_of(state), NULL, 2, 1, 1, 50, items, &total), 0);
+    assert_int_equal(school_page(db_of(state), &ar, NULL, 2, 1, 1, 50, &rows,
+                                 &n, &total),
+                     0);
     assert_int_equal(total, 1);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_array_get(items, 0), "id")), a);
-    json_array_clear(items);
-    assert_int_equal(
-        school_list(db_of(state), NULL, 2, -1, 1, 50, items, &total), 0);
+    assert_int_equal(rows[0].id, a);
+    assert_int_equal(school_page(db_of(state), &ar, NULL, 2, -1, 1, 50, &rows,
+                                 &n, &total),
+                     0);
     assert_int_equal(total, 1);
-    assert_int_equal(
-        json_integer_value(json_object_get(json_array_get(items, 0), "id")), b);
-    json_decref(items);
+    assert_int_equal(rows[0].id, b);
+    arena_cleanup(&ar);
 }
 
 static void
