@@ -135,15 +135,26 @@ api_report_villages(struct req *req)
     char a[11], b[11];
     if (list_params(req, db, &f, &page, &per_page, a, b) != 0)
         return req->status;
-    json_t *items = json_array();
+    struct covered_village *rows;
+    size_t n;
     int64_t total;
-    if (report_villages(db, &f, page, per_page, items, &total) != 0) {
-        json_decref(items);
+    if (report_villages(db, &req->arena, &f, page, per_page, &rows, &n,
+                        &total) != 0)
         return app_db_error(req, db);
+    struct jw *w = http_list_begin(req);
+    for (size_t i = 0; i < n; i++) {
+        jw_obj(w);
+        jw_kint(w, "id", rows[i].id);
+        jw_kstr(w, "code", rows[i].code);
+        jw_kstr(w, "name", rows[i].name);
+        jw_kstr(w, "township_code", rows[i].township_code);
+        jw_kstr(w, "township_name", rows[i].township_name);
+        jw_end(w);
     }
-    json_t *v = http_list(items, total, page, per_page);
-    set_period(v, a, b);
-    return http_json(req, 200, v);
+    http_list_meta(req, total, page, per_page);
+    jw_kstr(w, "from", a);
+    jw_kstr(w, "to", b);
+    return http_list_close(req);
 }
 
 int

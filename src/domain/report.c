@@ -138,15 +138,6 @@ eval_summary(struct db *db, const struct report_filter *f,
     return *out ? 0 : ERR_DB;
 }
 
-/* A count from one of the lists' own functions, which was asked for no
- * rows: its total is the figure. */
-static int
-count_of(int rc, json_t *none)
-{
-    json_array_clear(none);
-    return rc == 0 ? 0 : ERR_DB;
-}
-
 #define TW REPORT_BY_TOWNSHIP
 #define TP (REPORT_BY_TOWNSHIP | REPORT_BY_PERIOD)
 #define TY (REPORT_BY_TOWNSHIP | REPORT_BY_YEAR)
@@ -323,7 +314,8 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
 {
     memset(out, 0, sizeof(*out)); /* every figure null until counted */
     int64_t n = 0, m = 0;
-    json_t *none = json_array();
+    struct covered_village *rows;
+    size_t nrows;
     struct teacher_filter county = {.township = t, .level = "county"};
     struct teacher_filter own = {.township = t, .level = "township"};
     struct course_filter published = {.published_only = true};
@@ -355,9 +347,8 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = program_count(db, &themed_f, &n);
     set(out, RK_THEMED, n);
     if (rc == 0)
-        rc = count_of(report_villages(db, &rf, 1, 0, none, &n), none);
+        rc = report_villages(db, NULL, &rf, 1, 0, &rows, &nrows, &n);
     set(out, RK_VILLAGES_COVERED, n);
-    json_decref(none);
     if (rc == 0)
         rc = db_int1(db, Q_MODULE_COUNT, &n, "");
     set(out, RK_MODULES, n);
@@ -499,23 +490,36 @@ report_ranking(struct db *db, const struct report_filter *f, json_t *items,
     return 0;
 }
 
-static const struct col village_cols[] = {
-    {"id", COL_INT},
-    {"code", COL_TEXT},
-    {"name", COL_TEXT},
-    {"township_code", COL_TEXT},
-    {"township_name", COL_TEXT},
-};
+/* The columns of COVERED_LIST. */
+enum { CV_ID, CV_CODE, CV_NAME, CV_TOWNSHIP, CV_TOWNSHIP_NAME };
 
 int
-report_villages(struct db *db, const struct report_filter *f, int64_t page,
-                int64_t per_page, json_t *items, int64_t *total)
+report_villages(struct db *db, struct arena *a, const struct report_filter *f,
+                int64_t page, int64_t per_page, struct covered_village **rows,
+                size_t *n, int64_t *total)
 {
+    *rows = NULL;
+    *n = 0;
     if (db_int1(db, Q_COVERED_COUNT, total, "sii", f->township, f->from,
                 f->to) != 0)
         return ERR_DB;
-    return record_rows(db_query(db, Q_COVERED_LIST, "siiii", f->township,
+    if (per_page <= 0)
+        return 0;
+    struct db_res *r = db_query(db, Q_COVERED_LIST, "siiii", f->township,
                                 f->from, f->to, per_page,
-                                (page - 1) * per_page),
-                       village_cols, NELEM(village_cols), items);
+                                (page - 1) * per_page);
+    if (r == NULL)
+        return ERR_DB;
+    *rows = arena_alloc(a, (size_t)per_page * sizeof(**rows));
+    int rc = 0;
+    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
+        (*rows)[(*n)++] = (struct covered_village){
+            .id = db_int(r, CV_ID),
+            .code = record_text(r, a, CV_CODE),
+            .name = record_text(r, a, CV_NAME),
+            .township_code = record_text(r, a, CV_TOWNSHIP),
+            .township_name = record_text(r, a, CV_TOWNSHIP_NAME),
+        };
+    db_end(r);
+    return rc < 0 ? ERR_DB : 0;
 }

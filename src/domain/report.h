@@ -122,9 +122,15 @@ struct report_filter {
 int report_ranking(struct db *db, const struct report_filter *f,
                    json_t *items, json_t **summary);
 
-/* The villages covered by the 村两委 training (覆盖村): those of the
- * township whose people attended its village_cadre sessions in the
- * range; f->module is ignored. 0 or ERR_DB. */
-int report_villages(struct db *db, const struct report_filter *f,
-                    int64_t page, int64_t per_page, json_t *items,
-                    int64_t *total);
+/* A village covered by the 村两委 training (覆盖村). */
+struct covered_village {
+    int64_t id;
+    const char *code, *name, *township_code, *township_name;
+};
+/* The villages covered: those of the township whose people attended its
+ * village_cadre sessions in the range, a page into *rows (*n, copied
+ * into a), *total all of them; f->module is ignored. 0 or ERR_DB. */
+int report_villages(struct db *db, struct arena *a,
+                    const struct report_filter *f, int64_t page,
+                    int64_t per_page, struct covered_village **rows,
+                    size_t *n, int64_t *total);

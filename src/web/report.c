@@ -501,8 +501,10 @@ web_report_villages(struct req *req)
     if (db == NULL || req_paging_or_400(req, &page, &per_page) != 0 ||
         page_scope(req, db, &f.township, &f.from, &f.to, from, to) != 0)
         return req->status;
-    json_t *items = web_owned(req, json_array());
-    if (report_villages(db, &f, page, per_page, items, &total) != 0)
+    struct covered_village *rows;
+    size_t n;
+    if (report_villages(db, &req->arena, &f, page, per_page, &rows, &n,
+                        &total) != 0)
         return app_db_error(req, db);
     web_page_begin(req, T("Villages covered (村两委)"), "/report");
     struct strbuf *o = &req->out;
@@ -518,15 +520,12 @@ web_report_villages(struct req *req)
     web_th(req, "Name");
     web_th(req, "Township");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
-    json_array_foreach(items, i, v)
-    {
+    for (size_t i = 0; i < n; i++) {
         html_raw(o, "<tr>");
-        web_td(req, web_jstr(v, "code"));
-        web_td_link(req, web_path_id(req, "/villages", web_id_of(v)),
-                    web_jstr(v, "name"));
-        web_td(req, web_jstr(v, "township_name"));
+        web_td(req, rows[i].code);
+        web_td_link(req, web_path_id(req, "/villages", rows[i].id),
+                    rows[i].name);
+        web_td(req, rows[i].township_name);
         html_raw(o, "</tr>");
     }
     web_total_foot(req, 3, "covered-total", total);
