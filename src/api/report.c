@@ -36,14 +36,6 @@ report_params(struct req *req, struct db *db, const char **t, int64_t *from,
     return 0;
 }
 
-/* Adds the period a report or list counted to its answer. */
-static void
-set_period(json_t *v, const char *a, const char *b)
-{
-    json_object_set_new(v, "from", json_string(a));
-    json_object_set_new(v, "to", json_string(b));
-}
-
 /* The value of figure k: null until counted; a group, the object of the
  * keys whose parent it is; the training, each program type's measures. */
 static void
@@ -172,25 +164,61 @@ api_teachers_ranking(struct req *req)
     if (f.module && org_code_exists(db, CODES_MODULE, f.module) <= 0)
         return http_error(req, 400, "invalid_param", "module",
                           "no such module");
-    json_t *all = json_array(), *summary;
-    if (report_ranking(db, &f, all, &summary) != 0) {
-        json_decref(all);
+    struct ranked_teacher *rows;
+    size_t n;
+    struct eval_totals sum;
+    if (report_ranking(db, &req->arena, &f, &rows, &n, &sum) != 0)
         return app_db_error(req, db);
-    }
     /* One page of the ranking, with the totals of all of it. */
-    json_t *items = json_array();
-    size_t n = json_array_size(all);
+    struct jw *w = http_list_begin(req);
     for (int64_t i = (page - 1) * per_page;
-         i < (int64_t)n && i < page * per_page; i++)
-        json_array_append(items, json_array_get(all, (size_t)i));
-    json_decref(all);
-    json_t *v = http_list(items, (int64_t)n, page, per_page);
-    json_object_update(v, summary);
-    json_decref(summary);
-    set_period(v, a, b);
-    json_object_set_new(v, "module", f.module ? json_string(f.module)
-                                              : json_null());
-    return http_json(req, 200, v);
+         i < (int64_t)n && i < page * per_page; i++) {
+        const struct ranked_teacher *t = &rows[i];
+        jw_obj(w);
+        jw_kint(w, "teacher_id", t->teacher_id);
+        jw_kstr(w, "name", t->name);
+        jw_kstr(w, "level", t->level);
+        jw_kstr(w, "township_code", t->township_code);
+        jw_key(w, "rank");
+        if (t->rank)
+            jw_int(w, t->rank);
+        else
+            jw_null(w);
+        jw_kint(w, "evaluations", t->evaluations);
+        jw_key(w, "mean");
+        jw_real(w, t->mean);
+        jw_key(w, "ranked_mean");
+        jw_real(w, t->ranked_mean);
+        jw_kint(w, "excellent", t->excellent);
+        jw_key(w, "excellence_rate");
+        if (t->too_few)
+            jw_null(w);
+        else
+            jw_real(w, t->rate);
+        jw_kbool(w, "too_few", t->too_few);
+        jw_end(w);
+    }
+    http_list_meta(req, (int64_t)n, page, per_page);
+    jw_kint(w, "evaluations", sum.evaluations);
+    jw_kint(w, "evaluators", sum.evaluators);
+    jw_kint(w, "excellent", sum.excellent);
+    jw_key(w, "excellence_rate");
+    if (sum.evaluations)
+        jw_real(w, sum.rate);
+    else
+        jw_null(w);
+    jw_kbool(w, "excellence_too_few", sum.too_few);
+    jw_key(w, "mean");
+    if (sum.has_mean)
+        jw_real(w, sum.mean);
+    else
+        jw_null(w);
+    jw_kint(w, "without_teacher", sum.without_teacher);
+    jw_kint(w, "min_ratings", sum.min_ratings);
+    jw_kstr(w, "from", a);
+    jw_kstr(w, "to", b);
+    jw_kstr(w, "module", f.module);
+    return http_list_close(req);
 }
 
 /* One row per figure, in the table's order, named from report_keys;

@@ -117,25 +117,23 @@ eval_counts(struct db *db, const struct report_filter *f, int64_t v[5])
 /* The ranking's totals, the same counts as the report's figures. */
 static int
 eval_summary(struct db *db, const struct report_filter *f,
-             const struct rating_rule *rule, json_t **out, double *mean)
+             const struct rating_rule *rule, struct eval_totals *out)
 {
     int64_t v[5];
     if (eval_counts(db, f, v) != 0)
         return ERR_DB;
-    *mean = v[0] ? (double)v[2] / 100.0 / (double)v[0] : 0;
-    /* A rate carries its count and says when that count is too few to
-     * mean much (SPEC §2.8), as a teacher's does. */
-    *out = json_pack("{s:I, s:I, s:I, s:o, s:b, s:o, s:I, s:i}",
-                     "evaluations", (json_int_t)v[0], "evaluators",
-                     (json_int_t)v[1], "excellent", (json_int_t)v[3],
-                     "excellence_rate",
-                     v[0] ? json_real((double)v[3] / (double)v[0])
-                          : json_null(),
-                     "excellence_too_few", v[0] < rule->min_ratings, "mean",
-                     v[0] ? json_real(*mean) : json_null(),
-                     "without_teacher", (json_int_t)v[4], "min_ratings",
-                     rule->min_ratings);
-    return *out ? 0 : ERR_DB;
+    *out = (struct eval_totals){
+        .evaluations = v[0],
+        .evaluators = v[1],
+        .excellent = v[3],
+        .without_teacher = v[4],
+        .min_ratings = rule->min_ratings,
+        .has_mean = v[0] > 0,
+        .mean = v[0] ? (double)v[2] / 100.0 / (double)v[0] : 0,
+        .rate = v[0] ? (double)v[3] / (double)v[0] : 0,
+        .too_few = v[0] < rule->min_ratings,
+    };
+    return 0;
 }
 
 #define TW REPORT_BY_TOWNSHIP
@@ -401,92 +399,75 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
     return 0;
 }
 
-/* One teacher of the ranking, before it is written out. */
-struct ranked {
-    int64_t id, n, sum, excellent;
-    double mean, shrunk;
-    bool too_few;
-    json_t *row;
-};
-
 /* Ranked before unranked (too few ratings); then by the shrunk mean, the
  * count, the id: a total order, so the ranking is the same every time. */
 static int
 cmp_ranked(const void *a_, const void *b_)
 {
-    const struct ranked *a = a_, *b = b_;
+    const struct ranked_teacher *a = a_, *b = b_;
     if (a->too_few != b->too_few)
         return a->too_few ? 1 : -1;
-    if (a->shrunk != b->shrunk)
-        return a->shrunk > b->shrunk ? -1 : 1;
-    if (a->n != b->n)
-        return a->n > b->n ? -1 : 1;
-    return a->id < b->id ? -1 : a->id > b->id;
+    if (a->ranked_mean != b->ranked_mean)
+        return a->ranked_mean > b->ranked_mean ? -1 : 1;
+    if (a->evaluations != b->evaluations)
+        return a->evaluations > b->evaluations ? -1 : 1;
+    return a->teacher_id < b->teacher_id ? -1 : a->teacher_id > b->teacher_id;
 }
 
+/* The columns of EVAL_BY_TEACHER. */
+enum { EB_ID, EB_NAME, EB_LEVEL, EB_TOWNSHIP, EB_N, EB_SUM, EB_EXCELLENT };
+
 int
-report_ranking(struct db *db, const struct report_filter *f, json_t *items,
-               json_t **summary)
+report_ranking(struct db *db, struct arena *a, const struct report_filter *f,
+               struct ranked_teacher **rows, size_t *n,
+               struct eval_totals *sum)
 {
-    *summary = NULL;
+    *rows = NULL;
+    *n = 0;
     struct rating_rule rule;
-    double prior;
     int rc = rule_for(db, f->to, &rule);
     if (rc == 0)
-        rc = eval_summary(db, f, &rule, summary, &prior);
+        rc = eval_summary(db, f, &rule, sum);
     if (rc != 0)
         return rc;
     struct db_res *r = db_query(db, Q_EVAL_BY_TEACHER, "siis", f->township,
                                 f->from, f->to, f->module);
     if (r == NULL)
         return ERR_DB;
-    struct ranked *t = NULL;
-    size_t n = 0, cap = 0;
+    size_t cap = 0;
     while ((rc = db_next(r)) > 0) {
-        if (n == cap)
-            t = xrealloc(t, (cap = cap ? cap * 2 : 32) * sizeof(*t));
-        struct ranked *x = &t[n++];
-        x->id = db_int(r, 0);
-        x->n = db_int(r, 4);
-        x->sum = db_int(r, 5);
-        x->excellent = db_int(r, 6);
-        x->mean = x->n ? (double)x->sum / 100.0 / (double)x->n : 0;
-        x->shrunk = rules_shrunk_mean(x->mean, x->n, prior,
-                                      rule.prior_weight);
-        x->too_few = x->n < rule.min_ratings;
-        x->row = json_pack("{s:I, s:s, s:s, s:s?}", "teacher_id",
-                           (json_int_t)x->id, "name", db_text(r, 1), "level",
-                           db_text(r, 2), "township_code",
-                           db_null(r, 3) ? NULL : db_text(r, 3));
+        if (*n == cap) {
+            struct ranked_teacher *bigger = arena_alloc(
+                a, (cap = cap ? cap * 2 : 32) * sizeof(*bigger));
+            if (*n)
+                memcpy(bigger, *rows, *n * sizeof(*bigger));
+            *rows = bigger;
+        }
+        struct ranked_teacher *x = &(*rows)[(*n)++];
+        int64_t count = db_int(r, EB_N), total = db_int(r, EB_SUM);
+        double mean = count ? (double)total / 100.0 / (double)count : 0;
+        *x = (struct ranked_teacher){
+            .teacher_id = db_int(r, EB_ID),
+            .name = record_text(r, a, EB_NAME),
+            .level = record_text(r, a, EB_LEVEL),
+            .township_code = record_text(r, a, EB_TOWNSHIP),
+            .evaluations = count,
+            .excellent = db_int(r, EB_EXCELLENT),
+            .mean = mean,
+            .ranked_mean = rules_shrunk_mean(mean, count, sum->mean,
+                                             rule.prior_weight),
+            .too_few = count < rule.min_ratings,
+        };
+        x->rate = count ? (double)x->excellent / (double)count : 0;
     }
     db_end(r);
-    if (rc < 0) {
-        for (size_t i = 0; i < n; i++)
-            json_decref(t[i].row);
-        free(t);
-        json_decref(*summary);
-        *summary = NULL;
+    if (rc < 0)
         return ERR_DB;
-    }
-    if (n)
-        qsort(t, n, sizeof(*t), cmp_ranked);
+    if (*n)
+        qsort(*rows, *n, sizeof(**rows), cmp_ranked);
     int64_t rank = 0;
-    for (size_t i = 0; i < n; i++) {
-        struct ranked *x = &t[i];
-        json_object_set_new(x->row, "rank",
-                            x->too_few ? json_null() : json_integer(++rank));
-        json_object_set_new(x->row, "evaluations", json_integer(x->n));
-        json_object_set_new(x->row, "mean", json_real(x->mean));
-        json_object_set_new(x->row, "ranked_mean", json_real(x->shrunk));
-        json_object_set_new(x->row, "excellent", json_integer(x->excellent));
-        json_object_set_new(
-            x->row, "excellence_rate",
-            x->too_few ? json_null()
-                       : json_real((double)x->excellent / (double)x->n));
-        json_object_set_new(x->row, "too_few", json_boolean(x->too_few));
-        json_array_append_new(items, x->row);
-    }
-    free(t);
+    for (size_t i = 0; i < *n; i++)
+        (*rows)[i].rank = (*rows)[i].too_few ? 0 : ++rank;
     return 0;
 }
 

@@ -108,19 +108,35 @@ struct report_filter {
     int64_t from, to;
 };
 
+/* The evaluations a ranking counts, summed: what the report's figures
+ * count. The rate carries its count and is none under the rule's
+ * minimum (SPEC §2.8). */
+struct eval_totals {
+    int64_t evaluations, evaluators, excellent, without_teacher;
+    int64_t min_ratings;
+    bool has_mean, too_few; /* too_few: the rate stands on too few */
+    double mean, rate;      /* rate: when evaluations > 0 */
+};
+/* One teacher of the ranking. */
+struct ranked_teacher {
+    int64_t rank; /* 0: not ranked (too few ratings) */
+    int64_t teacher_id, evaluations, excellent;
+    const char *name, *level, *township_code; /* township: NULL or own */
+    double mean, ranked_mean, rate;           /* rate: not when too_few */
+    bool too_few;
+};
 /* The teacher ranking (教师评价排名) over the evaluations f selects, by
  * the shrunk mean toward their overall mean (rules_shrunk_mean, the
  * weight and the minimum count from the rating rule of the year the
  * range ends in). Teachers with fewer ratings than that minimum are
  * listed after every ranked one, without a rank and flagged too_few, so
  * luck with a few ratings never puts one above a teacher with many.
- * items get {rank, teacher_id, name, level, township_code, evaluations,
- * mean, ranked_mean, excellent, excellence_rate (null when too few),
- * too_few}; *summary {evaluations, evaluators, excellent,
- * excellence_rate, excellence_too_few, mean, without_teacher,
- * min_ratings}, the evaluations the report's figures count. 0 or ERR_DB. */
-int report_ranking(struct db *db, const struct report_filter *f,
-                   json_t *items, json_t **summary);
+ * *rows gets *n teachers copied into a; *sum the evaluations the
+ * report's figures count. 0 or ERR_DB. */
+int report_ranking(struct db *db, struct arena *a,
+                   const struct report_filter *f,
+                   struct ranked_teacher **rows, size_t *n,
+                   struct eval_totals *sum);
 
 /* A village covered by the 村两委 training (覆盖村). */
 struct covered_village {

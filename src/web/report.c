@@ -343,22 +343,6 @@ web_report(struct req *req)
 
 /* --- the teacher ranking --------------------------------------------- */
 
-static const char *
-num1(struct req *req, json_t *v)
-{
-    return json_is_number(v)
-               ? arena_printf(&req->arena, "%.1f", json_number_value(v))
-               : "—";
-}
-
-static const char *
-pct(struct req *req, json_t *v)
-{
-    return json_is_number(v) ? arena_printf(&req->arena, "%.1f%%",
-                                            json_number_value(v) * 100)
-                             : "—";
-}
-
 int
 web_ranking(struct req *req)
 {
@@ -374,10 +358,11 @@ web_ranking(struct req *req)
         return app_db_error(req, db);
     if (f.module && web_name_of(modules, f.module) == f.module)
         f.module = NULL; /* not a module: no filter */
-    json_t *items = web_owned(req, json_array()), *sum;
-    if (report_ranking(db, &f, items, &sum) != 0)
+    struct ranked_teacher *rows;
+    size_t nrows;
+    struct eval_totals sum;
+    if (report_ranking(db, &req->arena, &f, &rows, &nrows, &sum) != 0)
         return app_db_error(req, db);
-    web_owned(req, sum);
     web_page_begin(req, T("Teacher ranking"), "/teachers");
     struct strbuf *o = &req->out;
     web_h1(req, T("Teacher ranking"));
@@ -386,23 +371,17 @@ web_ranking(struct req *req)
     web_code_select(req, "module", "Module", modules, T("All modules"),
                     f.module, NULL);
     web_scope_form_end(req, f.township, from, to);
-    int min = (int)json_integer_value(json_object_get(sum, "min_ratings"));
+    int min = (int)sum.min_ratings;
     html_raw(o, "<div class=\"figures\">");
     struct {
         const char *id, *label, *value;
     } figs[] = {
         {"rank-evaluations", "Evaluations",
-         arena_printf(&req->arena, "%lld",
-                      (long long)json_integer_value(
-                          json_object_get(sum, "evaluations")))},
+         arena_printf(&req->arena, "%lld", (long long)sum.evaluations)},
         {"rank-evaluators", "Trainees who rated",
-         arena_printf(&req->arena, "%lld",
-                      (long long)json_integer_value(
-                          json_object_get(sum, "evaluators")))},
+         arena_printf(&req->arena, "%lld", (long long)sum.evaluators)},
         {"rank-excellence", "Excellence rate",
-         json_is_true(json_object_get(sum, "excellence_too_few"))
-             ? "—"
-             : pct(req, json_object_get(sum, "excellence_rate"))},
+         web_share(req, !sum.too_few && sum.evaluations, sum.rate)},
     };
     for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
         html_raw(o, "<div class=\"figure\"><span class=\"label\">");
@@ -430,50 +409,40 @@ web_ranking(struct req *req)
     web_th(req, "Ranked score");
     web_th(req, "Excellence rate");
     html_raw(o, "</tr></thead><tbody>");
-    size_t i;
-    json_t *v;
     int64_t counted = 0;
-    json_array_foreach(items, i, v)
-    {
-        bool few = json_is_true(json_object_get(v, "too_few"));
-        int64_t n = json_integer_value(json_object_get(v, "evaluations"));
-        counted += n;
-        html_raw(o, few ? "<tr class=\"too-few\">" : "<tr>");
-        json_t *rank = json_object_get(v, "rank");
-        if (json_is_integer(rank))
-            strbuf_printf(o, "<td>%lld</td>",
-                          (long long)json_integer_value(rank));
+    for (size_t i = 0; i < nrows; i++) {
+        const struct ranked_teacher *v = &rows[i];
+        counted += v->evaluations;
+        html_raw(o, v->too_few ? "<tr class=\"too-few\">" : "<tr>");
+        if (v->rank)
+            strbuf_printf(o, "<td>%lld</td>", (long long)v->rank);
         else
             web_td(req, T("not ranked"));
-        web_td_link(req,
-                    web_path_id(req, "/teachers",
-                                json_integer_value(
-                                    json_object_get(v, "teacher_id"))),
-                    web_jstr(v, "name"));
+        web_td_link(req, web_path_id(req, "/teachers", v->teacher_id),
+                    v->name);
         static const char *const levels[][2] = {
             {"county", "County level"},
             {"township", "Township level"},
             {"invited", "Invited"},
         };
-        const char *level = web_jstr(v, "level");
+        const char *level = v->level;
         for (size_t k = 0; k < 3; k++)
             if (level && strcmp(level, levels[k][0]) == 0)
                 level = T(levels[k][1]);
         web_td(req, level);
-        strbuf_printf(o, "<td>%lld</td>", (long long)n);
-        web_td(req, num1(req, json_object_get(v, "mean")));
-        web_td(req, num1(req, json_object_get(v, "ranked_mean")));
-        if (few) {
+        strbuf_printf(o, "<td>%lld</td>", (long long)v->evaluations);
+        web_td(req, web_score(req, true, v->mean));
+        web_td(req, web_score(req, true, v->ranked_mean));
+        if (v->too_few) {
             html_raw(o, "<td>—<small class=\"flag\">");
             html_txt(o, T("fewer than 10 ratings"));
             html_raw(o, "</small></td>");
         } else {
-            web_td(req, pct(req, json_object_get(v, "excellence_rate")));
+            web_td(req, web_share(req, true, v->rate));
         }
         html_raw(o, "</tr>");
     }
-    int64_t none = json_integer_value(json_object_get(sum,
-                                                      "without_teacher"));
+    int64_t none = sum.without_teacher;
     html_raw(o, "</tbody><tfoot><tr><td colspan=\"3\">");
     html_txt(o, T("Total"));
     strbuf_printf(o, "</td><td id=\"ranking-total\">%lld</td>"

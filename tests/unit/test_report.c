@@ -140,16 +140,6 @@ rfig(const struct report *r, const char *parent, const char *key)
     return r->v[k].n;
 }
 
-/* A count of a JSON answer (the ranking). */
-static int64_t
-figure(json_t *r, const char *key)
-{
-    json_t *v = json_object_get(r, key);
-    if (!json_is_integer(v))
-        fail_msg("%s is not a count", key);
-    return json_integer_value(v);
-}
-
 /* sessions_by_type[type][measure] */
 static int64_t
 by_type(const struct report *r, const char *type, const char *key)
@@ -703,30 +693,32 @@ the_ranking_lists_too_few_ratings_after_the_ranked(void **state)
         json_decref(out);
     }
     struct report_filter rf = {NULL, NULL, f->from, f->to};
-    json_t *items = json_array(), *sum = NULL;
-    assert_int_equal(report_ranking(f->t->db, &rf, items, &sum), 0);
-    assert_int_equal(json_array_size(items), 2);
-    json_t *first = json_array_get(items, 0), *last = json_array_get(items, 1);
-    assert_int_equal(figure(first, "teacher_id"), f->county_a);
-    assert_int_equal(figure(first, "rank"), 1);
-    assert_true(json_is_false(json_object_get(first, "too_few")));
-    assert_int_equal(figure(last, "teacher_id"), f->county_b);
-    assert_true(json_is_null(json_object_get(last, "rank")));
-    assert_true(json_is_null(json_object_get(last, "excellence_rate")));
-    assert_true(json_is_true(json_object_get(last, "too_few")));
-    assert_int_equal(figure(sum, "evaluations"), 11);
-    assert_int_equal(figure(sum, "evaluators"), 11);
-    assert_int_equal(figure(sum, "excellent"), 1);
-    json_decref(items);
+    struct arena a;
+    arena_init(&a, 0);
+    struct ranked_teacher *rows;
+    size_t n;
+    struct eval_totals sum;
+    assert_int_equal(report_ranking(f->t->db, &a, &rf, &rows, &n, &sum), 0);
+    assert_int_equal(n, 2);
+    assert_int_equal(rows[0].teacher_id, f->county_a);
+    assert_int_equal(rows[0].rank, 1);
+    assert_false(rows[0].too_few);
+    assert_int_equal(rows[1].teacher_id, f->county_b);
+    assert_int_equal(rows[1].rank, 0); /* not ranked */
+    assert_true(rows[1].too_few);
+    assert_int_equal(sum.evaluations, 11);
+    assert_int_equal(sum.evaluators, 11);
+    assert_int_equal(sum.excellent, 1);
+    arena_cleanup(&a);
     /* The report counts the same evaluations. */
     struct report *r = report(f, NULL, f->from, f->to);
-    assert_int_equal(rfig(r, NULL, "evaluations"), figure(sum, "evaluations"));
+    assert_int_equal(rfig(r, NULL, "evaluations"), sum.evaluations);
     assert_int_equal(rfig(r, NULL, "excellent"), 1);
     assert_true(r->v[RK_EXCELLENCE_RATE].known);
     assert_float_equal(r->v[RK_EXCELLENCE_RATE].rate, 1.0 / 11, 1e-9);
+    assert_float_equal(sum.rate, 1.0 / 11, 1e-9);
     assert_true(r->v[RK_EXCELLENCE_TOO_FEW].known);
     assert_false(r->v[RK_EXCELLENCE_TOO_FEW].n);
-    json_decref(sum);
     free(r);
     /* Another township has none: no rate, and too few. */
     r = report(f, OTHER, f->from, f->to);
@@ -769,15 +761,18 @@ the_ranking_of_a_module_counts_its_courses_sessions_only(void **state)
     } cases[] = {{NULL, 2}, {"politics", 1}, {"health", 0}};
     for (size_t i = 0; i < 3; i++) {
         struct report_filter rf = {NULL, cases[i].module, f->from, f->to};
-        json_t *items = json_array(), *sum = NULL;
-        assert_int_equal(report_ranking(f->t->db, &rf, items, &sum), 0);
-        assert_int_equal(json_array_size(items), cases[i].n);
-        assert_int_equal(figure(sum, "evaluations"), (int64_t)cases[i].n);
+        struct arena a;
+        arena_init(&a, 0);
+        struct ranked_teacher *rows;
+        size_t n;
+        struct eval_totals sum;
+        assert_int_equal(report_ranking(f->t->db, &a, &rf, &rows, &n, &sum),
+                         0);
+        assert_int_equal(n, cases[i].n);
+        assert_int_equal(sum.evaluations, (int64_t)cases[i].n);
         if (cases[i].n == 1)
-            assert_int_equal(figure(json_array_get(items, 0), "teacher_id"),
-                             f->county_a);
-        json_decref(items);
-        json_decref(sum);
+            assert_int_equal(rows[0].teacher_id, f->county_a);
+        arena_cleanup(&a);
     }
 }
 
