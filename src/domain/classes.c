@@ -149,6 +149,24 @@ enum {
     PC_TO, PC_SESSIONS, PC_VOIDED,
 };
 
+static void
+program_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct program_row *x = row;
+    *x = (struct program_row){
+        .id = db_int(r, PC_ID),
+        .type = record_text(r, a, PC_TYPE),
+        .type_name = record_text(r, a, PC_TYPE_NAME),
+        .school_id = db_int(r, PC_SCHOOL),
+        .township_code = record_text(r, a, PC_TOWNSHIP),
+        .title = record_text(r, a, PC_TITLE),
+        .from = record_text(r, a, PC_FROM),
+        .to = record_text(r, a, PC_TO),
+        .sessions = db_int(r, PC_SESSIONS),
+        .voided = !db_null(r, PC_VOIDED),
+    };
+}
+
 int
 program_page(struct db *db, struct arena *a, const struct program_filter *f,
              int64_t page, int64_t per_page, struct program_row **rows,
@@ -161,29 +179,13 @@ program_page(struct db *db, struct arena *a, const struct program_filter *f,
     const int64_t *school = f->school_id ? &f->school_id : NULL;
     const int64_t *from = f->dated ? &f->from : NULL;
     const int64_t *to = f->dated ? &f->to : NULL;
-    struct db_res *r = db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
-                                f->type, school, from, to, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
-                               sizeof(**rows));
-    int rc = 0;
-    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
-        (*rows)[(*n)++] = (struct program_row){
-            .id = db_int(r, PC_ID),
-            .type = record_text(r, a, PC_TYPE),
-            .type_name = record_text(r, a, PC_TYPE_NAME),
-            .school_id = db_int(r, PC_SCHOOL),
-            .township_code = record_text(r, a, PC_TOWNSHIP),
-            .title = record_text(r, a, PC_TITLE),
-            .from = record_text(r, a, PC_FROM),
-            .to = record_text(r, a, PC_TO),
-            .sessions = db_int(r, PC_SESSIONS),
-            .voided = !db_null(r, PC_VOIDED),
-        };
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc = record_page(db_query(db, Q_PROGRAM_LIST, "ssnnnii", f->township,
+                                  f->type, school, from, to, per_page,
+                                  (page - 1) * per_page),
+                         a, per_page, sizeof(**rows), program_read, &out, n);
+    *rows = out;
+    return rc;
 }
 
 int
@@ -282,6 +284,34 @@ class_create(struct db *db, const struct class_input *in, bool is_demo,
                                    (json_int_t)in->starts_at));
 }
 
+static void
+class_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct class_row *x = row;
+    *x = (struct class_row){
+        .id = db_int(r, CC_ID),
+        .program_id = db_int(r, CC_PROGRAM),
+        .program_type = record_text(r, a, CC_TYPE),
+        .program_title = record_text(r, a, CC_TITLE),
+        .school_id = db_int(r, CC_SCHOOL),
+        .township_code = record_text(r, a, CC_TOWNSHIP),
+        .course_id = record_id(r, CC_COURSE),
+        .course_title = record_text(r, a, CC_COURSE_TITLE),
+        .teacher_id = record_id(r, CC_TEACHER),
+        .teacher_name = record_text(r, a, CC_TEACHER_NAME),
+        .starts_at = db_int(r, CC_STARTS),
+        .ends_at = db_int(r, CC_ENDS),
+        .room_id = record_id(r, CC_ROOM),
+        .place = record_text(r, a, CC_PLACE),
+        .half_hours = db_int(r, CC_HALVES),
+        .capacity = db_int(r, CC_CAPACITY),
+        .enrolled = db_int(r, CC_ENROLLED),
+        .waiting = db_int(r, CC_WAITING),
+        .attended = db_int(r, CC_ATTENDED),
+        .voided = !db_null(r, CC_VOIDED),
+    };
+}
+
 int
 class_page(struct db *db, struct arena *a, const struct class_filter *f,
            int64_t page, int64_t per_page, struct class_row **rows,
@@ -290,42 +320,18 @@ class_page(struct db *db, struct arena *a, const struct class_filter *f,
     const int64_t *prog = f->program_id ? &f->program_id : NULL;
     const int64_t *teacher = f->teacher_id ? &f->teacher_id : NULL;
     const int64_t *school = f->school_id ? &f->school_id : NULL;
+    *rows = NULL;
     *n = 0;
-    *rows = arena_alloc(a, sizeof(**rows) * (size_t)per_page);
     if (db_int1(db, Q_CLASS_COUNT, total, "sniisnn", f->township, prog,
                 f->from, f->to, f->type, teacher, school))
         return ERR_DB;
-    struct db_res *r = db_query(db, Q_CLASS_LIST, "sniisnnii", f->township,
-                                prog, f->from, f->to, f->type, teacher,
-                                school, per_page, (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    int rc;
-    while ((rc = db_next(r)) > 0 && *n < (size_t)per_page)
-        (*rows)[(*n)++] = (struct class_row){
-            .id = db_int(r, CC_ID),
-            .program_id = db_int(r, CC_PROGRAM),
-            .program_type = record_text(r, a, CC_TYPE),
-            .program_title = record_text(r, a, CC_TITLE),
-            .school_id = db_int(r, CC_SCHOOL),
-            .township_code = record_text(r, a, CC_TOWNSHIP),
-            .course_id = record_id(r, CC_COURSE),
-            .course_title = record_text(r, a, CC_COURSE_TITLE),
-            .teacher_id = record_id(r, CC_TEACHER),
-            .teacher_name = record_text(r, a, CC_TEACHER_NAME),
-            .starts_at = db_int(r, CC_STARTS),
-            .ends_at = db_int(r, CC_ENDS),
-            .room_id = record_id(r, CC_ROOM),
-            .place = record_text(r, a, CC_PLACE),
-            .half_hours = db_int(r, CC_HALVES),
-            .capacity = db_int(r, CC_CAPACITY),
-            .enrolled = db_int(r, CC_ENROLLED),
-            .waiting = db_int(r, CC_WAITING),
-            .attended = db_int(r, CC_ATTENDED),
-            .voided = !db_null(r, CC_VOIDED),
-        };
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc = record_page(db_query(db, Q_CLASS_LIST, "sniisnnii", f->township,
+                                  prog, f->from, f->to, f->type, teacher,
+                                  school, per_page, (page - 1) * per_page),
+                         a, per_page, sizeof(**rows), class_read, &out, n);
+    *rows = out;
+    return rc;
 }
 
 /* The totals of the last lists asked for, each kept while the version

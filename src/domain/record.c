@@ -75,6 +75,23 @@ record_ints(struct db_res *r, struct arena *a, int c, size_t *n)
     return out;
 }
 
+int
+record_page(struct db_res *r, struct arena *a, int64_t max, size_t size,
+            record_read_fn read, void **rows, size_t *n)
+{
+    *rows = NULL;
+    *n = 0;
+    if (r == NULL)
+        return ERR_DB;
+    char *out = arena_alloc(a, (size_t)(max > 0 ? max : 1) * size);
+    int rc = 0;
+    while ((int64_t)*n < max && (rc = db_next(r)) > 0)
+        read(r, a, out + size * (*n)++);
+    db_end(r);
+    *rows = out;
+    return rc < 0 ? ERR_DB : 0;
+}
+
 json_t *
 record_json(struct db_res *r, const struct col *cols, size_t n)
 {

@@ -41,6 +41,13 @@ const char **record_texts(struct db_res *r, struct arena *a, int c,
                           size_t *n);
 int64_t *record_ints(struct db_res *r, struct arena *a, int c, size_t *n);
 
+/* Reads up to max rows of r (NULL: the query failed) through read, each
+ * size bytes, into an array allocated in a: *rows and *n. Ends r. 0 or
+ * ERR_DB. The one loop of every typed list. */
+typedef void (*record_read_fn)(struct db_res *r, struct arena *a, void *row);
+int record_page(struct db_res *r, struct arena *a, int64_t max, size_t size,
+                record_read_fn read, void **rows, size_t *n);
+
 /* The row as a JSON object, columns cols[0..n). */
 json_t *record_json(struct db_res *r, const struct col *cols, size_t n);
 /* Appends every row of r as an object to items and ends r. 0 or ERR_DB. */

@@ -474,6 +474,19 @@ report_ranking(struct db *db, struct arena *a, const struct report_filter *f,
 /* The columns of COVERED_LIST. */
 enum { CV_ID, CV_CODE, CV_NAME, CV_TOWNSHIP, CV_TOWNSHIP_NAME };
 
+static void
+village_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct covered_village *x = row;
+    *x = (struct covered_village){
+        .id = db_int(r, CV_ID),
+        .code = record_text(r, a, CV_CODE),
+        .name = record_text(r, a, CV_NAME),
+        .township_code = record_text(r, a, CV_TOWNSHIP),
+        .township_name = record_text(r, a, CV_TOWNSHIP_NAME),
+    };
+}
+
 int
 report_villages(struct db *db, struct arena *a, const struct report_filter *f,
                 int64_t page, int64_t per_page, struct covered_village **rows,
@@ -486,21 +499,11 @@ report_villages(struct db *db, struct arena *a, const struct report_filter *f,
         return ERR_DB;
     if (per_page <= 0)
         return 0;
-    struct db_res *r = db_query(db, Q_COVERED_LIST, "siiii", f->township,
-                                f->from, f->to, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    *rows = arena_alloc(a, (size_t)per_page * sizeof(**rows));
-    int rc = 0;
-    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
-        (*rows)[(*n)++] = (struct covered_village){
-            .id = db_int(r, CV_ID),
-            .code = record_text(r, a, CV_CODE),
-            .name = record_text(r, a, CV_NAME),
-            .township_code = record_text(r, a, CV_TOWNSHIP),
-            .township_name = record_text(r, a, CV_TOWNSHIP_NAME),
-        };
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc =
+        record_page(db_query(db, Q_COVERED_LIST, "siiii", f->township, f->from,
+                             f->to, per_page, (page - 1) * per_page),
+                    a, per_page, sizeof(**rows), village_read, &out, n);
+    *rows = out;
+    return rc;
 }

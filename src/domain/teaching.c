@@ -110,6 +110,23 @@ enum {
     SC_OWN, SC_ROOMS, SC_FUNCTION,
 };
 
+static void
+school_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct school_row *x = row;
+    *x = (struct school_row){
+        .id = db_int(r, SC_ID),
+        .township_code = record_text(r, a, SC_TOWNSHIP),
+        .township_name = record_text(r, a, SC_TOWNSHIP_NAME),
+        .name = record_text(r, a, SC_NAME),
+        .address = record_text(r, a, SC_ADDRESS),
+        .county_teachers = db_int(r, SC_COUNTY),
+        .own_teachers = db_int(r, SC_OWN),
+        .rooms = db_int(r, SC_ROOMS),
+        .function_rooms = db_int(r, SC_FUNCTION),
+    };
+}
+
 int
 school_page(struct db *db, struct arena *a, const char *township,
             int64_t pool_min, int pool, int64_t page, int64_t per_page,
@@ -119,29 +136,15 @@ school_page(struct db *db, struct arena *a, const char *township,
     *n = 0;
     if (school_count(db, township, pool_min, pool, total) != 0)
         return ERR_DB;
-    struct db_res *r = db_query(db, Q_SCHOOL_LIST, "siiii", township,
-                                (int64_t)pool, pool_min, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
-                               sizeof(**rows));
-    int rc = 0;
-    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0)
-        (*rows)[(*n)++] = (struct school_row){
-            .id = db_int(r, SC_ID),
-            .township_code = record_text(r, a, SC_TOWNSHIP),
-            .township_name = record_text(r, a, SC_TOWNSHIP_NAME),
-            .name = record_text(r, a, SC_NAME),
-            .address = record_text(r, a, SC_ADDRESS),
-            .county_teachers = db_int(r, SC_COUNTY),
-            .own_teachers = db_int(r, SC_OWN),
-            .rooms = db_int(r, SC_ROOMS),
-            .function_rooms = db_int(r, SC_FUNCTION),
-            .pool_short = db_int(r, SC_COUNTY) < pool_min,
-        };
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc = record_page(db_query(db, Q_SCHOOL_LIST, "siiii", township,
+                                  (int64_t)pool, pool_min, per_page,
+                                  (page - 1) * per_page),
+                         a, per_page, sizeof(**rows), school_read, &out, n);
+    *rows = out;
+    for (size_t i = 0; i < *n; i++)
+        (*rows)[i].pool_short = (*rows)[i].county_teachers < pool_min;
+    return rc;
 }
 
 int
@@ -361,6 +364,25 @@ enum {
     TC_VOIDED, TC_RATINGS, TC_RATING_SUM, TC_EXCELLENT,
 };
 
+static void
+teacher_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct teacher_row *x = row;
+    *x = (struct teacher_row){
+        .id = db_int(r, TC_ID),
+        .name = record_text(r, a, TC_NAME),
+        .level = record_text(r, a, TC_LEVEL),
+        .township_code = record_text(r, a, TC_TOWNSHIP),
+        .title = record_text(r, a, TC_TITLE),
+        .voided = !db_null(r, TC_VOIDED),
+        .ratings = db_int(r, TC_RATINGS),
+        .rating_sum = db_int(r, TC_RATING_SUM),
+        .excellent = db_int(r, TC_EXCELLENT),
+    };
+    x->modules = record_texts(r, a, TC_MODULES, &x->n_modules);
+    x->school_ids = record_ints(r, a, TC_SCHOOLS, &x->n_schools);
+}
+
 int
 teacher_page(struct db *db, struct arena *a, const struct teacher_filter *f,
              int64_t page, int64_t per_page, struct teacher_row **rows,
@@ -372,32 +394,13 @@ teacher_page(struct db *db, struct arena *a, const struct teacher_filter *f,
         return ERR_DB;
     int64_t sid = f->school_id;
     const int64_t *school = sid ? &sid : NULL;
-    struct db_res *r = db_query(db, Q_TEACHER_PAGE, "sssnsii", f->township,
-                                f->level, f->module, school, f->q, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
-                               sizeof(**rows));
-    int rc = 0;
-    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0) {
-        struct teacher_row *t = &(*rows)[(*n)++];
-        *t = (struct teacher_row){
-            .id = db_int(r, TC_ID),
-            .name = record_text(r, a, TC_NAME),
-            .level = record_text(r, a, TC_LEVEL),
-            .township_code = record_text(r, a, TC_TOWNSHIP),
-            .title = record_text(r, a, TC_TITLE),
-            .voided = !db_null(r, TC_VOIDED),
-            .ratings = db_int(r, TC_RATINGS),
-            .rating_sum = db_int(r, TC_RATING_SUM),
-            .excellent = db_int(r, TC_EXCELLENT),
-        };
-        t->modules = record_texts(r, a, TC_MODULES, &t->n_modules);
-        t->school_ids = record_ints(r, a, TC_SCHOOLS, &t->n_schools);
-    }
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc = record_page(db_query(db, Q_TEACHER_PAGE, "sssnsii", f->township,
+                                  f->level, f->module, school, f->q, per_page,
+                                  (page - 1) * per_page),
+                         a, per_page, sizeof(**rows), teacher_read, &out, n);
+    *rows = out;
+    return rc;
 }
 
 int
@@ -604,6 +607,24 @@ course_count(struct db *db, const struct course_filter *f, int64_t *total)
                : 0;
 }
 
+static void
+course_read(struct db_res *r, struct arena *a, void *row)
+{
+    struct course_row *x = row;
+    *x = (struct course_row){
+        .id = db_int(r, CO_ID),
+        .title = record_text(r, a, CO_TITLE),
+        .module_code = record_text(r, a, CO_MODULE),
+        .module_name = record_text(r, a, CO_MODULE_NAME),
+        .half_hours = db_int(r, CO_HALVES),
+        .format = record_text(r, a, CO_FORMAT),
+        .description = record_text(r, a, CO_DESCRIPTION),
+        .published = db_int(r, CO_PUBLISHED) != 0,
+        .voided = !db_null(r, CO_VOIDED),
+    };
+    x->teacher_ids = record_ints(r, a, CO_TEACHERS, &x->n_teachers);
+}
+
 int
 course_page(struct db *db, struct arena *a, const struct course_filter *f,
             int64_t page, int64_t per_page, struct course_row **rows,
@@ -616,31 +637,13 @@ course_page(struct db *db, struct arena *a, const struct course_filter *f,
     *n = 0;
     if (course_count(db, f, total) != 0)
         return ERR_DB;
-    struct db_res *r = db_query(db, Q_COURSE_LIST, "sisnii", f->module, pub,
-                                f->q, teacher, per_page,
-                                (page - 1) * per_page);
-    if (r == NULL)
-        return ERR_DB;
-    *rows = arena_alloc(a, (size_t)(per_page > 0 ? per_page : 1) *
-                               sizeof(**rows));
-    int rc = 0;
-    while ((int64_t)*n < per_page && (rc = db_next(r)) > 0) {
-        struct course_row *c = &(*rows)[(*n)++];
-        *c = (struct course_row){
-            .id = db_int(r, CO_ID),
-            .title = record_text(r, a, CO_TITLE),
-            .module_code = record_text(r, a, CO_MODULE),
-            .module_name = record_text(r, a, CO_MODULE_NAME),
-            .half_hours = db_int(r, CO_HALVES),
-            .format = record_text(r, a, CO_FORMAT),
-            .description = record_text(r, a, CO_DESCRIPTION),
-            .published = db_int(r, CO_PUBLISHED) != 0,
-            .voided = !db_null(r, CO_VOIDED),
-        };
-        c->teacher_ids = record_ints(r, a, CO_TEACHERS, &c->n_teachers);
-    }
-    db_end(r);
-    return rc < 0 ? ERR_DB : 0;
+    void *out;
+    int rc =
+        record_page(db_query(db, Q_COURSE_LIST, "sisnii", f->module, pub, f->q,
+                             teacher, per_page, (page - 1) * per_page),
+                    a, per_page, sizeof(**rows), course_read, &out, n);
+    *rows = out;
+    return rc;
 }
 
 int
