@@ -20,5 +20,3 @@ enum err {
     ERR_RANGE = -9,    /* value out of range */
 };
 
-/* Returns a short English name for e; never NULL. */
-const char *err_str(int e);

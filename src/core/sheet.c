@@ -71,12 +71,6 @@ sheet_add_row(struct sheet *s, const char *const *cells)
     s->nrows++;
 }
 
-int
-sheet_rows(const struct sheet *s)
-{
-    return s->nrows;
-}
-
 static int
 slurp(const char *path, char **buf, size_t *len)
 {

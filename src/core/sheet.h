@@ -25,7 +25,6 @@ struct sheet *sheet_new(const char *title, int ncols,
 void sheet_free(struct sheet *s);
 /* Appends a row of ncols cells (NULL = empty); the strings are copied. */
 void sheet_add_row(struct sheet *s, const char *const *cells);
-int sheet_rows(const struct sheet *s);
 
 /* Writes the table as .xlsx into a malloc'd buffer (free with free()).
  * 0 or ERR_IO. */

@@ -282,39 +282,6 @@ parse_i64(const char *s, int64_t *out)
 }
 
 bool
-str_eq_nocase(const char *a, const char *b)
-{
-    for (; *a && *b; a++, b++) {
-        char x = *a, y = *b;
-        if (x >= 'A' && x <= 'Z')
-            x += 32;
-        if (y >= 'A' && y <= 'Z')
-            y += 32;
-        if (x != y)
-            return false;
-    }
-    return *a == *b;
-}
-
-const char *
-err_str(int e)
-{
-    switch (e) {
-    case ERR_OK: return "ok";
-    case ERR_NOMEM: return "out of memory";
-    case ERR_IO: return "i/o error";
-    case ERR_INVAL: return "invalid";
-    case ERR_NOTFOUND: return "not found";
-    case ERR_CONFLICT: return "conflict";
-    case ERR_DB: return "database error";
-    case ERR_DENIED: return "denied";
-    case ERR_LOCKED: return "locked";
-    case ERR_RANGE: return "out of range";
-    }
-    return "unknown error";
-}
-
-bool
 str_is_digits(const char *s, size_t n)
 {
     if (strlen(s) != n)

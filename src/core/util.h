@@ -70,8 +70,5 @@ size_t text_lf(char *s, size_t len);
 /* Parses a base-10 int64 occupying the whole string; 0 or ERR_INVAL. */
 int parse_i64(const char *s, int64_t *out);
 
-/* Whether two strings are equal, ignoring ASCII case. */
-bool str_eq_nocase(const char *a, const char *b);
-
 /* Whether s is exactly n ASCII digits (a division code, for instance). */
 bool str_is_digits(const char *s, size_t n);
