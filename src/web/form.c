@@ -462,6 +462,14 @@ web_halves(struct req *req, int64_t halves)
 }
 
 const char *
+web_count(struct req *req, int64_t n)
+{
+    if (strcmp(req->lang, "en") != 0 && n >= 10000)
+        return arena_printf(&req->arena, "%.1f万", (double)n / 10000.0);
+    return arena_printf(&req->arena, "%lld", (long long)n);
+}
+
+const char *
 web_score(struct req *req, bool has, double v)
 {
     return has ? arena_printf(&req->arena, "%.1f", v) : "—";

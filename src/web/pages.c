@@ -257,23 +257,11 @@ web_page_end_charts(struct req *req)
     return web_page_end(req);
 }
 
-/* 12345 -> "1.2万" in Chinese, "12,345" in English (SPEC §4.1). */
-static void
-count(struct req *req, int64_t n)
-{
-    struct strbuf *o = &req->out;
-    if (strcmp(req->lang, "en") != 0 && n >= 10000) {
-        strbuf_printf(o, "%.1f万", (double)n / 10000.0);
-        return;
-    }
-    strbuf_printf(o, "%lld", (long long)n);
-}
-
 static void
 stat(struct req *req, int64_t n, const char *label)
 {
     html_raw(&req->out, "<div class=\"stat\"><div class=\"num\">");
-    count(req, n);
+    html_txt(&req->out, web_count(req, n));
     html_raw(&req->out, "</div><div class=\"label\">");
     html_txt(&req->out, label);
     html_raw(&req->out, "</div></div>");

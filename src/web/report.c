@@ -168,6 +168,8 @@ figure(struct req *req, const struct scope *sc, const struct report *r,
                 : weak ? "<div class=\"figure weak\" id=\"fig-"
                        : "<div class=\"figure\" id=\"fig-");
     html_attr(o, rk->id);
+    if (!null && rk->as == RA_COUNT) /* the exact count, for readers */
+        strbuf_printf(o, "\" data-count=\"%lld", (long long)v->n);
     html_raw(o, "\"><span class=\"label\">");
     html_txt(o, strcmp(req->lang, "en") == 0 ? rk->label_en : rk->label);
     html_raw(o, "</span><span class=\"value\">");
@@ -185,7 +187,12 @@ figure(struct req *req, const struct scope *sc, const struct report *r,
         html_raw(o, "—");
     else if (rk->as == RA_RATE)
         strbuf_printf(o, "%.1f%%", v->rate * 100);
-    else
+    else if (v->n >= 10000) { /* 2.9万, the exact count in its title */
+        html_raw(o, "<span title=\"");
+        strbuf_printf(o, "%lld\">", (long long)v->n);
+        html_txt(o, web_count(req, v->n));
+        html_raw(o, "</span>");
+    } else
         strbuf_printf(o, "%lld", (long long)v->n);
     if (linked)
         html_raw(o, "</a>");

@@ -199,6 +199,9 @@ const char *web_school_name(const struct schools *s, int64_t id);
 void web_choice_select(struct req *req, const char *name, const char *msgid,
                        const struct kchoice *c, size_t n, const char *first,
                        const char *selected, const char *err);
+/* A count as a card shows it: 12345 -> "1.2万" in Chinese (the exact
+ * number stays in the table or the title), "12345" in English. */
+const char *web_count(struct req *req, int64_t n);
 /* A rating's figures as pages show them: a score "%.1f", a rate
  * "%.1f%%" (web_share), "—" when there is none (struct rating). */
 const char *web_score(struct req *req, bool has, double v);

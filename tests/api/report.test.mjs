@@ -352,11 +352,11 @@ describe('county report', () => {
         assert.doesNotMatch(h, /[\x00-\x1f\x7f-\x9f]|\?$|\?&/, `href ${h}`);
         assert.doesNotThrow(() => new URL(h.replaceAll('&amp;', '&'), srv.base), h);
       }
-      const figs = [...page.text.matchAll(/<div class="figure[^"]*" id="fig-([a-z0-9-]+)">.*?<\/div>/g)];
+      const figs = [...page.text.matchAll(/<div class="figure[^"]*" id="fig-([a-z0-9-]+)"(?: data-count="(\d+)")?>.*?<\/div>/g)];
       assert.ok(figs.length >= 25, `${figs.length} figures`);
       let linked = 0;
-      for (const [div, id] of figs) {
-        const a = div.match(/<a href="([^"]*)">([^<]*)<\/a>/);
+      for (const [div, id, count] of figs) {
+        const a = div.match(/<a href="([^"]*)">(.*?)<\/a>/);
         const want = valueOf(r, id);
         if (!a) {
           assert.ok(want === undefined || want === null, `${id}: a counted figure links its records`);
@@ -365,7 +365,11 @@ describe('county report', () => {
         assert.notEqual(want, null, `${id}: a null figure has no records to link`);
         linked++;
         const href = a[1].replaceAll('&amp;', '&');
-        if (Number.isInteger(want)) assert.equal(Number(a[2]), want, `${id} on the page`);
+        if (Number.isInteger(want)) {
+          // The exact count, and the card's text: 2.9万 from 10,000 up.
+          assert.equal(Number(count), want, `${id} on the page`);
+          assert.equal(a[2].replace(/<[^>]*>/g, ''), want >= 10000 ? `${(want / 10000).toFixed(1)}万` : String(want), `${id}'s card`);
+        }
         // The link carries the page's period and township where its list
         // takes them.
         const u = new URL(href, srv.base);

@@ -579,6 +579,16 @@ test('ui-2.2 the county report page: every program type, figures from records an
   const api = await page.evaluate(async () => (await fetch('/api/v1/reports/county')).json());
   assert.match(await page.textContent('#fig-schools'), new RegExp(`党校\\s*${api.schools}`));
   assert.match(await page.textContent('#fig-funds'), /下拨经费\s*—/);
+  // A card shows a large count as 万, the exact count in its title and
+  // data-count.
+  const ev = page.locator('#fig-evaluations');
+  assert.equal(Number(await ev.getAttribute('data-count')), api.evaluations);
+  if (api.evaluations >= 10000) {
+    assert.match(await ev.textContent(), new RegExp(`${(api.evaluations / 10000).toFixed(1)}万`));
+    assert.equal(Number(await ev.locator('[title]').getAttribute('title')), api.evaluations);
+  } else {
+    assert.match(await ev.textContent(), new RegExp(`评价次数\\s*${api.evaluations}`));
+  }
   assert.equal(await page.locator('#fig-funds a').count(), 0, 'a null figure has no records to link');
   // ECharts draws the chart; the table keeps the figures.
   await page.waitForSelector('#chart-by-type canvas');
