@@ -88,10 +88,13 @@ web_hours(struct req *req)
     for (size_t i = 0; i < sizeof(figs) / sizeof(figs[0]); i++) {
         html_raw(o, "<div class=\"figure\"><span class=\"label\">");
         html_txt(o, T(figs[i].label));
+        /* 2.2万 from 10,000 up, the exact count in the title */
         strbuf_printf(o,
-                      "</span><span class=\"value\" id=\"hours-%s\">%lld"
-                      "</span></div>",
+                      "</span><span class=\"value\" id=\"hours-%s\" "
+                      "title=\"%lld\">",
                       figs[i].id, (long long)figs[i].n);
+        html_txt(o, web_count(req, figs[i].n));
+        html_raw(o, "</span></div>");
     }
     html_raw(o, "</div>");
     if (bound > 0)

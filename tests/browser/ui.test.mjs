@@ -652,8 +652,11 @@ test('ui-2.2 the county report page: every program type, figures from records an
   await Promise.all([page.waitForNavigation(), page.click('#fig-hours-meeting a')]);
   assert.equal(new URL(page.url()).pathname, '/hours');
   assert.equal(new URL(page.url()).searchParams.get('status'), 'meeting');
-  assert.equal(await page.textContent('#hours-bound'), String(api.study_hours.persons_total));
-  assert.equal(await page.textContent('#hours-meeting'), String(api.study_hours.persons_meeting_target));
+  for (const [id, n] of [['#hours-bound', api.study_hours.persons_total],
+    ['#hours-meeting', api.study_hours.persons_meeting_target]]) {
+    assert.equal(Number(await page.getAttribute(id, 'title')), n);
+    assert.equal(await page.textContent(id), n >= 10000 ? `${(n / 10000).toFixed(1)}万` : String(n));
+  }
   assert.equal(await page.textContent('#hours-total'), String(api.study_hours.persons_meeting_target));
   // The county teachers' figure opens the teacher pool, filtered the same way.
   await page.goBack();
