@@ -39,11 +39,7 @@ person_write(struct jw *w, const struct person *p)
             jw_str(w, people_flags[i]);
     jw_end(w);
     jw_kbool(w, "voided", p->voided);
-    jw_key(w, "org_id");
-    if (p->org_id)
-        jw_int(w, p->org_id);
-    else
-        jw_null(w);
+    jw_kid(w, "org_id", p->org_id);
     /* What only people_get reads: there when it has them. */
     if (p->void_reason)
         jw_kstr(w, "void_reason", p->void_reason);

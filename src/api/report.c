@@ -179,22 +179,12 @@ api_teachers_ranking(struct req *req)
         jw_kstr(w, "name", t->name);
         jw_kstr(w, "level", t->level);
         jw_kstr(w, "township_code", t->township_code);
-        jw_key(w, "rank");
-        if (t->rank)
-            jw_int(w, t->rank);
-        else
-            jw_null(w);
+        jw_kid(w, "rank", t->rank); /* null: not ranked */
         jw_kint(w, "evaluations", t->evaluations);
-        jw_key(w, "mean");
-        jw_real(w, t->mean);
-        jw_key(w, "ranked_mean");
-        jw_real(w, t->ranked_mean);
+        jw_kreal(w, "mean", true, t->mean);
+        jw_kreal(w, "ranked_mean", true, t->ranked_mean);
         jw_kint(w, "excellent", t->excellent);
-        jw_key(w, "excellence_rate");
-        if (t->too_few)
-            jw_null(w);
-        else
-            jw_real(w, t->rate);
+        jw_kreal(w, "excellence_rate", !t->too_few, t->rate);
         jw_kbool(w, "too_few", t->too_few);
         jw_end(w);
     }
@@ -202,17 +192,9 @@ api_teachers_ranking(struct req *req)
     jw_kint(w, "evaluations", sum.evaluations);
     jw_kint(w, "evaluators", sum.evaluators);
     jw_kint(w, "excellent", sum.excellent);
-    jw_key(w, "excellence_rate");
-    if (sum.evaluations)
-        jw_real(w, sum.rate);
-    else
-        jw_null(w);
+    jw_kreal(w, "excellence_rate", sum.evaluations > 0, sum.rate);
     jw_kbool(w, "excellence_too_few", sum.too_few);
-    jw_key(w, "mean");
-    if (sum.has_mean)
-        jw_real(w, sum.mean);
-    else
-        jw_null(w);
+    jw_kreal(w, "mean", sum.has_mean, sum.mean);
     jw_kint(w, "without_teacher", sum.without_teacher);
     jw_kint(w, "min_ratings", sum.min_ratings);
     jw_kstr(w, "from", a);

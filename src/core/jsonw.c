@@ -198,6 +198,26 @@ jw_kbool(struct jw *w, const char *key, bool v)
 }
 
 void
+jw_kreal(struct jw *w, const char *key, bool has, double v)
+{
+    jw_key(w, key);
+    if (has)
+        jw_real(w, v);
+    else
+        jw_null(w);
+}
+
+void
+jw_kid(struct jw *w, const char *key, int64_t id)
+{
+    jw_key(w, key);
+    if (id)
+        jw_int(w, id);
+    else
+        jw_null(w);
+}
+
+void
 jw_real(struct jw *w, double v)
 {
     sep(w);

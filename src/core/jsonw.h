@@ -50,5 +50,8 @@ void jw_null(struct jw *w);
 void jw_kstr(struct jw *w, const char *key, const char *s);
 void jw_kint(struct jw *w, const char *key, int64_t v);
 void jw_kbool(struct jw *w, const char *key, bool v);
+/* "key":v when has, "key":null when not; an id, null when 0 (none). */
+void jw_kreal(struct jw *w, const char *key, bool has, double v);
+void jw_kid(struct jw *w, const char *key, int64_t id);
 /* Appends s to sb as the body of a JSON string (no quotes). */
 void jw_escape(struct strbuf *sb, const char *s);
