@@ -347,19 +347,14 @@ int
 class_totals(struct db *db, const struct class_filter *f,
              int64_t *person_times, int64_t *persons)
 {
-    /* Read before the count: a check-in between the two moves the
-     * version on, so what is kept is never older than its version. */
-    int64_t version = 0, v[2];
+    int64_t v[2];
     char key[KEEP_KEY] = "";
     if (f->teacher_id == 0 && f->school_id == 0) {
-        if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", f->township))
+        if (record_attendance_key(
+                db, f->township, key, "%lld|%lld|%lld|%s|%s",
+                (long long)f->program_id, (long long)f->from, (long long)f->to,
+                f->township ? f->township : "", f->type ? f->type : "") != 0)
             return ERR_DB;
-        if (str_fmt(key, sizeof(key), "%lld|%lld|%lld|%lld|%s|%s",
-                    (long long)version, (long long)f->program_id,
-                    (long long)f->from, (long long)f->to,
-                    f->township ? f->township : "",
-                    f->type ? f->type : "") != 0)
-            key[0] = '\0'; /* too long to keep: counted each time */
         if (keep_get(&totals_kept, key, v, 2)) {
             *person_times = v[0];
             *persons = v[1];
@@ -749,16 +744,14 @@ counts_of(struct db *db, const char *t, int year, const int64_t h[2],
      * with check-ins in any township's classes, so the county's
      * attendance version; their kind moves only with their township's
      * roster. */
-    int64_t av, pv, v[2];
-    char key[KEEP_KEY] = "";
-    if (db_int1(db, Q_ATTENDANCE_VERSION, &av, "s", NULL) != 0 ||
-        db_int1(db, Q_PEOPLE_VERSION, &pv, "s", t) != 0)
+    int64_t pv, v[2];
+    char key[KEEP_KEY];
+    if (db_int1(db, Q_PEOPLE_VERSION, &pv, "s", t) != 0 ||
+        record_attendance_key(db, NULL, key, "%d|%s|%lld|%lld|%lld|%lld|%lld",
+                              year, t ? t : "", (long long)pv, (long long)h[0],
+                              (long long)h[1], (long long)c[0],
+                              (long long)c[1]) != 0)
         return ERR_DB;
-    if (str_fmt(key, sizeof(key), "%d|%s|%lld|%lld|%lld|%lld|%lld|%lld",
-                year, t ? t : "", (long long)av, (long long)pv,
-                (long long)h[0], (long long)h[1], (long long)c[0],
-                (long long)c[1]) != 0)
-        key[0] = '\0';
     if (keep_get(&hours_kept, key, v, 2)) {
         *bound = v[0];
         *meeting = v[1];
@@ -1043,14 +1036,10 @@ static int
 persons_trained(struct db *db, const char *t, const char *type,
                 int64_t from, int64_t to, int64_t *n)
 {
-    int64_t version;
-    char key[KEEP_KEY] = "";
-    if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", t) != 0)
+    char key[KEEP_KEY];
+    if (record_attendance_key(db, t, key, "%s|%s|%lld|%lld", t, type,
+                              (long long)from, (long long)to) != 0)
         return ERR_DB;
-    if (str_fmt(key, sizeof(key), "%lld|%s|%s|%lld|%lld",
-                (long long)version, t, type, (long long)from,
-                (long long)to) != 0)
-        key[0] = '\0';
     if (keep_get(&trained_kept, key, n, 1))
         return 0;
     if (db_int1(db, Q_ATTENDED_PERSONS, n, "ssii", t, type, from, to) != 0)

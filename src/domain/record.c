@@ -6,6 +6,8 @@
 #include "../core/err.h"
 #include "../core/util.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,6 +75,24 @@ record_ints(struct db_res *r, struct arena *a, int c, size_t *n)
     for (size_t i = 0; i < *n; i++)
         out[i] = strtoll(s[i], NULL, 10);
     return out;
+}
+
+int
+record_attendance_key(struct db *db, const char *t, char key[KEEP_KEY],
+                      const char *fmt, ...)
+{
+    int64_t version;
+    key[0] = '\0';
+    if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", t) != 0)
+        return ERR_DB;
+    int n = snprintf(key, KEEP_KEY, "%lld|", (long long)version);
+    va_list ap;
+    va_start(ap, fmt);
+    int m = vsnprintf(key + n, KEEP_KEY - (size_t)n, fmt, ap);
+    va_end(ap);
+    if (m < 0 || (size_t)(n + m) >= KEEP_KEY)
+        key[0] = '\0'; /* too long to keep: counted each time */
+    return 0;
 }
 
 int

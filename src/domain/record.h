@@ -8,6 +8,7 @@
 #include "audit.h"
 
 #include "../core/arena.h"
+#include "../core/keep.h"
 #include "../db/db.h"
 
 #include <jansson.h>
@@ -47,6 +48,15 @@ int64_t *record_ints(struct db_res *r, struct arena *a, int c, size_t *n);
 typedef void (*record_read_fn)(struct db_res *r, struct arena *a, void *row);
 int record_page(struct db_res *r, struct arena *a, int64_t max, size_t size,
                 record_read_fn read, void **rows, size_t *n);
+
+/* The key of figures kept (core/keep.h) until the attendance of township
+ * t (NULL: the county) changes: its version (migration 16), then fmt's
+ * text; "" (not kept) when that does not fit. Read it before counting: a
+ * check-in between the two moves the version on, so nothing kept is
+ * older than its key. 0 or ERR_DB. */
+int record_attendance_key(struct db *db, const char *t, char key[KEEP_KEY],
+                          const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The row as a JSON object, columns cols[0..n). */
 json_t *record_json(struct db_res *r, const struct col *cols, size_t n);

@@ -56,13 +56,11 @@ by_type(struct db *db, const char *t, int64_t from, int64_t to,
         return ERR_DB;
     /* The attendance's distinct counts are kept while the version of
      * the attendance they counted stays (as the session list's). */
-    int64_t version, v[2 * PROGRAM_TYPES];
-    char key[KEEP_KEY] = "";
-    if (db_int1(db, Q_ATTENDANCE_VERSION, &version, "s", t) != 0)
+    int64_t v[2 * PROGRAM_TYPES];
+    char key[KEEP_KEY];
+    if (record_attendance_key(db, t, key, "%s|%lld|%lld", t ? t : "",
+                              (long long)from, (long long)to) != 0)
         return ERR_DB;
-    if (str_fmt(key, sizeof(key), "%lld|%s|%lld|%lld", (long long)version,
-                t ? t : "", (long long)from, (long long)to) != 0)
-        key[0] = '\0';
     if (!keep_get(&attendance_kept, key, v, NELEM(v))) {
         memset(v, 0, sizeof(v));
         r = db_query(db, Q_REPORT_ATTENDANCE_BY_TYPE, "iis", from, to, t);
@@ -312,8 +310,6 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
 {
     memset(out, 0, sizeof(*out)); /* every figure null until counted */
     int64_t n = 0, m = 0;
-    struct covered_village *rows;
-    size_t nrows;
     struct teacher_filter county = {.township = t, .level = "county"};
     struct teacher_filter own = {.township = t, .level = "township"};
     struct course_filter published = {.published_only = true};
@@ -345,7 +341,7 @@ report_county(struct db *db, const char *t, int64_t from, int64_t to,
         rc = program_count(db, &themed_f, &n);
     set(out, RK_THEMED, n);
     if (rc == 0)
-        rc = report_villages(db, NULL, &rf, 1, 0, &rows, &nrows, &n);
+        rc = report_villages_count(db, &rf, &n);
     set(out, RK_VILLAGES_COVERED, n);
     if (rc == 0)
         rc = db_int1(db, Q_MODULE_COUNT, &n, "");
@@ -488,17 +484,24 @@ village_read(struct db_res *r, struct arena *a, void *row)
 }
 
 int
+report_villages_count(struct db *db, const struct report_filter *f,
+                      int64_t *total)
+{
+    return db_int1(db, Q_COVERED_COUNT, total, "sii", f->township, f->from,
+                   f->to) != 0
+               ? ERR_DB
+               : 0;
+}
+
+int
 report_villages(struct db *db, struct arena *a, const struct report_filter *f,
                 int64_t page, int64_t per_page, struct covered_village **rows,
                 size_t *n, int64_t *total)
 {
     *rows = NULL;
     *n = 0;
-    if (db_int1(db, Q_COVERED_COUNT, total, "sii", f->township, f->from,
-                f->to) != 0)
+    if (report_villages_count(db, f, total) != 0)
         return ERR_DB;
-    if (per_page <= 0)
-        return 0;
     void *out;
     int rc =
         record_page(db_query(db, Q_COVERED_LIST, "siiii", f->township, f->from,

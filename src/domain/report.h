@@ -150,3 +150,6 @@ int report_villages(struct db *db, struct arena *a,
                     const struct report_filter *f, int64_t page,
                     int64_t per_page, struct covered_village **rows,
                     size_t *n, int64_t *total);
+/* How many villages report_villages lists (the report's figure). */
+int report_villages_count(struct db *db, const struct report_filter *f,
+                          int64_t *total);
